@@ -1,0 +1,59 @@
+//! quire-build: a project folder in, a static site out.
+//!
+//! Owns loading a project (`quire.toml`, `sources/`, `pages/`), compiling each page (parse,
+//! run its queries on the engine, render), choosing and exporting the tables the browser
+//! needs as Parquet, and writing `dist/` so that a failed build leaves the previous one in
+//! place. Native only. Compiling never writes: [`compile`] returns the site in memory
+//! (what `quire dev` will serve), [`build`] writes it.
+
+mod compile;
+mod error;
+mod nav;
+mod output;
+mod project;
+mod sources;
+
+pub use compile::{Runtime, Site, compile};
+pub use error::BuildError;
+pub use output::write_site;
+pub use project::Project;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Where to write the site; `<project>/dist` by default.
+    pub out_dir: Option<PathBuf>,
+    /// The browser runtime to ship with every page; pages are complete without it.
+    pub runtime: Option<Runtime>,
+}
+
+/// What a build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub tables: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub out_dir: PathBuf,
+    pub elapsed: Duration,
+}
+
+/// Compile the project at `dir` and write it to its output folder.
+pub fn build(dir: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let project = Project::load(dir)?;
+    let site = compile(&project, options.runtime.as_ref())?;
+    let out_dir = options.out_dir.clone().unwrap_or_else(|| dir.join("dist"));
+    write_site(&site, &out_dir)?;
+    Ok(BuildReport {
+        pages: site.pages,
+        tables: site.tables,
+        files: site.files.len(),
+        bytes: site.files.values().map(|f| f.len() as u64).sum(),
+        out_dir,
+        elapsed: started.elapsed(),
+    })
+}

@@ -1,0 +1,160 @@
+//! Evidence-style sources: `sources/<name>/connection.yaml` plus one file per table,
+//! registered as `<name>.<file stem>`.
+
+use std::path::{Path, PathBuf};
+
+use quire_core::{AuthorError, Problem, SourceFile, Span};
+use quire_engine::{Engine, FileFormat, TableName};
+
+use crate::error::BuildError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Parquet,
+    /// One JSON object per line.
+    NdJson,
+    /// A `.json` file holding one array of objects.
+    JsonArray,
+}
+
+/// One table of one source.
+#[derive(Debug, Clone)]
+pub struct SourceTable {
+    pub name: TableName,
+    pub path: PathBuf,
+    pub format: Format,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Connection {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    name: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    options: Option<serde_yaml::Value>,
+}
+
+const KINDS: &[&str] = &["csv", "parquet", "json"];
+
+/// Every table under `sources/`, in name order.
+pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
+    let dir = root.join("sources");
+    let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(Vec::new()) };
+    let mut dirs: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+    dirs.sort();
+    let mut tables = Vec::new();
+    let mut errors = Vec::new();
+    for source_dir in dirs {
+        let source = source_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let conn_path = ["connection.yaml", "connection.yml"].iter().map(|n| source_dir.join(n)).find(|p| p.is_file());
+        let Some(conn_path) = conn_path else {
+            return Err(BuildError::File {
+                path: source_dir,
+                message: "this source has no connection.yaml".into(),
+                help: Some("add connection.yaml with `type: csv` (or parquet, json)".into()),
+            });
+        };
+        let text = std::fs::read_to_string(&conn_path).map_err(|e| BuildError::file(&conn_path, e))?;
+        let rel = format!("sources/{source}/{}", conn_path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+        let file = SourceFile::new(rel, text.as_str());
+        let conn: Connection = match serde_yaml::from_str(&text) {
+            Ok(c) => c,
+            Err(e) => {
+                let at = e.location().map_or(0, |l| l.index());
+                errors.push(
+                    Problem::new(format!("connection.yaml: {e}"), Span::new(at, at + 1))
+                        .help("a file source needs `type: csv`, `type: parquet` or `type: json`")
+                        .in_file(&file),
+                );
+                continue;
+            }
+        };
+        let kind = conn.kind.to_ascii_lowercase();
+        let exts: &[&str] = match kind.as_str() {
+            "csv" => &["csv"],
+            "parquet" => &["parquet"],
+            "json" | "ndjson" => &["json", "ndjson", "jsonl"],
+            _ => {
+                let at = text.find(&conn.kind).unwrap_or(0);
+                let help = if kind == "postgres" || kind == "duckdb" {
+                    format!("`{kind}` sources arrive with `quire run`; for now, export the tables to Parquet or CSV")
+                } else {
+                    format!("quire reads these source types: {}", KINDS.join(", "))
+                };
+                errors.push(
+                    Problem::new(format!("unknown source type `{}`", conn.kind), Span::new(at, at + conn.kind.len()))
+                        .help(help)
+                        .in_file(&file),
+                );
+                continue;
+            }
+        };
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&source_dir)
+            .map_err(|e| BuildError::file(&source_dir, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().and_then(|e| e.to_str()).is_some_and(|e| exts.contains(&e.to_ascii_lowercase().as_str())))
+            .collect();
+        files.sort();
+        for path in files {
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let format = match kind.as_str() {
+                "csv" => Format::Csv,
+                "parquet" => Format::Parquet,
+                _ if looks_like_json_array(&path) => Format::JsonArray,
+                _ => Format::NdJson,
+            };
+            tables.push(SourceTable { name: TableName::new(&source, stem), path, format });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(BuildError::Author(errors));
+    }
+    Ok(tables)
+}
+
+fn looks_like_json_array(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 64];
+    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    head[..n].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+}
+
+/// Register every table with the engine. A file that cannot be read names itself.
+pub async fn register(engine: &Engine, tables: &[SourceTable], root: &Path) -> Result<(), BuildError> {
+    for t in tables {
+        let rel = t.path.strip_prefix(root).unwrap_or(&t.path).to_path_buf();
+        let fail = |e: &dyn std::fmt::Display, what: &str| BuildError::File {
+            path: rel.clone(),
+            message: format!("cannot read this {what} file: {e}"),
+            help: Some(format!("fix or replace the file; it is table `{}`", t.name)),
+        };
+        match t.format {
+            Format::Csv => engine.register_file(&t.name, &t.path, FileFormat::Csv).await.map_err(|e| fail(&e, "CSV"))?,
+            Format::Parquet => {
+                engine.register_file(&t.name, &t.path, FileFormat::Parquet).await.map_err(|e| fail(&e, "Parquet"))?;
+                // Registration reads only the footer; read the data now so a corrupt file
+                // fails here, naming itself, rather than in some page's query.
+                let sql = format!("select count(*) from {}", quoted(&t.name));
+                engine.run(&sql).await.map_err(|e| fail(&e, "Parquet"))?;
+            }
+            Format::NdJson => engine.register_file(&t.name, &t.path, FileFormat::NdJson).await.map_err(|e| fail(&e, "JSON"))?,
+            Format::JsonArray => engine.register_file(&t.name, &t.path, FileFormat::JsonArray).await.map_err(|e| fail(&e, "JSON"))?,
+        }
+    }
+    Ok(())
+}
+
+/// `"schema"."table"`, quoted for SQL.
+pub fn quoted(name: &TableName) -> String {
+    format!("\"{}\".\"{}\"", name.schema.replace('"', "\"\""), name.table.replace('"', "\"\""))
+}
+
+impl From<Vec<AuthorError>> for BuildError {
+    fn from(v: Vec<AuthorError>) -> Self {
+        BuildError::Author(v)
+    }
+}

@@ -1,0 +1,69 @@
+//! `quire build`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use quire_build::{BuildOptions, Runtime};
+
+use crate::report;
+
+/// Compile a project into a static site.
+///
+/// Every page's queries run on DataFusion; every chart, table and value is rendered into
+/// the HTML, so the pages are complete without JavaScript. The tables the browser needs are
+/// exported as Parquet beside the pages, with the runtime that re-queries them.
+///
+/// The site is written beside the old one and swapped in at the end: if anything fails,
+/// the previous `dist/` is left untouched and every error is printed with its
+/// `file:line:col`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The project folder (holding `pages/` and `sources/`).
+    #[arg(default_value = ".")]
+    project: PathBuf,
+    /// Where to write the site [default: PROJECT/dist].
+    #[arg(short, long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let files: Vec<(String, Vec<u8>)> =
+        crate::runtime::RUNTIME_FILES.iter().map(|(n, b)| ((*n).to_string(), b.to_vec())).collect();
+    let options = BuildOptions { out_dir: args.out.clone(), runtime: Runtime::from_files(files) };
+    match quire_build::build(&args.project, &options) {
+        Ok(r) => {
+            if !args.quiet {
+                eprintln!(
+                    "{:>10} {} page{}, {} table{} for the browser, {} files ({}) in {:.2}s",
+                    report::green("Built"),
+                    r.pages,
+                    plural(r.pages),
+                    r.tables,
+                    plural(r.tables),
+                    r.files,
+                    report::bytes(r.bytes),
+                    r.elapsed.as_secs_f64()
+                );
+                eprintln!("{:>10} {}", report::green("Wrote"), r.out_dir.display());
+                if options.runtime.is_none() {
+                    eprintln!(
+                        "{:>10} this quire was compiled without the browser runtime; pages are static",
+                        report::yellow("Note")
+                    );
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report::build_error(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

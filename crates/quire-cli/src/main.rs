@@ -1,0 +1,39 @@
+//! The `quire` binary: argument parsing and glue, nothing else. The work happens in the
+//! library crates (`quire-build` and friends).
+
+mod cmd;
+mod report;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod runtime {
+    include!(concat!(env!("OUT_DIR"), "/runtime.rs"));
+}
+
+/// BI as code: Markdown reports with SQL, compiled to a static site.
+///
+/// A quire project is a folder with `pages/*.md` (Markdown with named ```sql fences and
+/// chart components), `sources/<name>/` (CSV, Parquet or JSON files, each a table
+/// `<name>.<file>`), and an optional `quire.toml`. `quire build` runs every query, renders
+/// every chart and table into plain HTML, and writes a site that any static host can serve.
+#[derive(Parser)]
+#[command(name = "quire", version, about, long_about, propagate_version = true)]
+#[command(after_help = "Start with `quire build reports_example`, then open reports_example/dist/index.html.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Build(cmd::build::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => cmd::build::run(args),
+    }
+}

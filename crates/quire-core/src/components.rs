@@ -1,0 +1,159 @@
+//! The component catalogue: every tag an author may write, its props, and the checks a
+//! page passes before any query runs (unknown tags, unknown props, unknown queries).
+
+use crate::diag::Problem;
+use crate::page::{Component, Node, Page, PropValue};
+
+/// What a component is, for checking and for laying it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Sits inside a sentence (`Value`).
+    Inline,
+    /// Takes a block of its own (charts, tables, big values).
+    Block,
+    /// Only meaningful inside another component (`Column` in `DataTable`).
+    Child(&'static str),
+}
+
+pub struct Spec {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub props: &'static [&'static str],
+    /// Props without which the component cannot render.
+    pub required: &'static [&'static str],
+}
+
+const CHART_PROPS: &[&str] = &[
+    "data", "x", "y", "series", "title", "subtitle", "xAxisTitle", "yAxisTitle", "xFmt", "yFmt",
+    "legend", "chartAreaHeight", "colorPalette", "sort", "type", "swapXY", "labels", "markers",
+    "lineWidth", "handleMissing", "yMin", "yMax", "xMin", "xMax", "step", "emptySet", "emptyMessage",
+    "downloadable", "fillOpacity", "size", "bins", "xGridlines", "yGridlines", "xAxisLabels",
+    "yAxisLabels", "seriesOrder", "labelFmt", "echartsOptions", "renderer", "connectGroup",
+];
+
+pub const CATALOGUE: &[Spec] = &[
+    Spec { name: "Value", kind: Kind::Inline, props: &["data", "column", "row", "fmt", "placeholder", "agg", "emptySet", "emptyMessage", "redNegatives"], required: &["data"] },
+    Spec {
+        name: "BigValue",
+        kind: Kind::Block,
+        props: &["data", "value", "title", "fmt", "comparison", "comparisonFmt", "comparisonTitle", "comparisonDelta", "downIsGood", "sparkline", "sparklineType", "sparklineDateCol", "sparklineValueFmt", "maxWidth", "minWidth", "link", "description", "emptySet", "emptyMessage"],
+        required: &["data", "value"],
+    },
+    Spec {
+        name: "DataTable",
+        kind: Kind::Block,
+        props: &["data", "rows", "title", "subtitle", "search", "sort", "totalRow", "rowNumbers", "link", "rowShading", "rowLines", "compact", "emptySet", "emptyMessage", "downloadable", "formatColumnTitles", "headerColor", "headerFontColor", "backgroundColor", "wrapTitles", "groupBy", "sortable"],
+        required: &["data"],
+    },
+    Spec {
+        name: "Column",
+        kind: Kind::Child("DataTable"),
+        props: &["id", "title", "fmt", "align", "totalAgg", "totalFmt", "contentType", "wrap", "description", "redNegatives", "colGroup", "width"],
+        required: &["id"],
+    },
+    Spec { name: "LineChart", kind: Kind::Block, props: CHART_PROPS, required: &["data"] },
+    Spec { name: "AreaChart", kind: Kind::Block, props: CHART_PROPS, required: &["data"] },
+    Spec { name: "BarChart", kind: Kind::Block, props: CHART_PROPS, required: &["data"] },
+    Spec { name: "ScatterPlot", kind: Kind::Block, props: CHART_PROPS, required: &["data"] },
+    Spec { name: "Histogram", kind: Kind::Block, props: CHART_PROPS, required: &["data"] },
+];
+
+pub fn spec(name: &str) -> Option<&'static Spec> {
+    CATALOGUE.iter().find(|s| s.name == name)
+}
+
+/// The closest of `candidates` to `word`, if one is close enough to be a likely typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&word.to_ascii_lowercase(), &c.to_ascii_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+pub(crate) fn check_page(page: &Page, problems: &mut Vec<Problem>) {
+    let queries: Vec<&str> = page.queries.iter().map(|q| q.name.as_str()).collect();
+    check_nodes(&page.body, None, &queries, problems);
+}
+
+fn check_nodes(nodes: &[Node], parent: Option<&str>, queries: &[&str], problems: &mut Vec<Problem>) {
+    for node in nodes {
+        match node {
+            Node::Component(c) => {
+                check_component(c, parent, queries, problems);
+                check_nodes(&c.children, Some(&c.name), queries, problems);
+            }
+            Node::Expr { expr, .. } => {
+                let (q, span) = expr.query();
+                if !queries.contains(&q) {
+                    problems.push(unknown_query(q, span, queries));
+                }
+            }
+            Node::Markdown { .. } => {}
+        }
+    }
+}
+
+pub fn unknown_query(name: &str, span: crate::Span, queries: &[&str]) -> Problem {
+    let help = match suggest(name, queries.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if queries.is_empty() => "this page defines no queries; add a ```sql fence with this name".to_string(),
+        None => format!("queries on this page: {}", queries.join(", ")),
+    };
+    Problem::new(format!("unknown query `{name}`"), span).label("not defined on this page").help(help)
+}
+
+fn check_component(c: &Component, parent: Option<&str>, queries: &[&str], problems: &mut Vec<Problem>) {
+    let Some(spec) = spec(&c.name) else {
+        let help = match suggest(&c.name, CATALOGUE.iter().map(|s| s.name)) {
+            Some(s) => format!("did you mean `<{s}>`?"),
+            None => format!(
+                "the components are: {}",
+                CATALOGUE.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        problems.push(Problem::new(format!("unknown component `<{}>`", c.name), c.name_span).help(help));
+        return;
+    };
+    if let Kind::Child(of) = spec.kind {
+        if parent != Some(of) {
+            problems.push(
+                Problem::new(format!("`<{}>` must be inside `<{of}>`", c.name), c.name_span)
+                    .help(format!("move it between `<{of} ...>` and `</{of}>`")),
+            );
+        }
+    }
+    for p in &c.props {
+        if !spec.props.contains(&p.name.as_str()) {
+            let help = match suggest(&p.name, spec.props.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("`<{}>` takes: {}", c.name, spec.props.join(", ")),
+            };
+            problems.push(Problem::new(format!("`<{}>` has no prop `{}`", c.name, p.name), p.name_span).help(help));
+        }
+    }
+    for req in spec.required {
+        if c.prop(req).is_none() {
+            problems.push(
+                Problem::new(format!("`<{}>` needs a `{req}` prop", c.name), c.name_span)
+                    .help(if *req == "data" { "name a query: `data={my_query}`".to_string() } else { format!("add `{req}=...`") }),
+            );
+        }
+    }
+    if let Some(p) = c.prop("data") {
+        match &p.value {
+            PropValue::Query(q) if !queries.contains(&q.as_str()) => problems.push(unknown_query(q, p.value_span, queries)),
+            PropValue::Query(_) => {}
+            _ => problems.push(
+                Problem::new("`data` must name a query in braces", p.value_span).help(format!(
+                    "write `data={{{}}}`",
+                    match &p.value {
+                        PropValue::Str(s) => s.as_str(),
+                        _ => "my_query",
+                    }
+                )),
+            ),
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! `quire.toml` and page front matter. Unknown keys are errors, not silent defaults.
+
+use serde::Deserialize;
+
+use crate::diag::Problem;
+use crate::span::Span;
+
+/// `quire.toml` at the project's root. Every key is optional.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct Config {
+    /// The site's name, shown in the header and in page titles.
+    pub title: Option<String>,
+    /// Where the site is served from, such as `/reports/`; links are relative either way.
+    pub base_path: Option<String>,
+    #[serde(default)]
+    pub theme: Theme,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follow the reader's system setting.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Config {
+    pub fn parse(text: &str) -> Result<Config, Problem> {
+        toml::from_str(text).map_err(|e| {
+            let span = e.span().map_or(Span::new(0, 0), |r| Span::new(r.start, r.end));
+            Problem::new(e.message().to_string(), span).help("see the README for the keys quire.toml takes")
+        })
+    }
+}
+
+/// The YAML block between `---` lines at the top of a page.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub sidebar_position: Option<i64>,
+    pub sidebar_link: Option<bool>,
+    pub hide_toc: Option<bool>,
+    pub og: Option<serde_yaml::Value>,
+    pub queries: Option<serde_yaml::Value>,
+}
+
+/// Front matter and the offset where the body starts.
+pub fn split_front_matter(text: &str) -> Result<(FrontMatter, usize), Problem> {
+    let Some(after) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+        return Ok((FrontMatter::default(), 0));
+    };
+    let start = text.len() - after.len();
+    let mut pos = start;
+    for line in after.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let yaml = &text[start..pos];
+            let body = pos + line.len();
+            if yaml.trim().is_empty() {
+                return Ok((FrontMatter::default(), body));
+            }
+            return serde_yaml::from_str(yaml).map(|f| (f, body)).map_err(|e| {
+                let at = e.location().map_or(start, |l| start + l.index());
+                Problem::new(format!("front matter: {e}"), Span::new(at, at + 1))
+                    .help("front matter takes title, description, sidebar_position, sidebar_link, hide_toc, og, queries")
+            });
+        }
+        pos += line.len();
+    }
+    Err(Problem::new("the front matter is never closed", Span::new(0, 3)).help("end it with a line holding only `---`"))
+}

@@ -1,0 +1,113 @@
+//! Query results as components see them: named, typed columns of plain cells.
+//!
+//! The engine converts Arrow batches into a [`Table`]; renderers read only this, so they
+//! compile without Arrow and format identically at build and in the browser.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnType {
+    Bool,
+    Int,
+    Float,
+    Text,
+    /// Days since 1970-01-01.
+    Date,
+    /// Microseconds since 1970-01-01T00:00:00, no time zone.
+    Timestamp,
+}
+
+impl ColumnType {
+    pub fn is_numeric(self) -> bool {
+        matches!(self, ColumnType::Int | ColumnType::Float)
+    }
+    pub fn is_temporal(self) -> bool {
+        matches!(self, ColumnType::Date | ColumnType::Timestamp)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: ColumnType,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Cell {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Cell {
+    pub fn is_null(&self) -> bool {
+        matches!(self, Cell::Null)
+    }
+    /// The cell as a number, for charts and totals: ints, floats, and temporal values
+    /// (stored as ints) all count; text and null do not.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Cell::Int(i) => Some(*i as f64),
+            Cell::Float(f) if f.is_finite() => Some(*f),
+            Cell::Bool(b) => Some(f64::from(u8::from(*b))),
+            _ => None,
+        }
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Cell::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// One query's result. Temporal cells are stored as [`Cell::Int`] in the unit their
+/// column's type says.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns
+            .iter()
+            .position(|c| c.name == name)
+            .or_else(|| self.columns.iter().position(|c| c.name.eq_ignore_ascii_case(name)))
+    }
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.column_index(name).map(|i| &self.columns[i])
+    }
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+    /// The cells of one column, top to bottom.
+    pub fn values(&self, index: usize) -> impl Iterator<Item = &Cell> + '_ {
+        self.rows.iter().map(move |r| &r[index])
+    }
+
+    /// Whether two results hold the same values, allowing the last bits of floating-point
+    /// sums to differ (the build runs partitions in parallel, the browser in one).
+    pub fn same_values(&self, other: &Table) -> bool {
+        self.columns == other.columns
+            && self.rows.len() == other.rows.len()
+            && self.rows.iter().zip(&other.rows).all(|(a, b)| {
+                a.len() == b.len()
+                    && a.iter().zip(b).all(|(x, y)| match (x, y) {
+                        (Cell::Float(x), Cell::Float(y)) => {
+                            x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0)
+                        }
+                        _ => x == y,
+                    })
+            })
+    }
+}

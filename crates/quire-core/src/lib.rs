@@ -1,0 +1,21 @@
+//! quire-core: the report model.
+//!
+//! Owns what an author writes and nothing that touches the outside world: Markdown pages
+//! with named SQL fences, component tags and `{...}` expressions parsed into a [`Page`],
+//! the component and prop catalogue, `${query}` chaining, `quire.toml` and front matter,
+//! and the span-carrying errors an author reads. No I/O; compiles for wasm32, where the
+//! browser runtime uses the same types.
+
+pub mod chain;
+pub mod components;
+pub mod config;
+pub mod data;
+pub mod diag;
+pub mod expr;
+pub mod page;
+pub mod span;
+
+pub use data::{Cell, Column, ColumnType, Table};
+pub use diag::{AuthorError, Problem};
+pub use page::{Component, Node, Page, Prop, PropValue, Query};
+pub use span::{SourceFile, Span};

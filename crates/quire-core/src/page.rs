@@ -1,0 +1,603 @@
+//! A page: front matter, named SQL fences, and a tree of Markdown, component tags and
+//! `{...}` expressions, each with the span it came from.
+//!
+//! Parsing is a scan over the text that knows just enough Markdown to leave code alone
+//! (fenced blocks, inline code spans, HTML comments). Markdown itself is rendered later,
+//! with the components in place (see `quire-render`).
+
+use std::collections::BTreeMap;
+
+use crate::components;
+use crate::config::FrontMatter;
+use crate::diag::Problem;
+use crate::expr::{self, Expr};
+use crate::span::Span;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub front: FrontMatter,
+    pub queries: Vec<Query>,
+    pub body: Vec<Node>,
+}
+
+/// A named SQL fence: ```` ```sql name ```` or the older ```` ```name ````.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub name: String,
+    pub name_span: Span,
+    pub sql: String,
+    /// Where `sql` starts in the file; `sql` is the fence's text verbatim.
+    pub sql_offset: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// Markdown text, verbatim.
+    Markdown { text: String, span: Span },
+    Component(Component),
+    /// `{q[0].col}`, `{q.length}`, `{fmt(q[0].col, 'usd')}` in prose.
+    Expr { expr: Expr, span: Span },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Component {
+    pub name: String,
+    pub span: Span,
+    pub name_span: Span,
+    pub props: Vec<Prop>,
+    pub children: Vec<Node>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prop {
+    pub name: String,
+    pub name_span: Span,
+    pub value: PropValue,
+    pub value_span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PropValue {
+    /// `x=month`, `title="Sales"`, `fmt='usd0'`.
+    Str(String),
+    /// A bare prop (`stacked`) or `{true}`.
+    Bool(bool),
+    Number(f64),
+    /// `data={orders}`: a query by name.
+    Query(String),
+    /// `y={["sales", "profit"]}`.
+    List(Vec<String>),
+    /// Any other `{...}`, kept as written.
+    Expr(String),
+}
+
+impl Component {
+    pub fn prop(&self, name: &str) -> Option<&Prop> {
+        self.props.iter().find(|p| p.name == name)
+    }
+    /// A prop as text: strings, numbers and bare words alike.
+    pub fn text(&self, name: &str) -> Option<String> {
+        self.prop(name).and_then(|p| match &p.value {
+            PropValue::Str(s) | PropValue::Query(s) | PropValue::Expr(s) => Some(s.clone()),
+            PropValue::Number(n) => Some(n.to_string()),
+            PropValue::Bool(b) => Some(b.to_string()),
+            PropValue::List(l) => l.first().cloned(),
+        })
+    }
+    /// A prop as a list of names: `y=sales` or `y={["a","b"]}`.
+    pub fn list(&self, name: &str) -> Option<Vec<String>> {
+        self.prop(name).map(|p| match &p.value {
+            PropValue::List(l) => l.clone(),
+            PropValue::Str(s) | PropValue::Query(s) | PropValue::Expr(s) => {
+                s.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()
+            }
+            PropValue::Number(n) => vec![n.to_string()],
+            PropValue::Bool(b) => vec![b.to_string()],
+        })
+    }
+    pub fn flag(&self, name: &str) -> Option<bool> {
+        self.prop(name).and_then(|p| match &p.value {
+            PropValue::Bool(b) => Some(*b),
+            PropValue::Str(s) | PropValue::Expr(s) => match s.as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            PropValue::Number(n) => Some(*n != 0.0),
+            _ => None,
+        })
+    }
+    pub fn number(&self, name: &str) -> Option<f64> {
+        self.prop(name).and_then(|p| match &p.value {
+            PropValue::Number(n) => Some(*n),
+            PropValue::Str(s) | PropValue::Expr(s) => s.trim().parse().ok(),
+            _ => None,
+        })
+    }
+    /// The query a `data=` prop names.
+    pub fn data(&self) -> Option<&str> {
+        self.prop("data").and_then(|p| match &p.value {
+            PropValue::Query(q) | PropValue::Str(q) => Some(q.as_str()),
+            _ => None,
+        })
+    }
+    pub fn span_of(&self, prop: &str) -> Span {
+        self.prop(prop).map_or(self.name_span, |p| p.value_span)
+    }
+}
+
+impl Page {
+    pub fn query(&self, name: &str) -> Option<&Query> {
+        self.queries.iter().find(|q| q.name == name)
+    }
+
+    /// Parse a page. Problems are collected rather than stopping at the first, so an author
+    /// sees every mistake in one build.
+    pub fn parse(text: &str) -> Result<Page, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let (front, body_start) = match crate::config::split_front_matter(text) {
+            Ok(x) => x,
+            Err(p) => {
+                problems.push(p);
+                (FrontMatter::default(), 0)
+            }
+        };
+        let mut scanner = Scanner { text, pos: body_start, queries: Vec::new(), problems: Vec::new() };
+        let body = scanner.nodes(None);
+        problems.append(&mut scanner.problems);
+        let queries = scanner.queries;
+
+        let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+        for q in &queries {
+            if let Some(first) = seen.insert(&q.name, q.name_span) {
+                let (line, _) = line_of(text, first.start);
+                problems.push(
+                    Problem::new(format!("query `{}` is defined twice", q.name), q.name_span)
+                        .label("second definition")
+                        .help(format!("the first is on line {line}; rename one of them")),
+                );
+            }
+        }
+        let page = Page { front, queries, body };
+        components::check_page(&page, &mut problems);
+        if problems.is_empty() { Ok(page) } else { Err(problems) }
+    }
+
+    /// Every component in the page, depth first.
+    pub fn components(&self) -> Vec<&Component> {
+        fn walk<'a>(nodes: &'a [Node], out: &mut Vec<&'a Component>) {
+            for n in nodes {
+                if let Node::Component(c) = n {
+                    out.push(c);
+                    walk(&c.children, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.body, &mut out);
+        out
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    (before.matches('\n').count() + 1, before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1)
+}
+
+/// Code languages whose fences are shown as code, not run as queries.
+const CODE_LANGUAGES: &[&str] = &[
+    "sql", "text", "txt", "markdown", "md", "json", "yaml", "yml", "toml", "bash", "sh", "shell",
+    "console", "python", "py", "r", "js", "javascript", "ts", "typescript", "rust", "html", "css",
+    "svelte", "csv", "diff", "xml", "go", "java", "c", "cpp",
+];
+
+struct Scanner<'a> {
+    text: &'a str,
+    pos: usize,
+    queries: Vec<Query>,
+    problems: Vec<Problem>,
+}
+
+impl<'a> Scanner<'a> {
+    fn rest(&self) -> &'a str {
+        &self.text[self.pos..]
+    }
+    fn at_line_start(&self) -> bool {
+        self.pos == 0 || self.text.as_bytes()[self.pos - 1] == b'\n'
+    }
+
+    /// Nodes until end of input or `</parent>`.
+    fn nodes(&mut self, parent: Option<(&str, Span)>) -> Vec<Node> {
+        let mut nodes = Vec::new();
+        let mut text_start = self.pos;
+        let flush = |nodes: &mut Vec<Node>, start: usize, end: usize, text: &str| {
+            if end > start {
+                nodes.push(Node::Markdown { text: text[start..end].to_string(), span: Span::new(start, end) });
+            }
+        };
+        while self.pos < self.text.len() {
+            let rest = self.rest();
+            if self.at_line_start() {
+                if let Some(fence) = fence_open(rest) {
+                    let start = self.pos;
+                    if let Some(q) = self.fence(fence) {
+                        // A query leaves the prose; a code fence stays in it, verbatim.
+                        flush(&mut nodes, text_start, start, self.text);
+                        text_start = self.pos;
+                        self.queries.push(q);
+                    }
+                    continue;
+                }
+            }
+            let b = rest.as_bytes()[0];
+            match b {
+                b'`' => {
+                    // An inline code span: skip to the matching run of backticks.
+                    let run = rest.bytes().take_while(|&c| c == b'`').count();
+                    let ticks = &rest[..run];
+                    match rest[run..].find(ticks) {
+                        Some(i) if !rest[run..run + i].contains("\n\n") => self.pos += run + i + run,
+                        _ => self.pos += run,
+                    }
+                }
+                b'<' if rest.starts_with("<!--") => {
+                    self.pos += rest.find("-->").map_or(rest.len(), |i| i + 3);
+                }
+                b'<' if rest.starts_with("</") && rest[2..].starts_with(|c: char| c.is_ascii_uppercase()) => {
+                    let start = self.pos;
+                    let name_len = rest[2..].find(|c: char| !is_name_char(c)).unwrap_or(rest.len() - 2);
+                    let name = &rest[2..2 + name_len];
+                    let after = rest[2 + name_len..].trim_start();
+                    let end = if after.starts_with('>') {
+                        self.text.len() - after.len() + 1
+                    } else {
+                        start + 2 + name_len
+                    };
+                    flush(&mut nodes, text_start, start, self.text);
+                    self.pos = end;
+                    match parent {
+                        Some((p, _)) if p == name => return nodes,
+                        Some((p, pspan)) => {
+                            self.problems.push(
+                                Problem::new(format!("`</{name}>` closes a tag that is not open"), Span::new(start, end))
+                                    .label(format!("expected `</{p}>`"))
+                                    .help(format!("`<{p}>` opened at byte {} is still open; close it first", pspan.start)),
+                            );
+                        }
+                        None => self.problems.push(
+                            Problem::new(format!("`</{name}>` has no opening `<{name}>`"), Span::new(start, end))
+                                .help("remove it, or open the component before it"),
+                        ),
+                    }
+                    text_start = self.pos;
+                }
+                b'<' if rest[1..].starts_with(|c: char| c.is_ascii_uppercase()) => {
+                    flush(&mut nodes, text_start, self.pos, self.text);
+                    if let Some(c) = self.component() {
+                        nodes.push(Node::Component(c));
+                    }
+                    text_start = self.pos;
+                }
+                b'\\' if rest[1..].starts_with(['{', '}', '<']) => self.pos += 2,
+                b'{' => {
+                    let start = self.pos;
+                    flush(&mut nodes, text_start, start, self.text);
+                    let Some(len) = balanced(rest) else {
+                        self.problems.push(
+                            Problem::new("`{` is never closed", Span::new(start, start + 1))
+                                .help("close the expression with `}`, or write `\\{` for a literal brace"),
+                        );
+                        self.pos += 1;
+                        text_start = self.pos;
+                        continue;
+                    };
+                    let inner = &rest[1..len - 1];
+                    let span = Span::new(start, start + len);
+                    self.pos += len;
+                    text_start = self.pos;
+                    if inner.trim_start().starts_with(['#', ':', '/', '@']) {
+                        let word: String = inner.trim_start().chars().take_while(|c| !c.is_whitespace()).collect();
+                        self.problems.push(
+                            Problem::new(format!("`{{{word}}}` blocks are not supported yet"), span)
+                                .help("control flow (`{#if}`, `{#each}`) and partials are planned; remove the block for now"),
+                        );
+                        continue;
+                    }
+                    match expr::parse(inner, start + 1) {
+                        Ok(expr) => nodes.push(Node::Expr { expr, span }),
+                        Err(p) => self.problems.push(p),
+                    }
+                }
+                _ => {
+                    let step = rest.chars().next().map_or(1, char::len_utf8);
+                    self.pos += step;
+                }
+            }
+        }
+        flush(&mut nodes, text_start, self.pos, self.text);
+        if let Some((name, span)) = parent {
+            self.problems.push(
+                Problem::new(format!("`<{name}>` is never closed"), span)
+                    .help(format!("add `</{name}>` after its children, or write `<{name} ... />`")),
+            );
+        }
+        nodes
+    }
+
+    /// At a fence opening: consume the whole fence; the query, if it names one.
+    fn fence(&mut self, fence: Fence) -> Option<Query> {
+        let start = self.pos;
+        let line_end = self.rest().find('\n').map_or(self.text.len(), |i| self.pos + i + 1);
+        let info_start = start + fence.indent + fence.len;
+        let info = &self.text[info_start..line_end];
+        let body_start = line_end;
+        // Find the closing fence.
+        let mut p = body_start;
+        let mut body_end = self.text.len();
+        let mut end = self.text.len();
+        while p < self.text.len() {
+            let le = self.text[p..].find('\n').map_or(self.text.len(), |i| p + i + 1);
+            let line = &self.text[p..le];
+            let trimmed = line.trim_start_matches(' ');
+            if line.len() - trimmed.len() <= 3 {
+                let run = trimmed.bytes().take_while(|&c| c == fence.ch).count();
+                if run >= fence.len && trimmed[run..].trim().is_empty() {
+                    body_end = p;
+                    end = le;
+                    break;
+                }
+            }
+            p = le;
+        }
+        self.pos = end;
+        let words: Vec<(usize, &str)> = words(info);
+        let name = match words.as_slice() {
+            [(_, lang), (off, name), ..] if lang.eq_ignore_ascii_case("sql") => Some((*off, *name)),
+            [(off, name)] if !CODE_LANGUAGES.contains(&name.to_ascii_lowercase().as_str()) && fence.ch == b'`' => {
+                Some((*off, *name))
+            }
+            _ => None,
+        };
+        let (off, name) = name?;
+        let name_span = Span::new(info_start + off, info_start + off + name.len());
+        if !is_identifier(name) {
+            self.problems.push(
+                Problem::new(format!("`{name}` is not a valid query name"), name_span)
+                    .help("a query name starts with a letter or `_` and has only letters, digits and `_`"),
+            );
+        }
+        if end == self.text.len() && body_end == self.text.len() {
+            self.problems.push(
+                Problem::new(format!("the SQL fence of query `{name}` is never closed"), name_span)
+                    .help("end the query with a line of three backticks"),
+            );
+        }
+        Some(Query {
+            name: name.to_string(),
+            name_span,
+            sql: self.text[body_start..body_end].to_string(),
+            sql_offset: body_start,
+        })
+    }
+
+    /// At `<Name`: parse the tag, its props and (unless self-closing) its children.
+    fn component(&mut self) -> Option<Component> {
+        let start = self.pos;
+        let name_start = start + 1;
+        let name_len = self.text[name_start..].find(|c: char| !is_name_char(c)).unwrap_or(self.text.len() - name_start);
+        let name = self.text[name_start..name_start + name_len].to_string();
+        let name_span = Span::new(name_start, name_start + name_len);
+        self.pos = name_start + name_len;
+        let mut props = Vec::new();
+        let self_closing;
+        loop {
+            self.skip_ws();
+            let rest = self.rest();
+            if rest.is_empty() {
+                self.problems.push(
+                    Problem::new(format!("the tag `<{name}` is never finished"), name_span)
+                        .help("end it with `/>` or `>`"),
+                );
+                return None;
+            }
+            if rest.starts_with("/>") {
+                self.pos += 2;
+                self_closing = true;
+                break;
+            }
+            if rest.starts_with('>') {
+                self.pos += 1;
+                self_closing = false;
+                break;
+            }
+            match self.prop() {
+                Some(p) => props.push(p),
+                None => {
+                    // Skip the offending character and carry on, to report more.
+                    let step = rest.chars().next().map_or(1, char::len_utf8);
+                    self.problems.push(
+                        Problem::new(format!("unexpected `{}` in the tag `<{name}>`", &rest[..step]), Span::new(self.pos, self.pos + step))
+                            .help("props are written `name=value`, `name=\"text\"` or `name={query}`"),
+                    );
+                    self.pos += step;
+                }
+            }
+        }
+        let open_end = self.pos;
+        let children = if self_closing {
+            Vec::new()
+        } else {
+            self.nodes(Some((&name, Span::new(start, open_end))))
+        };
+        Some(Component { name, span: Span::new(start, open_end), name_span, props, children })
+    }
+
+    fn skip_ws(&mut self) {
+        let rest = self.rest();
+        self.pos += rest.len() - rest.trim_start().len();
+    }
+
+    fn prop(&mut self) -> Option<Prop> {
+        let rest = self.rest();
+        let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ':')).unwrap_or(rest.len());
+        if name_len == 0 || !rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+            return None;
+        }
+        let name_span = Span::new(self.pos, self.pos + name_len);
+        let name = rest[..name_len].to_string();
+        self.pos += name_len;
+        let after = self.rest();
+        let trimmed = after.trim_start();
+        if !trimmed.starts_with('=') {
+            return Some(Prop { name, name_span, value: PropValue::Bool(true), value_span: name_span });
+        }
+        self.pos += after.len() - trimmed.len() + 1;
+        self.skip_ws();
+        let rest = self.rest();
+        let vstart = self.pos;
+        let (value, len) = match rest.as_bytes().first() {
+            Some(q @ (b'"' | b'\'')) => {
+                let close = rest[1..].find(*q as char)?;
+                (PropValue::Str(rest[1..1 + close].to_string()), close + 2)
+            }
+            Some(b'{') => {
+                let len = balanced(rest)?;
+                (brace_value(&rest[1..len - 1]), len)
+            }
+            Some(_) => {
+                let len = rest
+                    .char_indices()
+                    .find(|&(i, c)| c.is_whitespace() || c == '>' || rest[i..].starts_with("/>"))
+                    .map_or(rest.len(), |(i, _)| i);
+                let raw = &rest[..len];
+                let value = match raw {
+                    "true" => PropValue::Bool(true),
+                    "false" => PropValue::Bool(false),
+                    _ => PropValue::Str(raw.to_string()),
+                };
+                (value, len)
+            }
+            None => return None,
+        };
+        self.pos += len;
+        Some(Prop { name, name_span, value, value_span: Span::new(vstart, vstart + len) })
+    }
+}
+
+/// The value of `prop={...}`.
+fn brace_value(inner: &str) -> PropValue {
+    let t = inner.trim();
+    if t == "true" || t == "false" {
+        return PropValue::Bool(t == "true");
+    }
+    if let Ok(n) = t.parse::<f64>() {
+        return PropValue::Number(n);
+    }
+    if is_identifier(t) {
+        return PropValue::Query(t.to_string());
+    }
+    if let Some(list) = t.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        let items: Option<Vec<String>> = list
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.strip_prefix('"')
+                    .and_then(|s| s.strip_suffix('"'))
+                    .or_else(|| s.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')))
+                    .map(str::to_string)
+            })
+            .collect();
+        if let Some(items) = items {
+            return PropValue::List(items);
+        }
+    }
+    if let Some(s) = t
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .or_else(|| t.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')))
+    {
+        return PropValue::Str(s.to_string());
+    }
+    PropValue::Expr(t.to_string())
+}
+
+/// Length of a `{...}` group at the start of `s`, braces inside quotes ignored.
+fn balanced(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (i, c) in s.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' | '`' => quote = Some(c),
+                '{' => depth += 1,
+                '}' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                '\n' if s[..i].ends_with('\n') => return None,
+                _ => {}
+            },
+        }
+    }
+    None
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Fence {
+    indent: usize,
+    ch: u8,
+    len: usize,
+}
+
+fn fence_open(line: &str) -> Option<Fence> {
+    let trimmed = line.trim_start_matches(' ');
+    let indent = line.len() - trimmed.len();
+    if indent > 3 {
+        return None;
+    }
+    let ch = *trimmed.as_bytes().first()?;
+    if ch != b'`' && ch != b'~' {
+        return None;
+    }
+    let len = trimmed.bytes().take_while(|&c| c == ch).count();
+    if len < 3 {
+        return None;
+    }
+    let info_line = trimmed[len..].split('\n').next().unwrap_or("");
+    if ch == b'`' && info_line.contains('`') {
+        return None;
+    }
+    Some(Fence { indent, ch, len })
+}
+
+fn words(s: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices() {
+        if c.is_whitespace() {
+            if let Some(st) = start.take() {
+                out.push((st, &s[st..i]));
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(st) = start {
+        out.push((st, &s[st..]));
+    }
+    out
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '.'
+}
+
+pub fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}

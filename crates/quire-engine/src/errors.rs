@@ -1,0 +1,103 @@
+//! DataFusion's errors, reworded for authors and pointed at a place in the SQL.
+
+use datafusion::error::DataFusionError;
+
+/// What went wrong in an SQL statement, for an author: the message, the byte range of the
+/// statement it is about (when DataFusion or the parser says), and a hint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SqlProblem {
+    pub message: String,
+    pub range: Option<(usize, usize)>,
+    pub help: Option<String>,
+}
+
+/// Reword `err`, raised by running `sql`, and find where in `sql` it points.
+/// `tables` lists the registered tables, for "did you mean".
+pub fn sql_problem(err: &DataFusionError, sql: &str, tables: &[String]) -> SqlProblem {
+    let root = err.iter().next().unwrap_or(err);
+    let (mut message, range) = match root.diagnostic() {
+        Some(d) => (d.message.clone(), d.span.map(|s| range_of(sql, s))),
+        None => (String::new(), None),
+    };
+    let raw = strip_prefixes(&root.find_root().to_string());
+    if message.is_empty() {
+        message = raw.clone();
+    }
+    let range = range.or_else(|| parser_location(&raw).map(|(l, c)| {
+        let start = offset_of(sql, l, c);
+        (start, word_end(sql, start))
+    }));
+    let mut help = root.diagnostic().and_then(|d| d.helps.first().map(|h| h.message.clone()));
+    if help.is_none() {
+        help = hint(&raw, tables);
+    }
+    // The parser's messages end in their own position, which the span already shows.
+    let message = match message.find(" at Line: ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    SqlProblem { message, range, help }
+}
+
+fn strip_prefixes(s: &str) -> String {
+    let mut s = s.trim();
+    for p in ["SQL error: ", "Error during planning: ", "Schema error: ", "Execution error: ", "This feature is not implemented: ", "Arrow error: ", "Optimizer rule"] {
+        if let Some(rest) = s.strip_prefix(p) {
+            s = rest.trim();
+        }
+    }
+    let s = s.strip_prefix("ParserError(\"").and_then(|r| r.strip_suffix("\")")).unwrap_or(s);
+    let s = s.strip_prefix("TokenizerError(\"").and_then(|r| r.strip_suffix("\")")).unwrap_or(s);
+    s.replace("\\\"", "\"")
+}
+
+fn hint(raw: &str, tables: &[String]) -> Option<String> {
+    let lower = raw.to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("table '") {
+        let name = rest.split('\'').next().unwrap_or("");
+        let short = name.trim_start_matches("datafusion.").trim_start_matches("public.");
+        let best = quire_core::components::suggest(short, tables.iter().map(String::as_str));
+        return Some(match best {
+            Some(b) => format!("did you mean `{b}`?"),
+            None if tables.is_empty() => "no tables are registered: add a source under sources/".to_string(),
+            None => format!("tables you can read: {}", tables.join(", ")),
+        });
+    }
+    if lower.contains("group by all") || lower.contains("expected: end of statement, found: all") {
+        return Some("list the grouping columns instead of `group by all`".into());
+    }
+    None
+}
+
+/// `at Line: L, Column: C` in a parser message.
+fn parser_location(msg: &str) -> Option<(usize, usize)> {
+    let i = msg.find("Line: ")?;
+    let rest = &msg[i + 6..];
+    let line: usize = rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()?;
+    let j = rest.find("Column: ")?;
+    let col: usize = rest[j + 8..].split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()?;
+    Some((line, col))
+}
+
+fn range_of(sql: &str, span: datafusion::common::Span) -> (usize, usize) {
+    let start = offset_of(sql, span.start.line as usize, span.start.column as usize);
+    let end = offset_of(sql, span.end.line as usize, span.end.column as usize);
+    (start, end.max(start))
+}
+
+/// Byte offset of a 1-based line and character column.
+fn offset_of(sql: &str, line: usize, col: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in sql.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return offset + l.chars().take(col.saturating_sub(1)).map(char::len_utf8).sum::<usize>();
+        }
+        offset += l.len();
+    }
+    sql.len()
+}
+
+fn word_end(sql: &str, start: usize) -> usize {
+    let rest = &sql[start.min(sql.len())..];
+    start + rest.find(|c: char| c.is_whitespace() || c == ',' || c == ')').unwrap_or(rest.len()).max(1).min(rest.len())
+}

@@ -1,0 +1,23 @@
+//! quire-engine: one DataFusion session recipe for the build and the browser.
+//!
+//! Owns the session configuration (one partition and no disk in wasm32), registering
+//! tables (files natively, Parquet bytes anywhere), running a page's queries with their
+//! `${query}` chains expanded, turning Arrow results into [`quire_core::Table`]s, and
+//! mapping DataFusion's errors back to the author's Markdown. Compiles for wasm32: no
+//! file access outside `#[cfg(not(target_arch = "wasm32"))]`, no spawned tasks.
+
+mod convert;
+mod errors;
+mod page;
+mod parquet;
+mod session;
+
+pub use convert::to_table;
+pub use errors::{SqlProblem, sql_problem};
+pub use page::PageRun;
+pub use parquet::{decode_parquet, encode_parquet};
+pub use session::{Engine, TableName};
+#[cfg(not(target_arch = "wasm32"))]
+pub use session::FileFormat;
+
+pub use datafusion;

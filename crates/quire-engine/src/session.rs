@@ -1,0 +1,170 @@
+//! The session: configuration, table registration and running SQL.
+
+use std::sync::Arc;
+
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::catalog::{MemTable, MemorySchemaProvider};
+use datafusion::error::{DataFusionError, Result};
+use datafusion::prelude::{SessionConfig, SessionContext};
+use datafusion::common::TableReference;
+
+/// A table as authors name it: `schema.table`, such as `orders.orders`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub struct TableName {
+    pub schema: String,
+    pub table: String,
+}
+
+impl TableName {
+    pub fn new(schema: impl Into<String>, table: impl Into<String>) -> Self {
+        TableName { schema: schema.into(), table: table.into() }
+    }
+    fn reference(&self) -> TableReference {
+        TableReference::partial(self.schema.as_str(), self.table.as_str())
+    }
+}
+
+impl std::fmt::Display for TableName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.schema, self.table)
+    }
+}
+
+/// A DataFusion session configured the same way at build time and in the browser.
+#[derive(Clone)]
+pub struct Engine {
+    ctx: SessionContext,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Engine {
+    pub fn new() -> Self {
+        let mut config = SessionConfig::new().with_information_schema(true);
+        let options = config.options_mut();
+        // Spans let SQL errors point at the author's line in the `.md`.
+        options.sql_parser.collect_spans = true;
+        if cfg!(target_arch = "wasm32") {
+            // Code paths that spawn tasks panic in the browser; one partition avoids them.
+            config = config.with_target_partitions(1);
+        }
+        #[cfg(target_arch = "wasm32")]
+        let ctx = {
+            use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
+            use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+            let runtime = RuntimeEnvBuilder::new()
+                .with_disk_manager_builder(DiskManagerBuilder::default().with_mode(DiskManagerMode::Disabled))
+                .build_arc()
+                .expect("a runtime without disk always builds");
+            SessionContext::new_with_config_rt(config, runtime)
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        let ctx = SessionContext::new_with_config(config);
+        Engine { ctx }
+    }
+
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
+
+    /// Make sure schema `name` exists in the default catalog.
+    pub fn ensure_schema(&self, name: &str) -> Result<()> {
+        let catalog = self
+            .ctx
+            .catalog("datafusion")
+            .ok_or_else(|| DataFusionError::Internal("the default catalog is missing".into()))?;
+        if catalog.schema(name).is_none() {
+            catalog.register_schema(name, Arc::new(MemorySchemaProvider::new()))?;
+        }
+        Ok(())
+    }
+
+    /// Register record batches as table `name`.
+    pub fn register_batches(&self, name: &TableName, batches: Vec<RecordBatch>) -> Result<()> {
+        self.ensure_schema(&name.schema)?;
+        let schema = match batches.first() {
+            Some(b) => b.schema(),
+            None => Arc::new(datafusion::arrow::datatypes::Schema::empty()),
+        };
+        let table = MemTable::try_new(schema, vec![batches])?;
+        self.ctx.deregister_table(name.reference())?;
+        self.ctx.register_table(name.reference(), Arc::new(table))?;
+        Ok(())
+    }
+
+    /// Register a Parquet file's bytes as table `name` (how the browser loads data).
+    pub fn register_parquet_bytes(&self, name: &TableName, bytes: bytes::Bytes) -> Result<()> {
+        let batches = crate::parquet::decode_parquet(bytes)?;
+        self.register_batches(name, batches)
+    }
+
+    /// Register a file on disk as table `name`.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub async fn register_file(&self, name: &TableName, path: &std::path::Path, format: FileFormat) -> Result<()> {
+        use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions};
+        self.ensure_schema(&name.schema)?;
+        let path = path
+            .to_str()
+            .ok_or_else(|| DataFusionError::Plan(format!("the path {} is not valid UTF-8", path.display())))?;
+        self.ctx.deregister_table(name.reference())?;
+        match format {
+            FileFormat::Csv => self.ctx.register_csv(name.reference(), path, CsvReadOptions::new()).await,
+            FileFormat::Parquet => self.ctx.register_parquet(name.reference(), path, ParquetReadOptions::new()).await,
+            FileFormat::NdJson | FileFormat::JsonArray => {
+                let ext = std::path::Path::new(path).extension().and_then(|e| e.to_str()).unwrap_or("json");
+                let ext = format!(".{ext}");
+                let options = JsonReadOptions::default()
+                    .file_extension(&ext)
+                    .newline_delimited(format == FileFormat::NdJson);
+                self.ctx.register_json(name.reference(), path, options).await
+            }
+        }
+    }
+
+    /// Run one SQL statement and collect its result.
+    pub async fn run(&self, sql: &str) -> Result<Vec<RecordBatch>> {
+        self.ctx.sql(sql).await?.collect().await
+    }
+
+    /// The tables a statement reads (not counting its CTEs), as `schema.table`.
+    pub fn tables_read(&self, sql: &str) -> Result<Vec<TableReference>> {
+        let state = self.ctx.state();
+        let statement = state.sql_to_statement(sql, &state.config().options().sql_parser.dialect)?;
+        state.resolve_table_references(&statement)
+    }
+
+    /// Every registered table, as `schema.table`, for suggestions in errors.
+    pub fn table_names(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(catalog) = self.ctx.catalog("datafusion") {
+            for schema in catalog.schema_names() {
+                if schema == "information_schema" {
+                    continue;
+                }
+                if let Some(s) = catalog.schema(&schema) {
+                    for t in s.table_names() {
+                        out.push(if schema == "public" { t } else { format!("{schema}.{t}") });
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+/// A file format a source can be read from natively.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Csv,
+    Parquet,
+    /// Newline-delimited JSON.
+    NdJson,
+    /// One JSON array of objects.
+    JsonArray,
+}

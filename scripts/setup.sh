@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what building and testing quire needs, and only what is missing:
+#   the wasm32 target, clang (C code compiled to wasm), wasm-bindgen-cli at the exact
+#   version of the wasm-bindgen crate in Cargo.lock, trunk, and with --test also Debian's
+#   Chromium and the browser driver the end-to-end tests use.
+# Sourced by example.sh and test.sh; safe to run again.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/quire/target}"
+TRUNK_VERSION=0.21.14   # 0.22.x needs a newer rustc than 1.95
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+
+want_test=0
+[[ "${1:-}" == "--test" ]] && want_test=1
+
+apt_packages=()
+command -v clang >/dev/null || apt_packages+=(clang)
+command -v python3 >/dev/null || apt_packages+=(python3)
+if (( want_test )); then
+  command -v chromium >/dev/null || apt_packages+=(chromium)
+  command -v node >/dev/null || apt_packages+=(nodejs npm)
+fi
+if (( ${#apt_packages[@]} )); then
+  say "installing ${apt_packages[*]} from Debian's packages"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${apt_packages[@]}"
+fi
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [[ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg" ]]; then
+  say "installing wasm-bindgen-cli $wbg (it must match the wasm-bindgen crate)"
+  # Not --locked: one of its locked dependencies is missing from the registry.
+  cargo install wasm-bindgen-cli --version "$wbg"
+fi
+
+if [[ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]]; then
+  say "installing trunk $TRUNK_VERSION"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+if (( want_test )) && [[ ! -d tests/e2e/node_modules/playwright-core ]]; then
+  say "installing the browser driver (playwright-core, driving Debian's Chromium)"
+  (cd tests/e2e && npm ci --no-audit --no-fund)
+fi
+
+if [[ ! -f reports_example/sources/orders/orders.parquet ]]; then
+  say "generating the example's orders (100,000 rows, fixed seed)"
+  cargo xtask gen-orders --rows 100000 --out reports_example/sources/orders/orders.parquet
+fi

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The README's second command: set up (including Chromium for browser tests), build the
+# browser runtime, and run every test: unit, snapshot, broken-project and end-to-end.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/setup.sh --test
+scripts/build-runtime.sh
+printf '\033[1;34m==>\033[0m running the tests\n' >&2
+export INSTA_UPDATE=no   # a changed snapshot fails; review it with cargo insta
+cargo test --workspace --exclude quire-site --exclude xtask "$@"

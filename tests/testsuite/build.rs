@@ -1,0 +1,84 @@
+//! `quire build` on good projects: what it writes, and that it writes the same twice.
+
+use crate::util::{Project, Run, article, quire, repo, tree};
+
+#[test]
+fn shop_builds_a_complete_site() {
+    let project = Project::fixture("shop");
+    let run = project.build().ok();
+    assert!(run.stderr().contains("Built 2 pages, 2 tables for the browser"), "{}", run.stderr());
+    let files = tree(&project.path().join("dist"));
+    let names: Vec<&str> = files.keys().map(String::as_str).filter(|n| !n.starts_with("_quire/")).collect();
+    assert_eq!(names.len(), 5, "{names:?}");
+    assert!(names.contains(&"index.html") && names.contains(&"people/index.html") && names.contains(&"style.css"));
+    assert!(names.iter().any(|n| n.starts_with("data/shop.orders.") && n.ends_with(".parquet")));
+    assert!(names.iter().any(|n| n.starts_with("data/people.customers.") && n.ends_with(".parquet")));
+
+    let index = project.read("dist/index.html");
+    insta::assert_snapshot!("shop_index_article", article(&index));
+    // Links are relative, so the site works under any sub-path.
+    assert!(index.contains("href=\"style.css\""));
+    let people = project.read("dist/people/index.html");
+    assert!(people.contains("href=\"../style.css\""));
+    insta::assert_snapshot!("shop_people_article", article(&people));
+}
+
+#[test]
+fn the_data_island_names_the_shipped_tables_and_a_check_query() {
+    let project = Project::fixture("shop");
+    project.build().ok();
+    let html = project.read("dist/index.html");
+    let start = html.find("id=\"quire-data\">").expect("a data island") + "id=\"quire-data\">".len();
+    let end = start + html[start..].find("</script>").expect("closed");
+    let island: serde_json::Value = serde_json::from_str(&html[start..end]).expect("valid JSON");
+    let path = island["tables"]["shop.orders"].as_str().expect("shop.orders ships");
+    assert!(project.path().join("dist").join(path).is_file());
+    assert_eq!(island["root"], "");
+    assert_eq!(island["check"]["query"], "by_month");
+    assert_eq!(island["check"]["expected"]["rows"].as_array().map(Vec::len), Some(18));
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let project = Project::fixture("shop");
+    let a = project.path().join("a");
+    let b = project.path().join("b");
+    Run::new(quire().arg("build").arg(project.path()).arg("--out").arg(&a)).ok();
+    Run::new(quire().arg("build").arg(project.path()).arg("--out").arg(&b)).ok();
+    assert_eq!(tree(&a), tree(&b));
+}
+
+#[test]
+fn the_example_builds() {
+    let example = repo().join("reports_example");
+    assert!(
+        example.join("sources/orders/orders.parquet").is_file(),
+        "generate the example's data first: cargo xtask gen-orders"
+    );
+    let out = tempfile::tempdir().expect("tmp");
+    let run = Run::new(quire().arg("build").arg(&example).arg("--out").arg(out.path())).ok();
+    assert!(run.stderr().contains("Built 3 pages"), "{}", run.stderr());
+    for page in ["index.html", "explorer/index.html", "states/index.html"] {
+        let html = std::fs::read_to_string(out.path().join(page)).expect("page written");
+        assert!(html.contains("<svg"), "{page} has a chart");
+        assert!(html.contains("<table"), "{page} has a table");
+    }
+}
+
+#[test]
+fn help_teaches_the_project_layout() {
+    let run = Run::new(quire().arg("build").arg("--help")).ok();
+    let help = String::from_utf8_lossy(&run.output.stdout).into_owned();
+    assert!(help.contains("file:line:col"), "{help}");
+    let run = Run::new(quire().arg("--help")).ok();
+    let help = String::from_utf8_lossy(&run.output.stdout).into_owned();
+    assert!(help.contains("pages/*.md") && help.contains("sources/<name>/"), "{help}");
+}
+
+#[test]
+fn a_missing_project_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let run = Run::new(quire().arg("build").arg(dir.path().join("nope")));
+    assert_eq!(run.output.status.code(), Some(1));
+    assert!(run.stderr().contains("no such project folder"), "{}", run.stderr());
+}

@@ -1,0 +1,9 @@
+//! quire's integration tests: one binary, so DataFusion is linked once. One module per
+//! feature; each test reads as the command a user would type (see `util`).
+
+mod broken;
+mod build;
+mod chain;
+mod e2e;
+mod parse;
+mod util;

@@ -1,0 +1,111 @@
+//! Test helpers: fixture projects in temporary folders, and the `quire` binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("the repository exists")
+}
+
+pub fn fixtures() -> PathBuf {
+    repo().join("tests/fixtures")
+}
+
+/// A project in its own temporary folder.
+pub struct Project {
+    dir: tempfile::TempDir,
+}
+
+impl Project {
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Project {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        copy_dir(&fixtures().join(name), dir.path());
+        Project { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent folder")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
+    }
+
+    /// `quire build` in this project.
+    pub fn build(&self) -> Run {
+        Run::new(quire().arg("build").arg(self.path()))
+    }
+}
+
+pub fn quire() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_quire"));
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// What a command did.
+pub struct Run {
+    pub output: Output,
+}
+
+impl Run {
+    pub fn new(cmd: &mut Command) -> Run {
+        Run { output: cmd.output().expect("quire runs") }
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+    pub fn success(&self) -> bool {
+        self.output.status.success()
+    }
+    /// Panic with the output unless the command succeeded.
+    pub fn ok(self) -> Run {
+        assert!(self.success(), "quire failed:\n{}", self.stderr());
+        self
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("reading {}: {e}", from.display())) {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Every file under `dir`, relative path → bytes.
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path.strip_prefix(base).expect("under base").to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read(&path).expect("read"));
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// The `<article>` of a built page: what the author's Markdown became.
+pub fn article(html: &str) -> &str {
+    let start = html.find("<article").expect("the page has an <article>");
+    let end = html.find("</article>").expect("the article is closed") + "</article>".len();
+    &html[start..end]
+}

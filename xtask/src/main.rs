@@ -1,0 +1,152 @@
+//! Project chores, run as `cargo xtask <task>`:
+//!
+//! - `gen-orders [--rows N] [--out PATH]`: the deterministic `orders` table the example
+//!   and the benchmarks read (no large files live in git).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use datafusion::arrow::array::{Float64Array, Int32Array, Int64Array, StringArray, TimestampMicrosecondArray};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::parquet::basic::Compression;
+use datafusion::parquet::file::properties::WriterProperties;
+
+fn main() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    match args.next().as_deref() {
+        Some("gen-orders") => {
+            let mut rows = 100_000usize;
+            let mut out = PathBuf::from("reports_example/sources/orders/orders.parquet");
+            while let Some(a) = args.next() {
+                match a.as_str() {
+                    "--rows" => rows = args.next().context("--rows takes a number")?.replace('_', "").parse()?,
+                    "--out" => out = args.next().context("--out takes a path")?.into(),
+                    other => bail!("unknown argument {other}"),
+                }
+            }
+            gen_orders(rows, &out)
+        }
+        _ => {
+            eprintln!("usage: cargo xtask gen-orders [--rows N] [--out PATH]");
+            std::process::exit(2)
+        }
+    }
+}
+
+/// splitmix64: small, fast, and the same on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// An index drawn with Zipf-like weights `1/(i+2)^s`.
+    fn skewed(&mut self, cumulative: &[f64]) -> usize {
+        let u = self.unit() * cumulative[cumulative.len() - 1];
+        cumulative.partition_point(|&c| c < u).min(cumulative.len() - 1)
+    }
+    fn normal(&mut self) -> f64 {
+        let (u1, u2) = (self.unit().max(1e-12), self.unit());
+        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+    }
+}
+
+fn cumulative(n: usize, s: f64) -> Vec<f64> {
+    let mut acc = 0.0;
+    (0..n)
+        .map(|i| {
+            acc += 1.0 / ((i + 2) as f64).powf(s);
+            acc
+        })
+        .collect()
+}
+
+const CHANNELS: &[&str] = &["Web", "Mobile App", "Retail Store", "Marketplace", "Phone", "Partner"];
+const CATEGORIES: &[&str] = &[
+    "Electronics", "Computers", "Phones", "Appliances", "Furniture", "Home Decor", "Kitchen",
+    "Garden", "Tools", "Automotive", "Toys", "Games", "Books", "Music", "Movies", "Clothing",
+    "Shoes", "Jewelry", "Beauty", "Sports",
+];
+const STATES: &[&str] = &[
+    "CA", "TX", "FL", "NY", "PA", "IL", "OH", "GA", "NC", "MI", "NJ", "VA", "WA", "AZ", "TN",
+    "MA", "IN", "MD", "MO", "WI", "CO", "MN", "SC", "AL", "LA", "KY", "OR", "OK", "CT", "UT",
+    "IA", "NV", "AR", "KS", "MS", "NM", "NE", "ID", "WV", "HI", "NH", "ME", "MT", "RI", "DE",
+    "SD", "ND", "AK", "VT", "WY",
+];
+
+fn gen_orders(rows: usize, out: &std::path::Path) -> Result<()> {
+    let mut rng = Rng(20240601);
+    // 2021-01-01 to 2025-01-01, microseconds since the epoch.
+    let start: i64 = 1_609_459_200_000_000;
+    let span: i64 = 1_735_689_600_000_000 - start;
+    let (ch_w, cat_w, st_w) = (cumulative(CHANNELS.len(), 1.2), cumulative(CATEGORIES.len(), 0.8), cumulative(STATES.len(), 1.0));
+    let mut times: Vec<i64> = (0..rows)
+        .map(|_| {
+            // Growth over the years: later dates are a little more likely.
+            let u = rng.unit().powf(0.85);
+            start + (u * span as f64) as i64 / 1_000_000 * 1_000_000
+        })
+        .collect();
+    times.sort_unstable();
+    let mut channel = Vec::with_capacity(rows);
+    let mut category = Vec::with_capacity(rows);
+    let mut state = Vec::with_capacity(rows);
+    let mut sales = Vec::with_capacity(rows);
+    let mut quantity = Vec::with_capacity(rows);
+    for _ in 0..rows {
+        let c = rng.skewed(&cat_w);
+        channel.push(CHANNELS[rng.skewed(&ch_w)]);
+        category.push(CATEGORIES[c]);
+        state.push(STATES[rng.skewed(&st_w)]);
+        let base = 3.2 + 0.04 * (CATEGORIES.len() - c) as f64;
+        sales.push(((base + 0.8 * rng.normal()).exp() * 100.0).round() / 100.0);
+        quantity.push(1 + (rng.unit() * rng.unit() * 10.0) as i32);
+    }
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("order_id", DataType::Int64, false),
+        Field::new("order_datetime", DataType::Timestamp(TimeUnit::Microsecond, None), false),
+        Field::new("channel", DataType::Utf8, false),
+        Field::new("category", DataType::Utf8, false),
+        Field::new("state", DataType::Utf8, false),
+        Field::new("sales", DataType::Float64, false),
+        Field::new("quantity", DataType::Int32, false),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(Int64Array::from_iter_values(1..=rows as i64)),
+            Arc::new(TimestampMicrosecondArray::from(times)),
+            Arc::new(StringArray::from(channel)),
+            Arc::new(StringArray::from(category)),
+            Arc::new(StringArray::from(state)),
+            Arc::new(Float64Array::from(sales)),
+            Arc::new(Int32Array::from(quantity)),
+        ],
+    )?;
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_max_row_group_row_count(Some(128 * 1024))
+        .set_created_by("quire xtask gen-orders".into())
+        .build();
+    let tmp = out.with_extension("parquet.tmp");
+    let file = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    let mut writer = ArrowWriter::try_new(file, schema, Some(props))?;
+    writer.write(&batch)?;
+    writer.close()?;
+    std::fs::rename(&tmp, out)?;
+    eprintln!("wrote {rows} orders to {}", out.display());
+    Ok(())
+}
