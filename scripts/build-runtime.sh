@@ -10,5 +10,5 @@ printf '\033[1;34m==>\033[0m building the browser runtime (profile %s)\n' "$prof
 cd site
 sed "s/data-cargo-profile-release=\"[a-z-]*\"/data-cargo-profile-release=\"$profile\"/" index.html > .index.build.html
 trap 'rm -f .index.build.html' EXIT
-trunk build --release --offline .index.build.html
+trunk build --release --offline=true .index.build.html
 ls -l dist/*.wasm >&2

@@ -8,6 +8,7 @@ scripts/build-runtime.sh
 printf '\033[1;34m==>\033[0m building quire (release)\n' >&2
 cargo build --release -p quire
 quire="$CARGO_TARGET_DIR/release/quire"
+[[ -f reports_example/sources/orders/orders.parquet ]] || "$quire" demo-data --rows 100000
 "$quire" build reports_example
 port="${PORT:-3000}"
 printf '\033[1;32m==>\033[0m serving reports_example/dist on http://127.0.0.1:%s\n' "$port" >&2

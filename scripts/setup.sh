@@ -51,7 +51,3 @@ if (( want_test )) && [[ ! -d tests/e2e/node_modules/playwright-core ]]; then
   (cd tests/e2e && npm ci --no-audit --no-fund)
 fi
 
-if [[ ! -f reports_example/sources/orders/orders.parquet ]]; then
-  say "generating the example's orders (100,000 rows, fixed seed)"
-  cargo xtask gen-orders --rows 100000 --out reports_example/sources/orders/orders.parquet
-fi

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::task::spawn_local(async {
+    wasm_bindgen_futures::spawn_local(async {
         let status = match start().await {
             Ok(s) => s,
             Err(e) => {

@@ -15,7 +15,7 @@ const { values: opt } = parseArgs({
     base: { type: 'string' },
     page: { type: 'string', multiple: true, default: [''] },
     shots: { type: 'string' },
-    timeout: { type: 'string', default: '180000' },
+    timeout: { type: 'string', default: '60000' },
     chromium: { type: 'string', default: process.env.CHROMIUM || '/usr/bin/chromium' },
   },
 });

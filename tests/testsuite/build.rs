@@ -53,7 +53,7 @@ fn the_example_builds() {
     let example = repo().join("reports_example");
     assert!(
         example.join("sources/orders/orders.parquet").is_file(),
-        "generate the example's data first: cargo xtask gen-orders"
+        "generate the example's data first: quire demo-data (scripts/test.sh does it)"
     );
     let out = tempfile::tempdir().expect("tmp");
     let run = Run::new(quire().arg("build").arg(&example).arg("--out").arg(out.path())).ok();

@@ -69,7 +69,7 @@ fn content_type(p: &Path) -> &'static str {
 fn the_example_works_in_a_real_browser() {
     let root = repo();
     let example = root.join("reports_example");
-    assert!(example.join("sources/orders/orders.parquet").is_file(), "generate the data: cargo xtask gen-orders");
+    assert!(example.join("sources/orders/orders.parquet").is_file(), "generate the data: quire demo-data (scripts/test.sh does it)");
     let script = root.join("tests/e2e/check-pages.mjs");
     assert!(
         root.join("tests/e2e/node_modules/playwright-core").is_dir(),

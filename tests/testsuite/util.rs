@@ -28,11 +28,6 @@ impl Project {
         self.dir.path()
     }
 
-    pub fn write(&self, rel: &str, text: &str) {
-        let path = self.dir.path().join(rel);
-        std::fs::create_dir_all(path.parent().expect("a parent folder")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
 
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.dir.path().join(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))

@@ -145,16 +145,18 @@ async fn compile_async(project: &Project, runtime: Option<&Runtime>) -> Result<S
         .collect();
     for c in &compiled {
         let root = "../".repeat(c.source.depth());
+        // Module URLs must start with `./` or `../`.
+        let asset_root = if root.is_empty() { "./" } else { root.as_str() };
         let nav = nav::tree(&nav_pages, &c.source.url);
         let island = data_island(c, &root, &shipped);
         let mut tail = String::new();
         let _ = write!(tail, "<script type=\"application/json\" id=\"quire-data\">{island}</script>");
         let mut head = String::new();
         if let Some(rt) = runtime {
-            let _ = write!(head, "<link rel=\"modulepreload\" href=\"{root}_quire/{}\">", rt.js);
+            let _ = write!(head, "<link rel=\"modulepreload\" href=\"{asset_root}_quire/{}\">", rt.js);
             let _ = write!(
                 tail,
-                "<script type=\"module\">import init from \"{root}_quire/{js}\";init({{module_or_path:\"{root}_quire/{wasm}\"}});</script>",
+                "<script type=\"module\">import init from \"{asset_root}_quire/{js}\";init({{module_or_path:\"{asset_root}_quire/{wasm}\"}});</script>",
                 js = rt.js,
                 wasm = rt.wasm
             );

@@ -7,6 +7,7 @@
 //! (what `quire dev` will serve), [`build`] writes it.
 
 mod compile;
+pub mod demo;
 mod error;
 mod nav;
 mod output;

@@ -135,6 +135,7 @@ pub async fn register(engine: &Engine, tables: &[SourceTable], root: &Path) -> R
         match t.format {
             Format::Csv => engine.register_file(&t.name, &t.path, FileFormat::Csv).await.map_err(|e| fail(&e, "CSV"))?,
             Format::Parquet => {
+                check_parquet_file(&t.path).map_err(|e| fail(&e, "Parquet"))?;
                 engine.register_file(&t.name, &t.path, FileFormat::Parquet).await.map_err(|e| fail(&e, "Parquet"))?;
                 // Registration reads only the footer; read the data now so a corrupt file
                 // fails here, naming itself, rather than in some page's query.
@@ -146,6 +147,20 @@ pub async fn register(engine: &Engine, tables: &[SourceTable], root: &Path) -> R
         }
     }
     Ok(())
+}
+
+fn check_parquet_file(path: &Path) -> Result<(), String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let len = f.metadata().map_err(|e| e.to_string())?.len();
+    let mut head = [0u8; 4];
+    let mut tail = [0u8; 8];
+    if len >= 12 {
+        f.read_exact(&mut head).map_err(|e| e.to_string())?;
+        f.seek(SeekFrom::End(-8)).map_err(|e| e.to_string())?;
+        f.read_exact(&mut tail).map_err(|e| e.to_string())?;
+    }
+    quire_engine::check_parquet_frame(&head, &tail, len)
 }
 
 /// `"schema"."table"`, quoted for SQL.

@@ -29,11 +29,14 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Build(cmd::build::Args),
+    #[command(hide = true)]
+    DemoData(cmd::demo_data::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::DemoData(args) => cmd::demo_data::run(args),
     }
 }

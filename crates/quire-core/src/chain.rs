@@ -70,15 +70,30 @@ pub fn references(sql: &str) -> Vec<Reference<'_>> {
     out
 }
 
+/// Why a query's chain could not be expanded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChainError {
+    Problem(Problem),
+    /// The query reads a cycle that is reported once, from the query of the cycle that
+    /// comes first on the page.
+    ReadsCycle,
+}
+
+impl From<Problem> for ChainError {
+    fn from(p: Problem) -> Self {
+        ChainError::Problem(p)
+    }
+}
+
 /// The SQL a query runs, with `${...}` chains expanded. Problems point into the page.
-pub fn expand(page: &Page, name: &str) -> Result<Expanded, Problem> {
+pub fn expand(page: &Page, name: &str) -> Result<Expanded, ChainError> {
     let mut out = Expanded { sql: String::new(), pieces: Vec::new() };
     let mut stack = Vec::new();
     expand_into(page, name, &mut stack, &mut out)?;
     Ok(out)
 }
 
-fn expand_into<'p>(page: &'p Page, name: &'p str, stack: &mut Vec<&'p str>, out: &mut Expanded) -> Result<(), Problem> {
+fn expand_into<'p>(page: &'p Page, name: &'p str, stack: &mut Vec<&'p str>, out: &mut Expanded) -> Result<(), ChainError> {
     let query = page.query(name).expect("callers name a query of this page");
     stack.push(name);
     let sql = trim_statement(&query.sql);
@@ -96,22 +111,29 @@ fn expand_into<'p>(page: &'p Page, name: &'p str, stack: &mut Vec<&'p str>, out:
         copied = r.end;
         if r.name.starts_with("inputs.") || r.name.starts_with("params.") {
             return Err(Problem::new(format!("`${{{}}}` is not supported yet", r.name), span)
-                .help("inputs and page parameters arrive in a later version of quire"));
+                .help("inputs and page parameters arrive in a later version of quire")
+                .into());
         }
         if !is_identifier(r.name) {
             return Err(Problem::new(format!("`${{{}}}` does not name a query", r.name), span)
-                .help("write `${other_query}` to read another query's result"));
+                .help("write `${other_query}` to read another query's result")
+                .into());
         }
         if let Some(pos) = stack.iter().position(|s| *s == r.name) {
             let mut cycle: Vec<&str> = stack[pos..].to_vec();
+            let first = page.queries.iter().map(|q| q.name.as_str()).find(|q| cycle.contains(q));
+            if first != Some(stack[0]) {
+                return Err(ChainError::ReadsCycle);
+            }
             cycle.push(r.name);
             return Err(Problem::new(format!("queries refer to each other in a cycle: {}", cycle.join(" → ")), span)
                 .label("this reference closes the cycle")
-                .help("a query can only read queries that do not, in turn, read it"));
+                .help("a query can only read queries that do not, in turn, read it")
+                .into());
         }
         let Some(other) = page.query(r.name) else {
             let names: Vec<&str> = page.queries.iter().map(|q| q.name.as_str()).collect();
-            return Err(unknown_query(r.name, span, &names));
+            return Err(unknown_query(r.name, span, &names).into());
         };
         out.sql.push('(');
         expand_into(page, &other.name, stack, out)?;

@@ -55,7 +55,7 @@ impl AuthorError {
 
 impl std::fmt::Display for AuthorError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.location(), self.problem.message)
+        f.write_str(&self.problem.message)
     }
 }
 

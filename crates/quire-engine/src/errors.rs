@@ -63,6 +63,19 @@ fn hint(raw: &str, tables: &[String]) -> Option<String> {
             None => format!("tables you can read: {}", tables.join(", ")),
         });
     }
+    if let Some(i) = raw.find("Valid fields are ") {
+        let fields: Vec<&str> = raw[i + 17..]
+            .trim_end_matches('.')
+            .split(", ")
+            .map(|f| f.rsplit('.').next().unwrap_or(f).trim_matches('"'))
+            .collect();
+        let missing = raw.split("No field named ").nth(1).and_then(|r| r.split(['.', ' ']).next()).unwrap_or("");
+        let missing = missing.trim_matches(|c| c == '"' || c == '\'');
+        return Some(match quire_core::components::suggest(missing, fields.iter().copied()) {
+            Some(f) => format!("did you mean `{f}`?"),
+            None => format!("the columns are: {}", dedup(&fields).join(", ")),
+        });
+    }
     if lower.contains("group by all") || lower.contains("expected: end of statement, found: all") {
         return Some("list the grouping columns instead of `group by all`".into());
     }
@@ -100,4 +113,14 @@ fn offset_of(sql: &str, line: usize, col: usize) -> usize {
 fn word_end(sql: &str, start: usize) -> usize {
     let rest = &sql[start.min(sql.len())..];
     start + rest.find(|c: char| c.is_whitespace() || c == ',' || c == ')').unwrap_or(rest.len()).max(1).min(rest.len())
+}
+
+fn dedup<'a>(items: &[&'a str]) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for i in items {
+        if !out.contains(i) {
+            out.push(i);
+        }
+    }
+    out
 }

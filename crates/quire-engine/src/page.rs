@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use quire_core::chain::{self, Expanded};
+use quire_core::chain::{self, ChainError, Expanded};
 use quire_core::{Page, Problem, Span, Table};
 
 use crate::Engine;
@@ -24,10 +24,11 @@ impl Engine {
         for query in &page.queries {
             let expanded = match chain::expand(page, &query.name) {
                 Ok(e) => e,
-                Err(p) => {
+                Err(ChainError::Problem(p)) => {
                     push_unique(&mut run.problems, p);
                     continue;
                 }
+                Err(ChainError::ReadsCycle) => continue,
             };
             match self.run(&expanded.sql).await.and_then(|b| crate::to_table(&b)) {
                 Ok(table) => {

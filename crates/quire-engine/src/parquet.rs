@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use datafusion::arrow::datatypes::Schema;
 use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::error::Result;
+use datafusion::error::{DataFusionError, Result};
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use datafusion::parquet::basic::Compression;
@@ -13,8 +13,23 @@ use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties}
 /// Rows per row group: small enough that filters prune, large enough to compress.
 const ROW_GROUP: usize = 128 * 1024;
 
+/// Check a Parquet file's frame (magic bytes and footer length) before any reader sees
+/// it: the parquet crate panics on some corrupt footers instead of returning an error.
+pub fn check_parquet_frame(head: &[u8], tail: &[u8], len: u64) -> std::result::Result<(), String> {
+    if len < 12 || !head.starts_with(b"PAR1") || !tail.ends_with(b"PAR1") || tail.len() < 8 {
+        return Err("not a Parquet file (it does not start and end with PAR1)".into());
+    }
+    let n = tail.len();
+    let footer = u32::from_le_bytes([tail[n - 8], tail[n - 7], tail[n - 6], tail[n - 5]]);
+    if u64::from(footer) + 12 > len {
+        return Err(format!("the file is truncated or corrupt: its footer claims {footer} bytes of a {len}-byte file"));
+    }
+    Ok(())
+}
+
 /// Decode a whole Parquet file into record batches.
 pub fn decode_parquet(bytes: bytes::Bytes) -> Result<Vec<RecordBatch>> {
+    check_parquet_frame(&bytes, &bytes, bytes.len() as u64).map_err(DataFusionError::Execution)?;
     let reader = ParquetRecordBatchReaderBuilder::try_new(bytes)?.with_batch_size(8192).build()?;
     Ok(reader.collect::<std::result::Result<Vec<_>, _>>()?)
 }

@@ -1,40 +1,18 @@
-//! Project chores, run as `cargo xtask <task>`:
-//!
-//! - `gen-orders [--rows N] [--out PATH]`: the deterministic `orders` table the example
-//!   and the benchmarks read (no large files live in git).
+//! The demo data: a deterministic `orders` table (an online retailer, 2021 to 2024) for
+//! the example project and the benchmarks, generated rather than kept in git. The same
+//! seed gives the same bytes on every machine.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::{Context, Result, bail};
-use datafusion::arrow::array::{Float64Array, Int32Array, Int64Array, StringArray, TimestampMicrosecondArray};
-use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
-use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::parquet::arrow::ArrowWriter;
-use datafusion::parquet::basic::Compression;
-use datafusion::parquet::file::properties::WriterProperties;
+use quire_engine::datafusion::arrow::array::{Float64Array, Int32Array, Int64Array, StringArray, TimestampMicrosecondArray};
+use quire_engine::datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use quire_engine::datafusion::arrow::record_batch::RecordBatch;
+use quire_engine::datafusion::parquet::arrow::ArrowWriter;
+use quire_engine::datafusion::parquet::basic::Compression;
+use quire_engine::datafusion::parquet::file::properties::WriterProperties;
 
-fn main() -> Result<()> {
-    let mut args = std::env::args().skip(1);
-    match args.next().as_deref() {
-        Some("gen-orders") => {
-            let mut rows = 100_000usize;
-            let mut out = PathBuf::from("reports_example/sources/orders/orders.parquet");
-            while let Some(a) = args.next() {
-                match a.as_str() {
-                    "--rows" => rows = args.next().context("--rows takes a number")?.replace('_', "").parse()?,
-                    "--out" => out = args.next().context("--out takes a path")?.into(),
-                    other => bail!("unknown argument {other}"),
-                }
-            }
-            gen_orders(rows, &out)
-        }
-        _ => {
-            eprintln!("usage: cargo xtask gen-orders [--rows N] [--out PATH]");
-            std::process::exit(2)
-        }
-    }
-}
+use crate::error::BuildError;
 
 /// splitmix64: small, fast, and the same on every machine.
 struct Rng(u64);
@@ -84,7 +62,12 @@ const STATES: &[&str] = &[
     "SD", "ND", "AK", "VT", "WY",
 ];
 
-fn gen_orders(rows: usize, out: &std::path::Path) -> Result<()> {
+/// Write `rows` orders to a Parquet file at `out` (written beside, then renamed).
+pub fn write_orders(rows: usize, out: &Path) -> Result<(), BuildError> {
+    write_orders_inner(rows, out).map_err(|e| BuildError::file(out, e))
+}
+
+fn write_orders_inner(rows: usize, out: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = Rng(20240601);
     // 2021-01-01 to 2025-01-01, microseconds since the epoch.
     let start: i64 = 1_609_459_200_000_000;
@@ -139,14 +122,13 @@ fn gen_orders(rows: usize, out: &std::path::Path) -> Result<()> {
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_max_row_group_row_count(Some(128 * 1024))
-        .set_created_by("quire xtask gen-orders".into())
+        .set_created_by("quire demo-data".into())
         .build();
     let tmp = out.with_extension("parquet.tmp");
-    let file = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    let file = std::fs::File::create(&tmp)?;
     let mut writer = ArrowWriter::try_new(file, schema, Some(props))?;
     writer.write(&batch)?;
     writer.close()?;
     std::fs::rename(&tmp, out)?;
-    eprintln!("wrote {rows} orders to {}", out.display());
     Ok(())
 }

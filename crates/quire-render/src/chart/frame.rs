@@ -1,0 +1,198 @@
+//! A result arranged for drawing: the distinct x values in display order, and one series
+//! per (series value, y column) with a value at each x.
+
+use quire_core::{Cell, ColumnType, Table};
+
+use super::{Kind, Spec, distinct, key};
+use crate::fmt::{self, Format, MICROS_PER_DAY, civil};
+use crate::text::title_case;
+
+pub(crate) struct Frame {
+    pub xs: Vec<XPoint>,
+    pub series: Vec<Series>,
+    /// x positions are values on a linear or time axis, not bands.
+    pub continuous: bool,
+    /// x positions are days since 1970-01-01.
+    pub temporal: bool,
+}
+
+pub(crate) struct XPoint {
+    /// The value (days for dates) on a continuous axis; the band index otherwise.
+    pub pos: f64,
+    /// The x value as readers see it: band labels and tooltips.
+    pub label: String,
+}
+
+pub(crate) struct Series {
+    pub name: String,
+    /// Palette slot.
+    pub ink: usize,
+    /// The (summed) value at each of [`Frame::xs`]; `None` where the series has none.
+    pub values: Vec<Option<f64>>,
+    /// Every row's point as it is, for scatter plots: (x position, y, row).
+    pub points: Vec<(f64, f64, usize)>,
+}
+
+impl Frame {
+    /// `None` when there is nothing to draw.
+    pub fn build(spec: &Spec<'_>) -> Option<Frame> {
+        let table = spec.table;
+        let x_ty = spec.x_type();
+        let temporal = x_ty.is_temporal();
+        let continuous = matches!(spec.kind, Kind::Line | Kind::Area | Kind::Scatter)
+            && (x_ty.is_numeric() || temporal);
+        let (x_firsts, x_index) = distinct(table, spec.x);
+        let series_values: Vec<(String, Option<String>)> = match spec.series {
+            Some(s) => {
+                let fmt = fmt::for_column(table, s);
+                let (firsts, _) = distinct(table, s);
+                firsts
+                    .iter()
+                    .map(|&r| {
+                        let cell = &table.rows[r][s];
+                        (
+                            fmt::format_cell(cell, table.columns[s].ty, fmt.as_ref()),
+                            key(cell),
+                        )
+                    })
+                    .collect()
+            }
+            None => vec![(String::new(), None)],
+        };
+        let series_index: std::collections::BTreeMap<String, usize> = series_values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, k))| Some((k.clone()?, i)))
+            .collect();
+
+        let n_y = spec.ys.len().max(1);
+        let mut series: Vec<Series> = Vec::new();
+        for (name, _) in &series_values {
+            for &y in &spec.ys {
+                let y_name = title_case(&table.columns[y].name);
+                let name = match (spec.series.is_some(), spec.ys.len() > 1) {
+                    (true, true) => format!("{name} · {y_name}"),
+                    (true, false) => name.clone(),
+                    (false, _) => y_name,
+                };
+                series.push(Series {
+                    name,
+                    ink: series.len(),
+                    values: vec![None; x_firsts.len()],
+                    points: Vec::new(),
+                });
+            }
+        }
+        for (r, row) in table.rows.iter().enumerate() {
+            let Some(xi) = key(&row[spec.x]).and_then(|k| x_index.get(&k).copied()) else {
+                continue;
+            };
+            let si = match spec.series {
+                Some(s) => match key(&row[s]).and_then(|k| series_index.get(&k).copied()) {
+                    Some(i) => i,
+                    None => continue,
+                },
+                None => 0,
+            };
+            let x_pos = position(&row[spec.x], x_ty);
+            for (j, &y) in spec.ys.iter().enumerate() {
+                let Some(v) = number(&row[y]) else { continue };
+                let s = &mut series[si * n_y + j];
+                s.values[xi] = Some(s.values[xi].unwrap_or(0.0) + v);
+                if let Some(xp) = x_pos {
+                    s.points.push((xp, v, r));
+                }
+            }
+        }
+        if series.iter().all(|s| s.values.iter().all(Option::is_none)) {
+            return None;
+        }
+
+        // Display order: by value for numbers and dates; for categories, as the query
+        // returned them, or largest first in a bar chart.
+        let mut order: Vec<usize> = (0..x_firsts.len()).collect();
+        let x_cell = |i: usize| &table.rows[x_firsts[i]][spec.x];
+        if x_ty.is_numeric() || temporal {
+            order.sort_by(|&a, &b| {
+                let pa = position(x_cell(a), x_ty).unwrap_or(f64::NAN);
+                let pb = position(x_cell(b), x_ty).unwrap_or(f64::NAN);
+                pa.total_cmp(&pb)
+            });
+        } else if spec.kind == Kind::Bar && spec.sort {
+            let total = |i: usize| series.iter().filter_map(|s| s.values[i]).sum::<f64>();
+            order.sort_by(|&a, &b| total(b).total_cmp(&total(a)));
+        }
+        let x_fmt = spec.x_fmt.clone().or_else(|| {
+            if continuous {
+                fmt::for_column(table, spec.x)
+            } else {
+                band_format(table, spec.x)
+            }
+        });
+        let xs = order
+            .iter()
+            .enumerate()
+            .map(|(band, &i)| XPoint {
+                pos: if continuous {
+                    position(x_cell(i), x_ty).unwrap_or(0.0)
+                } else {
+                    band as f64
+                },
+                label: fmt::format_cell(x_cell(i), x_ty, x_fmt.as_ref()),
+            })
+            .collect();
+        for s in &mut series {
+            s.values = order.iter().map(|&i| s.values[i]).collect();
+        }
+        Some(Frame {
+            xs,
+            series,
+            continuous,
+            temporal,
+        })
+    }
+}
+
+/// A y cell as a number; nulls and non-numbers are no value.
+fn number(cell: &Cell) -> Option<f64> {
+    match cell {
+        Cell::Int(_) | Cell::Float(_) => cell.as_f64(),
+        _ => None,
+    }
+}
+
+/// Where an x cell sits on a continuous axis: its value, or its day for dates.
+pub(crate) fn position(cell: &Cell, ty: ColumnType) -> Option<f64> {
+    match (cell, ty) {
+        (Cell::Int(t), ColumnType::Timestamp) => Some(*t as f64 / MICROS_PER_DAY as f64),
+        _ => cell.as_f64(),
+    }
+}
+
+/// Date bands read better at the grain of the data: "2022" for years, "Jan 2022" for months.
+fn band_format(table: &Table, x: usize) -> Option<Format> {
+    let ty = table.columns[x].ty;
+    if !ty.is_temporal() {
+        return fmt::for_column(table, x);
+    }
+    let days: Vec<i64> = table
+        .values(x)
+        .filter_map(|c| match c {
+            Cell::Int(d) if ty == ColumnType::Date => Some(*d),
+            Cell::Int(t) if t.rem_euclid(MICROS_PER_DAY) == 0 => Some(t.div_euclid(MICROS_PER_DAY)),
+            Cell::Int(_) => Some(i64::MIN),
+            _ => None,
+        })
+        .collect();
+    if days.is_empty() || days.contains(&i64::MIN) {
+        return fmt::for_column(table, x);
+    }
+    let code = if days.iter().all(|&d| civil(d).1 == 1 && civil(d).2 == 1) {
+        "yyyy"
+    } else if days.iter().all(|&d| civil(d).2 == 1) {
+        "mmm yyyy"
+    } else {
+        "yyyy-mm-dd"
+    };
+    fmt::parse(code).ok()
+}

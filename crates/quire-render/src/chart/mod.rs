@@ -1,0 +1,491 @@
+//! Charts: props resolved against the query result (with Evidence's defaults), the data
+//! arranged into series, and the `<figure>` around the SVG.
+
+mod axis;
+mod bar;
+mod canvas;
+mod frame;
+mod plot;
+mod xy;
+
+pub(crate) use canvas::{AXIS_TITLE, Anchor, Canvas, Ink, LABEL, TICK};
+
+use std::collections::BTreeMap;
+
+use quire_core::{Cell, ColumnType, Component, Problem, Table};
+
+use crate::ctx::Ctx;
+use crate::escape;
+use crate::fmt::{self, Format};
+use crate::text::{component_attrs, title_case};
+
+pub(crate) use frame::{Frame, position as x_position};
+
+/// The drawing's width in SVG units; it scales to the page, so this only sets proportions.
+pub(crate) const WIDTH: u32 = 720;
+
+/// A calm palette that reads on light and dark backgrounds.
+pub(crate) const PALETTE: [&str; 10] = [
+    "#236aa4", "#45a1bf", "#a5cdee", "#8dacbf", "#85c7c6", "#d2c6ac", "#f4b548", "#8f3d56",
+    "#71b9f4", "#46a485",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Line,
+    Area,
+    Bar,
+    Scatter,
+    Histogram,
+}
+
+impl Kind {
+    fn of(name: &str) -> Option<Kind> {
+        Some(match name {
+            "LineChart" => Kind::Line,
+            "AreaChart" => Kind::Area,
+            "BarChart" => Kind::Bar,
+            "ScatterPlot" => Kind::Scatter,
+            "Histogram" => Kind::Histogram,
+            _ => return None,
+        })
+    }
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Line => "Line chart",
+            Kind::Area => "Area chart",
+            Kind::Bar => "Bar chart",
+            Kind::Scatter => "Scatter plot",
+            Kind::Histogram => "Histogram",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stack {
+    None,
+    Stacked,
+    Stacked100,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Missing {
+    Gap,
+    Connect,
+    Zero,
+}
+
+/// A chart's props, checked and with defaults applied.
+pub(crate) struct Spec<'a> {
+    pub kind: Kind,
+    pub table: &'a Table,
+    pub x: usize,
+    pub ys: Vec<usize>,
+    pub series: Option<usize>,
+    pub x_title: Option<String>,
+    pub y_title: Option<String>,
+    pub x_fmt: Option<Format>,
+    pub y_fmt: Option<Format>,
+    pub label_fmt: Option<Format>,
+    pub y_min: Option<f64>,
+    pub y_max: Option<f64>,
+    pub x_min: Option<f64>,
+    pub x_max: Option<f64>,
+    pub plot_height: f64,
+    pub palette: Vec<String>,
+    pub labels: bool,
+    pub markers: bool,
+    pub sort: bool,
+    pub stack: Stack,
+    pub swap: bool,
+    pub missing: Missing,
+    pub line_width: u32,
+    pub fill_opacity: f64,
+    pub size: u32,
+    pub bins: Option<usize>,
+    pub x_grid: bool,
+    pub y_grid: bool,
+}
+
+impl Spec<'_> {
+    pub fn x_type(&self) -> ColumnType {
+        self.table.columns[self.x].ty
+    }
+    /// The format of the value axis: percentages for 100% stacks.
+    pub fn axis_format(&self) -> Option<Format> {
+        if self.stack == Stack::Stacked100 {
+            return Some(Format::Percent);
+        }
+        self.value_format()
+    }
+    /// The format of a y value itself, in tooltips and labels.
+    pub fn value_format(&self) -> Option<Format> {
+        self.y_fmt.clone().or_else(|| {
+            self.ys
+                .first()
+                .and_then(|&y| fmt::for_column(self.table, y))
+        })
+    }
+    /// A data label: short enough to sit on a bar.
+    pub fn label(&self, v: f64) -> String {
+        match self.label_fmt.as_ref().or(self.y_fmt.as_ref()) {
+            Some(f) => fmt::format_number(v, f),
+            None => match self.value_format() {
+                Some(Format::Currency(sym)) => fmt::compact(v, sym),
+                Some(f @ (Format::Percent | Format::Number(_))) => fmt::format_number(v, &f),
+                _ if v.abs() >= 10_000.0 => fmt::compact(v, ""),
+                _ => fmt::auto_number(v),
+            },
+        }
+    }
+    /// A y value in a tooltip attribute.
+    pub fn tooltip_y(&self, v: f64) -> String {
+        match self.value_format() {
+            Some(f) => fmt::format_number(v, &f),
+            None => fmt::auto_number(v),
+        }
+    }
+}
+
+pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
+    let Some(kind) = Kind::of(&c.name) else {
+        return String::new();
+    };
+    let Some((query, table)) = ctx.data(c) else {
+        return String::new();
+    };
+    let before = ctx.problems.len();
+    let spec = resolve(ctx, c, kind, query, table);
+    if ctx.problems.len() > before {
+        return String::new();
+    }
+    let title = c.text("title");
+    let subtitle = c.text("subtitle");
+    let mut html = format!(
+        "<figure {}>\n",
+        component_attrs(&c.name, Some(query), "q-chart")
+    );
+    if title.is_some() || subtitle.is_some() {
+        html.push_str("<figcaption class=\"q-chart-head\">");
+        if let Some(t) = &title {
+            html.push_str(&format!(
+                "<span class=\"q-title\">{}</span>",
+                escape::text(t)
+            ));
+        }
+        if let Some(s) = &subtitle {
+            html.push_str(&format!(
+                "<span class=\"q-subtitle\">{}</span>",
+                escape::text(s)
+            ));
+        }
+        html.push_str("</figcaption>\n");
+    }
+    let drawn = spec.and_then(|spec| {
+        let label = aria_label(&spec, title.as_deref());
+        let (svg, names) = match kind {
+            Kind::Histogram => (bar::histogram(&spec, &label)?, Vec::new()),
+            _ => {
+                let frame = Frame::build(&spec)?;
+                let svg = match kind {
+                    Kind::Bar => bar::bars(&spec, &frame, &label),
+                    _ => xy::draw(&spec, &frame, &label),
+                };
+                (
+                    svg,
+                    frame
+                        .series
+                        .iter()
+                        .map(|s| (s.name.clone(), s.ink))
+                        .collect(),
+                )
+            }
+        };
+        Some((svg, names, spec.palette.clone()))
+    });
+    match drawn {
+        Some((svg, names, palette)) => {
+            let show_legend = c.flag("legend").unwrap_or(names.len() > 1);
+            if show_legend && !names.is_empty() {
+                html.push_str(&legend(&names, &palette));
+            }
+            html.push_str("<div class=\"q-chart-body\">");
+            html.push_str(&svg);
+            html.push_str("</div>\n");
+        }
+        None => html.push_str(&empty_state(c)),
+    }
+    html.push_str("</figure>");
+    html
+}
+
+pub(crate) fn empty_state(c: &Component) -> String {
+    let message = c
+        .text("emptyMessage")
+        .unwrap_or_else(|| "No data".to_string());
+    format!("<div class=\"q-empty\">{}</div>\n", escape::text(&message))
+}
+
+fn legend(names: &[(String, usize)], palette: &[String]) -> String {
+    let mut out = String::from("<div class=\"q-legend\">");
+    for (name, ink) in names {
+        let colour = palette
+            .get(ink % palette.len().max(1))
+            .map_or("currentColor", String::as_str);
+        out.push_str(&format!(
+            "<span class=\"q-legend-item\"><span class=\"q-swatch\" style=\"background:{}\"></span>{}</span>",
+            escape::attr(colour),
+            escape::text(name)
+        ));
+    }
+    out.push_str("</div>\n");
+    out
+}
+
+fn aria_label(spec: &Spec<'_>, title: Option<&str>) -> String {
+    let cols = &spec.table.columns;
+    let x = title_case(&cols[spec.x].name);
+    let what = if spec.kind == Kind::Histogram {
+        format!("{} of {x}", spec.kind.noun())
+    } else {
+        let ys: Vec<String> = spec.ys.iter().map(|&y| title_case(&cols[y].name)).collect();
+        let mut s = format!("{} of {} by {x}", spec.kind.noun(), ys.join(", "));
+        if let Some(series) = spec.series {
+            s.push_str(&format!(", split by {}", title_case(&cols[series].name)));
+        }
+        s
+    };
+    match title {
+        Some(t) => format!("{t}: {what}"),
+        None => what,
+    }
+}
+
+fn resolve<'a>(
+    ctx: &mut Ctx<'_>,
+    c: &Component,
+    kind: Kind,
+    query: &str,
+    table: &'a Table,
+) -> Option<Spec<'a>> {
+    let name = c.name.as_str();
+    if table.columns.is_empty() {
+        return None;
+    }
+    let x = if c.prop("x").is_some() {
+        ctx.column_prop(c, query, table, "x")
+    } else {
+        Some(0)
+    };
+    let series = ctx.column_prop(c, query, table, "series");
+    let given_y = if kind == Kind::Histogram {
+        None
+    } else {
+        ctx.columns_prop(c, query, table, "y")
+    };
+    let x_fmt = ctx.format_prop(c, "xFmt");
+    let y_fmt = ctx.format_prop(c, "yFmt");
+    let label_fmt = ctx.format_prop(c, "labelFmt");
+    let x = x?;
+    let x_col = &table.columns[x];
+
+    let ys = match given_y {
+        Some(ys) => {
+            for &y in &ys {
+                let col = &table.columns[y];
+                if !col.ty.is_numeric() {
+                    ctx.report(
+                        Problem::new(format!("y column `{}` is not numeric", col.name), c.span_of("y"))
+                            .label(format!("`{}` holds {}", col.name, type_name(col.ty)))
+                            .help(format!("y takes number columns; to split the chart by `{0}`, write `series={0}`", col.name)),
+                    );
+                }
+            }
+            ys
+        }
+        None if kind == Kind::Histogram => Vec::new(),
+        None => {
+            let ys: Vec<usize> = (0..table.columns.len())
+                .filter(|&i| i != x && Some(i) != series && table.columns[i].ty.is_numeric())
+                .collect();
+            if ys.is_empty() {
+                ctx.report(
+                    Problem::new(format!("`<{name}>` has nothing to plot: query `{query}` has no number column besides `x`"), c.name_span)
+                        .help("name the values with `y=column`"),
+                );
+            }
+            ys
+        }
+    };
+    match kind {
+        Kind::Histogram if !x_col.ty.is_numeric() => ctx.report(
+            Problem::new(
+                format!(
+                    "a Histogram needs a number column for x; `{}` holds {}",
+                    x_col.name,
+                    type_name(x_col.ty)
+                ),
+                c.span_of("x"),
+            )
+            .help("choose a number column, or count categories with a BarChart"),
+        ),
+        Kind::Scatter if !(x_col.ty.is_numeric() || x_col.ty.is_temporal()) => ctx.report(
+            Problem::new(
+                format!(
+                    "a ScatterPlot needs numbers or dates for x; `{}` holds {}",
+                    x_col.name,
+                    type_name(x_col.ty)
+                ),
+                c.span_of("x"),
+            )
+            .help("choose a number column, or use a BarChart for categories"),
+        ),
+        _ => {}
+    }
+    if c.flag("swapXY") == Some(true) && kind != Kind::Bar {
+        ctx.report(
+            Problem::new("`swapXY` only applies to a BarChart", c.span_of("swapXY"))
+                .help("remove it, or use a BarChart for horizontal bars"),
+        );
+    }
+
+    let multi = series.is_some() || ys.len() > 1;
+    let stack = match (kind, c.text("type").as_deref()) {
+        (Kind::Bar, None | Some("stacked")) if multi => Stack::Stacked,
+        (Kind::Bar, None | Some("stacked" | "grouped")) => Stack::None,
+        (Kind::Area, None | Some("stacked")) => Stack::Stacked,
+        (Kind::Bar | Kind::Area, Some("stacked100")) => Stack::Stacked100,
+        (Kind::Bar | Kind::Area, Some(other)) => {
+            let (article, types) = if kind == Kind::Bar {
+                ("a BarChart", "stacked, grouped or stacked100")
+            } else {
+                ("an AreaChart", "stacked or stacked100")
+            };
+            ctx.report(
+                Problem::new(
+                    format!("`{other}` is not {article} type"),
+                    c.span_of("type"),
+                )
+                .help(format!("use {types}")),
+            );
+            Stack::None
+        }
+        _ => Stack::None,
+    };
+
+    let axis_title = |prop: &str, default: Option<String>| match c.text(prop).as_deref() {
+        Some("false") => None,
+        Some("true") | None => default,
+        Some(t) => Some(t.to_string()),
+    };
+    // Dates explain themselves; other x axes are named after their column.
+    let x_title = axis_title(
+        "xAxisTitle",
+        (!x_col.ty.is_temporal()).then(|| title_case(&x_col.name)),
+    );
+    let y_title = axis_title(
+        "yAxisTitle",
+        match kind {
+            Kind::Histogram => None,
+            _ if ys.len() == 1 && stack != Stack::Stacked100 => {
+                Some(title_case(&table.columns[ys[0]].name))
+            }
+            _ => None,
+        },
+    );
+
+    let mut palette: Vec<String> = Vec::new();
+    if let Some(list) = c.list("colorPalette") {
+        for colour in list {
+            match escape::colour(&colour) {
+                Some(ok) => palette.push(ok),
+                None => ctx.report(
+                    Problem::new(
+                        format!("`{colour}` is not a colour quire can use"),
+                        c.span_of("colorPalette"),
+                    )
+                    .help("write colours as #236aa4, rgb(35,106,164) or a CSS name such as teal"),
+                ),
+            }
+        }
+    }
+    if palette.is_empty() {
+        palette = PALETTE.iter().map(|s| (*s).to_string()).collect();
+    }
+    palette.truncate(256);
+
+    let missing = match c.text("handleMissing").as_deref() {
+        Some("connect") => Missing::Connect,
+        Some("zero") => Missing::Zero,
+        _ => Missing::Gap,
+    };
+    let number = |prop: &str| c.number(prop).filter(|n| n.is_finite());
+    Some(Spec {
+        kind,
+        table,
+        x,
+        ys,
+        series,
+        x_title,
+        y_title,
+        x_fmt,
+        y_fmt,
+        label_fmt,
+        y_min: number("yMin"),
+        y_max: number("yMax"),
+        x_min: number("xMin"),
+        x_max: number("xMax"),
+        plot_height: number("chartAreaHeight")
+            .unwrap_or(180.0)
+            .clamp(60.0, 1200.0),
+        palette,
+        labels: c.flag("labels").unwrap_or(false),
+        markers: c.flag("markers").unwrap_or(false),
+        sort: c.flag("sort").unwrap_or(true),
+        stack,
+        swap: c.flag("swapXY").unwrap_or(false),
+        missing,
+        line_width: number("lineWidth").map_or(2, |w| w.clamp(1.0, 8.0) as u32),
+        fill_opacity: number("fillOpacity").map_or(0.7, |o| o.clamp(0.05, 1.0)),
+        size: number("size").map_or(4, |s| s.clamp(1.0, 20.0) as u32),
+        bins: number("bins").map(|b| b.clamp(1.0, 200.0) as usize),
+        x_grid: c.flag("xGridlines").unwrap_or(false),
+        y_grid: c.flag("yGridlines").unwrap_or(true),
+    })
+}
+
+fn type_name(ty: ColumnType) -> &'static str {
+    match ty {
+        ColumnType::Bool => "true/false values",
+        ColumnType::Int | ColumnType::Float => "numbers",
+        ColumnType::Text => "text",
+        ColumnType::Date => "dates",
+        ColumnType::Timestamp => "timestamps",
+    }
+}
+
+/// A cell's identity for grouping rows by x or series; `None` for nulls.
+pub(crate) fn key(cell: &Cell) -> Option<String> {
+    Some(match cell {
+        Cell::Null => return None,
+        Cell::Bool(b) => format!("b{b}"),
+        Cell::Int(i) => format!("i{i}"),
+        Cell::Float(f) => format!("f{}", f.to_bits()),
+        Cell::Text(s) => format!("t{s}"),
+    })
+}
+
+/// Distinct values of a column in order of first appearance, with their row groups.
+pub(crate) fn distinct(table: &Table, col: usize) -> (Vec<usize>, BTreeMap<String, usize>) {
+    let mut firsts = Vec::new();
+    let mut index = BTreeMap::new();
+    for (r, row) in table.rows.iter().enumerate() {
+        if let Some(k) = key(&row[col]) {
+            index.entry(k).or_insert_with(|| {
+                firsts.push(r);
+                firsts.len() - 1
+            });
+        }
+    }
+    (firsts, index)
+}

@@ -1,0 +1,322 @@
+//! Line, area and scatter charts: series over a continuous (or category) x axis.
+
+use super::axis::{self, Bounds};
+use super::plot::{Cartesian, Titles, XAxis, px};
+use super::{Anchor, Frame, Ink, Kind, LABEL, Missing, Spec, Stack, WIDTH};
+use crate::escape;
+use crate::fmt;
+
+/// Above this many points, lines carry no invisible hover targets (the SVG would grow too big).
+const MAX_HOVER_POINTS: usize = 400;
+
+pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
+    let stacks = stack(spec, frame);
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    if spec.kind == Kind::Scatter {
+        for (_, y, _) in frame.series.iter().flat_map(|s| &s.points) {
+            lo = lo.min(*y);
+            hi = hi.max(*y);
+        }
+    } else {
+        for (base, top) in stacks.iter().flatten().flatten() {
+            lo = lo.min(base.min(*top));
+            hi = hi.max(base.max(*top));
+        }
+    }
+    let pct = spec.stack == Stack::Stacked100;
+    let y = axis::linear(
+        lo,
+        hi,
+        ticks_for_height(spec.plot_height),
+        Bounds {
+            include_zero: spec.kind != Kind::Scatter,
+            extend: true,
+            min: if pct { Some(0.0) } else { spec.y_min },
+            max: if pct { Some(1.0) } else { spec.y_max },
+            min_step: 0.0,
+        },
+    );
+    let y_labels = axis::labels(&y, spec.axis_format().as_ref());
+    let x = x_axis(spec, frame);
+    let cart = Cartesian::new(
+        spec.plot_height,
+        y,
+        y_labels,
+        x,
+        Titles {
+            x: spec.x_title.clone(),
+            y: spec.y_title.clone(),
+            x_grid: spec.x_grid,
+            y_grid: spec.y_grid,
+        },
+    );
+    let mut c = cart.canvas(&spec.palette);
+    cart.draw_back(&mut c);
+    let x_of = |i: usize| {
+        if frame.continuous {
+            cart.px(frame.xs[i].pos)
+        } else {
+            cart.px(i as f64)
+        }
+    };
+
+    match spec.kind {
+        Kind::Area => {
+            for (s, stack) in frame.series.iter().zip(&stacks) {
+                let upper: Vec<(i32, i32)> = stack
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| v.map(|(_, t)| (px(x_of(i)), px(cart.py(t)))))
+                    .collect();
+                let lower = stack
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .filter_map(|(i, v)| v.map(|(b, _)| (px(x_of(i)), px(cart.py(b)))));
+                let outline: Vec<(i32, i32)> = upper.iter().copied().chain(lower).collect();
+                let series_attr = format!(" data-series=\"{}\"", escape::attr(&s.name));
+                c.polygon(
+                    &outline,
+                    Ink::Series(s.ink),
+                    spec.fill_opacity,
+                    "q-area",
+                    &series_attr,
+                );
+                c.path(
+                    &upper,
+                    Ink::Series(s.ink),
+                    spec.line_width.min(2),
+                    "q-line",
+                    &series_attr,
+                );
+            }
+        }
+        Kind::Line => {
+            for (s, stack) in frame.series.iter().zip(&stacks) {
+                let series_attr = format!(" data-series=\"{}\"", escape::attr(&s.name));
+                let ink = Ink::Series(s.ink);
+                let mut flush = |segment: &mut Vec<(i32, i32)>| {
+                    if let [point] = segment.as_slice() {
+                        // A lone point has no line to show it.
+                        c.circle(
+                            *point,
+                            spec.line_width + 1,
+                            ink,
+                            1.0,
+                            "q-point",
+                            &series_attr,
+                        );
+                    }
+                    c.path(segment, ink, spec.line_width, "q-line", &series_attr);
+                    segment.clear();
+                };
+                let mut segment: Vec<(i32, i32)> = Vec::new();
+                for (i, v) in stack.iter().enumerate() {
+                    match v {
+                        Some((_, t)) => segment.push((px(x_of(i)), px(cart.py(*t)))),
+                        None if spec.missing == Missing::Gap => flush(&mut segment),
+                        None => {}
+                    }
+                }
+                flush(&mut segment);
+            }
+        }
+        Kind::Scatter => {
+            let x_ty = spec.x_type();
+            let x_fmt = spec
+                .x_fmt
+                .clone()
+                .or_else(|| fmt::for_column(spec.table, spec.x));
+            for s in &frame.series {
+                for &(xp, yv, row) in &s.points {
+                    let x_label =
+                        fmt::format_cell(&spec.table.rows[row][spec.x], x_ty, x_fmt.as_ref());
+                    let data = point_data(&s.name, &x_label, &spec.tooltip_y(yv));
+                    c.circle(
+                        (px(cart.px(xp)), px(cart.py(yv))),
+                        spec.size,
+                        Ink::Series(s.ink),
+                        spec.fill_opacity,
+                        "q-dot",
+                        &data,
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+
+    if spec.kind != Kind::Scatter {
+        let total: usize = stacks.iter().map(|s| s.iter().flatten().count()).sum();
+        if spec.markers || total <= MAX_HOVER_POINTS {
+            let class = if spec.markers {
+                "q-point"
+            } else {
+                "q-point q-hover"
+            };
+            for (s, stack) in frame.series.iter().zip(&stacks) {
+                for (i, v) in stack.iter().enumerate() {
+                    let (Some((_, t)), Some(raw)) = (
+                        v,
+                        s.values[i].or((spec.missing == Missing::Zero).then_some(0.0)),
+                    ) else {
+                        continue;
+                    };
+                    let data = point_data(&s.name, &frame.xs[i].label, &spec.tooltip_y(raw));
+                    c.circle(
+                        (px(x_of(i)), px(cart.py(*t))),
+                        3,
+                        Ink::Series(s.ink),
+                        1.0,
+                        class,
+                        &data,
+                    );
+                }
+            }
+        }
+        if spec.labels {
+            for (s, stack) in frame.series.iter().zip(&stacks) {
+                for (i, v) in stack.iter().enumerate() {
+                    if let (Some((_, t)), Some(raw)) = (v, s.values[i]) {
+                        let at = (px(x_of(i)), px(cart.py(*t) - 10.0));
+                        c.text(&spec.label(raw), at, Anchor::Middle, false, &LABEL);
+                    }
+                }
+            }
+        }
+    }
+    cart.draw_front(&mut c);
+    c.finish(label)
+}
+
+/// `(base, top)` of each series at each x: stacked for areas, from zero otherwise.
+fn stack(spec: &Spec<'_>, frame: &Frame) -> Vec<Vec<Option<(f64, f64)>>> {
+    let n = frame.xs.len();
+    let stacked = spec.kind == Kind::Area && spec.stack != Stack::None;
+    if !stacked {
+        return frame
+            .series
+            .iter()
+            .map(|s| {
+                s.values
+                    .iter()
+                    .map(|v| match (v, spec.missing) {
+                        (Some(v), _) => Some((0.0, *v)),
+                        (None, Missing::Zero) => Some((0.0, 0.0)),
+                        (None, _) => None,
+                    })
+                    .collect()
+            })
+            .collect();
+    }
+    let totals: Vec<f64> = (0..n)
+        .map(|i| {
+            frame
+                .series
+                .iter()
+                .filter_map(|s| s.values[i])
+                .map(f64::abs)
+                .sum()
+        })
+        .collect();
+    let mut pos = vec![0.0; n];
+    let mut neg = vec![0.0; n];
+    frame
+        .series
+        .iter()
+        .map(|s| {
+            (0..n)
+                .map(|i| {
+                    let mut v = s.values[i].unwrap_or(0.0);
+                    if spec.stack == Stack::Stacked100 && totals[i] > 0.0 {
+                        v /= totals[i];
+                    }
+                    let edge = if v >= 0.0 { &mut pos[i] } else { &mut neg[i] };
+                    let base = *edge;
+                    *edge += v;
+                    Some((base, *edge))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+pub(crate) fn ticks_for_height(h: f64) -> usize {
+    ((h / 40.0) as usize).clamp(2, 8)
+}
+
+fn x_axis(spec: &Spec<'_>, frame: &Frame) -> XAxis {
+    if !frame.continuous {
+        return XAxis::Band {
+            labels: frame.xs.iter().map(|x| x.label.clone()).collect(),
+        };
+    }
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let scatter = spec.kind == Kind::Scatter;
+    if scatter {
+        for (x, _, _) in frame.series.iter().flat_map(|s| &s.points) {
+            lo = lo.min(*x);
+            hi = hi.max(*x);
+        }
+    } else {
+        for x in &frame.xs {
+            lo = lo.min(x.pos);
+            hi = hi.max(x.pos);
+        }
+    }
+    let max_ticks = ((f64::from(WIDTH) - 80.0) / 72.0) as usize;
+    if frame.temporal {
+        if hi <= lo {
+            lo -= 1.0;
+            hi += 1.0;
+        }
+        let grain = axis::grain(frame.xs.iter().map(|x| x.pos));
+        let ticks = axis::date_ticks(lo, hi, max_ticks, grain, spec.x_fmt.as_ref());
+        return XAxis::Linear { lo, hi, ticks };
+    }
+    // xMin and xMax are numbers, so they bound numeric axes only.
+    if let Some(m) = spec.x_min {
+        lo = m;
+    }
+    if let Some(m) = spec.x_max {
+        hi = m;
+    }
+    let lin = axis::linear(
+        lo,
+        hi,
+        max_ticks.min(6),
+        Bounds {
+            extend: scatter,
+            min: spec.x_min,
+            max: spec.x_max,
+            ..Bounds::default()
+        },
+    );
+    let x_fmt = spec
+        .x_fmt
+        .clone()
+        .or_else(|| fmt::for_column(spec.table, spec.x));
+    let labels = axis::labels(&lin, x_fmt.as_ref());
+    let (lo, hi) = if scatter || hi <= lo {
+        (lin.lo, lin.hi)
+    } else {
+        (lo, hi)
+    };
+    let ticks = lin
+        .ticks
+        .iter()
+        .copied()
+        .zip(labels)
+        .filter(|(t, _)| *t >= lo - 1e-9 && *t <= hi + 1e-9)
+        .collect();
+    XAxis::Linear { lo, hi, ticks }
+}
+
+pub(crate) fn point_data(series: &str, x: &str, y: &str) -> String {
+    format!(
+        " data-series=\"{}\" data-x=\"{}\" data-y=\"{}\"",
+        escape::attr(series),
+        escape::attr(x),
+        escape::attr(y)
+    )
+}

@@ -1,0 +1,132 @@
+//! What every component renderer shares: the query results and the problems found so far.
+//! Lookups report a problem and return `None`, so one page shows every mistake at once.
+
+use std::collections::BTreeMap;
+
+use quire_core::components::suggest;
+use quire_core::{Component, Problem, Span, Table};
+
+use crate::fmt::{self, Format};
+
+pub(crate) struct Ctx<'a> {
+    results: &'a BTreeMap<String, Table>,
+    pub problems: Vec<Problem>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(results: &'a BTreeMap<String, Table>) -> Self {
+        Ctx {
+            results,
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn report(&mut self, p: Problem) {
+        self.problems.push(p);
+    }
+
+    /// A query's result by name.
+    pub fn result(&mut self, query: &str, span: Span) -> Option<&'a Table> {
+        let found = self.results.get(query);
+        if found.is_none() {
+            let names: Vec<&str> = self.results.keys().map(String::as_str).collect();
+            self.report(quire_core::components::unknown_query(query, span, &names));
+        }
+        found
+    }
+
+    /// The query a component's `data=` names, and its result.
+    pub fn data(&mut self, c: &Component) -> Option<(&'a str, &'a Table)> {
+        let Some(q) = c.data() else {
+            self.report(
+                Problem::new(format!("`<{}>` needs a `data` prop", c.name), c.name_span)
+                    .help("name a query: `data={my_query}`"),
+            );
+            return None;
+        };
+        match self.results.get_key_value(q) {
+            Some((name, table)) => Some((name.as_str(), table)),
+            None => {
+                self.result(q, c.span_of("data"));
+                None
+            }
+        }
+    }
+
+    /// The index of column `name` in `query`'s result, or a problem at `span`.
+    pub fn column(&mut self, query: &str, table: &Table, name: &str, span: Span) -> Option<usize> {
+        let found = table.column_index(name);
+        if found.is_none() {
+            self.report(unknown_column(query, table, name, span));
+        }
+        found
+    }
+
+    /// The column a prop names, if the prop is given (`None` if absent or unknown).
+    pub fn column_prop(
+        &mut self,
+        c: &Component,
+        query: &str,
+        table: &Table,
+        prop: &str,
+    ) -> Option<usize> {
+        let name = c.text(prop)?;
+        self.column(query, table, &name, c.span_of(prop))
+    }
+
+    /// Every column a list prop names (`y=a` or `y={["a","b"]}`); `None` if the prop is absent.
+    pub fn columns_prop(
+        &mut self,
+        c: &Component,
+        query: &str,
+        table: &Table,
+        prop: &str,
+    ) -> Option<Vec<usize>> {
+        let names = c.list(prop)?;
+        let span = c.span_of(prop);
+        Some(
+            names
+                .iter()
+                .filter_map(|n| self.column(query, table, n, span))
+                .collect(),
+        )
+    }
+
+    /// A format prop, parsed; a problem if it does not parse.
+    pub fn format_prop(&mut self, c: &Component, prop: &str) -> Option<Format> {
+        let code = c.text(prop)?;
+        self.format(&code, c.span_of(prop))
+    }
+
+    pub fn format(&mut self, code: &str, span: Span) -> Option<Format> {
+        match fmt::parse(code) {
+            Ok(f) => Some(f),
+            Err(message) => {
+                self.report(bad_format(code, message, span));
+                None
+            }
+        }
+    }
+}
+
+pub(crate) fn unknown_column(query: &str, table: &Table, name: &str, span: Span) -> Problem {
+    let names = table.columns.iter().map(|c| c.name.as_str());
+    let help = match suggest(name, names.clone()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if table.columns.is_empty() => format!("query `{query}` returns no columns"),
+        None => format!("its columns are: {}", names.collect::<Vec<_>>().join(", ")),
+    };
+    Problem::new(format!("query `{query}` has no column `{name}`"), span)
+        .label("not a column of this query")
+        .help(help)
+}
+
+fn bad_format(code: &str, message: String, span: Span) -> Problem {
+    let presets = fmt::preset_names();
+    let help = match suggest(code.trim(), presets.iter().map(String::as_str)) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "use a named format (usd, usd0k, num1, pct1, longdate, mmm yyyy) or an Excel code such as '#,##0.00'"
+            .to_string(),
+    };
+    Problem::new(message, span).label("not a format").help(help)
+}

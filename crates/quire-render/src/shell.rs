@@ -1,0 +1,147 @@
+//! The page around a rendered body: head, sidebar, article, table of contents.
+//!
+//! Every link goes through `root`, a relative prefix, and names `index.html` explicitly,
+//! so a site works under any sub-path and straight from `file://`.
+
+use crate::TocEntry;
+use crate::escape::{attr, text};
+
+/// What [`page_shell`] needs to wrap one page.
+pub struct Shell<'a> {
+    pub site_title: &'a str,
+    pub page_title: &'a str,
+    pub description: Option<&'a str>,
+    /// Relative prefix from this page to the site root: "" for the root page, "../" one
+    /// level down, and so on.
+    pub root: &'a str,
+    /// The sidebar tree.
+    pub nav: &'a [NavItem],
+    pub toc: &'a [TocEntry],
+    pub body_html: &'a str,
+    /// Extra HTML at the end of `<body>` (the runtime's script and data island).
+    pub tail_html: &'a str,
+    /// Extra HTML in `<head>` (such as `<link rel=modulepreload>`).
+    pub head_html: &'a str,
+}
+
+/// One entry of the sidebar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NavItem {
+    pub title: String,
+    /// Relative to the site root: `"explorer/"`, or `""` for the root page. A folder without
+    /// a page of its own has `""` and children, and is shown as a heading.
+    pub href: String,
+    pub active: bool,
+    pub children: Vec<NavItem>,
+}
+
+/// Applies a saved theme before first paint (no flash), and makes the toggle work.
+const THEME_SCRIPT: &str = "<script>(function(){var d=document.documentElement;try{var t=localStorage.getItem('quire-theme');if(t==='dark'||t==='light')d.dataset.theme=t}catch(e){}document.addEventListener('click',function(e){var b=e.target.closest&&e.target.closest('.q-theme-toggle');if(!b)return;var dark=d.dataset.theme?d.dataset.theme==='dark':matchMedia('(prefers-color-scheme: dark)').matches;var t=dark?'light':'dark';d.dataset.theme=t;try{localStorage.setItem('quire-theme',t)}catch(e){}})})()</script>";
+
+pub fn page_shell(shell: &Shell<'_>) -> String {
+    let root = shell.root;
+    let mut out = String::with_capacity(shell.body_html.len() + 4096);
+    out.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let title = if shell.page_title.is_empty() || shell.page_title == shell.site_title {
+        text(shell.site_title)
+    } else {
+        format!("{} · {}", text(shell.page_title), text(shell.site_title))
+    };
+    out.push_str(&format!("<title>{title}</title>\n"));
+    if let Some(d) = shell.description {
+        out.push_str(&format!(
+            "<meta name=\"description\" content=\"{}\">\n",
+            attr(d)
+        ));
+    }
+    out.push_str("<meta name=\"color-scheme\" content=\"light dark\">\n");
+    out.push_str(&format!(
+        "<link rel=\"stylesheet\" href=\"{}style.css\">\n",
+        attr(root)
+    ));
+    out.push_str(THEME_SCRIPT);
+    out.push('\n');
+    out.push_str(shell.head_html);
+    out.push_str("</head>\n<body>\n<a class=\"q-skip\" href=\"#q-content\">Skip to content</a>\n");
+    let layout = if shell.toc.is_empty() {
+        "q-layout"
+    } else {
+        "q-layout q-has-toc"
+    };
+    out.push_str(&format!("<div class=\"{layout}\">\n"));
+
+    out.push_str("<nav class=\"q-sidebar\" aria-label=\"Pages\">\n<div class=\"q-sidebar-head\">");
+    out.push_str(&format!(
+        "<a class=\"q-site-title\" href=\"{}index.html\">{}</a>",
+        attr(root),
+        text(shell.site_title)
+    ));
+    out.push_str("<button class=\"q-theme-toggle\" type=\"button\" aria-label=\"Switch between light and dark\" title=\"Switch between light and dark\"><span aria-hidden=\"true\">◐</span></button>");
+    out.push_str("</div>\n");
+    if !shell.nav.is_empty() {
+        nav_list(&mut out, shell.nav, root, 0);
+    }
+    out.push_str("</nav>\n");
+
+    out.push_str("<main class=\"q-main\" id=\"q-content\">\n<article class=\"q-article\">\n<header class=\"q-page-head\">");
+    out.push_str(&format!("<h1>{}</h1>", text(shell.page_title)));
+    if let Some(d) = shell.description {
+        out.push_str(&format!("<p class=\"q-description\">{}</p>", text(d)));
+    }
+    out.push_str("</header>\n");
+    out.push_str(shell.body_html);
+    out.push_str("\n</article>\n</main>\n");
+
+    if !shell.toc.is_empty() {
+        out.push_str("<aside class=\"q-toc\" aria-label=\"On this page\">\n<p class=\"q-toc-title\">On this page</p>\n<ul>\n");
+        for e in shell.toc {
+            out.push_str(&format!(
+                "<li class=\"q-toc-h{}\"><a href=\"#{}\">{}</a></li>\n",
+                e.level,
+                attr(&e.id),
+                text(&e.text)
+            ));
+        }
+        out.push_str("</ul>\n</aside>\n");
+    }
+    out.push_str("</div>\n");
+    out.push_str(shell.tail_html);
+    out.push_str("\n</body>\n</html>\n");
+    out
+}
+
+fn nav_list(out: &mut String, items: &[NavItem], root: &str, depth: usize) {
+    out.push_str(if depth == 0 {
+        "<ul class=\"q-nav\">\n"
+    } else {
+        "<ul>\n"
+    });
+    for item in items {
+        out.push_str("<li>");
+        if item.href.is_empty() && !item.children.is_empty() {
+            out.push_str(&format!(
+                "<span class=\"q-nav-group\">{}</span>",
+                text(&item.title)
+            ));
+        } else {
+            let current = if item.active {
+                " class=\"q-active\" aria-current=\"page\""
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "<a href=\"{}{}index.html\"{current}>{}</a>",
+                attr(root),
+                attr(&item.href),
+                text(&item.title)
+            ));
+        }
+        if !item.children.is_empty() {
+            out.push('\n');
+            nav_list(out, &item.children, root, depth + 1);
+        }
+        out.push_str("</li>\n");
+    }
+    out.push_str("</ul>\n");
+}

@@ -1,0 +1,421 @@
+//! Single values: `{q[0].col}` expressions, `<Value>` in prose, and `<BigValue>` cards.
+
+use quire_core::expr::Expr;
+use quire_core::{Cell, Component, Problem, Span, Table};
+
+use crate::chart::{Canvas, Ink, PALETTE};
+use crate::ctx::Ctx;
+use crate::escape;
+use crate::fmt::{self, Format};
+use crate::table::aggregate;
+use crate::text::{component_attrs, title_case};
+
+/// An expression in prose: its HTML and its plain text.
+pub(crate) fn expr(ctx: &mut Ctx<'_>, e: &Expr) -> (String, String) {
+    let (query, _) = e.query();
+    let text = match e {
+        Expr::Length { query, query_span } => ctx
+            .result(query, *query_span)
+            .map(|t| fmt::group(&t.len().to_string())),
+        Expr::Cell { .. } => cell(ctx, e, None),
+        Expr::Fmt {
+            value,
+            format,
+            format_span,
+        } => {
+            let f = ctx.format(format, *format_span);
+            match value.as_ref() {
+                Expr::Length { query, query_span } => {
+                    let n = ctx.result(query, *query_span).map(Table::len);
+                    n.map(|n| {
+                        f.as_ref().map_or_else(
+                            || fmt::group(&n.to_string()),
+                            |f| fmt::format_number(n as f64, f),
+                        )
+                    })
+                }
+                inner => f.and_then(|f| cell(ctx, inner, Some(f))),
+            }
+        }
+    };
+    let text = text.unwrap_or_default();
+    let html = format!(
+        "<span class=\"q-value\" data-query=\"{}\">{}</span>",
+        escape::attr(query),
+        escape::text(&text)
+    );
+    (html, text)
+}
+
+/// The text of `q[row].column`, formatted.
+fn cell(ctx: &mut Ctx<'_>, e: &Expr, fmt: Option<Format>) -> Option<String> {
+    let Expr::Cell {
+        query,
+        query_span,
+        row,
+        column,
+        column_span,
+    } = e
+    else {
+        return None;
+    };
+    let table = ctx.result(query, *query_span)?;
+    let col = ctx.column(query, table, column, *column_span)?;
+    if table.is_empty() {
+        return Some(fmt::NULL.to_string());
+    }
+    let Some(r) = table.rows.get(*row) else {
+        ctx.report(row_out_of_range(
+            query,
+            *row,
+            table.len(),
+            Span::new(query_span.start, column_span.end),
+        ));
+        return None;
+    };
+    let fmt = fmt::effective(table, col, fmt.as_ref());
+    Some(fmt::format_cell(
+        &r[col],
+        table.columns[col].ty,
+        fmt.as_ref(),
+    ))
+}
+
+fn row_out_of_range(query: &str, row: usize, len: usize, span: Span) -> Problem {
+    let rows = if len == 1 {
+        "1 row".to_string()
+    } else {
+        format!("{len} rows")
+    };
+    Problem::new(
+        format!("row {row} is out of range: query `{query}` returned {rows}"),
+        span,
+    )
+    .help(format!(
+        "rows are counted from 0, so the last row is {}",
+        len.saturating_sub(1)
+    ))
+}
+
+/// `<Value>`: one formatted cell (or an aggregate) inline in a sentence.
+pub(crate) fn value(ctx: &mut Ctx<'_>, c: &Component) -> (String, String) {
+    let Some((query, table)) = ctx.data(c) else {
+        return (String::new(), String::new());
+    };
+    let col = if c.prop("column").is_some() {
+        ctx.column_prop(c, query, table, "column")
+    } else {
+        (!table.columns.is_empty()).then_some(0)
+    };
+    let given = ctx.format_prop(c, "fmt");
+    let row = row_prop(ctx, c);
+    let (Some(col), Some(row)) = (col, row) else {
+        return (String::new(), String::new());
+    };
+    let fmt = fmt::effective(table, col, given.as_ref());
+    let ty = table.columns[col].ty;
+
+    let empty = || {
+        c.text("placeholder")
+            .or_else(|| c.text("emptyMessage"))
+            .unwrap_or_else(|| fmt::NULL.to_string())
+    };
+    let (text, number, is_empty) = if let Some(agg) = c.text("agg") {
+        match aggregate(table, col, &agg) {
+            Ok(Some(v)) => (
+                fmt.as_ref()
+                    .map_or_else(|| fmt::auto_number(v), |f| fmt::format_number(v, f)),
+                Some(v),
+                false,
+            ),
+            Ok(None) => (empty(), None, true),
+            Err(message) => {
+                ctx.report(Problem::new(message, c.span_of("agg")));
+                return (String::new(), String::new());
+            }
+        }
+    } else if table.is_empty() {
+        (empty(), None, true)
+    } else if let Some(r) = table.rows.get(row) {
+        let cell = &r[col];
+        if cell.is_null() {
+            (empty(), None, true)
+        } else {
+            (
+                fmt::format_cell(cell, ty, fmt.as_ref()),
+                number(cell),
+                false,
+            )
+        }
+    } else {
+        ctx.report(row_out_of_range(query, row, table.len(), c.span_of("row")));
+        return (String::new(), String::new());
+    };
+    let mut class = String::new();
+    if is_empty {
+        class.push_str("q-empty");
+    }
+    if c.flag("redNegatives") == Some(true) && number.is_some_and(|n| n < 0.0) {
+        class.push_str(if class.is_empty() {
+            "q-negative"
+        } else {
+            " q-negative"
+        });
+    }
+    let html = format!(
+        "<span {}>{}</span>",
+        component_attrs("Value", Some(query), &class),
+        escape::text(&text)
+    );
+    (html, text)
+}
+
+fn number(cell: &Cell) -> Option<f64> {
+    match cell {
+        Cell::Int(_) | Cell::Float(_) => cell.as_f64(),
+        _ => None,
+    }
+}
+
+fn row_prop(ctx: &mut Ctx<'_>, c: &Component) -> Option<usize> {
+    match c.prop("row") {
+        None => Some(0),
+        Some(_) => match c.number("row") {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 => Some(n as usize),
+            _ => {
+                ctx.report(
+                    Problem::new("`row` must be a whole number from 0", c.span_of("row"))
+                        .help("write `row=0` for the first row"),
+                );
+                None
+            }
+        },
+    }
+}
+
+/// `<BigValue>`: a headline number card, with an optional comparison and sparkline.
+pub(crate) fn big_value(ctx: &mut Ctx<'_>, c: &Component) -> String {
+    let Some((query, table)) = ctx.data(c) else {
+        return String::new();
+    };
+    let value_col = ctx.column_prop(c, query, table, "value");
+    let comparison = ctx.column_prop(c, query, table, "comparison");
+    let spark_date = ctx.column_prop(c, query, table, "sparkline");
+    let given = ctx.format_prop(c, "fmt");
+    let comparison_fmt = ctx.format_prop(c, "comparisonFmt");
+    let Some(col) = value_col else {
+        return String::new();
+    };
+    if let Some(d) = spark_date {
+        let dcol = &table.columns[d];
+        if !(dcol.ty.is_temporal() || dcol.ty.is_numeric()) {
+            ctx.report(
+                Problem::new(
+                    format!("the sparkline needs dates; `{}` holds text", dcol.name),
+                    c.span_of("sparkline"),
+                )
+                .help("name the date column the value changes over: `sparkline=month`"),
+            );
+            return String::new();
+        }
+    }
+    let column = &table.columns[col];
+    let title = c.text("title").unwrap_or_else(|| title_case(&column.name));
+    let fmt = fmt::effective(table, col, given.as_ref());
+
+    let mut style = String::new();
+    for (prop, css) in [("minWidth", "min-width"), ("maxWidth", "max-width")] {
+        if let Some(n) = c.number(prop).filter(|n| n.is_finite() && *n > 0.0) {
+            style.push_str(&format!("{css}:{}px;", fmt::plain(n, 0, false)));
+        }
+    }
+    let style = if style.is_empty() {
+        String::new()
+    } else {
+        format!(" style=\"{style}\"")
+    };
+    let mut html = format!(
+        "<div {}{style}>\n",
+        component_attrs("BigValue", Some(query), "")
+    );
+    html.push_str(&format!(
+        "<p class=\"q-bigvalue-title\">{}",
+        escape::text(&title)
+    ));
+    if let Some(d) = c.text("description") {
+        html.push_str(&format!(
+            " <span class=\"q-info\" title=\"{}\" aria-label=\"{0}\">ⓘ</span>",
+            escape::attr(&d)
+        ));
+    }
+    html.push_str("</p>\n");
+
+    let first = table.rows.first();
+    let shown = match first.map(|r| &r[col]) {
+        None | Some(Cell::Null) => None,
+        Some(cell) => Some(big_text(cell, column.ty, fmt.as_ref())),
+    };
+    let value_html = match &shown {
+        Some(t) => escape::text(t),
+        None => escape::text(
+            &c.text("emptyMessage")
+                .unwrap_or_else(|| fmt::NULL.to_string()),
+        ),
+    };
+    let value_html = match c.text("link").as_deref().and_then(escape::href) {
+        Some(href) => format!("<a href=\"{href}\">{value_html}</a>"),
+        None => value_html,
+    };
+    html.push_str(&format!(
+        "<div class=\"q-bigvalue-main\"><span class=\"q-bigvalue-value{}\">{value_html}</span>",
+        if shown.is_none() { " q-empty" } else { "" }
+    ));
+    if let Some(d) = spark_date {
+        html.push_str(&sparkline(c, table, d, col, &title));
+    }
+    html.push_str("</div>\n");
+
+    if let (Some(cmp), Some(row)) = (comparison, first) {
+        let cmp_col = &table.columns[cmp];
+        if let Some(delta) = number(&row[cmp]) {
+            let cmp_fmt = fmt::effective(table, cmp, comparison_fmt.as_ref());
+            let down_is_good = c.flag("downIsGood").unwrap_or(false);
+            let (arrow, direction) = if delta > 0.0 {
+                ("▲ ", "up")
+            } else if delta < 0.0 {
+                ("▼ ", "down")
+            } else {
+                ("", "flat")
+            };
+            let good = match direction {
+                "up" => {
+                    if down_is_good {
+                        " q-bad"
+                    } else {
+                        " q-good"
+                    }
+                }
+                "down" => {
+                    if down_is_good {
+                        " q-good"
+                    } else {
+                        " q-bad"
+                    }
+                }
+                _ => "",
+            };
+            let arrow = if c.flag("comparisonDelta") == Some(false) {
+                ""
+            } else {
+                arrow
+            };
+            let amount = fmt::format_cell(&Cell::Float(delta.abs()), cmp_col.ty, cmp_fmt.as_ref());
+            let amount = if arrow.is_empty() {
+                fmt::format_cell(&row[cmp], cmp_col.ty, cmp_fmt.as_ref())
+            } else {
+                amount
+            };
+            let label = c
+                .text("comparisonTitle")
+                .unwrap_or_else(|| title_case(&cmp_col.name));
+            html.push_str(&format!(
+                "<p class=\"q-bigvalue-delta q-{direction}{good}\">{}{} <span class=\"q-bigvalue-comparison\">{}</span></p>\n",
+                arrow,
+                escape::text(&amount),
+                escape::text(&label)
+            ));
+        }
+    }
+    html.push_str("</div>");
+    html
+}
+
+/// A headline number: exact when short, compact (`$1.23M`) when long.
+fn big_text(cell: &Cell, ty: quire_core::ColumnType, fmt: Option<&Format>) -> String {
+    match (number(cell), fmt) {
+        (Some(v), None) if v.abs() >= 1e6 => fmt::compact(v, ""),
+        (Some(v), Some(Format::Currency(sym))) if v.abs() >= 1e6 => fmt::compact(v, sym),
+        _ => fmt::format_cell(cell, ty, fmt),
+    }
+}
+
+/// A small trend line of `value` over `date`, without axes.
+fn sparkline(c: &Component, table: &Table, date: usize, value: usize, title: &str) -> String {
+    let date_ty = table.columns[date].ty;
+    let mut points: Vec<(f64, f64)> = table
+        .rows
+        .iter()
+        .filter_map(|r| {
+            Some((
+                crate::chart::x_position(&r[date], date_ty)?,
+                number(&r[value])?,
+            ))
+        })
+        .collect();
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if points.len() < 2 {
+        return String::new();
+    }
+    let (w, h, pad) = (120.0, 32.0, 3.0);
+    let (x0, x1) = (points[0].0, points[points.len() - 1].0);
+    let (lo, hi) = points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+            (a.min(p.1), b.max(p.1))
+        });
+    let kind = c
+        .text("sparklineType")
+        .unwrap_or_else(|| "line".to_string());
+    let lo = if kind == "line" { lo } else { lo.min(0.0) };
+    let sx = |x: f64| {
+        if x1 > x0 {
+            pad + (x - x0) / (x1 - x0) * (w - 2.0 * pad)
+        } else {
+            w / 2.0
+        }
+    };
+    let sy = |y: f64| {
+        if hi > lo {
+            h - pad - (y - lo) / (hi - lo) * (h - 2.0 * pad)
+        } else {
+            h / 2.0
+        }
+    };
+    let palette = [PALETTE[0].to_string()];
+    let mut canvas = Canvas::new(w as u32, h as u32, &palette);
+    let coords: Vec<(i32, i32)> = points
+        .iter()
+        .map(|p| (sx(p.0).round() as i32, sy(p.1).round() as i32))
+        .collect();
+    match kind.as_str() {
+        "bar" => {
+            let bw = ((w - 2.0 * pad) / points.len() as f64 * 0.7).max(1.0);
+            for (x, y) in &coords {
+                let left = (*x as f64 - bw / 2.0).round() as i32;
+                canvas.rect(
+                    (left, *y),
+                    (left + bw.round().max(1.0) as i32, sy(lo).round() as i32),
+                    Ink::Series(0),
+                    1.0,
+                    "",
+                    "",
+                );
+            }
+        }
+        _ => {
+            if kind == "area" {
+                let base = sy(lo).round() as i32;
+                let mut outline = coords.clone();
+                outline.push((coords[coords.len() - 1].0, base));
+                outline.push((coords[0].0, base));
+                canvas.polygon(&outline, Ink::Series(0), 0.25, "", "");
+            }
+            canvas.path(&coords, Ink::Series(0), 2, "q-line", "");
+            if let Some(&last) = coords.last() {
+                canvas.circle(last, 2, Ink::Series(0), 1.0, "", "");
+            }
+        }
+    }
+    let svg = canvas.finish(&format!("Trend of {title}"));
+    format!("<span class=\"q-sparkline\">{svg}</span>")
+}

@@ -1,0 +1,470 @@
+//! What an author sees: rendered pages (HTML and SVG) as snapshots, and the problems a
+//! mistake produces, word for word.
+
+use std::collections::BTreeMap;
+
+use quire_core::{Cell, Column, ColumnType, Page, Problem, Table};
+use quire_render::{NavItem, Rendered, Shell, TocEntry, page_shell, render_body, stylesheet};
+
+fn col(name: &str, ty: ColumnType) -> Column {
+    Column {
+        name: name.into(),
+        ty,
+    }
+}
+
+fn days(y: i64, m: u32, d: u32) -> Cell {
+    Cell::Int(quire_render::fmt::days_from_civil(y, m, d))
+}
+
+/// Monthly sales by channel: dates, text and numbers, six rows.
+fn sales_by_channel() -> Table {
+    let mut rows = Vec::new();
+    for (i, m) in [1, 2, 3].into_iter().enumerate() {
+        rows.push(vec![
+            days(2024, m, 1),
+            Cell::Text("Online".into()),
+            Cell::Float(1200.0 + 150.0 * i as f64),
+            Cell::Int(40 + i as i64),
+        ]);
+        rows.push(vec![
+            days(2024, m, 1),
+            Cell::Text("Retail".into()),
+            Cell::Float(800.0 - 50.0 * i as f64),
+            Cell::Int(25 - i as i64),
+        ]);
+    }
+    Table {
+        columns: vec![
+            col("month", ColumnType::Date),
+            col("channel", ColumnType::Text),
+            col("sales", ColumnType::Float),
+            col("orders", ColumnType::Int),
+        ],
+        rows,
+    }
+}
+
+fn kpis() -> Table {
+    Table {
+        columns: vec![
+            col("total_sales", ColumnType::Float),
+            col("orders", ColumnType::Int),
+            col("growth_pct", ColumnType::Float),
+            col("month", ColumnType::Date),
+        ],
+        rows: vec![
+            vec![
+                Cell::Float(1_234_567.8),
+                Cell::Int(15_321),
+                Cell::Float(0.123),
+                days(2024, 3, 1),
+            ],
+            vec![
+                Cell::Float(1_100_000.0),
+                Cell::Int(14_002),
+                Cell::Float(-0.02),
+                days(2024, 2, 1),
+            ],
+            vec![
+                Cell::Float(1_050_000.0),
+                Cell::Int(13_950),
+                Cell::Float(0.01),
+                days(2024, 1, 1),
+            ],
+        ],
+    }
+}
+
+fn order_values() -> Table {
+    let rows = (0..40)
+        .map(|i| vec![Cell::Float(((i * 37) % 100) as f64 + (i % 7) as f64 * 0.5)])
+        .collect();
+    Table {
+        columns: vec![col("order_value", ColumnType::Float)],
+        rows,
+    }
+}
+
+fn results() -> BTreeMap<String, Table> {
+    let mut r = BTreeMap::new();
+    r.insert("sales".to_string(), sales_by_channel());
+    r.insert("kpis".to_string(), kpis());
+    r.insert("values".to_string(), order_values());
+    r.insert(
+        "links".to_string(),
+        Table {
+            columns: vec![col("name", ColumnType::Text), col("url", ColumnType::Text)],
+            rows: vec![
+                vec![
+                    Cell::Text("Acme".into()),
+                    Cell::Text("customers/acme/".into()),
+                ],
+                vec![
+                    Cell::Text("Evil".into()),
+                    Cell::Text("javascript:alert(1)".into()),
+                ],
+            ],
+        },
+    );
+    r.insert(
+        "nothing".to_string(),
+        Table {
+            columns: vec![col("x", ColumnType::Text), col("y", ColumnType::Float)],
+            rows: vec![],
+        },
+    );
+    r
+}
+
+const QUERIES: &str = "```sql sales\nselect 1\n```\n\n```sql kpis\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n```sql links\nselect 1\n```\n\n";
+
+fn render(body: &str) -> Result<Rendered, Vec<Problem>> {
+    let text = format!("{QUERIES}{body}");
+    let page = Page::parse(&text).unwrap_or_else(|p| panic!("page does not parse: {p:?}"));
+    render_body(&page.body, &results())
+}
+
+fn html(body: &str) -> String {
+    match render(body) {
+        Ok(r) => r.html,
+        Err(p) => panic!("render failed: {p:#?}"),
+    }
+}
+
+/// Problems as `message | help`, with the text each span covers.
+fn problems(body: &str) -> Vec<String> {
+    let text = format!("{QUERIES}{body}");
+    let page = Page::parse(&text).unwrap_or_else(|p| panic!("page does not parse: {p:?}"));
+    match render_body(&page.body, &results()) {
+        Ok(_) => panic!("expected problems"),
+        Err(ps) => ps
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} | {} | at `{}`",
+                    p.message,
+                    p.help.as_deref().unwrap_or(""),
+                    &text[p.span.start..p.span.end]
+                )
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn values_in_prose() {
+    insta::assert_snapshot!(html(
+        "# Sales\n\nThe first channel is <Value data={sales} column=channel/> with <Value data={sales} column=sales fmt=usd0 row=1/> \
+         in {fmt(sales[0].month, 'mmmm yyyy')}; {sales.length} rows, {sales[2].sales} in row 2. Empty: <Value data={nothing} column=y placeholder=\"n/a\"/>.\n"
+    ));
+}
+
+#[test]
+fn big_values() {
+    insta::assert_snapshot!(html(
+        "<BigValue data={kpis} value=total_sales fmt=usd comparison=growth_pct comparisonFmt=pct1 comparisonTitle=\"vs last month\" sparkline=month/>\n\
+         <BigValue data={kpis} value=orders title=\"Orders\" comparison=growth_pct downIsGood=true/>\n"
+    ));
+}
+
+#[test]
+fn data_table_with_columns() {
+    insta::assert_snapshot!(html(
+        "<DataTable data={sales} rows=4 totalRow=true rowNumbers=true search=true title=\"Monthly sales\" subtitle=\"By channel\">\n\
+         <Column id=month fmt='mmm yyyy'/>\n<Column id=channel title=\"Sales channel\"/>\n<Column id=sales fmt=usd2 totalAgg=mean/>\n<Column id=orders totalAgg=max/>\n\
+         </DataTable>\n"
+    ));
+}
+
+#[test]
+fn data_table_all_columns_and_empty() {
+    insta::assert_snapshot!(html(
+        "<DataTable data={kpis}/>\n\n<DataTable data={nothing} title=\"Nothing yet\"/>\n"
+    ));
+}
+
+#[test]
+fn line_chart() {
+    insta::assert_snapshot!(html(
+        "<LineChart data={sales} x=month y=sales series=channel title=\"Sales\" subtitle=\"Monthly\" yFmt=usd/>\n"
+    ));
+}
+
+#[test]
+fn area_chart() {
+    insta::assert_snapshot!(html(
+        "<AreaChart data={sales} x=month y=sales series=channel/>\n"
+    ));
+}
+
+#[test]
+fn bar_charts() {
+    insta::assert_snapshot!(html(
+        "<BarChart data={sales} x=channel y=sales/>\n\n<BarChart data={sales} x=month y=orders series=channel type=grouped labels=true/>\n\n\
+         <BarChart data={sales} x=channel y=sales swapXY=true/>\n\n<BarChart data={sales} x=month y=sales series=channel type=stacked100/>\n"
+    ));
+}
+
+#[test]
+fn scatter_and_histogram() {
+    insta::assert_snapshot!(html(
+        "<ScatterPlot data={sales} x=orders y=sales series=channel/>\n\n<Histogram data={values} x=order_value/>\n"
+    ));
+}
+
+#[test]
+fn empty_chart() {
+    insta::assert_snapshot!(html("<LineChart data={nothing} title=\"Nothing\"/>\n"), @r#"
+    <figure class="q-component q-linechart q-chart" data-component="LineChart" data-query="nothing">
+    <figcaption class="q-chart-head"><span class="q-title">Nothing</span></figcaption>
+    <div class="q-empty">No data</div>
+    </figure>
+    "#);
+}
+
+#[test]
+fn links_from_data_are_checked() {
+    let out = html("<DataTable data={links} link=url/>\n");
+    assert!(out.contains("<tr data-href=\"customers/acme/\"><td class=\"q-text\"><a href=\"customers/acme/\">Acme</a></td></tr>"), "{out}");
+    assert!(
+        out.contains("<tr><td class=\"q-text\">Evil</td></tr>"),
+        "{out}"
+    );
+    assert!(!out.contains("javascript"), "{out}");
+}
+
+#[test]
+fn blocks_break_out_of_paragraphs() {
+    let out = html(
+        "Before <BigValue data={kpis} value=orders/> after.\n\n- item with <Value data={kpis} column=orders/>\n- <Value data={nothing} column=y/>\n\nA [^1] footnote, ~~struck~~.\n\n[^1]: The note.\n\n| a | b |\n| - | - |\n| 1 | 2 |\n",
+    );
+    assert!(
+        out.starts_with("<p>Before</p>\n<div class=\"q-component q-bigvalue\""),
+        "{out}"
+    );
+    assert!(out.contains("</div>\n<p>after.</p>"), "{out}");
+    assert!(out.contains("<li>item with <span class=\"q-component q-value\" data-component=\"Value\" data-query=\"kpis\">15,321</span></li>"), "{out}");
+    assert!(
+        out.contains("<del>struck</del>")
+            && out.contains("footnote-definition")
+            && out.contains("<table>"),
+        "{out}"
+    );
+}
+
+#[test]
+fn headings_feed_the_toc() {
+    let r = render("## Overview\n\nText.\n\n### Details\n\n## Overview\n")
+        .unwrap_or_else(|p| panic!("{p:?}"));
+    assert_eq!(
+        r.toc,
+        [
+            TocEntry {
+                level: 2,
+                id: "overview".into(),
+                text: "Overview".into()
+            },
+            TocEntry {
+                level: 3,
+                id: "details".into(),
+                text: "Details".into()
+            },
+            TocEntry {
+                level: 2,
+                id: "overview-2".into(),
+                text: "Overview".into()
+            },
+        ]
+    );
+}
+
+#[test]
+fn same_input_same_bytes() {
+    let body = "<LineChart data={sales} x=month y=sales series=channel/>\n<Histogram data={values} x=order_value/>\n";
+    assert_eq!(html(body), html(body));
+}
+
+#[test]
+fn unknown_column_suggests() {
+    assert_eq!(
+        problems("<LineChart data={sales} x=month y=sale/>\n"),
+        ["query `sales` has no column `sale` | did you mean `sales`? | at `sale`"]
+    );
+    assert_eq!(
+        problems("{sales[0].chanel} and <Value data={sales} column=zzz/>\n"),
+        [
+            "query `sales` has no column `chanel` | did you mean `channel`? | at `chanel`",
+            "query `sales` has no column `zzz` | its columns are: month, channel, sales, orders | at `zzz`",
+        ]
+    );
+}
+
+#[test]
+fn bad_format() {
+    assert_eq!(
+        problems("<Value data={sales} column=sales fmt=usdd/>\n"),
+        ["unknown format `usdd` | did you mean `usd`? | at `usdd`"]
+    );
+    assert_eq!(
+        problems("<DataTable data={sales}><Column id=sales fmt='0.0\"M'/></DataTable>\n"),
+        [
+            "`0.0\"M` has an unclosed quote | use a named format (usd, usd0k, num1, pct1, longdate, mmm yyyy) or an Excel code such as '#,##0.00' | at `'0.0\"M'`"
+        ]
+    );
+}
+
+#[test]
+fn other_problems() {
+    assert_eq!(
+        problems("{sales[9].sales}\n"),
+        [
+            "row 9 is out of range: query `sales` returned 6 rows | rows are counted from 0, so the last row is 5 | at `sales[9].sales`"
+        ]
+    );
+    assert_eq!(
+        problems("<BarChart data={sales} x=month y=channel/>\n"),
+        [
+            "y column `channel` is not numeric | y takes number columns; to split the chart by `channel`, write `series=channel` | at `channel`"
+        ]
+    );
+    assert_eq!(
+        problems("<LineChart data={sales} swapXY=true/>\n\n<Histogram data={sales} x=channel/>\n"),
+        [
+            "`swapXY` only applies to a BarChart | remove it, or use a BarChart for horizontal bars | at `true`",
+            "a Histogram needs a number column for x; `channel` holds text | choose a number column, or count categories with a BarChart | at `channel`",
+        ]
+    );
+}
+
+#[test]
+fn shell() {
+    let nav = [
+        NavItem {
+            title: "Home".into(),
+            href: "".into(),
+            active: false,
+            children: vec![],
+        },
+        NavItem {
+            title: "Sales".into(),
+            href: "sales/".into(),
+            active: true,
+            children: vec![NavItem {
+                title: "By <channel>".into(),
+                href: "sales/channel/".into(),
+                active: false,
+                children: vec![],
+            }],
+        },
+        NavItem {
+            title: "Archive".into(),
+            href: "".into(),
+            active: false,
+            children: vec![NavItem {
+                title: "2023".into(),
+                href: "archive/2023/".into(),
+                active: false,
+                children: vec![],
+            }],
+        },
+    ];
+    let toc = [TocEntry {
+        level: 2,
+        id: "overview".into(),
+        text: "Overview & more".into(),
+    }];
+    insta::assert_snapshot!(page_shell(&Shell {
+        site_title: "Acme \"BI\"",
+        page_title: "Sales",
+        description: Some("Monthly sales <by channel>"),
+        root: "../",
+        nav: &nav,
+        toc: &toc,
+        body_html: "<p>Body</p>",
+        tail_html: "<script type=\"module\">/*runtime*/</script>",
+        head_html: "<link rel=\"modulepreload\" href=\"../_quire/app.js\">",
+    }));
+}
+
+#[test]
+fn stylesheet_is_self_contained() {
+    let css = stylesheet();
+    assert!(css.contains("prefers-color-scheme: dark"));
+    assert!(css.contains("[data-theme=\"dark\"]"));
+    assert!(
+        !css.contains("@import") && !css.contains("url("),
+        "no request outside the site"
+    );
+}
+
+/// `QUIRE_RENDER_PREVIEW=/tmp/render-preview cargo test -p quire-render --test render preview`
+/// writes a page with every component, to look at in a browser.
+#[test]
+fn preview() {
+    let Some(dir) = std::env::var_os("QUIRE_RENDER_PREVIEW") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    let (body, results) = gallery::page();
+    let page = Page::parse(&body).unwrap_or_else(|p| panic!("{p:?}"));
+    let rendered = render_body(&page.body, &results).unwrap_or_else(|p| panic!("{p:#?}"));
+    let nav = [
+        NavItem {
+            title: "Overview".into(),
+            href: "".into(),
+            active: true,
+            children: vec![],
+        },
+        NavItem {
+            title: "Sales".into(),
+            href: "sales/".into(),
+            active: false,
+            children: vec![
+                NavItem {
+                    title: "By channel".into(),
+                    href: "sales/channel/".into(),
+                    active: false,
+                    children: vec![],
+                },
+                NavItem {
+                    title: "By region".into(),
+                    href: "sales/region/".into(),
+                    active: false,
+                    children: vec![],
+                },
+            ],
+        },
+        NavItem {
+            title: "Customers".into(),
+            href: "customers/".into(),
+            active: false,
+            children: vec![],
+        },
+    ];
+    let theme = std::env::var("QUIRE_RENDER_THEME").ok();
+    let html = page_shell(&Shell {
+        site_title: "Acme Analytics",
+        page_title: "Sales overview",
+        description: Some("How the business did in 2023 and 2024, by channel and category."),
+        root: "",
+        nav: &nav,
+        toc: &rendered.toc,
+        body_html: &rendered.html,
+        tail_html: "",
+        head_html: "",
+    });
+    let html = match theme {
+        Some(t) => html.replacen(
+            "<html lang=\"en\">",
+            &format!("<html lang=\"en\" data-theme=\"{t}\">"),
+            1,
+        ),
+        None => html,
+    };
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("index.html"), html).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("style.css"), stylesheet()).unwrap_or_else(|e| panic!("{e}"));
+}
+
+mod gallery;
