@@ -6,13 +6,11 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo:rerun-if-env-changed=QUIRE_SITE_DIST");
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let dist = std::env::var_os("QUIRE_SITE_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest.join("../../site/dist"));
+    let dist =
+        std::env::var_os("QUIRE_SITE_DIST").map(PathBuf::from).unwrap_or_else(|| manifest.join("../../site/dist"));
     println!("cargo:rerun-if-changed={}", dist.display());
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dist)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(&dist).map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
     files.retain(|p| p.extension().is_some_and(|e| e == "js" || e == "wasm"));
     files.sort();
     if files.is_empty() {
@@ -21,7 +19,9 @@ fn main() {
             dist.display()
         );
     }
-    let mut code = String::from("/// The browser runtime's files: name and bytes.\npub static RUNTIME_FILES: &[(&str, &[u8])] = &[\n");
+    let mut code = String::from(
+        "/// The browser runtime's files: name and bytes.\npub static RUNTIME_FILES: &[(&str, &[u8])] = &[\n",
+    );
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

@@ -48,7 +48,10 @@ async fn start() -> Result<Status, String> {
     let actual = quire_engine::to_table(&batches).map_err(|e| e.to_string())?;
     let ms = now() - started;
     if actual.same_values(&check.expected) {
-        Ok(Status { state: "match", detail: format!("`{}`: {} rows in {ms:.0} ms, same as the build", check.query, actual.len()) })
+        Ok(Status {
+            state: "match",
+            detail: format!("`{}`: {} rows in {ms:.0} ms, same as the build", check.query, actual.len()),
+        })
     } else {
         web_sys::console::error_1(
             &format!(

@@ -34,7 +34,11 @@ fn serve(root: PathBuf) -> String {
                     None => ("404 Not Found", b"not found".to_vec(), "text/plain"),
                 };
                 let mut s = &stream;
-                let _ = write!(s, "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
                 let _ = s.write_all(&body);
             });
         }
@@ -69,7 +73,10 @@ fn content_type(p: &Path) -> &'static str {
 fn the_example_works_in_a_real_browser() {
     let root = repo();
     let example = root.join("reports_example");
-    assert!(example.join("sources/orders/orders.parquet").is_file(), "generate the data: quire demo-data (scripts/test.sh does it)");
+    assert!(
+        example.join("sources/orders/orders.parquet").is_file(),
+        "generate the data: quire demo-data (scripts/test.sh does it)"
+    );
     let script = root.join("tests/e2e/check-pages.mjs");
     assert!(
         root.join("tests/e2e/node_modules/playwright-core").is_dir(),

@@ -75,6 +75,11 @@ fn several_mistakes_are_reported_together() {
     let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
     assert_eq!(
         messages,
-        ["`{` is never closed", "unknown component `<Foo>`", "`<BarChart>` has no prop `colour`", "unknown query `nope`"]
+        [
+            "`{` is never closed",
+            "unknown component `<Foo>`",
+            "`<BarChart>` has no prop `colour`",
+            "unknown query `nope`"
+        ]
     );
 }

@@ -28,7 +28,6 @@ impl Project {
         self.dir.path()
     }
 
-
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.dir.path().join(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
     }

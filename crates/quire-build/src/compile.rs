@@ -180,8 +180,12 @@ async fn compile_async(project: &Project, runtime: Option<&Runtime>) -> Result<S
 /// The JSON the runtime reads: where the page's tables are, and one query with the
 /// result the build computed, which the runtime re-runs to check itself.
 fn data_island(c: &Compiled<'_>, root: &str, shipped: &BTreeMap<TableName, String>) -> String {
-    let tables: BTreeMap<String, &String> = c.tables.iter().filter_map(|t| Some((t.to_string(), shipped.get(t)?))).collect();
-    let check = c.check.as_ref().map(|(name, sql, expected)| serde_json::json!({ "query": name, "sql": sql, "expected": expected }));
+    let tables: BTreeMap<String, &String> =
+        c.tables.iter().filter_map(|t| Some((t.to_string(), shipped.get(t)?))).collect();
+    let check = c
+        .check
+        .as_ref()
+        .map(|(name, sql, expected)| serde_json::json!({ "query": name, "sql": sql, "expected": expected }));
     let json = serde_json::json!({ "page": c.source.file.path, "root": root, "tables": tables, "check": check });
     // `<` escaped so that no value can close the script element.
     json.to_string().replace('<', "\\u003c")

@@ -5,7 +5,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use quire_engine::datafusion::arrow::array::{Float64Array, Int32Array, Int64Array, StringArray, TimestampMicrosecondArray};
+use quire_engine::datafusion::arrow::array::{
+    Float64Array, Int32Array, Int64Array, StringArray, TimestampMicrosecondArray,
+};
 use quire_engine::datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use quire_engine::datafusion::arrow::record_batch::RecordBatch;
 use quire_engine::datafusion::parquet::arrow::ArrowWriter;
@@ -51,15 +53,31 @@ fn cumulative(n: usize, s: f64) -> Vec<f64> {
 
 const CHANNELS: &[&str] = &["Web", "Mobile App", "Retail Store", "Marketplace", "Phone", "Partner"];
 const CATEGORIES: &[&str] = &[
-    "Electronics", "Computers", "Phones", "Appliances", "Furniture", "Home Decor", "Kitchen",
-    "Garden", "Tools", "Automotive", "Toys", "Games", "Books", "Music", "Movies", "Clothing",
-    "Shoes", "Jewelry", "Beauty", "Sports",
+    "Electronics",
+    "Computers",
+    "Phones",
+    "Appliances",
+    "Furniture",
+    "Home Decor",
+    "Kitchen",
+    "Garden",
+    "Tools",
+    "Automotive",
+    "Toys",
+    "Games",
+    "Books",
+    "Music",
+    "Movies",
+    "Clothing",
+    "Shoes",
+    "Jewelry",
+    "Beauty",
+    "Sports",
 ];
 const STATES: &[&str] = &[
-    "CA", "TX", "FL", "NY", "PA", "IL", "OH", "GA", "NC", "MI", "NJ", "VA", "WA", "AZ", "TN",
-    "MA", "IN", "MD", "MO", "WI", "CO", "MN", "SC", "AL", "LA", "KY", "OR", "OK", "CT", "UT",
-    "IA", "NV", "AR", "KS", "MS", "NM", "NE", "ID", "WV", "HI", "NH", "ME", "MT", "RI", "DE",
-    "SD", "ND", "AK", "VT", "WY",
+    "CA", "TX", "FL", "NY", "PA", "IL", "OH", "GA", "NC", "MI", "NJ", "VA", "WA", "AZ", "TN", "MA", "IN", "MD", "MO",
+    "WI", "CO", "MN", "SC", "AL", "LA", "KY", "OR", "OK", "CT", "UT", "IA", "NV", "AR", "KS", "MS", "NM", "NE", "ID",
+    "WV", "HI", "NH", "ME", "MT", "RI", "DE", "SD", "ND", "AK", "VT", "WY",
 ];
 
 /// Write `rows` orders to a Parquet file at `out` (written beside, then renamed).
@@ -72,7 +90,8 @@ fn write_orders_inner(rows: usize, out: &Path) -> Result<(), Box<dyn std::error:
     // 2021-01-01 to 2025-01-01, microseconds since the epoch.
     let start: i64 = 1_609_459_200_000_000;
     let span: i64 = 1_735_689_600_000_000 - start;
-    let (ch_w, cat_w, st_w) = (cumulative(CHANNELS.len(), 1.2), cumulative(CATEGORIES.len(), 0.8), cumulative(STATES.len(), 1.0));
+    let (ch_w, cat_w, st_w) =
+        (cumulative(CHANNELS.len(), 1.2), cumulative(CATEGORIES.len(), 0.8), cumulative(STATES.len(), 1.0));
     let mut times: Vec<i64> = (0..rows)
         .map(|_| {
             // Growth over the years: later dates are a little more likely.

@@ -37,7 +37,12 @@ fn build_level(pages: &[NavPage<'_>], prefix: &str, active: &str) -> Vec<NavItem
         items.push((
             position,
             title.clone(),
-            NavItem { title, href: if index.is_some() { url.clone() } else { String::new() }, active: url == active, children },
+            NavItem {
+                title,
+                href: if index.is_some() { url.clone() } else { String::new() },
+                active: url == active,
+                children,
+            },
         ));
     }
     items.sort_by(|a, b| match (a.0, b.0) {
@@ -47,10 +52,15 @@ fn build_level(pages: &[NavPage<'_>], prefix: &str, active: &str) -> Vec<NavItem
         (None, None) => a.1.to_lowercase().cmp(&b.1.to_lowercase()),
     });
     let mut out: Vec<NavItem> = Vec::new();
-    if prefix.is_empty() {
-        if let Some(home) = pages.iter().find(|p| p.url.is_empty()) {
-            out.push(NavItem { title: home.title.clone(), href: String::new(), active: active.is_empty(), children: Vec::new() });
-        }
+    if prefix.is_empty()
+        && let Some(home) = pages.iter().find(|p| p.url.is_empty())
+    {
+        out.push(NavItem {
+            title: home.title.clone(),
+            href: String::new(),
+            active: active.is_empty(),
+            children: Vec::new(),
+        });
     }
     out.extend(items.into_iter().map(|(_, _, item)| item));
     out

@@ -59,7 +59,8 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
             });
         };
         let text = std::fs::read_to_string(&conn_path).map_err(|e| BuildError::file(&conn_path, e))?;
-        let rel = format!("sources/{source}/{}", conn_path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+        let rel =
+            format!("sources/{source}/{}", conn_path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
         let file = SourceFile::new(rel, text.as_str());
         let conn: Connection = match serde_yaml::from_str(&text) {
             Ok(c) => c,
@@ -96,7 +97,9 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&source_dir)
             .map_err(|e| BuildError::file(&source_dir, e))?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().and_then(|e| e.to_str()).is_some_and(|e| exts.contains(&e.to_ascii_lowercase().as_str())))
+            .filter(|p| {
+                p.extension().and_then(|e| e.to_str()).is_some_and(|e| exts.contains(&e.to_ascii_lowercase().as_str()))
+            })
             .collect();
         files.sort();
         for path in files {
@@ -133,7 +136,9 @@ pub async fn register(engine: &Engine, tables: &[SourceTable], root: &Path) -> R
             help: Some(format!("fix or replace the file; it is table `{}`", t.name)),
         };
         match t.format {
-            Format::Csv => engine.register_file(&t.name, &t.path, FileFormat::Csv).await.map_err(|e| fail(&e, "CSV"))?,
+            Format::Csv => {
+                engine.register_file(&t.name, &t.path, FileFormat::Csv).await.map_err(|e| fail(&e, "CSV"))?
+            }
             Format::Parquet => {
                 check_parquet_file(&t.path).map_err(|e| fail(&e, "Parquet"))?;
                 engine.register_file(&t.name, &t.path, FileFormat::Parquet).await.map_err(|e| fail(&e, "Parquet"))?;
@@ -142,8 +147,12 @@ pub async fn register(engine: &Engine, tables: &[SourceTable], root: &Path) -> R
                 let sql = format!("select count(*) from {}", quoted(&t.name));
                 engine.run(&sql).await.map_err(|e| fail(&e, "Parquet"))?;
             }
-            Format::NdJson => engine.register_file(&t.name, &t.path, FileFormat::NdJson).await.map_err(|e| fail(&e, "JSON"))?,
-            Format::JsonArray => engine.register_file(&t.name, &t.path, FileFormat::JsonArray).await.map_err(|e| fail(&e, "JSON"))?,
+            Format::NdJson => {
+                engine.register_file(&t.name, &t.path, FileFormat::NdJson).await.map_err(|e| fail(&e, "JSON"))?
+            }
+            Format::JsonArray => {
+                engine.register_file(&t.name, &t.path, FileFormat::JsonArray).await.map_err(|e| fail(&e, "JSON"))?
+            }
         }
     }
     Ok(())

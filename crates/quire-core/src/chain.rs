@@ -6,7 +6,7 @@
 
 use crate::components::unknown_query;
 use crate::diag::Problem;
-use crate::page::{Page, is_identifier};
+use crate::page::{Page, Query, is_identifier};
 use crate::span::Span;
 
 /// A query's SQL with every `${other}` expanded.
@@ -87,14 +87,23 @@ impl From<Problem> for ChainError {
 
 /// The SQL a query runs, with `${...}` chains expanded. Problems point into the page.
 pub fn expand(page: &Page, name: &str) -> Result<Expanded, ChainError> {
+    let Some(query) = page.query(name) else {
+        let names: Vec<&str> = page.queries.iter().map(|q| q.name.as_str()).collect();
+        return Err(unknown_query(name, Span::default(), &names).into());
+    };
     let mut out = Expanded { sql: String::new(), pieces: Vec::new() };
     let mut stack = Vec::new();
-    expand_into(page, name, &mut stack, &mut out)?;
+    expand_into(page, query, &mut stack, &mut out)?;
     Ok(out)
 }
 
-fn expand_into<'p>(page: &'p Page, name: &'p str, stack: &mut Vec<&'p str>, out: &mut Expanded) -> Result<(), ChainError> {
-    let query = page.query(name).expect("callers name a query of this page");
+fn expand_into<'p>(
+    page: &'p Page,
+    query: &'p Query,
+    stack: &mut Vec<&'p str>,
+    out: &mut Expanded,
+) -> Result<(), ChainError> {
+    let name = query.name.as_str();
     stack.push(name);
     let sql = trim_statement(&query.sql);
     let mut copied = 0;
@@ -136,7 +145,7 @@ fn expand_into<'p>(page: &'p Page, name: &'p str, stack: &mut Vec<&'p str>, out:
             return Err(unknown_query(r.name, span, &names).into());
         };
         out.sql.push('(');
-        expand_into(page, &other.name, stack, out)?;
+        expand_into(page, other, stack, out)?;
         out.sql.push(')');
     }
     push_text(out, copied, sql.len());

@@ -24,31 +24,127 @@ pub struct Spec {
 }
 
 const CHART_PROPS: &[&str] = &[
-    "data", "x", "y", "series", "title", "subtitle", "xAxisTitle", "yAxisTitle", "xFmt", "yFmt",
-    "legend", "chartAreaHeight", "colorPalette", "sort", "type", "swapXY", "labels", "markers",
-    "lineWidth", "handleMissing", "yMin", "yMax", "xMin", "xMax", "step", "emptySet", "emptyMessage",
-    "downloadable", "fillOpacity", "size", "bins", "xGridlines", "yGridlines", "xAxisLabels",
-    "yAxisLabels", "seriesOrder", "labelFmt", "echartsOptions", "renderer", "connectGroup",
+    "data",
+    "x",
+    "y",
+    "series",
+    "title",
+    "subtitle",
+    "xAxisTitle",
+    "yAxisTitle",
+    "xFmt",
+    "yFmt",
+    "legend",
+    "chartAreaHeight",
+    "colorPalette",
+    "sort",
+    "type",
+    "swapXY",
+    "labels",
+    "markers",
+    "lineWidth",
+    "handleMissing",
+    "yMin",
+    "yMax",
+    "xMin",
+    "xMax",
+    "step",
+    "emptySet",
+    "emptyMessage",
+    "downloadable",
+    "fillOpacity",
+    "size",
+    "bins",
+    "xGridlines",
+    "yGridlines",
+    "xAxisLabels",
+    "yAxisLabels",
+    "seriesOrder",
+    "labelFmt",
+    "echartsOptions",
+    "renderer",
+    "connectGroup",
 ];
 
 pub const CATALOGUE: &[Spec] = &[
-    Spec { name: "Value", kind: Kind::Inline, props: &["data", "column", "row", "fmt", "placeholder", "agg", "emptySet", "emptyMessage", "redNegatives"], required: &["data"] },
+    Spec {
+        name: "Value",
+        kind: Kind::Inline,
+        props: &["data", "column", "row", "fmt", "placeholder", "agg", "emptySet", "emptyMessage", "redNegatives"],
+        required: &["data"],
+    },
     Spec {
         name: "BigValue",
         kind: Kind::Block,
-        props: &["data", "value", "title", "fmt", "comparison", "comparisonFmt", "comparisonTitle", "comparisonDelta", "downIsGood", "sparkline", "sparklineType", "sparklineDateCol", "sparklineValueFmt", "maxWidth", "minWidth", "link", "description", "emptySet", "emptyMessage"],
+        props: &[
+            "data",
+            "value",
+            "title",
+            "fmt",
+            "comparison",
+            "comparisonFmt",
+            "comparisonTitle",
+            "comparisonDelta",
+            "downIsGood",
+            "sparkline",
+            "sparklineType",
+            "sparklineDateCol",
+            "sparklineValueFmt",
+            "maxWidth",
+            "minWidth",
+            "link",
+            "description",
+            "emptySet",
+            "emptyMessage",
+        ],
         required: &["data", "value"],
     },
     Spec {
         name: "DataTable",
         kind: Kind::Block,
-        props: &["data", "rows", "title", "subtitle", "search", "sort", "totalRow", "rowNumbers", "link", "rowShading", "rowLines", "compact", "emptySet", "emptyMessage", "downloadable", "formatColumnTitles", "headerColor", "headerFontColor", "backgroundColor", "wrapTitles", "groupBy", "sortable"],
+        props: &[
+            "data",
+            "rows",
+            "title",
+            "subtitle",
+            "search",
+            "sort",
+            "totalRow",
+            "rowNumbers",
+            "link",
+            "rowShading",
+            "rowLines",
+            "compact",
+            "emptySet",
+            "emptyMessage",
+            "downloadable",
+            "formatColumnTitles",
+            "headerColor",
+            "headerFontColor",
+            "backgroundColor",
+            "wrapTitles",
+            "groupBy",
+            "sortable",
+        ],
         required: &["data"],
     },
     Spec {
         name: "Column",
         kind: Kind::Child("DataTable"),
-        props: &["id", "title", "fmt", "align", "totalAgg", "totalFmt", "contentType", "wrap", "description", "redNegatives", "colGroup", "width"],
+        props: &[
+            "id",
+            "title",
+            "fmt",
+            "align",
+            "totalAgg",
+            "totalFmt",
+            "contentType",
+            "wrap",
+            "description",
+            "redNegatives",
+            "colGroup",
+            "width",
+        ],
         required: &["id"],
     },
     Spec { name: "LineChart", kind: Kind::Block, props: CHART_PROPS, required: &["data"] },
@@ -108,21 +204,18 @@ fn check_component(c: &Component, parent: Option<&str>, queries: &[&str], proble
     let Some(spec) = spec(&c.name) else {
         let help = match suggest(&c.name, CATALOGUE.iter().map(|s| s.name)) {
             Some(s) => format!("did you mean `<{s}>`?"),
-            None => format!(
-                "the components are: {}",
-                CATALOGUE.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
-            ),
+            None => format!("the components are: {}", CATALOGUE.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")),
         };
         problems.push(Problem::new(format!("unknown component `<{}>`", c.name), c.name_span).help(help));
         return;
     };
-    if let Kind::Child(of) = spec.kind {
-        if parent != Some(of) {
-            problems.push(
-                Problem::new(format!("`<{}>` must be inside `<{of}>`", c.name), c.name_span)
-                    .help(format!("move it between `<{of} ...>` and `</{of}>`")),
-            );
-        }
+    if let Kind::Child(of) = spec.kind
+        && parent != Some(of)
+    {
+        problems.push(
+            Problem::new(format!("`<{}>` must be inside `<{of}>`", c.name), c.name_span)
+                .help(format!("move it between `<{of} ...>` and `</{of}>`")),
+        );
     }
     for p in &c.props {
         if !spec.props.contains(&p.name.as_str()) {
@@ -135,25 +228,24 @@ fn check_component(c: &Component, parent: Option<&str>, queries: &[&str], proble
     }
     for req in spec.required {
         if c.prop(req).is_none() {
-            problems.push(
-                Problem::new(format!("`<{}>` needs a `{req}` prop", c.name), c.name_span)
-                    .help(if *req == "data" { "name a query: `data={my_query}`".to_string() } else { format!("add `{req}=...`") }),
-            );
+            problems.push(Problem::new(format!("`<{}>` needs a `{req}` prop", c.name), c.name_span).help(
+                if *req == "data" { "name a query: `data={my_query}`".to_string() } else { format!("add `{req}=...`") },
+            ));
         }
     }
     if let Some(p) = c.prop("data") {
         match &p.value {
-            PropValue::Query(q) if !queries.contains(&q.as_str()) => problems.push(unknown_query(q, p.value_span, queries)),
+            PropValue::Query(q) if !queries.contains(&q.as_str()) => {
+                problems.push(unknown_query(q, p.value_span, queries))
+            }
             PropValue::Query(_) => {}
-            _ => problems.push(
-                Problem::new("`data` must name a query in braces", p.value_span).help(format!(
-                    "write `data={{{}}}`",
-                    match &p.value {
-                        PropValue::Str(s) => s.as_str(),
-                        _ => "my_query",
-                    }
-                )),
-            ),
+            _ => problems.push(Problem::new("`data` must name a query in braces", p.value_span).help(format!(
+                "write `data={{{}}}`",
+                match &p.value {
+                    PropValue::Str(s) => s.as_str(),
+                    _ => "my_query",
+                }
+            ))),
         }
     }
 }

@@ -11,27 +11,13 @@ use crate::span::Span;
 pub struct Config {
     /// The site's name, shown in the header and in page titles.
     pub title: Option<String>,
-    /// Where the site is served from, such as `/reports/`; links are relative either way.
-    pub base_path: Option<String>,
-    #[serde(default)]
-    pub theme: Theme,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Theme {
-    /// Follow the reader's system setting.
-    #[default]
-    System,
-    Light,
-    Dark,
 }
 
 impl Config {
     pub fn parse(text: &str) -> Result<Config, Problem> {
         toml::from_str(text).map_err(|e| {
             let span = e.span().map_or(Span::new(0, 0), |r| Span::new(r.start, r.end));
-            Problem::new(e.message().to_string(), span).help("see the README for the keys quire.toml takes")
+            Problem::new(e.message().to_string(), span).help("quire.toml takes one key so far: `title = \"...\"`")
         })
     }
 }
@@ -65,8 +51,9 @@ pub fn split_front_matter(text: &str) -> Result<(FrontMatter, usize), Problem> {
             }
             return serde_yaml::from_str(yaml).map(|f| (f, body)).map_err(|e| {
                 let at = e.location().map_or(start, |l| start + l.index());
-                Problem::new(format!("front matter: {e}"), Span::new(at, at + 1))
-                    .help("front matter takes title, description, sidebar_position, sidebar_link, hide_toc, og, queries")
+                Problem::new(format!("front matter: {e}"), Span::new(at, at + 1)).help(
+                    "front matter takes title, description, sidebar_position, sidebar_link, hide_toc, og, queries",
+                )
             });
         }
         pos += line.len();

@@ -47,7 +47,11 @@ pub fn parse(inner: &str, offset: usize) -> Result<Expr, Problem> {
             .or_else(|| f.strip_prefix('"').and_then(|s| s.strip_suffix('"')))
             .ok_or_else(bad)?;
         let fstart = at + 4 + comma + 1 + fl;
-        return Ok(Expr::Fmt { value: Box::new(value), format: format.to_string(), format_span: Span::new(fstart, fstart + f.len()) });
+        return Ok(Expr::Fmt {
+            value: Box::new(value),
+            format: format.to_string(),
+            format_span: Span::new(fstart, fstart + f.len()),
+        });
     }
     let name_len = t.find(['[', '.']).unwrap_or(t.len());
     let query = &t[..name_len];

@@ -33,10 +33,16 @@ pub struct Query {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     /// Markdown text, verbatim.
-    Markdown { text: String, span: Span },
+    Markdown {
+        text: String,
+        span: Span,
+    },
     Component(Component),
     /// `{q[0].col}`, `{q.length}`, `{fmt(q[0].col, 'usd')}` in prose.
-    Expr { expr: Expr, span: Span },
+    Expr {
+        expr: Expr,
+        span: Span,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -186,9 +192,37 @@ fn line_of(text: &str, offset: usize) -> (usize, usize) {
 
 /// Code languages whose fences are shown as code, not run as queries.
 const CODE_LANGUAGES: &[&str] = &[
-    "sql", "text", "txt", "markdown", "md", "json", "yaml", "yml", "toml", "bash", "sh", "shell",
-    "console", "python", "py", "r", "js", "javascript", "ts", "typescript", "rust", "html", "css",
-    "svelte", "csv", "diff", "xml", "go", "java", "c", "cpp",
+    "sql",
+    "text",
+    "txt",
+    "markdown",
+    "md",
+    "json",
+    "yaml",
+    "yml",
+    "toml",
+    "bash",
+    "sh",
+    "shell",
+    "console",
+    "python",
+    "py",
+    "r",
+    "js",
+    "javascript",
+    "ts",
+    "typescript",
+    "rust",
+    "html",
+    "css",
+    "svelte",
+    "csv",
+    "diff",
+    "xml",
+    "go",
+    "java",
+    "c",
+    "cpp",
 ];
 
 struct Scanner<'a> {
@@ -217,17 +251,17 @@ impl<'a> Scanner<'a> {
         };
         while self.pos < self.text.len() {
             let rest = self.rest();
-            if self.at_line_start() {
-                if let Some(fence) = fence_open(rest) {
-                    let start = self.pos;
-                    if let Some(q) = self.fence(fence) {
-                        // A query leaves the prose; a code fence stays in it, verbatim.
-                        flush(&mut nodes, text_start, start, self.text);
-                        text_start = self.pos;
-                        self.queries.push(q);
-                    }
-                    continue;
+            if self.at_line_start()
+                && let Some(fence) = fence_open(rest)
+            {
+                let start = self.pos;
+                if let Some(q) = self.fence(fence) {
+                    // A query leaves the prose; a code fence stays in it, verbatim.
+                    flush(&mut nodes, text_start, start, self.text);
+                    text_start = self.pos;
+                    self.queries.push(q);
                 }
+                continue;
             }
             let b = rest.as_bytes()[0];
             match b {
@@ -248,20 +282,20 @@ impl<'a> Scanner<'a> {
                     let name_len = rest[2..].find(|c: char| !is_name_char(c)).unwrap_or(rest.len() - 2);
                     let name = &rest[2..2 + name_len];
                     let after = rest[2 + name_len..].trim_start();
-                    let end = if after.starts_with('>') {
-                        self.text.len() - after.len() + 1
-                    } else {
-                        start + 2 + name_len
-                    };
+                    let end =
+                        if after.starts_with('>') { self.text.len() - after.len() + 1 } else { start + 2 + name_len };
                     flush(&mut nodes, text_start, start, self.text);
                     self.pos = end;
                     match parent {
                         Some((p, _)) if p == name => return nodes,
                         Some((p, pspan)) => {
                             self.problems.push(
-                                Problem::new(format!("`</{name}>` closes a tag that is not open"), Span::new(start, end))
-                                    .label(format!("expected `</{p}>`"))
-                                    .help(format!("`<{p}>` opened at byte {} is still open; close it first", pspan.start)),
+                                Problem::new(
+                                    format!("`</{name}>` closes a tag that is not open"),
+                                    Span::new(start, end),
+                                )
+                                .label(format!("expected `</{p}>`"))
+                                .help(format!("`<{p}>` opened at byte {} is still open; close it first", pspan.start)),
                             );
                         }
                         None => self.problems.push(
@@ -298,8 +332,9 @@ impl<'a> Scanner<'a> {
                     if inner.trim_start().starts_with(['#', ':', '/', '@']) {
                         let word: String = inner.trim_start().chars().take_while(|c| !c.is_whitespace()).collect();
                         self.problems.push(
-                            Problem::new(format!("`{{{word}}}` blocks are not supported yet"), span)
-                                .help("control flow (`{#if}`, `{#each}`) and partials are planned; remove the block for now"),
+                            Problem::new(format!("`{{{word}}}` blocks are not supported yet"), span).help(
+                                "control flow (`{#if}`, `{#each}`) and partials are planned; remove the block for now",
+                            ),
                         );
                         continue;
                     }
@@ -416,19 +451,18 @@ impl<'a> Scanner<'a> {
                     // Skip the offending character and carry on, to report more.
                     let step = rest.chars().next().map_or(1, char::len_utf8);
                     self.problems.push(
-                        Problem::new(format!("unexpected `{}` in the tag `<{name}>`", &rest[..step]), Span::new(self.pos, self.pos + step))
-                            .help("props are written `name=value`, `name=\"text\"` or `name={query}`"),
+                        Problem::new(
+                            format!("unexpected `{}` in the tag `<{name}>`", &rest[..step]),
+                            Span::new(self.pos, self.pos + step),
+                        )
+                        .help("props are written `name=value`, `name=\"text\"` or `name={query}`"),
                     );
                     self.pos += step;
                 }
             }
         }
         let open_end = self.pos;
-        let children = if self_closing {
-            Vec::new()
-        } else {
-            self.nodes(Some((&name, Span::new(start, open_end))))
-        };
+        let children = if self_closing { Vec::new() } else { self.nodes(Some((&name, Span::new(start, open_end)))) };
         Some(Component { name, span: Span::new(start, open_end), name_span, props, children })
     }
 
@@ -439,7 +473,8 @@ impl<'a> Scanner<'a> {
 
     fn prop(&mut self) -> Option<Prop> {
         let rest = self.rest();
-        let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ':')).unwrap_or(rest.len());
+        let name_len =
+            rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ':')).unwrap_or(rest.len());
         if name_len == 0 || !rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
             return None;
         }
@@ -599,5 +634,6 @@ fn is_name_char(c: char) -> bool {
 
 pub fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

@@ -37,19 +37,12 @@ pub fn to_table(batches: &[RecordBatch]) -> Result<Table> {
         return Ok(Table::default());
     };
     let schema = first.schema();
-    let columns: Vec<Column> = schema
-        .fields()
-        .iter()
-        .map(|f| Column { name: f.name().clone(), ty: column_type(f.data_type()) })
-        .collect();
+    let columns: Vec<Column> =
+        schema.fields().iter().map(|f| Column { name: f.name().clone(), ty: column_type(f.data_type()) }).collect();
     let mut rows = Vec::with_capacity(batches.iter().map(RecordBatch::num_rows).sum());
     for batch in batches {
-        let cols: Vec<Vec<Cell>> = batch
-            .columns()
-            .iter()
-            .zip(&columns)
-            .map(|(a, c)| cells(a, c.ty))
-            .collect::<Result<_>>()?;
+        let cols: Vec<Vec<Cell>> =
+            batch.columns().iter().zip(&columns).map(|(a, c)| cells(a, c.ty)).collect::<Result<_>>()?;
         for r in 0..batch.num_rows() {
             rows.push(cols.iter().map(|c| c[r].clone()).collect());
         }

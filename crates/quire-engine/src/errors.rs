@@ -23,10 +23,12 @@ pub fn sql_problem(err: &DataFusionError, sql: &str, tables: &[String]) -> SqlPr
     if message.is_empty() {
         message = raw.clone();
     }
-    let range = range.or_else(|| parser_location(&raw).map(|(l, c)| {
-        let start = offset_of(sql, l, c);
-        (start, word_end(sql, start))
-    }));
+    let range = range.or_else(|| {
+        parser_location(&raw).map(|(l, c)| {
+            let start = offset_of(sql, l, c);
+            (start, word_end(sql, start))
+        })
+    });
     let mut help = root.diagnostic().and_then(|d| d.helps.first().map(|h| h.message.clone()));
     if help.is_none() {
         help = hint(&raw, tables);
@@ -41,7 +43,15 @@ pub fn sql_problem(err: &DataFusionError, sql: &str, tables: &[String]) -> SqlPr
 
 fn strip_prefixes(s: &str) -> String {
     let mut s = s.trim();
-    for p in ["SQL error: ", "Error during planning: ", "Schema error: ", "Execution error: ", "This feature is not implemented: ", "Arrow error: ", "Optimizer rule"] {
+    for p in [
+        "SQL error: ",
+        "Error during planning: ",
+        "Schema error: ",
+        "Execution error: ",
+        "This feature is not implemented: ",
+        "Arrow error: ",
+        "Optimizer rule",
+    ] {
         if let Some(rest) = s.strip_prefix(p) {
             s = rest.trim();
         }

@@ -16,8 +16,8 @@ pub use convert::to_table;
 pub use errors::{SqlProblem, sql_problem};
 pub use page::PageRun;
 pub use parquet::{check_parquet_frame, decode_parquet, encode_parquet};
-pub use session::{Engine, TableName};
 #[cfg(not(target_arch = "wasm32"))]
 pub use session::FileFormat;
+pub use session::{Engine, TableName};
 
 pub use datafusion;

@@ -45,9 +45,8 @@ impl Engine {
                             Some(Span::new(at + s, at + e.max(s) + 1))
                         })
                         .unwrap_or(query.name_span);
-                    let problem = Problem::new(p.message, span)
-                        .label(format!("in query `{}`", query.name))
-                        .maybe_help(p.help);
+                    let problem =
+                        Problem::new(p.message, span).label(format!("in query `{}`", query.name)).maybe_help(p.help);
                     push_unique(&mut run.problems, problem);
                 }
             }

@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::catalog::{MemTable, MemorySchemaProvider};
+use datafusion::common::TableReference;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::prelude::{SessionConfig, SessionContext};
-use datafusion::common::TableReference;
 
 /// A table as authors name it: `schema.table`, such as `orders.orders`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -117,9 +117,8 @@ impl Engine {
             FileFormat::NdJson | FileFormat::JsonArray => {
                 let ext = std::path::Path::new(path).extension().and_then(|e| e.to_str()).unwrap_or("json");
                 let ext = format!(".{ext}");
-                let options = JsonReadOptions::default()
-                    .file_extension(&ext)
-                    .newline_delimited(format == FileFormat::NdJson);
+                let options =
+                    JsonReadOptions::default().file_extension(&ext).newline_delimited(format == FileFormat::NdJson);
                 self.ctx.register_json(name.reference(), path, options).await
             }
         }

@@ -15,10 +15,7 @@ pub(crate) struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(results: &'a BTreeMap<String, Table>) -> Self {
-        Ctx {
-            results,
-            problems: Vec::new(),
-        }
+        Ctx { results, problems: Vec::new() }
     }
 
     pub fn report(&mut self, p: Problem) {
@@ -63,33 +60,16 @@ impl<'a> Ctx<'a> {
     }
 
     /// The column a prop names, if the prop is given (`None` if absent or unknown).
-    pub fn column_prop(
-        &mut self,
-        c: &Component,
-        query: &str,
-        table: &Table,
-        prop: &str,
-    ) -> Option<usize> {
+    pub fn column_prop(&mut self, c: &Component, query: &str, table: &Table, prop: &str) -> Option<usize> {
         let name = c.text(prop)?;
         self.column(query, table, &name, c.span_of(prop))
     }
 
     /// Every column a list prop names (`y=a` or `y={["a","b"]}`); `None` if the prop is absent.
-    pub fn columns_prop(
-        &mut self,
-        c: &Component,
-        query: &str,
-        table: &Table,
-        prop: &str,
-    ) -> Option<Vec<usize>> {
+    pub fn columns_prop(&mut self, c: &Component, query: &str, table: &Table, prop: &str) -> Option<Vec<usize>> {
         let names = c.list(prop)?;
         let span = c.span_of(prop);
-        Some(
-            names
-                .iter()
-                .filter_map(|n| self.column(query, table, n, span))
-                .collect(),
-        )
+        Some(names.iter().filter_map(|n| self.column(query, table, n, span)).collect())
     }
 
     /// A format prop, parsed; a problem if it does not parse.
@@ -116,9 +96,7 @@ pub(crate) fn unknown_column(query: &str, table: &Table, name: &str, span: Span)
         None if table.columns.is_empty() => format!("query `{query}` returns no columns"),
         None => format!("its columns are: {}", names.collect::<Vec<_>>().join(", ")),
     };
-    Problem::new(format!("query `{query}` has no column `{name}`"), span)
-        .label("not a column of this query")
-        .help(help)
+    Problem::new(format!("query `{query}` has no column `{name}`"), span).label("not a column of this query").help(help)
 }
 
 fn bad_format(code: &str, message: String, span: Span) -> Problem {

@@ -40,9 +40,7 @@ pub fn colour(s: &str) -> Option<String> {
     let s = s.trim();
     let ok = !s.is_empty()
         && s.len() <= 64
-        && s.chars().all(|c| {
-            c.is_ascii_alphanumeric() || matches!(c, '#' | '(' | ')' | ',' | '.' | '%' | ' ' | '-')
-        });
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '#' | '(' | ')' | ',' | '.' | '%' | ' ' | '-'));
     ok.then(|| s.to_string())
 }
 
@@ -58,10 +56,7 @@ pub fn href(s: &str) -> Option<String> {
         _ => false,
     };
     let lower = s.to_ascii_lowercase();
-    let allowed = !has_scheme
-        || ["http:", "https:", "mailto:"]
-            .iter()
-            .any(|p| lower.starts_with(p));
+    let allowed = !has_scheme || ["http:", "https:", "mailto:"].iter().any(|p| lower.starts_with(p));
     (allowed && !s.is_empty()).then(|| attr(s))
 }
 
@@ -70,20 +65,11 @@ mod tests {
     #[test]
     fn escapes() {
         assert_eq!(super::text("a < b & c"), "a &lt; b &amp; c");
-        assert_eq!(
-            super::attr("say \"hi\" <'x'>"),
-            "say &quot;hi&quot; &lt;&#39;x&#39;&gt;"
-        );
+        assert_eq!(super::attr("say \"hi\" <'x'>"), "say &quot;hi&quot; &lt;&#39;x&#39;&gt;");
         assert_eq!(super::colour("#236aa4").as_deref(), Some("#236aa4"));
         assert_eq!(super::colour("red;background:url(x)"), None);
-        assert_eq!(
-            super::href("customers/acme/").as_deref(),
-            Some("customers/acme/")
-        );
-        assert_eq!(
-            super::href("https://example.com/?a=1&b=2").as_deref(),
-            Some("https://example.com/?a=1&amp;b=2")
-        );
+        assert_eq!(super::href("customers/acme/").as_deref(), Some("customers/acme/"));
+        assert_eq!(super::href("https://example.com/?a=1&b=2").as_deref(), Some("https://example.com/?a=1&amp;b=2"));
         assert_eq!(super::href("javascript:alert(1)"), None);
         assert_eq!(super::href(" JavaScript:alert(1)"), None);
     }

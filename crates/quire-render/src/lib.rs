@@ -42,10 +42,7 @@ pub struct TocEntry {
 
 /// Render a page body. `results` maps query name -> its result. Every problem is collected,
 /// not just the first.
-pub fn render_body(
-    nodes: &[Node],
-    results: &BTreeMap<String, Table>,
-) -> Result<Rendered, Vec<Problem>> {
+pub fn render_body(nodes: &[Node], results: &BTreeMap<String, Table>) -> Result<Rendered, Vec<Problem>> {
     let mut ctx = ctx::Ctx::new(results);
     let mut doc = markdown::Doc::default();
     for node in nodes {
@@ -62,18 +59,10 @@ pub fn render_body(
                 }
                 Some(Kind::Block) => doc.block(block(&mut ctx, c)),
                 Some(Kind::Child(parent)) => ctx.report(
-                    Problem::new(
-                        format!("`<{}>` must be inside `<{parent}>`", c.name),
-                        c.name_span,
-                    )
-                    .help(format!(
-                        "move it between `<{parent} ...>` and `</{parent}>`"
-                    )),
+                    Problem::new(format!("`<{}>` must be inside `<{parent}>`", c.name), c.name_span)
+                        .help(format!("move it between `<{parent} ...>` and `</{parent}>`")),
                 ),
-                None => ctx.report(Problem::new(
-                    format!("unknown component `<{}>`", c.name),
-                    c.name_span,
-                )),
+                None => ctx.report(Problem::new(format!("unknown component `<{}>`", c.name), c.name_span)),
             },
         }
     }

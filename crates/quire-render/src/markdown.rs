@@ -33,10 +33,7 @@ pub(crate) struct Doc {
 impl Doc {
     pub fn text(&mut self, text: &str) {
         // An author's own private-use characters must not pass for tokens.
-        let text: String = text
-            .chars()
-            .map(|c| if is_token_char(c) { '\u{FFFD}' } else { c })
-            .collect();
+        let text: String = text.chars().map(|c| if is_token_char(c) { '\u{FFFD}' } else { c }).collect();
         if std::mem::take(&mut self.after_block) && !text.is_empty() {
             let first_line_blank = text.split('\n').nth(1).is_some_and(|l| l.trim().is_empty());
             if !text.starts_with('\n') {
@@ -49,11 +46,7 @@ impl Doc {
     }
 
     pub fn inline(&mut self, html: String, plain: String) {
-        self.push(Piece {
-            html,
-            plain,
-            block: false,
-        });
+        self.push(Piece { html, plain, block: false });
     }
 
     pub fn block(&mut self, html: String) {
@@ -65,21 +58,13 @@ impl Doc {
             // Keep the line's indentation (a block inside a list item) but make sure a blank
             // line comes before it, or it would continue the paragraph above.
             let before = &self.md[..line_start];
-            let prev_line_blank = before
-                .trim_end_matches('\n')
-                .rsplit('\n')
-                .next()
-                .is_none_or(|l| l.trim().is_empty())
+            let prev_line_blank = before.trim_end_matches('\n').rsplit('\n').next().is_none_or(|l| l.trim().is_empty())
                 || before.ends_with("\n\n");
             if !before.is_empty() && !prev_line_blank {
                 self.md.insert(line_start, '\n');
             }
         }
-        self.push(Piece {
-            html,
-            plain: String::new(),
-            block: true,
-        });
+        self.push(Piece { html, plain: String::new(), block: true });
         self.after_block = true;
     }
 
@@ -87,8 +72,7 @@ impl Doc {
         let index = self.pieces.len();
         self.md.push(OPEN);
         for d in index.to_string().bytes() {
-            self.md
-                .push(char::from_u32(DIGIT0 + u32::from(d - b'0')).unwrap_or('\u{FFFD}'));
+            self.md.push(char::from_u32(DIGIT0 + u32::from(d - b'0')).unwrap_or('\u{FFFD}'));
         }
         self.md.push(CLOSE);
         self.pieces.push(piece);
@@ -226,19 +210,12 @@ pub(crate) fn slug(text: &str) -> String {
     for c in text.chars() {
         if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
-        } else if (c.is_whitespace() || c == '-' || c == '_')
-            && !out.ends_with('-')
-            && !out.is_empty()
-        {
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !out.ends_with('-') && !out.is_empty() {
             out.push('-');
         }
     }
     let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() {
-        "section".to_string()
-    } else {
-        trimmed.to_string()
-    }
+    if trimmed.is_empty() { "section".to_string() } else { trimmed.to_string() }
 }
 
 #[cfg(test)]
@@ -264,10 +241,7 @@ mod tests {
         d.block("<figure>B</figure>".into());
         d.text(" tail\n");
         let (html, _) = d.finish();
-        assert_eq!(
-            html,
-            "<p>Intro</p>\n<figure>A</figure>\n<p>After</p>\n<figure>B</figure>\n<p>tail</p>\n"
-        );
+        assert_eq!(html, "<p>Intro</p>\n<figure>A</figure>\n<p>After</p>\n<figure>B</figure>\n<p>tail</p>\n");
     }
 
     #[test]
@@ -277,15 +251,9 @@ mod tests {
         d.inline("<span>web</span>".into(), "web".into());
         d.text("\n\n## Sales by web\n\n### Détails & more\n");
         let (html, toc) = d.finish();
-        assert!(
-            html.contains("<h2 id=\"sales-by-web\">Sales by <span>web</span></h2>"),
-            "{html}"
-        );
+        assert!(html.contains("<h2 id=\"sales-by-web\">Sales by <span>web</span></h2>"), "{html}");
         assert!(html.contains("<h2 id=\"sales-by-web-2\">"), "{html}");
-        let ids: Vec<_> = toc
-            .iter()
-            .map(|t| (t.level, t.id.as_str(), t.text.as_str()))
-            .collect();
+        let ids: Vec<_> = toc.iter().map(|t| (t.level, t.id.as_str(), t.text.as_str())).collect();
         assert_eq!(
             ids,
             [

@@ -50,25 +50,15 @@ pub fn page_shell(shell: &Shell<'_>) -> String {
     };
     out.push_str(&format!("<title>{title}</title>\n"));
     if let Some(d) = shell.description {
-        out.push_str(&format!(
-            "<meta name=\"description\" content=\"{}\">\n",
-            attr(d)
-        ));
+        out.push_str(&format!("<meta name=\"description\" content=\"{}\">\n", attr(d)));
     }
     out.push_str("<meta name=\"color-scheme\" content=\"light dark\">\n");
-    out.push_str(&format!(
-        "<link rel=\"stylesheet\" href=\"{}style.css\">\n",
-        attr(root)
-    ));
+    out.push_str(&format!("<link rel=\"stylesheet\" href=\"{}style.css\">\n", attr(root)));
     out.push_str(THEME_SCRIPT);
     out.push('\n');
     out.push_str(shell.head_html);
     out.push_str("</head>\n<body>\n<a class=\"q-skip\" href=\"#q-content\">Skip to content</a>\n");
-    let layout = if shell.toc.is_empty() {
-        "q-layout"
-    } else {
-        "q-layout q-has-toc"
-    };
+    let layout = if shell.toc.is_empty() { "q-layout" } else { "q-layout q-has-toc" };
     out.push_str(&format!("<div class=\"{layout}\">\n"));
 
     out.push_str("<nav class=\"q-sidebar\" aria-label=\"Pages\">\n<div class=\"q-sidebar-head\">");
@@ -84,7 +74,9 @@ pub fn page_shell(shell: &Shell<'_>) -> String {
     }
     out.push_str("</nav>\n");
 
-    out.push_str("<main class=\"q-main\" id=\"q-content\">\n<article class=\"q-article\">\n<header class=\"q-page-head\">");
+    out.push_str(
+        "<main class=\"q-main\" id=\"q-content\">\n<article class=\"q-article\">\n<header class=\"q-page-head\">",
+    );
     out.push_str(&format!("<h1>{}</h1>", text(shell.page_title)));
     if let Some(d) = shell.description {
         out.push_str(&format!("<p class=\"q-description\">{}</p>", text(d)));
@@ -94,7 +86,9 @@ pub fn page_shell(shell: &Shell<'_>) -> String {
     out.push_str("\n</article>\n</main>\n");
 
     if !shell.toc.is_empty() {
-        out.push_str("<aside class=\"q-toc\" aria-label=\"On this page\">\n<p class=\"q-toc-title\">On this page</p>\n<ul>\n");
+        out.push_str(
+            "<aside class=\"q-toc\" aria-label=\"On this page\">\n<p class=\"q-toc-title\">On this page</p>\n<ul>\n",
+        );
         for e in shell.toc {
             out.push_str(&format!(
                 "<li class=\"q-toc-h{}\"><a href=\"#{}\">{}</a></li>\n",
@@ -112,24 +106,13 @@ pub fn page_shell(shell: &Shell<'_>) -> String {
 }
 
 fn nav_list(out: &mut String, items: &[NavItem], root: &str, depth: usize) {
-    out.push_str(if depth == 0 {
-        "<ul class=\"q-nav\">\n"
-    } else {
-        "<ul>\n"
-    });
+    out.push_str(if depth == 0 { "<ul class=\"q-nav\">\n" } else { "<ul>\n" });
     for item in items {
         out.push_str("<li>");
         if item.href.is_empty() && !item.children.is_empty() {
-            out.push_str(&format!(
-                "<span class=\"q-nav-group\">{}</span>",
-                text(&item.title)
-            ));
+            out.push_str(&format!("<span class=\"q-nav-group\">{}</span>", text(&item.title)));
         } else {
-            let current = if item.active {
-                " class=\"q-active\" aria-current=\"page\""
-            } else {
-                ""
-            };
+            let current = if item.active { " class=\"q-active\" aria-current=\"page\"" } else { "" };
             out.push_str(&format!(
                 "<a href=\"{}{}index.html\"{current}>{}</a>",
                 attr(root),

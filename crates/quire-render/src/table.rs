@@ -46,11 +46,8 @@ pub(crate) fn data_table(ctx: &mut Ctx<'_>, c: &Component) -> String {
             Some(n) if n >= 1.0 && n.fract() == 0.0 => n as usize,
             _ => {
                 ctx.report(
-                    Problem::new(
-                        "`rows` must be a whole number of rows per page, or `all`",
-                        c.span_of("rows"),
-                    )
-                    .help("write `rows=20` or `rows=all`"),
+                    Problem::new("`rows` must be a whole number of rows per page, or `all`", c.span_of("rows"))
+                        .help("write `rows=20` or `rows=all`"),
                 );
                 DEFAULT_PAGE
             }
@@ -74,11 +71,7 @@ pub(crate) fn data_table(ctx: &mut Ctx<'_>, c: &Component) -> String {
     let mut html = format!(
         "<div {} data-page-size=\"{}\">\n",
         component_attrs("DataTable", Some(query), &classes.join(" ")),
-        if page == usize::MAX {
-            "all".to_string()
-        } else {
-            page.to_string()
-        }
+        if page == usize::MAX { "all".to_string() } else { page.to_string() }
     );
     let title = c.text("title");
     let subtitle = c.text("subtitle");
@@ -122,11 +115,7 @@ pub(crate) fn data_table(ctx: &mut Ctx<'_>, c: &Component) -> String {
     html.push_str("</tr></thead>\n<tbody>\n");
     for (n, &r) in sort.iter().enumerate() {
         let row = &table.rows[r];
-        let hidden = if n >= page {
-            " class=\"q-page-hidden\""
-        } else {
-            ""
-        };
+        let hidden = if n >= page { " class=\"q-page-hidden\"" } else { "" };
         let href = link.and_then(|l| row[l].as_str().and_then(escape::href));
         match &href {
             Some(h) => html.push_str(&format!("<tr{hidden} data-href=\"{h}\">")),
@@ -136,12 +125,7 @@ pub(crate) fn data_table(ctx: &mut Ctx<'_>, c: &Component) -> String {
             html.push_str(&format!("<td class=\"q-rownum\">{}</td>", n + 1));
         }
         for (i, col) in cols.iter().enumerate() {
-            html.push_str(&cell_html(
-                col,
-                table,
-                &row[col.index],
-                if i == 0 { href.as_deref() } else { None },
-            ));
+            html.push_str(&cell_html(col, table, &row[col.index], if i == 0 { href.as_deref() } else { None }));
         }
         html.push_str("</tr>\n");
     }
@@ -162,20 +146,10 @@ pub(crate) fn data_table(ctx: &mut Ctx<'_>, c: &Component) -> String {
 }
 
 /// The displayed columns: the `<Column>` children, or every column but the link column.
-fn columns(
-    ctx: &mut Ctx<'_>,
-    c: &Component,
-    query: &str,
-    table: &Table,
-    link: Option<usize>,
-) -> Vec<Col> {
+fn columns(ctx: &mut Ctx<'_>, c: &Component, query: &str, table: &Table, link: Option<usize>) -> Vec<Col> {
     let titled = c.flag("formatColumnTitles") != Some(false);
     let default_title = |i: usize| {
-        if titled {
-            title_case(&table.columns[i].name)
-        } else {
-            table.columns[i].name.clone()
-        }
+        if titled { title_case(&table.columns[i].name) } else { table.columns[i].name.clone() }
     };
     let children: Vec<&Component> = c
         .children
@@ -203,9 +177,7 @@ fn columns(
     }
     let mut out = Vec::new();
     for ch in children {
-        let index = ch
-            .text("id")
-            .and_then(|id| ctx.column(query, table, &id, ch.span_of("id")));
+        let index = ch.text("id").and_then(|id| ctx.column(query, table, &id, ch.span_of("id")));
         let fmt = ctx.format_prop(ch, "fmt");
         let total_fmt = ctx.format_prop(ch, "totalFmt");
         let align = match ch.text("align").as_deref() {
@@ -215,11 +187,8 @@ fn columns(
             Some("right") => Some("q-right"),
             Some(other) => {
                 ctx.report(
-                    Problem::new(
-                        format!("`{other}` is not an alignment"),
-                        ch.span_of("align"),
-                    )
-                    .help("use left, center or right"),
+                    Problem::new(format!("`{other}` is not an alignment"), ch.span_of("align"))
+                        .help("use left, center or right"),
                 );
                 None
             }
@@ -260,11 +229,8 @@ fn sort_order(ctx: &mut Ctx<'_>, c: &Component, query: &str, table: &Table) -> V
         Some("desc") => true,
         Some(other) => {
             ctx.report(
-                Problem::new(
-                    format!("`{other}` is not a sort direction"),
-                    c.span_of("sort"),
-                )
-                .help("write `sort=\"column\"` or `sort=\"column desc\"`"),
+                Problem::new(format!("`{other}` is not a sort direction"), c.span_of("sort"))
+                    .help("write `sort=\"column\"` or `sort=\"column desc\"`"),
             );
             return order;
         }
@@ -295,12 +261,7 @@ fn compare(a: &Cell, b: &Cell) -> std::cmp::Ordering {
 }
 
 fn cell_class(col: &Col, table: &Table) -> &'static str {
-    col.align
-        .unwrap_or(if table.columns[col.index].ty.is_numeric() {
-            "q-num"
-        } else {
-            "q-text"
-        })
+    col.align.unwrap_or(if table.columns[col.index].ty.is_numeric() { "q-num" } else { "q-text" })
 }
 
 /// `href`, the row's link, is already checked and escaped.
@@ -314,11 +275,7 @@ fn cell_html(col: &Col, table: &Table, cell: &Cell, href: Option<&str>) -> Strin
     if col.red_negatives && cell.as_f64().is_some_and(|v| v < 0.0) {
         class.push_str(" q-negative");
     }
-    let own_link = if col.is_link {
-        cell.as_str().and_then(escape::href)
-    } else {
-        None
-    };
+    let own_link = if col.is_link { cell.as_str().and_then(escape::href) } else { None };
     let body = match href.map(str::to_string).or(own_link) {
         Some(h) => format!("<a href=\"{h}\">{}</a>", escape::text(&text)),
         None => escape::text(&text),
@@ -326,13 +283,7 @@ fn cell_html(col: &Col, table: &Table, cell: &Cell, href: Option<&str>) -> Strin
     format!("<td class=\"{class}\">{body}</td>")
 }
 
-fn totals(
-    ctx: &mut Ctx<'_>,
-    c: &Component,
-    cols: &[Col],
-    table: &Table,
-    row_numbers: bool,
-) -> String {
+fn totals(ctx: &mut Ctx<'_>, c: &Component, cols: &[Col], table: &Table, row_numbers: bool) -> String {
     let mut html = String::from("<tfoot><tr>");
     if row_numbers {
         html.push_str("<td class=\"q-rownum\"></td>");
@@ -373,27 +324,14 @@ fn totals(
             None if i == 0 => "Total".to_string(),
             None => String::new(),
         };
-        html.push_str(&format!(
-            "<td class=\"{class}\">{}</td>",
-            escape::text(&text)
-        ));
+        html.push_str(&format!("<td class=\"{class}\">{}</td>", escape::text(&text)));
     }
     html.push_str("</tr></tfoot>\n");
     html
 }
 
-const AGGREGATES: &[&str] = &[
-    "sum",
-    "mean",
-    "avg",
-    "average",
-    "median",
-    "min",
-    "max",
-    "count",
-    "countDistinct",
-    "count_distinct",
-];
+const AGGREGATES: &[&str] =
+    &["sum", "mean", "avg", "average", "median", "min", "max", "count", "countDistinct", "count_distinct"];
 
 fn is_aggregate(name: &str) -> bool {
     AGGREGATES.contains(&name)
@@ -406,11 +344,7 @@ fn is_count(name: &str) -> bool {
 /// An aggregate of a column's non-null values; `Ok(None)` when there are none to aggregate.
 pub(crate) fn aggregate(table: &Table, col: usize, agg: &str) -> Result<Option<f64>, String> {
     let numbers = || -> Vec<f64> {
-        table
-            .values(col)
-            .filter(|c| matches!(c, Cell::Int(_) | Cell::Float(_)))
-            .filter_map(Cell::as_f64)
-            .collect()
+        table.values(col).filter(|c| matches!(c, Cell::Int(_) | Cell::Float(_))).filter_map(Cell::as_f64).collect()
     };
     let v = match agg {
         "sum" => {
@@ -434,8 +368,7 @@ pub(crate) fn aggregate(table: &Table, col: usize, agg: &str) -> Result<Option<f
         "max" => numbers().into_iter().reduce(f64::max),
         "count" => Some(table.values(col).filter(|c| !c.is_null()).count() as f64),
         "countDistinct" | "count_distinct" => {
-            let keys: std::collections::BTreeSet<String> =
-                table.values(col).filter_map(key).collect();
+            let keys: std::collections::BTreeSet<String> = table.values(col).filter_map(key).collect();
             Some(keys.len() as f64)
         }
         other => {

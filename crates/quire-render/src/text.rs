@@ -5,17 +5,12 @@ use crate::escape;
 
 /// Words shown in capitals in titles made from column names.
 const ACRONYMS: &[&str] = &[
-    "id", "usd", "eur", "gbp", "kpi", "sku", "url", "roi", "ytd", "mtd", "qtd", "yoy", "mom",
-    "aov", "ltv", "cac", "arr", "mrr", "us", "uk", "eu",
+    "id", "usd", "eur", "gbp", "kpi", "sku", "url", "roi", "ytd", "mtd", "qtd", "yoy", "mom", "aov", "ltv", "cac",
+    "arr", "mrr", "us", "uk", "eu",
 ];
 
 /// Unit suffixes of column names, and how a title shows them (as Evidence does).
-const UNITS: &[(&str, &str)] = &[
-    ("_usd", " ($)"),
-    ("_eur", " (€)"),
-    ("_gbp", " (£)"),
-    ("_pct", " %"),
-];
+const UNITS: &[(&str, &str)] = &[("_usd", " ($)"), ("_eur", " (€)"), ("_gbp", " (£)"), ("_pct", " %")];
 
 /// `order_count` → `Order Count`, `sales_usd` → `Sales ($)`; a name that is already
 /// written for people stays as is.
@@ -56,10 +51,7 @@ pub(crate) fn component_attrs(component: &str, query: Option<&str>, extra_class:
         s.push(' ');
         s.push_str(extra_class);
     }
-    s.push_str(&format!(
-        "\" data-component=\"{}\"",
-        escape::attr(component)
-    ));
+    s.push_str(&format!("\" data-component=\"{}\"", escape::attr(component)));
     if let Some(q) = query {
         s.push_str(&format!(" data-query=\"{}\"", escape::attr(q)));
     }
@@ -113,11 +105,7 @@ pub(crate) fn wrap2(s: &str, size: f64, max: f64) -> Vec<String> {
     let mut first = String::new();
     let mut used = 0;
     for w in &words {
-        let next = if first.is_empty() {
-            (*w).to_string()
-        } else {
-            format!("{first} {w}")
-        };
+        let next = if first.is_empty() { (*w).to_string() } else { format!("{first} {w}") };
         if width(&next, size) > max {
             break;
         }
@@ -128,11 +116,7 @@ pub(crate) fn wrap2(s: &str, size: f64, max: f64) -> Vec<String> {
         return vec![fit(s, size, max)];
     }
     let rest = words[used..].join(" ");
-    if rest.is_empty() {
-        vec![first]
-    } else {
-        vec![first, fit(&rest, size, max)]
-    }
+    if rest.is_empty() { vec![first] } else { vec![first, fit(&rest, size, max)] }
 }
 
 #[cfg(test)]
@@ -152,13 +136,7 @@ mod tests {
     fn fitting() {
         assert_eq!(fit("Short", 11.0, 100.0), "Short");
         assert!(fit("A rather long category name", 11.0, 60.0).ends_with('…'));
-        assert_eq!(
-            wrap2("Kitchen appliances", 11.0, 70.0),
-            ["Kitchen", "appliances"]
-        );
-        assert_eq!(
-            wrap2("Garden tools and watering equipment", 11.0, 80.0),
-            ["Garden tools", "and watering…"]
-        );
+        assert_eq!(wrap2("Kitchen appliances", 11.0, 70.0), ["Kitchen", "appliances"]);
+        assert_eq!(wrap2("Garden tools and watering equipment", 11.0, 80.0), ["Garden tools", "and watering…"]);
     }
 }

@@ -14,24 +14,15 @@ use crate::text::{component_attrs, title_case};
 pub(crate) fn expr(ctx: &mut Ctx<'_>, e: &Expr) -> (String, String) {
     let (query, _) = e.query();
     let text = match e {
-        Expr::Length { query, query_span } => ctx
-            .result(query, *query_span)
-            .map(|t| fmt::group(&t.len().to_string())),
+        Expr::Length { query, query_span } => ctx.result(query, *query_span).map(|t| fmt::group(&t.len().to_string())),
         Expr::Cell { .. } => cell(ctx, e, None),
-        Expr::Fmt {
-            value,
-            format,
-            format_span,
-        } => {
+        Expr::Fmt { value, format, format_span } => {
             let f = ctx.format(format, *format_span);
             match value.as_ref() {
                 Expr::Length { query, query_span } => {
                     let n = ctx.result(query, *query_span).map(Table::len);
                     n.map(|n| {
-                        f.as_ref().map_or_else(
-                            || fmt::group(&n.to_string()),
-                            |f| fmt::format_number(n as f64, f),
-                        )
+                        f.as_ref().map_or_else(|| fmt::group(&n.to_string()), |f| fmt::format_number(n as f64, f))
                     })
                 }
                 inner => f.and_then(|f| cell(ctx, inner, Some(f))),
@@ -39,24 +30,13 @@ pub(crate) fn expr(ctx: &mut Ctx<'_>, e: &Expr) -> (String, String) {
         }
     };
     let text = text.unwrap_or_default();
-    let html = format!(
-        "<span class=\"q-value\" data-query=\"{}\">{}</span>",
-        escape::attr(query),
-        escape::text(&text)
-    );
+    let html = format!("<span class=\"q-value\" data-query=\"{}\">{}</span>", escape::attr(query), escape::text(&text));
     (html, text)
 }
 
 /// The text of `q[row].column`, formatted.
 fn cell(ctx: &mut Ctx<'_>, e: &Expr, fmt: Option<Format>) -> Option<String> {
-    let Expr::Cell {
-        query,
-        query_span,
-        row,
-        column,
-        column_span,
-    } = e
-    else {
+    let Expr::Cell { query, query_span, row, column, column_span } = e else {
         return None;
     };
     let table = ctx.result(query, *query_span)?;
@@ -65,36 +45,17 @@ fn cell(ctx: &mut Ctx<'_>, e: &Expr, fmt: Option<Format>) -> Option<String> {
         return Some(fmt::NULL.to_string());
     }
     let Some(r) = table.rows.get(*row) else {
-        ctx.report(row_out_of_range(
-            query,
-            *row,
-            table.len(),
-            Span::new(query_span.start, column_span.end),
-        ));
+        ctx.report(row_out_of_range(query, *row, table.len(), Span::new(query_span.start, column_span.end)));
         return None;
     };
     let fmt = fmt::effective(table, col, fmt.as_ref());
-    Some(fmt::format_cell(
-        &r[col],
-        table.columns[col].ty,
-        fmt.as_ref(),
-    ))
+    Some(fmt::format_cell(&r[col], table.columns[col].ty, fmt.as_ref()))
 }
 
 fn row_out_of_range(query: &str, row: usize, len: usize, span: Span) -> Problem {
-    let rows = if len == 1 {
-        "1 row".to_string()
-    } else {
-        format!("{len} rows")
-    };
-    Problem::new(
-        format!("row {row} is out of range: query `{query}` returned {rows}"),
-        span,
-    )
-    .help(format!(
-        "rows are counted from 0, so the last row is {}",
-        len.saturating_sub(1)
-    ))
+    let rows = if len == 1 { "1 row".to_string() } else { format!("{len} rows") };
+    Problem::new(format!("row {row} is out of range: query `{query}` returned {rows}"), span)
+        .help(format!("rows are counted from 0, so the last row is {}", len.saturating_sub(1)))
 }
 
 /// `<Value>`: one formatted cell (or an aggregate) inline in a sentence.
@@ -115,19 +76,12 @@ pub(crate) fn value(ctx: &mut Ctx<'_>, c: &Component) -> (String, String) {
     let fmt = fmt::effective(table, col, given.as_ref());
     let ty = table.columns[col].ty;
 
-    let empty = || {
-        c.text("placeholder")
-            .or_else(|| c.text("emptyMessage"))
-            .unwrap_or_else(|| fmt::NULL.to_string())
-    };
+    let empty = || c.text("placeholder").or_else(|| c.text("emptyMessage")).unwrap_or_else(|| fmt::NULL.to_string());
     let (text, number, is_empty) = if let Some(agg) = c.text("agg") {
         match aggregate(table, col, &agg) {
-            Ok(Some(v)) => (
-                fmt.as_ref()
-                    .map_or_else(|| fmt::auto_number(v), |f| fmt::format_number(v, f)),
-                Some(v),
-                false,
-            ),
+            Ok(Some(v)) => {
+                (fmt.as_ref().map_or_else(|| fmt::auto_number(v), |f| fmt::format_number(v, f)), Some(v), false)
+            }
             Ok(None) => (empty(), None, true),
             Err(message) => {
                 ctx.report(Problem::new(message, c.span_of("agg")));
@@ -141,11 +95,7 @@ pub(crate) fn value(ctx: &mut Ctx<'_>, c: &Component) -> (String, String) {
         if cell.is_null() {
             (empty(), None, true)
         } else {
-            (
-                fmt::format_cell(cell, ty, fmt.as_ref()),
-                number(cell),
-                false,
-            )
+            (fmt::format_cell(cell, ty, fmt.as_ref()), number(cell), false)
         }
     } else {
         ctx.report(row_out_of_range(query, row, table.len(), c.span_of("row")));
@@ -156,17 +106,9 @@ pub(crate) fn value(ctx: &mut Ctx<'_>, c: &Component) -> (String, String) {
         class.push_str("q-empty");
     }
     if c.flag("redNegatives") == Some(true) && number.is_some_and(|n| n < 0.0) {
-        class.push_str(if class.is_empty() {
-            "q-negative"
-        } else {
-            " q-negative"
-        });
+        class.push_str(if class.is_empty() { "q-negative" } else { " q-negative" });
     }
-    let html = format!(
-        "<span {}>{}</span>",
-        component_attrs("Value", Some(query), &class),
-        escape::text(&text)
-    );
+    let html = format!("<span {}>{}</span>", component_attrs("Value", Some(query), &class), escape::text(&text));
     (html, text)
 }
 
@@ -210,11 +152,8 @@ pub(crate) fn big_value(ctx: &mut Ctx<'_>, c: &Component) -> String {
         let dcol = &table.columns[d];
         if !(dcol.ty.is_temporal() || dcol.ty.is_numeric()) {
             ctx.report(
-                Problem::new(
-                    format!("the sparkline needs dates; `{}` holds text", dcol.name),
-                    c.span_of("sparkline"),
-                )
-                .help("name the date column the value changes over: `sparkline=month`"),
+                Problem::new(format!("the sparkline needs dates; `{}` holds text", dcol.name), c.span_of("sparkline"))
+                    .help("name the date column the value changes over: `sparkline=month`"),
             );
             return String::new();
         }
@@ -229,24 +168,11 @@ pub(crate) fn big_value(ctx: &mut Ctx<'_>, c: &Component) -> String {
             style.push_str(&format!("{css}:{}px;", fmt::plain(n, 0, false)));
         }
     }
-    let style = if style.is_empty() {
-        String::new()
-    } else {
-        format!(" style=\"{style}\"")
-    };
-    let mut html = format!(
-        "<div {}{style}>\n",
-        component_attrs("BigValue", Some(query), "")
-    );
-    html.push_str(&format!(
-        "<p class=\"q-bigvalue-title\">{}",
-        escape::text(&title)
-    ));
+    let style = if style.is_empty() { String::new() } else { format!(" style=\"{style}\"") };
+    let mut html = format!("<div {}{style}>\n", component_attrs("BigValue", Some(query), ""));
+    html.push_str(&format!("<p class=\"q-bigvalue-title\">{}", escape::text(&title)));
     if let Some(d) = c.text("description") {
-        html.push_str(&format!(
-            " <span class=\"q-info\" title=\"{}\" aria-label=\"{0}\">ⓘ</span>",
-            escape::attr(&d)
-        ));
+        html.push_str(&format!(" <span class=\"q-info\" title=\"{}\" aria-label=\"{0}\">ⓘ</span>", escape::attr(&d)));
     }
     html.push_str("</p>\n");
 
@@ -257,10 +183,7 @@ pub(crate) fn big_value(ctx: &mut Ctx<'_>, c: &Component) -> String {
     };
     let value_html = match &shown {
         Some(t) => escape::text(t),
-        None => escape::text(
-            &c.text("emptyMessage")
-                .unwrap_or_else(|| fmt::NULL.to_string()),
-        ),
+        None => escape::text(&c.text("emptyMessage").unwrap_or_else(|| fmt::NULL.to_string())),
     };
     let value_html = match c.text("link").as_deref().and_then(escape::href) {
         Some(href) => format!("<a href=\"{href}\">{value_html}</a>"),
@@ -304,20 +227,11 @@ pub(crate) fn big_value(ctx: &mut Ctx<'_>, c: &Component) -> String {
                 }
                 _ => "",
             };
-            let arrow = if c.flag("comparisonDelta") == Some(false) {
-                ""
-            } else {
-                arrow
-            };
+            let arrow = if c.flag("comparisonDelta") == Some(false) { "" } else { arrow };
             let amount = fmt::format_cell(&Cell::Float(delta.abs()), cmp_col.ty, cmp_fmt.as_ref());
-            let amount = if arrow.is_empty() {
-                fmt::format_cell(&row[cmp], cmp_col.ty, cmp_fmt.as_ref())
-            } else {
-                amount
-            };
-            let label = c
-                .text("comparisonTitle")
-                .unwrap_or_else(|| title_case(&cmp_col.name));
+            let amount =
+                if arrow.is_empty() { fmt::format_cell(&row[cmp], cmp_col.ty, cmp_fmt.as_ref()) } else { amount };
+            let label = c.text("comparisonTitle").unwrap_or_else(|| title_case(&cmp_col.name));
             html.push_str(&format!(
                 "<p class=\"q-bigvalue-delta q-{direction}{good}\">{}{} <span class=\"q-bigvalue-comparison\">{}</span></p>\n",
                 arrow,
@@ -345,12 +259,7 @@ fn sparkline(c: &Component, table: &Table, date: usize, value: usize, title: &st
     let mut points: Vec<(f64, f64)> = table
         .rows
         .iter()
-        .filter_map(|r| {
-            Some((
-                crate::chart::x_position(&r[date], date_ty)?,
-                number(&r[value])?,
-            ))
-        })
+        .filter_map(|r| Some((crate::chart::x_position(&r[date], date_ty)?, number(&r[value])?)))
         .collect();
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
     if points.len() < 2 {
@@ -358,35 +267,18 @@ fn sparkline(c: &Component, table: &Table, date: usize, value: usize, title: &st
     }
     let (w, h, pad) = (120.0, 32.0, 3.0);
     let (x0, x1) = (points[0].0, points[points.len() - 1].0);
-    let (lo, hi) = points
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
-            (a.min(p.1), b.max(p.1))
-        });
-    let kind = c
-        .text("sparklineType")
-        .unwrap_or_else(|| "line".to_string());
+    let (lo, hi) = points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    let kind = c.text("sparklineType").unwrap_or_else(|| "line".to_string());
     let lo = if kind == "line" { lo } else { lo.min(0.0) };
     let sx = |x: f64| {
-        if x1 > x0 {
-            pad + (x - x0) / (x1 - x0) * (w - 2.0 * pad)
-        } else {
-            w / 2.0
-        }
+        if x1 > x0 { pad + (x - x0) / (x1 - x0) * (w - 2.0 * pad) } else { w / 2.0 }
     };
     let sy = |y: f64| {
-        if hi > lo {
-            h - pad - (y - lo) / (hi - lo) * (h - 2.0 * pad)
-        } else {
-            h / 2.0
-        }
+        if hi > lo { h - pad - (y - lo) / (hi - lo) * (h - 2.0 * pad) } else { h / 2.0 }
     };
     let palette = [PALETTE[0].to_string()];
     let mut canvas = Canvas::new(w as u32, h as u32, &palette);
-    let coords: Vec<(i32, i32)> = points
-        .iter()
-        .map(|p| (sx(p.0).round() as i32, sy(p.1).round() as i32))
-        .collect();
+    let coords: Vec<(i32, i32)> = points.iter().map(|p| (sx(p.0).round() as i32, sy(p.1).round() as i32)).collect();
     match kind.as_str() {
         "bar" => {
             let bw = ((w - 2.0 * pad) / points.len() as f64 * 0.7).max(1.0);

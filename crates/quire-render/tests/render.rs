@@ -7,10 +7,7 @@ use quire_core::{Cell, Column, ColumnType, Page, Problem, Table};
 use quire_render::{NavItem, Rendered, Shell, TocEntry, page_shell, render_body, stylesheet};
 
 fn col(name: &str, ty: ColumnType) -> Column {
-    Column {
-        name: name.into(),
-        ty,
-    }
+    Column { name: name.into(), ty }
 }
 
 fn days(y: i64, m: u32, d: u32) -> Cell {
@@ -54,36 +51,16 @@ fn kpis() -> Table {
             col("month", ColumnType::Date),
         ],
         rows: vec![
-            vec![
-                Cell::Float(1_234_567.8),
-                Cell::Int(15_321),
-                Cell::Float(0.123),
-                days(2024, 3, 1),
-            ],
-            vec![
-                Cell::Float(1_100_000.0),
-                Cell::Int(14_002),
-                Cell::Float(-0.02),
-                days(2024, 2, 1),
-            ],
-            vec![
-                Cell::Float(1_050_000.0),
-                Cell::Int(13_950),
-                Cell::Float(0.01),
-                days(2024, 1, 1),
-            ],
+            vec![Cell::Float(1_234_567.8), Cell::Int(15_321), Cell::Float(0.123), days(2024, 3, 1)],
+            vec![Cell::Float(1_100_000.0), Cell::Int(14_002), Cell::Float(-0.02), days(2024, 2, 1)],
+            vec![Cell::Float(1_050_000.0), Cell::Int(13_950), Cell::Float(0.01), days(2024, 1, 1)],
         ],
     }
 }
 
 fn order_values() -> Table {
-    let rows = (0..40)
-        .map(|i| vec![Cell::Float(((i * 37) % 100) as f64 + (i % 7) as f64 * 0.5)])
-        .collect();
-    Table {
-        columns: vec![col("order_value", ColumnType::Float)],
-        rows,
-    }
+    let rows = (0..40).map(|i| vec![Cell::Float(((i * 37) % 100) as f64 + (i % 7) as f64 * 0.5)]).collect();
+    Table { columns: vec![col("order_value", ColumnType::Float)], rows }
 }
 
 fn results() -> BTreeMap<String, Table> {
@@ -96,23 +73,14 @@ fn results() -> BTreeMap<String, Table> {
         Table {
             columns: vec![col("name", ColumnType::Text), col("url", ColumnType::Text)],
             rows: vec![
-                vec![
-                    Cell::Text("Acme".into()),
-                    Cell::Text("customers/acme/".into()),
-                ],
-                vec![
-                    Cell::Text("Evil".into()),
-                    Cell::Text("javascript:alert(1)".into()),
-                ],
+                vec![Cell::Text("Acme".into()), Cell::Text("customers/acme/".into())],
+                vec![Cell::Text("Evil".into()), Cell::Text("javascript:alert(1)".into())],
             ],
         },
     );
     r.insert(
         "nothing".to_string(),
-        Table {
-            columns: vec![col("x", ColumnType::Text), col("y", ColumnType::Float)],
-            rows: vec![],
-        },
+        Table { columns: vec![col("x", ColumnType::Text), col("y", ColumnType::Float)], rows: vec![] },
     );
     r
 }
@@ -179,9 +147,7 @@ fn data_table_with_columns() {
 
 #[test]
 fn data_table_all_columns_and_empty() {
-    insta::assert_snapshot!(html(
-        "<DataTable data={kpis}/>\n\n<DataTable data={nothing} title=\"Nothing yet\"/>\n"
-    ));
+    insta::assert_snapshot!(html("<DataTable data={kpis}/>\n\n<DataTable data={nothing} title=\"Nothing yet\"/>\n"));
 }
 
 #[test]
@@ -193,9 +159,7 @@ fn line_chart() {
 
 #[test]
 fn area_chart() {
-    insta::assert_snapshot!(html(
-        "<AreaChart data={sales} x=month y=sales series=channel/>\n"
-    ));
+    insta::assert_snapshot!(html("<AreaChart data={sales} x=month y=sales series=channel/>\n"));
 }
 
 #[test]
@@ -226,11 +190,13 @@ fn empty_chart() {
 #[test]
 fn links_from_data_are_checked() {
     let out = html("<DataTable data={links} link=url/>\n");
-    assert!(out.contains("<tr data-href=\"customers/acme/\"><td class=\"q-text\"><a href=\"customers/acme/\">Acme</a></td></tr>"), "{out}");
     assert!(
-        out.contains("<tr><td class=\"q-text\">Evil</td></tr>"),
+        out.contains(
+            "<tr data-href=\"customers/acme/\"><td class=\"q-text\"><a href=\"customers/acme/\">Acme</a></td></tr>"
+        ),
         "{out}"
     );
+    assert!(out.contains("<tr><td class=\"q-text\">Evil</td></tr>"), "{out}");
     assert!(!out.contains("javascript"), "{out}");
 }
 
@@ -239,42 +205,24 @@ fn blocks_break_out_of_paragraphs() {
     let out = html(
         "Before <BigValue data={kpis} value=orders/> after.\n\n- item with <Value data={kpis} column=orders/>\n- <Value data={nothing} column=y/>\n\nA [^1] footnote, ~~struck~~.\n\n[^1]: The note.\n\n| a | b |\n| - | - |\n| 1 | 2 |\n",
     );
-    assert!(
-        out.starts_with("<p>Before</p>\n<div class=\"q-component q-bigvalue\""),
-        "{out}"
-    );
+    assert!(out.starts_with("<p>Before</p>\n<div class=\"q-component q-bigvalue\""), "{out}");
     assert!(out.contains("</div>\n<p>after.</p>"), "{out}");
     assert!(out.contains("<li>item with <span class=\"q-component q-value\" data-component=\"Value\" data-query=\"kpis\">15,321</span></li>"), "{out}");
     assert!(
-        out.contains("<del>struck</del>")
-            && out.contains("footnote-definition")
-            && out.contains("<table>"),
+        out.contains("<del>struck</del>") && out.contains("footnote-definition") && out.contains("<table>"),
         "{out}"
     );
 }
 
 #[test]
 fn headings_feed_the_toc() {
-    let r = render("## Overview\n\nText.\n\n### Details\n\n## Overview\n")
-        .unwrap_or_else(|p| panic!("{p:?}"));
+    let r = render("## Overview\n\nText.\n\n### Details\n\n## Overview\n").unwrap_or_else(|p| panic!("{p:?}"));
     assert_eq!(
         r.toc,
         [
-            TocEntry {
-                level: 2,
-                id: "overview".into(),
-                text: "Overview".into()
-            },
-            TocEntry {
-                level: 3,
-                id: "details".into(),
-                text: "Details".into()
-            },
-            TocEntry {
-                level: 2,
-                id: "overview-2".into(),
-                text: "Overview".into()
-            },
+            TocEntry { level: 2, id: "overview".into(), text: "Overview".into() },
+            TocEntry { level: 3, id: "details".into(), text: "Details".into() },
+            TocEntry { level: 2, id: "overview-2".into(), text: "Overview".into() },
         ]
     );
 }
@@ -340,12 +288,7 @@ fn other_problems() {
 #[test]
 fn shell() {
     let nav = [
-        NavItem {
-            title: "Home".into(),
-            href: "".into(),
-            active: false,
-            children: vec![],
-        },
+        NavItem { title: "Home".into(), href: "".into(), active: false, children: vec![] },
         NavItem {
             title: "Sales".into(),
             href: "sales/".into(),
@@ -369,11 +312,7 @@ fn shell() {
             }],
         },
     ];
-    let toc = [TocEntry {
-        level: 2,
-        id: "overview".into(),
-        text: "Overview & more".into(),
-    }];
+    let toc = [TocEntry { level: 2, id: "overview".into(), text: "Overview & more".into() }];
     insta::assert_snapshot!(page_shell(&Shell {
         site_title: "Acme \"BI\"",
         page_title: "Sales",
@@ -392,10 +331,7 @@ fn stylesheet_is_self_contained() {
     let css = stylesheet();
     assert!(css.contains("prefers-color-scheme: dark"));
     assert!(css.contains("[data-theme=\"dark\"]"));
-    assert!(
-        !css.contains("@import") && !css.contains("url("),
-        "no request outside the site"
-    );
+    assert!(!css.contains("@import") && !css.contains("url("), "no request outside the site");
 }
 
 /// `QUIRE_RENDER_PREVIEW=/tmp/render-preview cargo test -p quire-render --test render preview`
@@ -410,37 +346,17 @@ fn preview() {
     let page = Page::parse(&body).unwrap_or_else(|p| panic!("{p:?}"));
     let rendered = render_body(&page.body, &results).unwrap_or_else(|p| panic!("{p:#?}"));
     let nav = [
-        NavItem {
-            title: "Overview".into(),
-            href: "".into(),
-            active: true,
-            children: vec![],
-        },
+        NavItem { title: "Overview".into(), href: "".into(), active: true, children: vec![] },
         NavItem {
             title: "Sales".into(),
             href: "sales/".into(),
             active: false,
             children: vec![
-                NavItem {
-                    title: "By channel".into(),
-                    href: "sales/channel/".into(),
-                    active: false,
-                    children: vec![],
-                },
-                NavItem {
-                    title: "By region".into(),
-                    href: "sales/region/".into(),
-                    active: false,
-                    children: vec![],
-                },
+                NavItem { title: "By channel".into(), href: "sales/channel/".into(), active: false, children: vec![] },
+                NavItem { title: "By region".into(), href: "sales/region/".into(), active: false, children: vec![] },
             ],
         },
-        NavItem {
-            title: "Customers".into(),
-            href: "customers/".into(),
-            active: false,
-            children: vec![],
-        },
+        NavItem { title: "Customers".into(), href: "customers/".into(), active: false, children: vec![] },
     ];
     let theme = std::env::var("QUIRE_RENDER_THEME").ok();
     let html = page_shell(&Shell {
@@ -455,11 +371,7 @@ fn preview() {
         head_html: "",
     });
     let html = match theme {
-        Some(t) => html.replacen(
-            "<html lang=\"en\">",
-            &format!("<html lang=\"en\" data-theme=\"{t}\">"),
-            1,
-        ),
+        Some(t) => html.replacen("<html lang=\"en\">", &format!("<html lang=\"en\" data-theme=\"{t}\">"), 1),
         None => html,
     };
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));

@@ -18,11 +18,7 @@ impl Linear {
     /// A value's position between `from` (at `lo`) and `to` (at `hi`).
     pub fn map(&self, v: f64, from: f64, to: f64) -> f64 {
         let span = self.hi - self.lo;
-        if span == 0.0 {
-            (from + to) / 2.0
-        } else {
-            from + (v - self.lo) / span * (to - from)
-        }
+        if span == 0.0 { (from + to) / 2.0 } else { from + (v - self.lo) / span * (to - from) }
     }
 }
 
@@ -59,11 +55,7 @@ pub(crate) struct Bounds {
 }
 
 pub(crate) fn linear(data_min: f64, data_max: f64, target: usize, b: Bounds) -> Linear {
-    let (mut lo, mut hi) = if data_min <= data_max {
-        (data_min, data_max)
-    } else {
-        (0.0, 1.0)
-    };
+    let (mut lo, mut hi) = if data_min <= data_max { (data_min, data_max) } else { (0.0, 1.0) };
     if b.include_zero {
         lo = lo.min(0.0);
         hi = hi.max(0.0);
@@ -98,12 +90,7 @@ pub(crate) fn linear(data_min: f64, data_max: f64, target: usize, b: Bounds) -> 
     let first = snap(lo / step, f64::ceil) as i64;
     let last = snap(hi / step, f64::floor) as i64;
     let ticks = (first..=last).take(100).map(|k| k as f64 * step).collect();
-    Linear {
-        lo,
-        hi,
-        step,
-        ticks,
-    }
+    Linear { lo, hi, step, ticks }
 }
 
 /// `round(x)` when `x` is within float noise of an integer, else `f(x)`.
@@ -175,13 +162,7 @@ pub(crate) fn grain(mut days: impl Iterator<Item = f64>) -> Grain {
 /// Ticks on calendar boundaries between two day numbers (fractional days allowed), at
 /// most `max` of them and none finer than `grain`, labelled "Jan 2022, Apr, Jul" or "2022"
 /// or "Jan 5"; with `fmt`, each tick is labelled with it instead.
-pub(crate) fn date_ticks(
-    lo: f64,
-    hi: f64,
-    max: usize,
-    grain: Grain,
-    fmt: Option<&Format>,
-) -> Vec<(f64, String)> {
+pub(crate) fn date_ticks(lo: f64, hi: f64, max: usize, grain: Grain, fmt: Option<&Format>) -> Vec<(f64, String)> {
     let max = max.max(2);
     let coarse_enough = |e: &Every| match e {
         Every::Days(_) => grain == Grain::Day,
@@ -265,11 +246,7 @@ fn label_dates(days: &[i64], every: Every, fmt: Option<&Format>) -> Vec<(f64, St
             let (y, m, day) = civil(d);
             let month = &MONTHS[m as usize - 1][..3];
             let label = match (fmt, every) {
-                (Some(f), _) => fmt::format_cell(
-                    &quire_core::Cell::Int(d),
-                    quire_core::ColumnType::Date,
-                    Some(f),
-                ),
+                (Some(f), _) => fmt::format_cell(&quire_core::Cell::Int(d), quire_core::ColumnType::Date, Some(f)),
                 (None, Every::Years(_)) => y.to_string(),
                 (None, Every::Months(_)) if i == 0 || m == 1 => format!("{month} {y}"),
                 (None, Every::Months(_)) => month.to_string(),
@@ -285,30 +262,12 @@ fn label_dates(days: &[i64], every: Every, fmt: Option<&Format>) -> Vec<(f64, St
 
 /// Labels for bands of `band` px: each on up to two lines when bands are wide enough,
 /// else on one line with only every `k`-th shown so none overlap.
-pub(crate) fn band_labels(
-    labels: &[String],
-    band: f64,
-    size: f64,
-    max_width: f64,
-) -> (usize, Vec<Vec<String>>) {
+pub(crate) fn band_labels(labels: &[String], band: f64, size: f64, max_width: f64) -> (usize, Vec<Vec<String>>) {
     if band - 6.0 >= 44.0 {
-        return (
-            1,
-            labels
-                .iter()
-                .map(|l| text::wrap2(l, size, band - 6.0))
-                .collect(),
-        );
+        return (1, labels.iter().map(|l| text::wrap2(l, size, band - 6.0)).collect());
     }
-    let fitted: Vec<Vec<String>> = labels
-        .iter()
-        .map(|l| vec![text::fit(l, size, max_width)])
-        .collect();
-    let widest = fitted
-        .iter()
-        .flatten()
-        .map(|l| text::width(l, size))
-        .fold(0.0, f64::max);
+    let fitted: Vec<Vec<String>> = labels.iter().map(|l| vec![text::fit(l, size, max_width)]).collect();
+    let widest = fitted.iter().flatten().map(|l| text::width(l, size)).fold(0.0, f64::max);
     let mut k = 1;
     while (k as f64) * band < widest + 8.0 && k < labels.len().max(1) {
         k += 1;
@@ -320,22 +279,11 @@ pub(crate) fn band_labels(
 /// where rounding up can halve the number of bins.
 pub(crate) fn nice_step_near(raw: f64) -> f64 {
     let up = nice_step(raw);
-    let candidates = [
-        up,
-        nice_step(raw / 2.0),
-        nice_step(raw / 1.25),
-        nice_step(raw / 2.5),
-    ];
+    let candidates = [up, nice_step(raw / 2.0), nice_step(raw / 1.25), nice_step(raw / 2.5)];
     candidates
         .into_iter()
         .filter(|c| *c > 0.0)
-        .fold(up, |best, c| {
-            if (c / raw).max(raw / c) < (best / raw).max(raw / best) {
-                c
-            } else {
-                best
-            }
-        })
+        .fold(up, |best, c| if (c / raw).max(raw / c) < (best / raw).max(raw / best) { c } else { best })
 }
 
 #[cfg(test)]
@@ -357,39 +305,12 @@ mod tests {
 
     #[test]
     fn linear_axes() {
-        let a = linear(
-            3.0,
-            97.0,
-            5,
-            Bounds {
-                include_zero: true,
-                extend: true,
-                ..Bounds::default()
-            },
-        );
+        let a = linear(3.0, 97.0, 5, Bounds { include_zero: true, extend: true, ..Bounds::default() });
         assert_eq!((a.lo, a.hi, a.step), (0.0, 100.0, 20.0));
         assert_eq!(a.ticks, [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
-        let b = linear(
-            -12.0,
-            31.0,
-            4,
-            Bounds {
-                include_zero: true,
-                extend: true,
-                ..Bounds::default()
-            },
-        );
+        let b = linear(-12.0, 31.0, 4, Bounds { include_zero: true, extend: true, ..Bounds::default() });
         assert_eq!((b.lo, b.hi, b.step), (-20.0, 40.0, 10.0));
-        let c = linear(
-            5.0,
-            5.0,
-            4,
-            Bounds {
-                include_zero: true,
-                extend: true,
-                ..Bounds::default()
-            },
-        );
+        let c = linear(5.0, 5.0, 4, Bounds { include_zero: true, extend: true, ..Bounds::default() });
         assert_eq!((c.lo, c.hi, c.step), (0.0, 5.0, 1.0));
     }
 

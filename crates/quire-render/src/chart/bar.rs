@@ -19,26 +19,14 @@ pub(crate) fn bars(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
     if spec.swap {
         return horizontal(spec, frame, &segs, (lo, hi), label);
     }
-    let y = axis::linear(
-        lo,
-        hi,
-        ticks_for_height(spec.plot_height),
-        value_bounds(spec, pct),
-    );
+    let y = axis::linear(lo, hi, ticks_for_height(spec.plot_height), value_bounds(spec, pct));
     let y_labels = axis::labels(&y, spec.axis_format().as_ref());
     let cart = Cartesian::new(
         spec.plot_height,
         y,
         y_labels,
-        XAxis::Band {
-            labels: frame.xs.iter().map(|x| x.label.clone()).collect(),
-        },
-        Titles {
-            x: spec.x_title.clone(),
-            y: spec.y_title.clone(),
-            x_grid: false,
-            y_grid: spec.y_grid,
-        },
+        XAxis::Band { labels: frame.xs.iter().map(|x| x.label.clone()).collect() },
+        Titles { x: spec.x_title.clone(), y: spec.y_title.clone(), x_grid: false, y_grid: spec.y_grid },
     );
     let mut c = cart.canvas(&spec.palette);
     cart.draw_back(&mut c);
@@ -54,23 +42,10 @@ pub(crate) fn bars(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
                 y0 = y1 - 1.0;
             }
             let data = point_data(&s.name, &frame.xs[i].label, &spec.tooltip_y(raw));
-            c.rect(
-                (px(x0), px(y0)),
-                (px(x1), px(y1)),
-                Ink::Series(s.ink),
-                1.0,
-                "q-bar",
-                &data,
-            );
+            c.rect((px(x0), px(y0)), (px(x1), px(y1)), Ink::Series(s.ink), 1.0, "q-bar", &data);
             if spec.labels && spec.stack == Stack::None {
                 let at = if raw >= 0.0 { y0 - 8.0 } else { y1 + 8.0 };
-                c.text(
-                    &spec.label(raw),
-                    (px((x0 + x1) / 2.0), px(at)),
-                    Anchor::Middle,
-                    false,
-                    &LABEL,
-                );
+                c.text(&spec.label(raw), (px((x0 + x1) / 2.0), px(at)), Anchor::Middle, false, &LABEL);
             }
         }
     }
@@ -97,10 +72,7 @@ impl Thickness {
         let grouped = spec.stack == Stack::None && n > 1;
         let cap = if grouped { cap * 0.45 * n as f64 } else { cap };
         let group = (band * 0.72).min(cap).min(band - 1.0).max(1.0);
-        Thickness {
-            group,
-            per_series: grouped.then(|| group / n as f64),
-        }
+        Thickness { group, per_series: grouped.then(|| group / n as f64) }
     }
     /// The bar of series `si` in the band centred at `centre`.
     fn span(&self, centre: f64, si: usize) -> (f64, f64) {
@@ -108,10 +80,7 @@ impl Thickness {
         match self.per_series {
             Some(w) => {
                 let gap = if w > 6.0 { 1.0 } else { 0.0 };
-                (
-                    start + w * si as f64 + gap,
-                    start + w * (si + 1) as f64 - gap,
-                )
+                (start + w * si as f64 + gap, start + w * (si + 1) as f64 - gap)
             }
             None => (start, start + self.group),
         }
@@ -132,22 +101,10 @@ fn value_bounds(spec: &Spec<'_>, pct: bool) -> Bounds {
 fn segments(spec: &Spec<'_>, frame: &Frame) -> Segments {
     let n = frame.xs.len();
     if spec.stack == Stack::None {
-        return frame
-            .series
-            .iter()
-            .map(|s| s.values.iter().map(|v| v.map(|v| (0.0, v))).collect())
-            .collect();
+        return frame.series.iter().map(|s| s.values.iter().map(|v| v.map(|v| (0.0, v))).collect()).collect();
     }
-    let totals: Vec<f64> = (0..n)
-        .map(|i| {
-            frame
-                .series
-                .iter()
-                .filter_map(|s| s.values[i])
-                .map(f64::abs)
-                .sum()
-        })
-        .collect();
+    let totals: Vec<f64> =
+        (0..n).map(|i| frame.series.iter().filter_map(|s| s.values[i]).map(f64::abs).sum()).collect();
     let mut pos = vec![0.0; n];
     let mut neg = vec![0.0; n];
     frame
@@ -171,22 +128,14 @@ fn segments(spec: &Spec<'_>, frame: &Frame) -> Segments {
 }
 
 fn extent(segs: &Segments) -> (f64, f64) {
-    segs.iter()
-        .flatten()
-        .flatten()
-        .fold((0.0f64, 0.0f64), |(lo, hi), (b, t)| {
-            (lo.min(b.min(*t)), hi.max(b.max(*t)))
-        })
+    segs.iter().flatten().flatten().fold((0.0f64, 0.0f64), |(lo, hi), (b, t)| (lo.min(b.min(*t)), hi.max(b.max(*t))))
 }
 
 /// The top of each stack and the stack's total, for total labels.
 fn stack_tops(frame: &Frame, segs: &Segments) -> Vec<(f64, f64)> {
     (0..frame.xs.len())
         .map(|i| {
-            let top = segs
-                .iter()
-                .filter_map(|s| s[i])
-                .fold(0.0f64, |m, (b, t)| m.max(b.max(t)));
+            let top = segs.iter().filter_map(|s| s[i]).fold(0.0f64, |m, (b, t)| m.max(b.max(t)));
             let total = frame.series.iter().filter_map(|s| s.values[i]).sum();
             (top, total)
         })
@@ -194,36 +143,18 @@ fn stack_tops(frame: &Frame, segs: &Segments) -> Vec<(f64, f64)> {
 }
 
 /// Horizontal bars: categories down the left, values along the bottom.
-fn horizontal(
-    spec: &Spec<'_>,
-    frame: &Frame,
-    segs: &Segments,
-    (lo, hi): (f64, f64),
-    label: &str,
-) -> String {
+fn horizontal(spec: &Spec<'_>, frame: &Frame, segs: &Segments, (lo, hi): (f64, f64), label: &str) -> String {
     let tick = f64::from(TICK_SIZE);
     let n = frame.xs.len().max(1);
     let plot_h = spec.plot_height.max(n as f64 * 22.0).min(2400.0);
-    let cats: Vec<String> = frame
-        .xs
-        .iter()
-        .map(|x| text::fit(&x.label, tick, f64::from(WIDTH) * 0.3))
-        .collect();
-    let left = (cats
-        .iter()
-        .map(|l| text::width(l, tick))
-        .fold(0.0, f64::max)
-        + 14.0)
-        .ceil();
+    let cats: Vec<String> = frame.xs.iter().map(|x| text::fit(&x.label, tick, f64::from(WIDTH) * 0.3)).collect();
+    let left = (cats.iter().map(|l| text::width(l, tick)).fold(0.0, f64::max) + 14.0).ceil();
     let top = if spec.x_title.is_some() { 30.0 } else { 10.0 };
     let bottom = 30.0 + if spec.y_title.is_some() { 20.0 } else { 0.0 };
     let pct = spec.stack == Stack::Stacked100;
     let value = axis::linear(lo, hi, 6, value_bounds(spec, pct));
     let labels = axis::labels(&value, spec.axis_format().as_ref());
-    let right = labels
-        .last()
-        .map_or(16.0, |l| (text::width(l, tick) / 2.0 + 4.0).max(16.0))
-        .ceil();
+    let right = labels.last().map_or(16.0, |l| (text::width(l, tick) / 2.0 + 4.0).max(16.0)).ceil();
     let width = f64::from(WIDTH) - left - right;
     let height = (top + plot_h + bottom).ceil() as u32;
     let vx = |v: f64| value.map(v, left, left + width);
@@ -254,39 +185,16 @@ fn horizontal(
                 x1 = x0 + 1.0;
             }
             let data = point_data(&s.name, &frame.xs[i].label, &spec.tooltip_y(raw));
-            c.rect(
-                (px(x0), px(y0)),
-                (px(x1), px(y1)),
-                Ink::Series(s.ink),
-                1.0,
-                "q-bar",
-                &data,
-            );
+            c.rect((px(x0), px(y0)), (px(x1), px(y1)), Ink::Series(s.ink), 1.0, "q-bar", &data);
             if spec.labels && spec.stack == Stack::None {
-                let (at, anchor) = if raw >= 0.0 {
-                    (x1 + 6.0, Anchor::Start)
-                } else {
-                    (x0 - 6.0, Anchor::End)
-                };
-                c.text(
-                    &spec.label(raw),
-                    (px(at), px((y0 + y1) / 2.0)),
-                    anchor,
-                    false,
-                    &LABEL,
-                );
+                let (at, anchor) = if raw >= 0.0 { (x1 + 6.0, Anchor::Start) } else { (x0 - 6.0, Anchor::End) };
+                c.text(&spec.label(raw), (px(at), px((y0 + y1) / 2.0)), anchor, false, &LABEL);
             }
         }
     }
     if spec.labels && spec.stack == Stack::Stacked {
         for (i, (end, total)) in stack_tops(frame, segs).into_iter().enumerate() {
-            c.text(
-                &spec.label(total),
-                (px(vx(end) + 6.0), px(cy(i))),
-                Anchor::Start,
-                false,
-                &LABEL,
-            );
+            c.text(&spec.label(total), (px(vx(end) + 6.0), px(cy(i))), Anchor::Start, false, &LABEL);
         }
     }
     let zx = px(vx(zero));
@@ -295,13 +203,7 @@ fn horizontal(
         c.text(t, (0, 10), Anchor::Start, false, &AXIS_TITLE);
     }
     if let Some(t) = &spec.y_title {
-        c.text(
-            t,
-            (px(left + width / 2.0), height as i32 - 10),
-            Anchor::Middle,
-            false,
-            &AXIS_TITLE,
-        );
+        c.text(t, (px(left + width / 2.0), height as i32 - 10), Anchor::Middle, false, &AXIS_TITLE);
     }
     c.finish(label)
 }
@@ -319,28 +221,14 @@ pub(crate) fn histogram(spec: &Spec<'_>, label: &str) -> Option<String> {
     let values: Vec<f64> = spec
         .table
         .values(spec.x)
-        .filter_map(|c| {
-            if matches!(c, Cell::Int(_) | Cell::Float(_)) {
-                c.as_f64()
-            } else {
-                None
-            }
-        })
+        .filter_map(|c| if matches!(c, Cell::Int(_) | Cell::Float(_)) { c.as_f64() } else { None })
         .collect();
     if values.is_empty() {
         return None;
     }
-    let (min, max) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-            (a.min(*v), b.max(*v))
-        });
+    let (min, max) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
     let bins = spec.bins.unwrap_or_else(|| sturges(values.len()));
-    let step = if max > min {
-        axis::nice_step_near((max - min) / bins as f64)
-    } else {
-        1.0
-    };
+    let step = if max > min { axis::nice_step_near((max - min) / bins as f64) } else { 1.0 };
     let lo = (min / step).floor() * step;
     let count = ((((max - lo) / step).floor() as usize) + 1).clamp(1, 400);
     let mut counts = vec![0usize; count];
@@ -354,38 +242,19 @@ pub(crate) fn histogram(spec: &Spec<'_>, label: &str) -> Option<String> {
         0.0,
         highest,
         ticks_for_height(spec.plot_height),
-        Bounds {
-            include_zero: true,
-            extend: true,
-            min_step: 1.0,
-            ..Bounds::default()
-        },
+        Bounds { include_zero: true, extend: true, min_step: 1.0, ..Bounds::default() },
     );
     let y_labels = axis::labels(&y, None);
-    let x_fmt = spec
-        .x_fmt
-        .clone()
-        .or_else(|| fmt::for_column(spec.table, spec.x));
+    let x_fmt = spec.x_fmt.clone().or_else(|| fmt::for_column(spec.table, spec.x));
     let x_lin = axis::linear(lo, hi, 8, Bounds::default());
     let x_labels = axis::labels(&x_lin, x_fmt.as_ref());
-    let ticks = x_lin
-        .ticks
-        .iter()
-        .copied()
-        .zip(x_labels)
-        .filter(|(t, _)| *t >= lo - 1e-9 && *t <= hi + 1e-9)
-        .collect();
+    let ticks = x_lin.ticks.iter().copied().zip(x_labels).filter(|(t, _)| *t >= lo - 1e-9 && *t <= hi + 1e-9).collect();
     let cart = Cartesian::new(
         spec.plot_height,
         y,
         y_labels,
         XAxis::Linear { lo, hi, ticks },
-        Titles {
-            x: spec.x_title.clone(),
-            y: spec.y_title.clone(),
-            x_grid: false,
-            y_grid: spec.y_grid,
-        },
+        Titles { x: spec.x_title.clone(), y: spec.y_title.clone(), x_grid: false, y_grid: spec.y_grid },
     );
     let mut c = cart.canvas(&spec.palette);
     cart.draw_back(&mut c);
@@ -407,22 +276,9 @@ pub(crate) fn histogram(spec: &Spec<'_>, label: &str) -> Option<String> {
             escape::attr(&name),
             escape::attr(&format!("{} – {}", bucket_fmt(a), bucket_fmt(b)))
         );
-        c.rect(
-            (px(x0), px(cart.py(*n as f64))),
-            (px(x1), px(cart.py(0.0))),
-            Ink::Series(0),
-            1.0,
-            "q-bar",
-            &data,
-        );
+        c.rect((px(x0), px(cart.py(*n as f64))), (px(x1), px(cart.py(0.0))), Ink::Series(0), 1.0, "q-bar", &data);
         if spec.labels {
-            c.text(
-                &n.to_string(),
-                (px((x0 + x1) / 2.0), px(cart.py(*n as f64) - 8.0)),
-                Anchor::Middle,
-                false,
-                &LABEL,
-            );
+            c.text(&n.to_string(), (px((x0 + x1) / 2.0), px(cart.py(*n as f64) - 8.0)), Anchor::Middle, false, &LABEL);
         }
     }
     cart.draw_front(&mut c);

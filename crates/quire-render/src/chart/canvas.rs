@@ -101,21 +101,9 @@ pub(crate) struct TextStyle {
     pub class: &'static str,
 }
 
-pub(crate) const TICK: TextStyle = TextStyle {
-    size: 11,
-    ink: Ink::Tick,
-    class: "",
-};
-pub(crate) const AXIS_TITLE: TextStyle = TextStyle {
-    size: 12,
-    ink: Ink::Tick,
-    class: "q-axis-title",
-};
-pub(crate) const LABEL: TextStyle = TextStyle {
-    size: 10,
-    ink: Ink::Label,
-    class: "",
-};
+pub(crate) const TICK: TextStyle = TextStyle { size: 11, ink: Ink::Tick, class: "" };
+pub(crate) const AXIS_TITLE: TextStyle = TextStyle { size: 12, ink: Ink::Tick, class: "q-axis-title" };
+pub(crate) const LABEL: TextStyle = TextStyle { size: 10, ink: Ink::Label, class: "" };
 
 /// Where a text's anchor point sits relative to the text.
 #[derive(Debug, Clone, Copy)]
@@ -134,114 +122,56 @@ pub(crate) struct Canvas {
 
 impl Canvas {
     pub fn new(width: u32, height: u32, palette: &[String]) -> Canvas {
-        Canvas {
-            width,
-            height,
-            palette: palette.to_vec(),
-            out: String::new(),
-        }
+        Canvas { width, height, palette: palette.to_vec(), out: String::new() }
     }
 
     pub fn line(&mut self, from: Coord, to: Coord, ink: Ink, width: u32, class: &str) {
-        let pen = Pen {
-            color: color(ink, 1.0),
-            width,
-        };
+        let pen = Pen { color: color(ink, 1.0), width };
         self.draw(ink, class, "", |b| b.draw_line(from, to, &pen).is_ok());
     }
 
-    pub fn rect(
-        &mut self,
-        top_left: Coord,
-        bottom_right: Coord,
-        ink: Ink,
-        opacity: f64,
-        class: &str,
-        data: &str,
-    ) {
-        let pen = Pen {
-            color: color(ink, opacity),
-            width: 0,
-        };
-        self.draw(ink, class, data, |b| {
-            b.draw_rect(top_left, bottom_right, &pen, true).is_ok()
-        });
+    pub fn rect(&mut self, top_left: Coord, bottom_right: Coord, ink: Ink, opacity: f64, class: &str, data: &str) {
+        let pen = Pen { color: color(ink, opacity), width: 0 };
+        self.draw(ink, class, data, |b| b.draw_rect(top_left, bottom_right, &pen, true).is_ok());
     }
 
     pub fn path(&mut self, points: &[Coord], ink: Ink, width: u32, class: &str, data: &str) {
         if points.len() < 2 {
             return;
         }
-        let pen = Pen {
-            color: color(ink, 1.0),
-            width,
-        };
-        self.draw(ink, class, data, |b| {
-            b.draw_path(points.iter().copied(), &pen).is_ok()
-        });
+        let pen = Pen { color: color(ink, 1.0), width };
+        self.draw(ink, class, data, |b| b.draw_path(points.iter().copied(), &pen).is_ok());
     }
 
     pub fn polygon(&mut self, points: &[Coord], ink: Ink, opacity: f64, class: &str, data: &str) {
         if points.len() < 3 {
             return;
         }
-        let pen = Pen {
-            color: color(ink, opacity),
-            width: 0,
-        };
-        self.draw(ink, class, data, |b| {
-            b.fill_polygon(points.iter().copied(), &pen).is_ok()
-        });
+        let pen = Pen { color: color(ink, opacity), width: 0 };
+        self.draw(ink, class, data, |b| b.fill_polygon(points.iter().copied(), &pen).is_ok());
     }
 
-    pub fn circle(
-        &mut self,
-        center: Coord,
-        radius: u32,
-        ink: Ink,
-        opacity: f64,
-        class: &str,
-        data: &str,
-    ) {
-        let pen = Pen {
-            color: color(ink, opacity),
-            width: 1,
-        };
-        self.draw(ink, class, data, |b| {
-            b.draw_circle(center, radius, &pen, true).is_ok()
-        });
+    pub fn circle(&mut self, center: Coord, radius: u32, ink: Ink, opacity: f64, class: &str, data: &str) {
+        let pen = Pen { color: color(ink, opacity), width: 1 };
+        self.draw(ink, class, data, |b| b.draw_circle(center, radius, &pen, true).is_ok());
     }
 
     /// Text at `at`, vertically centred on it unless `top` (hanging below it).
     pub fn text(&mut self, s: &str, at: Coord, anchor: Anchor, top: bool, style: &TextStyle) {
         let TextStyle { size, ink, class } = *style;
         // One line only: the element must stay one element.
-        let s: String = s
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
+        let s: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
         let h_pos = match anchor {
             Anchor::Start => HPos::Left,
             Anchor::Middle => HPos::Center,
             Anchor::End => HPos::Right,
         };
-        let font = Font {
-            color: color(ink, 1.0),
-            anchor: Pos::new(h_pos, if top { VPos::Top } else { VPos::Center }),
-        };
+        let font = Font { color: color(ink, 1.0), anchor: Pos::new(h_pos, if top { VPos::Top } else { VPos::Center }) };
         let size_attr = format!(" font-size=\"{size}\"");
-        self.draw(ink, class, &size_attr, |b| {
-            b.draw_text(&s, &font, at).is_ok()
-        });
+        self.draw(ink, class, &size_attr, |b| b.draw_text(&s, &font, at).is_ok());
     }
 
-    fn draw(
-        &mut self,
-        ink: Ink,
-        class: &str,
-        extra: &str,
-        f: impl FnOnce(&mut SVGBackend<'_>) -> bool,
-    ) {
+    fn draw(&mut self, ink: Ink, class: &str, extra: &str, f: impl FnOnce(&mut SVGBackend<'_>) -> bool) {
         let mut buf = String::new();
         {
             let mut backend = SVGBackend::with_string(&mut buf, (self.width, self.height));
@@ -271,23 +201,14 @@ impl Canvas {
         e = e.replace(" opacity=\"1\"", "");
         match ink {
             Ink::Series(i) => {
-                let colour = self
-                    .palette
-                    .get(i % self.palette.len().max(1))
-                    .map_or("currentColor", String::as_str);
+                let colour = self.palette.get(i % self.palette.len().max(1)).map_or("currentColor", String::as_str);
                 e = e.replace(&sentinel, &format!("\"{}\"", escape::attr(colour)));
             }
             _ => {
-                e = e
-                    .replace(&format!(" fill={sentinel}"), "")
-                    .replace(&format!(" stroke={sentinel}"), "");
+                e = e.replace(&format!(" fill={sentinel}"), "").replace(&format!(" stroke={sentinel}"), "");
             }
         }
-        let classes: Vec<&str> = ink
-            .class()
-            .into_iter()
-            .chain(class.split_whitespace())
-            .collect();
+        let classes: Vec<&str> = ink.class().into_iter().chain(class.split_whitespace()).collect();
         let mut insert = String::new();
         if !classes.is_empty() {
             insert.push_str(&format!(" class=\"{}\"", classes.join(" ")));
@@ -315,10 +236,7 @@ impl Canvas {
 }
 
 fn color(ink: Ink, alpha: f64) -> BackendColor {
-    BackendColor {
-        alpha,
-        rgb: ink.sentinel(),
-    }
+    BackendColor { alpha, rgb: ink.sentinel() }
 }
 
 /// `e` without its first ` name="..."` attribute.
@@ -342,14 +260,7 @@ mod tests {
     fn elements_are_rewritten() {
         let mut c = Canvas::new(100, 50, &["#236aa4".to_string()]);
         c.line((0, 10), (100, 10), Ink::Grid, 1, "");
-        c.rect(
-            (10, 10),
-            (20, 40),
-            Ink::Series(0),
-            1.0,
-            "q-bar",
-            " data-x=\"a\"",
-        );
+        c.rect((10, 10), (20, 40), Ink::Series(0), 1.0, "q-bar", " data-x=\"a\"");
         c.text("1,000 & <more>", (5, 10), Anchor::End, false, &TICK);
         let svg = c.finish("test");
         assert_eq!(

@@ -39,8 +39,8 @@ impl Frame {
         let table = spec.table;
         let x_ty = spec.x_type();
         let temporal = x_ty.is_temporal();
-        let continuous = matches!(spec.kind, Kind::Line | Kind::Area | Kind::Scatter)
-            && (x_ty.is_numeric() || temporal);
+        let continuous =
+            matches!(spec.kind, Kind::Line | Kind::Area | Kind::Scatter) && (x_ty.is_numeric() || temporal);
         let (x_firsts, x_index) = distinct(table, spec.x);
         let series_values: Vec<(String, Option<String>)> = match spec.series {
             Some(s) => {
@@ -50,20 +50,14 @@ impl Frame {
                     .iter()
                     .map(|&r| {
                         let cell = &table.rows[r][s];
-                        (
-                            fmt::format_cell(cell, table.columns[s].ty, fmt.as_ref()),
-                            key(cell),
-                        )
+                        (fmt::format_cell(cell, table.columns[s].ty, fmt.as_ref()), key(cell))
                     })
                     .collect()
             }
             None => vec![(String::new(), None)],
         };
-        let series_index: std::collections::BTreeMap<String, usize> = series_values
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (_, k))| Some((k.clone()?, i)))
-            .collect();
+        let series_index: std::collections::BTreeMap<String, usize> =
+            series_values.iter().enumerate().filter_map(|(i, (_, k))| Some((k.clone()?, i))).collect();
 
         let n_y = spec.ys.len().max(1);
         let mut series: Vec<Series> = Vec::new();
@@ -75,12 +69,7 @@ impl Frame {
                     (true, false) => name.clone(),
                     (false, _) => y_name,
                 };
-                series.push(Series {
-                    name,
-                    ink: series.len(),
-                    values: vec![None; x_firsts.len()],
-                    points: Vec::new(),
-                });
+                series.push(Series { name, ink: series.len(), values: vec![None; x_firsts.len()], points: Vec::new() });
             }
         }
         for (r, row) in table.rows.iter().enumerate() {
@@ -122,34 +111,22 @@ impl Frame {
             let total = |i: usize| series.iter().filter_map(|s| s.values[i]).sum::<f64>();
             order.sort_by(|&a, &b| total(b).total_cmp(&total(a)));
         }
-        let x_fmt = spec.x_fmt.clone().or_else(|| {
-            if continuous {
-                fmt::for_column(table, spec.x)
-            } else {
-                band_format(table, spec.x)
-            }
-        });
+        let x_fmt = spec
+            .x_fmt
+            .clone()
+            .or_else(|| if continuous { fmt::for_column(table, spec.x) } else { band_format(table, spec.x) });
         let xs = order
             .iter()
             .enumerate()
             .map(|(band, &i)| XPoint {
-                pos: if continuous {
-                    position(x_cell(i), x_ty).unwrap_or(0.0)
-                } else {
-                    band as f64
-                },
+                pos: if continuous { position(x_cell(i), x_ty).unwrap_or(0.0) } else { band as f64 },
                 label: fmt::format_cell(x_cell(i), x_ty, x_fmt.as_ref()),
             })
             .collect();
         for s in &mut series {
             s.values = order.iter().map(|&i| s.values[i]).collect();
         }
-        Some(Frame {
-            xs,
-            series,
-            continuous,
-            temporal,
-        })
+        Some(Frame { xs, series, continuous, temporal })
     }
 }
 

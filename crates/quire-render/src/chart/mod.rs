@@ -25,10 +25,8 @@ pub(crate) use frame::{Frame, position as x_position};
 pub(crate) const WIDTH: u32 = 720;
 
 /// A calm palette that reads on light and dark backgrounds.
-pub(crate) const PALETTE: [&str; 10] = [
-    "#236aa4", "#45a1bf", "#a5cdee", "#8dacbf", "#85c7c6", "#d2c6ac", "#f4b548", "#8f3d56",
-    "#71b9f4", "#46a485",
-];
+pub(crate) const PALETTE: [&str; 10] =
+    ["#236aa4", "#45a1bf", "#a5cdee", "#8dacbf", "#85c7c6", "#d2c6ac", "#f4b548", "#8f3d56", "#71b9f4", "#46a485"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -120,11 +118,7 @@ impl Spec<'_> {
     }
     /// The format of a y value itself, in tooltips and labels.
     pub fn value_format(&self) -> Option<Format> {
-        self.y_fmt.clone().or_else(|| {
-            self.ys
-                .first()
-                .and_then(|&y| fmt::for_column(self.table, y))
-        })
+        self.y_fmt.clone().or_else(|| self.ys.first().and_then(|&y| fmt::for_column(self.table, y)))
     }
     /// A data label: short enough to sit on a bar.
     pub fn label(&self, v: f64) -> String {
@@ -161,23 +155,14 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
     }
     let title = c.text("title");
     let subtitle = c.text("subtitle");
-    let mut html = format!(
-        "<figure {}>\n",
-        component_attrs(&c.name, Some(query), "q-chart")
-    );
+    let mut html = format!("<figure {}>\n", component_attrs(&c.name, Some(query), "q-chart"));
     if title.is_some() || subtitle.is_some() {
         html.push_str("<figcaption class=\"q-chart-head\">");
         if let Some(t) = &title {
-            html.push_str(&format!(
-                "<span class=\"q-title\">{}</span>",
-                escape::text(t)
-            ));
+            html.push_str(&format!("<span class=\"q-title\">{}</span>", escape::text(t)));
         }
         if let Some(s) = &subtitle {
-            html.push_str(&format!(
-                "<span class=\"q-subtitle\">{}</span>",
-                escape::text(s)
-            ));
+            html.push_str(&format!("<span class=\"q-subtitle\">{}</span>", escape::text(s)));
         }
         html.push_str("</figcaption>\n");
     }
@@ -191,14 +176,7 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
                     Kind::Bar => bar::bars(&spec, &frame, &label),
                     _ => xy::draw(&spec, &frame, &label),
                 };
-                (
-                    svg,
-                    frame
-                        .series
-                        .iter()
-                        .map(|s| (s.name.clone(), s.ink))
-                        .collect(),
-                )
+                (svg, frame.series.iter().map(|s| (s.name.clone(), s.ink)).collect())
             }
         };
         Some((svg, names, spec.palette.clone()))
@@ -220,18 +198,14 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
 }
 
 pub(crate) fn empty_state(c: &Component) -> String {
-    let message = c
-        .text("emptyMessage")
-        .unwrap_or_else(|| "No data".to_string());
+    let message = c.text("emptyMessage").unwrap_or_else(|| "No data".to_string());
     format!("<div class=\"q-empty\">{}</div>\n", escape::text(&message))
 }
 
 fn legend(names: &[(String, usize)], palette: &[String]) -> String {
     let mut out = String::from("<div class=\"q-legend\">");
     for (name, ink) in names {
-        let colour = palette
-            .get(ink % palette.len().max(1))
-            .map_or("currentColor", String::as_str);
+        let colour = palette.get(ink % palette.len().max(1)).map_or("currentColor", String::as_str);
         out.push_str(&format!(
             "<span class=\"q-legend-item\"><span class=\"q-swatch\" style=\"background:{}\"></span>{}</span>",
             escape::attr(colour),
@@ -261,28 +235,14 @@ fn aria_label(spec: &Spec<'_>, title: Option<&str>) -> String {
     }
 }
 
-fn resolve<'a>(
-    ctx: &mut Ctx<'_>,
-    c: &Component,
-    kind: Kind,
-    query: &str,
-    table: &'a Table,
-) -> Option<Spec<'a>> {
+fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table: &'a Table) -> Option<Spec<'a>> {
     let name = c.name.as_str();
     if table.columns.is_empty() {
         return None;
     }
-    let x = if c.prop("x").is_some() {
-        ctx.column_prop(c, query, table, "x")
-    } else {
-        Some(0)
-    };
+    let x = if c.prop("x").is_some() { ctx.column_prop(c, query, table, "x") } else { Some(0) };
     let series = ctx.column_prop(c, query, table, "series");
-    let given_y = if kind == Kind::Histogram {
-        None
-    } else {
-        ctx.columns_prop(c, query, table, "y")
-    };
+    let given_y = if kind == Kind::Histogram { None } else { ctx.columns_prop(c, query, table, "y") };
     let x_fmt = ctx.format_prop(c, "xFmt");
     let y_fmt = ctx.format_prop(c, "yFmt");
     let label_fmt = ctx.format_prop(c, "labelFmt");
@@ -297,7 +257,10 @@ fn resolve<'a>(
                     ctx.report(
                         Problem::new(format!("y column `{}` is not numeric", col.name), c.span_of("y"))
                             .label(format!("`{}` holds {}", col.name, type_name(col.ty)))
-                            .help(format!("y takes number columns; to split the chart by `{0}`, write `series={0}`", col.name)),
+                            .help(format!(
+                                "y takes number columns; to split the chart by `{0}`, write `series={0}`",
+                                col.name
+                            )),
                     );
                 }
             }
@@ -310,8 +273,11 @@ fn resolve<'a>(
                 .collect();
             if ys.is_empty() {
                 ctx.report(
-                    Problem::new(format!("`<{name}>` has nothing to plot: query `{query}` has no number column besides `x`"), c.name_span)
-                        .help("name the values with `y=column`"),
+                    Problem::new(
+                        format!("`<{name}>` has nothing to plot: query `{query}` has no number column besides `x`"),
+                        c.name_span,
+                    )
+                    .help("name the values with `y=column`"),
                 );
             }
             ys
@@ -320,22 +286,14 @@ fn resolve<'a>(
     match kind {
         Kind::Histogram if !x_col.ty.is_numeric() => ctx.report(
             Problem::new(
-                format!(
-                    "a Histogram needs a number column for x; `{}` holds {}",
-                    x_col.name,
-                    type_name(x_col.ty)
-                ),
+                format!("a Histogram needs a number column for x; `{}` holds {}", x_col.name, type_name(x_col.ty)),
                 c.span_of("x"),
             )
             .help("choose a number column, or count categories with a BarChart"),
         ),
         Kind::Scatter if !(x_col.ty.is_numeric() || x_col.ty.is_temporal()) => ctx.report(
             Problem::new(
-                format!(
-                    "a ScatterPlot needs numbers or dates for x; `{}` holds {}",
-                    x_col.name,
-                    type_name(x_col.ty)
-                ),
+                format!("a ScatterPlot needs numbers or dates for x; `{}` holds {}", x_col.name, type_name(x_col.ty)),
                 c.span_of("x"),
             )
             .help("choose a number column, or use a BarChart for categories"),
@@ -362,11 +320,8 @@ fn resolve<'a>(
                 ("an AreaChart", "stacked or stacked100")
             };
             ctx.report(
-                Problem::new(
-                    format!("`{other}` is not {article} type"),
-                    c.span_of("type"),
-                )
-                .help(format!("use {types}")),
+                Problem::new(format!("`{other}` is not {article} type"), c.span_of("type"))
+                    .help(format!("use {types}")),
             );
             Stack::None
         }
@@ -379,17 +334,12 @@ fn resolve<'a>(
         Some(t) => Some(t.to_string()),
     };
     // Dates explain themselves; other x axes are named after their column.
-    let x_title = axis_title(
-        "xAxisTitle",
-        (!x_col.ty.is_temporal()).then(|| title_case(&x_col.name)),
-    );
+    let x_title = axis_title("xAxisTitle", (!x_col.ty.is_temporal()).then(|| title_case(&x_col.name)));
     let y_title = axis_title(
         "yAxisTitle",
         match kind {
             Kind::Histogram => None,
-            _ if ys.len() == 1 && stack != Stack::Stacked100 => {
-                Some(title_case(&table.columns[ys[0]].name))
-            }
+            _ if ys.len() == 1 && stack != Stack::Stacked100 => Some(title_case(&table.columns[ys[0]].name)),
             _ => None,
         },
     );
@@ -400,11 +350,8 @@ fn resolve<'a>(
             match escape::colour(&colour) {
                 Some(ok) => palette.push(ok),
                 None => ctx.report(
-                    Problem::new(
-                        format!("`{colour}` is not a colour quire can use"),
-                        c.span_of("colorPalette"),
-                    )
-                    .help("write colours as #236aa4, rgb(35,106,164) or a CSS name such as teal"),
+                    Problem::new(format!("`{colour}` is not a colour quire can use"), c.span_of("colorPalette"))
+                        .help("write colours as #236aa4, rgb(35,106,164) or a CSS name such as teal"),
                 ),
             }
         }
@@ -435,9 +382,7 @@ fn resolve<'a>(
         y_max: number("yMax"),
         x_min: number("xMin"),
         x_max: number("xMax"),
-        plot_height: number("chartAreaHeight")
-            .unwrap_or(180.0)
-            .clamp(60.0, 1200.0),
+        plot_height: number("chartAreaHeight").unwrap_or(180.0).clamp(60.0, 1200.0),
         palette,
         labels: c.flag("labels").unwrap_or(false),
         markers: c.flag("markers").unwrap_or(false),

@@ -12,11 +12,7 @@ const LINE_PX: f64 = 13.0;
 
 pub(crate) enum XAxis {
     /// Values (or days) on a linear scale, with labelled ticks.
-    Linear {
-        lo: f64,
-        hi: f64,
-        ticks: Vec<(f64, String)>,
-    },
+    Linear { lo: f64, hi: f64, ticks: Vec<(f64, String)> },
     /// One band per category.
     Band { labels: Vec<String> },
 }
@@ -48,23 +44,14 @@ pub(crate) struct Titles {
 }
 
 impl Cartesian {
-    pub fn new(
-        plot_height: f64,
-        y: Linear,
-        y_labels: Vec<String>,
-        x: XAxis,
-        titles: Titles,
-    ) -> Cartesian {
-        let widest = y_labels
-            .iter()
-            .map(|l| text::width(l, TICK_PX))
-            .fold(0.0, f64::max);
+    pub fn new(plot_height: f64, y: Linear, y_labels: Vec<String>, x: XAxis, titles: Titles) -> Cartesian {
+        let widest = y_labels.iter().map(|l| text::width(l, TICK_PX)).fold(0.0, f64::max);
         let left = (widest + 12.0).max(24.0).ceil();
         let top = if titles.y.is_some() { 30.0 } else { 12.0 };
         let right = match &x {
-            XAxis::Linear { ticks, .. } => ticks.last().map_or(12.0, |(_, l)| {
-                (text::width(l, TICK_PX) / 2.0 + 4.0).max(12.0)
-            }),
+            XAxis::Linear { ticks, .. } => {
+                ticks.last().map_or(12.0, |(_, l)| (text::width(l, TICK_PX) / 2.0 + 4.0).max(12.0))
+            }
             XAxis::Band { .. } => 12.0,
         }
         .ceil();
@@ -75,14 +62,8 @@ impl Cartesian {
             }
             XAxis::Linear { .. } => (1, Vec::new()),
         };
-        let extra_lines = band_lines
-            .iter()
-            .map(Vec::len)
-            .max()
-            .unwrap_or(1)
-            .saturating_sub(1);
-        let bottom =
-            30.0 + LINE_PX * extra_lines as f64 + if titles.x.is_some() { 20.0 } else { 0.0 };
+        let extra_lines = band_lines.iter().map(Vec::len).max().unwrap_or(1).saturating_sub(1);
+        let bottom = 30.0 + LINE_PX * extra_lines as f64 + if titles.x.is_some() { 20.0 } else { 0.0 };
         let total_height = (top + plot_height + bottom).ceil() as u32;
         Cartesian {
             left,
@@ -119,11 +100,7 @@ impl Cartesian {
         match &self.x {
             XAxis::Linear { lo, hi, .. } => {
                 let span = hi - lo;
-                if span == 0.0 {
-                    self.left + self.width / 2.0
-                } else {
-                    self.left + (v - lo) / span * self.width
-                }
+                if span == 0.0 { self.left + self.width / 2.0 } else { self.left + (v - lo) / span * self.width }
             }
             XAxis::Band { .. } => self.left + self.band() * (v + 0.5),
         }
@@ -164,21 +141,10 @@ impl Cartesian {
                 }
             }
             XAxis::Band { .. } => {
-                for (i, lines) in self
-                    .band_lines
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| i % self.every == 0)
-                {
+                for (i, lines) in self.band_lines.iter().enumerate().filter(|(i, _)| i % self.every == 0) {
                     for (n, line) in lines.iter().enumerate() {
                         let y = label_y + px(LINE_PX * n as f64);
-                        c.text(
-                            line,
-                            (px(self.px(i as f64)), y),
-                            Anchor::Middle,
-                            true,
-                            &TICK,
-                        );
+                        c.text(line, (px(self.px(i as f64)), y), Anchor::Middle, true, &TICK);
                     }
                 }
             }
@@ -188,26 +154,14 @@ impl Cartesian {
         }
         if let Some(t) = &self.x_title {
             let y = self.total_height as i32 - 10;
-            c.text(
-                t,
-                (px(self.left + self.width / 2.0), y),
-                Anchor::Middle,
-                false,
-                &AXIS_TITLE,
-            );
+            c.text(t, (px(self.left + self.width / 2.0), y), Anchor::Middle, false, &AXIS_TITLE);
         }
     }
 
     /// The baseline and tick marks: drawn over the data.
     pub fn draw_front(&self, c: &mut Canvas) {
         let y = px(self.py(self.baseline()));
-        c.line(
-            (px(self.left), y),
-            (px(self.left + self.width), y),
-            Ink::Axis,
-            1,
-            "",
-        );
+        c.line((px(self.left), y), (px(self.left + self.width), y), Ink::Axis, 1, "");
         if let XAxis::Linear { ticks, .. } = &self.x {
             let bottom = px(self.bottom());
             for (v, _) in ticks {

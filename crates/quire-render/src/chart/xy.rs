@@ -43,21 +43,12 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
         y,
         y_labels,
         x,
-        Titles {
-            x: spec.x_title.clone(),
-            y: spec.y_title.clone(),
-            x_grid: spec.x_grid,
-            y_grid: spec.y_grid,
-        },
+        Titles { x: spec.x_title.clone(), y: spec.y_title.clone(), x_grid: spec.x_grid, y_grid: spec.y_grid },
     );
     let mut c = cart.canvas(&spec.palette);
     cart.draw_back(&mut c);
     let x_of = |i: usize| {
-        if frame.continuous {
-            cart.px(frame.xs[i].pos)
-        } else {
-            cart.px(i as f64)
-        }
+        if frame.continuous { cart.px(frame.xs[i].pos) } else { cart.px(i as f64) }
     };
 
     match spec.kind {
@@ -68,27 +59,12 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
                     .enumerate()
                     .filter_map(|(i, v)| v.map(|(_, t)| (px(x_of(i)), px(cart.py(t)))))
                     .collect();
-                let lower = stack
-                    .iter()
-                    .enumerate()
-                    .rev()
-                    .filter_map(|(i, v)| v.map(|(b, _)| (px(x_of(i)), px(cart.py(b)))));
+                let lower =
+                    stack.iter().enumerate().rev().filter_map(|(i, v)| v.map(|(b, _)| (px(x_of(i)), px(cart.py(b)))));
                 let outline: Vec<(i32, i32)> = upper.iter().copied().chain(lower).collect();
                 let series_attr = format!(" data-series=\"{}\"", escape::attr(&s.name));
-                c.polygon(
-                    &outline,
-                    Ink::Series(s.ink),
-                    spec.fill_opacity,
-                    "q-area",
-                    &series_attr,
-                );
-                c.path(
-                    &upper,
-                    Ink::Series(s.ink),
-                    spec.line_width.min(2),
-                    "q-line",
-                    &series_attr,
-                );
+                c.polygon(&outline, Ink::Series(s.ink), spec.fill_opacity, "q-area", &series_attr);
+                c.path(&upper, Ink::Series(s.ink), spec.line_width.min(2), "q-line", &series_attr);
             }
         }
         Kind::Line => {
@@ -98,14 +74,7 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
                 let mut flush = |segment: &mut Vec<(i32, i32)>| {
                     if let [point] = segment.as_slice() {
                         // A lone point has no line to show it.
-                        c.circle(
-                            *point,
-                            spec.line_width + 1,
-                            ink,
-                            1.0,
-                            "q-point",
-                            &series_attr,
-                        );
+                        c.circle(*point, spec.line_width + 1, ink, 1.0, "q-point", &series_attr);
                     }
                     c.path(segment, ink, spec.line_width, "q-line", &series_attr);
                     segment.clear();
@@ -123,14 +92,10 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
         }
         Kind::Scatter => {
             let x_ty = spec.x_type();
-            let x_fmt = spec
-                .x_fmt
-                .clone()
-                .or_else(|| fmt::for_column(spec.table, spec.x));
+            let x_fmt = spec.x_fmt.clone().or_else(|| fmt::for_column(spec.table, spec.x));
             for s in &frame.series {
                 for &(xp, yv, row) in &s.points {
-                    let x_label =
-                        fmt::format_cell(&spec.table.rows[row][spec.x], x_ty, x_fmt.as_ref());
+                    let x_label = fmt::format_cell(&spec.table.rows[row][spec.x], x_ty, x_fmt.as_ref());
                     let data = point_data(&s.name, &x_label, &spec.tooltip_y(yv));
                     c.circle(
                         (px(cart.px(xp)), px(cart.py(yv))),
@@ -149,28 +114,15 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
     if spec.kind != Kind::Scatter {
         let total: usize = stacks.iter().map(|s| s.iter().flatten().count()).sum();
         if spec.markers || total <= MAX_HOVER_POINTS {
-            let class = if spec.markers {
-                "q-point"
-            } else {
-                "q-point q-hover"
-            };
+            let class = if spec.markers { "q-point" } else { "q-point q-hover" };
             for (s, stack) in frame.series.iter().zip(&stacks) {
                 for (i, v) in stack.iter().enumerate() {
-                    let (Some((_, t)), Some(raw)) = (
-                        v,
-                        s.values[i].or((spec.missing == Missing::Zero).then_some(0.0)),
-                    ) else {
+                    let (Some((_, t)), Some(raw)) = (v, s.values[i].or((spec.missing == Missing::Zero).then_some(0.0)))
+                    else {
                         continue;
                     };
                     let data = point_data(&s.name, &frame.xs[i].label, &spec.tooltip_y(raw));
-                    c.circle(
-                        (px(x_of(i)), px(cart.py(*t))),
-                        3,
-                        Ink::Series(s.ink),
-                        1.0,
-                        class,
-                        &data,
-                    );
+                    c.circle((px(x_of(i)), px(cart.py(*t))), 3, Ink::Series(s.ink), 1.0, class, &data);
                 }
             }
         }
@@ -209,16 +161,8 @@ fn stack(spec: &Spec<'_>, frame: &Frame) -> Vec<Vec<Option<(f64, f64)>>> {
             })
             .collect();
     }
-    let totals: Vec<f64> = (0..n)
-        .map(|i| {
-            frame
-                .series
-                .iter()
-                .filter_map(|s| s.values[i])
-                .map(f64::abs)
-                .sum()
-        })
-        .collect();
+    let totals: Vec<f64> =
+        (0..n).map(|i| frame.series.iter().filter_map(|s| s.values[i]).map(f64::abs).sum()).collect();
     let mut pos = vec![0.0; n];
     let mut neg = vec![0.0; n];
     frame
@@ -247,9 +191,7 @@ pub(crate) fn ticks_for_height(h: f64) -> usize {
 
 fn x_axis(spec: &Spec<'_>, frame: &Frame) -> XAxis {
     if !frame.continuous {
-        return XAxis::Band {
-            labels: frame.xs.iter().map(|x| x.label.clone()).collect(),
-        };
+        return XAxis::Band { labels: frame.xs.iter().map(|x| x.label.clone()).collect() };
     }
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     let scatter = spec.kind == Kind::Scatter;
@@ -285,38 +227,15 @@ fn x_axis(spec: &Spec<'_>, frame: &Frame) -> XAxis {
         lo,
         hi,
         max_ticks.min(6),
-        Bounds {
-            extend: scatter,
-            min: spec.x_min,
-            max: spec.x_max,
-            ..Bounds::default()
-        },
+        Bounds { extend: scatter, min: spec.x_min, max: spec.x_max, ..Bounds::default() },
     );
-    let x_fmt = spec
-        .x_fmt
-        .clone()
-        .or_else(|| fmt::for_column(spec.table, spec.x));
+    let x_fmt = spec.x_fmt.clone().or_else(|| fmt::for_column(spec.table, spec.x));
     let labels = axis::labels(&lin, x_fmt.as_ref());
-    let (lo, hi) = if scatter || hi <= lo {
-        (lin.lo, lin.hi)
-    } else {
-        (lo, hi)
-    };
-    let ticks = lin
-        .ticks
-        .iter()
-        .copied()
-        .zip(labels)
-        .filter(|(t, _)| *t >= lo - 1e-9 && *t <= hi + 1e-9)
-        .collect();
+    let (lo, hi) = if scatter || hi <= lo { (lin.lo, lin.hi) } else { (lo, hi) };
+    let ticks = lin.ticks.iter().copied().zip(labels).filter(|(t, _)| *t >= lo - 1e-9 && *t <= hi + 1e-9).collect();
     XAxis::Linear { lo, hi, ticks }
 }
 
 pub(crate) fn point_data(series: &str, x: &str, y: &str) -> String {
-    format!(
-        " data-series=\"{}\" data-x=\"{}\" data-y=\"{}\"",
-        escape::attr(series),
-        escape::attr(x),
-        escape::attr(y)
-    )
+    format!(" data-series=\"{}\" data-x=\"{}\" data-y=\"{}\"", escape::attr(series), escape::attr(x), escape::attr(y))
 }

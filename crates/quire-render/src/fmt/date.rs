@@ -17,15 +17,7 @@ pub const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const WEEKDAYS: [&str; 7] = [
-    "Sunday",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-];
+const WEEKDAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
 pub const MICROS_PER_DAY: i64 = 86_400_000_000;
 
@@ -67,10 +59,7 @@ impl Moment {
         Moment { days, micros: 0 }
     }
     pub fn from_micros(micros: i64) -> Moment {
-        Moment {
-            days: micros.div_euclid(MICROS_PER_DAY),
-            micros: micros.rem_euclid(MICROS_PER_DAY),
-        }
+        Moment { days: micros.div_euclid(MICROS_PER_DAY), micros: micros.rem_euclid(MICROS_PER_DAY) }
     }
     fn hms(self) -> (i64, i64, i64) {
         let secs = self.micros / 1_000_000;
@@ -117,10 +106,7 @@ impl DateFormat {
         while i < chars.len() {
             let c = chars[i];
             let lower = c.to_ascii_lowercase();
-            let run = chars[i..]
-                .iter()
-                .take_while(|x| x.to_ascii_lowercase() == lower)
-                .count();
+            let run = chars[i..].iter().take_while(|x| x.to_ascii_lowercase() == lower).count();
             match lower {
                 'y' => tokens.push(if run >= 3 { Token::Year4 } else { Token::Year2 }),
                 'm' => tokens.push(Token::Month(run.min(5))),
@@ -128,11 +114,7 @@ impl DateFormat {
                 'h' => tokens.push(Token::Hour(run.min(2))),
                 's' => tokens.push(Token::Second(run.min(2))),
                 'a' => {
-                    let rest: String = chars[i..]
-                        .iter()
-                        .take(5)
-                        .collect::<String>()
-                        .to_ascii_lowercase();
+                    let rest: String = chars[i..].iter().take(5).collect::<String>().to_ascii_lowercase();
                     if rest.starts_with("am/pm") {
                         tokens.push(Token::AmPm { short: false });
                         i += 5;
@@ -172,15 +154,11 @@ impl DateFormat {
             i += run;
         }
         // `m` means minutes right after an hour or right before seconds, as in Excel.
-        let fields: Vec<usize> = (0..tokens.len())
-            .filter(|&k| !matches!(tokens[k], Token::Literal(_)))
-            .collect();
+        let fields: Vec<usize> = (0..tokens.len()).filter(|&k| !matches!(tokens[k], Token::Literal(_))).collect();
         for (pos, &k) in fields.iter().enumerate() {
             if let Token::Month(n @ (1 | 2)) = tokens[k] {
                 let after_hour = pos > 0 && matches!(tokens[fields[pos - 1]], Token::Hour(_));
-                let before_second = fields
-                    .get(pos + 1)
-                    .is_some_and(|&n| matches!(tokens[n], Token::Second(_)));
+                let before_second = fields.get(pos + 1).is_some_and(|&n| matches!(tokens[n], Token::Second(_)));
                 if after_hour || before_second {
                     tokens[k] = Token::Minute(n);
                 }
@@ -209,22 +187,10 @@ impl DateFormat {
                 Token::Day(_) => out.push_str(WEEKDAYS[weekday(t.days)]),
                 Token::Hour(n) => {
                     let h = if twelve { (h + 11) % 12 + 1 } else { h };
-                    out.push_str(&if *n == 2 {
-                        format!("{h:02}")
-                    } else {
-                        h.to_string()
-                    });
+                    out.push_str(&if *n == 2 { format!("{h:02}") } else { h.to_string() });
                 }
-                Token::Minute(n) => out.push_str(&if *n == 2 {
-                    format!("{mi:02}")
-                } else {
-                    mi.to_string()
-                }),
-                Token::Second(n) => out.push_str(&if *n == 2 {
-                    format!("{s:02}")
-                } else {
-                    s.to_string()
-                }),
+                Token::Minute(n) => out.push_str(&if *n == 2 { format!("{mi:02}") } else { mi.to_string() }),
+                Token::Second(n) => out.push_str(&if *n == 2 { format!("{s:02}") } else { s.to_string() }),
                 Token::AmPm { short } => out.push_str(match (h < 12, short) {
                     (true, false) => "AM",
                     (false, false) => "PM",
@@ -262,14 +228,9 @@ mod tests {
 
     #[test]
     fn codes() {
-        let t = Moment::from_micros(
-            days_from_civil(2022, 1, 9) * MICROS_PER_DAY + (13 * 3600 + 5 * 60 + 3) * 1_000_000,
-        );
-        let f = |c: &str| {
-            DateFormat::parse(c)
-                .map(|f| f.format(t))
-                .unwrap_or_else(|e| e)
-        };
+        let t =
+            Moment::from_micros(days_from_civil(2022, 1, 9) * MICROS_PER_DAY + (13 * 3600 + 5 * 60 + 3) * 1_000_000);
+        let f = |c: &str| DateFormat::parse(c).map(|f| f.format(t)).unwrap_or_else(|e| e);
         assert_eq!(f("yyyy-mm-dd"), "2022-01-09");
         assert_eq!(f("YYYY-MM-DD"), "2022-01-09");
         assert_eq!(f("mmm yyyy"), "Jan 2022");

@@ -4,9 +4,7 @@
 mod date;
 mod number;
 
-pub use date::{
-    DateFormat, MICROS_PER_DAY, MONTHS, Moment, civil, days_from_civil, iso_date, iso_timestamp,
-};
+pub use date::{DateFormat, MICROS_PER_DAY, MONTHS, Moment, civil, days_from_civil, iso_date, iso_timestamp};
 pub use number::NumberFormat;
 
 pub(crate) use date::weekday as weekday_of;
@@ -115,9 +113,8 @@ pub fn parse(code: &str) -> Result<Format, String> {
         return Ok(Format::Percent);
     }
     for (cur, sym) in CURRENCIES {
-        if let Some((_, body)) = key
-            .strip_prefix(cur)
-            .and_then(|suffix| CURRENCY_SUFFIXES.iter().find(|(s, _)| *s == suffix))
+        if let Some((_, body)) =
+            key.strip_prefix(cur).and_then(|suffix| CURRENCY_SUFFIXES.iter().find(|(s, _)| *s == suffix))
         {
             return parse_code(&format!("\"{sym}\"{body}"));
         }
@@ -130,10 +127,7 @@ pub fn parse(code: &str) -> Result<Format, String> {
     }
     parse_code(trimmed).map_err(|e| {
         // A bare word reads as a preset name, not as a broken code.
-        if trimmed
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
+        if trimmed.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             format!("unknown format `{trimmed}`")
         } else {
             e
@@ -148,10 +142,7 @@ fn parse_code(code: &str) -> Result<Format, String> {
     let bare = without_literals(code);
     if bare.contains(['0', '#', '?']) {
         NumberFormat::parse(code).map(Format::Number)
-    } else if bare
-        .chars()
-        .any(|c| matches!(c.to_ascii_lowercase(), 'y' | 'm' | 'd' | 'h' | 's'))
-    {
+    } else if bare.chars().any(|c| matches!(c.to_ascii_lowercase(), 'y' | 'm' | 'd' | 'h' | 's')) {
         DateFormat::parse(code).map(Format::Date)
     } else {
         Err(format!("unknown format `{code}`"))
@@ -194,11 +185,7 @@ pub fn format_cell(cell: &Cell, ty: ColumnType, fmt: Option<&Format>) -> String 
         Cell::Bool(b) => b.to_string(),
         Cell::Text(s) => s.clone(),
         Cell::Int(i) if ty.is_temporal() => {
-            let t = if ty == ColumnType::Date {
-                Moment::from_days(*i)
-            } else {
-                Moment::from_micros(*i)
-            };
+            let t = if ty == ColumnType::Date { Moment::from_days(*i) } else { Moment::from_micros(*i) };
             match (fmt, ty) {
                 (Some(Format::Date(d)), _) => d.format(t),
                 (_, ColumnType::Date) => iso_date(*i),
@@ -223,17 +210,9 @@ pub(crate) fn format_number(v: f64, fmt: &Format) -> String {
     match fmt {
         Format::Number(n) => n.format(v),
         Format::Currency(sym) => {
-            let decimals = if v.abs() < 1000.0 && v.fract() != 0.0 {
-                2
-            } else {
-                0
-            };
+            let decimals = if v.abs() < 1000.0 && v.fract() != 0.0 { 2 } else { 0 };
             let body = pad_cents(plain(v.abs(), decimals, true), decimals);
-            let sign = if v < 0.0 && body.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
-                "-"
-            } else {
-                ""
-            };
+            let sign = if v < 0.0 && body.bytes().any(|b| (b'1'..=b'9').contains(&b)) { "-" } else { "" };
             format!("{sign}{sym}{body}")
         }
         Format::Percent => {
@@ -320,10 +299,7 @@ pub(crate) fn compact(v: f64, prefix: &str) -> String {
     };
     let mut body = plain(x, decimals, true);
     // 999.96k rounds to "1,000k"; say "1M" instead.
-    let bigger = units
-        .iter()
-        .position(|(_, u)| *u == unit)
-        .filter(|&p| p > 0);
+    let bigger = units.iter().position(|(_, u)| *u == unit).filter(|&p| p > 0);
     if let (true, Some(pos)) = (body.starts_with("1,000"), bigger) {
         x /= 1000.0;
         unit = units[pos - 1].1;
@@ -352,9 +328,7 @@ pub fn for_column(table: &Table, index: usize) -> Option<Format> {
         }
     }
     if col.ty == ColumnType::Timestamp
-        && table
-            .values(index)
-            .all(|c| matches!(c, Cell::Int(t) if t.rem_euclid(MICROS_PER_DAY) == 0) || c.is_null())
+        && table.values(index).all(|c| matches!(c, Cell::Int(t) if t.rem_euclid(MICROS_PER_DAY) == 0) || c.is_null())
     {
         return DateFormat::parse("yyyy-mm-dd").ok().map(Format::Date);
     }
@@ -365,30 +339,13 @@ pub fn for_column(table: &Table, index: usize) -> Option<Format> {
 /// for floats one number of decimals (at most two) for the whole column, so figures line up.
 pub fn for_display(table: &Table, index: usize) -> Option<Format> {
     let numbers = || {
-        table.values(index).filter_map(|c| {
-            if matches!(c, Cell::Float(_) | Cell::Int(_)) {
-                c.as_f64()
-            } else {
-                None
-            }
-        })
+        table.values(index).filter_map(|c| if matches!(c, Cell::Float(_) | Cell::Int(_)) { c.as_f64() } else { None })
     };
     // The decimals a value shows with once trailing zeros are dropped.
-    let shown = |v: f64, max: usize| {
-        number::round_digits(v.abs(), max)
-            .1
-            .trim_end_matches('0')
-            .len()
-    };
+    let shown = |v: f64, max: usize| number::round_digits(v.abs(), max).1.trim_end_matches('0').len();
     let fixed = |prefix: &str, decimals: usize, suffix: &str| {
-        let frac = if decimals == 0 {
-            String::new()
-        } else {
-            format!(".{}", "0".repeat(decimals))
-        };
-        NumberFormat::parse(&format!("{prefix}#,##0{frac}{suffix}"))
-            .ok()
-            .map(Format::Number)
+        let frac = if decimals == 0 { String::new() } else { format!(".{}", "0".repeat(decimals)) };
+        NumberFormat::parse(&format!("{prefix}#,##0{frac}{suffix}")).ok().map(Format::Number)
     };
     match for_column(table, index) {
         // Automatic money and percentages: one number of decimals for the whole column.
@@ -445,10 +402,7 @@ pub(crate) fn axis_labels(ticks: &[f64], step: f64, fmt: Option<&Format>) -> Vec
         }
         Some(Format::Number(_)) | Some(Format::Percent) => {
             let decimals = decimals_for_step(step * 100.0);
-            return ticks
-                .iter()
-                .map(|&t| format!("{}%", plain(t * 100.0, decimals, true)))
-                .collect();
+            return ticks.iter().map(|&t| format!("{}%", plain(t * 100.0, decimals, true))).collect();
         }
         _ => {}
     }

@@ -40,11 +40,8 @@ impl NumberFormat {
             return Err(format!("`{code}` has more than three `;` sections"));
         }
         // Only the first section must show the number; `0;(0);"none"` may end in plain text.
-        let sections = parts
-            .iter()
-            .enumerate()
-            .map(|(i, p)| parse_section(p, i == 0))
-            .collect::<Result<Vec<_>, _>>()?;
+        let sections =
+            parts.iter().enumerate().map(|(i, p)| parse_section(p, i == 0)).collect::<Result<Vec<_>, _>>()?;
         Ok(NumberFormat { sections })
     }
 
@@ -64,11 +61,7 @@ impl NumberFormat {
             [pos, ..] => {
                 let out = pos.apply(v.abs());
                 let shows_nonzero = out.bytes().any(|b| (b'1'..=b'9').contains(&b));
-                if v < 0.0 && shows_nonzero {
-                    format!("-{out}")
-                } else {
-                    out
-                }
+                if v < 0.0 && shows_nonzero { format!("-{out}") } else { out }
             }
             [] => String::new(),
         }
@@ -105,22 +98,14 @@ impl Section {
         while frac.len() > self.frac_min && frac.ends_with('0') {
             frac.pop();
         }
-        let mut int = if int == "0" && self.int_min == 0 && !frac.is_empty() {
-            String::new()
-        } else {
-            int
-        };
+        let mut int = if int == "0" && self.int_min == 0 && !frac.is_empty() { String::new() } else { int };
         while int.len() < self.int_min {
             int.insert(0, '0');
         }
         if self.grouping {
             int = group(&int);
         }
-        if frac.is_empty() {
-            int
-        } else {
-            format!("{int}.{frac}")
-        }
+        if frac.is_empty() { int } else { format!("{int}.{frac}") }
     }
 
     fn scientific(&self, x: f64, e: Exponent) -> String {
@@ -140,11 +125,7 @@ impl Section {
             ""
         };
         let digits = format!("{:0width$}", exp.unsigned_abs(), width = e.digits);
-        if frac.is_empty() {
-            format!("{int}E{sign}{digits}")
-        } else {
-            format!("{int}.{frac}E{sign}{digits}")
-        }
+        if frac.is_empty() { format!("{int}E{sign}{digits}") } else { format!("{int}.{frac}E{sign}{digits}") }
     }
 }
 
@@ -185,16 +166,8 @@ pub(crate) fn plain(x: f64, decimals: usize, grouping: bool) -> String {
         frac.pop();
     }
     let int = if grouping { group(&int) } else { int };
-    let sign = if x < 0.0 && (int.bytes().any(|b| (b'1'..=b'9').contains(&b)) || !frac.is_empty()) {
-        "-"
-    } else {
-        ""
-    };
-    if frac.is_empty() {
-        format!("{sign}{int}")
-    } else {
-        format!("{sign}{int}.{frac}")
-    }
+    let sign = if x < 0.0 && (int.bytes().any(|b| (b'1'..=b'9').contains(&b)) || !frac.is_empty()) { "-" } else { "" };
+    if frac.is_empty() { format!("{sign}{int}") } else { format!("{sign}{int}.{frac}") }
 }
 
 fn split_sections(code: &str) -> Vec<String> {
@@ -248,9 +221,7 @@ fn parse_section(code: &str, needs_digits: bool) -> Result<Section, String> {
         match c {
             '0' | '#' | '?' => {
                 if place == Place::After {
-                    return Err(format!(
-                        "`{code}` has text between its digits; put text before or after the number"
-                    ));
+                    return Err(format!("`{code}` has text between its digits; put text before or after the number"));
                 }
                 saw_digit = true;
                 match place {
@@ -269,9 +240,7 @@ fn parse_section(code: &str, needs_digits: bool) -> Result<Section, String> {
                     Place::After => {}
                 }
             }
-            '.' if matches!(place, Place::Before | Place::Int)
-                && chars.get(i + 1).is_some_and(|&n| is_digit(n)) =>
-            {
+            '.' if matches!(place, Place::Before | Place::Int) && chars.get(i + 1).is_some_and(|&n| is_digit(n)) => {
                 place = Place::Frac;
                 saw_digit = true;
             }
@@ -303,10 +272,7 @@ fn parse_section(code: &str, needs_digits: bool) -> Result<Section, String> {
                     digits += 1;
                     i += 1;
                 }
-                s.exponent = Some(Exponent {
-                    plus,
-                    digits: digits.max(1),
-                });
+                s.exponent = Some(Exponent { plus, digits: digits.max(1) });
                 place = Place::After;
                 continue;
             }
@@ -344,10 +310,8 @@ fn parse_section(code: &str, needs_digits: bool) -> Result<Section, String> {
                 continue;
             }
             '[' => {
-                let close = chars[i..]
-                    .iter()
-                    .position(|&q| q == ']')
-                    .ok_or_else(|| format!("`{code}` has an unclosed `[`"))?;
+                let close =
+                    chars[i..].iter().position(|&q| q == ']').ok_or_else(|| format!("`{code}` has an unclosed `[`"))?;
                 let inner: String = chars[i + 1..i + close].iter().collect();
                 // `[$€-407]` is a currency symbol; colours and locales are ignored.
                 if let Some(sym) = inner.strip_prefix('$') {
@@ -357,17 +321,13 @@ fn parse_section(code: &str, needs_digits: bool) -> Result<Section, String> {
                     }
                     literal(&mut s, place, sym);
                 } else if inner.starts_with(['<', '>', '=']) {
-                    return Err(format!(
-                        "`{code}` uses a condition (`[{inner}]`), which quire does not support"
-                    ));
+                    return Err(format!("`{code}` uses a condition (`[{inner}]`), which quire does not support"));
                 }
                 i += close + 1;
                 continue;
             }
             c if c.is_ascii_alphabetic() || c == '@' => {
-                return Err(format!(
-                    "`{code}` is not a number format (unexpected `{c}`)"
-                ));
+                return Err(format!("`{code}` is not a number format (unexpected `{c}`)"));
             }
             c => {
                 if matches!(place, Place::Int | Place::Frac) {
@@ -392,9 +352,7 @@ mod tests {
     use super::*;
 
     fn f(code: &str, v: f64) -> String {
-        NumberFormat::parse(code)
-            .map(|n| n.format(v))
-            .unwrap_or_else(|e| e)
+        NumberFormat::parse(code).map(|n| n.format(v)).unwrap_or_else(|e| e)
     }
 
     #[test]

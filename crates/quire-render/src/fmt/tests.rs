@@ -88,94 +88,38 @@ fn dates() {
 
 #[test]
 fn auto() {
-    assert_eq!(
-        format_cell(&Cell::Int(1234567), ColumnType::Int, None),
-        "1,234,567"
-    );
-    assert_eq!(
-        format_cell(&Cell::Int(-1234), ColumnType::Int, None),
-        "-1,234"
-    );
-    assert_eq!(
-        format_cell(&Cell::Float(1234.5678), ColumnType::Float, None),
-        "1,234.57"
-    );
+    assert_eq!(format_cell(&Cell::Int(1234567), ColumnType::Int, None), "1,234,567");
+    assert_eq!(format_cell(&Cell::Int(-1234), ColumnType::Int, None), "-1,234");
+    assert_eq!(format_cell(&Cell::Float(1234.5678), ColumnType::Float, None), "1,234.57");
     assert_eq!(format_cell(&Cell::Float(3.0), ColumnType::Float, None), "3");
+    assert_eq!(format_cell(&Cell::Float(0.012345), ColumnType::Float, None), "0.0123");
+    assert_eq!(format_cell(&Cell::Float(-0.5), ColumnType::Float, None), "-0.5");
+    assert_eq!(format_cell(&Cell::Float(12345678.9), ColumnType::Float, None), "12,345,678.9");
+    assert_eq!(format_cell(&Cell::Int(19_001), ColumnType::Date, None), "2022-01-09");
     assert_eq!(
-        format_cell(&Cell::Float(0.012345), ColumnType::Float, None),
-        "0.0123"
-    );
-    assert_eq!(
-        format_cell(&Cell::Float(-0.5), ColumnType::Float, None),
-        "-0.5"
-    );
-    assert_eq!(
-        format_cell(&Cell::Float(12345678.9), ColumnType::Float, None),
-        "12,345,678.9"
-    );
-    assert_eq!(
-        format_cell(&Cell::Int(19_001), ColumnType::Date, None),
-        "2022-01-09"
-    );
-    assert_eq!(
-        format_cell(
-            &Cell::Int(19_001 * MICROS_PER_DAY + 3_600_000_000),
-            ColumnType::Timestamp,
-            None
-        ),
+        format_cell(&Cell::Int(19_001 * MICROS_PER_DAY + 3_600_000_000), ColumnType::Timestamp, None),
         "2022-01-09 01:00:00"
     );
-    assert_eq!(
-        format_cell(&Cell::Text("a < b".into()), ColumnType::Text, None),
-        "a < b"
-    );
-    assert_eq!(
-        format_cell(&Cell::Bool(true), ColumnType::Bool, None),
-        "true"
-    );
+    assert_eq!(format_cell(&Cell::Text("a < b".into()), ColumnType::Text, None), "a < b");
+    assert_eq!(format_cell(&Cell::Bool(true), ColumnType::Bool, None), "true");
 }
 
 #[test]
 fn nulls() {
     assert_eq!(format_cell(&Cell::Null, ColumnType::Float, None), "–");
-    assert_eq!(
-        format_cell(&Cell::Null, ColumnType::Float, parse("usd").ok().as_ref()),
-        "–"
-    );
-    assert_eq!(
-        format_cell(
-            &Cell::Null,
-            ColumnType::Date,
-            parse("longdate").ok().as_ref()
-        ),
-        "–"
-    );
+    assert_eq!(format_cell(&Cell::Null, ColumnType::Float, parse("usd").ok().as_ref()), "–");
+    assert_eq!(format_cell(&Cell::Null, ColumnType::Date, parse("longdate").ok().as_ref()), "–");
 }
 
 #[test]
 fn column_name_formats() {
     let table = Table {
         columns: vec![
-            Column {
-                name: "revenue_usd".into(),
-                ty: ColumnType::Float,
-            },
-            Column {
-                name: "margin_pct".into(),
-                ty: ColumnType::Float,
-            },
-            Column {
-                name: "year".into(),
-                ty: ColumnType::Int,
-            },
-            Column {
-                name: "day".into(),
-                ty: ColumnType::Timestamp,
-            },
-            Column {
-                name: "count".into(),
-                ty: ColumnType::Int,
-            },
+            Column { name: "revenue_usd".into(), ty: ColumnType::Float },
+            Column { name: "margin_pct".into(), ty: ColumnType::Float },
+            Column { name: "year".into(), ty: ColumnType::Int },
+            Column { name: "day".into(), ty: ColumnType::Timestamp },
+            Column { name: "count".into(), ty: ColumnType::Int },
         ],
         rows: vec![vec![
             Cell::Float(1234.5),
@@ -185,13 +129,7 @@ fn column_name_formats() {
             Cell::Int(5),
         ]],
     };
-    let show = |i: usize| {
-        format_cell(
-            &table.rows[0][i],
-            table.columns[i].ty,
-            for_column(&table, i).as_ref(),
-        )
-    };
+    let show = |i: usize| format_cell(&table.rows[0][i], table.columns[i].ty, for_column(&table, i).as_ref());
     assert_eq!(show(0), "$1,235");
     assert_eq!(show(1), "25%");
     assert_eq!(show(2), "2024");
@@ -202,10 +140,7 @@ fn column_name_formats() {
 #[test]
 fn bad_formats() {
     assert_eq!(parse("usdd"), Err("unknown format `usdd`".to_string()));
-    assert_eq!(
-        parse("dollars"),
-        Err("unknown format `dollars`".to_string())
-    );
+    assert_eq!(parse("dollars"), Err("unknown format `dollars`".to_string()));
     assert!(parse("0.0\"M").is_err());
     assert!(parse("").is_err());
 }
@@ -216,58 +151,29 @@ fn compact_and_axes() {
     assert_eq!(compact(999_960.0, ""), "1M");
     assert_eq!(compact(45_600.0, ""), "45.6k");
     assert_eq!(compact(-512.0, "$"), "-$512");
-    assert_eq!(
-        axis_labels(&[0.0, 20_000.0, 40_000.0], 20_000.0, None),
-        ["0", "20k", "40k"]
-    );
-    assert_eq!(
-        axis_labels(&[0.0, 500.0, 1000.0, 1500.0], 500.0, None),
-        ["0", "500", "1,000", "1,500"]
-    );
-    assert_eq!(
-        axis_labels(&[0.0, 1.5e6, 3e6], 1.5e6, parse("usd").ok().as_ref()),
-        ["$0", "$1.5M", "$3M"]
-    );
-    assert_eq!(
-        axis_labels(&[0.0, 0.25, 0.5], 0.25, parse("pct1").ok().as_ref()),
-        ["0%", "25%", "50%"]
-    );
+    assert_eq!(axis_labels(&[0.0, 20_000.0, 40_000.0], 20_000.0, None), ["0", "20k", "40k"]);
+    assert_eq!(axis_labels(&[0.0, 500.0, 1000.0, 1500.0], 500.0, None), ["0", "500", "1,000", "1,500"]);
+    assert_eq!(axis_labels(&[0.0, 1.5e6, 3e6], 1.5e6, parse("usd").ok().as_ref()), ["$0", "$1.5M", "$3M"]);
+    assert_eq!(axis_labels(&[0.0, 0.25, 0.5], 0.25, parse("pct1").ok().as_ref()), ["0%", "25%", "50%"]);
     assert_eq!(axis_labels(&[0.0, 0.5, 1.0], 0.5, None), ["0", "0.5", "1"]);
-    assert_eq!(
-        axis_labels(&[-10.0, 0.0, 10.0], 10.0, None),
-        ["-10", "0", "10"]
-    );
+    assert_eq!(axis_labels(&[-10.0, 0.0, 10.0], 10.0, None), ["-10", "0", "10"]);
 }
 
 #[test]
 fn table_columns_share_decimals() {
     let table = Table {
         columns: vec![
-            Column {
-                name: "growth_pct".into(),
-                ty: ColumnType::Float,
-            },
-            Column {
-                name: "price_usd".into(),
-                ty: ColumnType::Float,
-            },
-            Column {
-                name: "ratio".into(),
-                ty: ColumnType::Float,
-            },
+            Column { name: "growth_pct".into(), ty: ColumnType::Float },
+            Column { name: "price_usd".into(), ty: ColumnType::Float },
+            Column { name: "ratio".into(), ty: ColumnType::Float },
         ],
         rows: vec![
             vec![Cell::Float(0.123), Cell::Float(1234.0), Cell::Float(1.5)],
             vec![Cell::Float(-0.02), Cell::Float(3.5), Cell::Float(2.0)],
         ],
     };
-    let show = |r: usize, i: usize| {
-        format_cell(
-            &table.rows[r][i],
-            table.columns[i].ty,
-            for_display(&table, i).as_ref(),
-        )
-    };
+    let show =
+        |r: usize, i: usize| format_cell(&table.rows[r][i], table.columns[i].ty, for_display(&table, i).as_ref());
     assert_eq!([show(0, 0), show(1, 0)], ["12.3%", "-2.0%"]);
     assert_eq!([show(0, 1), show(1, 1)], ["$1,234.00", "$3.50"]);
     assert_eq!([show(0, 2), show(1, 2)], ["1.5", "2.0"]);

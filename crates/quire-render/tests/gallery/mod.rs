@@ -6,17 +6,12 @@ use quire_core::{Cell, Column, ColumnType, Table};
 use quire_render::fmt::days_from_civil;
 
 fn col(name: &str, ty: ColumnType) -> Column {
-    Column {
-        name: name.into(),
-        ty,
-    }
+    Column { name: name.into(), ty }
 }
 
 /// A deterministic wobble in [0, 1).
 fn noise(i: u64) -> f64 {
-    let x = i
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
+    let x = i.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
     ((x >> 33) % 10_000) as f64 / 10_000.0
 }
 
@@ -120,11 +115,7 @@ pub fn page() -> (String, BTreeMap<String, Table>) {
                     Cell::Float((s * 100.0).round() / 100.0),
                     Cell::Int((s / 95.0) as i64),
                     Cell::Float(0.18 + 0.25 * noise(200 + i as u64)),
-                    if i == 3 {
-                        Cell::Null
-                    } else {
-                        Cell::Int((40.0 * noise(300 + i as u64)) as i64)
-                    },
+                    if i == 3 { Cell::Null } else { Cell::Int((40.0 * noise(300 + i as u64)) as i64) },
                 ]
             })
             .collect(),
@@ -140,9 +131,7 @@ pub fn page() -> (String, BTreeMap<String, Table>) {
         rows: (0..240)
             .map(|i| {
                 let items = 1 + (noise(400 + i) * 6.0) as i64;
-                let v = 20.0
-                    + items as f64 * 22.0 * (0.6 + noise(500 + i))
-                    + 90.0 * noise(600 + i) * noise(700 + i);
+                let v = 20.0 + items as f64 * 22.0 * (0.6 + noise(500 + i)) + 90.0 * noise(600 + i) * noise(700 + i);
                 vec![
                     Cell::Int(100_000 + i as i64),
                     Cell::Float((v * 100.0).round() / 100.0),
