@@ -12,4 +12,11 @@ if [[ ! -f reports_example/sources/orders/orders.parquet ]]; then
 fi
 printf '\033[1;34m==>\033[0m running the tests\n' >&2
 export INSTA_UPDATE=no   # a changed snapshot fails; review it with cargo insta
-cargo test --workspace --exclude quire-site "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+cargo test --workspace --exclude quire-site "$@" 2>&1 | tee "$log" || status=$?
+# One closing line over every test binary.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
