@@ -99,32 +99,10 @@ fn value_bounds(spec: &Spec<'_>, pct: bool) -> Bounds {
 
 /// `(base, top)` of each bar: stacked (positives up, negatives down) or from zero.
 fn segments(spec: &Spec<'_>, frame: &Frame) -> Segments {
-    let n = frame.xs.len();
     if spec.stack == Stack::None {
         return frame.series.iter().map(|s| s.values.iter().map(|v| v.map(|v| (0.0, v))).collect()).collect();
     }
-    let totals: Vec<f64> =
-        (0..n).map(|i| frame.series.iter().filter_map(|s| s.values[i]).map(f64::abs).sum()).collect();
-    let mut pos = vec![0.0; n];
-    let mut neg = vec![0.0; n];
-    frame
-        .series
-        .iter()
-        .map(|s| {
-            (0..n)
-                .map(|i| {
-                    let mut v = s.values[i]?;
-                    if spec.stack == Stack::Stacked100 && totals[i] > 0.0 {
-                        v /= totals[i];
-                    }
-                    let edge = if v >= 0.0 { &mut pos[i] } else { &mut neg[i] };
-                    let base = *edge;
-                    *edge += v;
-                    Some((base, *edge))
-                })
-                .collect()
-        })
-        .collect()
+    frame.stack(spec.stack == Stack::Stacked100, false)
 }
 
 fn extent(segs: &Segments) -> (f64, f64) {

@@ -173,3 +173,37 @@ fn band_format(table: &Table, x: usize) -> Option<Format> {
     };
     fmt::parse(code).ok()
 }
+
+impl Frame {
+    /// `(base, top)` of every value, stacked per x: positives upwards, negatives downwards,
+    /// as shares of each x's total when `share`. A missing value leaves a gap, or counts as
+    /// zero when `missing_as_zero` (areas must stay closed; bars may have holes).
+    pub(crate) fn stack(&self, share: bool, missing_as_zero: bool) -> Vec<Vec<Option<(f64, f64)>>> {
+        let n = self.xs.len();
+        let totals: Vec<f64> =
+            (0..n).map(|i| self.series.iter().filter_map(|s| s.values[i]).map(f64::abs).sum()).collect();
+        let mut pos = vec![0.0; n];
+        let mut neg = vec![0.0; n];
+        self.series
+            .iter()
+            .map(|s| {
+                (0..n)
+                    .map(|i| {
+                        let mut v = match s.values[i] {
+                            Some(v) => v,
+                            None if missing_as_zero => 0.0,
+                            None => return None,
+                        };
+                        if share && totals[i] > 0.0 {
+                            v /= totals[i];
+                        }
+                        let edge = if v >= 0.0 { &mut pos[i] } else { &mut neg[i] };
+                        let base = *edge;
+                        *edge += v;
+                        Some((base, *edge))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}

@@ -143,7 +143,6 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
 
 /// `(base, top)` of each series at each x: stacked for areas, from zero otherwise.
 fn stack(spec: &Spec<'_>, frame: &Frame) -> Vec<Vec<Option<(f64, f64)>>> {
-    let n = frame.xs.len();
     let stacked = spec.kind == Kind::Area && spec.stack != Stack::None;
     if !stacked {
         return frame
@@ -161,28 +160,7 @@ fn stack(spec: &Spec<'_>, frame: &Frame) -> Vec<Vec<Option<(f64, f64)>>> {
             })
             .collect();
     }
-    let totals: Vec<f64> =
-        (0..n).map(|i| frame.series.iter().filter_map(|s| s.values[i]).map(f64::abs).sum()).collect();
-    let mut pos = vec![0.0; n];
-    let mut neg = vec![0.0; n];
-    frame
-        .series
-        .iter()
-        .map(|s| {
-            (0..n)
-                .map(|i| {
-                    let mut v = s.values[i].unwrap_or(0.0);
-                    if spec.stack == Stack::Stacked100 && totals[i] > 0.0 {
-                        v /= totals[i];
-                    }
-                    let edge = if v >= 0.0 { &mut pos[i] } else { &mut neg[i] };
-                    let base = *edge;
-                    *edge += v;
-                    Some((base, *edge))
-                })
-                .collect()
-        })
-        .collect()
+    frame.stack(spec.stack == Stack::Stacked100, true)
 }
 
 pub(crate) fn ticks_for_height(h: f64) -> usize {

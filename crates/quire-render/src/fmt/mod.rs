@@ -245,16 +245,23 @@ fn group_signed(i: i64) -> String {
     if i < 0 { format!("-{digits}") } else { digits }
 }
 
-/// Floats with no format: two decimals at most, or three significant digits below 1.
-pub(crate) fn auto_number(v: f64) -> String {
-    if !v.is_finite() {
-        return if v.is_nan() {
+/// `NaN`, `∞` or `-∞`, for the floats no format can show.
+pub(crate) fn non_finite(v: f64) -> Option<String> {
+    (!v.is_finite()).then(|| {
+        if v.is_nan() {
             "NaN".into()
         } else if v > 0.0 {
             "∞".into()
         } else {
             "-∞".into()
-        };
+        }
+    })
+}
+
+/// Floats with no format: two decimals at most, or three significant digits below 1.
+pub(crate) fn auto_number(v: f64) -> String {
+    if let Some(s) = non_finite(v) {
+        return s;
     }
     let a = v.abs();
     let decimals = if a >= 1.0 || a == 0.0 {

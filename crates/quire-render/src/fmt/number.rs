@@ -46,14 +46,8 @@ impl NumberFormat {
     }
 
     pub fn format(&self, v: f64) -> String {
-        if !v.is_finite() {
-            return if v.is_nan() {
-                "NaN".into()
-            } else if v > 0.0 {
-                "∞".into()
-            } else {
-                "-∞".into()
-            };
+        if let Some(s) = super::non_finite(v) {
+            return s;
         }
         match self.sections.as_slice() {
             [_, neg, ..] if v < 0.0 => neg.apply(-v),
