@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use quire_core::config::Config;
-use quire_core::{AuthorError, SourceFile, Span};
+use quire_core::{AuthorError, SourceFile};
 
 use crate::error::BuildError;
 use crate::sources::{self, SourceTable};
@@ -75,7 +75,6 @@ fn load_config(root: &Path) -> Result<Config, BuildError> {
     match std::fs::read_to_string(&path) {
         Ok(text) => Config::parse(&text).map_err(|p| {
             let file = SourceFile::new("quire.toml", text.as_str());
-            let p = if p.span.is_empty() { quire_core::Problem { span: Span::new(0, 0), ..p } } else { p };
             BuildError::Author(vec![AuthorError { file, problem: p }])
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use quire_core::{AuthorError, Problem, SourceFile, Span};
+use quire_core::{Problem, SourceFile, Span};
 use quire_engine::{Engine, FileFormat, TableName};
 
 use crate::error::BuildError;
@@ -175,10 +175,4 @@ fn check_parquet_file(path: &Path) -> Result<(), String> {
 /// `"schema"."table"`, quoted for SQL.
 pub fn quoted(name: &TableName) -> String {
     format!("\"{}\".\"{}\"", name.schema.replace('"', "\"\""), name.table.replace('"', "\"\""))
-}
-
-impl From<Vec<AuthorError>> for BuildError {
-    fn from(v: Vec<AuthorError>) -> Self {
-        BuildError::Author(v)
-    }
 }

@@ -156,7 +156,7 @@ impl Page {
         let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
         for q in &queries {
             if let Some(first) = seen.insert(&q.name, q.name_span) {
-                let (line, _) = line_of(text, first.start);
+                let (line, _) = crate::span::line_col(text, first.start);
                 problems.push(
                     Problem::new(format!("query `{}` is defined twice", q.name), q.name_span)
                         .label("second definition")
@@ -183,11 +183,6 @@ impl Page {
         walk(&self.body, &mut out);
         out
     }
-}
-
-fn line_of(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    (before.matches('\n').count() + 1, before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1)
 }
 
 /// Code languages whose fences are shown as code, not run as queries.

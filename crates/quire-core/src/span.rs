@@ -39,25 +39,7 @@ impl SourceFile {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        (line, col)
-    }
-
-    /// Byte offset of a 1-based line and column (in characters); clamps to the text.
-    pub fn offset_of(&self, line: usize, col: usize) -> usize {
-        let mut offset = 0;
-        for (i, l) in self.text.split_inclusive('\n').enumerate() {
-            if i + 1 == line {
-                let within: usize = l.chars().take(col.saturating_sub(1)).map(char::len_utf8).sum();
-                return offset + within;
-            }
-            offset += l.len();
-        }
-        self.text.len()
+        line_col(&self.text, offset)
     }
 
     /// `path:line:col` of a byte offset, as editors and terminals link it.
@@ -65,6 +47,26 @@ impl SourceFile {
         let (line, col) = self.line_col(offset);
         format!("{}:{line}:{col}", self.path)
     }
+}
+
+/// 1-based line and column (in characters) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..floor_char_boundary(text, offset.min(text.len()))];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// Byte offset of a 1-based line and column (in characters) in `text`; clamps to the text.
+pub fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return offset + l.chars().take(col.saturating_sub(1)).map(char::len_utf8).sum::<usize>();
+        }
+        offset += l.len();
+    }
+    text.len()
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {

@@ -1,6 +1,7 @@
 //! DataFusion's errors, reworded for authors and pointed at a place in the SQL.
 
 use datafusion::error::DataFusionError;
+use quire_core::span::offset_of;
 
 /// What went wrong in an SQL statement, for an author: the message, the byte range of the
 /// statement it is about (when DataFusion or the parser says), and a hint.
@@ -106,18 +107,6 @@ fn range_of(sql: &str, span: datafusion::common::Span) -> (usize, usize) {
     let start = offset_of(sql, span.start.line as usize, span.start.column as usize);
     let end = offset_of(sql, span.end.line as usize, span.end.column as usize);
     (start, end.max(start))
-}
-
-/// Byte offset of a 1-based line and character column.
-fn offset_of(sql: &str, line: usize, col: usize) -> usize {
-    let mut offset = 0;
-    for (i, l) in sql.split_inclusive('\n').enumerate() {
-        if i + 1 == line {
-            return offset + l.chars().take(col.saturating_sub(1)).map(char::len_utf8).sum::<usize>();
-        }
-        offset += l.len();
-    }
-    sql.len()
 }
 
 fn word_end(sql: &str, start: usize) -> usize {
