@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
-scripts/build-runtime.sh
+QUIRE_WASM_PROFILE="${QUIRE_WASM_PROFILE:-wasm-release}" scripts/build-runtime.sh
 printf '\033[1;34m==>\033[0m building quire (release)\n' >&2
 cargo build --release -p quire
 quire="$CARGO_TARGET_DIR/release/quire"

@@ -2,7 +2,7 @@
 # Installs what building and testing quire needs, and only what is missing:
 #   the wasm32 target, clang (C code compiled to wasm), wasm-bindgen-cli at the exact
 #   version of the wasm-bindgen crate in Cargo.lock, trunk, and with --test also Debian's
-#   Chromium and the browser driver the end-to-end tests use.
+#   Chromium, chromedriver and the browser driver the end-to-end tests use.
 # Sourced by example.sh and test.sh; safe to run again.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -17,9 +17,11 @@ want_test=0
 
 apt_packages=()
 command -v clang >/dev/null || apt_packages+=(clang)
+command -v wasm-opt >/dev/null || apt_packages+=(binaryen)   # size-tuned runtime only
 command -v python3 >/dev/null || apt_packages+=(python3)
 if (( want_test )); then
   command -v chromium >/dev/null || apt_packages+=(chromium)
+  command -v chromedriver >/dev/null || apt_packages+=(chromium-driver)   # wasm-bindgen-test
   command -v node >/dev/null || apt_packages+=(nodejs npm)
 fi
 if (( ${#apt_packages[@]} )); then

@@ -15,7 +15,12 @@ export INSTA_UPDATE=no   # a changed snapshot fails; review it with cargo insta
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-cargo test --workspace --exclude quire-site "$@" 2>&1 | tee "$log" || status=$?
+cargo test --workspace --exclude quire-site --no-fail-fast "$@" 2>&1 | tee "$log" || status=$?
+printf '\033[1;34m==>\033[0m running the runtime'"'"'s tests in headless Chromium (wasm-bindgen-test)\n' >&2
+# Same profile as the runtime trunk just built, so every dependency is already compiled.
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test -p quire-site --profile wasm-test --target wasm32-unknown-unknown 2>&1 | tee -a "$log" || status=$?
 # One closing line over every test binary.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      END { printf "tests: %d passed, %d failed\n", p, f }' "$log"

@@ -1,30 +1,28 @@
 //! The JSON a page carries for the runtime (`<script id="quire-data">`), written by
-//! `quire-build`.
+//! `quire-build` and handed to the worker by `quire.js`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use quire_core::Table;
+use quire_core::{InputState, Table};
 
 #[derive(serde::Deserialize)]
 pub struct Island {
-    /// From this page to the site's root: `""`, `"../"`.
-    pub root: String,
-    /// `schema.table` → Parquet path from the site's root.
+    /// The page's Markdown, parsed here exactly as the build parsed it.
+    pub source: String,
+    /// `schema.table` → absolute URL of its Parquet file (`quire.js` resolves them).
     pub tables: BTreeMap<String, String>,
+    /// The queries that read inputs.
+    pub live: BTreeSet<String>,
+    /// Each input's default: the state the page was built with.
+    pub inputs: InputState,
+    /// The results inputs take their choices from.
+    pub choices: BTreeMap<String, Table>,
     pub check: Option<Check>,
 }
 
-/// A query the build ran, with its result, for the runtime to re-run and compare.
+/// A browser-side query the build ran at the defaults, with its result.
 #[derive(serde::Deserialize)]
 pub struct Check {
     pub query: String,
-    pub sql: String,
     pub expected: Table,
-}
-
-pub fn read() -> Result<Island, String> {
-    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let el = doc.get_element_by_id("quire-data").ok_or("the page has no #quire-data")?;
-    let text = el.text_content().unwrap_or_default();
-    serde_json::from_str(&text).map_err(|e| format!("#quire-data: {e}"))
 }

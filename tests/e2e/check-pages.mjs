@@ -56,7 +56,7 @@ try {
       values: [...document.querySelectorAll('.q-value')].map((e) => e.textContent.trim()),
     })));
     try {
-      await page.waitForFunction(() => document.documentElement.dataset.quireRuntime, null, { timeout });
+      await page.waitForFunction(() => ['static', 'match', 'mismatch', 'ready', 'error'].includes(document.documentElement.dataset.quireRuntime), null, { timeout });
       r.runtime = await page.evaluate(() => document.documentElement.dataset.quireRuntime);
       r.runtimeDetail = await page.evaluate(() => document.documentElement.dataset.quireRuntimeDetail);
       r.runtimeMs = Date.now() - started;

@@ -6,13 +6,19 @@ use crate::util::{Project, Run, article, quire, repo, tree};
 fn shop_builds_a_complete_site() {
     let project = Project::fixture("shop");
     let run = project.build().ok();
-    assert!(run.stderr().contains("Built 2 pages, 2 tables for the browser"), "{}", run.stderr());
+    assert!(run.stderr().contains("Built 2 pages, 1 table for the browser"), "{}", run.stderr());
     let files = tree(&project.path().join("dist"));
     let names: Vec<&str> = files.keys().map(String::as_str).filter(|n| !n.starts_with("_quire/")).collect();
-    assert_eq!(names.len(), 5, "{names:?}");
+    // Every query's result downloads as CSV.
+    let csv: Vec<&&str> = names.iter().filter(|n| n.ends_with(".csv")).collect();
+    assert_eq!(csv.len(), 5, "{csv:?}");
+    assert!(names.iter().any(|n| n.starts_with("data/index.channel_orders.") && n.ends_with(".csv")), "{names:?}");
+    let names: Vec<&str> = names.into_iter().filter(|n| !n.ends_with(".csv")).collect();
+    assert_eq!(names.len(), 4, "{names:?}");
     assert!(names.contains(&"index.html") && names.contains(&"people/index.html") && names.contains(&"style.css"));
     assert!(names.iter().any(|n| n.starts_with("data/shop.orders.") && n.ends_with(".parquet")));
-    assert!(names.iter().any(|n| n.starts_with("data/people.customers.") && n.ends_with(".parquet")));
+    // Only tables that queries reading inputs use are shipped: the people page has none.
+    assert!(!names.iter().any(|n| n.starts_with("data/people.customers.")), "{names:?}");
 
     let index = project.read("dist/index.html");
     insta::assert_snapshot!("shop_index_article", article(&index));
@@ -24,7 +30,7 @@ fn shop_builds_a_complete_site() {
 }
 
 #[test]
-fn the_data_island_names_the_shipped_tables_and_a_check_query() {
+fn the_data_island_carries_what_the_runtime_needs() {
     let project = Project::fixture("shop");
     project.build().ok();
     let html = project.read("dist/index.html");
@@ -34,8 +40,18 @@ fn the_data_island_names_the_shipped_tables_and_a_check_query() {
     let path = island["tables"]["shop.orders"].as_str().expect("shop.orders ships");
     assert!(project.path().join("dist").join(path).is_file());
     assert_eq!(island["root"], "");
-    assert_eq!(island["check"]["query"], "by_month");
-    assert_eq!(island["check"]["expected"]["rows"].as_array().map(Vec::len), Some(18));
+    assert_eq!(island["live"], serde_json::json!(["channel_orders"]));
+    assert_eq!(island["inputs"], serde_json::json!({ "channel": ["phone"] }));
+    assert_eq!(island["choices"]["channels"]["rows"].as_array().map(Vec::len), Some(3));
+    assert_eq!(island["check"]["query"], "channel_orders");
+    assert_eq!(island["check"]["expected"]["rows"].as_array().map(Vec::len), Some(1));
+    assert!(island["source"].as_str().is_some_and(|s| s.contains("${inputs.channel.value}")));
+    let csv = island["csv"]["by_month"].as_str().expect("a CSV per query");
+    let csv = std::fs::read_to_string(project.path().join("dist").join(csv)).expect("written");
+    assert!(csv.starts_with("month,channel,amount\r\n2024-01-01 00:00:00,"), "{csv}");
+    // A page without inputs needs no engine: nothing to load, nothing shipped.
+    let people = project.read("dist/people/index.html");
+    assert!(people.contains("\"live\":[]") && people.contains("\"tables\":{}"), "{people}");
 }
 
 #[test]

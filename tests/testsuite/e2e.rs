@@ -108,10 +108,88 @@ fn the_example_works_in_a_real_browser() {
         assert!(p["charts"].as_u64().unwrap_or(0) >= 2, "{name}: charts drawn: {p}");
         assert!(p["chartMarks"].as_u64().unwrap_or(0) >= 10, "{name}: chart marks: {p}");
         assert!(p["tables"].as_u64().unwrap_or(0) >= 1, "{name}: tables: {p}");
-        assert_eq!(p["runtime"], "match", "{name}: the browser's result should equal the build's: {p}");
+        // Only the explorer has inputs; the other pages need no engine.
+        let runtime = if name == "explorer/" { "match" } else { "static" };
+        assert_eq!(p["runtime"], runtime, "{name}: the browser's result should equal the build's: {p}");
         assert_eq!(p["consoleErrors"], serde_json::json!([]), "{name}: console errors");
         assert_eq!(p["pageErrors"], serde_json::json!([]), "{name}: page errors");
         assert_eq!(p["failedRequests"], serde_json::json!([]), "{name}: failed requests");
         assert_eq!(p["offOrigin"], serde_json::json!([]), "{name}: requests off the site's origin");
     }
+}
+
+/// The explorer's inputs, driven in Chromium with the network cut off: after each change the
+/// chart, table and values show what the native engine renders for the same inputs.
+#[test]
+fn the_explorer_answers_its_inputs_offline() {
+    let root = repo();
+    let example = root.join("reports_example");
+    let out = tempfile::tempdir().expect("tmp");
+    Run::new(quire().arg("build").arg(&example).arg("--out").arg(out.path())).ok();
+    assert!(out.path().join("_quire").is_dir(), "this quire was compiled without the browser runtime");
+
+    let project = quire_build::Project::load(&example).expect("the example loads");
+    let state = |pairs: &[(&str, &str)]| -> quire_core::InputState {
+        pairs.iter().map(|(k, v)| ((*k).to_string(), vec![(*v).to_string()])).collect()
+    };
+    let category = state(&[("category", "Computers")]);
+    let channel = state(&[("category", "Computers"), ("channel", "Web")]);
+    let injection = state(&[("category", "Computers"), ("channel", "Web"), ("state_filter", "' or 1=1 --")]);
+    let native = |s: &quire_core::InputState| quire_build::page_at(&project, "explorer/", s).expect("native render");
+    let step2 = native(&channel);
+    let expected = serde_json::json!({
+        "category": native(&category).slots,
+        "channel": step2.slots,
+        "injection": native(&injection).slots,
+        "back": step2.slots,
+        "reload": step2.slots,
+    });
+    let file = out.path().join("expected.json");
+    std::fs::write(&file, expected.to_string()).expect("write");
+
+    let base = serve(out.path().to_path_buf());
+    let mut cmd = std::process::Command::new("node");
+    cmd.arg(root.join("tests/e2e/interact.mjs")).arg("--base").arg(&base).arg("--expected").arg(&file);
+    if let Some(dir) = std::env::var_os("QUIRE_SCREENSHOTS") {
+        cmd.arg("--shots").arg(dir);
+    }
+    let output = cmd.output().expect("node runs");
+    assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the driver");
+
+    assert_eq!(r["runtime"], "match", "{r}");
+    for step in ["category", "channel", "injection", "back", "reload"] {
+        let s = &r["steps"][step];
+        assert!(s["slots"].as_u64().unwrap_or(0) >= 3, "{step}: slots compared: {s}");
+        assert_eq!(
+            s["diffs"],
+            serde_json::json!([]),
+            "{step}: the browser shows what the native engine renders; console: {}",
+            r["consoleErrors"]
+        );
+    }
+    assert_eq!(r["steps"]["category"]["search"], "?category=Computers");
+    assert_eq!(r["steps"]["channel"]["search"], "?category=Computers&channel=Web");
+    assert_eq!(r["steps"]["back"]["search"], "?category=Computers&channel=Web");
+    assert_eq!(r["reloadSelected"], serde_json::json!(["Computers", "Web"]), "a shared URL restores the inputs");
+    // The injection string filtered everything out and changed nothing else.
+    let injected = &expected["injection"];
+    assert!(
+        injected.as_object().is_some_and(|o| o.values().any(|h| h.as_str().is_some_and(|h| h.contains("q-empty"))))
+    );
+
+    assert_eq!(r["csvName"], "category_states.csv");
+    assert_eq!(
+        r["csv"].as_str(),
+        Some(step2.results["category_states"].to_csv().as_str()),
+        "CSV at the current inputs"
+    );
+    assert_eq!(r["tooltip"], "ElectronicsMarketplace127,650.4", "a tooltip: x, series and the formatted value");
+    assert_ne!(r["sort"]["ascending"], r["sort"]["descending"], "sorting reorders: {}", r["sort"]);
+    assert_eq!(r["search"], 1, "searching `phone` leaves the Phones row");
+
+    assert_eq!(r["consoleErrors"], serde_json::json!([]), "console errors");
+    assert_eq!(r["pageErrors"], serde_json::json!([]), "page errors");
+    assert_eq!(r["failedRequests"], serde_json::json!([]), "failed requests");
+    assert_eq!(r["offOrigin"], serde_json::json!([]), "requests off the site's origin");
 }

@@ -5,5 +5,6 @@ mod broken;
 mod build;
 mod chain;
 mod e2e;
+mod inputs;
 mod parse;
 mod util;

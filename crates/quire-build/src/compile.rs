@@ -13,21 +13,36 @@ use crate::nav::{self, NavPage};
 use crate::project::{PageFile, Project};
 use crate::sources;
 
-/// The compiled browser runtime (from `site/`, built by trunk), shipped under `_quire/`.
+/// The compiled browser runtime (from `site/`), shipped under `_quire/` with content-hashed
+/// names: `quire.js` wires up every page; `worker.js` runs the engine (`quire-site.js` and
+/// its wasm) off the main thread on pages with inputs.
 #[derive(Debug, Clone)]
 pub struct Runtime {
-    pub files: Vec<(String, Vec<u8>)>,
-    /// The JavaScript module that loads the wasm.
-    pub js: String,
-    pub wasm: String,
+    /// Role (`main`, `worker`, `engine`, `wasm`) → file name under `_quire/`, and bytes.
+    files: BTreeMap<&'static str, (String, Vec<u8>)>,
 }
 
 impl Runtime {
-    /// Recognise trunk's output: one `.js` module and its `_bg.wasm`.
+    /// Recognise the runtime's four files by name; `None` if one is missing.
     pub fn from_files(files: Vec<(String, Vec<u8>)>) -> Option<Runtime> {
-        let js = files.iter().find(|(n, _)| n.ends_with(".js"))?.0.clone();
-        let wasm = files.iter().find(|(n, _)| n.ends_with(".wasm"))?.0.clone();
-        Some(Runtime { files, js, wasm })
+        let mut out = BTreeMap::new();
+        for (name, bytes) in files {
+            let role = match name.as_str() {
+                "quire.js" => "main",
+                "worker.js" => "worker",
+                n if n.ends_with("_bg.wasm") => "wasm",
+                n if n.starts_with("quire-site") && n.ends_with(".js") => "engine",
+                _ => continue,
+            };
+            let (stem, ext) = name.rsplit_once('.').unwrap_or((&name, ""));
+            let hashed = format!("{stem}.{}.{ext}", hex(&Sha256::digest(&bytes)[..5]));
+            out.insert(role, (hashed, bytes));
+        }
+        (out.len() == 4).then_some(Runtime { files: out })
+    }
+
+    fn path(&self, role: &str) -> String {
+        self.files.get(role).map(|(n, _)| format!("_quire/{n}")).unwrap_or_default()
     }
 }
 
@@ -47,8 +62,16 @@ struct Compiled<'a> {
     page: Page,
     title: String,
     body: quire_render::Rendered,
+    /// The tables the page's browser-side queries read.
     tables: BTreeSet<TableName>,
-    check: Option<(String, String, Table)>,
+    /// Queries that read an input: the browser re-runs them.
+    live: BTreeSet<String>,
+    inputs: quire_core::InputState,
+    /// Results the runtime needs before it has run anything: the inputs' choices.
+    choices: BTreeMap<String, Table>,
+    /// Every query's result as CSV, for download.
+    csv: BTreeMap<String, Vec<u8>>,
+    check: Option<(String, Table)>,
 }
 
 pub fn compile(project: &Project, runtime: Option<&Runtime>) -> Result<Site, BuildError> {
@@ -79,16 +102,18 @@ async fn compile_async(project: &Project, runtime: Option<&Runtime>) -> Result<S
             errors.extend(run.problems.into_iter().map(|p| p.in_file(&pf.file)));
             continue;
         }
-        let body = match quire_render::render_body(&page.body, &run.results) {
+        let body = match quire_render::render_body(&page.body, &run.results, &run.inputs) {
             Ok(b) => b,
             Err(problems) => {
                 errors.extend(problems.into_iter().map(|p| p.in_file(&pf.file)));
                 continue;
             }
         };
+        let live: BTreeSet<String> =
+            run.expanded.iter().filter(|(_, e)| !e.inputs.is_empty()).map(|(q, _)| q.clone()).collect();
         let mut tables = BTreeSet::new();
-        for expanded in run.expanded.values() {
-            let refs = engine.tables_read(&expanded.sql).map_err(|e| BuildError::Internal(e.to_string()))?;
+        for name in &live {
+            let refs = engine.tables_read(&run.expanded[name].sql).map_err(|e| BuildError::Internal(e.to_string()))?;
             for r in refs {
                 if let Some(schema) = r.schema() {
                     let name = TableName::new(schema, r.table());
@@ -98,13 +123,29 @@ async fn compile_async(project: &Project, runtime: Option<&Runtime>) -> Result<S
                 }
             }
         }
-        let check = page.queries.iter().find_map(|q| {
-            let result = run.results.get(&q.name)?;
-            (result.len() <= CHECK_ROWS && !result.columns.is_empty())
-                .then(|| (q.name.clone(), run.expanded[&q.name].sql.clone(), result.clone()))
+        let choices: BTreeMap<String, Table> = quire_core::inputs::inputs(&page)
+            .iter()
+            .filter_map(|i| i.options_query())
+            .filter_map(|q| Some((q.to_string(), run.results.get(q)?.clone())))
+            .collect();
+        let check = live.iter().find_map(|q| {
+            let result = run.results.get(q)?;
+            (result.len() <= CHECK_ROWS && !result.columns.is_empty()).then(|| (q.clone(), result.clone()))
         });
+        let csv = run.results.iter().map(|(q, t)| (q.clone(), t.to_csv().into_bytes())).collect();
         let title = page.front.title.clone().unwrap_or_else(|| default_title(&pf.url));
-        compiled.push(Compiled { source: pf, page, title, body, tables, check });
+        compiled.push(Compiled {
+            source: pf,
+            page,
+            title,
+            body,
+            tables,
+            live,
+            inputs: run.inputs,
+            choices,
+            csv,
+            check,
+        });
     }
     if !errors.is_empty() {
         return Err(BuildError::Author(errors));
@@ -113,7 +154,7 @@ async fn compile_async(project: &Project, runtime: Option<&Runtime>) -> Result<S
     let mut site = Site { pages: compiled.len(), ..Site::default() };
     site.files.insert("style.css".into(), quire_render::stylesheet().as_bytes().to_vec());
     if let Some(rt) = runtime {
-        for (name, bytes) in &rt.files {
+        for (name, bytes) in rt.files.values() {
             site.files.insert(format!("_quire/{name}"), bytes.clone());
         }
     }
@@ -148,18 +189,20 @@ async fn compile_async(project: &Project, runtime: Option<&Runtime>) -> Result<S
         // Module URLs must start with `./` or `../`.
         let asset_root = if root.is_empty() { "./" } else { root.as_str() };
         let nav = nav::tree(&nav_pages, &c.source.url);
-        let island = data_island(c, &root, &shipped);
+        let mut csv = BTreeMap::new();
+        for (query, bytes) in &c.csv {
+            let slug = c.source.url.trim_matches('/').replace('/', "-");
+            let slug = if slug.is_empty() { "index".to_string() } else { slug };
+            let path = format!("data/{slug}.{query}.{}.csv", hex(&Sha256::digest(bytes)[..5]));
+            site.files.insert(path.clone(), bytes.clone());
+            csv.insert(query.as_str(), path);
+        }
+        let island = data_island(c, &root, &shipped, &csv, runtime);
         let mut tail = String::new();
         let _ = write!(tail, "<script type=\"application/json\" id=\"quire-data\">{island}</script>");
-        let mut head = String::new();
+        let head = String::new();
         if let Some(rt) = runtime {
-            let _ = write!(head, "<link rel=\"modulepreload\" href=\"{asset_root}_quire/{}\">", rt.js);
-            let _ = write!(
-                tail,
-                "<script type=\"module\">import init from \"{asset_root}_quire/{js}\";init({{module_or_path:\"{asset_root}_quire/{wasm}\"}});</script>",
-                js = rt.js,
-                wasm = rt.wasm
-            );
+            let _ = write!(tail, "<script type=\"module\" src=\"{asset_root}{}\"></script>", rt.path("main"));
         }
         let html = quire_render::page_shell(&quire_render::Shell {
             site_title: project.title(),
@@ -177,16 +220,35 @@ async fn compile_async(project: &Project, runtime: Option<&Runtime>) -> Result<S
     Ok(site)
 }
 
-/// The JSON the runtime reads: where the page's tables are, and one query with the
-/// result the build computed, which the runtime re-runs to check itself.
-fn data_island(c: &Compiled<'_>, root: &str, shipped: &BTreeMap<TableName, String>) -> String {
+/// The JSON the runtime reads: the page's source (the runtime parses it as the build did),
+/// where its tables and downloads are, the inputs' defaults and choices, the runtime's
+/// files, and one browser-side query with the result the build computed, which the runtime
+/// re-runs to check itself.
+fn data_island(
+    c: &Compiled<'_>,
+    root: &str,
+    shipped: &BTreeMap<TableName, String>,
+    csv: &BTreeMap<&str, String>,
+    runtime: Option<&Runtime>,
+) -> String {
     let tables: BTreeMap<String, &String> =
         c.tables.iter().filter_map(|t| Some((t.to_string(), shipped.get(t)?))).collect();
-    let check = c
-        .check
-        .as_ref()
-        .map(|(name, sql, expected)| serde_json::json!({ "query": name, "sql": sql, "expected": expected }));
-    let json = serde_json::json!({ "page": c.source.file.path, "root": root, "tables": tables, "check": check });
+    let check = c.check.as_ref().map(|(name, expected)| serde_json::json!({ "query": name, "expected": expected }));
+    let runtime = runtime.map(
+        |rt| serde_json::json!({ "worker": rt.path("worker"), "engine": rt.path("engine"), "wasm": rt.path("wasm") }),
+    );
+    let json = serde_json::json!({
+        "page": c.source.file.path,
+        "root": root,
+        "source": if c.live.is_empty() { "" } else { &*c.source.file.text },
+        "tables": tables,
+        "live": c.live,
+        "inputs": c.inputs,
+        "choices": c.choices,
+        "csv": csv,
+        "runtime": runtime,
+        "check": check,
+    });
     // `<` escaped so that no value can close the script element.
     json.to_string().replace('<', "\\u003c")
 }
@@ -200,4 +262,63 @@ fn default_title(url: &str) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A page as the browser shows it after a reader sets inputs: see [`page_at`].
+#[derive(Debug, Default)]
+pub struct PageAt {
+    /// The slots that changed, by index: what the runtime swaps in.
+    pub slots: BTreeMap<usize, String>,
+    /// The results of the queries that ran again.
+    pub results: BTreeMap<String, Table>,
+}
+
+/// A page as the browser shows it after a reader sets `state`: every query that reads a
+/// changed input re-run natively, and the slots that show them (and the changed inputs)
+/// rendered, by slot index. The same work the runtime does, on the build's engine; tests
+/// compare the two.
+pub fn page_at(project: &Project, url: &str, state: &quire_core::InputState) -> Result<PageAt, BuildError> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| BuildError::Internal(format!("cannot start the query runtime: {e}")))?;
+    rt.block_on(async {
+        let pf = project
+            .pages
+            .iter()
+            .find(|p| p.url == url)
+            .ok_or_else(|| BuildError::Internal(format!("no page at `{url}`")))?;
+        let page = Page::parse(&pf.file.text)
+            .map_err(|p| BuildError::Author(p.into_iter().map(|p| p.in_file(&pf.file)).collect()))?;
+        let engine = Engine::new();
+        sources::register(&engine, &project.sources, &project.root).await?;
+        let mut run = engine.run_page(&page).await;
+        let changed: BTreeSet<String> =
+            state.iter().filter(|(k, v)| run.inputs.get(*k) != Some(*v)).map(|(k, _)| k.clone()).collect();
+        let mut full = run.inputs.clone();
+        full.extend(state.clone());
+        let queries = quire_engine::queries_reading(&page, &full, &changed);
+        for q in &queries {
+            let expanded = quire_core::chain::expand(&page, q, &full)
+                .map_err(|e| BuildError::Internal(format!("expanding `{q}`: {e:?}")))?;
+            let table = engine
+                .run_expanded(&page, q, &expanded)
+                .await
+                .map_err(|p| BuildError::Author(vec![p.in_file(&pf.file)]))?;
+            run.results.insert(q.clone(), table);
+        }
+        let mut slots = BTreeMap::new();
+        for (i, node) in page.body.iter().enumerate() {
+            let reads = quire_render::slot_queries(node).iter().any(|q| queries.iter().any(|r| r == q));
+            let input = matches!(node, quire_core::Node::Component(c)
+                if c.text("name").is_some_and(|n| changed.contains(&n)));
+            if reads || input {
+                let html = quire_render::render_slot(&page.body, i, &run.results, &full)
+                    .map_err(|p| BuildError::Author(p.into_iter().map(|p| p.in_file(&pf.file)).collect()))?;
+                slots.insert(i, html);
+            }
+        }
+        let results = queries.iter().filter_map(|q| Some((q.clone(), run.results.get(q)?.clone()))).collect();
+        Ok(PageAt { slots, results })
+    })
 }

@@ -10,9 +10,9 @@ use quire_engine::datafusion::arrow::array::{
 };
 use quire_engine::datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use quire_engine::datafusion::arrow::record_batch::RecordBatch;
-use quire_engine::datafusion::parquet::arrow::ArrowWriter;
-use quire_engine::datafusion::parquet::basic::Compression;
-use quire_engine::datafusion::parquet::file::properties::WriterProperties;
+use quire_engine::parquet::arrow::ArrowWriter;
+use quire_engine::parquet::basic::Compression;
+use quire_engine::parquet::file::properties::WriterProperties;
 
 use crate::error::BuildError;
 

@@ -14,7 +14,7 @@ mod output;
 mod project;
 mod sources;
 
-pub use compile::{Runtime, Site, compile};
+pub use compile::{PageAt, Runtime, Site, compile, page_at};
 pub use error::BuildError;
 pub use output::write_site;
 pub use project::Project;

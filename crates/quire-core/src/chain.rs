@@ -2,10 +2,17 @@
 //!
 //! Expansion pastes the other query's SQL in parentheses and remembers where every piece
 //! of the expanded text came from, so an error DataFusion reports in the expanded SQL
-//! points back at the author's line. Input values never pass through here as text.
+//! points back at the author's line.
+//!
+//! `${inputs.x.value}` becomes a placeholder (`$1`, `$2`, ...) with the input's value in
+//! [`Expanded::params`]; the engine binds it as a typed literal. A reader's value is never
+//! pasted into SQL text. Evidence's spellings keep working: `'${inputs.x.value}'` (the quotes
+//! are dropped), `in ${inputs.x.value}` for a multiple dropdown (a list of placeholders), and
+//! a reference inside a longer string (`'%${inputs.q}%'` becomes `'%' || $1 || '%'`).
 
-use crate::components::unknown_query;
+use crate::components::{suggest, unknown_query};
 use crate::diag::Problem;
+use crate::inputs::{self, Field, InputState};
 use crate::page::{Page, Query, is_identifier};
 use crate::span::Span;
 
@@ -13,6 +20,10 @@ use crate::span::Span;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expanded {
     pub sql: String,
+    /// The value of each placeholder: `params[0]` binds `$1`. `None` is SQL NULL.
+    pub params: Vec<Option<String>>,
+    /// The inputs this query reads, directly or through the queries it reads.
+    pub inputs: Vec<String>,
     pieces: Vec<Piece>,
 }
 
@@ -44,7 +55,9 @@ impl Expanded {
                 out.push(&p.query);
             }
         }
-        out.remove(0);
+        if !out.is_empty() {
+            out.remove(0);
+        }
         out
     }
 }
@@ -85,26 +98,36 @@ impl From<Problem> for ChainError {
     }
 }
 
-/// The SQL a query runs, with `${...}` chains expanded. Problems point into the page.
-pub fn expand(page: &Page, name: &str) -> Result<Expanded, ChainError> {
+/// The SQL a query runs, with `${...}` chains expanded and inputs bound to their values in
+/// `state`. Problems point into the page.
+pub fn expand(page: &Page, name: &str, state: &InputState) -> Result<Expanded, ChainError> {
     let Some(query) = page.query(name) else {
         let names: Vec<&str> = page.queries.iter().map(|q| q.name.as_str()).collect();
         return Err(unknown_query(name, Span::default(), &names).into());
     };
-    let mut out = Expanded { sql: String::new(), pieces: Vec::new() };
+    let mut out = Expanded { sql: String::new(), params: Vec::new(), inputs: Vec::new(), pieces: Vec::new() };
     let mut stack = Vec::new();
-    expand_into(page, query, &mut stack, &mut out)?;
+    let env = Env { page, inputs: inputs::inputs(page), state };
+    expand_into(&env, query, &mut stack, &mut out)?;
     Ok(out)
 }
 
-fn expand_into<'p>(
+struct Env<'p> {
     page: &'p Page,
+    inputs: Vec<inputs::Input<'p>>,
+    state: &'p InputState,
+}
+
+fn expand_into<'p>(
+    env: &Env<'p>,
     query: &'p Query,
     stack: &mut Vec<&'p str>,
     out: &mut Expanded,
 ) -> Result<(), ChainError> {
+    let page = env.page;
     let name = query.name.as_str();
     stack.push(name);
+    let quoted = literal_spans(trim_statement(&query.sql));
     let sql = trim_statement(&query.sql);
     let mut copied = 0;
     let push_text = |out: &mut Expanded, from: usize, to: usize| {
@@ -116,11 +139,40 @@ fn expand_into<'p>(
     };
     for r in references(sql) {
         let span = Span::new(query.sql_offset + r.start, query.sql_offset + r.end);
+        if let Some((input, field)) = inputs::parse_reference(r.name) {
+            let literal = quoted.iter().find(|(a, b)| *a < r.start && r.end <= *b).copied();
+            let whole = literal.is_some_and(|(a, b)| a + 1 == r.start && r.end + 1 == b);
+            let values = read_input(env, input, field, span)?;
+            if !out.inputs.iter().any(|i| i == input) {
+                out.inputs.push(input.to_string());
+            }
+            match literal {
+                // `'${inputs.x.value}'`: the placeholder replaces the whole literal.
+                Some((a, b)) if whole => {
+                    push_text(out, copied, a);
+                    copied = b;
+                    bind(out, values);
+                }
+                // `'%${inputs.q}%'`: close the string, concatenate the value as text, reopen.
+                Some(_) => {
+                    push_text(out, copied, r.start);
+                    copied = r.end;
+                    out.params.push(Some(values.join(",")));
+                    out.sql.push_str(&format!("' || CAST(${} AS VARCHAR) || '", out.params.len()));
+                }
+                None => {
+                    push_text(out, copied, r.start);
+                    copied = r.end;
+                    bind(out, values);
+                }
+            }
+            continue;
+        }
         push_text(out, copied, r.start);
         copied = r.end;
-        if r.name.starts_with("inputs.") || r.name.starts_with("params.") {
+        if r.name.starts_with("params.") {
             return Err(Problem::new(format!("`${{{}}}` is not supported yet", r.name), span)
-                .help("inputs and page parameters arrive in a later version of quire")
+                .help("page parameters arrive in a later version of quire")
                 .into());
         }
         if !is_identifier(r.name) {
@@ -145,12 +197,115 @@ fn expand_into<'p>(
             return Err(unknown_query(r.name, span, &names).into());
         };
         out.sql.push('(');
-        expand_into(page, other, stack, out)?;
+        expand_into(env, other, stack, out)?;
         out.sql.push(')');
     }
     push_text(out, copied, sql.len());
     stack.pop();
     Ok(())
+}
+
+/// The values `${inputs.<name>.<field>}` reads, or a problem naming what is wrong.
+fn read_input(env: &Env<'_>, name: &str, field: Option<&str>, span: Span) -> Result<ReadValue, ChainError> {
+    let Some(input) = env.inputs.iter().find(|i| i.name == name) else {
+        let names: Vec<&str> = env.inputs.iter().map(|i| i.name.as_str()).collect();
+        let help = match suggest(name, names.iter().copied()) {
+            Some(s) => format!("did you mean `${{inputs.{s}.value}}`?"),
+            None if names.is_empty() => {
+                "this page has no inputs; add one, such as `<Dropdown name=category data={categories} />`".into()
+            }
+            None => format!("inputs on this page: {}", names.join(", ")),
+        };
+        return Err(Problem::new(format!("unknown input `{name}`"), span)
+            .label("no input has this name")
+            .help(help)
+            .into());
+    };
+    let Some(f) = Field::parse(field).filter(|f| *f == Field::Value || input.kind == inputs::InputKind::DateRange)
+    else {
+        let fields =
+            if input.kind == inputs::InputKind::DateRange { "`.value`, `.start` or `.end`" } else { "`.value`" };
+        return Err(Problem::new(format!("input `{name}` has no field `{}`", field.unwrap_or_default()), span)
+            .help(format!("read {fields}: `${{inputs.{name}.value}}`"))
+            .into());
+    };
+    let state = env.state.get(name).map(Vec::as_slice).unwrap_or_default();
+    let values = input.read(f, state);
+    Ok(ReadValue {
+        list: input.multiple() || (f == Field::Value && input.kind == inputs::InputKind::DateRange),
+        values,
+    })
+}
+
+struct ReadValue {
+    /// Read as a parenthesised list, for `in ${inputs.x.value}`.
+    list: bool,
+    values: Vec<String>,
+}
+
+impl ReadValue {
+    fn join(&self, sep: &str) -> String {
+        self.values.join(sep)
+    }
+}
+
+fn bind(out: &mut Expanded, value: ReadValue) {
+    if value.list {
+        out.sql.push('(');
+        if value.values.is_empty() {
+            out.sql.push_str("NULL");
+        }
+        for (i, v) in value.values.into_iter().enumerate() {
+            if i > 0 {
+                out.sql.push_str(", ");
+            }
+            out.params.push(Some(v));
+            out.sql.push_str(&format!("${}", out.params.len()));
+        }
+        out.sql.push(')');
+    } else {
+        out.params.push(value.values.into_iter().next());
+        out.sql.push_str(&format!("${}", out.params.len()));
+    }
+}
+
+/// The byte ranges of single-quoted string literals in `sql`, quotes included, skipping
+/// comments and quoted identifiers.
+fn literal_spans(sql: &str) -> Vec<(usize, usize)> {
+    let bytes = sql.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                i = sql[i..].find('\n').map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = sql[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
+            }
+            b'"' => {
+                i = sql[i + 1..].find('"').map_or(bytes.len(), |n| i + 1 + n + 1);
+            }
+            b'\'' => {
+                let start = i;
+                i += 1;
+                loop {
+                    match bytes.get(i) {
+                        None => break,
+                        Some(b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                        Some(b'\'') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(_) => i += 1,
+                    }
+                }
+                out.push((start, i));
+            }
+            _ => i += 1,
+        }
+    }
+    out
 }
 
 /// A fence's SQL without trailing whitespace and semicolons, which a subquery cannot have.

@@ -11,6 +11,8 @@ pub enum Kind {
     Inline,
     /// Takes a block of its own (charts, tables, big values).
     Block,
+    /// A control the reader changes (`Dropdown`); queries read it as `${inputs.name.value}`.
+    Input,
     /// Only meaningful inside another component (`Column` in `DataTable`).
     Child(&'static str),
 }
@@ -152,6 +154,65 @@ pub const CATALOGUE: &[Spec] = &[
     Spec { name: "BarChart", kind: Kind::Block, props: CHART_PROPS, required: &["data"] },
     Spec { name: "ScatterPlot", kind: Kind::Block, props: CHART_PROPS, required: &["data"] },
     Spec { name: "Histogram", kind: Kind::Block, props: CHART_PROPS, required: &["data"] },
+    Spec {
+        name: "Dropdown",
+        kind: Kind::Input,
+        props: &[
+            "name",
+            "data",
+            "value",
+            "label",
+            "title",
+            "multiple",
+            "defaultValue",
+            "selectAllByDefault",
+            "noDefault",
+            "description",
+        ],
+        required: &["name"],
+    },
+    Spec {
+        name: "DropdownOption",
+        kind: Kind::Child("Dropdown"),
+        props: &["value", "valueLabel"],
+        required: &["value"],
+    },
+    Spec {
+        name: "ButtonGroup",
+        kind: Kind::Input,
+        props: &["name", "data", "value", "label", "title", "defaultValue", "description"],
+        required: &["name"],
+    },
+    Spec {
+        name: "ButtonGroupItem",
+        kind: Kind::Child("ButtonGroup"),
+        props: &["value", "valueLabel", "default"],
+        required: &["value"],
+    },
+    Spec {
+        name: "TextInput",
+        kind: Kind::Input,
+        props: &["name", "title", "placeholder", "defaultValue", "description"],
+        required: &["name"],
+    },
+    Spec {
+        name: "DateRange",
+        kind: Kind::Input,
+        props: &["name", "data", "dates", "title", "start", "end", "description"],
+        required: &["name"],
+    },
+    Spec {
+        name: "Slider",
+        kind: Kind::Input,
+        props: &["name", "title", "min", "max", "step", "defaultValue", "fmt", "description"],
+        required: &["name", "min", "max"],
+    },
+    Spec {
+        name: "Checkbox",
+        kind: Kind::Input,
+        props: &["name", "title", "checked", "defaultValue", "description"],
+        required: &["name"],
+    },
 ];
 
 pub fn spec(name: &str) -> Option<&'static Spec> {

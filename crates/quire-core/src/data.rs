@@ -95,6 +95,37 @@ impl Table {
         self.rows.iter().map(move |r| &r[index])
     }
 
+    /// The table as CSV (RFC 4180): a header row, dates as `YYYY-MM-DD`, nulls empty.
+    pub fn to_csv(&self) -> String {
+        fn field(out: &mut String, s: &str) {
+            if s.contains([',', '"', '\n', '\r']) {
+                out.push('"');
+                out.push_str(&s.replace('"', "\"\""));
+                out.push('"');
+            } else {
+                out.push_str(s);
+            }
+        }
+        let mut out = String::new();
+        for (i, c) in self.columns.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            field(&mut out, &c.name);
+        }
+        out.push_str("\r\n");
+        for row in &self.rows {
+            for (i, (cell, col)) in row.iter().zip(&self.columns).enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                field(&mut out, &crate::inputs::raw(cell, col.ty));
+            }
+            out.push_str("\r\n");
+        }
+        out
+    }
+
     /// Whether two results hold the same values, allowing the last bits of floating-point
     /// sums to differ (the build runs partitions in parallel, the browser in one).
     pub fn same_values(&self, other: &Table) -> bool {

@@ -12,10 +12,13 @@ pub mod config;
 pub mod data;
 pub mod diag;
 pub mod expr;
+pub mod inputs;
 pub mod page;
 pub mod span;
+pub mod time;
 
 pub use data::{Cell, Column, ColumnType, Table};
 pub use diag::{AuthorError, Problem};
+pub use inputs::InputState;
 pub use page::{Component, Node, Page, Prop, PropValue, Query};
 pub use span::{SourceFile, Span};

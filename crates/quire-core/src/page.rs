@@ -166,6 +166,7 @@ impl Page {
         }
         let page = Page { front, queries, body };
         components::check_page(&page, &mut problems);
+        crate::inputs::check_page(&page, &mut problems);
         if problems.is_empty() { Ok(page) } else { Err(problems) }
     }
 

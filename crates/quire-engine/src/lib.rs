@@ -9,15 +9,16 @@
 mod convert;
 mod errors;
 mod page;
-mod parquet;
+mod parquet_io;
 mod session;
 
 pub use convert::to_table;
 pub use errors::{SqlProblem, sql_problem};
-pub use page::PageRun;
-pub use parquet::{check_parquet_frame, decode_parquet, encode_parquet};
+pub use page::{PageRun, queries_reading};
+pub use parquet_io::{check_parquet_frame, decode_parquet, encode_parquet};
 #[cfg(not(target_arch = "wasm32"))]
 pub use session::FileFormat;
 pub use session::{Engine, TableName};
 
+pub use ::parquet;
 pub use datafusion;

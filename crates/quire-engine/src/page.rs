@@ -1,8 +1,15 @@
-//! Running a page's queries: chains expanded, results converted, errors pointed at the page.
+//! Running a page's queries: chains expanded, inputs bound, results converted, errors
+//! pointed at the page.
+//!
+//! Inputs and queries depend on each other: a dropdown takes its choices from a query, and
+//! other queries read the dropdown. A page runs in rounds: each round runs the queries
+//! whose inputs are settled, and an input settles (takes its default) once the query it
+//! takes its choices from has run.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use quire_core::chain::{self, ChainError, Expanded};
+use quire_core::inputs::{self, InputState};
 use quire_core::{Page, Problem, Span, Table};
 
 use crate::Engine;
@@ -11,49 +18,120 @@ use crate::Engine;
 #[derive(Debug, Default)]
 pub struct PageRun {
     pub results: BTreeMap<String, Table>,
-    /// Each query's SQL as run, with its chains expanded.
+    /// Each query's SQL as run, with its chains expanded and its inputs bound.
     pub expanded: BTreeMap<String, Expanded>,
+    /// Every input's default value, the value the page is built with.
+    pub inputs: InputState,
     pub problems: Vec<Problem>,
 }
 
 impl Engine {
-    /// Run every query of `page`. Problems point into the page's file.
+    /// Run every query of `page` with its inputs at their defaults. Problems point into
+    /// the page's file.
     pub async fn run_page(&self, page: &Page) -> PageRun {
         let mut run = PageRun::default();
-        let tables = self.table_names();
-        for query in &page.queries {
-            let expanded = match chain::expand(page, &query.name) {
-                Ok(e) => e,
-                Err(ChainError::Problem(p)) => {
-                    push_unique(&mut run.problems, p);
-                    continue;
-                }
-                Err(ChainError::ReadsCycle) => continue,
-            };
-            match self.run(&expanded.sql).await.and_then(|b| crate::to_table(&b)) {
-                Ok(table) => {
-                    run.results.insert(query.name.clone(), table);
-                }
-                Err(err) => {
-                    let p = crate::sql_problem(&err, &expanded.sql, &tables);
-                    let span = p
-                        .range
-                        .and_then(|(start, end)| {
-                            let (q, s) = expanded.origin(start)?;
-                            let (_, e) = expanded.origin(end.saturating_sub(1).max(start))?;
-                            let at = page.query(q)?.sql_offset;
-                            Some(Span::new(at + s, at + e.max(s) + 1))
-                        })
-                        .unwrap_or(query.name_span);
-                    let problem =
-                        Problem::new(p.message, span).label(format!("in query `{}`", query.name)).maybe_help(p.help);
-                    push_unique(&mut run.problems, problem);
+        let inputs = inputs::inputs(page);
+        let mut settled: BTreeSet<String> = BTreeSet::new();
+        let mut pending: Vec<&str> = page.queries.iter().map(|q| q.name.as_str()).collect();
+        let mut failed: BTreeSet<String> = BTreeSet::new();
+        loop {
+            // Settle the inputs whose choices are known.
+            for input in &inputs {
+                let ready = input.options_query().is_none_or(|q| run.results.contains_key(q) || failed.contains(q));
+                if ready && settled.insert(input.name.clone()) {
+                    run.inputs.insert(input.name.clone(), input.default_value(&run.results));
                 }
             }
-            run.expanded.insert(query.name.clone(), expanded);
+            let mut progressed = false;
+            let mut waiting = Vec::new();
+            for name in pending {
+                let expanded = match chain::expand(page, name, &run.inputs) {
+                    Ok(e) => e,
+                    Err(ChainError::Problem(p)) => {
+                        push_unique(&mut run.problems, p);
+                        failed.insert(name.to_string());
+                        progressed = true;
+                        continue;
+                    }
+                    Err(ChainError::ReadsCycle) => {
+                        failed.insert(name.to_string());
+                        progressed = true;
+                        continue;
+                    }
+                };
+                if !expanded.inputs.iter().all(|i| settled.contains(i)) {
+                    waiting.push(name);
+                    continue;
+                }
+                progressed = true;
+                match self.run_expanded(page, name, &expanded).await {
+                    Ok(table) => {
+                        run.results.insert(name.to_string(), table);
+                    }
+                    Err(p) => {
+                        push_unique(&mut run.problems, p);
+                        failed.insert(name.to_string());
+                    }
+                }
+                run.expanded.insert(name.to_string(), expanded);
+            }
+            pending = waiting;
+            if pending.is_empty() || !progressed {
+                break;
+            }
+        }
+        for name in pending {
+            let Some(query) = page.query(name) else { continue };
+            let waits_on: Vec<&str> = inputs
+                .iter()
+                .filter(|i| !settled.contains(&i.name))
+                .filter_map(|i| Some((i.name.as_str(), i.options_query()?)))
+                .map(|(i, _)| i)
+                .collect();
+            push_unique(
+                &mut run.problems,
+                Problem::new(
+                    format!("query `{name}` reads an input whose choices depend on `{name}` itself"),
+                    query.name_span,
+                )
+                .help(format!(
+                    "inputs waiting for their choices: {}; take the choices from a query that does not read them",
+                    waits_on.join(", ")
+                )),
+            );
         }
         run
     }
+
+    /// Run one expanded query, mapping an error back to the author's text.
+    pub async fn run_expanded(&self, page: &Page, name: &str, expanded: &Expanded) -> Result<Table, Problem> {
+        let result = self.run_with_params(&expanded.sql, &expanded.params).await.and_then(|b| crate::to_table(&b));
+        result.map_err(|err| {
+            let tables = self.table_names();
+            let p = crate::sql_problem(&err, &expanded.sql, &tables);
+            let fallback = page.query(name).map(|q| q.name_span).unwrap_or_default();
+            let span = p
+                .range
+                .and_then(|(start, end)| {
+                    let (q, s) = expanded.origin(start)?;
+                    let (_, e) = expanded.origin(end.saturating_sub(1).max(start))?;
+                    let at = page.query(q)?.sql_offset;
+                    Some(Span::new(at + s, at + e.max(s) + 1))
+                })
+                .unwrap_or(fallback);
+            Problem::new(p.message, span).label(format!("in query `{name}`")).maybe_help(p.help)
+        })
+    }
+}
+
+/// The queries of `page` that read any of `changed` inputs, directly or through the
+/// queries they read, in page order.
+pub fn queries_reading(page: &Page, state: &InputState, changed: &BTreeSet<String>) -> Vec<String> {
+    page.queries
+        .iter()
+        .filter(|q| chain::expand(page, &q.name, state).is_ok_and(|e| e.inputs.iter().any(|i| changed.contains(i))))
+        .map(|q| q.name.clone())
+        .collect()
 }
 
 /// A chained query that fails repeats its upstream's problem; say it once.

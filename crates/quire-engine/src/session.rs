@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
+use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::catalog::{MemTable, MemorySchemaProvider};
-use datafusion::common::TableReference;
+use datafusion::common::{ScalarValue, TableReference};
 use datafusion::error::{DataFusionError, Result};
 use datafusion::prelude::{SessionConfig, SessionContext};
 
@@ -48,10 +49,10 @@ impl Engine {
         let options = config.options_mut();
         // Spans let SQL errors point at the author's line in the `.md`.
         options.sql_parser.collect_spans = true;
-        if cfg!(target_arch = "wasm32") {
-            // Code paths that spawn tasks panic in the browser; one partition avoids them.
-            config = config.with_target_partitions(1);
-        }
+        // One partition on both targets. In the browser, code paths that spawn tasks panic;
+        // and a float sum added up in one order gives the same last bits at build and in
+        // the browser, so a value rounds the same way in both, and builds are byte-identical.
+        config = config.with_target_partitions(1);
         #[cfg(target_arch = "wasm32")]
         let ctx = {
             use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
@@ -98,7 +99,7 @@ impl Engine {
 
     /// Register a Parquet file's bytes as table `name` (how the browser loads data).
     pub fn register_parquet_bytes(&self, name: &TableName, bytes: bytes::Bytes) -> Result<()> {
-        let batches = crate::parquet::decode_parquet(bytes)?;
+        let batches = crate::parquet_io::decode_parquet(bytes)?;
         self.register_batches(name, batches)
     }
 
@@ -125,8 +126,37 @@ impl Engine {
     }
 
     /// Run one SQL statement and collect its result.
+    /// Run `sql`. An empty result still carries its columns: one empty batch.
     pub async fn run(&self, sql: &str) -> Result<Vec<RecordBatch>> {
-        self.ctx.sql(sql).await?.collect().await
+        collect(self.ctx.sql(sql).await?).await
+    }
+
+    /// Run `sql` with `params[i]` bound to placeholder `$i+1`. Each value is text, cast to
+    /// the type the planner infers for its placeholder (a date column makes it a date); a
+    /// value that cannot take that type becomes NULL, which matches nothing. Values are
+    /// bound into the plan as literals, never spliced into the SQL text.
+    pub async fn run_with_params(&self, sql: &str, params: &[Option<String>]) -> Result<Vec<RecordBatch>> {
+        if params.is_empty() {
+            return self.run(sql).await;
+        }
+        let state = self.ctx.state();
+        let plan = state.create_logical_plan(sql).await?;
+        let types = plan.get_parameter_types()?;
+        let values: Vec<ScalarValue> = params
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let text = ScalarValue::Utf8(v.clone());
+                match types.get(&format!("${}", i + 1)) {
+                    Some(Some(ty)) if *ty != DataType::Utf8 => {
+                        text.cast_to(ty).or_else(|_| ScalarValue::try_from(ty)).unwrap_or(ScalarValue::Utf8(None))
+                    }
+                    _ => text,
+                }
+            })
+            .collect();
+        let plan = plan.with_param_values(values)?;
+        collect(datafusion::dataframe::DataFrame::new(state, plan)).await
     }
 
     /// The tables a statement reads (not counting its CTEs), as `schema.table`.
@@ -166,4 +196,10 @@ pub enum FileFormat {
     NdJson,
     /// One JSON array of objects.
     JsonArray,
+}
+
+async fn collect(df: datafusion::dataframe::DataFrame) -> Result<Vec<RecordBatch>> {
+    let schema = Arc::new(df.schema().as_arrow().clone());
+    let batches = df.collect().await?;
+    Ok(if batches.is_empty() { vec![RecordBatch::new_empty(schema)] } else { batches })
 }

@@ -4,18 +4,29 @@
 use std::collections::BTreeMap;
 
 use quire_core::components::suggest;
+use quire_core::inputs::{Input, InputState};
 use quire_core::{Component, Problem, Span, Table};
 
 use crate::fmt::{self, Format};
 
 pub(crate) struct Ctx<'a> {
     results: &'a BTreeMap<String, Table>,
+    inputs: &'a InputState,
     pub problems: Vec<Problem>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(results: &'a BTreeMap<String, Table>) -> Self {
-        Ctx { results, problems: Vec::new() }
+    pub fn new(results: &'a BTreeMap<String, Table>, inputs: &'a InputState) -> Self {
+        Ctx { results, inputs, problems: Vec::new() }
+    }
+
+    pub fn results(&self) -> &'a BTreeMap<String, Table> {
+        self.results
+    }
+
+    /// An input's current value: as the reader set it, else its default.
+    pub fn input_value(&self, input: &Input<'_>) -> Vec<String> {
+        self.inputs.get(&input.name).cloned().unwrap_or_else(|| input.default_value(self.results))
     }
 
     pub fn report(&mut self, p: Problem) {

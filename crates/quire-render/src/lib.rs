@@ -11,6 +11,7 @@ mod chart;
 mod ctx;
 mod escape;
 pub mod fmt;
+mod input;
 mod markdown;
 mod shell;
 mod table;
@@ -20,6 +21,7 @@ mod value;
 use std::collections::BTreeMap;
 
 use quire_core::components::{self, Kind};
+use quire_core::inputs::InputState;
 use quire_core::{Component, Node, Problem, Table};
 
 pub use shell::{NavItem, Shell, page_shell};
@@ -40,30 +42,29 @@ pub struct TocEntry {
     pub text: String,
 }
 
-/// Render a page body. `results` maps query name -> its result. Every problem is collected,
+/// Render a page body. `results` maps query name -> its result; `inputs` holds each
+/// input's value (an input missing from it shows its default). Every problem is collected,
 /// not just the first.
-pub fn render_body(nodes: &[Node], results: &BTreeMap<String, Table>) -> Result<Rendered, Vec<Problem>> {
-    let mut ctx = ctx::Ctx::new(results);
+///
+/// Each component and `{...}` expression at the top of the page sits in a slot,
+/// `<div class="q-slot" data-q="N">` (a `<span>` inside text), where `N` is its index in
+/// `nodes`; the runtime re-renders slot `N` with [`render_slot`] when its data changes.
+pub fn render_body(
+    nodes: &[Node],
+    results: &BTreeMap<String, Table>,
+    inputs: &InputState,
+) -> Result<Rendered, Vec<Problem>> {
+    let mut ctx = ctx::Ctx::new(results, inputs);
     let mut doc = markdown::Doc::default();
-    for node in nodes {
-        match node {
-            Node::Markdown { text, .. } => doc.text(text),
-            Node::Expr { expr, .. } => {
-                let (html, plain) = value::expr(&mut ctx, expr);
-                doc.inline(html, plain);
-            }
-            Node::Component(c) => match components::spec(&c.name).map(|s| s.kind) {
-                Some(Kind::Inline) => {
-                    let (html, plain) = value::value(&mut ctx, c);
-                    doc.inline(html, plain);
-                }
-                Some(Kind::Block) => doc.block(block(&mut ctx, c)),
-                Some(Kind::Child(parent)) => ctx.report(
-                    Problem::new(format!("`<{}>` must be inside `<{parent}>`", c.name), c.name_span)
-                        .help(format!("move it between `<{parent} ...>` and `</{parent}>`")),
-                ),
-                None => ctx.report(Problem::new(format!("unknown component `<{}>`", c.name), c.name_span)),
-            },
+    for (index, node) in nodes.iter().enumerate() {
+        if let Node::Markdown { text, .. } = node {
+            doc.text(text);
+            continue;
+        }
+        match piece(&mut ctx, node) {
+            Some((true, (html, _))) => doc.block(slot(index, true, &html)),
+            Some((false, (html, plain))) => doc.inline(slot(index, false, &html), plain),
+            None => {}
         }
     }
     if !ctx.problems.is_empty() {
@@ -71,6 +72,65 @@ pub fn render_body(nodes: &[Node], results: &BTreeMap<String, Table>) -> Result<
     }
     let (html, toc) = doc.finish();
     Ok(Rendered { html, toc })
+}
+
+/// The HTML of slot `index` alone, the same as [`render_body`] gives for it.
+pub fn render_slot(
+    nodes: &[Node],
+    index: usize,
+    results: &BTreeMap<String, Table>,
+    inputs: &InputState,
+) -> Result<String, Vec<Problem>> {
+    let mut ctx = ctx::Ctx::new(results, inputs);
+    let html = nodes.get(index).and_then(|n| piece(&mut ctx, n));
+    if !ctx.problems.is_empty() {
+        return Err(ctx.problems);
+    }
+    Ok(match html {
+        Some((block, (html, _))) => slot(index, block, &html),
+        None => String::new(),
+    })
+}
+
+/// The queries slot `index` shows: its `data`, an expression's query, an input's choices.
+pub fn slot_queries(node: &Node) -> Vec<&str> {
+    match node {
+        Node::Component(c) => c.data().into_iter().collect(),
+        Node::Expr { expr, .. } => vec![expr.query().0],
+        Node::Markdown { .. } => Vec::new(),
+    }
+}
+
+fn slot(index: usize, block: bool, html: &str) -> String {
+    if block {
+        format!("<div class=\"q-slot\" data-q=\"{index}\">{html}</div>")
+    } else {
+        format!("<span class=\"q-slot\" data-q=\"{index}\">{html}</span>")
+    }
+}
+
+/// One node's HTML: `(is a block, (html, plain text))`.
+fn piece(ctx: &mut ctx::Ctx<'_>, node: &Node) -> Option<(bool, (String, String))> {
+    match node {
+        Node::Markdown { .. } => None,
+        Node::Expr { expr, .. } => Some((false, value::expr(ctx, expr))),
+        Node::Component(c) => match components::spec(&c.name).map(|s| s.kind) {
+            Some(Kind::Inline) => Some((false, value::value(ctx, c))),
+            Some(Kind::Block) => Some((true, (block(ctx, c), String::new()))),
+            Some(Kind::Input) => Some((true, (input::input(ctx, c), String::new()))),
+            Some(Kind::Child(parent)) => {
+                ctx.report(
+                    Problem::new(format!("`<{}>` must be inside `<{parent}>`", c.name), c.name_span)
+                        .help(format!("move it between `<{parent} ...>` and `</{parent}>`")),
+                );
+                None
+            }
+            None => {
+                ctx.report(Problem::new(format!("unknown component `<{}>`", c.name), c.name_span));
+                None
+            }
+        },
+    }
 }
 
 fn block(ctx: &mut ctx::Ctx<'_>, c: &Component) -> String {

@@ -280,7 +280,14 @@ fn cell_html(col: &Col, table: &Table, cell: &Cell, href: Option<&str>) -> Strin
         Some(h) => format!("<a href=\"{h}\">{}</a>", escape::text(&text)),
         None => escape::text(&text),
     };
-    format!("<td class=\"{class}\">{body}</td>")
+    // Numbers and dates carry their value, so the runtime sorts them as numbers.
+    let value = match cell {
+        Cell::Int(_) | Cell::Float(_) if ty != quire_core::ColumnType::Text => {
+            cell.as_f64().map(|v| format!(" data-v=\"{v}\"")).unwrap_or_default()
+        }
+        _ => String::new(),
+    };
+    format!("<td class=\"{class}\"{value}>{body}</td>")
 }
 
 fn totals(ctx: &mut Ctx<'_>, c: &Component, cols: &[Col], table: &Table, row_numbers: bool) -> String {

@@ -90,7 +90,7 @@ const QUERIES: &str = "```sql sales\nselect 1\n```\n\n```sql kpis\nselect 1\n```
 fn render(body: &str) -> Result<Rendered, Vec<Problem>> {
     let text = format!("{QUERIES}{body}");
     let page = Page::parse(&text).unwrap_or_else(|p| panic!("page does not parse: {p:?}"));
-    render_body(&page.body, &results())
+    render_body(&page.body, &results(), &Default::default())
 }
 
 fn html(body: &str) -> String {
@@ -104,7 +104,7 @@ fn html(body: &str) -> String {
 fn problems(body: &str) -> Vec<String> {
     let text = format!("{QUERIES}{body}");
     let page = Page::parse(&text).unwrap_or_else(|p| panic!("page does not parse: {p:?}"));
-    match render_body(&page.body, &results()) {
+    match render_body(&page.body, &results(), &Default::default()) {
         Ok(_) => panic!("expected problems"),
         Err(ps) => ps
             .iter()
@@ -180,10 +180,10 @@ fn scatter_and_histogram() {
 #[test]
 fn empty_chart() {
     insta::assert_snapshot!(html("<LineChart data={nothing} title=\"Nothing\"/>\n"), @r#"
-    <figure class="q-component q-linechart q-chart" data-component="LineChart" data-query="nothing">
+    <div class="q-slot" data-q="5"><figure class="q-component q-linechart q-chart" data-component="LineChart" data-query="nothing">
     <figcaption class="q-chart-head"><span class="q-title">Nothing</span></figcaption>
     <div class="q-empty">No data</div>
-    </figure>
+    </figure></div>
     "#);
 }
 
@@ -205,9 +205,12 @@ fn blocks_break_out_of_paragraphs() {
     let out = html(
         "Before <BigValue data={kpis} value=orders/> after.\n\n- item with <Value data={kpis} column=orders/>\n- <Value data={nothing} column=y/>\n\nA [^1] footnote, ~~struck~~.\n\n[^1]: The note.\n\n| a | b |\n| - | - |\n| 1 | 2 |\n",
     );
-    assert!(out.starts_with("<p>Before</p>\n<div class=\"q-component q-bigvalue\""), "{out}");
-    assert!(out.contains("</div>\n<p>after.</p>"), "{out}");
-    assert!(out.contains("<li>item with <span class=\"q-component q-value\" data-component=\"Value\" data-query=\"kpis\">15,321</span></li>"), "{out}");
+    assert!(
+        out.starts_with("<p>Before</p>\n<div class=\"q-slot\" data-q=\"5\"><div class=\"q-component q-bigvalue\""),
+        "{out}"
+    );
+    assert!(out.contains("</div></div>\n<p>after.</p>"), "{out}");
+    assert!(out.contains("<li>item with <span class=\"q-slot\" data-q=\"7\"><span class=\"q-component q-value\" data-component=\"Value\" data-query=\"kpis\">15,321</span></span></li>"), "{out}");
     assert!(
         out.contains("<del>struck</del>") && out.contains("footnote-definition") && out.contains("<table>"),
         "{out}"
@@ -344,7 +347,7 @@ fn preview() {
     let dir = std::path::PathBuf::from(dir);
     let (body, results) = gallery::page();
     let page = Page::parse(&body).unwrap_or_else(|p| panic!("{p:?}"));
-    let rendered = render_body(&page.body, &results).unwrap_or_else(|p| panic!("{p:#?}"));
+    let rendered = render_body(&page.body, &results, &Default::default()).unwrap_or_else(|p| panic!("{p:#?}"));
     let nav = [
         NavItem { title: "Overview".into(), href: "".into(), active: true, children: vec![] },
         NavItem {
@@ -380,3 +383,49 @@ fn preview() {
 }
 
 mod gallery;
+
+const INPUTS: &str = "<Dropdown name=channel data={sales} value=channel title=\"Channel\" />\n\n\
+<Dropdown name=several data={sales} value=channel multiple selectAllByDefault />\n\n\
+<ButtonGroup name=period>\n  <ButtonGroupItem value=month valueLabel=\"By month\" default />\n  <ButtonGroupItem value=year valueLabel=\"By year\" />\n</ButtonGroup>\n\n\
+<TextInput name=q placeholder=\"Search <anything>\" />\n\n\
+<DateRange name=range data={sales} dates=month />\n\n\
+<Slider name=min min=0 max=100 step=5 defaultValue=10 />\n\n\
+<Checkbox name=web title=\"Web only\" checked />\n";
+
+#[test]
+fn inputs_at_their_defaults() {
+    insta::assert_snapshot!(html(INPUTS));
+}
+
+#[test]
+fn inputs_show_the_readers_values() {
+    let state: quire_core::InputState = [
+        ("channel", vec!["Retail"]),
+        ("several", vec![]),
+        ("period", vec!["year"]),
+        ("q", vec!["\"><script>"]),
+        ("min", vec!["55"]),
+        ("web", vec!["false"]),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.into_iter().map(str::to_string).collect()))
+    .collect();
+    let text = format!("{QUERIES}{INPUTS}");
+    let page = Page::parse(&text).expect("parses");
+    let out = render_body(&page.body, &results(), &state).expect("renders").html;
+    assert!(out.contains("<option value=\"Retail\" selected>"), "{out}");
+    assert!(!out.contains("multiple size=\"2\"><option value=\"Online\" selected"), "an emptied multiple: {out}");
+    assert!(out.contains("<button type=\"button\" value=\"year\" aria-pressed=\"true\">By year</button>"), "{out}");
+    assert!(out.contains("value=\"&quot;&gt;&lt;script&gt;\""), "typed text is escaped: {out}");
+    assert!(out.contains("value=\"55\"") && out.contains("<output for=\"q-in-min\">55</output>"), "{out}");
+    assert!(!out.contains("checked"), "{out}");
+
+    // Each slot renders alone exactly as it does inside the page.
+    for (i, node) in page.body.iter().enumerate() {
+        if matches!(node, quire_core::Node::Markdown { .. }) {
+            continue;
+        }
+        let slot = quire_render::render_slot(&page.body, i, &results(), &state).expect("renders");
+        assert!(out.contains(&slot), "slot {i} differs:\n{slot}");
+    }
+}

@@ -5,10 +5,15 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::Schema;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::error::{DataFusionError, Result};
-use datafusion::parquet::arrow::ArrowWriter;
-use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use datafusion::parquet::basic::Compression;
-use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::basic::Compression;
+use parquet::errors::ParquetError;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+
+fn external(e: ParquetError) -> DataFusionError {
+    DataFusionError::External(Box::new(e))
+}
 
 /// Rows per row group: small enough that filters prune, large enough to compress.
 const ROW_GROUP: usize = 128 * 1024;
@@ -30,7 +35,11 @@ pub fn check_parquet_frame(head: &[u8], tail: &[u8], len: u64) -> std::result::R
 /// Decode a whole Parquet file into record batches.
 pub fn decode_parquet(bytes: bytes::Bytes) -> Result<Vec<RecordBatch>> {
     check_parquet_frame(&bytes, &bytes, bytes.len() as u64).map_err(DataFusionError::Execution)?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(bytes)?.with_batch_size(8192).build()?;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(bytes)
+        .map_err(external)?
+        .with_batch_size(8192)
+        .build()
+        .map_err(external)?;
     Ok(reader.collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
@@ -44,10 +53,10 @@ pub fn encode_parquet(schema: Arc<Schema>, batches: &[RecordBatch]) -> Result<Ve
         .set_created_by("quire".to_string())
         .build();
     let mut out = Vec::new();
-    let mut writer = ArrowWriter::try_new(&mut out, schema, Some(props))?;
+    let mut writer = ArrowWriter::try_new(&mut out, schema, Some(props)).map_err(external)?;
     for b in batches {
-        writer.write(b)?;
+        writer.write(b).map_err(external)?;
     }
-    writer.close()?;
+    writer.close().map_err(external)?;
     Ok(out)
 }

@@ -1,0 +1,300 @@
+//! Inputs: the controls a reader changes (`Dropdown`, `ButtonGroup`, `TextInput`,
+//! `DateRange`, `Slider`, `Checkbox`), what they hold, and which queries read them.
+//!
+//! An input's state is a list of strings, the way it travels in a URL: one value for most
+//! inputs, one per choice for a multiple dropdown, start and end for a date range. Queries
+//! read it as `${inputs.name.value}`; [`crate::chain`] turns that into a bound parameter,
+//! so a value is always data and never SQL.
+
+use std::collections::BTreeMap;
+
+use crate::data::{Cell, ColumnType, Table};
+use crate::diag::Problem;
+use crate::page::{Component, Node, Page, PropValue, is_identifier};
+use crate::time;
+
+/// Every input's current value(s), by input name.
+pub type InputState = BTreeMap<String, Vec<String>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Dropdown,
+    ButtonGroup,
+    TextInput,
+    DateRange,
+    Slider,
+    Checkbox,
+}
+
+impl InputKind {
+    pub fn of(component: &str) -> Option<InputKind> {
+        Some(match component {
+            "Dropdown" => InputKind::Dropdown,
+            "ButtonGroup" => InputKind::ButtonGroup,
+            "TextInput" => InputKind::TextInput,
+            "DateRange" => InputKind::DateRange,
+            "Slider" => InputKind::Slider,
+            "Checkbox" => InputKind::Checkbox,
+            _ => return None,
+        })
+    }
+}
+
+/// One input on a page.
+#[derive(Debug, Clone)]
+pub struct Input<'p> {
+    pub name: String,
+    pub kind: InputKind,
+    pub component: &'p Component,
+}
+
+/// One choice of a dropdown or button group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    /// The value queries receive.
+    pub value: String,
+    /// What the reader sees.
+    pub label: String,
+}
+
+/// The inputs of a page, in page order.
+pub fn inputs(page: &Page) -> Vec<Input<'_>> {
+    let mut out = Vec::new();
+    collect(&page.body, &mut out);
+    out
+}
+
+fn collect<'p>(nodes: &'p [Node], out: &mut Vec<Input<'p>>) {
+    for node in nodes {
+        if let Node::Component(c) = node {
+            if let Some(kind) = InputKind::of(&c.name) {
+                out.push(Input { name: c.text("name").unwrap_or_default(), kind, component: c });
+            }
+            collect(&c.children, out);
+        }
+    }
+}
+
+/// The fields a query may read: `${inputs.x}` and `${inputs.x.value}` are the value,
+/// `.start` and `.end` the ends of a date range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Value,
+    Start,
+    End,
+}
+
+impl<'p> Input<'p> {
+    /// Whether the input holds a list (`<Dropdown multiple>`): queries read it as
+    /// `in ${inputs.x.value}`.
+    pub fn multiple(&self) -> bool {
+        self.kind == InputKind::Dropdown && self.component.flag("multiple") == Some(true)
+    }
+
+    /// The query this input takes its choices (or, for a date range, its bounds) from.
+    pub fn options_query(&self) -> Option<&'p str> {
+        self.component.data()
+    }
+
+    /// The choices of a dropdown or button group: its `<DropdownOption>`/`<ButtonGroupItem>`
+    /// children, then the rows of its `data` query (`value=` column, `label=` column).
+    pub fn choices(&self, results: &BTreeMap<String, Table>) -> Vec<Choice> {
+        let mut out = Vec::new();
+        for child in &self.component.children {
+            if let Node::Component(c) = child
+                && let Some(value) = c.text("value")
+            {
+                let label = c.text("valueLabel").unwrap_or_else(|| value.clone());
+                out.push(Choice { value, label });
+            }
+        }
+        if let Some(table) = self.options_query().and_then(|q| results.get(q)) {
+            let value_col = self.component.text("value").and_then(|v| table.column_index(&v)).unwrap_or(0);
+            let label_col = self.component.text("label").and_then(|v| table.column_index(&v)).unwrap_or(value_col);
+            for row in &table.rows {
+                let (Some(v), Some(l)) = (row.get(value_col), row.get(label_col)) else { continue };
+                if v.is_null() {
+                    continue;
+                }
+                let value = raw(v, table.columns[value_col].ty);
+                if !out.iter().any(|c| c.value == value) {
+                    out.push(Choice { value, label: raw(l, table.columns[label_col].ty) });
+                }
+            }
+        }
+        out
+    }
+
+    /// The bounds of a date range, from `start`/`end` props or the min and max of its
+    /// `dates` column.
+    pub fn date_bounds(&self, results: &BTreeMap<String, Table>) -> Option<(i64, i64)> {
+        let from_props = (
+            self.component.text("start").and_then(|s| time::parse_iso_date(&s)),
+            self.component.text("end").and_then(|s| time::parse_iso_date(&s)),
+        );
+        let from_data = self.options_query().and_then(|q| results.get(q)).and_then(|t| {
+            let col = self.component.text("dates").and_then(|d| t.column_index(&d)).unwrap_or(0);
+            let ty = t.columns.get(col)?.ty;
+            let days = t.values(col).filter_map(|c| match (c, ty) {
+                (Cell::Int(d), ColumnType::Date) => Some(*d),
+                (Cell::Int(us), ColumnType::Timestamp) => Some(us.div_euclid(time::MICROS_PER_DAY)),
+                (Cell::Text(s), _) => time::parse_iso_date(s),
+                _ => None,
+            });
+            let (lo, hi) = days.fold((i64::MAX, i64::MIN), |(lo, hi), d| (lo.min(d), hi.max(d)));
+            (lo <= hi).then_some((lo, hi))
+        });
+        match (from_props, from_data) {
+            ((Some(a), Some(b)), _) => Some((a, b)),
+            ((a, b), Some((lo, hi))) => Some((a.unwrap_or(lo), b.unwrap_or(hi))),
+            ((Some(a), None), None) => Some((a, a)),
+            ((None, Some(b)), None) => Some((b, b)),
+            ((None, None), None) => None,
+        }
+    }
+
+    /// The value the page is built with.
+    pub fn default_value(&self, results: &BTreeMap<String, Table>) -> Vec<String> {
+        let c = self.component;
+        let default = c.prop("defaultValue").map(|p| match &p.value {
+            PropValue::List(l) => l.clone(),
+            PropValue::Number(n) => vec![number_text(*n)],
+            PropValue::Bool(b) => vec![b.to_string()],
+            PropValue::Str(s) | PropValue::Query(s) | PropValue::Expr(s) => vec![s.clone()],
+        });
+        match self.kind {
+            InputKind::Dropdown | InputKind::ButtonGroup => {
+                let choices = self.choices(results);
+                if let Some(d) = default {
+                    return d;
+                }
+                for child in &c.children {
+                    if let Node::Component(ch) = child
+                        && ch.flag("default") == Some(true)
+                        && let Some(v) = ch.text("value")
+                    {
+                        return vec![v];
+                    }
+                }
+                if self.multiple() && c.flag("selectAllByDefault") == Some(true) {
+                    return choices.into_iter().map(|c| c.value).collect();
+                }
+                if c.flag("noDefault") == Some(true) {
+                    return Vec::new();
+                }
+                choices.into_iter().take(1).map(|c| c.value).collect()
+            }
+            InputKind::TextInput => default.unwrap_or_else(|| vec![String::new()]),
+            InputKind::DateRange => match self.date_bounds(results) {
+                Some((lo, hi)) => vec![time::iso_date(lo), time::iso_date(hi)],
+                None => Vec::new(),
+            },
+            InputKind::Slider => default.unwrap_or_else(|| vec![number_text(c.number("min").unwrap_or(0.0))]),
+            InputKind::Checkbox => {
+                let on = c.flag("checked").or_else(|| default.as_ref().map(|d| d.first().is_some_and(|v| v == "true")));
+                vec![on.unwrap_or(false).to_string()]
+            }
+        }
+    }
+
+    /// A value from a URL or a control, made one this input can hold; `None` if it cannot.
+    /// Dropdowns keep only their choices; text passes as typed (it is bound, never pasted).
+    pub fn accept(&self, raw: &[String], results: &BTreeMap<String, Table>) -> Option<Vec<String>> {
+        match self.kind {
+            InputKind::Dropdown | InputKind::ButtonGroup => {
+                let choices = self.choices(results);
+                let kept: Vec<String> =
+                    raw.iter().filter(|v| choices.iter().any(|c| &c.value == *v)).cloned().collect();
+                if kept.len() != raw.len() || (!self.multiple() && kept.len() > 1) {
+                    return None;
+                }
+                Some(kept)
+            }
+            InputKind::TextInput => Some(vec![raw.first().cloned().unwrap_or_default()]),
+            InputKind::DateRange => {
+                let [a, b] = raw else { return None };
+                let (a, b) = (time::parse_iso_date(a)?, time::parse_iso_date(b)?);
+                Some(vec![time::iso_date(a.min(b)), time::iso_date(a.max(b))])
+            }
+            InputKind::Slider => {
+                let v: f64 = raw.first()?.trim().parse().ok().filter(|v: &f64| v.is_finite())?;
+                let lo = self.component.number("min").unwrap_or(f64::MIN);
+                let hi = self.component.number("max").unwrap_or(f64::MAX);
+                Some(vec![number_text(v.clamp(lo, hi))])
+            }
+            InputKind::Checkbox => match raw.first().map(String::as_str) {
+                Some("true") => Some(vec!["true".into()]),
+                Some("false") => Some(vec!["false".into()]),
+                _ => None,
+            },
+        }
+    }
+
+    /// The values a query receives for `field`.
+    pub fn read(&self, field: Field, state: &[String]) -> Vec<String> {
+        match field {
+            Field::Value => state.to_vec(),
+            Field::Start => state.first().cloned().into_iter().collect(),
+            Field::End => state.get(1).cloned().into_iter().collect(),
+        }
+    }
+}
+
+/// A cell as the text an input holds: dates as `YYYY-MM-DD`, numbers as written.
+pub fn raw(cell: &Cell, ty: ColumnType) -> String {
+    match (cell, ty) {
+        (Cell::Null, _) => String::new(),
+        (Cell::Int(d), ColumnType::Date) => time::iso_date(*d),
+        (Cell::Int(us), ColumnType::Timestamp) => time::iso_timestamp(*us),
+        (Cell::Int(i), _) => i.to_string(),
+        (Cell::Float(f), _) => number_text(*f),
+        (Cell::Bool(b), _) => b.to_string(),
+        (Cell::Text(s), _) => s.clone(),
+    }
+}
+
+fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { n.to_string() }
+}
+
+/// Names must be unique identifiers; a query reads `${inputs.<name>.value}`.
+pub(crate) fn check_page(page: &Page, problems: &mut Vec<Problem>) {
+    let mut seen = std::collections::BTreeSet::new();
+    for input in inputs(page) {
+        let c = input.component;
+        if c.prop("name").is_none() {
+            continue; // the catalogue reports the missing prop
+        }
+        if !is_identifier(&input.name) {
+            problems.push(
+                Problem::new(format!("`{}` cannot name an input", input.name), c.span_of("name"))
+                    .help("use letters, digits and `_`, starting with a letter: `name=category`"),
+            );
+        } else if !seen.insert(input.name.clone()) {
+            problems.push(
+                Problem::new(format!("two inputs are named `{}`", input.name), c.span_of("name"))
+                    .help("give each input on a page its own name"),
+            );
+        }
+    }
+}
+
+/// Parse `inputs.<name>[.<field>]` from a `${...}` reference.
+pub fn parse_reference(path: &str) -> Option<(&str, Option<&str>)> {
+    let rest = path.strip_prefix("inputs.")?;
+    Some(match rest.split_once('.') {
+        Some((name, field)) => (name, Some(field)),
+        None => (rest, None),
+    })
+}
+
+impl Field {
+    pub fn parse(field: Option<&str>) -> Option<Field> {
+        match field {
+            None | Some("value") => Some(Field::Value),
+            Some("start") => Some(Field::Start),
+            Some("end") => Some(Field::End),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,388 @@
+// quire's browser runtime, the page half. Every page loads it after first paint; the page
+// is complete without it. It makes what the build drew interactive:
+//   - charts show a tooltip with the formatted values under the pointer;
+//   - tables sort by column, search and page;
+//   - every chart and table downloads its data as CSV;
+//   - on pages with inputs, it starts the engine in a Web Worker (worker.js → the wasm
+//     built from site/src), sends each input change there, and swaps in the slots the
+//     worker re-rendered with the build's own renderer. The URL keeps the inputs' state.
+// Status for tests and curious readers: <html data-quire-runtime="static|loading|match|
+// mismatch|ready|error">.
+
+const root = document.documentElement;
+const islandEl = document.getElementById('quire-data');
+const island = islandEl ? JSON.parse(islandEl.textContent) : {};
+const live = new Set(island.live || []);
+const base = new URL(island.root || './', location.href);
+let worker = null;
+
+// ---------------------------------------------------------------- tooltips
+const tip = document.createElement('div');
+tip.className = 'q-tip';
+tip.setAttribute('role', 'tooltip');
+tip.hidden = true;
+document.body.appendChild(tip);
+
+function showTip(target, event) {
+  const d = target.dataset;
+  tip.replaceChildren();
+  const head = document.createElement('div');
+  head.className = 'q-tip-x';
+  head.textContent = d.x;
+  const row = document.createElement('div');
+  row.className = 'q-tip-row';
+  const swatch = document.createElement('span');
+  swatch.className = 'q-tip-swatch';
+  swatch.style.background = target.getAttribute('fill') || target.getAttribute('stroke') || 'currentColor';
+  const name = document.createElement('span');
+  name.textContent = d.series || '';
+  const value = document.createElement('b');
+  value.textContent = d.y;
+  row.append(swatch, name, value);
+  tip.append(head, row);
+  tip.hidden = false;
+  const pad = 14;
+  const w = tip.offsetWidth;
+  const h = tip.offsetHeight;
+  let x = event.clientX + pad;
+  let y = event.clientY - h - pad;
+  if (x + w > innerWidth - 4) x = event.clientX - w - pad;
+  if (y < 4) y = event.clientY + pad;
+  tip.style.transform = `translate(${Math.round(x)}px, ${Math.round(y)}px)`;
+}
+
+document.addEventListener('pointermove', (e) => {
+  const t = e.target instanceof Element ? e.target.closest('.q-svg [data-x]') : null;
+  if (t) showTip(t, e);
+  else if (!tip.hidden) tip.hidden = true;
+});
+document.addEventListener('scroll', () => { tip.hidden = true; }, { passive: true });
+
+// ---------------------------------------------------------------- tables
+function setupTable(wrap) {
+  const table = wrap.querySelector('table.q-table');
+  if (!table || wrap.dataset.ready) return;
+  wrap.dataset.ready = '1';
+  const body = table.tBodies[0];
+  const rows = Array.from(body.rows);
+  const size = wrap.dataset.pageSize === 'all' ? Infinity : parseInt(wrap.dataset.pageSize || '10', 10);
+  const state = { col: -1, dir: 1, query: '', page: 0 };
+  const search = wrap.querySelector('.q-table-search');
+  const count = wrap.querySelector('.q-table-count');
+  const prev = wrap.querySelector('.q-page-prev');
+  const next = wrap.querySelector('.q-page-next');
+  const heads = Array.from(table.tHead ? table.tHead.rows[0].cells : []);
+  const text = rows.map((r) => r.textContent.toLowerCase());
+
+  function key(row, col) {
+    const cell = row.cells[col];
+    if (!cell) return '';
+    return cell.dataset.v !== undefined ? parseFloat(cell.dataset.v) : cell.textContent.trim().toLowerCase();
+  }
+  function apply() {
+    let shown = rows.filter((_, i) => !state.query || text[i].includes(state.query));
+    if (state.col >= 0) {
+      shown = shown
+        .map((r, i) => [r, i])
+        .sort(([a, i], [b, j]) => {
+          const x = key(a, state.col);
+          const y = key(b, state.col);
+          const c = x === '' && y !== '' ? 1 : y === '' && x !== '' ? -1 : x < y ? -1 : x > y ? 1 : 0;
+          return c * state.dir || i - j;
+        })
+        .map(([r]) => r);
+    }
+    const pages = Math.max(1, Math.ceil(shown.length / size));
+    state.page = Math.min(state.page, pages - 1);
+    const from = state.page * size;
+    const shownSet = new Set(shown);
+    for (const r of rows) if (!shownSet.has(r)) r.classList.add('q-page-hidden');
+    shown.forEach((r, i) => r.classList.toggle('q-page-hidden', i < from || i >= from + size));
+    body.append(...shown, ...rows.filter((r) => !shownSet.has(r)));
+    if (count) {
+      const nf = new Intl.NumberFormat();
+      count.textContent = shown.length
+        ? `${nf.format(from + 1)}–${nf.format(Math.min(from + size, shown.length))} of ${nf.format(shown.length)}`
+        : 'No matching rows';
+    }
+    if (prev) prev.disabled = state.page === 0;
+    if (next) next.disabled = state.page >= pages - 1;
+    heads.forEach((h, i) => {
+      if (i === state.col) h.setAttribute('aria-sort', state.dir > 0 ? 'ascending' : 'descending');
+      else h.removeAttribute('aria-sort');
+    });
+  }
+  heads.forEach((h, i) => {
+    if (h.classList.contains('q-rownum')) return;
+    h.classList.add('q-sortable');
+    h.tabIndex = 0;
+    const sort = () => {
+      state.dir = state.col === i ? -state.dir : 1;
+      state.col = i;
+      apply();
+    };
+    h.addEventListener('click', sort);
+    h.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sort(); }
+    });
+  });
+  if (search) {
+    search.disabled = false;
+    search.addEventListener('input', () => {
+      state.query = search.value.trim().toLowerCase();
+      state.page = 0;
+      apply();
+    });
+  }
+  if (prev) prev.addEventListener('click', () => { state.page -= 1; apply(); });
+  if (next) next.addEventListener('click', () => { state.page += 1; apply(); });
+  if (prev || next) apply();
+  body.addEventListener('click', (e) => {
+    const tr = e.target.closest('tr[data-href]');
+    if (tr && !e.target.closest('a')) location.href = tr.dataset.href;
+  });
+}
+
+// ---------------------------------------------------------------- CSV downloads
+function addDownload(el) {
+  const query = el.dataset.query;
+  if (!query || el.querySelector(':scope > .q-download')) return;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'q-download';
+  button.textContent = 'CSV';
+  button.title = `Download the data of \`${query}\` as CSV`;
+  button.setAttribute('aria-label', `Download ${query} as CSV`);
+  button.addEventListener('click', () => download(query, button));
+  el.prepend(button);
+}
+
+async function download(query, button) {
+  const name = `${query}.csv`;
+  if (live.has(query) && worker) {
+    button.disabled = true;
+    try {
+      const r = await request({ op: 'csv', query });
+      save(new Blob([r.csv], { type: 'text/csv' }), name);
+    } finally {
+      button.disabled = false;
+    }
+  } else if (island.csv && island.csv[query]) {
+    const a = document.createElement('a');
+    a.href = new URL(island.csv[query], base).href;
+    a.download = name;
+    a.click();
+  }
+}
+
+function save(blob, name) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+function enhance(scope) {
+  scope.querySelectorAll('.q-datatable').forEach(setupTable);
+  scope.querySelectorAll('.q-chart[data-query], .q-datatable[data-query]').forEach(addDownload);
+}
+
+// ---------------------------------------------------------------- the engine
+let nextId = 1;
+const waiting = new Map();
+let queue = Promise.resolve();
+
+function post(msg) {
+  return new Promise((resolve, reject) => {
+    const id = nextId++;
+    waiting.set(id, { resolve, reject });
+    worker.postMessage(JSON.stringify({ ...msg, id }));
+  });
+}
+
+/** Send one request; requests run one after another, and only once the page has loaded. */
+function request(msg) {
+  const run = () => post(msg);
+  const p = queue.then(run, run);
+  queue = p.catch(() => {});
+  return p;
+}
+
+function onReply(e) {
+  const r = JSON.parse(e.data);
+  const w = waiting.get(r.id);
+  if (!w) return;
+  waiting.delete(r.id);
+  if (r.ok) w.resolve(r);
+  else w.reject(new Error(r.error));
+}
+
+function urlState() {
+  const state = {};
+  for (const [k, v] of new URLSearchParams(location.search)) (state[k] ||= []).push(v);
+  return state;
+}
+
+function searchOf(pairs) {
+  const p = new URLSearchParams();
+  for (const [k, v] of pairs) p.append(k, v);
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+let busy = 0;
+function setBusy(delta) {
+  busy += delta;
+  if (busy > 0) root.dataset.quireBusy = '';
+  else delete root.dataset.quireBusy;
+}
+
+/** Swap in the slots the worker re-rendered, keeping focus where the reader is typing. */
+let updates = 0;
+function applyReply(r, how) {
+  const active = document.activeElement;
+  for (const [index, html] of r.slots) {
+    const el = document.querySelector(`[data-q="${index}"]`);
+    if (!el) continue;
+    if (active && el.contains(active) && active.matches('input[type=search], input[type=range], input[type=date]')) continue;
+    const tpl = document.createElement('template');
+    tpl.innerHTML = html;
+    const fresh = tpl.content.firstElementChild;
+    if (!fresh) continue;
+    el.replaceWith(fresh);
+    enhance(fresh);
+    wireInputs(fresh);
+  }
+  const search = searchOf(r.search || []);
+  if (how === 'push' && search !== location.search) history.pushState(null, '', search || location.pathname);
+  else if (how === 'replace' && search !== location.search) history.replaceState(null, '', (search || location.pathname) + location.hash);
+  for (const err of r.errors || []) console.error(`quire: ${err}`);
+  root.dataset.quireUpdates = String(++updates);
+}
+
+async function change(name, value) {
+  if (!worker) return;
+  setBusy(1);
+  try {
+    applyReply(await request({ op: 'set', name, value }), 'push');
+  } catch (err) {
+    console.error(`quire: ${err.message}`);
+  } finally {
+    setBusy(-1);
+  }
+}
+
+const timers = new Map();
+function later(name, fn, ms) {
+  clearTimeout(timers.get(name));
+  timers.set(name, setTimeout(fn, ms));
+}
+
+function wireInputs(scope) {
+  const inputs = scope.matches && scope.matches('[data-input]') ? [scope] : scope.querySelectorAll('[data-input]');
+  for (const box of inputs) {
+    if (box.dataset.wired) continue;
+    box.dataset.wired = '1';
+    const name = box.dataset.input;
+    const select = box.querySelector('select');
+    if (select) select.addEventListener('change', () => change(name, Array.from(select.selectedOptions, (o) => o.value)));
+    for (const b of box.querySelectorAll('.q-buttons button')) {
+      b.addEventListener('click', () => {
+        for (const o of box.querySelectorAll('.q-buttons button')) o.setAttribute('aria-pressed', String(o === b));
+        change(name, [b.value]);
+      });
+    }
+    const text = box.querySelector('input[type=search]');
+    if (text) text.addEventListener('input', () => later(name, () => change(name, [text.value]), 200));
+    const range = box.querySelector('input[type=range]');
+    if (range) {
+      const out = box.querySelector('output');
+      range.addEventListener('input', () => {
+        if (out) out.textContent = range.value;
+        later(name, () => change(name, [range.value]), 120);
+      });
+    }
+    const dates = box.querySelectorAll('input[type=date]');
+    for (const d of dates) d.addEventListener('change', () => change(name, Array.from(dates, (x) => x.value)));
+    const check = box.querySelector('input[type=checkbox]');
+    if (check) check.addEventListener('change', () => change(name, [String(check.checked)]));
+  }
+}
+
+function badge(state, detail) {
+  const b = document.createElement('div');
+  b.className = 'q-runtime' + (state === 'error' || state === 'mismatch' ? '' : ' q-runtime-live');
+  b.setAttribute('role', 'status');
+  b.title = detail;
+  const dot = document.createElement('span');
+  dot.className = 'q-runtime-dot';
+  b.append(dot, state === 'error' || state === 'mismatch' ? 'Static' : 'Live');
+  document.body.appendChild(b);
+}
+
+function status(state, detail) {
+  root.dataset.quireRuntime = state;
+  root.dataset.quireRuntimeDetail = detail;
+}
+
+async function startEngine() {
+  const rt = island.runtime;
+  const url = new URL(rt.worker, base);
+  url.searchParams.set('engine', new URL(rt.engine, base).href);
+  url.searchParams.set('wasm', new URL(rt.wasm, base).href);
+  status('loading', 'the engine is loading');
+  let loaded;
+  queue = new Promise((resolve) => { loaded = resolve; });
+  document.querySelectorAll('[data-input]').forEach((b) => b.classList.add('q-pending'));
+  performance.mark('quire-worker-start');
+  worker = new Worker(url, { type: 'module' });
+  const ready = new Promise((resolve, reject) => {
+    waiting.set(0, { resolve, reject });
+    worker.addEventListener('error', (e) => reject(new Error(e.message || 'the engine worker failed to start')));
+  });
+  worker.addEventListener('message', onReply);
+  await ready;
+  performance.mark('quire-engine-ready');
+  const tables = {};
+  for (const [name, path] of Object.entries(island.tables || {})) tables[name] = new URL(path, base).href;
+  let r;
+  try {
+    r = await post({ op: 'init', island: { ...island, tables }, url: urlState() });
+  } finally {
+    loaded();
+  }
+  performance.mark('quire-data-ready');
+  applyReply(r, 'replace');
+  document.querySelectorAll('.q-pending').forEach((b) => b.classList.remove('q-pending'));
+  const check = r.check;
+  const detail = check
+    ? `\`${check.query}\`: ${check.rows} rows in ${Math.round(check.ms)} ms, ${check.state === 'match' ? 'same as the build' : 'different from the build'}`
+    : 'ready';
+  status(check ? check.state : 'ready', detail);
+  badge(check ? check.state : 'ready', detail);
+  performance.mark('quire-runtime-done');
+}
+
+// ---------------------------------------------------------------- start
+enhance(document);
+wireInputs(document);
+addEventListener('popstate', async () => {
+  if (!worker) return;
+  setBusy(1);
+  try {
+    applyReply(await request({ op: 'restore', url: urlState() }), 'none');
+  } finally {
+    setBusy(-1);
+  }
+});
+if (live.size && island.runtime) {
+  startEngine().catch((err) => {
+    console.error(`quire: ${err.message}`);
+    status('error', err.message);
+    badge('error', err.message);
+    document.querySelectorAll('.q-pending').forEach((b) => b.classList.remove('q-pending'));
+  });
+} else {
+  status('static', 'this page has no inputs: everything on it was computed at build');
+}

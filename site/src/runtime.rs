@@ -1,0 +1,273 @@
+//! The worker's requests. `quire.js` sends one at a time, so a request owns the session
+//! while it runs: it is taken out of its cell, used across awaits, and put back.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+
+use quire_core::chain;
+use quire_core::inputs::{self, InputKind};
+use quire_core::{InputState, Node, Page, Table};
+use quire_engine::{Engine, TableName};
+use serde_json::{Value, json};
+use wasm_bindgen::JsCast;
+
+use crate::island::Island;
+
+struct Session {
+    engine: Engine,
+    page: Page,
+    live: BTreeSet<String>,
+    defaults: InputState,
+    state: InputState,
+    results: BTreeMap<String, Table>,
+}
+
+thread_local! {
+    static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+    /// The benchmark page's engine: tables loaded by URL, SQL run as given.
+    static BENCH: RefCell<Option<std::rc::Rc<Engine>>> = const { RefCell::new(None) };
+}
+
+pub async fn handle(text: &str) -> String {
+    let req: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => return json!({ "ok": false, "error": format!("bad request: {e}") }).to_string(),
+    };
+    let started = now();
+    let result = match req["op"].as_str().unwrap_or_default() {
+        "init" => init(&req).await,
+        op @ ("set" | "restore" | "csv") => match SESSION.with(|c| c.borrow_mut().take()) {
+            Some(mut s) => {
+                let result = match op {
+                    "set" => set(&mut s, &req).await,
+                    "restore" => restore(&mut s, &req).await,
+                    _ => csv(&mut s, &req).await,
+                };
+                SESSION.with(|c| *c.borrow_mut() = Some(s));
+                result
+            }
+            None => Err("the runtime has not loaded this page yet".to_string()),
+        },
+        "load" => load(&req).await,
+        "sql" => sql(&req).await,
+        other => Err(format!("unknown request `{other}`")),
+    };
+    let mut reply = match result {
+        Ok(v) => v,
+        Err(e) => json!({ "ok": false, "error": e }),
+    };
+    reply["id"] = req["id"].clone();
+    reply["op"] = req["op"].clone();
+    reply["ms"] = json!(now() - started);
+    if reply.get("ok").is_none() {
+        reply["ok"] = json!(true);
+    }
+    reply.to_string()
+}
+
+/// Load the page: parse it, register its tables, check one query against the build, then
+/// apply the state in the URL.
+async fn init(req: &Value) -> Result<Value, String> {
+    let island: Island = serde_json::from_value(req["island"].clone()).map_err(|e| format!("#quire-data: {e}"))?;
+    let page = Page::parse(&island.source).map_err(|p| format!("the page does not parse: {}", p[0].message))?;
+    let t0 = now();
+    let engine = Engine::new();
+    let engine_ms = now() - t0;
+    let mut bytes = 0;
+    for (name, url) in &island.tables {
+        let (schema, table) = name.split_once('.').ok_or_else(|| format!("bad table name {name}"))?;
+        let data = fetch(url).await?;
+        bytes += data.len();
+        engine
+            .register_parquet_bytes(&TableName::new(schema, table), data.into())
+            .map_err(|e| format!("reading {url}: {e}"))?;
+    }
+    let data_ms = now() - t0;
+    let mut session = Session {
+        engine,
+        page,
+        live: island.live,
+        defaults: island.inputs.clone(),
+        state: island.inputs,
+        results: island.choices,
+    };
+    let check = match &island.check {
+        Some(c) => {
+            let t = now();
+            let actual = run(&session, &c.query).await?;
+            let same = actual.same_values(&c.expected);
+            if !same {
+                web_sys::console::error_1(
+                    &format!(
+                        "quire: query `{}` gave a different result in the browser\nexpected: {}\nactual: {}",
+                        c.query,
+                        serde_json::to_string(&c.expected).unwrap_or_default(),
+                        serde_json::to_string(&actual).unwrap_or_default()
+                    )
+                    .into(),
+                );
+            }
+            json!({ "query": c.query, "state": if same { "match" } else { "mismatch" }, "rows": actual.len(), "ms": now() - t })
+        }
+        None => Value::Null,
+    };
+    let next = from_url(&session, &req["url"]);
+    let update = update(&mut session, next).await;
+    SESSION.with(|c| *c.borrow_mut() = Some(session));
+    let mut reply = update?;
+    reply["check"] = check;
+    reply["engine_ms"] = json!(engine_ms);
+    reply["data_ms"] = json!(data_ms);
+    reply["bytes"] = json!(bytes);
+    Ok(reply)
+}
+
+/// The reader changed one input.
+async fn set(s: &mut Session, req: &Value) -> Result<Value, String> {
+    let name = req["name"].as_str().ok_or("`set` needs a name")?;
+    let values = strings(&req["value"]);
+    let page_inputs = inputs::inputs(&s.page);
+    let input = page_inputs.iter().find(|i| i.name == name).ok_or_else(|| format!("no input `{name}`"))?;
+    let mut next = s.state.clone();
+    match input.accept(&values, &s.results) {
+        Some(v) => {
+            next.insert(name.to_string(), v);
+        }
+        None => return Err(format!("`{name}` cannot take {values:?}")),
+    }
+    update(s, next).await
+}
+
+/// Back, forward, or a shared URL: take the whole state from the URL.
+async fn restore(s: &mut Session, req: &Value) -> Result<Value, String> {
+    let next = from_url(s, &req["url"]);
+    update(s, next).await
+}
+
+/// The inputs as the URL sets them; defaults for the rest and for values they cannot take.
+fn from_url(s: &Session, url: &Value) -> InputState {
+    let mut next = s.defaults.clone();
+    for input in inputs::inputs(&s.page) {
+        let values = &url[input.name.as_str()];
+        if values.is_null() {
+            continue;
+        }
+        if let Some(v) = input.accept(&strings(values), &s.results) {
+            next.insert(input.name.clone(), v);
+        }
+    }
+    next
+}
+
+/// Move to `next`: re-run the queries that read a changed input, re-render the slots that
+/// show them (and the inputs that changed), and give the URL for the new state.
+async fn update(s: &mut Session, next: InputState) -> Result<Value, String> {
+    let changed: BTreeSet<String> =
+        next.iter().filter(|(k, v)| s.state.get(*k) != Some(*v)).map(|(k, _)| k.clone()).collect();
+    s.state = next;
+    let queries = quire_engine::queries_reading(&s.page, &s.state, &changed);
+    let mut errors = Vec::new();
+    for q in &queries {
+        match run(s, q).await {
+            Ok(t) => {
+                s.results.insert(q.clone(), t);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut slots = Vec::new();
+    for (i, node) in s.page.body.iter().enumerate() {
+        let reads = quire_render::slot_queries(node).iter().any(|q| queries.iter().any(|r| r == q));
+        let is_changed_input = matches!(node, Node::Component(c)
+            if InputKind::of(&c.name).is_some() && c.text("name").is_some_and(|n| changed.contains(&n)));
+        if reads || is_changed_input {
+            match quire_render::render_slot(&s.page.body, i, &s.results, &s.state) {
+                Ok(html) => slots.push(json!([i, html])),
+                Err(p) => errors.extend(p.into_iter().map(|p| p.message)),
+            }
+        }
+    }
+    let search: Vec<(String, String)> = inputs::inputs(&s.page)
+        .iter()
+        .filter(|i| s.state.get(&i.name) != s.defaults.get(&i.name))
+        .flat_map(|i| {
+            let values = s.state.get(&i.name).cloned().unwrap_or_default();
+            // An emptied list still differs from its default: say so with one empty value.
+            let values = if values.is_empty() { vec![String::new()] } else { values };
+            values.into_iter().map(|v| (i.name.clone(), v)).collect::<Vec<_>>()
+        })
+        .collect();
+    Ok(json!({ "state": s.state, "search": search, "slots": slots, "queries": queries, "errors": errors }))
+}
+
+/// One query of the page, with the current inputs.
+async fn run(s: &Session, query: &str) -> Result<Table, String> {
+    let expanded = chain::expand(&s.page, query, &s.state).map_err(|e| match e {
+        chain::ChainError::Problem(p) => p.message,
+        chain::ChainError::ReadsCycle => format!("`{query}` reads a cycle"),
+    })?;
+    s.engine.run_expanded(&s.page, query, &expanded).await.map_err(|p| format!("query `{query}`: {}", p.message))
+}
+
+/// A live query's result at the current inputs, as CSV.
+async fn csv(s: &mut Session, req: &Value) -> Result<Value, String> {
+    let query = req["query"].as_str().ok_or("`csv` needs a query")?;
+    if !s.live.contains(query) {
+        return Err(format!("`{query}` does not change in the browser; download the build's file"));
+    }
+    let table = run(s, query).await?;
+    Ok(json!({ "csv": table.to_csv() }))
+}
+
+/// Benchmark page: load a Parquet file as table `name`.
+async fn load(req: &Value) -> Result<Value, String> {
+    let engine = Engine::new();
+    let ready = now();
+    let name = req["name"].as_str().unwrap_or("orders");
+    let url = req["url"].as_str().ok_or("`load` needs a url")?;
+    let data = fetch(url).await?;
+    let fetched = now();
+    engine
+        .register_parquet_bytes(&TableName::new("public", name), data.into())
+        .map_err(|e| format!("reading {url}: {e}"))?;
+    BENCH.with(|b| *b.borrow_mut() = Some(std::rc::Rc::new(engine)));
+    Ok(json!({ "fetch_ms": fetched - ready, "decode_ms": now() - fetched }))
+}
+
+/// Benchmark page: run SQL and return the whole result.
+async fn sql(req: &Value) -> Result<Value, String> {
+    let engine = BENCH.with(|b| b.borrow().clone()).ok_or("load a table first")?;
+    let sql = req["sql"].as_str().ok_or("`sql` needs sql")?;
+    let batches = engine.run(sql).await.map_err(|e| e.to_string())?;
+    let table = quire_engine::to_table(&batches).map_err(|e| e.to_string())?;
+    Ok(json!({ "rows": table.len(), "table": table }))
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(a) => a.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string)).collect(),
+        Value::Null => Vec::new(),
+        Value::String(s) => vec![s.clone()],
+        other => vec![other.to_string()],
+    }
+}
+
+async fn fetch(url: &str) -> Result<Vec<u8>, String> {
+    let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+    let resp = wasm_bindgen_futures::JsFuture::from(scope.fetch_with_str(url))
+        .await
+        .map_err(|e| format!("fetching {url}: {e:?}"))?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(|_| "fetch gave no response".to_string())?;
+    if !resp.ok() {
+        return Err(format!("fetching {url}: HTTP {}", resp.status()));
+    }
+    let buf = wasm_bindgen_futures::JsFuture::from(resp.array_buffer().map_err(|e| format!("{e:?}"))?)
+        .await
+        .map_err(|e| format!("reading {url}: {e:?}"))?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+fn now() -> f64 {
+    let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+    scope.performance().map_or(0.0, |p| p.now())
+}

@@ -1,0 +1,152 @@
+//! The runtime inside a real browser: `wasm-bindgen-test` runs these in a dedicated worker
+//! of headless Chromium, where the runtime lives (see `scripts/test.sh`).
+
+use quire_core::Page;
+use quire_core::inputs;
+use serde_json::{Value, json};
+use wasm_bindgen_test::*;
+
+use crate::runtime::handle;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+const PAGE: &str = r#"```sql orders
+select * from (values (1, 'Books', 12.5), (2, 'Books', 30.0), (3, 'Toys', 100.0), (4, 'Toy''s', 5.0))
+  as t(id, category, sales)
+```
+
+```sql picked
+select id, sales from ${orders} where category = '${inputs.category.value}' order by id
+```
+
+```sql picked_total
+select sum(sales) as total from ${picked}
+```
+
+```sql everything
+select count(*) as n from ${orders}
+```
+
+<Dropdown name=category>
+  <DropdownOption value="Books" />
+  <DropdownOption value="Toys" />
+  <DropdownOption value="Toy's" />
+</Dropdown>
+
+Total: <Value data={picked_total} column=total fmt=usd2 />, of <Value data={everything} column=n /> orders.
+
+<DataTable data={picked} />
+"#;
+
+async fn call(req: Value) -> Value {
+    let reply: Value = serde_json::from_str(&handle(&req.to_string()).await).expect("JSON reply");
+    assert_eq!(reply["ok"], true, "{reply}");
+    reply
+}
+
+async fn init(url: Value) -> Value {
+    let page = Page::parse(PAGE).expect("parses");
+    let defaults: quire_core::InputState =
+        inputs::inputs(&page).iter().map(|i| (i.name.clone(), i.default_value(&Default::default()))).collect();
+    let island = json!({
+        "source": PAGE, "tables": {}, "live": ["picked", "picked_total"], "inputs": defaults,
+        "choices": {}, "check": null,
+    });
+    call(json!({ "id": 1, "op": "init", "island": island, "url": url })).await
+}
+
+/// The slots a reply re-rendered: index → HTML.
+fn slots(reply: &Value) -> Vec<(u64, String)> {
+    reply["slots"]
+        .as_array()
+        .expect("slots")
+        .iter()
+        .map(|s| (s[0].as_u64().expect("index"), s[1].as_str().expect("html").to_string()))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_change_re_runs_and_re_renders_only_what_reads_the_input() {
+    let r = init(json!({})).await;
+    assert_eq!(slots(&r), [], "the defaults are what the page was built with");
+    let r = call(json!({ "id": 2, "op": "set", "name": "category", "value": ["Toys"] })).await;
+    assert_eq!(r["queries"], json!(["picked", "picked_total"]));
+    let s = slots(&r);
+    let indices: Vec<u64> = s.iter().map(|(i, _)| *i).collect();
+    // The dropdown (changed), the total (reads picked_total) and the table; not `everything`.
+    assert_eq!(indices.len(), 3, "{indices:?}");
+    let all = s.iter().map(|(_, h)| h.as_str()).collect::<String>();
+    assert!(all.contains("$100.00"), "{all}");
+    assert!(all.contains("<option value=\"Toys\" selected>"), "{all}");
+    assert_eq!(r["search"], json!([["category", "Toys"]]));
+
+    // The same slot, rendered here directly, is byte-identical to what the reply carried.
+    let page = Page::parse(PAGE).expect("parses");
+    let table = s.iter().find(|(_, h)| h.contains("q-datatable")).expect("the table slot");
+    assert!(table.1.starts_with(&format!("<div class=\"q-slot\" data-q=\"{}\">", table.0)));
+    assert!(page.body.len() > table.0 as usize);
+}
+
+#[wasm_bindgen_test]
+async fn injection_strings_match_nothing_in_the_browser() {
+    init(json!({})).await;
+    // A dropdown accepts only its own choices.
+    let reply: Value = serde_json::from_str(
+        &handle(&json!({ "id": 3, "op": "set", "name": "category", "value": ["' or 1=1 --"] }).to_string()).await,
+    )
+    .expect("JSON");
+    assert_eq!(reply["ok"], false, "{reply}");
+    // A choice with a quote in it is data, bound as a parameter.
+    let r = call(json!({ "id": 4, "op": "set", "name": "category", "value": ["Toy's"] })).await;
+    let all = slots(&r).into_iter().map(|(_, h)| h).collect::<String>();
+    assert!(all.contains("$5.00"), "{all}");
+}
+
+#[wasm_bindgen_test]
+async fn a_shared_url_restores_the_view_and_ignores_what_inputs_cannot_hold() {
+    let r = init(json!({ "category": ["Toys"] })).await;
+    assert_eq!(r["state"]["category"], json!(["Toys"]));
+    assert!(slots(&r).iter().any(|(_, h)| h.contains("$100.00")));
+    let r = call(json!({ "id": 5, "op": "restore", "url": { "category": ["'); drop table x; --"] } })).await;
+    assert_eq!(r["state"]["category"], json!(["Books"]), "back to the default");
+    assert_eq!(r["search"], json!([]));
+}
+
+#[wasm_bindgen_test]
+async fn a_live_query_downloads_as_csv_at_the_current_inputs() {
+    init(json!({ "category": ["Books"] })).await;
+    let r = call(json!({ "id": 6, "op": "csv", "query": "picked" })).await;
+    assert_eq!(r["csv"], "id,sales\r\n1,12.5\r\n2,30\r\n");
+}
+
+#[wasm_bindgen_test]
+async fn parquet_that_quire_writes_reads_back_in_the_browser() {
+    use quire_engine::datafusion::arrow::array::{Float64Array, Int64Array, StringArray};
+    use quire_engine::datafusion::arrow::datatypes::{DataType, Field, Schema};
+    use quire_engine::datafusion::arrow::record_batch::RecordBatch;
+    use std::sync::Arc;
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Int64, false),
+        Field::new("state", DataType::Utf8, false),
+        Field::new("sales", DataType::Float64, false),
+    ]));
+    let n = 50_000;
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(Int64Array::from_iter_values(0..n)),
+            Arc::new(StringArray::from_iter_values((0..n).map(|i| if i % 5 == 0 { "CA" } else { "NY" }))),
+            Arc::new(Float64Array::from_iter_values((0..n).map(|i| i as f64 / 2.0))),
+        ],
+    )
+    .expect("batch");
+    let bytes = quire_engine::encode_parquet(schema, &[batch]).expect("encodes");
+    let engine = quire_engine::Engine::new();
+    engine.register_parquet_bytes(&quire_engine::TableName::new("t", "orders"), bytes.into()).expect("registers");
+    let batches = engine
+        .run_with_params("select count(*) as n from t.orders where state = $1", &[Some("CA".into())])
+        .await
+        .expect("runs");
+    let table = quire_engine::to_table(&batches).expect("converts");
+    assert_eq!(table.rows, vec![vec![quire_core::Cell::Int(10_000)]]);
+}

@@ -1,0 +1,175 @@
+#!/usr/bin/env node
+// Drives the example's explorer page the way a reader would, with every request off the
+// site's origin blocked, and reports as JSON what each step showed, next to what the
+// native engine rendered for the same inputs (--expected, written by the Rust test):
+//
+//   1 category   pick "Computers" in the dropdown
+//   2 channel    press "Web" in the button group
+//   3 injection  type an SQL injection string into the state filter
+//   4 back       history.back(): the view of step 2 again
+//   5 reload     open step 2's URL in a fresh tab: the shared view is restored
+// then: CSV download of the table, a tooltip over a chart, sorting, table search.
+//
+//   node interact.mjs --base http://127.0.0.1:PORT/ --expected expected.json [--shots DIR]
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values: opt } = parseArgs({
+  options: {
+    base: { type: 'string' },
+    page: { type: 'string', default: 'explorer/' },
+    expected: { type: 'string' },
+    shots: { type: 'string' },
+    timeout: { type: 'string', default: '60000' },
+    chromium: { type: 'string', default: process.env.CHROMIUM || '/usr/bin/chromium' },
+  },
+});
+const base = new URL(opt.base);
+const timeout = parseInt(opt.timeout, 10);
+const expected = JSON.parse(fs.readFileSync(opt.expected, 'utf8'));
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-e2e-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: opt.chromium,
+  headless: true,
+  acceptDownloads: true,
+  viewport: { width: 1360, height: 900 },
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const report = { consoleErrors: [], pageErrors: [], failedRequests: [], offOrigin: [], steps: {} };
+
+// What a slot shows, reduced to what a reader reads: cells, chart marks, paths, values.
+const DIGEST = `(el) => {
+  const out = [];
+  el.querySelectorAll('tbody td').forEach((td) => out.push('td:' + td.textContent.trim()));
+  el.querySelectorAll('svg [data-y]').forEach((m) => out.push('mark:' + [m.dataset.series, m.dataset.x, m.dataset.y].join('|')));
+  el.querySelectorAll('svg path').forEach((p) => out.push('d:' + p.getAttribute('d')));
+  el.querySelectorAll('.q-value').forEach((v) => out.push('value:' + v.textContent.trim()));
+  el.querySelectorAll('.q-empty').forEach((v) => out.push('empty:' + v.textContent.trim()));
+  return out;
+}`;
+
+async function watch(page) {
+  page.on('console', (m) => { if (m.type() === 'error') report.consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => report.pageErrors.push(String(e)));
+  page.on('requestfailed', (q) => { if (!report.offOrigin.includes(q.url())) report.failedRequests.push(`${q.url()} ${q.failure()?.errorText}`); });
+  page.on('response', (s) => { if (s.status() >= 400) report.failedRequests.push(`${s.url()} HTTP ${s.status()}`); });
+  await page.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (u.origin !== base.origin && u.protocol !== 'data:' && u.protocol !== 'blob:') { report.offOrigin.push(u.href); return route.abort(); }
+    return route.continue();
+  });
+}
+
+async function ready(page) {
+  await page.waitForFunction(() => ['match', 'mismatch', 'ready', 'error'].includes(document.documentElement.dataset.quireRuntime), null, { timeout });
+  return page.evaluate(() => document.documentElement.dataset.quireRuntime);
+}
+
+const updates = (page) => page.evaluate(() => parseInt(document.documentElement.dataset.quireUpdates || '0', 10));
+async function settled(page, before) {
+  await page.waitForFunction((n) => parseInt(document.documentElement.dataset.quireUpdates || '0', 10) > n
+    && !document.documentElement.hasAttribute('data-quire-busy'), before, { timeout });
+}
+
+/** Compare the live slots with the native ones for `step`. */
+async function check(page, step) {
+  const want = expected[step];
+  const r = await page.evaluate(({ want, digest }) => {
+    const dig = eval(digest);
+    const diffs = [];
+    for (const [index, html] of Object.entries(want)) {
+      const live = document.querySelector(`[data-q="${index}"]`);
+      const tpl = document.createElement('template');
+      tpl.innerHTML = html;
+      const a = live ? dig(live) : null;
+      const b = dig(tpl.content);
+      if (JSON.stringify(a) !== JSON.stringify(b)) diffs.push({ index, live: a && a.slice(0, 12), native: b.slice(0, 12) });
+    }
+    return { search: location.search, slots: Object.keys(want).length, diffs };
+  }, { want, digest: DIGEST });
+  report.steps[step] = r;
+  if (opt.shots) {
+    fs.mkdirSync(opt.shots, { recursive: true });
+    await page.screenshot({ path: path.join(opt.shots, `explorer-${step}.png`), fullPage: true });
+  }
+}
+
+try {
+  const page = await context.newPage();
+  await watch(page);
+  const url = new URL(opt.page, base).href;
+  const started = Date.now();
+  await page.goto(url, { waitUntil: 'load', timeout });
+  report.loadMs = Date.now() - started;
+  report.runtime = await ready(page);
+  report.readyMs = Date.now() - started;
+
+  let n = await updates(page);
+  let t = Date.now();
+  await page.selectOption('#q-in-category', 'Computers');
+  await settled(page, n);
+  report.categoryMs = Date.now() - t;
+  await check(page, 'category');
+
+  n = await updates(page);
+  await page.click('[data-input="channel"] button[value="Web"]');
+  await settled(page, n);
+  await check(page, 'channel');
+  const shared = page.url();
+
+  n = await updates(page);
+  await page.fill('#q-in-state_filter', "' or 1=1 --");
+  await settled(page, n);
+  await check(page, 'injection');
+
+  n = await updates(page);
+  await page.goBack();
+  await settled(page, n);
+  await check(page, 'back');
+
+  // CSV of the table, at step 2's inputs.
+  const table = page.locator('.q-datatable[data-query="category_states"]');
+  await table.hover();
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout }), table.locator('.q-download').click()]);
+  report.csv = fs.readFileSync(await download.path(), 'utf8');
+  report.csvName = download.suggestedFilename();
+
+  // A tooltip under the pointer, with the formatted value.
+  const mark = page.locator('figure[data-query="channel_mix"] .q-bar').first();
+  await mark.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(200); // scrolling hides a tooltip; let it settle first
+  await mark.hover();
+  report.tooltip = await page.evaluate(() => {
+    const t = document.querySelector('.q-tip');
+    return t && !t.hidden ? t.textContent : null;
+  });
+
+  // Sorting and search on the table of every category.
+  const all = page.locator('.q-datatable[data-query="categories"]');
+  const first = () => all.locator('tbody tr:not(.q-page-hidden) td').first().textContent();
+  report.sort = { before: await first() };
+  await all.locator('th[data-column="orders"]').click();
+  report.sort.ascending = await first();
+  await all.locator('th[data-column="orders"]').click();
+  report.sort.descending = await first();
+  await all.locator('.q-table-search').fill('phone');
+  report.search = await all.locator('tbody tr:not(.q-page-hidden)').count();
+  await page.close();
+
+  const again = await context.newPage();
+  await watch(again);
+  await again.goto(shared, { waitUntil: 'load', timeout });
+  report.reloadRuntime = await ready(again);
+  await check(again, 'reload');
+  report.reloadSelected = await again.evaluate(() => [document.querySelector('#q-in-category').value,
+    document.querySelector('[data-input="channel"] [aria-pressed="true"]')?.value]);
+  await again.close();
+} finally {
+  await context.close();
+  fs.rmSync(profile, { recursive: true, force: true });
+}
+process.stdout.write(JSON.stringify(report, null, 2) + '\n');

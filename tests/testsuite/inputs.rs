@@ -1,0 +1,182 @@
+//! Inputs on the real engine: defaults at build, values bound as typed parameters (never
+//! pasted into SQL), Evidence's spellings, and which queries an input change reaches.
+
+use std::collections::BTreeSet;
+
+use quire_core::chain;
+use quire_core::{Cell, InputState, Page};
+use quire_engine::Engine;
+
+/// A page over a small in-SQL table: five orders in three categories.
+const PAGE: &str = r#"```sql orders
+select * from (values
+  (1, 'Books', 12.5, date '2024-01-05'),
+  (2, 'Books', 30.0, date '2024-02-10'),
+  (3, 'Toys', 100.0, date '2024-02-20'),
+  (4, 'Games', 9.0, date '2024-03-01'),
+  (5, 'Toy''s', 5.0, date '2024-03-15')
+) as t(id, category, sales, day)
+```
+
+```sql categories
+select distinct category from ${orders} order by category
+```
+
+```sql picked
+select id from ${orders} where category = '${inputs.category.value}' order by id
+```
+
+```sql picked_count
+select count(*) as n from ${picked}
+```
+
+```sql above
+select id from ${orders} where sales > ${inputs.min_sales.value} order by id
+```
+
+```sql several
+select id from ${orders} where category in ${inputs.cats.value} order by id
+```
+
+```sql search
+select id from ${orders} where category ilike '%${inputs.q}%' order by id
+```
+
+```sql window
+select id from ${orders} where day between '${inputs.range.start}' and '${inputs.range.end}' order by id
+```
+
+<Dropdown name=category data={categories} value=category />
+<Dropdown name=cats data={categories} value=category multiple selectAllByDefault />
+<Slider name=min_sales min=0 max=200 defaultValue=20 />
+<TextInput name=q defaultValue="oy" />
+<DateRange name=range start="2024-02-01" end="2024-02-29" />
+"#;
+
+fn page() -> Page {
+    Page::parse(PAGE).unwrap_or_else(|p| panic!("{p:#?}"))
+}
+
+/// The ids a query returns with `state` (defaults for inputs it leaves out).
+fn ids(page: &Page, query: &str, state: &[(&str, &[&str])]) -> Vec<i64> {
+    let engine = Engine::new();
+    let mut inputs: InputState = block_on(engine.run_page(page)).inputs;
+    for (k, v) in state {
+        inputs.insert((*k).to_string(), v.iter().map(|s| (*s).to_string()).collect());
+    }
+    let expanded = chain::expand(page, query, &inputs).unwrap_or_else(|e| panic!("{e:?}"));
+    let table = block_on(engine.run_expanded(page, query, &expanded)).unwrap_or_else(|p| panic!("{p:?}"));
+    table
+        .rows
+        .iter()
+        .map(|r| match r[0] {
+            Cell::Int(i) => i,
+            ref other => panic!("not an id: {other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn the_build_runs_with_every_input_at_its_default() {
+    let page = page();
+    let run = block_on(Engine::new().run_page(&page));
+    assert!(run.problems.is_empty(), "{:?}", run.problems);
+    let state = |k: &str| run.inputs[k].clone();
+    assert_eq!(state("category"), ["Books"], "a dropdown defaults to its first choice");
+    assert_eq!(state("cats"), ["Books", "Games", "Toy's", "Toys"], "selectAllByDefault");
+    assert_eq!(state("min_sales"), ["20"]);
+    assert_eq!(state("q"), ["oy"]);
+    assert_eq!(state("range"), ["2024-02-01", "2024-02-29"]);
+    let ids = |q: &str| -> Vec<Cell> { run.results[q].rows.iter().map(|r| r[0].clone()).collect() };
+    assert_eq!(ids("picked"), [Cell::Int(1), Cell::Int(2)]);
+    assert_eq!(ids("picked_count"), [Cell::Int(2)]);
+    assert_eq!(ids("above"), [Cell::Int(2), Cell::Int(3)]);
+    assert_eq!(ids("window"), [Cell::Int(2), Cell::Int(3)]);
+}
+
+#[test]
+fn a_value_is_bound_as_a_parameter_not_pasted_into_the_sql() {
+    let page = page();
+    let state: InputState = [("category".to_string(), vec!["Books".to_string()])].into();
+    let expanded = chain::expand(&page, "picked", &state).expect("expands");
+    assert!(expanded.sql.contains("category = $1"), "{}", expanded.sql);
+    assert!(expanded.sql.ends_with("where category = $1 order by id"), "{}", expanded.sql);
+    assert_eq!(expanded.params, [Some("Books".to_string())]);
+    assert_eq!(expanded.inputs, ["category"]);
+}
+
+#[test]
+fn injection_strings_are_just_strings_that_match_nothing() {
+    let page = page();
+    for evil in ["' or 1=1 --", "'); drop table x; --", "Books' or '1'='1", "Books\\' --", "$1"] {
+        assert_eq!(ids(&page, "picked", &[("category", &[evil])]), Vec::<i64>::new(), "{evil}");
+        assert_eq!(ids(&page, "search", &[("q", &[evil])]), Vec::<i64>::new(), "{evil}");
+        assert_eq!(ids(&page, "several", &[("cats", &["Books", evil])]), [1, 2], "{evil}");
+    }
+    // A quote inside a real value is data too.
+    assert_eq!(ids(&page, "picked", &[("category", &["Toy's"])]), [5]);
+}
+
+#[test]
+fn a_typed_placeholder_compares_as_its_column_does() {
+    let page = page();
+    // As text, '9' > '100'; as numbers it is not.
+    assert_eq!(ids(&page, "above", &[("min_sales", &["9"])]), [1, 2, 3]);
+    assert_eq!(ids(&page, "above", &[("min_sales", &["99.5"])]), [3]);
+    // A value the column's type cannot take is NULL, which matches nothing.
+    assert_eq!(ids(&page, "above", &[("min_sales", &["ten"])]), Vec::<i64>::new());
+}
+
+#[test]
+fn evidence_spellings_keep_working() {
+    let page = page();
+    // `in ${inputs.x.value}` with a multiple dropdown is a list of placeholders.
+    assert_eq!(ids(&page, "several", &[("cats", &["Toys", "Games"])]), [3, 4]);
+    assert_eq!(ids(&page, "several", &[("cats", &[])]), Vec::<i64>::new());
+    // A reference inside a longer string concatenates.
+    assert_eq!(ids(&page, "search", &[("q", &["BOO"])]), [1, 2]);
+    assert_eq!(ids(&page, "search", &[("q", &[""])]), [1, 2, 3, 4, 5]);
+    // Date ranges read `.start` and `.end`.
+    assert_eq!(ids(&page, "window", &[("range", &["2024-03-01", "2024-12-31"])]), [4, 5]);
+}
+
+#[test]
+fn a_change_reaches_the_queries_that_read_the_input_through_chains() {
+    let page = page();
+    let state = block_on(Engine::new().run_page(&page)).inputs;
+    let changed: BTreeSet<String> = ["category".to_string()].into();
+    assert_eq!(quire_engine::queries_reading(&page, &state, &changed), ["picked", "picked_count"]);
+    let changed: BTreeSet<String> = ["range".to_string()].into();
+    assert_eq!(quire_engine::queries_reading(&page, &state, &changed), ["window"]);
+}
+
+#[test]
+fn inputs_accept_only_what_they_can_hold() {
+    let page = page();
+    let run = block_on(Engine::new().run_page(&page));
+    let inputs = quire_core::inputs::inputs(&page);
+    let get = |n: &str| inputs.iter().find(|i| i.name == n).expect("input");
+    let s = |v: &[&str]| v.iter().map(|x| (*x).to_string()).collect::<Vec<_>>();
+    assert_eq!(get("category").accept(&s(&["Toys"]), &run.results), Some(s(&["Toys"])));
+    assert_eq!(get("category").accept(&s(&["Nope"]), &run.results), None, "not a choice");
+    assert_eq!(get("category").accept(&s(&["Toys", "Books"]), &run.results), None, "one value");
+    assert_eq!(get("min_sales").accept(&s(&["500"]), &run.results), Some(s(&["200"])), "clamped to max");
+    assert_eq!(
+        get("range").accept(&s(&["2024-03-01", "2024-01-01"]), &run.results),
+        Some(s(&["2024-01-01", "2024-03-01"]))
+    );
+    assert_eq!(get("range").accept(&s(&["2024-02-30", "2024-03-01"]), &run.results), None, "not a date");
+}
+
+#[test]
+fn an_input_that_takes_its_choices_from_a_query_reading_it_is_an_error() {
+    let text = "```sql a\nselect '${inputs.x.value}' as v\n```\n\n<Dropdown name=x data={a} />\n";
+    let page = Page::parse(text).expect("parses");
+    let run = block_on(Engine::new().run_page(&page));
+    assert_eq!(run.problems.len(), 1, "{:?}", run.problems);
+    assert!(run.problems[0].message.contains("depend on `a` itself"), "{}", run.problems[0].message);
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime").block_on(f)
+}
