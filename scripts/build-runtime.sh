@@ -13,13 +13,20 @@ sed "s/data-cargo-profile-release=\"[a-z-]*\"/data-cargo-profile-release=\"$prof
 trap 'rm -f .index.build.html' EXIT
 out="${QUIRE_SITE_OUT:-dist}"
 trunk build --release --offline=true --dist "$out" .index.build.html
-# The size-tuned build also goes through binaryen (trunk would download its own; the
-# installed one is older, so name the wasm features rustc uses).
-if [[ "$profile" == wasm-release ]] && command -v wasm-opt >/dev/null; then
-  printf '\033[1;34m==>\033[0m optimising for size with %s\n' "$(wasm-opt --version)" >&2
+# The size-tuned build also goes through binaryen's wasm-opt: version 132, from npm, kept
+# outside the clone. (Debian's wasm-opt 108 points wasm-bindgen's externref table export at
+# the function table, and the runtime then fails to start.)
+if [[ "$profile" == wasm-release ]]; then
+  binaryen="$HOME/.cache/quire/binaryen"
+  wasm_opt="$binaryen/node_modules/.bin/wasm-opt"
+  if [[ "$("$wasm_opt" --version 2>/dev/null | awk '{print $3}')" != 132 ]]; then
+    printf '\033[1;34m==>\033[0m installing binaryen 132 (wasm-opt) from npm\n' >&2
+    mkdir -p "$binaryen"
+    npm install --prefix "$binaryen" --no-audit --no-fund --loglevel=error binaryen@132.0.0
+  fi
+  printf '\033[1;34m==>\033[0m optimising for size with %s (a few minutes)\n' "$("$wasm_opt" --version)" >&2
   for f in "$out"/*_bg.wasm; do
-    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-      --enable-mutable-globals --enable-reference-types --enable-multivalue "$f" -o "$f.opt"
+    "$wasm_opt" -Oz "$f" -o "$f.opt"
     mv "$f.opt" "$f"
   done
 fi

@@ -17,12 +17,11 @@ want_test=0
 
 apt_packages=()
 command -v clang >/dev/null || apt_packages+=(clang)
-command -v wasm-opt >/dev/null || apt_packages+=(binaryen)   # size-tuned runtime only
+command -v npm >/dev/null || apt_packages+=(nodejs npm)   # wasm-opt (binaryen from npm), the browser tests
 command -v python3 >/dev/null || apt_packages+=(python3)
 if (( want_test )); then
   command -v chromium >/dev/null || apt_packages+=(chromium)
   command -v chromedriver >/dev/null || apt_packages+=(chromium-driver)   # wasm-bindgen-test
-  command -v node >/dev/null || apt_packages+=(nodejs npm)
 fi
 if (( ${#apt_packages[@]} )); then
   say "installing ${apt_packages[*]} from Debian's packages"

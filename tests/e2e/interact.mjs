@@ -40,6 +40,15 @@ const context = await chromium.launchPersistentContext(profile, {
          '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const report = { consoleErrors: [], pageErrors: [], failedRequests: [], offOrigin: [], steps: {} };
+// Main-thread tasks over 50 ms: queries run in a worker, so input changes should cause none.
+await context.addInitScript(() => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, ms: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+});
+const longTasksSince = (page, t) => page.evaluate((t) => window.__longTasks.filter((e) => e.start >= t).map((e) => Math.round(e.ms)), t);
+const pageNow = (page) => page.evaluate(() => performance.now());
 
 // What a slot shows, reduced to what a reader reads: cells, chart marks, paths, values.
 const DIGEST = `(el) => {
@@ -108,11 +117,14 @@ try {
   report.runtime = await ready(page);
   report.readyMs = Date.now() - started;
 
+  report.loadLongTasks = await longTasksSince(page, 0);
   let n = await updates(page);
   let t = Date.now();
+  const t0 = await pageNow(page);
   await page.selectOption('#q-in-category', 'Computers');
   await settled(page, n);
   report.categoryMs = Date.now() - t;
+  report.categoryLongTasks = await longTasksSince(page, t0);
   await check(page, 'category');
 
   n = await updates(page);

@@ -156,6 +156,10 @@ fn the_explorer_answers_its_inputs_offline() {
     let output = cmd.output().expect("node runs");
     assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
     let r: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the driver");
+    // Timings for BENCHMARKS.md: QUIRE_E2E_REPORT=file.json keeps the driver's report.
+    if let Some(path) = std::env::var_os("QUIRE_E2E_REPORT") {
+        std::fs::write(path, &output.stdout).expect("write the report");
+    }
 
     assert_eq!(r["runtime"], "match", "{r}");
     for step in ["category", "channel", "injection", "back", "reload"] {

@@ -62,8 +62,8 @@ struct Compiled<'a> {
     page: Page,
     title: String,
     body: quire_render::Rendered,
-    /// The tables the page's browser-side queries read.
-    tables: BTreeSet<TableName>,
+    /// The tables the page's browser-side queries read, and the columns they read of each.
+    tables: BTreeMap<TableName, BTreeSet<String>>,
     /// Queries that read an input: the browser re-runs them.
     live: BTreeSet<String>,
     inputs: quire_core::InputState,
@@ -111,14 +111,16 @@ async fn compile_async(project: &Project, runtime: Option<&Runtime>) -> Result<S
         };
         let live: BTreeSet<String> =
             run.expanded.iter().filter(|(_, e)| !e.inputs.is_empty()).map(|(q, _)| q.clone()).collect();
-        let mut tables = BTreeSet::new();
+        // The tables (and their columns) the browser needs to run the live queries.
+        let mut tables: BTreeMap<TableName, BTreeSet<String>> = BTreeMap::new();
         for name in &live {
-            let refs = engine.tables_read(&run.expanded[name].sql).map_err(|e| BuildError::Internal(e.to_string()))?;
-            for r in refs {
+            let e = &run.expanded[name];
+            let reads = engine.columns_read(&e.sql, &e.params).await.map_err(|e| BuildError::Internal(e.to_string()))?;
+            for (r, cols) in reads {
                 if let Some(schema) = r.schema() {
                     let name = TableName::new(schema, r.table());
                     if source_names.contains(&name) {
-                        tables.insert(name);
+                        tables.entry(name).or_default().extend(cols);
                     }
                 }
             }
@@ -159,13 +161,16 @@ async fn compile_async(project: &Project, runtime: Option<&Runtime>) -> Result<S
         }
     }
 
-    // Each table ships once, named by its content, however many pages read it.
+    // Each table ships once, named by its content, with the columns any page's browser-side
+    // queries read, however many pages read it.
+    let mut needed: BTreeMap<&TableName, BTreeSet<&String>> = BTreeMap::new();
+    for (name, cols) in compiled.iter().flat_map(|c| c.tables.iter()) {
+        needed.entry(name).or_default().extend(cols);
+    }
     let mut shipped: BTreeMap<TableName, String> = BTreeMap::new();
-    for name in compiled.iter().flat_map(|c| c.tables.iter()) {
-        if shipped.contains_key(name) {
-            continue;
-        }
-        let sql = format!("select * from {}", sources::quoted(name));
+    for (name, cols) in needed {
+        let list: Vec<String> = cols.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
+        let sql = format!("select {} from {}", list.join(", "), sources::quoted(name));
         let export = async {
             let df = engine.context().sql(&sql).await?;
             let schema = std::sync::Arc::new(df.schema().as_arrow().clone());
@@ -232,7 +237,7 @@ fn data_island(
     runtime: Option<&Runtime>,
 ) -> String {
     let tables: BTreeMap<String, &String> =
-        c.tables.iter().filter_map(|t| Some((t.to_string(), shipped.get(t)?))).collect();
+        c.tables.keys().filter_map(|t| Some((t.to_string(), shipped.get(t)?))).collect();
     let check = c.check.as_ref().map(|(name, expected)| serde_json::json!({ "query": name, "expected": expected }));
     let runtime = runtime.map(
         |rt| serde_json::json!({ "worker": rt.path("worker"), "engine": rt.path("engine"), "wasm": rt.path("wasm") }),

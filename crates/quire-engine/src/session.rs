@@ -166,6 +166,42 @@ impl Engine {
         state.resolve_table_references(&statement)
     }
 
+    /// The columns a query reads from each table, from its optimized plan (after
+    /// projection pushdown): what the browser needs shipped to run it. A table read whole
+    /// maps to every one of its columns.
+    pub async fn columns_read(
+        &self,
+        sql: &str,
+        params: &[Option<String>],
+    ) -> Result<std::collections::BTreeMap<TableReference, std::collections::BTreeSet<String>>> {
+        use datafusion::common::tree_node::TreeNodeRecursion;
+        use datafusion::logical_expr::LogicalPlan;
+        let state = self.ctx.state();
+        let mut plan = state.create_logical_plan(sql).await?;
+        if !params.is_empty() {
+            let values: Vec<ScalarValue> = params.iter().map(|v| ScalarValue::Utf8(v.clone())).collect();
+            plan = plan.with_param_values(values)?;
+        }
+        let plan = state.optimize(&plan)?;
+        let mut out: std::collections::BTreeMap<TableReference, std::collections::BTreeSet<String>> =
+            std::collections::BTreeMap::new();
+        plan.apply_with_subqueries(|node| {
+            if let LogicalPlan::TableScan(scan) = node {
+                let schema = scan.source.schema();
+                let cols = out.entry(scan.table_name.clone()).or_default();
+                match &scan.projection {
+                    Some(p) => cols.extend(p.iter().map(|i| schema.field(*i).name().clone())),
+                    None => cols.extend(schema.fields().iter().map(|f| f.name().clone())),
+                }
+                for f in &scan.filters {
+                    cols.extend(f.column_refs().into_iter().map(|c| c.name.clone()));
+                }
+            }
+            Ok(TreeNodeRecursion::Continue)
+        })?;
+        Ok(out)
+    }
+
     /// Every registered table, as `schema.table`, for suggestions in errors.
     pub fn table_names(&self) -> Vec<String> {
         let mut out = Vec::new();
