@@ -17,7 +17,13 @@ work="$HOME/.cache/quire/bench-browser"
 runtime="$HOME/.cache/quire/runtime-release"
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
-QUIRE_WASM_PROFILE=wasm-release QUIRE_SITE_OUT="$runtime" scripts/build-runtime.sh
+# The size-tuned runtime; rebuilt only when a source changed since (wasm-opt takes minutes).
+if [[ -f "$runtime/quire-site_bg.wasm" && -z "$(find crates site/src site/js site/Cargo.toml Cargo.toml Cargo.lock \
+      -newer "$runtime/quire-site_bg.wasm" -type f | head -1)" ]]; then
+  say "the release runtime in $runtime is up to date"
+else
+  QUIRE_WASM_PROFILE=wasm-release QUIRE_SITE_OUT="$runtime" scripts/build-runtime.sh
+fi
 
 say "preparing the harness in $work"
 mkdir -p "$work/quire"

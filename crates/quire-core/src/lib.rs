@@ -2,7 +2,8 @@
 //!
 //! Owns what an author writes and nothing that touches the outside world: Markdown pages
 //! with named SQL fences, component tags and `{...}` expressions parsed into a [`Page`],
-//! the component and prop catalogue, `${query}` chaining, `quire.toml` and front matter,
+//! the component and prop catalogue, inputs and their state, `${query}` chaining (with
+//! `${inputs.x}` as bound parameters), `quire.toml` and front matter,
 //! and the span-carrying errors an author reads. No I/O; compiles for wasm32, where the
 //! browser runtime uses the same types.
 

@@ -1,8 +1,9 @@
 //! quire-engine: one DataFusion session recipe for the build and the browser.
 //!
-//! Owns the session configuration (one partition and no disk in wasm32), registering
-//! tables (files natively, Parquet bytes anywhere), running a page's queries with their
-//! `${query}` chains expanded, turning Arrow results into [`quire_core::Table`]s, and
+//! Owns the session configuration (one partition on both targets, no disk in wasm32),
+//! registering tables (files natively, Parquet bytes anywhere), running a page's queries
+//! with their `${query}` chains expanded and input values bound as typed parameters,
+//! which queries an input change reaches, turning Arrow results into [`quire_core::Table`]s, and
 //! mapping DataFusion's errors back to the author's Markdown. Compiles for wasm32: no
 //! file access outside `#[cfg(not(target_arch = "wasm32"))]`, no spawned tasks.
 
