@@ -160,6 +160,8 @@ fn inputs_accept_only_what_they_can_hold() {
     assert_eq!(get("category").accept(&s(&["Toys"]), &run.results), Some(s(&["Toys"])));
     assert_eq!(get("category").accept(&s(&["Nope"]), &run.results), None, "not a choice");
     assert_eq!(get("category").accept(&s(&["Toys", "Books"]), &run.results), None, "one value");
+    assert_eq!(get("cats").accept(&s(&[""]), &run.results), Some(vec![]), "an emptied multiple, from a URL");
+    assert_eq!(get("category").accept(&s(&[""]), &run.results), None, "a single dropdown has no empty choice");
     assert_eq!(get("min_sales").accept(&s(&["500"]), &run.results), Some(s(&["200"])), "clamped to max");
     assert_eq!(
         get("range").accept(&s(&["2024-03-01", "2024-01-01"]), &run.results),

@@ -115,7 +115,8 @@ async fn compile_async(project: &Project, runtime: Option<&Runtime>) -> Result<S
         let mut tables: BTreeMap<TableName, BTreeSet<String>> = BTreeMap::new();
         for name in &live {
             let e = &run.expanded[name];
-            let reads = engine.columns_read(&e.sql, &e.params).await.map_err(|e| BuildError::Internal(e.to_string()))?;
+            let reads =
+                engine.columns_read(&e.sql, &e.params).await.map_err(|e| BuildError::Internal(e.to_string()))?;
             for (r, cols) in reads {
                 if let Some(schema) = r.schema() {
                     let name = TableName::new(schema, r.table());

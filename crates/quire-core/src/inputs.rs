@@ -203,6 +203,8 @@ impl<'p> Input<'p> {
         match self.kind {
             InputKind::Dropdown | InputKind::ButtonGroup => {
                 let choices = self.choices(results);
+                // A URL says "nothing chosen" with one empty value (`?picked=`).
+                let raw = if self.multiple() && raw.len() == 1 && raw[0].is_empty() { &[][..] } else { raw };
                 let kept: Vec<String> =
                     raw.iter().filter(|v| choices.iter().any(|c| &c.value == *v)).cloned().collect();
                 if kept.len() != raw.len() || (!self.multiple() && kept.len() > 1) {

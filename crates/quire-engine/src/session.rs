@@ -140,22 +140,7 @@ impl Engine {
             return self.run(sql).await;
         }
         let state = self.ctx.state();
-        let plan = state.create_logical_plan(sql).await?;
-        let types = plan.get_parameter_types()?;
-        let values: Vec<ScalarValue> = params
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let text = ScalarValue::Utf8(v.clone());
-                match types.get(&format!("${}", i + 1)) {
-                    Some(Some(ty)) if *ty != DataType::Utf8 => {
-                        text.cast_to(ty).or_else(|_| ScalarValue::try_from(ty)).unwrap_or(ScalarValue::Utf8(None))
-                    }
-                    _ => text,
-                }
-            })
-            .collect();
-        let plan = plan.with_param_values(values)?;
+        let plan = bind(state.create_logical_plan(sql).await?, params)?;
         collect(datafusion::dataframe::DataFrame::new(state, plan)).await
     }
 
@@ -177,11 +162,7 @@ impl Engine {
         use datafusion::common::tree_node::TreeNodeRecursion;
         use datafusion::logical_expr::LogicalPlan;
         let state = self.ctx.state();
-        let mut plan = state.create_logical_plan(sql).await?;
-        if !params.is_empty() {
-            let values: Vec<ScalarValue> = params.iter().map(|v| ScalarValue::Utf8(v.clone())).collect();
-            plan = plan.with_param_values(values)?;
-        }
+        let plan = bind(state.create_logical_plan(sql).await?, params)?;
         let plan = state.optimize(&plan)?;
         let mut out: std::collections::BTreeMap<TableReference, std::collections::BTreeSet<String>> =
             std::collections::BTreeMap::new();
@@ -232,6 +213,32 @@ pub enum FileFormat {
     NdJson,
     /// One JSON array of objects.
     JsonArray,
+}
+
+/// Bind `params[i]` to placeholder `$i+1` of `plan`, each cast from text to the type the
+/// planner infers for its placeholder; a value that cannot take that type is NULL.
+fn bind(
+    plan: datafusion::logical_expr::LogicalPlan,
+    params: &[Option<String>],
+) -> Result<datafusion::logical_expr::LogicalPlan> {
+    if params.is_empty() {
+        return Ok(plan);
+    }
+    let types = plan.get_parameter_types()?;
+    let values: Vec<ScalarValue> = params
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let text = ScalarValue::Utf8(v.clone());
+            match types.get(&format!("${}", i + 1)) {
+                Some(Some(ty)) if *ty != DataType::Utf8 => {
+                    text.cast_to(ty).or_else(|_| ScalarValue::try_from(ty)).unwrap_or(ScalarValue::Utf8(None))
+                }
+                _ => text,
+            }
+        })
+        .collect();
+    plan.with_param_values(values)
 }
 
 async fn collect(df: datafusion::dataframe::DataFrame) -> Result<Vec<RecordBatch>> {
