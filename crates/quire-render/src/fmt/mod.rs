@@ -405,7 +405,17 @@ pub(crate) fn effective(table: &Table, index: usize, given: Option<&Format>) -> 
 pub(crate) fn axis_labels(ticks: &[f64], step: f64, fmt: Option<&Format>) -> Vec<String> {
     match fmt {
         Some(Format::Number(n)) if !n.is_percent() => {
-            return ticks.iter().map(|&t| n.format(t)).collect();
+            // The author's format, with up to two more decimals if it would print two
+            // ticks alike.
+            let mut f = n.clone();
+            for _ in 0..2 {
+                let labels: Vec<String> = ticks.iter().map(|&t| f.format(t)).collect();
+                if labels.windows(2).all(|w| w[0] != w[1]) {
+                    return labels;
+                }
+                f = f.one_more_decimal();
+            }
+            return ticks.iter().map(|&t| f.format(t)).collect();
         }
         Some(Format::Number(_)) | Some(Format::Percent) => {
             let decimals = decimals_for_step(step * 100.0);

@@ -34,6 +34,19 @@ struct Exponent {
 }
 
 impl NumberFormat {
+    /// The same format with one more decimal always shown, for axis ticks that the author's
+    /// format would print alike (`$1k`, `$1k` for 1,000 and 1,500 under `usd0k`).
+    pub(crate) fn one_more_decimal(&self) -> NumberFormat {
+        let mut f = self.clone();
+        for s in &mut f.sections {
+            if s.exponent.is_none() && !s.text_only {
+                s.frac_min += 1;
+                s.frac_max = s.frac_max.max(s.frac_min);
+            }
+        }
+        f
+    }
+
     pub fn parse(code: &str) -> Result<NumberFormat, String> {
         let parts = split_sections(code);
         if parts.len() > 3 {

@@ -154,6 +154,10 @@ fn compact_and_axes() {
     assert_eq!(axis_labels(&[0.0, 20_000.0, 40_000.0], 20_000.0, None), ["0", "20k", "40k"]);
     assert_eq!(axis_labels(&[0.0, 500.0, 1000.0, 1500.0], 500.0, None), ["0", "500", "1,000", "1,500"]);
     assert_eq!(axis_labels(&[0.0, 1.5e6, 3e6], 1.5e6, parse("usd").ok().as_ref()), ["$0", "$1.5M", "$3M"]);
+    // An author's format that would print two ticks alike gets a decimal more.
+    let usd0k = parse("usd0k").ok();
+    assert_eq!(axis_labels(&[0.0, 500.0, 1000.0, 1500.0], 500.0, usd0k.as_ref()), ["$0.0k", "$0.5k", "$1.0k", "$1.5k"]);
+    assert_eq!(axis_labels(&[0.0, 5000.0, 10000.0], 5000.0, usd0k.as_ref()), ["$0k", "$5k", "$10k"]);
     assert_eq!(axis_labels(&[0.0, 0.25, 0.5], 0.25, parse("pct1").ok().as_ref()), ["0%", "25%", "50%"]);
     assert_eq!(axis_labels(&[0.0, 0.5, 1.0], 0.5, None), ["0", "0.5", "1"]);
     assert_eq!(axis_labels(&[-10.0, 0.0, 10.0], 10.0, None), ["-10", "0", "10"]);
