@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use quire_core::chain;
-use quire_core::inputs::{self, InputKind};
-use quire_core::{InputState, Node, Page, Table};
+use quire_core::inputs;
+use quire_core::{InputState, Page, Table};
 use quire_engine::{Engine, TableName};
 use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
@@ -176,15 +176,10 @@ async fn update(s: &mut Session, next: InputState) -> Result<Value, String> {
         }
     }
     let mut slots = Vec::new();
-    for (i, node) in s.page.body.iter().enumerate() {
-        let reads = quire_render::slot_queries(node).iter().any(|q| queries.iter().any(|r| r == q));
-        let is_changed_input = matches!(node, Node::Component(c)
-            if InputKind::of(&c.name).is_some() && c.text("name").is_some_and(|n| changed.contains(&n)));
-        if reads || is_changed_input {
-            match quire_render::render_slot(&s.page.body, i, &s.results, &s.state) {
-                Ok(html) => slots.push(json!([i, html])),
-                Err(p) => errors.extend(p.into_iter().map(|p| p.message)),
-            }
+    for i in quire_render::slots_showing(&s.page.body, &queries, &changed) {
+        match quire_render::render_slot(&s.page.body, i, &s.results, &s.state) {
+            Ok(html) => slots.push(json!([i, html])),
+            Err(p) => errors.extend(p.into_iter().map(|p| p.message)),
         }
     }
     let search: Vec<(String, String)> = inputs::inputs(&s.page)

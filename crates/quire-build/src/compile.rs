@@ -314,15 +314,10 @@ pub fn page_at(project: &Project, url: &str, state: &quire_core::InputState) -> 
             run.results.insert(q.clone(), table);
         }
         let mut slots = BTreeMap::new();
-        for (i, node) in page.body.iter().enumerate() {
-            let reads = quire_render::slot_queries(node).iter().any(|q| queries.iter().any(|r| r == q));
-            let input = matches!(node, quire_core::Node::Component(c)
-                if c.text("name").is_some_and(|n| changed.contains(&n)));
-            if reads || input {
-                let html = quire_render::render_slot(&page.body, i, &run.results, &full)
-                    .map_err(|p| BuildError::Author(p.into_iter().map(|p| p.in_file(&pf.file)).collect()))?;
-                slots.insert(i, html);
-            }
+        for i in quire_render::slots_showing(&page.body, &queries, &changed) {
+            let html = quire_render::render_slot(&page.body, i, &run.results, &full)
+                .map_err(|p| BuildError::Author(p.into_iter().map(|p| p.in_file(&pf.file)).collect()))?;
+            slots.insert(i, html);
         }
         let results = queries.iter().filter_map(|q| Some((q.clone(), run.results.get(q)?.clone()))).collect();
         Ok(PageAt { slots, results })

@@ -18,7 +18,7 @@ mod table;
 mod text;
 mod value;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use quire_core::components::{self, Kind};
 use quire_core::inputs::InputState;
@@ -92,13 +92,26 @@ pub fn render_slot(
     })
 }
 
-/// The queries slot `index` shows: its `data`, an expression's query, an input's choices.
-pub fn slot_queries(node: &Node) -> Vec<&str> {
-    match node {
-        Node::Component(c) => c.data().into_iter().collect(),
-        Node::Expr { expr, .. } => vec![expr.query().0],
-        Node::Markdown { .. } => Vec::new(),
-    }
+/// The slots to re-render after `queries` ran again and the inputs in `changed` took new
+/// values: those that show one of the queries (its `data`, an expression's query, an
+/// input's choices) and the changed inputs themselves. The runtime and the build's
+/// [`render_slot`] callers share this, so both re-render the same set.
+pub fn slots_showing(nodes: &[Node], queries: &[String], changed: &BTreeSet<String>) -> Vec<usize> {
+    let shows = |q: &str| queries.iter().any(|r| r == q);
+    nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, node)| match node {
+            Node::Component(c) => {
+                c.data().is_some_and(shows)
+                    || (components::spec(&c.name).is_some_and(|s| s.kind == Kind::Input)
+                        && c.text("name").is_some_and(|n| changed.contains(&n)))
+            }
+            Node::Expr { expr, .. } => shows(expr.query().0),
+            Node::Markdown { .. } => false,
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn slot(index: usize, block: bool, html: &str) -> String {

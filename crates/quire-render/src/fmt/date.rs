@@ -88,12 +88,9 @@ impl DateFormat {
                     continue;
                 }
                 '"' => {
-                    let close = chars[i + 1..]
-                        .iter()
-                        .position(|&q| q == '"')
-                        .ok_or_else(|| format!("`{code}` has an unclosed quote"))?;
-                    tokens.push(Token::Literal(chars[i + 1..i + 1 + close].iter().collect()));
-                    i += close + 2;
+                    let (text, next) = super::quoted(&chars, i, code)?;
+                    tokens.push(Token::Literal(text));
+                    i = next;
                     continue;
                 }
                 '\\' => {

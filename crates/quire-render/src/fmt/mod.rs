@@ -402,6 +402,14 @@ pub(crate) fn effective(table: &Table, index: usize, given: Option<&Format>) -> 
 
 /// Labels for a value axis: one unit and one number of decimals for all ticks, so they line
 /// up (`0`, `20k`, `40k`; `$1.5M`; `25%`). An explicit number code is used as it is.
+/// The text of a `"..."` literal in a format code whose opening quote is at `open`, and
+/// the index just past its closing quote.
+fn quoted(chars: &[char], open: usize, code: &str) -> Result<(String, usize), String> {
+    let close =
+        chars[open + 1..].iter().position(|&q| q == '"').ok_or_else(|| format!("`{code}` has an unclosed quote"))?;
+    Ok((chars[open + 1..open + 1 + close].iter().collect(), open + close + 2))
+}
+
 pub(crate) fn axis_labels(ticks: &[f64], step: f64, fmt: Option<&Format>) -> Vec<String> {
     match fmt {
         Some(Format::Number(n)) if !n.is_percent() => {

@@ -284,16 +284,12 @@ fn parse_section(code: &str, needs_digits: bool) -> Result<Section, String> {
                 continue;
             }
             '"' => {
-                let close = chars[i + 1..]
-                    .iter()
-                    .position(|&q| q == '"')
-                    .ok_or_else(|| format!("`{code}` has an unclosed quote"))?;
-                let text: String = chars[i + 1..i + 1 + close].iter().collect();
+                let (text, next) = super::quoted(&chars, i, code)?;
                 if matches!(place, Place::Int | Place::Frac) {
                     place = Place::After;
                 }
                 literal(&mut s, place, &text);
-                i += close + 2;
+                i = next;
                 continue;
             }
             '\\' => {
