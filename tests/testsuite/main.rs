@@ -4,6 +4,7 @@
 mod broken;
 mod build;
 mod chain;
+mod dev;
 mod e2e;
 mod inputs;
 mod parse;

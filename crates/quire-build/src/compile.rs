@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use quire_core::{AuthorError, Page, Table};
+use bytes::Bytes;
+use quire_core::{Page, Table};
 use quire_engine::{Engine, TableName};
 use sha2::{Digest, Sha256};
 
@@ -19,7 +20,7 @@ use crate::sources;
 #[derive(Debug, Clone)]
 pub struct Runtime {
     /// Role (`main`, `worker`, `engine`, `wasm`) → file name under `_quire/`, and bytes.
-    files: BTreeMap<&'static str, (String, Vec<u8>)>,
+    files: BTreeMap<&'static str, (String, Bytes)>,
 }
 
 impl Runtime {
@@ -36,7 +37,7 @@ impl Runtime {
             };
             let (stem, ext) = name.rsplit_once('.').unwrap_or((&name, ""));
             let hashed = format!("{stem}.{}.{ext}", hex(&Sha256::digest(&bytes)[..5]));
-            out.insert(role, (hashed, bytes));
+            out.insert(role, (hashed, Bytes::from(bytes)));
         }
         (out.len() == 4).then_some(Runtime { files: out })
     }
@@ -46,10 +47,11 @@ impl Runtime {
     }
 }
 
-/// A built site, in memory: path under the output folder → bytes.
+/// A built site, in memory: path under the output folder → bytes (shared: a rebuild that
+/// keeps a file does not copy it).
 #[derive(Debug, Default)]
 pub struct Site {
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: BTreeMap<String, Bytes>,
     pub pages: usize,
     pub tables: usize,
 }
@@ -57,8 +59,10 @@ pub struct Site {
 /// A result small enough to embed in its page for the runtime to check itself against.
 const CHECK_ROWS: usize = 500;
 
-struct Compiled<'a> {
-    source: &'a PageFile,
+/// One page, compiled: everything the site needs from it. Owned, so that `quire dev` can
+/// keep it and reuse it while its file does not change.
+pub(crate) struct Compiled {
+    pub(crate) source: PageFile,
     page: Page,
     title: String,
     body: quire_render::Rendered,
@@ -69,93 +73,123 @@ struct Compiled<'a> {
     inputs: quire_core::InputState,
     /// Results the runtime needs before it has run anything: the inputs' choices.
     choices: BTreeMap<String, Table>,
-    /// Every query's result as CSV, for download.
-    csv: BTreeMap<String, Vec<u8>>,
+    /// Every query's result as CSV, for download: query → (path in the site, bytes).
+    csv: BTreeMap<String, (String, Bytes)>,
     check: Option<(String, Table)>,
+    /// The queries the engine ran, and those whose results it remembered.
+    pub(crate) ran: Vec<String>,
+    pub(crate) reused: Vec<String>,
 }
+
+/// Tables exported for the browser, by name and columns: path in the site and bytes.
+pub(crate) type Exports = BTreeMap<(TableName, BTreeSet<String>), (String, Bytes)>;
 
 pub fn compile(project: &Project, runtime: Option<&Runtime>) -> Result<Site, BuildError> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| BuildError::Internal(format!("cannot start the query runtime: {e}")))?;
-    rt.block_on(compile_async(project, runtime))
+    let rt = query_runtime()?;
+    rt.block_on(async {
+        let engine = Engine::new();
+        sources::register(&engine, &project.sources, &project.root).await?;
+        let mut compiled = Vec::new();
+        let mut errors = Vec::new();
+        for pf in &project.pages {
+            match compile_page(&engine, project, pf).await {
+                Ok(c) => compiled.push(c),
+                Err(BuildError::Author(e)) => errors.extend(e),
+                Err(other) => return Err(other),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(BuildError::Author(errors));
+        }
+        let compiled: Vec<&Compiled> = compiled.iter().collect();
+        assemble(project, &compiled, runtime, &engine, &mut Exports::new()).await
+    })
 }
 
-async fn compile_async(project: &Project, runtime: Option<&Runtime>) -> Result<Site, BuildError> {
-    let engine = Engine::new();
-    sources::register(&engine, &project.sources, &project.root).await?;
-    let source_names: BTreeSet<&TableName> = project.sources.iter().map(|s| &s.name).collect();
+pub(crate) fn query_runtime() -> Result<tokio::runtime::Runtime, BuildError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| BuildError::Internal(format!("cannot start the query runtime: {e}")))
+}
 
-    let mut errors: Vec<AuthorError> = Vec::new();
-    let mut compiled = Vec::new();
-    for pf in &project.pages {
-        let page = match Page::parse(&pf.file.text) {
-            Ok(p) => p,
-            Err(problems) => {
-                errors.extend(problems.into_iter().map(|p| p.in_file(&pf.file)));
-                continue;
-            }
-        };
-        let run = engine.run_page(&page).await;
-        if !run.problems.is_empty() {
-            errors.extend(run.problems.into_iter().map(|p| p.in_file(&pf.file)));
-            continue;
-        }
-        let body = match quire_render::render_body(&page.body, &run.results, &run.inputs) {
-            Ok(b) => b,
-            Err(problems) => {
-                errors.extend(problems.into_iter().map(|p| p.in_file(&pf.file)));
-                continue;
-            }
-        };
-        let live: BTreeSet<String> =
-            run.expanded.iter().filter(|(_, e)| !e.inputs.is_empty()).map(|(q, _)| q.clone()).collect();
-        // The tables (and their columns) the browser needs to run the live queries.
-        let mut tables: BTreeMap<TableName, BTreeSet<String>> = BTreeMap::new();
-        for name in &live {
-            let e = &run.expanded[name];
-            let reads =
-                engine.columns_read(&e.sql, &e.params).await.map_err(|e| BuildError::Internal(e.to_string()))?;
-            for (r, cols) in reads {
-                if let Some(schema) = r.schema() {
-                    let name = TableName::new(schema, r.table());
-                    if source_names.contains(&name) {
-                        tables.entry(name).or_default().extend(cols);
-                    }
+/// Parse, run and render one page. Author mistakes come back as [`BuildError::Author`].
+pub(crate) async fn compile_page(engine: &Engine, project: &Project, pf: &PageFile) -> Result<Compiled, BuildError> {
+    let author = |problems: Vec<quire_core::Problem>| {
+        BuildError::Author(problems.into_iter().map(|p| p.in_file(&pf.file)).collect())
+    };
+    let page = Page::parse(&pf.file.text).map_err(author)?;
+    let run = engine.run_page(&page).await;
+    if !run.problems.is_empty() {
+        return Err(author(run.problems));
+    }
+    let body = quire_render::render_body(&page.body, &run.results, &run.inputs).map_err(author)?;
+    let source_names: BTreeSet<&TableName> = project.sources.iter().map(|s| &s.name).collect();
+    let live: BTreeSet<String> =
+        run.expanded.iter().filter(|(_, e)| !e.inputs.is_empty()).map(|(q, _)| q.clone()).collect();
+    // The tables (and their columns) the browser needs to run the live queries.
+    let mut tables: BTreeMap<TableName, BTreeSet<String>> = BTreeMap::new();
+    for name in &live {
+        let e = &run.expanded[name];
+        let reads = engine.columns_read(&e.sql, &e.params).await.map_err(|e| BuildError::Internal(e.to_string()))?;
+        for (r, cols) in reads {
+            if let Some(schema) = r.schema() {
+                let name = TableName::new(schema, r.table());
+                if source_names.contains(&name) {
+                    tables.entry(name).or_default().extend(cols);
                 }
             }
         }
-        let choices: BTreeMap<String, Table> = quire_core::inputs::inputs(&page)
-            .iter()
-            .filter_map(|i| i.options_query())
-            .filter_map(|q| Some((q.to_string(), run.results.get(q)?.clone())))
-            .collect();
-        let check = live.iter().find_map(|q| {
-            let result = run.results.get(q)?;
-            (result.len() <= CHECK_ROWS && !result.columns.is_empty()).then(|| (q.clone(), result.clone()))
-        });
-        let csv = run.results.iter().map(|(q, t)| (q.clone(), t.to_csv().into_bytes())).collect();
-        let title = page.front.title.clone().unwrap_or_else(|| default_title(&pf.url));
-        compiled.push(Compiled {
-            source: pf,
-            page,
-            title,
-            body,
-            tables,
-            live,
-            inputs: run.inputs,
-            choices,
-            csv,
-            check,
-        });
     }
-    if !errors.is_empty() {
-        return Err(BuildError::Author(errors));
-    }
+    let choices: BTreeMap<String, Table> = quire_core::inputs::inputs(&page)
+        .iter()
+        .filter_map(|i| i.options_query())
+        .filter_map(|q| Some((q.to_string(), run.results.get(q)?.clone())))
+        .collect();
+    let check = live.iter().find_map(|q| {
+        let result = run.results.get(q)?;
+        (result.len() <= CHECK_ROWS && !result.columns.is_empty()).then(|| (q.clone(), result.clone()))
+    });
+    let slug = pf.url.trim_matches('/').replace('/', "-");
+    let slug = if slug.is_empty() { "index".to_string() } else { slug };
+    let csv = run
+        .results
+        .iter()
+        .map(|(q, t)| {
+            let bytes = t.to_csv().into_bytes();
+            let path = format!("data/{slug}.{q}.{}.csv", hex(&Sha256::digest(&bytes)[..5]));
+            (q.clone(), (path, Bytes::from(bytes)))
+        })
+        .collect();
+    let title = page.front.title.clone().unwrap_or_else(|| default_title(&pf.url));
+    Ok(Compiled {
+        source: pf.clone(),
+        page,
+        title,
+        body,
+        tables,
+        live,
+        inputs: run.inputs,
+        choices,
+        csv,
+        check,
+        ran: run.ran,
+        reused: run.reused,
+    })
+}
 
+/// Put compiled pages together into a site: the stylesheet, the runtime, each table the
+/// browser needs (exported once, or taken from `exports`), and every page in its shell
+/// with the site's navigation.
+pub(crate) async fn assemble(
+    project: &Project,
+    compiled: &[&Compiled],
+    runtime: Option<&Runtime>,
+    engine: &Engine,
+    exports: &mut Exports,
+) -> Result<Site, BuildError> {
     let mut site = Site { pages: compiled.len(), ..Site::default() };
-    site.files.insert("style.css".into(), quire_render::stylesheet().as_bytes().to_vec());
+    site.files.insert("style.css".into(), Bytes::from_static(quire_render::stylesheet().as_bytes()));
     if let Some(rt) = runtime {
         for (name, bytes) in rt.files.values() {
             site.files.insert(format!("_quire/{name}"), bytes.clone());
@@ -164,25 +198,30 @@ async fn compile_async(project: &Project, runtime: Option<&Runtime>) -> Result<S
 
     // Each table ships once, named by its content, with the columns any page's browser-side
     // queries read, however many pages read it.
-    let mut needed: BTreeMap<&TableName, BTreeSet<&String>> = BTreeMap::new();
+    let mut needed: BTreeMap<&TableName, BTreeSet<String>> = BTreeMap::new();
     for (name, cols) in compiled.iter().flat_map(|c| c.tables.iter()) {
-        needed.entry(name).or_default().extend(cols);
+        needed.entry(name).or_default().extend(cols.iter().cloned());
     }
     let mut shipped: BTreeMap<TableName, String> = BTreeMap::new();
     for (name, cols) in needed {
-        let list: Vec<String> = cols.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
-        let sql = format!("select {} from {}", list.join(", "), sources::quoted(name));
-        let export = async {
-            let df = engine.context().sql(&sql).await?;
-            let schema = std::sync::Arc::new(df.schema().as_arrow().clone());
-            let batches = df.collect().await?;
-            quire_engine::encode_parquet(schema, &batches)
-        };
-        let bytes = export.await.map_err(|e| BuildError::Internal(format!("exporting table {name}: {e}")))?;
-        let hash = hex(&Sha256::digest(&bytes)[..5]);
-        let path = format!("data/{}.{}.{hash}.parquet", name.schema, name.table);
-        site.files.insert(path.clone(), bytes);
-        shipped.insert(name.clone(), path);
+        let key = (name.clone(), cols);
+        if !exports.contains_key(&key) {
+            let list: Vec<String> = key.1.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
+            let sql = format!("select {} from {}", list.join(", "), sources::quoted(name));
+            let export = async {
+                let df = engine.context().sql(&sql).await?;
+                let schema = std::sync::Arc::new(df.schema().as_arrow().clone());
+                let batches = df.collect().await?;
+                quire_engine::encode_parquet(schema, &batches)
+            };
+            let bytes = export.await.map_err(|e| BuildError::Internal(format!("exporting table {name}: {e}")))?;
+            let hash = hex(&Sha256::digest(&bytes)[..5]);
+            let path = format!("data/{}.{}.{hash}.parquet", name.schema, name.table);
+            exports.insert(key.clone(), (path, Bytes::from(bytes)));
+        }
+        let (path, bytes) = &exports[&key];
+        site.files.insert(path.clone(), bytes.clone());
+        shipped.insert(name.clone(), path.clone());
     }
     site.tables = shipped.len();
 
@@ -190,18 +229,15 @@ async fn compile_async(project: &Project, runtime: Option<&Runtime>) -> Result<S
         .iter()
         .map(|c| NavPage { url: &c.source.url, title: c.title.clone(), position: c.page.front.sidebar_position })
         .collect();
-    for c in &compiled {
+    for c in compiled {
         let root = "../".repeat(c.source.depth());
         // Module URLs must start with `./` or `../`.
         let asset_root = if root.is_empty() { "./" } else { root.as_str() };
         let nav = nav::tree(&nav_pages, &c.source.url);
         let mut csv = BTreeMap::new();
-        for (query, bytes) in &c.csv {
-            let slug = c.source.url.trim_matches('/').replace('/', "-");
-            let slug = if slug.is_empty() { "index".to_string() } else { slug };
-            let path = format!("data/{slug}.{query}.{}.csv", hex(&Sha256::digest(bytes)[..5]));
+        for (query, (path, bytes)) in &c.csv {
             site.files.insert(path.clone(), bytes.clone());
-            csv.insert(query.as_str(), path);
+            csv.insert(query.as_str(), path.clone());
         }
         let island = data_island(c, &root, &shipped, &csv, runtime);
         let mut tail = String::new();
@@ -221,7 +257,7 @@ async fn compile_async(project: &Project, runtime: Option<&Runtime>) -> Result<S
             tail_html: &tail,
             head_html: &head,
         });
-        site.files.insert(format!("{}index.html", c.source.url), html.into_bytes());
+        site.files.insert(format!("{}index.html", c.source.url), Bytes::from(html));
     }
     Ok(site)
 }
@@ -231,7 +267,7 @@ async fn compile_async(project: &Project, runtime: Option<&Runtime>) -> Result<S
 /// files, and one browser-side query with the result the build computed, which the runtime
 /// re-runs to check itself.
 fn data_island(
-    c: &Compiled<'_>,
+    c: &Compiled,
     root: &str,
     shipped: &BTreeMap<TableName, String>,
     csv: &BTreeMap<&str, String>,
@@ -284,10 +320,7 @@ pub struct PageAt {
 /// rendered, by slot index. The same work the runtime does, on the build's engine; tests
 /// compare the two.
 pub fn page_at(project: &Project, url: &str, state: &quire_core::InputState) -> Result<PageAt, BuildError> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| BuildError::Internal(format!("cannot start the query runtime: {e}")))?;
+    let rt = query_runtime()?;
     rt.block_on(async {
         let pf = project
             .pages

@@ -27,3 +27,45 @@ impl BuildError {
         }
     }
 }
+
+/// One error as an author reads it: `file:line:col`, the message, the source lines with the
+/// span marked, and what to do. `colour` adds terminal colours.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Diagnostic {
+    /// `pages/index.md:12:8`, or the file's path.
+    pub location: String,
+    pub message: String,
+    /// The message with its source snippet and help, drawn as on the terminal.
+    pub report: String,
+}
+
+impl BuildError {
+    /// Each error of this build, drawn for a reader (see [`Diagnostic`]).
+    pub fn diagnostics(&self, colour: bool) -> Vec<Diagnostic> {
+        use miette::{GraphicalReportHandler, GraphicalTheme};
+        let theme = if colour { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+        let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+        match self {
+            BuildError::Author(errors) => errors
+                .iter()
+                .map(|err| {
+                    let mut report = String::new();
+                    if handler.render_report(&mut report, err).is_err() {
+                        report = err.to_string();
+                    }
+                    Diagnostic { location: err.location(), message: err.to_string(), report }
+                })
+                .collect(),
+            BuildError::File { path, message, help } => {
+                let mut report = message.clone();
+                if let Some(help) = help {
+                    report.push_str(&format!("\n  help: {help}"));
+                }
+                vec![Diagnostic { location: path.display().to_string(), message: message.clone(), report }]
+            }
+            BuildError::Internal(message) => {
+                vec![Diagnostic { location: String::new(), message: message.clone(), report: message.clone() }]
+            }
+        }
+    }
+}

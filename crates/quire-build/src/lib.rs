@@ -3,19 +3,22 @@
 //! Owns loading a project (`quire.toml`, `sources/`, `pages/`), compiling each page (parse,
 //! run its queries on the engine, render), choosing and exporting the tables the browser
 //! needs as Parquet, and writing `dist/` so that a failed build leaves the previous one in
-//! place. Native only. Compiling never writes: [`compile`] returns the site in memory
-//! (what `quire dev` will serve), [`build`] writes it.
+//! place. Native only. Compiling never writes: [`compile`] returns the site in memory,
+//! [`build`] writes it, and [`Incremental`] keeps it compiled between changes, redoing
+//! only what each change touches (what `quire dev` serves).
 
 mod compile;
 pub mod demo;
 mod error;
+mod incremental;
 mod nav;
 mod output;
 mod project;
 mod sources;
 
 pub use compile::{PageAt, Runtime, Site, compile, page_at};
-pub use error::BuildError;
+pub use error::{BuildError, Diagnostic};
+pub use incremental::{Incremental, Rebuilt};
 pub use output::write_site;
 pub use project::Project;
 

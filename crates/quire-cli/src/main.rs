@@ -16,11 +16,12 @@ mod runtime {
 ///
 /// A quire project is a folder with `pages/*.md` (Markdown with named ```sql fences and
 /// chart components), `sources/<name>/` (CSV, Parquet or JSON files, each a table
-/// `<name>.<file>`), and an optional `quire.toml`. `quire build` runs every query, renders
-/// every chart and table into plain HTML, and writes a site that any static host can serve.
+/// `<name>.<file>`), and an optional `quire.toml`. `quire dev` previews it while you write,
+/// reloading the browser on every save; `quire build` runs every query, renders every chart
+/// and table into plain HTML, and writes a site that any static host can serve.
 #[derive(Parser)]
 #[command(name = "quire", version, about, long_about, propagate_version = true)]
-#[command(after_help = "Start with `quire build reports_example`, then open reports_example/dist/index.html.")]
+#[command(after_help = "Start with `quire dev reports_example --open`; publish with `quire build reports_example`.")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -29,6 +30,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Build(cmd::build::Args),
+    Dev(cmd::dev::Args),
     #[command(hide = true)]
     DemoData(cmd::demo_data::Args),
 }
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::Dev(args) => cmd::dev::run(args),
         Command::DemoData(args) => cmd::demo_data::run(args),
     }
 }

@@ -2,7 +2,6 @@
 
 use std::io::IsTerminal;
 
-use miette::{GraphicalReportHandler, GraphicalTheme};
 use quire_build::BuildError;
 
 fn colour() -> bool {
@@ -31,33 +30,26 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
-/// Print a failed build: each author error with its snippet, then one closing line.
+/// Print a failed build: each error with its snippet, then one closing line.
 pub fn build_error(e: &BuildError) {
-    let theme = if colour() { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
-    match e {
-        BuildError::Author(errors) => {
-            for err in errors {
-                let mut out = String::new();
-                if handler.render_report(&mut out, err).is_ok() {
-                    eprintln!("{}: {}\n{out}", red("error"), err.location());
-                } else {
-                    eprintln!("{}: {err}", red("error"));
-                }
-            }
-            eprintln!(
-                "{}: the build failed with {} error{}; the previous site was left as it was",
+    let diagnostics = e.diagnostics(colour());
+    for d in &diagnostics {
+        match e {
+            BuildError::Author(_) => eprintln!("{}: {}\n{}", red("error"), d.location, d.report),
+            _ => eprintln!(
+                "{}: {}",
                 red("error"),
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" }
-            );
+                if d.location.is_empty() { d.report.clone() } else { format!("{}: {}", d.location, d.report) }
+            ),
         }
-        other => {
-            eprintln!("{}: {other}", red("error"));
-            if let Some(help) = other.help() {
-                eprintln!("  help: {help}");
-            }
-            eprintln!("{}: the build failed; the previous site was left as it was", red("error"));
-        }
+    }
+    let n = diagnostics.len();
+    match e {
+        BuildError::Author(_) => eprintln!(
+            "{}: the build failed with {n} error{}; the previous site was left as it was",
+            red("error"),
+            if n == 1 { "" } else { "s" }
+        ),
+        _ => eprintln!("{}: the build failed; the previous site was left as it was", red("error")),
     }
 }

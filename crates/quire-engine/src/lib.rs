@@ -9,12 +9,14 @@
 
 mod convert;
 mod errors;
+mod memo;
 mod page;
 mod parquet_io;
 mod session;
 
 pub use convert::to_table;
 pub use errors::{SqlProblem, sql_problem};
+pub use memo::Memo;
 pub use page::{PageRun, queries_reading};
 pub use parquet_io::{check_parquet_frame, decode_parquet, encode_parquet};
 #[cfg(not(target_arch = "wasm32"))]

@@ -23,6 +23,10 @@ pub struct PageRun {
     /// Every input's default value, the value the page is built with.
     pub inputs: InputState,
     pub problems: Vec<Problem>,
+    /// The queries that ran, in the order they ran.
+    pub ran: Vec<String>,
+    /// The queries whose results the engine remembered instead (see [`Engine::remembering`]).
+    pub reused: Vec<String>,
 }
 
 impl Engine {
@@ -64,7 +68,22 @@ impl Engine {
                     continue;
                 }
                 progressed = true;
-                match self.run_expanded(page, name, &expanded).await {
+                let remembered = self.memo().and_then(|m| m.get(&expanded.sql, &expanded.params));
+                let result = match remembered {
+                    Some(table) => {
+                        run.reused.push(name.to_string());
+                        Ok(table)
+                    }
+                    None => {
+                        let result = self.run_expanded(page, name, &expanded).await;
+                        if let (Some(memo), Ok(table)) = (self.memo(), &result) {
+                            memo.put(&expanded.sql, &expanded.params, table);
+                        }
+                        run.ran.push(name.to_string());
+                        result
+                    }
+                };
+                match result {
                     Ok(table) => {
                         run.results.insert(name.to_string(), table);
                     }

@@ -35,6 +35,7 @@ impl std::fmt::Display for TableName {
 #[derive(Clone)]
 pub struct Engine {
     ctx: SessionContext,
+    memo: Option<crate::memo::Memo>,
 }
 
 impl Default for Engine {
@@ -65,7 +66,17 @@ impl Engine {
         };
         #[cfg(not(target_arch = "wasm32"))]
         let ctx = SessionContext::new_with_config(config);
-        Engine { ctx }
+        Engine { ctx, memo: None }
+    }
+
+    /// An engine that remembers each page query's result by its expanded SQL and bound
+    /// values, and runs it again only when those change (see [`crate::Memo`]).
+    pub fn remembering() -> Self {
+        Engine { memo: Some(crate::memo::Memo::default()), ..Engine::new() }
+    }
+
+    pub fn memo(&self) -> Option<&crate::memo::Memo> {
+        self.memo.as_ref()
     }
 
     pub fn context(&self) -> &SessionContext {

@@ -29,10 +29,15 @@ pub struct Args {
     quiet: bool,
 }
 
-pub fn run(args: Args) -> ExitCode {
+/// The browser runtime compiled into this binary, if it was.
+pub fn runtime() -> Option<Runtime> {
     let files: Vec<(String, Vec<u8>)> =
         crate::runtime::RUNTIME_FILES.iter().map(|(n, b)| ((*n).to_string(), b.to_vec())).collect();
-    let options = BuildOptions { out_dir: args.out.clone(), runtime: Runtime::from_files(files) };
+    Runtime::from_files(files)
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let options = BuildOptions { out_dir: args.out.clone(), runtime: runtime() };
     match quire_build::build(&args.project, &options) {
         Ok(r) => {
             if !args.quiet {

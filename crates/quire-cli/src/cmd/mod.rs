@@ -1,2 +1,3 @@
 pub mod build;
 pub mod demo_data;
+pub mod dev;

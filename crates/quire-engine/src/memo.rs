@@ -1,0 +1,63 @@
+//! Remembered results, for a long-lived engine (`quire dev`): a query whose expanded SQL
+//! and bound values are the same as last time is not run again. Valid as long as the
+//! engine's tables do not change; whoever changes them makes a new engine.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use quire_core::Table;
+
+type Key = (String, Vec<Option<String>>);
+
+#[derive(Default)]
+struct Inner {
+    results: HashMap<Key, Table>,
+    /// Keys asked for since the last [`Memo::sweep`].
+    used: HashSet<Key>,
+}
+
+/// Results by expanded SQL and parameter values. Cheap to clone (shared).
+#[derive(Clone, Default)]
+pub struct Memo(Arc<Mutex<Inner>>);
+
+impl Memo {
+    pub fn get(&self, sql: &str, params: &[Option<String>]) -> Option<Table> {
+        let mut inner = self.0.lock().ok()?;
+        let key = (sql.to_string(), params.to_vec());
+        let hit = inner.results.get(&key).cloned();
+        inner.used.insert(key);
+        hit
+    }
+
+    pub fn put(&self, sql: &str, params: &[Option<String>], table: &Table) {
+        if let Ok(mut inner) = self.0.lock() {
+            let key = (sql.to_string(), params.to_vec());
+            inner.used.insert(key.clone());
+            inner.results.insert(key, table.clone());
+        }
+    }
+
+    /// Start counting which results are asked for, for the next [`Memo::sweep`].
+    pub fn begin(&self) {
+        if let Ok(mut inner) = self.0.lock() {
+            inner.used.clear();
+        }
+    }
+
+    /// Forget every result not asked for since [`Memo::begin`], so that the memo holds
+    /// what the project reads now and not every version of every query.
+    pub fn sweep(&self) {
+        if let Ok(mut inner) = self.0.lock() {
+            let used = std::mem::take(&mut inner.used);
+            inner.results.retain(|k, _| used.contains(k));
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.lock().map(|i| i.results.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

@@ -1,0 +1,306 @@
+//! `quire dev`: what a save rebuilds (natively, through `quire_build::Incremental`), and
+//! the server end to end: a page open in headless Chromium follows edits on disk, shows a
+//! broken build as an overlay and clears it, and no path outside the site is served.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use quire_build::{BuildError, Incremental, Rebuilt};
+
+use crate::util::{Project, quire, repo};
+
+fn edit(p: &Project, rel: &str, from: &str, to: &str) {
+    let text = p.read(rel);
+    assert!(text.contains(from), "{rel} should contain {from:?}");
+    std::fs::write(p.path().join(rel), text.replacen(from, to, 1)).expect("write");
+}
+
+fn ran(r: &Rebuilt) -> Vec<&str> {
+    let mut v: Vec<&str> = r.ran.iter().map(String::as_str).collect();
+    v.sort_unstable();
+    v
+}
+
+/// The text of a built page, tags removed.
+fn page(r: &Rebuilt, path: &str) -> String {
+    let html =
+        String::from_utf8_lossy(r.site.files.get(path).unwrap_or_else(|| panic!("{path} is built"))).into_owned();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+#[test]
+fn a_save_rebuilds_only_what_it_touches() {
+    let p = Project::fixture("dev");
+    let mut site = Incremental::new(p.path(), None).expect("start");
+
+    let r = site.rebuild().expect("first build");
+    assert_eq!(r.reason, "first build");
+    assert_eq!(
+        ran(&r),
+        ["pages/index.md: base", "pages/index.md: derived", "pages/index.md: lone", "pages/other.md: biggest"]
+    );
+    assert!(page(&r, "index.html").contains("Intro text: the shop has 3 channels and 6 orders."));
+
+    let r = site.rebuild().expect("again");
+    assert!(r.compiled.is_empty() && r.ran.is_empty(), "nothing changed, nothing compiled: {r:?}");
+
+    // Prose: the page is rendered again, and no query runs.
+    edit(&p, "pages/index.md", "Intro text:", "Opening text:");
+    let r = site.rebuild().expect("prose edit");
+    assert_eq!(r.compiled, ["pages/index.md"]);
+    assert_eq!(ran(&r), Vec::<&str>::new());
+    assert_eq!(r.reused, 3);
+    assert!(page(&r, "index.html").contains("Opening text: the shop has 3 channels"));
+
+    // A query: it runs, and so does the query that reads it; the page's other query does not.
+    edit(
+        &p,
+        "pages/index.md",
+        "from shop.orders group by channel",
+        "from shop.orders where channel <> 'phone' group by channel",
+    );
+    let r = site.rebuild().expect("query edit");
+    assert_eq!(ran(&r), ["pages/index.md: base", "pages/index.md: derived"]);
+    assert!(page(&r, "index.html").contains("the shop has 2 channels and 6 orders"));
+
+    // Another page's query: only it.
+    edit(&p, "pages/other.md", "max(amount)", "min(amount)");
+    let r = site.rebuild().expect("other page");
+    assert_eq!(r.compiled, ["pages/other.md"]);
+    assert_eq!(ran(&r), ["pages/other.md: biggest"]);
+    assert!(page(&r, "other/index.html").contains("$45.25"));
+
+    // A source file: its tables are read again and every query runs.
+    let csv = p.read("sources/shop/orders.csv");
+    std::fs::write(p.path().join("sources/shop/orders.csv"), format!("{csv}7,2024-04-01,web,10\n")).expect("write");
+    let r = site.rebuild().expect("source edit");
+    assert_eq!(r.reason, "sources");
+    assert_eq!(r.ran.len(), 4, "{r:?}");
+    assert!(page(&r, "index.html").contains("and 7 orders"));
+    assert!(page(&r, "other/index.html").contains("$10.00"));
+
+    // quire.toml: everything again.
+    edit(&p, "quire.toml", "Dev fixture", "Renamed site");
+    let r = site.rebuild().expect("config edit");
+    assert_eq!(r.reason, "quire.toml");
+    assert_eq!(r.compiled.len(), 2);
+    assert!(page(&r, "other/index.html").contains("Renamed site"));
+
+    // A broken query is an author error with its place; the next save that fixes it builds.
+    edit(&p, "pages/other.md", "min(amount)", "min(amont)");
+    let err = site.rebuild().expect_err("a broken query");
+    let BuildError::Author(errors) = &err else { panic!("an author error: {err:?}") };
+    assert_eq!(errors[0].location(), "pages/other.md:6:12");
+    assert!(err.diagnostics(false)[0].report.contains("min(amont)"), "the snippet: {:?}", err.diagnostics(false));
+    edit(&p, "pages/other.md", "min(amont)", "min(amount)");
+    let r = site.rebuild().expect("fixed");
+    assert_eq!(r.compiled, ["pages/other.md"]);
+
+    // A new page, and a deleted one.
+    std::fs::write(p.path().join("pages/fresh.md"), "# Fresh\n\nA new page.\n").expect("write");
+    std::fs::remove_file(p.path().join("pages/other.md")).expect("rm");
+    let r = site.rebuild().expect("pages added and removed");
+    assert_eq!(r.compiled, ["pages/fresh.md"]);
+    assert!(r.site.files.contains_key("fresh/index.html"));
+    assert!(!r.site.files.contains_key("other/index.html"));
+    assert!(page(&r, "index.html").contains("Fresh"), "the sidebar follows");
+}
+
+/// `quire dev` running in the background; killed when dropped.
+struct Dev {
+    child: Child,
+    base: String,
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Drop for Dev {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Dev {
+    fn start(project: &std::path::Path) -> Dev {
+        let mut child = quire()
+            .arg("dev")
+            .arg(project)
+            .args(["--port", "0"])
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("quire dev starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
+                        let _ = tx.send(url.to_string());
+                    }
+                    if let Ok(mut l) = log.lock() {
+                        l.push_str(&line);
+                        l.push('\n');
+                    }
+                }
+            });
+        }
+        let mut dev = Dev { child, base: String::new(), log };
+        match rx.recv_timeout(Duration::from_secs(120)) {
+            Ok(base) => dev.base = base,
+            Err(_) => panic!("quire dev did not say where it serves:\n{}", dev.log()),
+        }
+        dev
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// The status and `Location` of a request sent byte for byte as given.
+    fn raw_get(&self, path: &str) -> (u16, String) {
+        let response = self.raw(path);
+        let status = response.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let location = response
+            .lines()
+            .find_map(|l| l.strip_prefix("location: ").or_else(|| l.strip_prefix("Location: ")))
+            .unwrap_or("")
+            .to_string();
+        (status, location)
+    }
+
+    /// The whole response to a request sent byte for byte as given.
+    fn raw(&self, path: &str) -> String {
+        let addr = self.base.trim_start_matches("http://").trim_end_matches('/');
+        let mut s = TcpStream::connect(addr).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("send");
+        let mut response = String::new();
+        let _ = s.read_to_string(&mut response);
+        response
+    }
+}
+
+#[test]
+fn quire_dev_serves_nothing_outside_the_site() {
+    let p = Project::fixture("dev");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc", p.path().join("leak")).expect("symlink");
+    let dev = Dev::start(p.path());
+    assert_eq!(dev.raw_get("/").0, 200);
+    assert_eq!(dev.raw_get("/other/").0, 200);
+    assert_eq!(dev.raw_get("/other"), (308, "/other/".to_string()), "a folder without its slash is redirected");
+    assert_eq!(dev.raw_get("/style.css").0, 200);
+    for path in [
+        "/../quire.toml",
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2f..%2fetc%2fpasswd",
+        "/%252e%252e/%252e%252e/etc/passwd",
+        "/.%2e/quire.toml",
+        "/other/..%5c..%5cquire.toml",
+        "/index.html%00.css",
+        "/quire.toml",
+        "/pages/index.md",
+        "/sources/shop/orders.csv",
+        "/leak/passwd",
+        "/leak/hostname",
+        "/nothing-here/",
+    ] {
+        assert_eq!(dev.raw_get(path).0, 404, "{path} must not be served");
+    }
+    // The 404 page says what happened, in the site's style.
+    let body = dev.raw("/nothing-here/");
+    assert!(body.contains("<h1>Not found</h1>") && body.contains("nothing-here/index.html"), "{body}");
+}
+
+/// The author's loop in a real browser: edit prose, break a query, fix it, add a page.
+#[test]
+fn quire_dev_follows_edits_in_a_real_browser() {
+    let root = repo();
+    assert!(
+        root.join("tests/e2e/node_modules/playwright-core").is_dir(),
+        "install the browser driver first: (cd tests/e2e && npm ci), or run scripts/test.sh"
+    );
+    let p = Project::fixture("dev");
+    let dev = Dev::start(p.path());
+    let started = Instant::now();
+    let output = std::process::Command::new("node")
+        .arg(root.join("tests/e2e/dev.mjs"))
+        .arg("--base")
+        .arg(&dev.base)
+        .arg("--project")
+        .arg(p.path())
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "the browser driver failed:\n{}\nquire dev said:\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        dev.log()
+    );
+    let r: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the driver");
+    let log = dev.log();
+    let s = &r["steps"];
+
+    assert_eq!(s["prose"]["shown"], true, "the edited prose appears without a manual reload: {r}\n{log}");
+    let (before, after) =
+        (s["prose"]["scrollBefore"].as_f64().unwrap_or(0.0), s["prose"]["scrollAfter"].as_f64().unwrap_or(0.0));
+    assert!(before > 1000.0, "the driver scrolled down: {r}");
+    assert!((after - before).abs() < 2.0, "the scroll position survives the reload: {before} then {after}");
+
+    assert_eq!(s["broken"]["overlay"], true, "a broken query shows the overlay: {r}\n{log}");
+    let text = s["broken"]["text"].as_str().unwrap_or("");
+    assert!(text.contains("pages/index.md:6:"), "the overlay names file:line:col: {text}");
+    assert!(text.contains("shop.nope") && text.contains("The build failed"), "and shows the snippet: {text}");
+    assert_eq!(s["broken"]["lastGood"], true, "the last good page stays under the overlay: {r}");
+
+    assert_eq!(s["fixed"]["overlay"], false, "fixing the file clears the overlay: {r}\n{log}");
+    assert_eq!(s["fixed"]["shown"], true, "and shows the new version: {r}");
+
+    assert_eq!(s["fresh"]["status"], 404);
+    assert_eq!(s["fresh"]["shown"], true, "a page created where a 404 was open appears: {r}\n{log}");
+
+    assert!(log.contains("Rebuilt 1 of 2 pages") && log.contains("no query ran"), "a prose edit runs no query:\n{log}");
+    assert_eq!(r["consoleErrors"], serde_json::json!([]), "console errors");
+    assert_eq!(r["pageErrors"], serde_json::json!([]), "page errors");
+    assert_eq!(r["offOrigin"], serde_json::json!([]), "requests off the site's origin");
+    assert!(started.elapsed() < Duration::from_secs(120));
+}
+
+#[test]
+fn quire_dev_explains_itself_and_its_mistakes() {
+    let run = crate::util::Run::new(quire().args(["dev", "--help"])).ok();
+    let help = String::from_utf8_lossy(&run.output.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in ["--port", "--host", "--open", "--poll", "prose edit", "scroll position", "file, line"] {
+        assert!(help.contains(needle), "`quire dev --help` should mention {needle:?}:\n{help}");
+    }
+
+    let run = crate::util::Run::new(quire().args(["dev", "/no/such/project", "--port", "0"]));
+    assert!(!run.success());
+    assert!(run.stderr().contains("/no/such/project: no such project folder"), "{}", run.stderr());
+    assert!(run.stderr().contains("help: pass the folder"), "{}", run.stderr());
+
+    // A port another program holds.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port().to_string();
+    let p = Project::fixture("dev");
+    let run = crate::util::Run::new(quire().arg("dev").arg(p.path()).args(["--port", &port]));
+    assert!(!run.success());
+    assert!(run.stderr().contains("cannot listen on 127.0.0.1:"), "{}", run.stderr());
+    assert!(run.stderr().contains("pass `--port`"), "{}", run.stderr());
+}
