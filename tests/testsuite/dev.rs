@@ -2,6 +2,7 @@
 //! the server end to end: a page open in headless Chromium follows edits on disk, shows a
 //! broken build as an overlay and clears it, and no path outside the site is served.
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Stdio};
@@ -303,4 +304,37 @@ fn quire_dev_explains_itself_and_its_mistakes() {
     assert!(!run.success());
     assert!(run.stderr().contains("cannot listen on 127.0.0.1:"), "{}", run.stderr());
     assert!(run.stderr().contains("pass `--port`"), "{}", run.stderr());
+}
+
+/// A model edit runs that model and its downstream through the pipeline's cache, and the
+/// page that reads them follows; a broken model keeps the last good page.
+#[test]
+fn quire_dev_runs_an_edited_model_and_its_downstream() {
+    let p = Project::fixture("pipeline");
+    let dev = Dev::start(p.path());
+    let wait_for = |what: &dyn Fn() -> bool, why: &str| {
+        let until = Instant::now() + Duration::from_secs(60);
+        while !what() {
+            assert!(Instant::now() < until, "{why}:\n{}", dev.log());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    assert!(dev.raw("/").contains("NORTH"), "the first build ran the pipeline:\n{}", dev.log());
+    let ran_before = dev.log().matches("Ran ").count();
+
+    edit(&p, "pipeline/clean/customers.sql", "upper(region)", "lower(region)");
+    wait_for(&|| dev.raw("/").contains("north"), "the page shows the model's new output");
+    let log = dev.log();
+    let ran: Vec<&str> = log.lines().filter(|l| l.contains("Ran ")).skip(ran_before).collect();
+    let models: BTreeSet<&str> = ran.iter().filter_map(|l| l.split_whitespace().nth(1)).collect();
+    assert_eq!(
+        models,
+        BTreeSet::from(["clean.customers", "marts.revenue"]),
+        "exactly the model and its downstream:\n{log}"
+    );
+
+    edit(&p, "pipeline/clean/customers.sql", "lower(region)", "lower(regio)");
+    wait_for(&|| dev.log().contains("column 'regio' not found"), "the broken model is reported");
+    assert!(dev.log().contains("pipeline/clean/customers.sql:1:"), "with its place:\n{}", dev.log());
+    assert!(dev.raw("/").contains("north"), "the last good page is still served");
 }

@@ -8,4 +8,5 @@ mod dev;
 mod e2e;
 mod inputs;
 mod parse;
+mod pipeline;
 mod util;

@@ -3,8 +3,8 @@
 //!
 //! Each rebuild reloads the project's files (cheap) and compares them with the last:
 //! - `quire.toml` changed: everything starts over;
-//! - a file under `sources/` or `pipeline/` changed: the tables are registered again on a
-//!   new engine and every page is compiled again;
+//! - a file under `sources/` changed, or `quire run` committed new tables: the tables are
+//!   registered again on a new engine and every page is compiled again;
 //! - a file under `partials/` changed: every page is compiled again;
 //! - a page changed: that page is compiled again.
 //!
@@ -87,7 +87,7 @@ impl Incremental {
             self.pages.clear();
             self.config = Some(project.config.clone());
         }
-        let fingerprint = Fingerprint::of(&self.root, &["sources", "pipeline"]);
+        let fingerprint = Fingerprint::of(&self.root, &["sources", crate::committed::MANIFEST]);
         if self.tables.as_ref().is_none_or(|t| t.fingerprint != fingerprint) {
             if self.tables.is_some() {
                 reason = "sources";
@@ -175,7 +175,11 @@ impl Fingerprint {
         }
         let mut out = Vec::new();
         for d in dirs {
-            walk(&root.join(d), &mut out);
+            let path = root.join(d);
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_file() => out.push((path, meta.len(), meta.modified().ok())),
+                _ => walk(&path, &mut out),
+            }
         }
         out.sort();
         Fingerprint(out)

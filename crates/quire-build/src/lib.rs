@@ -1,12 +1,14 @@
 //! quire-build: a project folder in, a static site out.
 //!
-//! Owns loading a project (`quire.toml`, `sources/`, `pages/`), compiling each page (parse,
+//! Owns loading a project (`quire.toml`, `sources/`, `pages/`, and the pipeline's committed
+//! tables from `.quire/manifest.json`), compiling each page (parse,
 //! run its queries on the engine, render), choosing and exporting the tables the browser
 //! needs as Parquet, and writing `dist/` so that a failed build leaves the previous one in
 //! place. Native only. Compiling never writes: [`compile`] returns the site in memory,
 //! [`build`] writes it, and [`Incremental`] keeps it compiled between changes, redoing
 //! only what each change touches (what `quire dev` serves).
 
+pub mod committed;
 mod compile;
 pub mod demo;
 mod error;
@@ -14,7 +16,7 @@ mod incremental;
 mod nav;
 mod output;
 mod project;
-mod sources;
+pub mod sources;
 
 pub use compile::{PageAt, Runtime, Site, compile, page_at};
 pub use error::{BuildError, Diagnostic};

@@ -61,7 +61,8 @@ impl Project {
             let url = page_url(path.strip_prefix(&pages_dir).unwrap_or(&path));
             pages.push(PageFile { file: SourceFile::new(rel, text), url });
         }
-        let sources = sources::discover(root)?;
+        let mut sources = sources::discover(root)?;
+        sources.extend(sources::committed(root)?);
         Ok(Project { root: root.to_path_buf(), config, sources, pages })
     }
 

@@ -119,6 +119,23 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
     Ok(tables)
 }
 
+/// The pipeline's committed tables (`quire run`), as Parquet sources named `stage.model`.
+pub fn committed(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
+    let manifest = crate::committed::Manifest::load(root)?;
+    Ok(manifest
+        .tables
+        .iter()
+        .map(|(name, c)| {
+            let (schema, table) = name.split_once('.').unwrap_or(("", name));
+            SourceTable {
+                name: TableName::new(schema, table),
+                path: crate::committed::Manifest::path(root, c),
+                format: Format::Parquet,
+            }
+        })
+        .collect())
+}
+
 fn looks_like_json_array(path: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 64];

@@ -31,6 +31,7 @@ struct Cli {
 enum Command {
     Build(cmd::build::Args),
     Dev(cmd::dev::Args),
+    Run(cmd::run::Args),
     #[command(hide = true)]
     DemoData(cmd::demo_data::Args),
 }
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Dev(args) => cmd::dev::run(args),
+        Command::Run(args) => cmd::run::run(args),
         Command::DemoData(args) => cmd::demo_data::run(args),
     }
 }

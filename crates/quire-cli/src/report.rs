@@ -32,6 +32,15 @@ pub fn bytes(n: u64) -> String {
 
 /// Print a failed build: each error with its snippet, then one closing line.
 pub fn build_error(e: &BuildError) {
+    error(e, "the build failed", "the previous site was left as it was");
+}
+
+/// Print a failed pipeline run, as a failed build.
+pub fn run_error(e: &BuildError) {
+    error(e, "the run stopped", "the last committed tables were left as they were");
+}
+
+fn error(e: &BuildError, what: &str, kept: &str) {
     let diagnostics = e.diagnostics(colour());
     for d in &diagnostics {
         match e {
@@ -45,11 +54,9 @@ pub fn build_error(e: &BuildError) {
     }
     let n = diagnostics.len();
     match e {
-        BuildError::Author(_) => eprintln!(
-            "{}: the build failed with {n} error{}; the previous site was left as it was",
-            red("error"),
-            if n == 1 { "" } else { "s" }
-        ),
-        _ => eprintln!("{}: the build failed; the previous site was left as it was", red("error")),
+        BuildError::Author(_) => {
+            eprintln!("{}: {what} with {n} error{}; {kept}", red("error"), if n == 1 { "" } else { "s" })
+        }
+        _ => eprintln!("{}: {what}; {kept}", red("error")),
     }
 }

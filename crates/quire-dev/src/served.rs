@@ -116,6 +116,17 @@ pub fn rebuild(
             say::status("Changed", &line);
         }
     }
+    // The pipeline's models first, when they or the sources they read may have changed:
+    // only the stale ones run, through its cache, and the build then reads what it committed.
+    let pipeline_touched = changed.is_empty()
+        || changed.iter().any(|p| p.starts_with("pipeline") || p.starts_with("sources") || p == "quire.toml");
+    if pipeline_touched && quire_pipeline::exists(site.root()) {
+        let (_, result) = quire_pipeline::run(site.root(), &quire_pipeline::RunOptions::default(), &Said);
+        if let Err(e) = result {
+            fail(&e, served, events);
+            return;
+        }
+    }
     match site.rebuild() {
         Ok(r) => {
             let pages = r.site.pages;
@@ -153,33 +164,48 @@ pub fn rebuild(
             );
             let _ = events.send(msg.into());
         }
-        Err(e) => {
-            let diagnostics = e.diagnostics(say::colour());
-            for d in &diagnostics {
-                if d.location.is_empty() {
-                    say::error(&d.report);
-                } else {
-                    say::error(&format!("{}\n{}", d.location, d.report));
-                }
+        Err(e) => fail(&e, served, events),
+    }
+}
+
+/// The pipeline's progress, a line per model that ran.
+struct Said;
+
+impl quire_pipeline::Progress for Said {
+    fn finished(&self, run: &quire_pipeline::ModelRun) {
+        match run.status {
+            quire_pipeline::Status::Ran | quire_pipeline::Status::Tested => {
+                say::status("Ran", &format!("{} ({} rows, {} ms)", run.table, run.rows, run.elapsed.as_millis()))
             }
-            let plain = e.diagnostics(false);
-            let msg = match served.write() {
-                Ok(mut s) => {
-                    s.errors = plain;
-                    message(Vec::new(), false, &s.errors, s.version)
-                }
-                Err(_) => return,
-            };
-            say::warn(&format!(
-                "the build failed with {} error{}; the browser shows {} and the last good pages until you fix {}",
-                diagnostics.len(),
-                plural(diagnostics.len()),
-                if diagnostics.len() == 1 { "it" } else { "them" },
-                if diagnostics.len() == 1 { "it" } else { "them" },
-            ));
-            let _ = events.send(msg.into());
+            quire_pipeline::Status::Failed => say::error(&format!("model {} failed", run.table)),
+            _ => {}
         }
     }
+}
+
+/// Show a failed build or pipeline run: on the terminal, and over every open page.
+fn fail(e: &quire_build::BuildError, served: &RwLock<Served>, events: &broadcast::Sender<Arc<str>>) {
+    let diagnostics = e.diagnostics(say::colour());
+    for d in &diagnostics {
+        if d.location.is_empty() {
+            say::error(&d.report);
+        } else {
+            say::error(&format!("{}\n{}", d.location, d.report));
+        }
+    }
+    let msg = match served.write() {
+        Ok(mut s) => {
+            s.errors = e.diagnostics(false);
+            message(Vec::new(), false, &s.errors, s.version)
+        }
+        Err(_) => return,
+    };
+    let (n, them) = (diagnostics.len(), if diagnostics.len() == 1 { "it" } else { "them" });
+    say::warn(&format!(
+        "the build failed with {n} error{}; the browser shows {them} and the last good pages until you fix {them}",
+        plural(n)
+    ));
+    let _ = events.send(msg.into());
 }
 
 fn plural(n: usize) -> &'static str {

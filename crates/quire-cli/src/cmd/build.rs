@@ -13,6 +13,9 @@ use crate::report;
 /// the HTML, so the pages are complete without JavaScript. The tables the browser needs are
 /// exported as Parquet beside the pages, with the runtime that re-queries them.
 ///
+/// If the project has a `pipeline/`, the models that are out of date run first (as `quire
+/// run` does); `--no-run` builds with the tables as last committed.
+///
 /// The site is written beside the old one and swapped in at the end: if anything fails,
 /// the previous `dist/` is left untouched and every error is printed with its
 /// `file:line:col`.
@@ -27,6 +30,9 @@ pub struct Args {
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
+    /// Do not run the pipeline first; build with its tables as last committed.
+    #[arg(long)]
+    no_run: bool,
 }
 
 /// The browser runtime compiled into this binary, if it was.
@@ -37,6 +43,14 @@ pub fn runtime() -> Option<Runtime> {
 }
 
 pub fn run(args: Args) -> ExitCode {
+    // The pipeline's tables first: a page reads them by name.
+    if !args.no_run
+        && quire_pipeline::exists(&args.project)
+        && crate::cmd::run::pipeline(&args.project, &quire_pipeline::RunOptions::default(), args.quiet).is_err()
+    {
+        eprintln!("{}: the build did not start; the previous site was left as it was", report::red("error"));
+        return ExitCode::FAILURE;
+    }
     let options = BuildOptions { out_dir: args.out.clone(), runtime: runtime() };
     match quire_build::build(&args.project, &options) {
         Ok(r) => {

@@ -1,0 +1,24 @@
+//! quire-pipeline: `quire run`, the tables made before the site is built.
+//!
+//! Owns models (`pipeline/<stage>/<model>.sql`, one SELECT each, becoming table
+//! `stage.model`) and their config and data tests ([`model`]); the graph of what reads what,
+//! from DataFusion's parser, with unknown tables and cycles as author errors ([`graph`]);
+//! and running it ([`run`]): each model's cache key hashes its normalized SQL, its
+//! upstream keys, the content of the source files it reads, its `version` and quire's
+//! version; stale models run stage by stage into content-named Parquet files under
+//! `.quire/cache/`, their tests run, and each stage is committed by renaming a new
+//! `.quire/manifest.json` into place, so that a failed or killed run leaves the last
+//! committed state readable. The build reads the manifest (`quire_build::committed`).
+
+mod checks;
+pub mod graph;
+pub mod model;
+mod run;
+
+pub use graph::{Graph, Node};
+pub use run::{ModelRun, Progress, Quiet, RunOptions, RunReport, Status, graph, run};
+
+/// Whether the project at `root` has a pipeline at all.
+pub fn exists(root: &std::path::Path) -> bool {
+    root.join("pipeline").is_dir()
+}

@@ -1,0 +1,505 @@
+//! Running the pipeline: keys, what is stale, stages run and committed one at a time.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use quire_build::committed::{CACHE, Committed, FileHash, MANIFEST, Manifest};
+use quire_build::sources::SourceTable;
+use quire_build::{BuildError, sources};
+use quire_core::AuthorError;
+use quire_engine::datafusion::arrow::record_batch::RecordBatch;
+use quire_engine::{Engine, TableName};
+use sha2::{Digest, Sha256};
+
+use crate::graph::{Graph, Node};
+use crate::{checks, model};
+
+/// How to run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// `model` runs that model; `model+` runs it and everything downstream. Models are
+    /// named `stage.model` or, when the name is unique, `model`.
+    pub select: Vec<String>,
+    /// Run every model, whatever the cache says.
+    pub full_refresh: bool,
+}
+
+/// What became of one model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Ran, and its tests passed.
+    Ran,
+    /// Its committed output is current.
+    Cached,
+    /// Its output was current but its tests changed: they ran again, and passed.
+    Tested,
+    /// It, or one of its tests, failed.
+    Failed,
+    /// It was to run, but an earlier failure stopped the run.
+    Skipped,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ran => "ran",
+            Status::Cached => "cached",
+            Status::Tested => "tested",
+            Status::Failed => "failed",
+            Status::Skipped => "skipped",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ModelRun {
+    pub table: String,
+    pub file: String,
+    pub status: Status,
+    pub rows: u64,
+    pub elapsed: Duration,
+}
+
+/// What a run did: every model, in run order.
+#[derive(Debug, Default)]
+pub struct RunReport {
+    pub models: Vec<ModelRun>,
+    pub elapsed: Duration,
+}
+
+impl RunReport {
+    pub fn count(&self, status: Status) -> usize {
+        self.models.iter().filter(|m| m.status == status).count()
+    }
+    /// Nothing ran: every output was current.
+    pub fn nothing_to_do(&self) -> bool {
+        self.models.iter().all(|m| m.status == Status::Cached)
+    }
+}
+
+/// Told what happens while the pipeline runs (for progress displays).
+pub trait Progress: Sync {
+    /// `stale` of `total` models will run (or have their tests run).
+    fn planned(&self, _total: usize, _stale: usize) {}
+    fn started(&self, _table: &str) {}
+    fn finished(&self, _run: &ModelRun) {}
+}
+
+/// No progress display.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+/// Run the pipeline of the project at `root`. The report lists every model even when the
+/// run fails; the error says why.
+pub fn run(root: &Path, options: &RunOptions, progress: &dyn Progress) -> (RunReport, Result<(), BuildError>) {
+    let started = Instant::now();
+    let mut report = RunReport::default();
+    let result = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt.block_on(run_async(root, options, progress, &mut report)),
+        Err(e) => Err(BuildError::Internal(format!("cannot start the query runtime: {e}"))),
+    };
+    report.elapsed = started.elapsed();
+    (report, result)
+}
+
+/// The graph of the project's models (for `--dag` and the lineage page).
+pub fn graph(root: &Path) -> Result<Graph, BuildError> {
+    let sources = sources::discover(root)?;
+    let names: BTreeSet<String> = sources.iter().map(|s| s.name.to_string()).collect();
+    let models = model::discover(root).map_err(BuildError::Author)?;
+    crate::graph::plan(models, &names).map_err(BuildError::Author)
+}
+
+async fn run_async(
+    root: &Path,
+    options: &RunOptions,
+    progress: &dyn Progress,
+    report: &mut RunReport,
+) -> Result<(), BuildError> {
+    // One run at a time per project: the lock is the operating system's, so a killed run
+    // leaves none behind.
+    let dir = root.join(".quire");
+    std::fs::create_dir_all(&dir).map_err(|e| BuildError::file(&dir, e))?;
+    let lock = std::fs::File::create(dir.join("lock")).map_err(|e| BuildError::file(dir.join("lock"), e))?;
+    lock.lock().map_err(|e| BuildError::file(dir.join("lock"), e))?;
+    let mut manifest = Manifest::load(root)?;
+    let sources = sources::discover(root)?;
+    let source_by_name: BTreeMap<String, &SourceTable> = sources.iter().map(|s| (s.name.to_string(), s)).collect();
+    let graph = graph(root)?;
+    let selected = select(&graph, &options.select)?;
+
+    // Keys, in run order so that upstream keys are known.
+    let mut files = manifest.files.clone();
+    let mut keys: BTreeMap<String, String> = BTreeMap::new();
+    for node in &graph.nodes {
+        let mut h = Sha256::new();
+        h.update(format!(
+            "quire {}\nmodel {}\nsql {}\n",
+            env!("CARGO_PKG_VERSION"),
+            node.model.table(),
+            node.normalized
+        ));
+        if let Some(v) = &node.model.config.version {
+            h.update(format!("version {v}\n"));
+        }
+        for m in &node.models {
+            h.update(format!("reads {m} {}\n", keys[m]));
+        }
+        for s in &node.sources {
+            let t = source_by_name[s];
+            h.update(format!("source {s} {}\n", file_hash(root, &t.path, &mut files)?));
+        }
+        keys.insert(node.model.table(), hex(&h.finalize()));
+    }
+
+    // What is stale.
+    let mut to_run: BTreeSet<String> = BTreeSet::new();
+    let mut to_test: BTreeSet<String> = BTreeSet::new();
+    for node in &graph.nodes {
+        let table = node.model.table();
+        let committed = manifest.tables.get(&table);
+        let current = committed.is_some_and(|c| c.key == keys[&table] && Manifest::path(root, c).is_file());
+        if options.full_refresh || selected.contains(&table) || !current {
+            to_run.insert(table);
+        } else if committed.is_some_and(|c| c.tests != tests_hash(node)) {
+            to_test.insert(table);
+        }
+    }
+    progress.planned(graph.nodes.len(), to_run.len() + to_test.len());
+    // Models that will not run are cached; say so now, so the report is whole on failure.
+    for node in &graph.nodes {
+        let table = node.model.table();
+        if !to_run.contains(&table) && !to_test.contains(&table) {
+            let run = ModelRun {
+                table: table.clone(),
+                file: node.model.file.path.clone(),
+                status: Status::Cached,
+                rows: manifest.tables.get(&table).map_or(0, |c| c.rows),
+                elapsed: Duration::ZERO,
+            };
+            progress.finished(&run);
+            report.models.push(run);
+        }
+    }
+    if to_run.is_empty() && to_test.is_empty() {
+        if files != manifest.files {
+            manifest.files = files;
+            commit(root, &manifest)?;
+        }
+        return Ok(());
+    }
+
+    let engine = Engine::new();
+    let mut registered: BTreeSet<String> = BTreeSet::new();
+    std::fs::create_dir_all(root.join(CACHE)).map_err(|e| BuildError::file(root.join(CACHE), e))?;
+    let mut failed: Option<BuildError> = None;
+    for stage in &graph.stages {
+        let nodes: Vec<&Node> = graph
+            .nodes
+            .iter()
+            .filter(|n| &n.model.stage == stage)
+            .filter(|n| to_run.contains(&n.model.table()) || to_test.contains(&n.model.table()))
+            .collect();
+        if nodes.is_empty() {
+            continue;
+        }
+        if failed.is_some() {
+            for n in nodes {
+                let run = ModelRun {
+                    table: n.model.table(),
+                    file: n.model.file.path.clone(),
+                    status: Status::Skipped,
+                    rows: 0,
+                    elapsed: Duration::ZERO,
+                };
+                progress.finished(&run);
+                report.models.push(run);
+            }
+            continue;
+        }
+        // What the stage reads that it does not make: sources, and committed models.
+        let mut needs: BTreeSet<String> = BTreeSet::new();
+        for n in &nodes {
+            needs.extend(n.sources.iter().cloned());
+            needs.extend(n.models.iter().filter(|m| !to_run.contains(*m)).cloned());
+            needs.extend(checks::reads(n));
+            if to_test.contains(&n.model.table()) {
+                needs.insert(n.model.table());
+            }
+        }
+        for name in needs {
+            if registered.contains(&name) {
+                continue;
+            }
+            if let Some(s) = source_by_name.get(&name) {
+                sources::register(&engine, std::slice::from_ref(*s), root).await?;
+            } else if let Some(c) = manifest.tables.get(&name) {
+                let (schema, table) = name.split_once('.').unwrap_or(("", &name));
+                engine
+                    .register_file(
+                        &TableName::new(schema, table),
+                        &Manifest::path(root, c),
+                        quire_engine::FileFormat::Parquet,
+                    )
+                    .await
+                    .map_err(|e| BuildError::File {
+                        path: Path::new(CACHE).join(&c.file),
+                        message: format!("cannot read the committed table `{name}`: {e}"),
+                        help: Some(format!("run `quire run --select {name}+` to make it again")),
+                    })?;
+            }
+            registered.insert(name);
+        }
+
+        let mut stage_errors: Vec<AuthorError> = Vec::new();
+        let mut outputs: BTreeMap<String, Committed> = BTreeMap::new();
+        // Models that do not read each other run together.
+        let mut done: BTreeSet<String> = BTreeSet::new();
+        let mut pending: Vec<&Node> = nodes.clone();
+        while !pending.is_empty() && stage_errors.is_empty() {
+            // A model waits for the models of its stage that it, or one of its tests, reads.
+            let (ready, wait): (Vec<&Node>, Vec<&Node>) = pending.iter().partition(|n| {
+                n.models
+                    .iter()
+                    .chain(checks::reads(n).iter())
+                    .all(|m| done.contains(m) || !pending.iter().any(|p| &p.model.table() == m))
+            });
+            pending = wait;
+            let runs =
+                ready.iter().map(|n| run_model(&engine, root, n, &keys, to_run.contains(&n.model.table()), progress));
+            for (n, result) in ready.iter().zip(futures::future::join_all(runs).await) {
+                let table = n.model.table();
+                done.insert(table.clone());
+                match result {
+                    Ok((run, committed)) => {
+                        progress.finished(&run);
+                        report.models.push(run);
+                        outputs.insert(table.clone(), committed);
+                        registered.insert(table);
+                    }
+                    Err(errors) => {
+                        let run = ModelRun {
+                            table,
+                            file: n.model.file.path.clone(),
+                            status: Status::Failed,
+                            rows: 0,
+                            elapsed: Duration::ZERO,
+                        };
+                        progress.finished(&run);
+                        report.models.push(run);
+                        stage_errors.extend(errors);
+                    }
+                }
+            }
+        }
+        for n in pending {
+            let run = ModelRun {
+                table: n.model.table(),
+                file: n.model.file.path.clone(),
+                status: Status::Skipped,
+                rows: 0,
+                elapsed: Duration::ZERO,
+            };
+            progress.finished(&run);
+            report.models.push(run);
+        }
+        if !stage_errors.is_empty() {
+            failed = Some(BuildError::Author(stage_errors));
+            continue;
+        }
+        // Every model and test of the stage passed: commit it, all at once.
+        manifest.tables.extend(outputs);
+        manifest.files = files.clone();
+        manifest.quire = env!("CARGO_PKG_VERSION").to_string();
+        commit(root, &manifest)?;
+    }
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    sweep(root, &manifest, &graph);
+    Ok(())
+}
+
+/// Run one model (or only its tests), write its output into the cache, and test it.
+async fn run_model(
+    engine: &Engine,
+    root: &Path,
+    node: &Node,
+    keys: &BTreeMap<String, String>,
+    run: bool,
+    progress: &dyn Progress,
+) -> Result<(ModelRun, Committed), Vec<AuthorError>> {
+    let started = Instant::now();
+    let table = node.model.table();
+    progress.started(&table);
+    let key = &keys[&table];
+    let (schema, name) = (node.model.stage.as_str(), node.model.name.as_str());
+    let file = format!("{table}.{}.parquet", &key[..16]);
+    let rows;
+    if run {
+        let batches: Vec<RecordBatch> = engine.run(node.model.sql()).await.map_err(|e| {
+            let p = quire_engine::sql_problem(&e, node.model.sql(), &engine.table_names());
+            let (s, end) = p.range.unwrap_or((0, 0));
+            vec![
+                quire_core::Problem::new(p.message, quire_core::Span::new(s, end))
+                    .label(format!("in model `{table}`"))
+                    .maybe_help(p.help)
+                    .in_file(&node.model.file),
+            ]
+        })?;
+        rows = batches.iter().map(|b| b.num_rows() as u64).sum();
+        let internal =
+            |m: String| vec![quire_core::Problem::new(m, quire_core::Span::default()).in_file(&node.model.file)];
+        let schema_ref = batches
+            .first()
+            .map(|b| b.schema())
+            .unwrap_or_else(|| Arc::new(quire_engine::datafusion::arrow::datatypes::Schema::empty()));
+        let bytes = quire_engine::encode_parquet(schema_ref, &batches)
+            .map_err(|e| internal(format!("cannot write `{table}` as Parquet: {e}")))?;
+        // Beside, then renamed: a cache file is whole or absent.
+        let path = root.join(CACHE).join(&file);
+        let tmp = root.join(CACHE).join(format!(".{file}.{}.tmp", std::process::id()));
+        std::fs::write(&tmp, &bytes)
+            .and_then(|()| std::fs::rename(&tmp, &path))
+            .map_err(|e| internal(format!("cannot write {}: {e}", path.display())))?;
+        engine.register_batches(&TableName::new(schema, name), batches).map_err(|e| internal(e.to_string()))?;
+    } else {
+        rows = engine
+            .run(&format!("select count(*) from {}", checks::quoted(&table)))
+            .await
+            .ok()
+            .and_then(|b| {
+                use quire_engine::datafusion::arrow::array::{Array, Int64Array};
+                b.first().and_then(|b| b.column(0).as_any().downcast_ref::<Int64Array>().map(|a| a.value(0) as u64))
+            })
+            .unwrap_or(0);
+    }
+    let errors = checks::run(engine, node).await;
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let committed =
+        Committed { key: key.clone(), file, rows, model: node.model.file.path.clone(), tests: tests_hash(node) };
+    let status = if run { Status::Ran } else { Status::Tested };
+    Ok((ModelRun { table, file: node.model.file.path.clone(), status, rows, elapsed: started.elapsed() }, committed))
+}
+
+/// The models `--select` names: `a` is `a`, `a+` is `a` and its downstream.
+fn select(graph: &Graph, select: &[String]) -> Result<BTreeSet<String>, BuildError> {
+    let mut out = BTreeSet::new();
+    for s in select {
+        let (name, plus) = match s.strip_suffix('+') {
+            Some(n) => (n, true),
+            None => (s.as_str(), false),
+        };
+        let matches: Vec<String> = graph
+            .nodes
+            .iter()
+            .map(|n| n.model.table())
+            .filter(|t| t == name || t.rsplit_once('.').is_some_and(|(_, m)| m == name))
+            .collect();
+        let table = match matches.as_slice() {
+            [one] => one.clone(),
+            [] => {
+                let all: Vec<String> = graph.nodes.iter().map(|n| n.model.table()).collect();
+                let near = all.iter().min_by_key(|t| strsim::levenshtein(t, name)).cloned();
+                return Err(BuildError::File {
+                    path: "pipeline".into(),
+                    message: format!("`--select {s}`: there is no model `{name}`"),
+                    help: Some(match near {
+                        Some(n) => {
+                            format!("did you mean `{n}`? models are named stage.model (pipeline/<stage>/<model>.sql)")
+                        }
+                        None => "the project has no models yet: add pipeline/<stage>/<model>.sql".into(),
+                    }),
+                });
+            }
+            many => {
+                return Err(BuildError::File {
+                    path: "pipeline".into(),
+                    message: format!("`--select {s}`: several models are named `{name}`: {}", many.join(", ")),
+                    help: Some("name it with its stage: --select stage.model".into()),
+                });
+            }
+        };
+        if plus {
+            out.extend(graph.downstream(&table))
+        } else {
+            out.insert(table);
+        }
+    }
+    Ok(out)
+}
+
+fn tests_hash(node: &Node) -> String {
+    hex(&Sha256::digest(format!("{:?}", node.model.config.tests).as_bytes())[..8])
+}
+
+/// A source file's content hash, read again only when its size or time changed.
+fn file_hash(root: &Path, path: &Path, files: &mut BTreeMap<String, FileHash>) -> Result<String, BuildError> {
+    let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+    let meta = std::fs::metadata(path).map_err(|e| BuildError::file(&rel, e))?;
+    let modified =
+        meta.modified().ok().and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
+    if let Some(h) = files.get(&rel)
+        && h.size == meta.len()
+        && h.modified == modified
+    {
+        return Ok(h.sha256.clone());
+    }
+    let mut file = std::fs::File::open(path).map_err(|e| BuildError::file(&rel, e))?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut file, &mut h).map_err(|e| BuildError::file(&rel, e))?;
+    let sha = hex(&h.finalize());
+    files.insert(rel, FileHash { size: meta.len(), modified, sha256: sha.clone() });
+    Ok(sha)
+}
+
+/// Write the manifest beside and rename it over the old one: readers see the old state or
+/// the new, never half of one.
+fn commit(root: &Path, manifest: &Manifest) -> Result<(), BuildError> {
+    let path = root.join(MANIFEST);
+    let tmp = root.join(format!("{MANIFEST}.{}.tmp", std::process::id()));
+    let text = serde_json::to_string_pretty(manifest).map_err(|e| BuildError::Internal(e.to_string()))?;
+    let write = || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &path)
+    };
+    write().map_err(|e| BuildError::file(&path, e))
+}
+
+/// Remove cache files no model's committed output names, and temporary files of runs that
+/// were killed. Tables of models that no longer exist leave the manifest too.
+fn sweep(root: &Path, manifest: &Manifest, graph: &Graph) {
+    let mut manifest = manifest.clone();
+    let before = manifest.tables.len();
+    manifest.tables.retain(|t, _| graph.node(t).is_some());
+    if manifest.tables.len() != before && commit(root, &manifest).is_err() {
+        return;
+    }
+    // Manifests of killed runs that never got renamed.
+    if let Ok(entries) = std::fs::read_dir(root.join(".quire")) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().ends_with(".tmp") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let keep: BTreeSet<&str> = manifest.tables.values().map(|c| c.file.as_str()).collect();
+    let Ok(entries) = std::fs::read_dir(root.join(CACHE)) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !keep.contains(name.as_str()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

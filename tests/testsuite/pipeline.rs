@@ -1,0 +1,240 @@
+//! `quire run`: models run in stage order, only what changed runs again, a stage commits
+//! whole or not at all, data tests stop a stage, and a run killed at any moment leaves the
+//! last committed state readable and the next run correct.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::Duration;
+
+use quire_build::committed::Manifest;
+use quire_pipeline::{RunOptions, RunReport, Status};
+
+use crate::util::{Project, Run, quire};
+
+fn run(p: &Project, options: &RunOptions) -> RunReport {
+    let (report, result) = quire_pipeline::run(p.path(), options, &quire_pipeline::Quiet);
+    if let Err(e) = result {
+        panic!("the run failed: {:?}", e.diagnostics(false));
+    }
+    report
+}
+
+fn ran(report: &RunReport) -> BTreeSet<&str> {
+    report.models.iter().filter(|m| m.status == Status::Ran).map(|m| m.table.as_str()).collect()
+}
+
+fn set<'a>(items: &[&'a str]) -> BTreeSet<&'a str> {
+    items.iter().copied().collect()
+}
+
+fn edit(p: &Project, rel: &str, from: &str, to: &str) {
+    let text = p.read(rel);
+    assert!(text.contains(from), "{rel} should contain {from:?}");
+    std::fs::write(p.path().join(rel), text.replacen(from, to, 1)).expect("write");
+}
+
+const ALL: &[&str] =
+    &["raw.orders", "raw.customers", "clean.orders", "clean.customers", "marts.revenue", "marts.daily"];
+
+#[test]
+fn only_what_changed_runs_again() {
+    let p = Project::fixture("pipeline");
+    let defaults = RunOptions::default();
+    let r = run(&p, &defaults);
+    assert_eq!(ran(&r), set(ALL));
+    // Stage order: every raw model before every clean one, before every mart.
+    let order: Vec<&str> = r.models.iter().map(|m| m.table.split('.').next().unwrap_or("")).collect();
+    assert_eq!(order, ["raw", "raw", "clean", "clean", "marts", "marts"]);
+    assert_eq!(r.models.iter().find(|m| m.table == "marts.revenue").map(|m| m.rows), Some(3));
+
+    // Nothing changed: nothing runs.
+    let r = run(&p, &defaults);
+    assert!(r.nothing_to_do(), "{r:?}");
+    assert_eq!(r.count(Status::Cached), 6);
+
+    // Whitespace and comments are not changes.
+    edit(&p, "pipeline/clean/orders.sql", "where amount > 0", "-- only real sales\nwhere   amount >   0\n\n");
+    edit(&p, "pipeline/raw/customers.sql", "select id,", "SELECT\n  id,");
+    assert!(run(&p, &defaults).nothing_to_do(), "a comment, case or whitespace edit runs nothing");
+
+    // A real edit: the model and everything downstream of it, nothing else.
+    edit(&p, "pipeline/clean/orders.sql", "amount >   0", "amount > 50");
+    let r = run(&p, &defaults);
+    assert_eq!(ran(&r), set(&["clean.orders", "marts.revenue", "marts.daily"]));
+
+    // A source file: the models that read it and their downstream.
+    let csv = p.read("sources/shop/customers.csv");
+    std::fs::write(p.path().join("sources/shop/customers.csv"), csv.replace("Dana,West", "Dana,East")).expect("write");
+    let r = run(&p, &defaults);
+    assert_eq!(ran(&r), set(&["raw.customers", "clean.customers", "marts.revenue"]));
+    // Touching a file without changing it runs nothing.
+    let csv = p.read("sources/shop/orders.csv");
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(p.path().join("sources/shop/orders.csv"), csv).expect("write");
+    assert!(run(&p, &defaults).nothing_to_do());
+
+    // `version` forces a model and its downstream.
+    edit(&p, "pipeline/marts/daily.sql", "select", "-- config: version = 2\nselect");
+    assert_eq!(ran(&run(&p, &defaults)), set(&["marts.daily"]));
+
+    // Changed tests run again over the committed output, without running the model.
+    edit(&p, "pipeline/clean/customers.toml", "max = 1000", "max = 999");
+    let r = run(&p, &defaults);
+    assert_eq!(ran(&r), set(&[]));
+    assert_eq!(r.models.iter().filter(|m| m.status == Status::Tested).count(), 1);
+
+    // --select model+ and --full-refresh.
+    let r = run(&p, &RunOptions { select: vec!["raw.orders+".into()], full_refresh: false });
+    assert_eq!(ran(&r), set(&["raw.orders", "clean.orders", "marts.revenue", "marts.daily"]));
+    let r = run(&p, &RunOptions { select: vec!["daily".into()], full_refresh: false });
+    assert_eq!(ran(&r), set(&["marts.daily"]), "a unique model name needs no stage");
+    let r = run(&p, &RunOptions { select: vec![], full_refresh: true });
+    assert_eq!(ran(&r), set(ALL));
+
+    // The cache keeps only what the manifest names.
+    let manifest = Manifest::load(p.path()).expect("manifest");
+    let files: BTreeSet<String> = std::fs::read_dir(p.path().join(".quire/cache"))
+        .expect("cache")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    let named: BTreeSet<String> = manifest.tables.values().map(|c| c.file.clone()).collect();
+    assert_eq!(files, named);
+}
+
+#[test]
+fn an_ambiguous_select_names_the_candidates() {
+    let p = Project::fixture("pipeline");
+    let (_, result) = quire_pipeline::run(
+        p.path(),
+        &RunOptions { select: vec!["customers".into()], full_refresh: false },
+        &quire_pipeline::Quiet,
+    );
+    let err = result.expect_err("ambiguous");
+    let text = format!("{:?}", err.diagnostics(false));
+    assert!(text.contains("clean.customers") && text.contains("raw.customers"), "{text}");
+    let (_, result) = quire_pipeline::run(
+        p.path(),
+        &RunOptions { select: vec!["clean.revenue+".into()], full_refresh: false },
+        &quire_pipeline::Quiet,
+    );
+    let text = format!("{:?}", result.expect_err("unknown").diagnostics(false));
+    assert!(text.contains("did you mean `marts.revenue`"), "{text}");
+}
+
+#[test]
+fn a_failing_test_keeps_its_stage_uncommitted() {
+    let p = Project::fixture("pipeline");
+    run(&p, &RunOptions::default());
+    let before = Manifest::load(p.path()).expect("manifest");
+    // Break a clean model's test and change a raw model: raw commits, clean does not, and
+    // marts does not run.
+    edit(&p, "pipeline/raw/orders.sql", "select id,", "select id + 0 as id,");
+    edit(&p, "pipeline/clean/orders.sql", "\"phone\"]", "\"post\"]");
+    let (report, result) = quire_pipeline::run(p.path(), &RunOptions::default(), &quire_pipeline::Quiet);
+    let err = result.expect_err("the accepted_values test fails");
+    let d = &err.diagnostics(false)[0];
+    assert_eq!(d.location, "pipeline/clean/orders.sql:5:24");
+    assert!(d.report.contains("1 row of `clean.orders` breaks accepted_values(channel)"), "{}", d.report);
+    assert!(d.report.contains("phone"), "the failing rows are shown: {}", d.report);
+    let status = |t: &str| report.models.iter().find(|m| m.table == t).map(|m| m.status);
+    assert_eq!(status("raw.orders"), Some(Status::Ran));
+    assert_eq!(status("clean.orders"), Some(Status::Failed));
+    assert_eq!(status("marts.revenue"), Some(Status::Skipped));
+    let after = Manifest::load(p.path()).expect("manifest");
+    assert_ne!(after.tables["raw.orders"], before.tables["raw.orders"], "raw committed");
+    assert_eq!(after.tables["clean.orders"], before.tables["clean.orders"], "clean kept its last commit");
+    assert_eq!(
+        after.tables["clean.customers"], before.tables["clean.customers"],
+        "the whole stage, even its passing model"
+    );
+    assert_eq!(after.tables["marts.revenue"], before.tables["marts.revenue"]);
+
+    // The CLI: non-zero, the summary, and the build refuses to start over a failed run.
+    let run = Run::new(quire().arg("build").arg(p.path()));
+    assert_eq!(run.output.status.code(), Some(1));
+    let err = run.stderr();
+    assert!(err.contains("clean.orders     failed"), "{err}");
+    assert!(err.contains("the run stopped with 1 error; the last committed tables were left as they were"), "{err}");
+    assert!(!p.path().join("dist").exists(), "no site was written");
+    // --no-run builds with what is committed.
+    Run::new(quire().arg("build").arg(p.path()).arg("--no-run").arg("--quiet")).ok();
+    assert!(p.read("dist/index.html").contains("NORTH"));
+}
+
+#[test]
+fn pages_read_pipeline_tables_and_the_cli_reports() {
+    let p = Project::fixture("pipeline");
+    let first = Run::new(quire().arg("run").arg(p.path())).ok();
+    let err = first.stderr();
+    assert!(err.contains("Ran raw.orders (6 rows"), "{err}");
+    assert!(err.contains("Done 6 ran, 0 cached, 0 failed, 0 skipped"), "{err}");
+    let again = Run::new(quire().arg("run").arg(p.path())).ok();
+    assert!(again.stderr().contains("nothing to run: all 6 models are current"), "{}", again.stderr());
+
+    let dag = Run::new(quire().arg("run").arg(p.path()).arg("--dag")).ok();
+    let dag = String::from_utf8_lossy(&dag.output.stdout).into_owned();
+    insta::assert_snapshot!("pipeline_dag", dag);
+
+    Run::new(quire().arg("build").arg(p.path()).arg("--quiet")).ok();
+    let html = p.read("dist/index.html");
+    assert!(html.contains("NORTH") && html.contains("$465.75"), "the page reads marts.revenue");
+}
+
+/// `kill -9` at random moments of a run: the committed state stays readable, and the next
+/// run ends where an uninterrupted run ends.
+#[test]
+fn a_run_killed_at_any_moment_loses_nothing() {
+    let p = Project::fixture("pipeline");
+    // Enough rows that a run takes a while.
+    let mut csv = String::from("id,day,customer_id,channel,amount\n");
+    for i in 0..300_000u64 {
+        csv.push_str(&format!(
+            "{i},2024-{:02}-{:02},{},{},{}.5\n",
+            i % 12 + 1,
+            i % 28 + 1,
+            10 + i % 4,
+            ["web", "store", "phone"][(i % 3) as usize],
+            i % 500 + 1
+        ));
+    }
+    std::fs::write(p.path().join("sources/shop/orders.csv"), csv).expect("write");
+    edit(&p, "pipeline/clean/orders.sql", "unique = [\"id\"]", "unique = [\"id\"]\n-- row_count = { min = 1 }");
+
+    let clean = Project::fixture("pipeline");
+    crate::util::copy_dir(&p.path().join("sources"), &clean.path().join("sources"));
+    crate::util::copy_dir(&p.path().join("pipeline"), &clean.path().join("pipeline"));
+    let timed = std::time::Instant::now();
+    run(&clean, &RunOptions::default());
+    let full = timed.elapsed();
+    let expected = Manifest::load(clean.path()).expect("manifest");
+
+    let check = |when: &str| {
+        let m = Manifest::load(p.path()).unwrap_or_else(|e| panic!("{when}: the manifest must parse: {e:?}"));
+        for (table, c) in &m.tables {
+            let path = Manifest::path(p.path(), c);
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{when}: {table}'s file is there: {e}"));
+            assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"), "{when}: {table}'s file is whole");
+        }
+    };
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for round in 0..8 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        // Somewhere in the run, including start-up.
+        let wait = Duration::from_millis(seed % (full.as_millis() as u64 + 200).max(1));
+        let mut child = quire().arg("run").arg(p.path()).arg("--quiet").arg("--full-refresh").spawn().expect("spawn");
+        std::thread::sleep(wait);
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        check(&format!("after a kill at {wait:?} (round {round})"));
+    }
+    let r = run(&p, &RunOptions::default());
+    assert!(r.count(Status::Failed) == 0);
+    let after = Manifest::load(p.path()).expect("manifest");
+    let keys = |m: &Manifest| m.tables.iter().map(|(t, c)| (t.clone(), c.key.clone(), c.rows)).collect::<Vec<_>>();
+    assert_eq!(keys(&after), keys(&expected), "the interrupted project ends where a clean run ends");
+    assert!(run(&p, &RunOptions::default()).nothing_to_do());
+    check("at the end");
+    let _ = Path::new("");
+}
