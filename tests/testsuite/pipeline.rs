@@ -178,6 +178,20 @@ fn pages_read_pipeline_tables_and_the_cli_reports() {
     Run::new(quire().arg("build").arg(p.path()).arg("--quiet")).ok();
     let html = p.read("dist/index.html");
     assert!(html.contains("NORTH") && html.contains("$465.75"), "the page reads marts.revenue");
+
+    // The lineage page: every table the report uses, what made it, who reads it.
+    let lineage = p.read("dist/lineage/index.html");
+    assert!(html.contains("href=\"lineage/index.html\""), "the sidebar links the lineage page");
+    let article = crate::util::article(&lineage);
+    for edge in [
+        "shop.orders → raw.orders",
+        "raw.orders → clean.orders",
+        "clean.customers → marts.revenue",
+        "marts.revenue → /",
+    ] {
+        assert!(article.contains(edge), "lineage edge {edge}:\n{article}");
+    }
+    insta::assert_snapshot!("pipeline_lineage", article);
 }
 
 /// `kill -9` at random moments of a run: the committed state stays readable, and the next
@@ -237,4 +251,18 @@ fn a_run_killed_at_any_moment_loses_nothing() {
     assert!(run(&p, &RunOptions::default()).nothing_to_do());
     check("at the end");
     let _ = Path::new("");
+}
+
+#[test]
+fn more_threads_give_the_same_tables() {
+    let p = Project::fixture("pipeline");
+    std::fs::write(p.path().join("quire.toml"), "title = \"Threads\"\n\n[pipeline]\nthreads = 4\n").expect("write");
+    let r = run(&p, &RunOptions::default());
+    assert_eq!(ran(&r), set(ALL));
+    assert_eq!(r.models.iter().find(|m| m.table == "marts.daily").map(|m| m.rows), Some(6));
+    Run::new(quire().arg("build").arg(p.path()).arg("--quiet")).ok();
+    assert!(p.read("dist/index.html").contains("$465.75"));
+    // Threads are not part of any key: going back to one runs nothing.
+    std::fs::write(p.path().join("quire.toml"), "title = \"Threads\"\n").expect("write");
+    assert!(run(&p, &RunOptions::default()).nothing_to_do());
 }

@@ -38,6 +38,9 @@ pub struct Committed {
     pub model: String,
     /// The hash of the data tests this output passed.
     pub tests: String,
+    /// The tables the model reads: models as `stage.model`, sources as `source.table`.
+    #[serde(default)]
+    pub reads: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -64,7 +64,7 @@ const CHECK_ROWS: usize = 500;
 pub(crate) struct Compiled {
     pub(crate) source: PageFile,
     page: Page,
-    title: String,
+    pub(crate) title: String,
     body: quire_render::Rendered,
     /// The tables the page's browser-side queries read, and the columns they read of each.
     tables: BTreeMap<TableName, BTreeSet<String>>,
@@ -76,6 +76,8 @@ pub(crate) struct Compiled {
     /// Every query's result as CSV, for download: query → (path in the site, bytes).
     csv: BTreeMap<String, (String, Bytes)>,
     check: Option<(String, Table)>,
+    /// Every table the page's queries read, as `schema.table`.
+    pub(crate) reads: BTreeSet<String>,
     /// The queries the engine ran, and those whose results it remembered.
     pub(crate) ran: Vec<String>,
     pub(crate) reused: Vec<String>,
@@ -162,7 +164,16 @@ pub(crate) async fn compile_page(engine: &Engine, project: &Project, pf: &PageFi
         })
         .collect();
     let title = page.front.title.clone().unwrap_or_else(|| default_title(&pf.url));
+    let mut reads = BTreeSet::new();
+    for e in run.expanded.values() {
+        for r in engine.tables_read(&e.sql).unwrap_or_default() {
+            if let Some(schema) = r.schema() {
+                reads.insert(format!("{schema}.{}", r.table()));
+            }
+        }
+    }
     Ok(Compiled {
+        reads,
         source: pf.clone(),
         page,
         title,
@@ -225,10 +236,30 @@ pub(crate) async fn assemble(
     }
     site.tables = shipped.len();
 
-    let nav_pages: Vec<NavPage<'_>> = compiled
+    let mut nav_pages: Vec<NavPage<'_>> = compiled
         .iter()
         .map(|c| NavPage { url: &c.source.url, title: c.title.clone(), position: c.page.front.sidebar_position })
         .collect();
+    // The pipeline's lineage, when there is one, at `lineage/` (or `_lineage/` if a page
+    // has that address).
+    let lineage_url = if compiled.iter().any(|c| c.source.url == "lineage/") { "_lineage/" } else { "lineage/" };
+    if !project.committed.tables.is_empty() {
+        nav_pages.push(NavPage { url: lineage_url, title: "Lineage".into(), position: Some(i64::MAX) });
+        let nav = nav::tree(&nav_pages, lineage_url);
+        let body = crate::lineage::body(project, compiled, "../");
+        let html = quire_render::page_shell(&quire_render::Shell {
+            site_title: project.title(),
+            page_title: "Lineage",
+            description: Some("Which table each report reads, and what each table is made from."),
+            root: "../",
+            nav: &nav,
+            toc: &[],
+            body_html: &body,
+            tail_html: "",
+            head_html: "",
+        });
+        site.files.insert(format!("{lineage_url}index.html"), Bytes::from(html));
+    }
     for c in compiled {
         let root = "../".repeat(c.source.depth());
         // Module URLs must start with `./` or `../`.

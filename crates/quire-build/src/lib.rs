@@ -13,6 +13,7 @@ mod compile;
 pub mod demo;
 mod error;
 mod incremental;
+mod lineage;
 mod nav;
 mod output;
 mod project;
@@ -22,7 +23,7 @@ pub use compile::{PageAt, Runtime, Site, compile, page_at};
 pub use error::{BuildError, Diagnostic};
 pub use incremental::{Incremental, Rebuilt};
 pub use output::write_site;
-pub use project::Project;
+pub use project::{Project, load_config};
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -15,6 +15,8 @@ pub struct Project {
     pub config: Config,
     pub sources: Vec<SourceTable>,
     pub pages: Vec<PageFile>,
+    /// The pipeline's committed tables (`quire run`); empty without a pipeline.
+    pub committed: crate::committed::Manifest,
 }
 
 /// One `pages/**/*.md`.
@@ -62,8 +64,9 @@ impl Project {
             pages.push(PageFile { file: SourceFile::new(rel, text), url });
         }
         let mut sources = sources::discover(root)?;
-        sources.extend(sources::committed(root)?);
-        Ok(Project { root: root.to_path_buf(), config, sources, pages })
+        let committed = crate::committed::Manifest::load(root)?;
+        sources.extend(sources::committed(root, &committed));
+        Ok(Project { root: root.to_path_buf(), config, sources, pages, committed })
     }
 
     pub fn title(&self) -> &str {
@@ -71,7 +74,8 @@ impl Project {
     }
 }
 
-fn load_config(root: &Path) -> Result<Config, BuildError> {
+/// `quire.toml` of the project at `root`; the defaults if there is none.
+pub fn load_config(root: &Path) -> Result<Config, BuildError> {
     let path = root.join("quire.toml");
     match std::fs::read_to_string(&path) {
         Ok(text) => Config::parse(&text).map_err(|p| {

@@ -120,9 +120,8 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
 }
 
 /// The pipeline's committed tables (`quire run`), as Parquet sources named `stage.model`.
-pub fn committed(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
-    let manifest = crate::committed::Manifest::load(root)?;
-    Ok(manifest
+pub fn committed(root: &Path, manifest: &crate::committed::Manifest) -> Vec<SourceTable> {
+    manifest
         .tables
         .iter()
         .map(|(name, c)| {
@@ -133,7 +132,7 @@ pub fn committed(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
                 format: Format::Parquet,
             }
         })
-        .collect())
+        .collect()
 }
 
 fn looks_like_json_array(path: &Path) -> bool {

@@ -11,13 +11,26 @@ use crate::span::Span;
 pub struct Config {
     /// The site's name, shown in the header and in page titles.
     pub title: Option<String>,
+    /// `quire run`'s settings.
+    pub pipeline: Option<PipelineConfig>,
+}
+
+/// `[pipeline]` in `quire.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct PipelineConfig {
+    /// How many threads a model may use (default 1). More is faster on large models; sums
+    /// of floating-point columns may then differ in their last bits from run to run, so a
+    /// full refresh is no longer byte-identical.
+    pub threads: Option<usize>,
 }
 
 impl Config {
     pub fn parse(text: &str) -> Result<Config, Problem> {
         toml::from_str(text).map_err(|e| {
             let span = e.span().map_or(Span::new(0, 0), |r| Span::new(r.start, r.end));
-            Problem::new(e.message().to_string(), span).help("quire.toml takes one key so far: `title = \"...\"`")
+            Problem::new(e.message().to_string(), span)
+                .help("quire.toml takes `title = \"...\"` and a `[pipeline]` table with `threads = N`")
         })
     }
 }

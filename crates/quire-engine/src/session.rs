@@ -69,6 +69,17 @@ impl Engine {
         Engine { ctx, memo: None }
     }
 
+    /// An engine whose queries may use `n` threads (partitions). Native builds and the
+    /// browser use one, so that results are byte-identical; the pipeline may use more.
+    pub fn with_partitions(n: usize) -> Self {
+        let engine = Engine::new();
+        let config = engine.ctx.copied_config().with_target_partitions(n.max(1));
+        let state = datafusion::execution::SessionStateBuilder::new_from_existing(engine.ctx.state())
+            .with_config(config)
+            .build();
+        Engine { ctx: SessionContext::new_with_state(state), memo: None }
+    }
+
     /// An engine that remembers each page query's result by its expanded SQL and bound
     /// values, and runs it again only when those change (see [`crate::Memo`]).
     pub fn remembering() -> Self {

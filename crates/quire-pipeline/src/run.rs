@@ -191,7 +191,8 @@ async fn run_async(
         return Ok(());
     }
 
-    let engine = Engine::new();
+    let threads = quire_build::load_config(root)?.pipeline.and_then(|p| p.threads).unwrap_or(1);
+    let engine = if threads > 1 { Engine::with_partitions(threads) } else { Engine::new() };
     let mut registered: BTreeSet<String> = BTreeSet::new();
     std::fs::create_dir_all(root.join(CACHE)).map_err(|e| BuildError::file(root.join(CACHE), e))?;
     let mut failed: Option<BuildError> = None;
@@ -380,8 +381,9 @@ async fn run_model(
     if !errors.is_empty() {
         return Err(errors);
     }
+    let reads = node.models.iter().chain(node.sources.iter()).cloned().collect();
     let committed =
-        Committed { key: key.clone(), file, rows, model: node.model.file.path.clone(), tests: tests_hash(node) };
+        Committed { key: key.clone(), file, rows, model: node.model.file.path.clone(), tests: tests_hash(node), reads };
     let status = if run { Status::Ran } else { Status::Tested };
     Ok((ModelRun { table, file: node.model.file.path.clone(), status, rows, elapsed: started.elapsed() }, committed))
 }

@@ -12,6 +12,7 @@ mod ctx;
 mod escape;
 pub mod fmt;
 mod input;
+mod lineage;
 mod markdown;
 mod shell;
 mod table;
@@ -24,6 +25,8 @@ use quire_core::components::{self, Kind};
 use quire_core::inputs::InputState;
 use quire_core::{Component, Node, Problem, Table};
 
+pub use escape::{attr as escape_attr, text as escape_text};
+pub use lineage::{Lineage, LineageNode, lineage_svg};
 pub use shell::{NavItem, Shell, page_shell};
 
 /// A rendered page body.
