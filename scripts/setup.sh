@@ -2,7 +2,8 @@
 # Installs what building and testing quire needs, and only what is missing:
 #   the wasm32 target, clang (C code compiled to wasm), wasm-bindgen-cli at the exact
 #   version of the wasm-bindgen crate in Cargo.lock, trunk, and with --test also Debian's
-#   Chromium, chromedriver and the browser driver the end-to-end tests use.
+#   Chromium, chromedriver, PostgreSQL's server and the browser driver the end-to-end tests
+#   use.
 # Sourced by example.sh and test.sh; safe to run again.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -22,6 +23,8 @@ command -v python3 >/dev/null || apt_packages+=(python3)
 if (( want_test )); then
   command -v chromium >/dev/null || apt_packages+=(chromium)
   command -v chromedriver >/dev/null || apt_packages+=(chromium-driver)   # wasm-bindgen-test
+  # The PostgreSQL source's tests start a real server (initdb, pg_ctl) on loopback.
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_packages+=(postgresql)
 fi
 if (( ${#apt_packages[@]} )); then
   say "installing ${apt_packages[*]} from Debian's packages"

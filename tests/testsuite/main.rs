@@ -9,4 +9,5 @@ mod e2e;
 mod inputs;
 mod parse;
 mod pipeline;
+mod postgres;
 mod util;

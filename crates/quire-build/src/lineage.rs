@@ -10,7 +10,15 @@ use crate::compile::Compiled;
 use crate::project::Project;
 
 pub fn body(project: &Project, pages: &[&Compiled], root: &str) -> String {
-    let models = &project.committed.tables;
+    // Database tables are in the manifest too (fetched by `quire run`), but they are sources.
+    let models: BTreeMap<String, crate::committed::Committed> = project
+        .committed
+        .tables
+        .iter()
+        .filter(|(_, c)| !c.model.starts_with("sources/"))
+        .map(|(t, c)| (t.clone(), c.clone()))
+        .collect();
+    let models = &models;
     let sources: BTreeSet<String> =
         project.sources.iter().map(|s| s.name.to_string()).filter(|n| !models.contains_key(n)).collect();
 
@@ -90,9 +98,9 @@ pub fn body(project: &Project, pages: &[&Compiled], root: &str) -> String {
 
     let mut out = String::new();
     out.push_str("<p>Sources on the left, then the pipeline's stages (<code>quire run</code>) in the order they run, then the pages that read them. Each curve is a read.</p>\n");
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<div class=\"q-lineage-wrap\" style=\"overflow-x:auto\">{}</div>\n",
+        "<div class=\"q-lineage-wrap\" style=\"overflow-x:auto\">{}</div>",
         quire_render::lineage_svg(&l, root)
     );
     out.push_str("<h2 id=\"tables\">Pipeline tables</h2>\n<table class=\"q-table\"><thead><tr><th>Table</th><th>Model</th><th>Rows</th><th>Reads</th><th>Read by pages</th></tr></thead><tbody>\n");
@@ -119,13 +127,5 @@ pub fn body(project: &Project, pages: &[&Compiled], root: &str) -> String {
 }
 
 fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    quire_render::fmt::grouped(i64::try_from(n).unwrap_or(i64::MAX))
 }

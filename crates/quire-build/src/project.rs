@@ -65,6 +65,8 @@ impl Project {
         }
         let mut sources = sources::discover(root)?;
         let committed = crate::committed::Manifest::load(root)?;
+        // Database tables are read from what `quire run` fetched.
+        sources.retain(|s| s.format != sources::Format::Database);
         sources.extend(sources::committed(root, &committed));
         Ok(Project { root: root.to_path_buf(), config, sources, pages, committed })
     }

@@ -16,6 +16,29 @@ pub enum Format {
     NdJson,
     /// A `.json` file holding one array of objects.
     JsonArray,
+    /// A query run on a database server (`quire run` fetches it into the pipeline's cache).
+    Database,
+}
+
+/// Where a database source's server is, and who to be there. The password comes from the
+/// environment only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Database {
+    pub kind: String,
+    pub host: String,
+    pub port: u16,
+    pub database: Option<String>,
+    pub user: Option<String>,
+    pub password: Option<String>,
+}
+
+/// A database table: its connection, its query (the `.sql` file), and an optional `cache`
+/// freshness query from a `-- cache: ...` line at the top.
+#[derive(Debug, Clone)]
+pub struct DatabaseTable {
+    pub database: Database,
+    pub file: std::sync::Arc<SourceFile>,
+    pub cache: Option<String>,
 }
 
 /// One table of one source.
@@ -24,6 +47,8 @@ pub struct SourceTable {
     pub name: TableName,
     pub path: PathBuf,
     pub format: Format,
+    /// For [`Format::Database`]: where and what to run.
+    pub database: Option<DatabaseTable>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -36,9 +61,22 @@ struct Connection {
     #[serde(default)]
     #[allow(dead_code)]
     options: Option<serde_yaml::Value>,
+    #[serde(default)]
+    host: Option<String>,
+    #[serde(default)]
+    port: Option<u16>,
+    #[serde(default)]
+    database: Option<String>,
+    #[serde(default)]
+    user: Option<String>,
+    /// The environment variable holding the password (default `PGPASSWORD`).
+    #[serde(default)]
+    password_env: Option<String>,
+    #[serde(default)]
+    password: Option<serde_yaml::Value>,
 }
 
-const KINDS: &[&str] = &["csv", "parquet", "json"];
+const KINDS: &[&str] = &["csv", "parquet", "json", "postgres"];
 
 /// Every table under `sources/`, in name order.
 pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
@@ -75,14 +113,38 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
             }
         };
         let kind = conn.kind.to_ascii_lowercase();
+        if conn.password.is_some() {
+            let at = text.find("password").unwrap_or(0);
+            errors.push(
+                Problem::new(
+                    "a password does not belong in a file of the project",
+                    Span::new(at, at + "password".len()),
+                )
+                .help("remove it and set PGPASSWORD in the environment (or name another variable with `password_env:`)")
+                .in_file(&file),
+            );
+            continue;
+        }
+        let database = (kind == "postgres" || kind == "postgresql").then(|| {
+            let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+            Database {
+                kind: "postgres".into(),
+                host: conn.host.clone().or_else(|| env("PGHOST")).unwrap_or_else(|| "127.0.0.1".into()),
+                port: conn.port.or_else(|| env("PGPORT").and_then(|p| p.parse().ok())).unwrap_or(5432),
+                database: conn.database.clone().or_else(|| env("PGDATABASE")),
+                user: conn.user.clone().or_else(|| env("PGUSER")),
+                password: env(conn.password_env.as_deref().unwrap_or("PGPASSWORD")),
+            }
+        });
         let exts: &[&str] = match kind.as_str() {
+            "postgres" | "postgresql" => &["sql"],
             "csv" => &["csv"],
             "parquet" => &["parquet"],
             "json" | "ndjson" => &["json", "ndjson", "jsonl"],
             _ => {
                 let at = text.find(&conn.kind).unwrap_or(0);
-                let help = if kind == "postgres" || kind == "duckdb" {
-                    format!("`{kind}` sources arrive with `quire run`; for now, export the tables to Parquet or CSV")
+                let help = if kind == "duckdb" {
+                    format!("`{kind}` sources are not supported yet; export the tables to Parquet or CSV")
                 } else {
                     format!("quire reads these source types: {}", KINDS.join(", "))
                 };
@@ -105,12 +167,34 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
         for path in files {
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let format = match kind.as_str() {
+                _ if database.is_some() => Format::Database,
                 "csv" => Format::Csv,
                 "parquet" => Format::Parquet,
                 _ if looks_like_json_array(&path) => Format::JsonArray,
                 _ => Format::NdJson,
             };
-            tables.push(SourceTable { name: TableName::new(&source, stem), path, format });
+            let database = match &database {
+                Some(db) => {
+                    let sql = std::fs::read_to_string(&path).map_err(|e| BuildError::file(&path, e))?;
+                    let cache = sql
+                        .lines()
+                        .take_while(|l| l.trim_start().starts_with("--") || l.trim().is_empty())
+                        .find_map(|l| {
+                            l.trim_start()
+                                .trim_start_matches('-')
+                                .trim()
+                                .strip_prefix("cache:")
+                                .map(|q| q.trim().to_string())
+                        });
+                    let rel = format!(
+                        "sources/{source}/{}",
+                        path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+                    );
+                    Some(DatabaseTable { database: db.clone(), file: SourceFile::new(rel, sql), cache })
+                }
+                None => None,
+            };
+            tables.push(SourceTable { name: TableName::new(&source, stem), path, format, database });
         }
     }
     if !errors.is_empty() {
@@ -130,6 +214,7 @@ pub fn committed(root: &Path, manifest: &crate::committed::Manifest) -> Vec<Sour
                 name: TableName::new(schema, table),
                 path: crate::committed::Manifest::path(root, c),
                 format: Format::Parquet,
+                database: None,
             }
         })
         .collect()
@@ -169,6 +254,8 @@ pub async fn register(engine: &Engine, tables: &[SourceTable], root: &Path) -> R
             Format::JsonArray => {
                 engine.register_file(&t.name, &t.path, FileFormat::JsonArray).await.map_err(|e| fail(&e, "JSON"))?
             }
+            // Fetched by `quire run` into the pipeline's cache, and registered from there.
+            Format::Database => {}
         }
     }
     Ok(())

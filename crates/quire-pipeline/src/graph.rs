@@ -98,7 +98,7 @@ fn read_model(
 ) -> Result<Node, Problem> {
     let sql = model.sql();
     let mut statements = DFParser::parse_sql(sql).map_err(|e| {
-        let p = quire_engine::sql_problem(&e.into(), sql, &[]);
+        let p = quire_engine::sql_problem(&e, sql, &[]);
         let (s, end) = p.range.unwrap_or((0, 0));
         Problem::new(p.message, Span::new(s, end)).maybe_help(p.help)
     })?;

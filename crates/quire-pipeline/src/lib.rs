@@ -9,16 +9,22 @@
 //! `.quire/cache/`, their tests run, and each stage is committed by renaming a new
 //! `.quire/manifest.json` into place, so that a failed or killed run leaves the last
 //! committed state readable. The build reads the manifest (`quire_build::committed`).
+//! Database sources (PostgreSQL) are fetched into the same cache, keyed by their query
+//! text and an optional `-- cache:` freshness query, before the first stage.
 
 mod checks;
 pub mod graph;
 pub mod model;
+mod postgres;
 mod run;
 
 pub use graph::{Graph, Node};
 pub use run::{ModelRun, Progress, Quiet, RunOptions, RunReport, Status, graph, run};
 
-/// Whether the project at `root` has a pipeline at all.
+/// Whether the project at `root` has a pipeline at all: models, or database sources to
+/// fetch.
 pub fn exists(root: &std::path::Path) -> bool {
     root.join("pipeline").is_dir()
+        || quire_build::sources::discover(root)
+            .is_ok_and(|s| s.iter().any(|t| t.format == quire_build::sources::Format::Database))
 }

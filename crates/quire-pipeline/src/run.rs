@@ -128,11 +128,41 @@ async fn run_async(
     let sources = sources::discover(root)?;
     let source_by_name: BTreeMap<String, &SourceTable> = sources.iter().map(|s| (s.name.to_string(), s)).collect();
     let graph = graph(root)?;
-    let selected = select(&graph, &options.select)?;
+    let databases: BTreeSet<String> =
+        sources.iter().filter(|t| t.database.is_some()).map(|t| t.name.to_string()).collect();
+    let selected = select(&graph, &databases, &options.select)?;
+
+    // Database tables: keyed by their query, where it runs, and their freshness answer.
+    let mut keys: BTreeMap<String, String> = BTreeMap::new();
+    let mut fetch: Vec<&SourceTable> = Vec::new();
+    for t in sources.iter().filter(|t| t.database.is_some()) {
+        let Some(db) = &t.database else { continue };
+        let name = t.name.to_string();
+        let mut h = Sha256::new();
+        let d = &db.database;
+        h.update(format!(
+            "quire {}\ndatabase {} {}:{}/{}\nsql {}\n",
+            env!("CARGO_PKG_VERSION"),
+            d.kind,
+            d.host,
+            d.port,
+            d.database.as_deref().unwrap_or(""),
+            db.file.text.trim()
+        ));
+        if let Some(q) = &db.cache {
+            let fresh = crate::postgres::freshness(d, q).await.map_err(|e| fetch_error(t, e))?;
+            h.update(format!("fresh {fresh}\n"));
+        }
+        let key = hex(&h.finalize());
+        let current = manifest.tables.get(&name).is_some_and(|c| c.key == key && Manifest::path(root, c).is_file());
+        if options.full_refresh || selected.contains(&name) || !current {
+            fetch.push(t);
+        }
+        keys.insert(name, key);
+    }
 
     // Keys, in run order so that upstream keys are known.
     let mut files = manifest.files.clone();
-    let mut keys: BTreeMap<String, String> = BTreeMap::new();
     for node in &graph.nodes {
         let mut h = Sha256::new();
         h.update(format!(
@@ -149,7 +179,11 @@ async fn run_async(
         }
         for s in &node.sources {
             let t = source_by_name[s];
-            h.update(format!("source {s} {}\n", file_hash(root, &t.path, &mut files)?));
+            let content = match keys.get(s) {
+                Some(db_key) => db_key.clone(),
+                None => file_hash(root, &t.path, &mut files)?,
+            };
+            h.update(format!("source {s} {content}\n"));
         }
         keys.insert(node.model.table(), hex(&h.finalize()));
     }
@@ -167,7 +201,8 @@ async fn run_async(
             to_test.insert(table);
         }
     }
-    progress.planned(graph.nodes.len(), to_run.len() + to_test.len());
+    // A fetched database table makes every model reading it stale through its key.
+    progress.planned(graph.nodes.len() + fetch.len(), to_run.len() + to_test.len() + fetch.len());
     // Models that will not run are cached; say so now, so the report is whole on failure.
     for node in &graph.nodes {
         let table = node.model.table();
@@ -183,7 +218,19 @@ async fn run_async(
             report.models.push(run);
         }
     }
-    if to_run.is_empty() && to_test.is_empty() {
+    for t in sources.iter().filter(|t| t.database.is_some() && !fetch.iter().any(|f| f.name == t.name)) {
+        let name = t.name.to_string();
+        let run = ModelRun {
+            table: name.clone(),
+            file: t.database.as_ref().map(|d| d.file.path.clone()).unwrap_or_default(),
+            status: Status::Cached,
+            rows: manifest.tables.get(&name).map_or(0, |c| c.rows),
+            elapsed: Duration::ZERO,
+        };
+        progress.finished(&run);
+        report.models.insert(0, run);
+    }
+    if to_run.is_empty() && to_test.is_empty() && fetch.is_empty() {
         if files != manifest.files {
             manifest.files = files;
             commit(root, &manifest)?;
@@ -195,6 +242,48 @@ async fn run_async(
     let engine = if threads > 1 { Engine::with_partitions(threads) } else { Engine::new() };
     let mut registered: BTreeSet<String> = BTreeSet::new();
     std::fs::create_dir_all(root.join(CACHE)).map_err(|e| BuildError::file(root.join(CACHE), e))?;
+    // Database tables first, committed together: the models read them from the cache.
+    if !fetch.is_empty() {
+        for t in &fetch {
+            let started = Instant::now();
+            let name = t.name.to_string();
+            progress.started(&name);
+            let Some(db) = &t.database else { continue };
+            let (schema, batches) =
+                crate::postgres::fetch(&db.database, &db.file.text).await.map_err(|e| fetch_error(t, e))?;
+            let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
+            let key = &keys[&name];
+            let file = format!("{name}.{}.parquet", &key[..16]);
+            write_cache(root, &file, schema, &batches).map_err(|m| BuildError::File {
+                path: db.file.path.clone().into(),
+                message: m,
+                help: None,
+            })?;
+            manifest.tables.insert(
+                name.clone(),
+                Committed {
+                    key: key.clone(),
+                    file,
+                    rows,
+                    model: db.file.path.clone(),
+                    tests: String::new(),
+                    reads: Vec::new(),
+                },
+            );
+            let run = ModelRun {
+                table: name,
+                file: db.file.path.clone(),
+                status: Status::Ran,
+                rows,
+                elapsed: started.elapsed(),
+            };
+            progress.finished(&run);
+            report.models.push(run);
+        }
+        manifest.files = files.clone();
+        manifest.quire = env!("CARGO_PKG_VERSION").to_string();
+        commit(root, &manifest)?;
+    }
     let mut failed: Option<BuildError> = None;
     for stage in &graph.stages {
         let nodes: Vec<&Node> = graph
@@ -234,7 +323,7 @@ async fn run_async(
             if registered.contains(&name) {
                 continue;
             }
-            if let Some(s) = source_by_name.get(&name) {
+            if let Some(s) = source_by_name.get(&name).filter(|s| s.database.is_none()) {
                 sources::register(&engine, std::slice::from_ref(*s), root).await?;
             } else if let Some(c) = manifest.tables.get(&name) {
                 let (schema, table) = name.split_once('.').unwrap_or(("", &name));
@@ -357,14 +446,7 @@ async fn run_model(
             .first()
             .map(|b| b.schema())
             .unwrap_or_else(|| Arc::new(quire_engine::datafusion::arrow::datatypes::Schema::empty()));
-        let bytes = quire_engine::encode_parquet(schema_ref, &batches)
-            .map_err(|e| internal(format!("cannot write `{table}` as Parquet: {e}")))?;
-        // Beside, then renamed: a cache file is whole or absent.
-        let path = root.join(CACHE).join(&file);
-        let tmp = root.join(CACHE).join(format!(".{file}.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, &bytes)
-            .and_then(|()| std::fs::rename(&tmp, &path))
-            .map_err(|e| internal(format!("cannot write {}: {e}", path.display())))?;
+        write_cache(root, &file, schema_ref, &batches).map_err(internal)?;
         engine.register_batches(&TableName::new(schema, name), batches).map_err(|e| internal(e.to_string()))?;
     } else {
         rows = engine
@@ -388,14 +470,58 @@ async fn run_model(
     Ok((ModelRun { table, file: node.model.file.path.clone(), status, rows, elapsed: started.elapsed() }, committed))
 }
 
+/// Write a table into the cache as Parquet: beside, then renamed, so that a cache file is
+/// whole or absent.
+fn write_cache(
+    root: &Path,
+    file: &str,
+    schema: quire_engine::datafusion::arrow::datatypes::SchemaRef,
+    batches: &[RecordBatch],
+) -> Result<(), String> {
+    let bytes =
+        quire_engine::encode_parquet(schema, batches).map_err(|e| format!("cannot write `{file}` as Parquet: {e}"))?;
+    let path = root.join(CACHE).join(file);
+    let tmp = root.join(CACHE).join(format!(".{file}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, &bytes)
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn fetch_error(t: &SourceTable, e: crate::postgres::FetchError) -> BuildError {
+    let Some(db) = &t.database else { return BuildError::Internal("not a database table".into()) };
+    match e {
+        crate::postgres::FetchError::Connect(message) => BuildError::File {
+            path: Path::new("sources").join(&t.name.schema).join("connection.yaml"),
+            message,
+            help: Some(format!(
+                "is the server running there? The user comes from `user:` or PGUSER, the password from {}",
+                "PGPASSWORD (or the variable `password_env:` names)"
+            )),
+        },
+        crate::postgres::FetchError::Query(p) => {
+            BuildError::Author(vec![p.label(format!("fetching `{}`", t.name)).in_file(&db.file)])
+        }
+    }
+}
+
 /// The models `--select` names: `a` is `a`, `a+` is `a` and its downstream.
-fn select(graph: &Graph, select: &[String]) -> Result<BTreeSet<String>, BuildError> {
+fn select(graph: &Graph, databases: &BTreeSet<String>, select: &[String]) -> Result<BTreeSet<String>, BuildError> {
     let mut out = BTreeSet::new();
     for s in select {
         let (name, plus) = match s.strip_suffix('+') {
             Some(n) => (n, true),
             None => (s.as_str(), false),
         };
+        // A database table: fetched again, and with `+` what reads it runs again.
+        if databases.contains(name) {
+            out.insert(name.to_string());
+            if plus {
+                for n in graph.nodes.iter().filter(|n| n.sources.contains(name)) {
+                    out.extend(graph.downstream(&n.model.table()));
+                }
+            }
+            continue;
+        }
         let matches: Vec<String> = graph
             .nodes
             .iter()
@@ -480,7 +606,7 @@ fn commit(root: &Path, manifest: &Manifest) -> Result<(), BuildError> {
 fn sweep(root: &Path, manifest: &Manifest, graph: &Graph) {
     let mut manifest = manifest.clone();
     let before = manifest.tables.len();
-    manifest.tables.retain(|t, _| graph.node(t).is_some());
+    manifest.tables.retain(|t, c| graph.node(t).is_some() || c.model.starts_with("sources/"));
     if manifest.tables.len() != before && commit(root, &manifest).is_err() {
         return;
     }

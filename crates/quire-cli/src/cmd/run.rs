@@ -227,13 +227,5 @@ fn summary(report: &RunReport, quiet: bool) {
 }
 
 fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    quire_render::fmt::grouped(i64::try_from(n).unwrap_or(i64::MAX))
 }

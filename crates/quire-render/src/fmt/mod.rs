@@ -240,6 +240,11 @@ fn pad_cents(body: String, decimals: usize) -> String {
     }
 }
 
+/// `1234567` → `1,234,567`: counts in messages and tables.
+pub fn grouped(i: i64) -> String {
+    group_signed(i)
+}
+
 fn group_signed(i: i64) -> String {
     let digits = group(&i.unsigned_abs().to_string());
     if i < 0 { format!("-{digits}") } else { digits }
