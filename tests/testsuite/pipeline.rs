@@ -266,3 +266,25 @@ fn more_threads_give_the_same_tables() {
     std::fs::write(p.path().join("quire.toml"), "title = \"Threads\"\n").expect("write");
     assert!(run(&p, &RunOptions::default()).nothing_to_do());
 }
+
+/// A page whose input drives a query over a pipeline table ships exactly that table (the
+/// columns its live query reads) for the browser, and no other.
+#[test]
+fn the_browser_gets_the_pipeline_tables_its_pages_query() {
+    let p = Project::fixture("pipeline");
+    std::fs::write(
+        p.path().join("pages/regions.md"),
+        "---\ntitle: Regions\n---\n\n```sql regions\nselect region from marts.revenue order by region\n```\n\n<Dropdown name=region data={regions} value=region />\n\n```sql picked\nselect region, revenue from marts.revenue where region = '${inputs.region.value}'\n```\n\n<Value data={picked} column=revenue fmt=usd2 />\n",
+    )
+    .expect("write");
+    Run::new(quire().arg("build").arg(p.path()).arg("--quiet")).ok();
+    let shipped: Vec<String> = std::fs::read_dir(p.path().join("dist/data"))
+        .expect("dist/data")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".parquet"))
+        .collect();
+    assert_eq!(shipped.len(), 1, "{shipped:?}");
+    assert!(shipped[0].starts_with("marts.revenue."), "{shipped:?}");
+    let html = p.read("dist/regions/index.html");
+    assert!(html.contains(&format!("\"marts.revenue\":\"data/{}\"", shipped[0])), "the page's island names it");
+}
