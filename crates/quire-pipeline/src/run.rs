@@ -62,6 +62,19 @@ pub struct ModelRun {
     pub elapsed: Duration,
 }
 
+impl ModelRun {
+    /// A model that did not run: skipped, failed (no rows).
+    fn without_rows(node: &Node, status: Status) -> ModelRun {
+        ModelRun {
+            table: node.model.table(),
+            file: node.model.file.path.clone(),
+            status,
+            rows: 0,
+            elapsed: Duration::ZERO,
+        }
+    }
+}
+
 /// What a run did: every model, in run order.
 #[derive(Debug, Default)]
 pub struct RunReport {
@@ -70,6 +83,11 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    fn record(&mut self, progress: &dyn Progress, run: ModelRun) {
+        progress.finished(&run);
+        self.models.push(run);
+    }
+
     pub fn count(&self, status: Status) -> usize {
         self.models.iter().filter(|m| m.status == status).count()
     }
@@ -297,15 +315,7 @@ async fn run_async(
         }
         if failed.is_some() {
             for n in nodes {
-                let run = ModelRun {
-                    table: n.model.table(),
-                    file: n.model.file.path.clone(),
-                    status: Status::Skipped,
-                    rows: 0,
-                    elapsed: Duration::ZERO,
-                };
-                progress.finished(&run);
-                report.models.push(run);
+                report.record(progress, ModelRun::without_rows(n, Status::Skipped));
             }
             continue;
         }
@@ -364,36 +374,19 @@ async fn run_async(
                 done.insert(table.clone());
                 match result {
                     Ok((run, committed)) => {
-                        progress.finished(&run);
-                        report.models.push(run);
+                        report.record(progress, run);
                         outputs.insert(table.clone(), committed);
                         registered.insert(table);
                     }
                     Err(errors) => {
-                        let run = ModelRun {
-                            table,
-                            file: n.model.file.path.clone(),
-                            status: Status::Failed,
-                            rows: 0,
-                            elapsed: Duration::ZERO,
-                        };
-                        progress.finished(&run);
-                        report.models.push(run);
+                        report.record(progress, ModelRun::without_rows(n, Status::Failed));
                         stage_errors.extend(errors);
                     }
                 }
             }
         }
         for n in pending {
-            let run = ModelRun {
-                table: n.model.table(),
-                file: n.model.file.path.clone(),
-                status: Status::Skipped,
-                rows: 0,
-                elapsed: Duration::ZERO,
-            };
-            progress.finished(&run);
-            report.models.push(run);
+            report.record(progress, ModelRun::without_rows(n, Status::Skipped));
         }
         if !stage_errors.is_empty() {
             failed = Some(BuildError::Author(stage_errors));
