@@ -4,6 +4,7 @@
 mod broken;
 mod build;
 mod chain;
+mod cluster;
 mod dev;
 mod e2e;
 mod inputs;

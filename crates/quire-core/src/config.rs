@@ -23,6 +23,9 @@ pub struct PipelineConfig {
     /// of floating-point columns may then differ in their last bits from run to run, so a
     /// full refresh is no longer byte-identical.
     pub threads: Option<usize>,
+    /// Where models run: DataFusion in the process (the default), or an Apache Ballista
+    /// cluster, `"ballista://host:port"` (its scheduler).
+    pub engine: Option<String>,
 }
 
 impl Config {
@@ -30,7 +33,7 @@ impl Config {
         toml::from_str(text).map_err(|e| {
             let span = e.span().map_or(Span::new(0, 0), |r| Span::new(r.start, r.end));
             Problem::new(e.message().to_string(), span)
-                .help("quire.toml takes `title = \"...\"` and a `[pipeline]` table with `threads = N`")
+                .help("quire.toml takes `title = \"...\"` and a `[pipeline]` table with `threads = N` and `engine = \"ballista://host:port\"`")
         })
     }
 }

@@ -80,6 +80,12 @@ impl Engine {
         Engine { ctx: SessionContext::new_with_state(state), memo: None }
     }
 
+    /// An engine over a session made elsewhere (a Ballista cluster's client session).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_context(ctx: SessionContext) -> Self {
+        Engine { ctx, memo: None }
+    }
+
     /// An engine that remembers each page query's result by its expanded SQL and bound
     /// values, and runs it again only when those change (see [`crate::Memo`]).
     pub fn remembering() -> Self {

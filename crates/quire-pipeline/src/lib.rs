@@ -13,6 +13,7 @@
 //! text and an optional `-- cache:` freshness query, before the first stage.
 
 mod checks;
+mod cluster;
 pub mod graph;
 pub mod model;
 mod postgres;

@@ -256,8 +256,14 @@ async fn run_async(
         return Ok(());
     }
 
-    let threads = quire_build::load_config(root)?.pipeline.and_then(|p| p.threads).unwrap_or(1);
-    let engine = if threads > 1 { Engine::with_partitions(threads) } else { Engine::new() };
+    let settings = quire_build::load_config(root)?.pipeline.unwrap_or_default();
+    let threads = settings.threads.unwrap_or(1);
+    let (engine, remote) = match settings.engine.as_deref() {
+        None | Some("datafusion") => {
+            (if threads > 1 { Engine::with_partitions(threads) } else { Engine::new() }, false)
+        }
+        Some(url) => (crate::cluster::connect(url).await?, true),
+    };
     let mut registered: BTreeSet<String> = BTreeSet::new();
     std::fs::create_dir_all(root.join(CACHE)).map_err(|e| BuildError::file(root.join(CACHE), e))?;
     // Database tables first, committed together: the models read them from the cache.
@@ -367,8 +373,9 @@ async fn run_async(
                     .all(|m| done.contains(m) || !pending.iter().any(|p| &p.model.table() == m))
             });
             pending = wait;
-            let runs =
-                ready.iter().map(|n| run_model(&engine, root, n, &keys, to_run.contains(&n.model.table()), progress));
+            let runs = ready
+                .iter()
+                .map(|n| run_model(&engine, root, n, &keys, to_run.contains(&n.model.table()), remote, progress));
             for (n, result) in ready.iter().zip(futures::future::join_all(runs).await) {
                 let table = n.model.table();
                 done.insert(table.clone());
@@ -412,6 +419,7 @@ async fn run_model(
     node: &Node,
     keys: &BTreeMap<String, String>,
     run: bool,
+    remote: bool,
     progress: &dyn Progress,
 ) -> Result<(ModelRun, Committed), Vec<AuthorError>> {
     let started = Instant::now();
@@ -440,7 +448,17 @@ async fn run_model(
             .map(|b| b.schema())
             .unwrap_or_else(|| Arc::new(quire_engine::datafusion::arrow::datatypes::Schema::empty()));
         write_cache(root, &file, schema_ref, &batches).map_err(internal)?;
-        engine.register_batches(&TableName::new(schema, name), batches).map_err(|e| internal(e.to_string()))?;
+        let table_name = TableName::new(schema, name);
+        if remote {
+            // A cluster's executors read files, not this process's memory.
+            let path = root.join(CACHE).join(&file);
+            engine
+                .register_file(&table_name, &path, quire_engine::FileFormat::Parquet)
+                .await
+                .map_err(|e| internal(e.to_string()))?;
+        } else {
+            engine.register_batches(&table_name, batches).map_err(|e| internal(e.to_string()))?;
+        }
     } else {
         rows = engine
             .run(&format!("select count(*) from {}", checks::quoted(&table)))
