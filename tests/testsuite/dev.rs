@@ -135,10 +135,15 @@ impl Drop for Dev {
 
 impl Dev {
     fn start(project: &std::path::Path) -> Dev {
+        Dev::start_with(project, &[])
+    }
+
+    fn start_with(project: &std::path::Path, args: &[&str]) -> Dev {
         let mut child = quire()
             .arg("dev")
             .arg(project)
             .args(["--port", "0"])
+            .args(args)
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -337,4 +342,19 @@ fn quire_dev_runs_an_edited_model_and_its_downstream() {
     wait_for(&|| dev.log().contains("column 'regio' not found"), "the broken model is reported");
     assert!(dev.log().contains("pipeline/clean/customers.sql:1:"), "with its place:\n{}", dev.log());
     assert!(dev.raw("/").contains("north"), "the last good page is still served");
+}
+
+/// `--poll`, for file systems that send no notifications: a save still shows.
+#[test]
+fn quire_dev_polls_when_asked() {
+    let p = Project::fixture("dev");
+    let dev = Dev::start_with(p.path(), &["--poll"]);
+    assert!(dev.raw("/").contains("Intro text"));
+    edit(&p, "pages/index.md", "Intro text:", "Polled text:");
+    let until = Instant::now() + Duration::from_secs(30);
+    while !dev.raw("/").contains("Polled text") {
+        assert!(Instant::now() < until, "the edit never showed:\n{}", dev.log());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(dev.log().contains("Rebuilt 1 of 2 pages"), "{}", dev.log());
 }
