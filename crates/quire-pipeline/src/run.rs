@@ -124,7 +124,10 @@ pub fn run(root: &Path, options: &RunOptions, progress: &dyn Progress) -> (RunRe
 
 /// The graph of the project's models (for `--dag` and the lineage page).
 pub fn graph(root: &Path) -> Result<Graph, BuildError> {
-    let sources = sources::discover(root)?;
+    graph_over(root, &sources::discover(root)?)
+}
+
+fn graph_over(root: &Path, sources: &[SourceTable]) -> Result<Graph, BuildError> {
     let names: BTreeSet<String> = sources.iter().map(|s| s.name.to_string()).collect();
     let models = model::discover(root).map_err(BuildError::Author)?;
     crate::graph::plan(models, &names).map_err(BuildError::Author)
@@ -145,7 +148,7 @@ async fn run_async(
     let mut manifest = Manifest::load(root)?;
     let sources = sources::discover(root)?;
     let source_by_name: BTreeMap<String, &SourceTable> = sources.iter().map(|s| (s.name.to_string(), s)).collect();
-    let graph = graph(root)?;
+    let graph = graph_over(root, &sources)?;
     let databases: BTreeSet<String> =
         sources.iter().filter(|t| t.database.is_some()).map(|t| t.name.to_string()).collect();
     let selected = select(&graph, &databases, &options.select)?;
