@@ -63,7 +63,6 @@ impl Graph {
 pub fn plan(models: Vec<Model>, sources: &BTreeSet<String>) -> Result<Graph, Vec<AuthorError>> {
     let engine = Engine::new();
     let tables: BTreeSet<String> = models.iter().map(Model::table).collect();
-    let stages: BTreeSet<&str> = models.iter().map(|m| m.stage.as_str()).collect();
     let mut errors = Vec::new();
     let mut nodes = Vec::new();
     for model in &models {
@@ -86,7 +85,6 @@ pub fn plan(models: Vec<Model>, sources: &BTreeSet<String>) -> Result<Graph, Vec
     if !errors.is_empty() {
         return Err(errors);
     }
-    let _ = stages;
     order(nodes)
 }
 

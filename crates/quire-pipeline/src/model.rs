@@ -14,10 +14,9 @@ use serde::Deserialize;
 pub struct Model {
     pub stage: String,
     pub name: String,
-    /// `pipeline/<stage>/<model>.sql`, and its text.
+    /// `pipeline/<stage>/<model>.sql`, and its text (a `-- config:` header is SQL comments,
+    /// so the engine reads the whole file).
     pub file: Arc<SourceFile>,
-    /// Where the SQL starts in the file (after a `-- config:` header, which is SQL comments
-    /// and so part of the text the engine sees anyway).
     pub config: ModelConfig,
     /// The file the config came from, when it is a `<model>.toml`.
     pub config_file: Option<Arc<SourceFile>>,

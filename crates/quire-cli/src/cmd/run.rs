@@ -3,7 +3,6 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Mutex;
 
 use quire_pipeline::{ModelRun, Progress, RunOptions, RunReport, Status};
 
@@ -107,7 +106,6 @@ fn dag(args: &Args) -> ExitCode {
 struct Display {
     bar: Option<indicatif::ProgressBar>,
     quiet: bool,
-    done: Mutex<usize>,
 }
 
 impl Display {
@@ -124,7 +122,7 @@ impl Display {
             bar.enable_steady_tick(std::time::Duration::from_millis(100));
             bar
         });
-        Display { bar, quiet, done: Mutex::new(0) }
+        Display { bar, quiet }
     }
 
     fn finish(&self) {
@@ -149,9 +147,6 @@ impl Progress for Display {
         }
     }
     fn finished(&self, run: &ModelRun) {
-        if let Ok(mut d) = self.done.lock() {
-            *d += 1;
-        }
         if let Some(bar) = &self.bar {
             bar.inc(1);
             if run.status != Status::Cached {
