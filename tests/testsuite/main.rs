@@ -6,6 +6,7 @@ mod build;
 mod chain;
 mod cluster;
 mod dev;
+mod dialect;
 mod e2e;
 mod inputs;
 mod parse;

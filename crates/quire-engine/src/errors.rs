@@ -87,11 +87,36 @@ fn hint(raw: &str, tables: &[String]) -> Option<String> {
             None => format!("the columns are: {}", dedup(&fields).join(", ")),
         });
     }
-    if lower.contains("group by all") || lower.contains("expected: end of statement, found: all") {
-        return Some("list the grouping columns instead of `group by all`".into());
+    if let Some(rest) = lower.strip_prefix("invalid function '") {
+        let name = rest.split('\'').next().unwrap_or("");
+        if let Some((_, instead)) = DUCKDB_ONLY.iter().find(|(f, _)| *f == name) {
+            return Some(format!("`{name}` is DuckDB's; in quire write {instead}"));
+        }
     }
     None
 }
+
+/// DuckDB functions DataFusion has no spelling of, and what to write instead. The same
+/// list is in www/pages/authoring/sql.md.
+const DUCKDB_ONLY: &[(&str, &str)] = &[
+    ("date_diff", "`date_part('day', b - a)` for days between dates, or compare `date_part` values"),
+    ("datediff", "`date_part('day', b - a)` for days between dates, or compare `date_part` values"),
+    ("date_sub", "`date_part('day', b - a)` for days between dates"),
+    ("date_add", "`d + interval 7 day`"),
+    ("monthname", "`to_char(d, '%B')`"),
+    ("dayname", "`to_char(d, '%A')`"),
+    ("last_day", "`date_trunc('month', d) + interval 1 month - interval 1 day`"),
+    ("arg_max", "`first_value(x order by y desc)`"),
+    ("max_by", "`first_value(x order by y desc)`"),
+    ("arg_min", "`first_value(x order by y)`"),
+    ("min_by", "`first_value(x order by y)`"),
+    ("regexp_matches", "`regexp_like(s, pattern)` (build time only: the browser has no regular expressions)"),
+    ("epoch_ms", "`date_part('epoch', t) * 1000`"),
+    ("make_timestamp", "`to_timestamp(...)` from text"),
+    ("read_csv", "a source: put the file under `sources/<name>/`"),
+    ("read_csv_auto", "a source: put the file under `sources/<name>/`"),
+    ("read_parquet", "a source: put the file under `sources/<name>/`"),
+];
 
 /// `at Line: L, Column: C` in a parser message.
 fn parser_location(msg: &str) -> Option<(usize, usize)> {

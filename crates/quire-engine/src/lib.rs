@@ -8,6 +8,7 @@
 //! file access outside `#[cfg(not(target_arch = "wasm32"))]`, no spawned tasks.
 
 mod convert;
+mod dialect;
 mod errors;
 mod memo;
 mod page;

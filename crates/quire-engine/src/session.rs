@@ -50,6 +50,7 @@ impl Engine {
         let options = config.options_mut();
         // Spans let SQL errors point at the author's line in the `.md`.
         options.sql_parser.collect_spans = true;
+        options.sql_parser.dialect = crate::dialect::DIALECT;
         // One partition on both targets. In the browser, code paths that spawn tasks panic;
         // and a float sum added up in one order gives the same last bits at build and in
         // the browser, so a value rounds the same way in both, and builds are byte-identical.
@@ -66,6 +67,7 @@ impl Engine {
         };
         #[cfg(not(target_arch = "wasm32"))]
         let ctx = SessionContext::new_with_config(config);
+        crate::dialect::register(&ctx);
         Engine { ctx, memo: None }
     }
 
@@ -153,10 +155,10 @@ impl Engine {
         }
     }
 
-    /// Run one SQL statement and collect its result.
     /// Run `sql`. An empty result still carries its columns: one empty batch.
     pub async fn run(&self, sql: &str) -> Result<Vec<RecordBatch>> {
-        collect(self.ctx.sql(sql).await?).await
+        let plan = crate::dialect::plan(&self.ctx.state(), sql).await?;
+        collect(self.ctx.execute_logical_plan(plan).await?).await
     }
 
     /// Run `sql` with `params[i]` bound to placeholder `$i+1`. Each value is text, cast to
@@ -168,7 +170,7 @@ impl Engine {
             return self.run(sql).await;
         }
         let state = self.ctx.state();
-        let plan = bind(state.create_logical_plan(sql).await?, params)?;
+        let plan = bind(crate::dialect::plan(&state, sql).await?, params)?;
         collect(datafusion::dataframe::DataFrame::new(state, plan)).await
     }
 
@@ -190,7 +192,7 @@ impl Engine {
         use datafusion::common::tree_node::TreeNodeRecursion;
         use datafusion::logical_expr::LogicalPlan;
         let state = self.ctx.state();
-        let plan = bind(state.create_logical_plan(sql).await?, params)?;
+        let plan = bind(crate::dialect::plan(&state, sql).await?, params)?;
         let plan = state.optimize(&plan)?;
         let mut out: std::collections::BTreeMap<TableReference, std::collections::BTreeSet<String>> =
             std::collections::BTreeMap::new();
