@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use bytes::Bytes;
-use quire_core::{Page, Table};
+use quire_core::partials::Spliced;
+use quire_core::{InputState, Page, Problem, SourceFile, Table};
 use quire_engine::{Engine, TableName};
 use sha2::{Digest, Sha256};
 
@@ -63,6 +64,10 @@ const CHECK_ROWS: usize = 500;
 /// keep it and reuse it while its file does not change.
 pub(crate) struct Compiled {
     pub(crate) source: PageFile,
+    /// For an instance of a templated page: its parameters (`params.name` → value).
+    pub(crate) params: InputState,
+    /// The page's text with its partials pasted in: what the browser parses.
+    text: String,
     page: Page,
     pub(crate) title: String,
     body: quire_render::Rendered,
@@ -89,12 +94,14 @@ pub(crate) type Exports = BTreeMap<(TableName, BTreeSet<String>), (String, Bytes
 pub fn compile(project: &Project, runtime: Option<&Runtime>) -> Result<Site, BuildError> {
     let rt = query_runtime()?;
     rt.block_on(async {
-        let engine = Engine::new();
+        // Remembering: a templated page's instances share the queries that do not read
+        // their parameters.
+        let engine = Engine::remembering();
         sources::register(&engine, &project.sources, &project.root).await?;
         let mut compiled = Vec::new();
         let mut errors = Vec::new();
-        for pf in &project.pages {
-            match compile_page(&engine, project, pf).await {
+        for pf in project.pages.iter().filter(|p| !p.is_template()) {
+            match compile_page(&engine, project, pf, &InputState::new()).await {
                 Ok(c) => compiled.push(c),
                 Err(BuildError::Author(e)) => errors.extend(e),
                 Err(other) => return Err(other),
@@ -103,8 +110,10 @@ pub fn compile(project: &Project, runtime: Option<&Runtime>) -> Result<Site, Bui
         if !errors.is_empty() {
             return Err(BuildError::Author(errors));
         }
-        let compiled: Vec<&Compiled> = compiled.iter().collect();
-        assemble(project, &compiled, runtime, &engine, &mut Exports::new()).await
+        let statics: Vec<&Compiled> = compiled.iter().collect();
+        let instances = instances(&engine, project, &statics).await?;
+        let all: Vec<&Compiled> = compiled.iter().chain(instances.iter()).collect();
+        assemble(project, &all, runtime, &engine, &mut Exports::new()).await
     })
 }
 
@@ -115,13 +124,75 @@ pub(crate) fn query_runtime() -> Result<tokio::runtime::Runtime, BuildError> {
         .map_err(|e| BuildError::Internal(format!("cannot start the query runtime: {e}")))
 }
 
-/// Parse, run and render one page. Author mistakes come back as [`BuildError::Author`].
-pub(crate) async fn compile_page(engine: &Engine, project: &Project, pf: &PageFile) -> Result<Compiled, BuildError> {
-    let author = |problems: Vec<quire_core::Problem>| {
-        BuildError::Author(problems.into_iter().map(|p| p.in_file(&pf.file)).collect())
-    };
-    let page = Page::parse(&pf.file.text).map_err(author)?;
-    let run = engine.run_page(&page).await;
+/// A page's text with its partials pasted in, and the files its bytes came from (the
+/// page's first), to point problems at the right one.
+pub(crate) struct Source {
+    pub(crate) spliced: Spliced,
+    files: Vec<std::sync::Arc<SourceFile>>,
+}
+
+impl Source {
+    pub(crate) fn read(project: &Project, pf: &PageFile) -> Result<Source, BuildError> {
+        let dir = project.root.join("partials");
+        let mut loaded: BTreeMap<String, String> = BTreeMap::new();
+        let mut load = |name: &str| {
+            let safe = !name.is_empty()
+                && !name.contains(['\\', ':', '\0'])
+                && name.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
+            if !safe {
+                return None;
+            }
+            let path = dir.join(name);
+            let path = if path.is_file() { path } else { dir.join(format!("{name}.md")) };
+            let text = std::fs::read_to_string(path).ok()?;
+            loaded.insert(name.to_string(), text.clone());
+            Some(text)
+        };
+        match quire_core::partials::splice(&pf.file.text, &mut load) {
+            Ok(spliced) => {
+                let mut files = vec![pf.file.clone()];
+                for name in &spliced.partials {
+                    files.push(SourceFile::new(format!("partials/{name}"), loaded.remove(name).unwrap_or_default()));
+                }
+                Ok(Source { spliced, files })
+            }
+            Err((file, problem)) => {
+                let sf = match file {
+                    None => pf.file.clone(),
+                    Some(name) => SourceFile::new(format!("partials/{name}"), loaded.remove(&name).unwrap_or_default()),
+                };
+                Err(BuildError::Author(vec![problem.in_file(&sf)]))
+            }
+        }
+    }
+
+    /// Problems found in the spliced text, each in the file it came from.
+    pub(crate) fn author(&self, problems: Vec<Problem>) -> BuildError {
+        BuildError::Author(
+            problems
+                .into_iter()
+                .map(|mut p| {
+                    let (file, span) = self.spliced.locate_span(p.span);
+                    p.span = span;
+                    p.in_file(&self.files[file.min(self.files.len() - 1)])
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Parse, run and render one page (with `params` for an instance of a templated page).
+/// Author mistakes come back as [`BuildError::Author`].
+pub(crate) async fn compile_page(
+    engine: &Engine,
+    project: &Project,
+    pf: &PageFile,
+    params: &InputState,
+) -> Result<Compiled, BuildError> {
+    let source = Source::read(project, pf)?;
+    let author = |problems: Vec<Problem>| source.author(problems);
+    let page = Page::parse(&source.spliced.text).map_err(author)?;
+    let run = engine.run_page_with(&page, params).await;
     if !run.problems.is_empty() {
         return Err(author(run.problems));
     }
@@ -143,23 +214,34 @@ pub(crate) async fn compile_page(engine: &Engine, project: &Project, pf: &PageFi
             }
         }
     }
-    let choices: BTreeMap<String, Table> = quire_core::inputs::inputs(&page)
+    // Results the runtime needs before it has run anything: the inputs' choices, and what
+    // the slots it re-renders read besides the live queries.
+    let all_inputs: BTreeSet<String> = run.inputs.keys().cloned().collect();
+    let live_list: Vec<String> = live.iter().cloned().collect();
+    let mut needed: BTreeSet<String> =
+        quire_core::inputs::inputs(&page).iter().filter_map(|i| i.options_query().map(str::to_string)).collect();
+    if !live.is_empty() {
+        for i in quire_render::slots_showing(&page.body, &live_list, &all_inputs) {
+            needed.extend(quire_render::queries_read(std::slice::from_ref(&page.body[i])));
+        }
+    }
+    let choices: BTreeMap<String, Table> = needed
         .iter()
-        .filter_map(|i| i.options_query())
-        .filter_map(|q| Some((q.to_string(), run.results.get(q)?.clone())))
+        .filter(|q| !live.contains(*q))
+        .filter_map(|q| Some((q.clone(), run.results.get(q)?.clone())))
         .collect();
     let check = live.iter().find_map(|q| {
         let result = run.results.get(q)?;
         (result.len() <= CHECK_ROWS && !result.columns.is_empty()).then(|| (q.clone(), result.clone()))
     });
-    let slug = pf.url.trim_matches('/').replace('/', "-");
-    let slug = if slug.is_empty() { "index".to_string() } else { slug };
+    // Named by content: pages (and a template's instances) that show the same result
+    // share one file.
     let csv = run
         .results
         .iter()
         .map(|(q, t)| {
             let bytes = t.to_csv().into_bytes();
-            let path = format!("data/{slug}.{q}.{}.csv", hex(&Sha256::digest(&bytes)[..5]));
+            let path = format!("data/{q}.{}.csv", hex(&Sha256::digest(&bytes)[..8]));
             (q.clone(), (path, Bytes::from(bytes)))
         })
         .collect();
@@ -175,6 +257,8 @@ pub(crate) async fn compile_page(engine: &Engine, project: &Project, pf: &PageFi
     Ok(Compiled {
         reads,
         source: pf.clone(),
+        params: params.clone(),
+        text: source.spliced.text.clone(),
         page,
         title,
         body,
@@ -187,6 +271,162 @@ pub(crate) async fn compile_page(engine: &Engine, project: &Project, pf: &PageFi
         ran: run.ran,
         reused: run.reused,
     })
+}
+
+/// Most instances one templated page may have, so a link loop cannot build forever.
+const MAX_INSTANCES: usize = 100_000;
+
+/// The instances of the project's templated pages that the links of `pages` (and of the
+/// instances themselves, in turn) reach, each compiled with its parameters.
+pub(crate) async fn instances(
+    engine: &Engine,
+    project: &Project,
+    pages: &[&Compiled],
+) -> Result<Vec<Compiled>, BuildError> {
+    let templates: Vec<&PageFile> = project.pages.iter().filter(|p| p.is_template()).collect();
+    if templates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let statics: BTreeSet<&str> = pages.iter().map(|c| c.source.url.as_str()).collect();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut queue: std::collections::VecDeque<String> = std::collections::VecDeque::new();
+    let enqueue =
+        |html: &str, from: &str, seen: &mut BTreeSet<String>, queue: &mut std::collections::VecDeque<String>| {
+            for url in links(html, from) {
+                if !statics.contains(url.as_str()) && seen.insert(url.clone()) {
+                    queue.push_back(url);
+                }
+            }
+        };
+    for c in pages {
+        enqueue(&c.body.html, &c.source.url, &mut seen, &mut queue);
+    }
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    while let Some(url) = queue.pop_front() {
+        // The most specific template wins: fewer parameters first.
+        let Some((template, params)) =
+            templates.iter().filter_map(|t| Some((*t, t.match_url(&url)?))).min_by_key(|(_, params)| params.len())
+        else {
+            continue;
+        };
+        if out.len() >= MAX_INSTANCES {
+            return Err(BuildError::Internal(format!(
+                "links reach more than {MAX_INSTANCES} instances of templated pages; is a link building itself?"
+            )));
+        }
+        let pf = PageFile { file: template.file.clone(), url };
+        match compile_page(engine, project, &pf, &params).await {
+            Ok(c) => {
+                enqueue(&c.body.html, &c.source.url, &mut seen, &mut queue);
+                out.push(c);
+            }
+            Err(BuildError::Author(e)) => {
+                // One instance's problem is every instance's: say it once.
+                for e in e {
+                    if !errors.iter().any(|x: &quire_core::AuthorError| {
+                        x.location() == e.location() && x.problem.message == e.problem.message
+                    }) {
+                        errors.push(e);
+                    }
+                }
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(BuildError::Author(errors));
+    }
+    Ok(out)
+}
+
+/// The site folders the links of a page at `from` point to, within the site: `/a/b`,
+/// `../a/b/index.html` and `a/b/` all give `a/b/`.
+pub(crate) fn links(html: &str, from: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("href=\"") {
+        rest = &rest[i + 6..];
+        let Some(end) = rest.find('"') else { break };
+        let raw = rest[..end].replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'");
+        rest = &rest[end..];
+        let raw = raw.split(['#', '?']).next().unwrap_or("");
+        if raw.is_empty() || raw.starts_with("//") || raw.contains(':') && !raw.starts_with('/') {
+            continue;
+        }
+        let mut parts: Vec<String> = if raw.starts_with('/') {
+            Vec::new()
+        } else {
+            from.trim_end_matches('/').split('/').filter(|p| !p.is_empty()).map(str::to_string).collect()
+        };
+        for part in raw.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                p => parts.push(percent_decode(p)),
+            }
+        }
+        if parts.last().is_some_and(|p| p == "index.html") {
+            parts.pop();
+        }
+        if parts.last().is_some_and(|p| p.contains('.')) {
+            continue; // a file, not a page
+        }
+        let url: String = parts.iter().map(|p| format!("{p}/")).collect();
+        out.push(url);
+    }
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Links inside the site written from its root (`/customers/acme`, as Evidence pages do)
+/// made relative to the page, so the site works under any sub-path and from `file://`.
+fn relative_links(html: &str, root: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("href=\"/") {
+        out.push_str(&rest[..i + 6]);
+        rest = &rest[i + 6..];
+        if rest.starts_with("//") {
+            continue;
+        }
+        let end = rest.find('"').unwrap_or(rest.len());
+        let link = &rest[1..end];
+        let (path, tail) = link.find(['#', '?']).map_or((link, ""), |j| (&link[..j], &link[j..]));
+        let page = !path.rsplit('/').next().unwrap_or("").contains('.');
+        out.push_str(root);
+        out.push_str(path);
+        if page {
+            if !path.is_empty() && !path.ends_with('/') {
+                out.push('/');
+            }
+            out.push_str("index.html");
+        }
+        out.push_str(tail);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Put compiled pages together into a site: the stylesheet, the runtime, each table the
@@ -238,6 +478,7 @@ pub(crate) async fn assemble(
 
     let mut nav_pages: Vec<NavPage<'_>> = compiled
         .iter()
+        .filter(|c| c.params.is_empty() && c.page.front.sidebar_link != Some(false))
         .map(|c| NavPage { url: &c.source.url, title: c.title.clone(), position: c.page.front.sidebar_position })
         .collect();
     // The pipeline's lineage, when there is one, at `lineage/` (or `_lineage/` if a page
@@ -284,7 +525,7 @@ pub(crate) async fn assemble(
             root: &root,
             nav: &nav,
             toc: if c.page.front.hide_toc == Some(true) { &[] } else { &c.body.toc },
-            body_html: &c.body.html,
+            body_html: &relative_links(&c.body.html, &root),
             tail_html: &tail,
             head_html: &head,
         });
@@ -313,7 +554,7 @@ fn data_island(
     let json = serde_json::json!({
         "page": c.source.file.path,
         "root": root,
-        "source": if c.live.is_empty() { "" } else { &*c.source.file.text },
+        "source": if c.live.is_empty() { "" } else { c.text.as_str() },
         "tables": tables,
         "live": c.live,
         "inputs": c.inputs,

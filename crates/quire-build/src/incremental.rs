@@ -118,11 +118,11 @@ impl Incremental {
             m.begin();
         }
         let (mut compiled, mut ran, mut reused, mut errors) = (Vec::new(), Vec::new(), 0, Vec::new());
-        for pf in &project.pages {
+        for pf in project.pages.iter().filter(|p| !p.is_template()) {
             if self.pages.contains_key(&pf.file.path) {
                 continue;
             }
-            match self.rt.block_on(compile::compile_page(&tables.engine, &project, pf)) {
+            match self.rt.block_on(compile::compile_page(&tables.engine, &project, pf, &Default::default())) {
                 Ok(c) => {
                     compiled.push(pf.file.path.clone());
                     ran.extend(c.ran.iter().map(|q| format!("{}: {q}", pf.file.path)));
@@ -139,8 +139,11 @@ impl Incremental {
         if everything && let Some(m) = &memo {
             m.sweep();
         }
-        let pages: Vec<&Compiled> =
+        let statics: Vec<&Compiled> =
             project.pages.iter().filter_map(|p| Some(&self.pages.get(&p.file.path)?.1)).collect();
+        // Templated pages' instances: built again each time, their queries mostly remembered.
+        let instances = self.rt.block_on(compile::instances(&tables.engine, &project, &statics))?;
+        let pages: Vec<&Compiled> = statics.iter().copied().chain(instances.iter()).collect();
         let site = self.rt.block_on(compile::assemble(
             &project,
             &pages,

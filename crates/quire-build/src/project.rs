@@ -32,6 +32,35 @@ impl PageFile {
     pub fn depth(&self) -> usize {
         self.url.matches('/').count()
     }
+
+    /// A templated page (`customers/[customer].md`): built once per value a link reaches.
+    pub fn is_template(&self) -> bool {
+        self.url.split('/').any(|part| part.starts_with('[') && part.ends_with(']'))
+    }
+
+    /// The parameters a link to `url` (a site folder such as `customers/Acme/`) gives this
+    /// templated page, if it matches: `params.customer` → `Acme`.
+    pub fn match_url(&self, url: &str) -> Option<quire_core::InputState> {
+        let pattern: Vec<&str> = self.url.trim_end_matches('/').split('/').collect();
+        let parts: Vec<&str> = url.trim_end_matches('/').split('/').collect();
+        if pattern.len() != parts.len() {
+            return None;
+        }
+        let mut params = quire_core::InputState::new();
+        for (p, v) in pattern.iter().zip(&parts) {
+            match p.strip_prefix('[').and_then(|p| p.strip_suffix(']')) {
+                Some(name) => {
+                    if v.is_empty() || *v == "." || *v == ".." || v.contains(['\\', '\0']) {
+                        return None;
+                    }
+                    params.insert(format!("params.{name}"), vec![v.to_string()]);
+                }
+                None if p == v => {}
+                None => return None,
+            }
+        }
+        Some(params)
+    }
 }
 
 impl Project {

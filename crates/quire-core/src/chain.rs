@@ -139,13 +139,25 @@ fn expand_into<'p>(
     };
     for r in references(sql) {
         let span = Span::new(query.sql_offset + r.start, query.sql_offset + r.end);
-        if let Some((input, field)) = inputs::parse_reference(r.name) {
-            let literal = quoted.iter().find(|(a, b)| *a < r.start && r.end <= *b).copied();
-            let whole = literal.is_some_and(|(a, b)| a + 1 == r.start && r.end + 1 == b);
+        let bound = if let Some(param) = r.name.strip_prefix("params.") {
+            let Some(values) = env.state.get(r.name) else {
+                return Err(Problem::new(format!("this page has no parameter `{param}`"), span)
+                    .help("parameters come from the page's file name: pages/customers/[customer].md has `params.customer`")
+                    .into());
+            };
+            Some(ReadValue { values: values.clone(), list: false })
+        } else if let Some((input, field)) = inputs::parse_reference(r.name) {
             let values = read_input(env, input, field, span)?;
             if !out.inputs.iter().any(|i| i == input) {
                 out.inputs.push(input.to_string());
             }
+            Some(values)
+        } else {
+            None
+        };
+        if let Some(values) = bound {
+            let literal = quoted.iter().find(|(a, b)| *a < r.start && r.end <= *b).copied();
+            let whole = literal.is_some_and(|(a, b)| a + 1 == r.start && r.end + 1 == b);
             match literal {
                 // `'${inputs.x.value}'`: the placeholder replaces the whole literal.
                 Some((a, b)) if whole => {
@@ -170,11 +182,6 @@ fn expand_into<'p>(
         }
         push_text(out, copied, r.start);
         copied = r.end;
-        if r.name.starts_with("params.") {
-            return Err(Problem::new(format!("`${{{}}}` is not supported yet", r.name), span)
-                .help("page parameters arrive in a later version of quire")
-                .into());
-        }
         if !is_identifier(r.name) {
             return Err(Problem::new(format!("`${{{}}}` does not name a query", r.name), span)
                 .help("write `${other_query}` to read another query's result")

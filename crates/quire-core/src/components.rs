@@ -231,24 +231,65 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 pub(crate) fn check_page(page: &Page, problems: &mut Vec<Problem>) {
     let queries: Vec<&str> = page.queries.iter().map(|q| q.name.as_str()).collect();
-    check_nodes(&page.body, None, &queries, problems);
+    check_nodes(&page.body, None, &queries, &mut Vec::new(), problems);
 }
 
-fn check_nodes(nodes: &[Node], parent: Option<&str>, queries: &[&str], problems: &mut Vec<Problem>) {
+/// `scope` holds the names `{#each}` blocks around these nodes bind.
+fn check_nodes<'a>(
+    nodes: &'a [Node],
+    parent: Option<&str>,
+    queries: &[&str],
+    scope: &mut Vec<&'a str>,
+    problems: &mut Vec<Problem>,
+) {
     for node in nodes {
         match node {
             Node::Component(c) => {
                 check_component(c, parent, queries, problems);
-                check_nodes(&c.children, Some(&c.name), queries, problems);
-            }
-            Node::Expr { expr, .. } => {
-                let (q, span) = expr.query();
-                if !queries.contains(&q) {
-                    problems.push(unknown_query(q, span, queries));
+                for p in &c.props {
+                    if let PropValue::Expr(text) = &p.value
+                        && let Ok(e) = crate::expr::parse(text, p.value_span.start + 1)
+                    {
+                        check_expr(&e, queries, scope, problems);
+                    }
                 }
+                check_nodes(&c.children, Some(&c.name), queries, scope, problems);
+            }
+            Node::Expr { expr, .. } => check_expr(expr, queries, scope, problems),
+            Node::If { branches, otherwise, .. } => {
+                for b in branches {
+                    check_expr(&b.cond, queries, scope, problems);
+                    check_nodes(&b.body, parent, queries, scope, problems);
+                }
+                if let Some(o) = otherwise {
+                    check_nodes(o, parent, queries, scope, problems);
+                }
+            }
+            Node::Each { query, query_span, alias, index, body, .. } => {
+                if !queries.contains(&query.as_str()) {
+                    problems.push(unknown_query(query, *query_span, queries));
+                }
+                let depth = scope.len();
+                scope.push(alias);
+                scope.extend(index.as_deref());
+                check_nodes(body, parent, queries, scope, problems);
+                scope.truncate(depth);
             }
             Node::Markdown { .. } => {}
         }
+    }
+}
+
+/// Every name an expression starts from is a query, a name an `{#each}` binds, `params` or
+/// `inputs`.
+fn check_expr(e: &crate::expr::Expr, queries: &[&str], scope: &[&str], problems: &mut Vec<Problem>) {
+    for (root, span) in e.roots() {
+        if root == "params" || root == "inputs" || scope.contains(&root) || queries.contains(&root) {
+            continue;
+        }
+        let mut known: Vec<&str> = queries.to_vec();
+        known.extend(scope.iter().copied());
+        problems.push(unknown_query(root, span, &known));
     }
 }
 

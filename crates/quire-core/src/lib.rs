@@ -3,7 +3,8 @@
 //! Owns what an author writes and nothing that touches the outside world: Markdown pages
 //! with named SQL fences, component tags and `{...}` expressions parsed into a [`Page`],
 //! the component and prop catalogue, inputs and their state, `${query}` chaining (with
-//! `${inputs.x}` as bound parameters), `quire.toml` and front matter,
+//! `${inputs.x}` as bound parameters), `{#if}`/`{#each}` blocks and their expressions,
+//! `{@partial}` splicing, `quire.toml` and front matter,
 //! and the span-carrying errors an author reads. No I/O; compiles for wasm32, where the
 //! browser runtime uses the same types.
 
@@ -15,11 +16,12 @@ pub mod diag;
 pub mod expr;
 pub mod inputs;
 pub mod page;
+pub mod partials;
 pub mod span;
 pub mod time;
 
 pub use data::{Cell, Column, ColumnType, Table};
 pub use diag::{AuthorError, Problem};
 pub use inputs::InputState;
-pub use page::{Component, Node, Page, Prop, PropValue, Query};
+pub use page::{Branch, Component, Node, Page, Prop, PropValue, Query};
 pub use span::{SourceFile, Span};

@@ -43,6 +43,69 @@ pub enum Node {
         expr: Expr,
         span: Span,
     },
+    /// `{#if cond} ... {:else if cond} ... {:else} ... {/if}`.
+    If {
+        branches: Vec<Branch>,
+        otherwise: Option<Vec<Node>>,
+        span: Span,
+        /// Written inside a line of text rather than on lines of its own.
+        inline: bool,
+    },
+    /// `{#each query as row, i} ... {/each}`.
+    Each {
+        query: String,
+        query_span: Span,
+        alias: String,
+        index: Option<String>,
+        body: Vec<Node>,
+        span: Span,
+        inline: bool,
+    },
+}
+
+/// One `{#if}` or `{:else if}` arm.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Branch {
+    pub cond: Expr,
+    pub body: Vec<Node>,
+}
+
+impl Node {
+    /// The nodes inside this one: a component's children, every arm of an `{#if}`, the
+    /// body of an `{#each}`.
+    pub fn children(&self) -> Vec<&[Node]> {
+        match self {
+            Node::Component(c) => vec![&c.children],
+            Node::If { branches, otherwise, .. } => {
+                let mut out: Vec<&[Node]> = branches.iter().map(|b| b.body.as_slice()).collect();
+                out.extend(otherwise.as_deref());
+                out
+            }
+            Node::Each { body, .. } => vec![body],
+            Node::Markdown { .. } | Node::Expr { .. } => Vec::new(),
+        }
+    }
+}
+
+/// What encloses the nodes being scanned.
+#[derive(Debug, Clone, Copy)]
+enum Parent<'n> {
+    Page,
+    /// A component tag, closed by `</Name>`.
+    Tag(&'n str, Span),
+    /// An `{#if}` or `{#each}`, closed by `{/if}` / `{/each}` (or continued by `{:else}`).
+    Block,
+}
+
+/// A `{:...}` or `{/...}` tag that ended a block's nodes.
+#[derive(Debug, Clone)]
+struct BlockTag {
+    /// `:else`, `/if`, `/each`, ...
+    word: String,
+    /// The text after the word, and where it starts.
+    rest: String,
+    rest_offset: usize,
+    span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -148,8 +211,8 @@ impl Page {
                 (FrontMatter::default(), 0)
             }
         };
-        let mut scanner = Scanner { text, pos: body_start, queries: Vec::new(), problems: Vec::new() };
-        let body = scanner.nodes(None);
+        let mut scanner = Scanner { text, pos: body_start, queries: Vec::new(), problems: Vec::new(), block_end: None };
+        let body = scanner.nodes(Parent::Page);
         problems.append(&mut scanner.problems);
         let queries = scanner.queries;
 
@@ -176,7 +239,9 @@ impl Page {
             for n in nodes {
                 if let Node::Component(c) = n {
                     out.push(c);
-                    walk(&c.children, out);
+                }
+                for children in n.children() {
+                    walk(children, out);
                 }
             }
         }
@@ -226,6 +291,8 @@ struct Scanner<'a> {
     pos: usize,
     queries: Vec<Query>,
     problems: Vec<Problem>,
+    /// Set when [`Scanner::nodes`] stopped at a block's `{:...}` or `{/...}`.
+    block_end: Option<BlockTag>,
 }
 
 impl<'a> Scanner<'a> {
@@ -236,8 +303,8 @@ impl<'a> Scanner<'a> {
         self.pos == 0 || self.text.as_bytes()[self.pos - 1] == b'\n'
     }
 
-    /// Nodes until end of input or `</parent>`.
-    fn nodes(&mut self, parent: Option<(&str, Span)>) -> Vec<Node> {
+    /// Nodes until end of input, `</parent>`, or (in a block) its next `{:...}`/`{/...}`.
+    fn nodes(&mut self, parent: Parent<'_>) -> Vec<Node> {
         let mut nodes = Vec::new();
         let mut text_start = self.pos;
         let flush = |nodes: &mut Vec<Node>, start: usize, end: usize, text: &str| {
@@ -283,8 +350,8 @@ impl<'a> Scanner<'a> {
                     flush(&mut nodes, text_start, start, self.text);
                     self.pos = end;
                     match parent {
-                        Some((p, _)) if p == name => return nodes,
-                        Some((p, pspan)) => {
+                        Parent::Tag(p, _) if p == name => return nodes,
+                        Parent::Tag(p, pspan) => {
                             self.problems.push(
                                 Problem::new(
                                     format!("`</{name}>` closes a tag that is not open"),
@@ -294,7 +361,7 @@ impl<'a> Scanner<'a> {
                                 .help(format!("`<{p}>` opened at byte {} is still open; close it first", pspan.start)),
                             );
                         }
-                        None => self.problems.push(
+                        Parent::Page | Parent::Block => self.problems.push(
                             Problem::new(format!("`</{name}>` has no opening `<{name}>`"), Span::new(start, end))
                                 .help("remove it, or open the component before it"),
                         ),
@@ -325,13 +392,45 @@ impl<'a> Scanner<'a> {
                     let span = Span::new(start, start + len);
                     self.pos += len;
                     text_start = self.pos;
-                    if inner.trim_start().starts_with(['#', ':', '/', '@']) {
-                        let word: String = inner.trim_start().chars().take_while(|c| !c.is_whitespace()).collect();
-                        self.problems.push(
-                            Problem::new(format!("`{{{word}}}` blocks are not supported yet"), span).help(
-                                "control flow (`{#if}`, `{#each}`) and partials are planned; remove the block for now",
+                    let lead = inner.len() - inner.trim_start().len();
+                    let trimmed = inner.trim_start();
+                    if trimmed.starts_with(['#', ':', '/', '@']) {
+                        let word: String = trimmed.chars().take_while(|c| !c.is_whitespace()).collect();
+                        let rest_offset = start + 1 + lead + word.len();
+                        let tag = BlockTag { rest: trimmed[word.len()..].to_string(), word, rest_offset, span };
+                        match tag.word.as_str() {
+                            "#if" | "#each" => {
+                                let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+                                let inline = !self.text[line_start..start].trim().is_empty();
+                                if let Some(node) = self.block(tag, inline) {
+                                    nodes.push(node);
+                                }
+                                text_start = self.pos;
+                            }
+                            w if (w.starts_with(':') || w.starts_with('/')) && matches!(parent, Parent::Block) => {
+                                self.block_end = Some(tag);
+                                return nodes;
+                            }
+                            w if w.starts_with(':') || w.starts_with('/') => {
+                                let help = match parent {
+                                    Parent::Tag(p, _) => format!("`<{p}>` is still open; close it with `</{p}>` first"),
+                                    _ => "remove it, or open the block before it with `{#if ...}` or `{#each ...}`"
+                                        .to_string(),
+                                };
+                                self.problems.push(
+                                    Problem::new(format!("`{{{w}}}` has no open block to close"), span).help(help),
+                                );
+                            }
+                            "@partial" => {
+                                self.problems.push(Problem::new("`{@partial}` could not be read here", span).help(
+                                    "write `{@partial \"name.md\"}` on a line of its own, naming a file in partials/",
+                                ))
+                            }
+                            w => self.problems.push(
+                                Problem::new(format!("`{{{w}}}` is not a block quire knows"), span)
+                                    .help("blocks are `{#if ...}`, `{#each ... as row}` and `{@partial \"name.md\"}`"),
                             ),
-                        );
+                        }
                         continue;
                     }
                     match expr::parse(inner, start + 1) {
@@ -346,13 +445,151 @@ impl<'a> Scanner<'a> {
             }
         }
         flush(&mut nodes, text_start, self.pos, self.text);
-        if let Some((name, span)) = parent {
+        if let Parent::Tag(name, span) = parent {
             self.problems.push(
                 Problem::new(format!("`<{name}>` is never closed"), span)
                     .help(format!("add `</{name}>` after its children, or write `<{name} ... />`")),
             );
         }
         nodes
+    }
+
+    /// After `{#if ...}` or `{#each ...}`: the whole block, through its closing tag.
+    fn block(&mut self, open: BlockTag, inline: bool) -> Option<Node> {
+        let kind = &open.word[1..];
+        let close = format!("/{kind}");
+        let unclosed = |s: &mut Self| {
+            s.problems.push(
+                Problem::new(format!("`{{#{kind}}}` is never closed"), open.span)
+                    .help(format!("end the block with `{{/{kind}}}`")),
+            );
+        };
+        if kind == "each" {
+            let head = self.each_head(&open);
+            let body = self.nodes(Parent::Block);
+            let end = self.block_end.take();
+            match &end {
+                None => unclosed(self),
+                Some(t) if t.word == close => {}
+                Some(t) => self.problems.push(
+                    Problem::new(format!("`{{{}}}` cannot end an `{{#each}}`", t.word), t.span)
+                        .help("end the block with `{/each}`"),
+                ),
+            }
+            let (query, query_span, alias, index) = head?;
+            let end = end.map_or(self.pos, |t| t.span.end);
+            return Some(Node::Each {
+                query,
+                query_span,
+                alias,
+                index,
+                body,
+                span: Span::new(open.span.start, end),
+                inline,
+            });
+        }
+        let mut branches = Vec::new();
+        let mut otherwise = None;
+        let mut cond = self.condition(&open.rest, open.rest_offset, open.span);
+        let end = loop {
+            let body = self.nodes(Parent::Block);
+            let tag = self.block_end.take();
+            if let Some(c) = cond.take() {
+                branches.push(Branch { cond: c, body });
+            } else if otherwise.is_none() && tag.as_ref().is_none_or(|t| t.word != ":else") {
+                otherwise = Some(body);
+            }
+            let Some(tag) = tag else {
+                unclosed(self);
+                break self.pos;
+            };
+            match tag.word.as_str() {
+                ":else" if otherwise.is_none() => {
+                    let rest = tag.rest.trim_start();
+                    if let Some(c) = rest.strip_prefix("if ").or_else(|| (rest == "if").then_some("")) {
+                        let off = tag.rest_offset + (tag.rest.len() - rest.len()) + 3;
+                        cond = self.condition(c, off, tag.span);
+                        if cond.is_none() {
+                            cond = Some(Expr::Bool(false));
+                        }
+                    } else if !rest.is_empty() {
+                        self.problems.push(
+                            Problem::new(format!("`{{:else {rest}}}` is not a branch quire knows"), tag.span)
+                                .help("write `{:else}` or `{:else if condition}`"),
+                        );
+                    } else {
+                        let body = self.nodes(Parent::Block);
+                        otherwise = Some(body);
+                        match self.block_end.take() {
+                            Some(t) if t.word == "/if" => break t.span.end,
+                            Some(t) => {
+                                self.problems.push(
+                                    Problem::new(format!("`{{{}}}` cannot follow `{{:else}}`", t.word), t.span)
+                                        .help("`{:else}` is the last branch: end the block with `{/if}`"),
+                                );
+                                break t.span.end;
+                            }
+                            None => {
+                                unclosed(self);
+                                break self.pos;
+                            }
+                        }
+                    }
+                }
+                w if w == close => break tag.span.end,
+                w => {
+                    self.problems.push(
+                        Problem::new(format!("`{{{w}}}` cannot end an `{{#if}}`"), tag.span)
+                            .help("continue it with `{:else if ...}` or `{:else}`, and end it with `{/if}`"),
+                    );
+                    break tag.span.end;
+                }
+            }
+        };
+        (!branches.is_empty()).then(|| Node::If { branches, otherwise, span: Span::new(open.span.start, end), inline })
+    }
+
+    fn condition(&mut self, text: &str, offset: usize, tag: Span) -> Option<Expr> {
+        if text.trim().is_empty() {
+            self.problems.push(
+                Problem::new("this `{#if}` has no condition", tag).help("write `{#if query.length > 0}`, for example"),
+            );
+            return None;
+        }
+        match expr::parse(text, offset) {
+            Ok(e) => Some(e),
+            Err(p) => {
+                self.problems.push(p);
+                None
+            }
+        }
+    }
+
+    /// `{#each query as row, i}`: the query, the row's name and the index's name.
+    fn each_head(&mut self, open: &BlockTag) -> Option<(String, Span, String, Option<String>)> {
+        let bad = |s: &mut Self, message: &str| {
+            s.problems.push(
+                Problem::new(message.to_string(), open.span)
+                    .help("write `{#each query as row}` or `{#each query as row, i}`"),
+            );
+            None
+        };
+        let text = open.rest.as_str();
+        let Some(as_at) = text.find(" as ") else { return bad(self, "this `{#each}` has no `as row`") };
+        let source = text[..as_at].trim();
+        let lead = text[..as_at].len() - text[..as_at].trim_start().len();
+        let query_span = Span::new(open.rest_offset + lead, open.rest_offset + lead + source.len());
+        if !is_identifier(source) {
+            return bad(self, &format!("`{source}` is not a query name: `{{#each}}` walks the rows of a query"));
+        }
+        let names: Vec<&str> = text[as_at + 4..].split(',').map(str::trim).collect();
+        match names.as_slice() {
+            [alias] if is_identifier(alias) => Some((source.to_string(), query_span, alias.to_string(), None)),
+            [alias, index] if is_identifier(alias) && is_identifier(index) => {
+                Some((source.to_string(), query_span, alias.to_string(), Some(index.to_string())))
+            }
+            _ => bad(self, "the names after `as` must be a row name and, optionally, an index name"),
+        }
     }
 
     /// At a fence opening: consume the whole fence; the query, if it names one.
@@ -458,7 +695,8 @@ impl<'a> Scanner<'a> {
             }
         }
         let open_end = self.pos;
-        let children = if self_closing { Vec::new() } else { self.nodes(Some((&name, Span::new(start, open_end)))) };
+        let children =
+            if self_closing { Vec::new() } else { self.nodes(Parent::Tag(&name, Span::new(start, open_end))) };
         Some(Component { name, span: Span::new(start, open_end), name_span, props, children })
     }
 

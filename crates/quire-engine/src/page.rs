@@ -33,7 +33,15 @@ impl Engine {
     /// Run every query of `page` with its inputs at their defaults. Problems point into
     /// the page's file.
     pub async fn run_page(&self, page: &Page) -> PageRun {
+        self.run_page_with(page, &InputState::new()).await
+    }
+
+    /// [`Engine::run_page`] for one instance of a templated page: `params` holds each
+    /// parameter as `params.name` → its value, read by `${params.name}` and `{params.name}`.
+    /// They are kept in [`PageRun::inputs`], so the browser binds them the same way.
+    pub async fn run_page_with(&self, page: &Page, params: &InputState) -> PageRun {
         let mut run = PageRun::default();
+        run.inputs.extend(params.iter().map(|(k, v)| (k.clone(), v.clone())));
         let inputs = inputs::inputs(page);
         let mut settled: BTreeSet<String> = BTreeSet::new();
         let mut pending: Vec<&str> = page.queries.iter().map(|q| q.name.as_str()).collect();

@@ -13,11 +13,43 @@ pub(crate) struct Ctx<'a> {
     results: &'a BTreeMap<String, Table>,
     inputs: &'a InputState,
     pub problems: Vec<Problem>,
+    /// The names the `{#each}` blocks being rendered bind, innermost last.
+    scope: Vec<(String, Binding<'a>)>,
+}
+
+/// What a name an `{#each}` binds stands for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Binding<'a> {
+    /// `row` in `{#each q as row}`: row `usize` of query `q`'s result.
+    Row(&'a str, &'a Table, usize),
+    /// `i` in `{#each q as row, i}`.
+    Index(usize),
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(results: &'a BTreeMap<String, Table>, inputs: &'a InputState) -> Self {
-        Ctx { results, inputs, problems: Vec::new() }
+        Ctx { results, inputs, problems: Vec::new(), scope: Vec::new() }
+    }
+
+    pub fn binding(&self, name: &str) -> Option<Binding<'a>> {
+        self.scope.iter().rev().find(|(n, _)| n == name).map(|(_, b)| *b)
+    }
+
+    /// Bind names for an `{#each}` body; [`Ctx::unbind`] restores the scope.
+    pub fn bind(&mut self, names: Vec<(String, Binding<'a>)>) -> usize {
+        let depth = self.scope.len();
+        self.scope.extend(names);
+        depth
+    }
+
+    pub fn unbind(&mut self, depth: usize) {
+        self.scope.truncate(depth);
+    }
+
+    /// A value in the input state: an input's (`region`) or a page parameter's
+    /// (`params.customer`).
+    pub fn state_value(&self, key: &str) -> Option<Vec<String>> {
+        self.inputs.get(key).cloned()
     }
 
     pub fn results(&self) -> &'a BTreeMap<String, Table> {

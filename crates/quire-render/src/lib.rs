@@ -10,6 +10,7 @@
 mod chart;
 mod ctx;
 mod escape;
+mod eval;
 pub mod fmt;
 mod input;
 mod lineage;
@@ -77,6 +78,90 @@ pub fn render_body(
     Ok(Rendered { html, toc })
 }
 
+/// Nodes inside a block (an `{#if}` arm, an `{#each}` body, a container component) as one
+/// Markdown document: `(html, plain text)`. Inline blocks lose their paragraph.
+fn nodes_html(ctx: &mut ctx::Ctx<'_>, nodes: &[Node], inline: bool) -> (String, String) {
+    let mut doc = markdown::Doc::default();
+    let mut plain = String::new();
+    feed(ctx, &mut doc, nodes, &mut plain);
+    finish_nested(doc, plain, inline)
+}
+
+fn feed(ctx: &mut ctx::Ctx<'_>, doc: &mut markdown::Doc, nodes: &[Node], plain: &mut String) {
+    for node in nodes {
+        if let Node::Markdown { text, .. } = node {
+            doc.text(text);
+            plain.push_str(text);
+            continue;
+        }
+        match piece(ctx, node) {
+            Some((true, (html, _))) => doc.block(html),
+            Some((false, (html, p))) => {
+                plain.push_str(&p);
+                doc.inline(html, p);
+            }
+            None => {}
+        }
+    }
+}
+
+fn finish_nested(doc: markdown::Doc, plain: String, inline: bool) -> (String, String) {
+    let (html, _) = doc.finish();
+    if !inline {
+        return (html, plain);
+    }
+    let t = html.trim_end();
+    let html = t.strip_prefix("<p>").and_then(|t| t.strip_suffix("</p>")).unwrap_or(t).to_string();
+    (html, plain.trim().to_string())
+}
+
+/// `{#if}`: the first arm whose condition holds, else `{:else}`.
+fn if_block(
+    ctx: &mut ctx::Ctx<'_>,
+    branches: &[quire_core::Branch],
+    otherwise: Option<&[Node]>,
+    inline: bool,
+) -> String {
+    for b in branches {
+        match eval::eval(ctx, &b.cond) {
+            Some(v) if v.truthy() => return nodes_html(ctx, &b.body, inline).0,
+            Some(_) => {}
+            None => return String::new(),
+        }
+    }
+    otherwise.map(|o| nodes_html(ctx, o, inline).0).unwrap_or_default()
+}
+
+/// `{#each}`: the body once per row, as one document (so list items make one list).
+fn each_block(ctx: &mut ctx::Ctx<'_>, node: &Node) -> String {
+    let Node::Each { query, query_span, alias, index, body, inline, .. } = node else { return String::new() };
+    let Some(table) = ctx.result(query, *query_span) else { return String::new() };
+    let Some((query, _)) = ctx.results().get_key_value(query.as_str()) else { return String::new() };
+    let mut doc = markdown::Doc::default();
+    let mut plain = String::new();
+    for row in 0..table.len() {
+        let mut names = vec![(alias.clone(), ctx::Binding::Row(query, table, row))];
+        if let Some(i) = index {
+            names.push((i.clone(), ctx::Binding::Index(row)));
+        }
+        let depth = ctx.bind(names);
+        // Iterations after the first: one newline between them, so `- item` lines stay one list.
+        match body.first() {
+            Some(Node::Markdown { text, .. }) if row > 0 && text.starts_with('\n') && plain.ends_with('\n') => {
+                doc.text(&text[1..]);
+                plain.push_str(&text[1..]);
+                feed(ctx, &mut doc, &body[1..], &mut plain);
+            }
+            _ => feed(ctx, &mut doc, body, &mut plain),
+        }
+        ctx.unbind(depth);
+        if !ctx.problems.is_empty() {
+            break;
+        }
+    }
+    finish_nested(doc, plain, *inline).0
+}
+
 /// The HTML of slot `index` alone, the same as [`render_body`] gives for it.
 pub fn render_slot(
     nodes: &[Node],
@@ -97,24 +182,53 @@ pub fn render_slot(
 
 /// The slots to re-render after `queries` ran again and the inputs in `changed` took new
 /// values: those that show one of the queries (its `data`, an expression's query, an
-/// input's choices) and the changed inputs themselves. The runtime and the build's
-/// [`render_slot`] callers share this, so both re-render the same set.
+/// input's choices, anything inside an `{#if}`, `{#each}` or container) or read a changed
+/// input, and the changed inputs themselves. The runtime and the build's [`render_slot`]
+/// callers share this, so both re-render the same set.
 pub fn slots_showing(nodes: &[Node], queries: &[String], changed: &BTreeSet<String>) -> Vec<usize> {
-    let shows = |q: &str| queries.iter().any(|r| r == q);
-    nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, node)| match node {
-            Node::Component(c) => {
-                c.data().is_some_and(shows)
-                    || (components::spec(&c.name).is_some_and(|s| s.kind == Kind::Input)
-                        && c.text("name").is_some_and(|n| changed.contains(&n)))
+    nodes.iter().enumerate().filter(|(_, node)| shows(node, queries, changed)).map(|(i, _)| i).collect()
+}
+
+/// Every query the nodes read: `data=` props, expressions, `{#each}` sources.
+pub fn queries_read(nodes: &[Node]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for node in nodes {
+        match node {
+            Node::Component(c) => out.extend(c.data().map(str::to_string)),
+            Node::Expr { expr, .. } => out.extend(expr.roots().into_iter().map(|(r, _)| r.to_string())),
+            Node::If { branches, .. } => {
+                out.extend(branches.iter().flat_map(|b| b.cond.roots()).map(|(r, _)| r.to_string()))
             }
-            Node::Expr { expr, .. } => shows(expr.query().0),
-            Node::Markdown { .. } => false,
-        })
-        .map(|(i, _)| i)
-        .collect()
+            Node::Each { query, .. } => {
+                out.insert(query.clone());
+            }
+            Node::Markdown { .. } => {}
+        }
+        for children in node.children() {
+            out.extend(queries_read(children));
+        }
+    }
+    out
+}
+
+fn shows(node: &Node, queries: &[String], changed: &BTreeSet<String>) -> bool {
+    let query = |q: &str| queries.iter().any(|r| r == q);
+    let expr = |e: &quire_core::expr::Expr| {
+        let roots = e.roots();
+        roots.iter().any(|(r, _)| query(r)) || (roots.iter().any(|(r, _)| *r == "inputs") && !changed.is_empty())
+    };
+    let own = match node {
+        Node::Component(c) => {
+            c.data().is_some_and(query)
+                || (components::spec(&c.name).is_some_and(|s| s.kind == Kind::Input)
+                    && c.text("name").is_some_and(|n| changed.contains(&n)))
+        }
+        Node::Expr { expr: e, .. } => expr(e),
+        Node::If { branches, .. } => branches.iter().any(|b| expr(&b.cond)),
+        Node::Each { query: q, .. } => query(q),
+        Node::Markdown { .. } => false,
+    };
+    own || node.children().iter().any(|nodes| nodes.iter().any(|n| shows(n, queries, changed)))
 }
 
 fn slot(index: usize, block: bool, html: &str) -> String {
@@ -130,6 +244,10 @@ fn piece(ctx: &mut ctx::Ctx<'_>, node: &Node) -> Option<(bool, (String, String))
     match node {
         Node::Markdown { .. } => None,
         Node::Expr { expr, .. } => Some((false, value::expr(ctx, expr))),
+        Node::If { branches, otherwise, inline, .. } => {
+            Some((!*inline, (if_block(ctx, branches, otherwise.as_deref(), *inline), String::new())))
+        }
+        Node::Each { inline, .. } => Some((!*inline, (each_block(ctx, node), String::new()))),
         Node::Component(c) => match components::spec(&c.name).map(|s| s.kind) {
             Some(Kind::Inline) => Some((false, value::value(ctx, c))),
             Some(Kind::Block) => Some((true, (block(ctx, c), String::new()))),

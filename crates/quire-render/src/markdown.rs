@@ -84,11 +84,36 @@ impl Doc {
             | Options::ENABLE_STRIKETHROUGH
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_TASKLISTS;
-        let mut events: Vec<Event<'_>> = Parser::new_ext(&self.md, options).collect();
+        let mut events: Vec<Event<'_>> = Parser::new_ext(&self.md, options).map(|e| self.in_attributes(e)).collect();
         let toc = self.heading_ids(&mut events);
         let mut rendered = String::with_capacity(self.md.len() * 2);
         html::push_html(&mut rendered, events.into_iter());
         (self.substitute(&rendered), toc)
+    }
+
+    /// A value inside a link's address (`[{row.name}](/customers/{row.name})`) or inside raw
+    /// HTML (`<a href="/c/{row.id}">`) goes in as its plain text, not as markup.
+    fn in_attributes<'e>(&self, event: Event<'e>) -> Event<'e> {
+        let plain_in = |s: &str, escape: bool| {
+            let mut out = String::new();
+            self.each_token(s, |seg| match seg {
+                Segment::Text(t) => out.push_str(t),
+                Segment::Piece(p) if escape => out.push_str(&crate::escape::attr(&p.plain)),
+                Segment::Piece(p) => out.push_str(&p.plain),
+            });
+            CowStr::from(out)
+        };
+        match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.contains(OPEN) => {
+                Event::Start(Tag::Link { link_type, dest_url: plain_in(&dest_url, false), title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) if dest_url.contains(OPEN) => {
+                Event::Start(Tag::Image { link_type, dest_url: plain_in(&dest_url, false), title, id })
+            }
+            Event::Html(h) if h.contains(OPEN) => Event::Html(plain_in(&h, true)),
+            Event::InlineHtml(h) if h.contains(OPEN) => Event::InlineHtml(plain_in(&h, true)),
+            other => other,
+        }
     }
 
     fn heading_ids(&self, events: &mut [Event<'_>]) -> Vec<TocEntry> {
@@ -242,6 +267,23 @@ mod tests {
         d.text(" tail\n");
         let (html, _) = d.finish();
         assert_eq!(html, "<p>Intro</p>\n<figure>A</figure>\n<p>After</p>\n<figure>B</figure>\n<p>tail</p>\n");
+    }
+
+    #[test]
+    fn values_in_link_addresses_go_in_as_text() {
+        let mut d = Doc::default();
+        d.text("- [");
+        d.inline("<span>Acme Corp</span>".into(), "Acme Corp".into());
+        d.text("](/customers/");
+        d.inline("<span>Acme Corp</span>".into(), "Acme Corp".into());
+        d.text(") and <a href=\"/x/");
+        d.inline("<span>a&b</span>".into(), "a&b".into());
+        d.text("\">x</a>\n");
+        let (html, _) = d.finish();
+        assert_eq!(
+            html,
+            "<ul>\n<li><a href=\"/customers/Acme%20Corp\"><span>Acme Corp</span></a> and <a href=\"/x/a&amp;b\">x</a></li>\n</ul>\n"
+        );
     }
 
     #[test]

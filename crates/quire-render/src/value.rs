@@ -12,47 +12,17 @@ use crate::text::{component_attrs, title_case};
 
 /// An expression in prose: its HTML and its plain text.
 pub(crate) fn expr(ctx: &mut Ctx<'_>, e: &Expr) -> (String, String) {
-    let (query, _) = e.query();
-    let text = match e {
-        Expr::Length { query, query_span } => ctx.result(query, *query_span).map(|t| fmt::group(&t.len().to_string())),
-        Expr::Cell { .. } => cell(ctx, e, None),
-        Expr::Fmt { value, format, format_span } => {
-            let f = ctx.format(format, *format_span);
-            match value.as_ref() {
-                Expr::Length { query, query_span } => {
-                    let n = ctx.result(query, *query_span).map(Table::len);
-                    n.map(|n| {
-                        f.as_ref().map_or_else(|| fmt::group(&n.to_string()), |f| fmt::format_number(n as f64, f))
-                    })
-                }
-                inner => f.and_then(|f| cell(ctx, inner, Some(f))),
-            }
-        }
+    let given = match e {
+        Expr::Fmt { format, format_span, .. } => ctx.format(format, *format_span),
+        _ => None,
     };
-    let text = text.unwrap_or_default();
+    let text = crate::eval::eval(ctx, e).map(|v| v.display(given.as_ref())).unwrap_or_default();
+    let query = e.roots().first().map_or("", |r| r.0);
     let html = format!("<span class=\"q-value\" data-query=\"{}\">{}</span>", escape::attr(query), escape::text(&text));
     (html, text)
 }
 
-/// The text of `q[row].column`, formatted.
-fn cell(ctx: &mut Ctx<'_>, e: &Expr, fmt: Option<Format>) -> Option<String> {
-    let Expr::Cell { query, query_span, row, column, column_span } = e else {
-        return None;
-    };
-    let table = ctx.result(query, *query_span)?;
-    let col = ctx.column(query, table, column, *column_span)?;
-    if table.is_empty() {
-        return Some(fmt::NULL.to_string());
-    }
-    let Some(r) = table.rows.get(*row) else {
-        ctx.report(row_out_of_range(query, *row, table.len(), Span::new(query_span.start, column_span.end)));
-        return None;
-    };
-    let fmt = fmt::effective(table, col, fmt.as_ref());
-    Some(fmt::format_cell(&r[col], table.columns[col].ty, fmt.as_ref()))
-}
-
-fn row_out_of_range(query: &str, row: usize, len: usize, span: Span) -> Problem {
+pub(crate) fn row_out_of_range(query: &str, row: usize, len: usize, span: Span) -> Problem {
     let rows = if len == 1 { "1 row".to_string() } else { format!("{len} rows") };
     Problem::new(format!("row {row} is out of range: query `{query}` returned {rows}"), span)
         .help(format!("rows are counted from 0, so the last row is {}", len.saturating_sub(1)))
@@ -120,6 +90,31 @@ fn number(cell: &Cell) -> Option<f64> {
 }
 
 fn row_prop(ctx: &mut Ctx<'_>, c: &Component) -> Option<usize> {
+    // `row={i}` inside `{#each q as r, i}`, or any expression.
+    let computed = match c.prop("row").map(|p| (&p.value, p.value_span)) {
+        Some((quire_core::PropValue::Query(t) | quire_core::PropValue::Expr(t), span)) => {
+            match quire_core::expr::parse(t, span.start + 1) {
+                Ok(e) => crate::eval::eval(ctx, &e).map(|v| v.display(None).replace(',', "")),
+                Err(p) => {
+                    ctx.report(p);
+                    return None;
+                }
+            }
+        }
+        _ => None,
+    };
+    if let Some(n) = computed {
+        return match n.parse::<usize>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                ctx.report(
+                    Problem::new("`row` must be a whole number from 0", c.span_of("row"))
+                        .help("write `row=0` for the first row"),
+                );
+                None
+            }
+        };
+    }
     match c.prop("row") {
         None => Some(0),
         Some(_) => match c.number("row") {

@@ -429,3 +429,100 @@ fn inputs_show_the_readers_values() {
         assert!(out.contains(&slot), "slot {i} differs:\n{slot}");
     }
 }
+
+#[test]
+fn if_blocks_choose_one_arm() {
+    insta::assert_snapshot!(html(
+        "{#if kpis[0].growth_pct > 0.1 && kpis.length == 3}\n\
+         Growth was **strong** at {fmt(kpis[0].growth_pct, 'pct1')}.\n\
+         {:else if kpis[0].growth_pct > 0}\n\
+         Growth was modest.\n\
+         {:else}\n\
+         Sales fell.\n\
+         {/if}\n\n\
+         {#if nothing.length > 0}\nRows!\n{:else}\n**No rows.**\n{/if}\n\n\
+         Sales {#if kpis[1].growth_pct < 0}fell{:else}grew{/if} in February; {#if !nothing}never{:else if nothing}always{/if}.\n"
+    ));
+}
+
+#[test]
+fn each_blocks_repeat_their_body() {
+    insta::assert_snapshot!(html(
+        "{#each links as l, i}\n- {i + 1}. [{l.name}](/customers/{l.name}) ({l.url})\n{/each}\n\n\
+         {#each sales as s}\n{#if s.channel == 'Online'}\n<Value data={sales} column=sales row=0/> · {s.sales} on {s.month}\n{/if}\n{/each}\n\n\
+         {#each kpis as k, i}<Value data={kpis} column=orders row={i}/> {/each}\n\n\
+         {#each nothing as n}\nnever shown {n.x}\n{/each}\n"
+    ));
+}
+
+#[test]
+fn control_flow_problems() {
+    assert_eq!(
+        problems("{#each links as l}\n{l.nme}\n{/each}\n"),
+        ["query `links` has no column `nme` | did you mean `name`? | at `nme`"]
+    );
+    assert_eq!(
+        problems("{#if sales[7].sales > 1}x{/if}\n"),
+        [
+            "row 7 is out of range: query `sales` returned 6 rows | rows are counted from 0, so the last row is 5 | at `sales[7].sales`"
+        ]
+    );
+    assert_eq!(
+        problems("{params.customer}\n"),
+        [
+            "this page has no parameter `customer` | parameters come from the page's file name: pages/customers/[customer].md has `params.customer` | at `params.customer`"
+        ]
+    );
+}
+
+#[test]
+fn control_flow_parse_errors() {
+    let parse = |body: &str| -> Vec<String> {
+        let text = format!("{QUERIES}{body}");
+        match Page::parse(&text) {
+            Ok(_) => panic!("expected problems"),
+            Err(ps) => ps
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{} | {} | at `{}`",
+                        p.message,
+                        p.help.as_deref().unwrap_or(""),
+                        &text[p.span.start..p.span.end]
+                    )
+                })
+                .collect(),
+        }
+    };
+    assert_eq!(
+        parse("{#if sales.length > 0}\nopen\n"),
+        ["`{#if}` is never closed | end the block with `{/if}` | at `{#if sales.length > 0}`"]
+    );
+    assert_eq!(
+        parse("text {/each}\n"),
+        [
+            "`{/each}` has no open block to close | remove it, or open the block before it with `{#if ...}` or `{#each ...}` | at `{/each}`"
+        ]
+    );
+    assert_eq!(parse("{#each salez as s}\n{/each}\n"), ["unknown query `salez` | did you mean `sales`? | at `salez`"]);
+    assert_eq!(
+        parse("{#each sales}\n{/each}\n"),
+        [
+            "this `{#each}` has no `as row` | write `{#each query as row}` or `{#each query as row, i}` | at `{#each sales}`"
+        ]
+    );
+    assert_eq!(
+        parse("{#if sales.length = 1}x{/if}\n"),
+        [
+            "`=` has no meaning in an expression | expressions use `.`, `[ ]`, comparisons (`==`, `<`, ...), `&&`, `||`, `!` and arithmetic | at `=`"
+        ]
+    );
+    assert_eq!(
+        parse("{#if sales}a{:else}b{:else if kpis}c{/if}\n")[0],
+        "`{:else}` cannot follow `{:else}` | `{:else}` is the last branch: end the block with `{/if}` | at `{:else if kpis}`"
+    );
+    assert_eq!(
+        parse("{#each sales as s}{row.x}{/each}\n"),
+        ["unknown query `row` | queries on this page: sales, kpis, values, nothing, links, s | at `row`"]
+    );
+}
