@@ -12,7 +12,7 @@ fn shop_builds_a_complete_site() {
     // Every query's result downloads as CSV.
     let csv: Vec<&&str> = names.iter().filter(|n| n.ends_with(".csv")).collect();
     assert_eq!(csv.len(), 5, "{csv:?}");
-    assert!(names.iter().any(|n| n.starts_with("data/index.channel_orders.") && n.ends_with(".csv")), "{names:?}");
+    assert!(names.iter().any(|n| n.starts_with("data/channel_orders.") && n.ends_with(".csv")), "{names:?}");
     let names: Vec<&str> = names.into_iter().filter(|n| !n.ends_with(".csv")).collect();
     assert_eq!(names.len(), 4, "{names:?}");
     assert!(names.contains(&"index.html") && names.contains(&"people/index.html") && names.contains(&"style.css"));
@@ -97,4 +97,29 @@ fn a_missing_project_is_a_clear_error() {
     let run = Run::new(quire().arg("build").arg(dir.path().join("nope")));
     assert_eq!(run.output.status.code(), Some(1));
     assert!(run.stderr().contains("no such project folder"), "{}", run.stderr());
+}
+
+/// A templated page reached by 2,000 table links builds 2,000 pages; a query its instances
+/// share runs once and ships once. (Build time: `benches/templates.sh`, in BENCHMARKS.md.)
+#[test]
+fn a_templated_page_builds_once_per_linked_value() {
+    let p = Project::fixture("templates");
+    let run = p.build().ok();
+    assert!(run.stderr().contains("Built 2001 pages"), "{}", run.stderr());
+    let c1234 = p.read("dist/customers/c1234/index.html");
+    let body = crate::util::article(&c1234);
+    assert!(
+        body.contains("Customer 1234</span> is in the <span class=\"q-value\" data-query=\"customer\">East"),
+        "{body}"
+    );
+    let data: Vec<String> = std::fs::read_dir(p.path().join("dist/data"))
+        .expect("data/")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(data.iter().filter(|f| f.starts_with("region_total.")).count(), 1, "shared, not copied per page");
+    assert_eq!(data.iter().filter(|f| f.starts_with("customer.")).count(), 2000);
+    // The table's links are relative to the page, so the site works under any path.
+    assert!(p.read("dist/index.html").contains("href=\"customers/c0000/index.html\""));
+    // A value no link reaches has no page.
+    assert!(!p.path().join("dist/customers/c2000").exists());
 }

@@ -8,6 +8,7 @@ mod cluster;
 mod dev;
 mod dialect;
 mod e2e;
+mod evidence;
 mod inputs;
 mod parse;
 mod pipeline;

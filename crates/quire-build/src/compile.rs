@@ -245,7 +245,11 @@ pub(crate) async fn compile_page(
             (q.clone(), (path, Bytes::from(bytes)))
         })
         .collect();
-    let title = page.front.title.clone().unwrap_or_else(|| default_title(&pf.url));
+    // An instance of a templated page is titled by its value, as written.
+    let title = page.front.title.clone().unwrap_or_else(|| match params.values().last().and_then(|v| v.first()) {
+        Some(value) => value.clone(),
+        None => default_title(&pf.url),
+    });
     let mut reads = BTreeSet::new();
     for e in run.expanded.values() {
         for r in engine.tables_read(&e.sql).unwrap_or_default() {
@@ -576,6 +580,33 @@ fn default_title(url: &str) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What each query of the page at `path` (`pages/...md`) returns, as the build computes it,
+/// with `params` for a templated page (`customer` → `Acme`). For tests and `quire check`.
+pub fn page_results(
+    project: &Project,
+    path: &str,
+    params: &[(&str, &str)],
+) -> Result<BTreeMap<String, Table>, BuildError> {
+    let rt = query_runtime()?;
+    rt.block_on(async {
+        let pf = project
+            .pages
+            .iter()
+            .find(|p| p.file.path == path)
+            .ok_or_else(|| BuildError::Internal(format!("no page `{path}`")))?;
+        let engine = Engine::new();
+        sources::register(&engine, &project.sources, &project.root).await?;
+        let params: InputState = params.iter().map(|(k, v)| (format!("params.{k}"), vec![v.to_string()])).collect();
+        let source = Source::read(project, pf)?;
+        let page = Page::parse(&source.spliced.text).map_err(|p| source.author(p))?;
+        let run = engine.run_page_with(&page, &params).await;
+        if !run.problems.is_empty() {
+            return Err(source.author(run.problems));
+        }
+        Ok(run.results)
+    })
 }
 
 /// A page as the browser shows it after a reader sets inputs: see [`page_at`].

@@ -19,7 +19,7 @@ mod output;
 mod project;
 pub mod sources;
 
-pub use compile::{PageAt, Runtime, Site, compile, page_at};
+pub use compile::{PageAt, Runtime, Site, compile, page_at, page_results};
 pub use error::{BuildError, Diagnostic};
 pub use incremental::{Incremental, Rebuilt};
 pub use output::write_site;
