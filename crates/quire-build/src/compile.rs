@@ -196,7 +196,11 @@ pub(crate) async fn compile_page(
     if !run.problems.is_empty() {
         return Err(author(run.problems));
     }
-    let body = quire_render::render_body(&page.body, &run.results, &run.inputs).map_err(author)?;
+    let mut shown = run.inputs.clone();
+    if let Some(when) = refreshed(project) {
+        shown.insert("@refreshed".into(), vec![when]);
+    }
+    let body = quire_render::render_body(&page.body, &run.results, &shown).map_err(author)?;
     let source_names: BTreeSet<&TableName> = project.sources.iter().map(|s| &s.name).collect();
     let live: BTreeSet<String> =
         run.expanded.iter().filter(|(_, e)| !e.inputs.is_empty()).map(|(q, _)| q.clone()).collect();
@@ -275,6 +279,19 @@ pub(crate) async fn compile_page(
         ran: run.ran,
         reused: run.reused,
     })
+}
+
+/// When the data was last refreshed, for `<LastRefreshed>`: the newest modification time
+/// of the project's sources and committed pipeline tables, in UTC.
+fn refreshed(project: &Project) -> Option<String> {
+    let newest = project
+        .sources
+        .iter()
+        .filter_map(|s| std::fs::metadata(project.root.join(&s.path)).ok()?.modified().ok())
+        .chain(std::fs::metadata(project.root.join(crate::committed::MANIFEST)).ok().and_then(|m| m.modified().ok()))
+        .max()?;
+    let secs = newest.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64;
+    Some(quire_core::time::iso_timestamp(secs * 1_000_000))
 }
 
 /// Most instances one templated page may have, so a link loop cannot build forever.
@@ -433,6 +450,18 @@ fn relative_links(html: &str, root: &str) -> String {
     out
 }
 
+/// `<DownloadData>` links (`quire-csv:query`) pointed at the CSV the build wrote.
+fn downloads(html: &str, root: &str, csv: &BTreeMap<&str, String>) -> String {
+    if !html.contains("href=\"quire-csv:") {
+        return html.to_string();
+    }
+    let mut out = html.to_string();
+    for (query, path) in csv {
+        out = out.replace(&format!("href=\"quire-csv:{query}\""), &format!("href=\"{root}{path}\""));
+    }
+    out
+}
+
 /// Put compiled pages together into a site: the stylesheet, the runtime, each table the
 /// browser needs (exported once, or taken from `exports`), and every page in its shell
 /// with the site's navigation.
@@ -529,7 +558,7 @@ pub(crate) async fn assemble(
             root: &root,
             nav: &nav,
             toc: if c.page.front.hide_toc == Some(true) { &[] } else { &c.body.toc },
-            body_html: &relative_links(&c.body.html, &root),
+            body_html: &downloads(&relative_links(&c.body.html, &root), &root, &csv),
             tail_html: &tail,
             head_html: &head,
         });

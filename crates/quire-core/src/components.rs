@@ -215,8 +215,38 @@ pub const CATALOGUE: &[Spec] = &[
     },
 ];
 
+/// Layout and annotation components (see `quire-render`'s `layout`).
+const LAYOUT: &[Spec] = &[
+    Spec { name: "Details", kind: Kind::Block, props: &["title", "open", "printShowAll"], required: &[] },
+    Spec { name: "Alert", kind: Kind::Block, props: &["status", "title"], required: &[] },
+    Spec { name: "Note", kind: Kind::Block, props: &["title"], required: &[] },
+    Spec { name: "Info", kind: Kind::Inline, props: &["description", "color", "size"], required: &["description"] },
+    Spec { name: "Tabs", kind: Kind::Block, props: &["id", "color", "fullWidth", "background"], required: &[] },
+    Spec {
+        name: "Tab",
+        kind: Kind::Child("Tabs"),
+        props: &["label", "id", "description", "printShowAll"],
+        required: &["label"],
+    },
+    Spec { name: "Grid", kind: Kind::Block, props: &["cols", "gapSize"], required: &[] },
+    Spec { name: "Group", kind: Kind::Block, props: &[], required: &[] },
+    Spec { name: "LinkButton", kind: Kind::Block, props: &["url"], required: &["url"] },
+    Spec {
+        name: "DownloadData",
+        kind: Kind::Block,
+        props: &["data", "queryID", "text", "display", "emptySet", "emptyMessage"],
+        required: &["data"],
+    },
+    Spec { name: "LastRefreshed", kind: Kind::Inline, props: &["prefix", "printShowDate", "dateFmt"], required: &[] },
+];
+
+/// Every component, for suggestions and documentation.
+pub fn all() -> impl Iterator<Item = &'static Spec> {
+    CATALOGUE.iter().chain(LAYOUT)
+}
+
 pub fn spec(name: &str) -> Option<&'static Spec> {
-    CATALOGUE.iter().find(|s| s.name == name)
+    all().find(|s| s.name == name)
 }
 
 /// The closest of `candidates` to `word`, if one is close enough to be a likely typo.
@@ -304,9 +334,9 @@ pub fn unknown_query(name: &str, span: crate::Span, queries: &[&str]) -> Problem
 
 fn check_component(c: &Component, parent: Option<&str>, queries: &[&str], problems: &mut Vec<Problem>) {
     let Some(spec) = spec(&c.name) else {
-        let help = match suggest(&c.name, CATALOGUE.iter().map(|s| s.name)) {
+        let help = match suggest(&c.name, all().map(|s| s.name)) {
             Some(s) => format!("did you mean `<{s}>`?"),
-            None => format!("the components are: {}", CATALOGUE.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")),
+            None => format!("the components are: {}", all().map(|s| s.name).collect::<Vec<_>>().join(", ")),
         };
         problems.push(Problem::new(format!("unknown component `<{}>`", c.name), c.name_span).help(help));
         return;

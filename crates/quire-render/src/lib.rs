@@ -13,6 +13,7 @@ mod escape;
 mod eval;
 pub mod fmt;
 mod input;
+mod layout;
 mod lineage;
 mod markdown;
 mod shell;
@@ -249,7 +250,14 @@ fn piece(ctx: &mut ctx::Ctx<'_>, node: &Node) -> Option<(bool, (String, String))
         }
         Node::Each { inline, .. } => Some((!*inline, (each_block(ctx, node), String::new()))),
         Node::Component(c) => match components::spec(&c.name).map(|s| s.kind) {
-            Some(Kind::Inline) => Some((false, value::value(ctx, c))),
+            Some(Kind::Inline) => Some((
+                false,
+                match c.name.as_str() {
+                    "Info" => layout::info(c),
+                    "LastRefreshed" => layout::last_refreshed(ctx, c),
+                    _ => value::value(ctx, c),
+                },
+            )),
             Some(Kind::Block) => Some((true, (block(ctx, c), String::new()))),
             Some(Kind::Input) => Some((true, (input::input(ctx, c), String::new()))),
             Some(Kind::Child(parent)) => {
@@ -271,6 +279,12 @@ fn block(ctx: &mut ctx::Ctx<'_>, c: &Component) -> String {
     match c.name.as_str() {
         "BigValue" => value::big_value(ctx, c),
         "DataTable" => table::data_table(ctx, c),
+        "Details" => layout::details(ctx, c),
+        "Alert" | "Note" => layout::callout(ctx, c),
+        "Tabs" => layout::tabs(ctx, c, 0),
+        "Grid" | "Group" => layout::grid(ctx, c),
+        "LinkButton" => layout::link_button(ctx, c),
+        "DownloadData" => layout::download_data(ctx, c),
         _ => chart::chart(ctx, c),
     }
 }

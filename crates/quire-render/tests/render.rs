@@ -526,3 +526,22 @@ fn control_flow_parse_errors() {
         ["unknown query `row` | queries on this page: sales, kpis, values, nothing, links, s | at `row`"]
     );
 }
+
+#[test]
+fn layout_components() {
+    insta::assert_snapshot!(html(
+        "<Details title=\"How is this computed?\">\nSales are **net** of returns: {kpis.length} months.\n</Details>\n\n\
+         <Alert status=warning>\nFebruary fell <Value data={kpis} column=growth_pct fmt=pct1 row=1/>.\n</Alert>\n\n\
+         <Note>\nFigures are in US dollars.\n</Note>\n\n\
+         Orders<Info description=\"Completed orders only\"/> by month.\n\n\
+         <Tabs>\n<Tab label=\"Online\">\nOnline sold {sales[0].sales}.\n</Tab>\n<Tab label=\"Retail\">\n<BigValue data={kpis} value=orders/>\n</Tab>\n</Tabs>\n\n\
+         <Grid cols=2>\n<BigValue data={kpis} value=orders/>\n<BigValue data={kpis} value=total_sales fmt=usd/>\n</Grid>\n\n\
+         <LinkButton url=\"/customers\">All customers</LinkButton>\n\n\
+         <DownloadData data={sales} text=\"Sales as CSV\"/>\n\n\
+         <LastRefreshed/>\n"
+    ));
+    assert_eq!(
+        problems("<Alert status=urgent>x</Alert>\n"),
+        ["`urgent` is not an alert status | write status=info, positive, warning or negative | at `urgent`"]
+    );
+}

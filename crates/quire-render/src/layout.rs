@@ -1,0 +1,174 @@
+//! Components that arrange or annotate a page rather than show a query: `Details`,
+//! `Alert`, `Note`, `Info`, `Tabs` with `Tab`, `Grid` and `Group`, `LinkButton`,
+//! `DownloadData` and `LastRefreshed`. Containers render their children as Markdown with
+//! components in place, the same way the page body is rendered.
+//!
+//! Tabs work without script: one radio button per tab, and CSS shows the checked one's
+//! panel (and every panel in print).
+
+use quire_core::{Component, Node, Problem};
+
+use crate::ctx::Ctx;
+use crate::escape::{attr, href, text};
+use crate::text::component_attrs;
+
+pub(crate) fn details(ctx: &mut Ctx<'_>, c: &Component) -> String {
+    let title = c.text("title").unwrap_or_else(|| "Details".into());
+    let open = if c.flag("open") == Some(true) { " open" } else { "" };
+    let body = crate::nodes_html(ctx, &c.children, false).0;
+    format!(
+        "<details {}{open}><summary>{}</summary><div class=\"q-details-body\">{body}</div></details>",
+        component_attrs("Details", None, ""),
+        text(&title)
+    )
+}
+
+/// `Alert` (with `status`) and `Note`: a callout around Markdown.
+pub(crate) fn callout(ctx: &mut Ctx<'_>, c: &Component) -> String {
+    let status = match c.name.as_str() {
+        "Note" => "note".to_string(),
+        _ => c.text("status").unwrap_or_else(|| "info".into()),
+    };
+    let kind = match status.as_str() {
+        "info" | "base" | "note" => status.as_str(),
+        "positive" | "success" => "positive",
+        "warning" => "warning",
+        "negative" | "error" | "danger" => "negative",
+        other => {
+            ctx.report(
+                Problem::new(format!("`{other}` is not an alert status"), c.span_of("status"))
+                    .help("write status=info, positive, warning or negative"),
+            );
+            "info"
+        }
+    };
+    let title = c.text("title").map(|t| format!("<p class=\"q-callout-title\">{}</p>", text(&t))).unwrap_or_default();
+    let body = crate::nodes_html(ctx, &c.children, false).0;
+    let role = if matches!(kind, "warning" | "negative") { "alert" } else { "note" };
+    format!(
+        "<div {} role=\"{role}\">{title}{body}</div>",
+        component_attrs(&c.name, None, &format!("q-callout q-callout-{kind}"))
+    )
+}
+
+/// `Info`: a small ⓘ inline, its description shown on hover and focus.
+pub(crate) fn info(c: &Component) -> (String, String) {
+    let description = c.text("description").unwrap_or_default();
+    let html = format!(
+        "<span {} tabindex=\"0\" role=\"img\" aria-label=\"{}\" title=\"{}\">ⓘ</span>",
+        component_attrs("Info", None, ""),
+        attr(&description),
+        attr(&description)
+    );
+    (html, String::new())
+}
+
+/// `Tabs` holding `Tab label=...` children.
+pub(crate) fn tabs(ctx: &mut Ctx<'_>, c: &Component, index: usize) -> String {
+    let tabs: Vec<&Component> = c
+        .children
+        .iter()
+        .filter_map(|n| match n {
+            Node::Component(t) if t.name == "Tab" => Some(t),
+            _ => None,
+        })
+        .collect();
+    // Ids from the component's place in the page, so the same page gives the same bytes.
+    let group = format!("q-tabs-{index}-{}", c.span.start);
+    let mut bar = String::new();
+    let mut panels = String::new();
+    for (i, t) in tabs.iter().enumerate() {
+        let label = t.text("label").unwrap_or_else(|| format!("Tab {}", i + 1));
+        let id = format!("{group}-{i}");
+        let checked = if i == 0 { " checked" } else { "" };
+        bar.push_str(&format!(
+            "<input type=\"radio\" class=\"q-tab-radio\" name=\"{group}\" id=\"{id}\"{checked}><label class=\"q-tab\" for=\"{id}\">{}</label>",
+            text(&label)
+        ));
+        let body = crate::nodes_html(ctx, &t.children, false).0;
+        panels.push_str(&format!(
+            "<section class=\"q-tab-panel\" data-tab=\"{i}\" aria-label=\"{}\"><h3 class=\"q-tab-print-title\">{}</h3>{body}</section>",
+            attr(&label),
+            text(&label)
+        ));
+    }
+    format!("<div {}>{bar}<div class=\"q-tab-panels\">{panels}</div></div>", component_attrs("Tabs", None, ""))
+}
+
+/// `Grid cols=2` (and `Group`): children side by side.
+pub(crate) fn grid(ctx: &mut Ctx<'_>, c: &Component) -> String {
+    let cols = c.number("cols").unwrap_or(2.0).clamp(1.0, 6.0) as usize;
+    let gap = match c.text("gapSize").as_deref() {
+        Some("none") => "0",
+        Some("sm") => "0.5rem",
+        Some("lg") => "2rem",
+        _ => "1rem",
+    };
+    // Each child component is a cell; Markdown between them joins the next cell.
+    let mut cells = Vec::new();
+    let mut pending: Vec<Node> = Vec::new();
+    for n in &c.children {
+        let is_cell = matches!(n, Node::Component(_) | Node::If { .. } | Node::Each { .. });
+        match n {
+            Node::Markdown { text, .. } if text.trim().is_empty() => continue,
+            _ => pending.push(n.clone()),
+        }
+        if is_cell {
+            cells.push(crate::nodes_html(ctx, &pending, false).0);
+            pending.clear();
+        }
+    }
+    if !pending.is_empty() {
+        cells.push(crate::nodes_html(ctx, &pending, false).0);
+    }
+    let style = if c.name == "Grid" { format!(" style=\"--q-cols:{cols};--q-gap:{gap}\"") } else { String::new() };
+    let inner: String = cells.iter().map(|h| format!("<div class=\"q-grid-cell\">{h}</div>")).collect();
+    format!("<div {}{style}>{inner}</div>", component_attrs(&c.name, None, ""))
+}
+
+pub(crate) fn link_button(ctx: &mut Ctx<'_>, c: &Component) -> String {
+    let label = crate::nodes_html(ctx, &c.children, true).0;
+    let label = if label.trim().is_empty() { text(&c.text("url").unwrap_or_default()) } else { label };
+    match c.text("url").as_deref().and_then(href) {
+        Some(url) => format!("<a {} href=\"{url}\">{label} →</a>", component_attrs("LinkButton", None, "")),
+        None => {
+            ctx.report(
+                Problem::new("`url` is not a link quire can follow", c.span_of("url"))
+                    .help("write a page path (`/customers`) or an http(s) address"),
+            );
+            String::new()
+        }
+    }
+}
+
+/// A link to the query's CSV; the build points `quire-csv:` at the file it wrote.
+pub(crate) fn download_data(ctx: &mut Ctx<'_>, c: &Component) -> String {
+    let Some((query, _)) = ctx.data(c) else { return String::new() };
+    let name = c.text("queryID").unwrap_or_else(|| query.to_string());
+    let label = c.text("text").unwrap_or_else(|| "Download".into());
+    format!(
+        "<a {} href=\"quire-csv:{}\" download=\"{}.csv\">{}</a>",
+        component_attrs("DownloadData", Some(query), "q-button"),
+        attr(query),
+        attr(&name),
+        text(&label)
+    )
+}
+
+/// When the data was last refreshed: the newest source the build read (the build passes
+/// it as the state value `@refreshed`, so the same data gives the same page).
+pub(crate) fn last_refreshed(ctx: &mut Ctx<'_>, c: &Component) -> (String, String) {
+    let prefix = c.text("prefix").unwrap_or_else(|| "Last refreshed".into());
+    let when = ctx.state_value("@refreshed").and_then(|v| v.first().cloned()).unwrap_or_default();
+    let shown =
+        if when.is_empty() { "never".to_string() } else { when.replace('T', " ").trim_end_matches('Z').to_string() };
+    let plain = format!("{prefix} {shown}");
+    let html = format!(
+        "<span {}>{} <time datetime=\"{}\">{}</time></span>",
+        component_attrs("LastRefreshed", None, ""),
+        text(&prefix),
+        attr(&when),
+        text(&shown)
+    );
+    (html, plain)
+}
