@@ -108,10 +108,7 @@ fn a_templated_page_builds_once_per_linked_value() {
     assert!(run.stderr().contains("Built 2001 pages"), "{}", run.stderr());
     let c1234 = p.read("dist/customers/c1234/index.html");
     let body = crate::util::article(&c1234);
-    assert!(
-        body.contains("Customer 1234</span> is in the <span class=\"q-value\" data-query=\"customer\">East"),
-        "{body}"
-    );
+    assert!(body.contains(">Customer 1234</span>") && body.contains(">East</span>"), "{body}");
     let data: Vec<String> = std::fs::read_dir(p.path().join("dist/data"))
         .expect("data/")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
