@@ -14,7 +14,7 @@ fn shop_builds_a_complete_site() {
     assert_eq!(csv.len(), 5, "{csv:?}");
     assert!(names.iter().any(|n| n.starts_with("data/channel_orders.") && n.ends_with(".csv")), "{names:?}");
     let names: Vec<&str> = names.into_iter().filter(|n| !n.ends_with(".csv")).collect();
-    assert_eq!(names.len(), 4, "{names:?}");
+    assert_eq!(names.len(), 5, "{names:?}");
     assert!(names.contains(&"index.html") && names.contains(&"people/index.html") && names.contains(&"style.css"));
     assert!(names.iter().any(|n| n.starts_with("data/shop.orders.") && n.ends_with(".parquet")));
     // Only tables that queries reading inputs use are shipped: the people page has none.

@@ -4,6 +4,7 @@
 mod broken;
 mod build;
 mod chain;
+mod cli;
 mod cluster;
 mod dev;
 mod dialect;

@@ -55,6 +55,11 @@ pub struct Site {
     pub files: BTreeMap<String, Bytes>,
     pub pages: usize,
     pub tables: usize,
+    /// What an author should know but that does not stop a build (`--strict` makes them
+    /// errors): a component whose query returned no rows.
+    pub warnings: Vec<quire_core::AuthorError>,
+    /// How many queries the pages ran.
+    pub queries: usize,
 }
 
 /// A result small enough to embed in its page for the runtime to check itself against.
@@ -70,6 +75,8 @@ pub(crate) struct Compiled {
     text: String,
     page: Page,
     pub(crate) title: String,
+    /// The body starts with its own `# Heading`, which is the page's title.
+    own_heading: bool,
     body: quire_render::Rendered,
     /// The tables the page's browser-side queries read, and the columns they read of each.
     tables: BTreeMap<TableName, BTreeSet<String>>,
@@ -83,6 +90,8 @@ pub(crate) struct Compiled {
     check: Option<(String, Table)>,
     /// Every table the page's queries read, as `schema.table`.
     pub(crate) reads: BTreeSet<String>,
+    /// Components whose query returned no rows.
+    warnings: Vec<quire_core::AuthorError>,
     /// The queries the engine ran, and those whose results it remembered.
     pub(crate) ran: Vec<String>,
     pub(crate) reused: Vec<String>,
@@ -249,11 +258,20 @@ pub(crate) async fn compile_page(
             (q.clone(), (path, Bytes::from(bytes)))
         })
         .collect();
-    // An instance of a templated page is titled by its value, as written.
-    let title = page.front.title.clone().unwrap_or_else(|| match params.values().last().and_then(|v| v.first()) {
-        Some(value) => value.clone(),
-        None => default_title(&pf.url),
-    });
+    // Without a title in the front matter, a page's own `# Heading` is its title; else an
+    // instance of a templated page is titled by its value, as written.
+    let own_heading = page.front.title.is_none() && body.html.starts_with("<h1");
+    let title = match &page.front.title {
+        Some(t) => t.clone(),
+        None if own_heading => {
+            let end = body.html.find("</h1>").unwrap_or(0);
+            plain_text(&body.html[..end])
+        }
+        None => match params.values().last().and_then(|v| v.first()) {
+            Some(value) => value.clone(),
+            None => default_title(&pf.url),
+        },
+    };
     let mut reads = BTreeSet::new();
     for e in run.expanded.values() {
         for r in engine.tables_read(&e.sql).unwrap_or_default() {
@@ -262,10 +280,32 @@ pub(crate) async fn compile_page(
             }
         }
     }
+    // A component with no rows to show (unless it says `emptySet=pass`).
+    let empty: Vec<Problem> = page
+        .components()
+        .into_iter()
+        .filter(|c| c.text("emptySet").as_deref() != Some("pass"))
+        .filter_map(|c| {
+            let q = c.data()?;
+            run.results.get(q).is_some_and(Table::is_empty).then(|| {
+                Problem::new(
+                    format!("query `{q}` returned no rows, so `<{}>` shows nothing", c.name),
+                    c.span_of("data"),
+                )
+                .help("check the query's filters, or write `emptySet=pass` on the component if empty is expected")
+            })
+        })
+        .collect();
+    let warnings = match source.author(empty) {
+        BuildError::Author(w) => w,
+        _ => Vec::new(),
+    };
     Ok(Compiled {
+        warnings,
         reads,
         source: pf.clone(),
         params: params.clone(),
+        own_heading,
         text: source.spliced.text.clone(),
         page,
         title,
@@ -450,6 +490,70 @@ fn relative_links(html: &str, root: &str) -> String {
     out
 }
 
+/// Home, each folder above the page, and the page.
+fn crumbs(c: &Compiled, titles: &BTreeMap<&str, &str>) -> Vec<quire_render::Crumb> {
+    let mut out = vec![quire_render::Crumb {
+        title: titles.get("").map_or("Home", |t| *t).to_string(),
+        href: titles.contains_key("").then(String::new),
+    }];
+    let mut url = String::new();
+    for part in c.source.url.split('/').filter(|p| !p.is_empty()) {
+        url.push_str(part);
+        url.push('/');
+        let title = if url == c.source.url {
+            c.title.clone()
+        } else {
+            titles.get(url.as_str()).map_or_else(|| nav::title_case(part), |t| t.to_string())
+        };
+        out.push(quire_render::Crumb { title, href: titles.contains_key(url.as_str()).then(|| url.clone()) });
+    }
+    out
+}
+
+/// The text a reader sees in some HTML: tags, scripts and drawings left out, entities read.
+fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let skip_to = ["<svg", "<script", "<style"]
+            .iter()
+            .zip(["</svg>", "</script>", "</style>"])
+            .find_map(|(o, c)| rest.starts_with(o).then(|| rest.find(c).map_or(rest.len(), |j| j + c.len())));
+        let end = skip_to.unwrap_or_else(|| rest.find('>').map_or(rest.len(), |j| j + 1));
+        if rest[..end].starts_with("</p") || rest[..end].starts_with("<br") || rest[..end].starts_with("</h") {
+            out.push(' ');
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    let out = out
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `search.js`: every page's title, address, headings and text, and the code that searches
+/// them. A script rather than JSON, so that search works from `file://` too; loaded the
+/// first time a reader focuses the search box.
+fn search_index(compiled: &[&Compiled]) -> String {
+    let pages: Vec<serde_json::Value> = compiled
+        .iter()
+        .map(|c| {
+            let text = plain_text(&c.body.html);
+            let text: String = text.chars().take(4000).collect();
+            let headings: Vec<&str> = c.body.toc.iter().map(|t| t.text.as_str()).collect();
+            serde_json::json!({ "t": c.title, "u": c.source.url, "h": headings, "x": text })
+        })
+        .collect();
+    let data = serde_json::Value::Array(pages).to_string().replace('<', "\\u003c");
+    format!("window.quireSearchIndex={data};\n{}", include_str!("search.js"))
+}
+
 /// `<DownloadData>` links (`quire-csv:query`) pointed at the CSV the build wrote.
 fn downloads(html: &str, root: &str, csv: &BTreeMap<&str, String>) -> String {
     if !html.contains("href=\"quire-csv:") {
@@ -473,6 +577,14 @@ pub(crate) async fn assemble(
     exports: &mut Exports,
 ) -> Result<Site, BuildError> {
     let mut site = Site { pages: compiled.len(), ..Site::default() };
+    site.queries = compiled.iter().map(|c| c.page.queries.len()).sum();
+    for c in compiled {
+        for w in &c.warnings {
+            if !site.warnings.iter().any(|x| x.location() == w.location() && x.problem.message == w.problem.message) {
+                site.warnings.push(w.clone());
+            }
+        }
+    }
     site.files.insert("style.css".into(), Bytes::from_static(quire_render::stylesheet().as_bytes()));
     if let Some(rt) = runtime {
         for (name, bytes) in rt.files.values() {
@@ -531,9 +643,15 @@ pub(crate) async fn assemble(
             body_html: &body,
             tail_html: "",
             head_html: "",
+            crumbs: &[],
+            own_heading: false,
+            og_image: None,
+            search: true,
         });
         site.files.insert(format!("{lineage_url}index.html"), Bytes::from(html));
     }
+    site.files.insert("search.js".into(), Bytes::from(search_index(compiled)));
+    let titles: BTreeMap<&str, &str> = compiled.iter().map(|c| (c.source.url.as_str(), c.title.as_str())).collect();
     for c in compiled {
         let root = "../".repeat(c.source.depth());
         // Module URLs must start with `./` or `../`.
@@ -558,6 +676,10 @@ pub(crate) async fn assemble(
             root: &root,
             nav: &nav,
             toc: if c.page.front.hide_toc == Some(true) { &[] } else { &c.body.toc },
+            crumbs: &crumbs(c, &titles),
+            own_heading: c.own_heading,
+            og_image: c.page.front.og.as_ref().and_then(|og| og.get("image")).and_then(|i| i.as_str()),
+            search: true,
             body_html: &downloads(&relative_links(&c.body.html, &root), &root, &csv),
             tail_html: &tail,
             head_html: &head,

@@ -35,11 +35,15 @@ pub struct BuildOptions {
     pub out_dir: Option<PathBuf>,
     /// The browser runtime to ship with every page; pages are complete without it.
     pub runtime: Option<Runtime>,
+    /// Warnings are errors: nothing is written if a component's query returns no rows.
+    pub strict: bool,
 }
 
 /// What a build did.
 #[derive(Debug)]
 pub struct BuildReport {
+    /// See [`Site::warnings`].
+    pub warnings: Vec<quire_core::AuthorError>,
     pub pages: usize,
     pub tables: usize,
     pub files: usize,
@@ -49,13 +53,24 @@ pub struct BuildReport {
 }
 
 /// Compile the project at `dir` and write it to its output folder.
+/// Everything a build checks, without writing anything: parse every page, plan and run
+/// every query, render every component. For `quire check`.
+pub fn check(dir: &Path) -> Result<Site, BuildError> {
+    let project = Project::load(dir)?;
+    compile(&project, None)
+}
+
 pub fn build(dir: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let project = Project::load(dir)?;
     let site = compile(&project, options.runtime.as_ref())?;
+    if options.strict && !site.warnings.is_empty() {
+        return Err(BuildError::Author(site.warnings));
+    }
     let out_dir = options.out_dir.clone().unwrap_or_else(|| dir.join("dist"));
     write_site(&site, &out_dir)?;
     Ok(BuildReport {
+        warnings: site.warnings.clone(),
         pages: site.pages,
         tables: site.tables,
         files: site.files.len(),

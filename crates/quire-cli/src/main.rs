@@ -21,7 +21,9 @@ mod runtime {
 /// and table into plain HTML, and writes a site that any static host can serve.
 #[derive(Parser)]
 #[command(name = "quire", version, about, long_about, propagate_version = true)]
-#[command(after_help = "Start with `quire dev reports_example --open`; publish with `quire build reports_example`.")]
+#[command(
+    after_help = "Start with `quire init my-reports` and `quire dev my-reports --open`; publish with `quire build my-reports`."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -29,8 +31,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    Build(cmd::build::Args),
+    Init(cmd::init::Args),
     Dev(cmd::dev::Args),
+    Build(cmd::build::Args),
+    Check(cmd::check::Args),
     Run(cmd::run::Args),
     #[command(hide = true)]
     DemoData(cmd::demo_data::Args),
@@ -39,6 +43,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Init(args) => cmd::init::run(args),
+        Command::Check(args) => cmd::check::run(args),
         Command::Build(args) => cmd::build::run(args),
         Command::Dev(args) => cmd::dev::run(args),
         Command::Run(args) => cmd::run::run(args),

@@ -60,3 +60,18 @@ fn error(e: &BuildError, what: &str, kept: &str) {
         _ => eprintln!("{}: {what}; {kept}", red("error")),
     }
 }
+
+/// Print warnings (things a build survives), each with its snippet.
+pub fn warnings(w: &[quire_core::AuthorError]) {
+    if w.is_empty() {
+        return;
+    }
+    for d in BuildError::Author(w.to_vec()).diagnostics(colour()) {
+        eprintln!("{}: {}\n{}", yellow("warning"), d.location, d.report);
+    }
+}
+
+/// Print a failed check.
+pub fn check_error(e: &BuildError) {
+    error(e, "the check failed", "nothing was written");
+}

@@ -29,7 +29,7 @@ use quire_core::{Component, Node, Problem, Table};
 
 pub use escape::{attr as escape_attr, text as escape_text};
 pub use lineage::{Lineage, LineageNode, lineage_svg};
-pub use shell::{NavItem, Shell, page_shell};
+pub use shell::{Crumb, NavItem, Shell, page_shell};
 
 /// A rendered page body.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,7 +22,27 @@ pub struct Shell<'a> {
     pub tail_html: &'a str,
     /// Extra HTML in `<head>` (such as `<link rel=modulepreload>`).
     pub head_html: &'a str,
+    /// The way down from the site's root to this page, for breadcrumbs (shown below the
+    /// root only).
+    pub crumbs: &'a [Crumb],
+    /// The body starts with its own `# Heading`: the shell shows no title above it.
+    pub own_heading: bool,
+    /// `og:image` from the front matter, as written.
+    pub og_image: Option<&'a str>,
+    /// The site has a search index (`search.js`).
+    pub search: bool,
 }
+
+/// One step of the breadcrumbs: a title, and the page's address relative to the site root
+/// when it has a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Crumb {
+    pub title: String,
+    pub href: Option<String>,
+}
+
+/// Loads the search index the first time the search box is used.
+const SEARCH_SCRIPT: &str = "<script>document.addEventListener('focusin',function(e){var i=e.target;if(!i.classList||!i.classList.contains('q-search-input')||window.quireSearchLoading)return;window.quireSearchLoading=1;var s=document.createElement('script');s.src=i.dataset.root+'search.js';document.head.appendChild(s)})</script>";
 
 /// One entry of the sidebar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,10 +72,31 @@ pub fn page_shell(shell: &Shell<'_>) -> String {
     if let Some(d) = shell.description {
         out.push_str(&format!("<meta name=\"description\" content=\"{}\">\n", attr(d)));
     }
+    out.push_str(&format!(
+        "<meta property=\"og:title\" content=\"{}\">\n",
+        attr(if shell.page_title.is_empty() { shell.site_title } else { shell.page_title })
+    ));
+    out.push_str(&format!(
+        "<meta property=\"og:site_name\" content=\"{}\">\n<meta property=\"og:type\" content=\"website\">\n",
+        attr(shell.site_title)
+    ));
+    if let Some(d) = shell.description {
+        out.push_str(&format!("<meta property=\"og:description\" content=\"{}\">\n", attr(d)));
+    }
+    if let Some(img) = shell.og_image {
+        out.push_str(&format!(
+            "<meta property=\"og:image\" content=\"{}\">\n<meta name=\"twitter:card\" content=\"summary_large_image\">\n",
+            attr(img)
+        ));
+    }
     out.push_str("<meta name=\"color-scheme\" content=\"light dark\">\n");
     out.push_str(&format!("<link rel=\"stylesheet\" href=\"{}style.css\">\n", attr(root)));
     out.push_str(THEME_SCRIPT);
     out.push('\n');
+    if shell.search {
+        out.push_str(SEARCH_SCRIPT);
+        out.push('\n');
+    }
     out.push_str(shell.head_html);
     out.push_str("</head>\n<body>\n<a class=\"q-skip\" href=\"#q-content\">Skip to content</a>\n");
     let layout = if shell.toc.is_empty() { "q-layout" } else { "q-layout q-has-toc" };
@@ -69,6 +110,12 @@ pub fn page_shell(shell: &Shell<'_>) -> String {
     ));
     out.push_str("<button class=\"q-theme-toggle\" type=\"button\" aria-label=\"Switch between light and dark\" title=\"Switch between light and dark\"><span aria-hidden=\"true\">◐</span></button>");
     out.push_str("</div>\n");
+    if shell.search {
+        out.push_str(&format!(
+            "<div class=\"q-search\" role=\"search\"><input type=\"search\" class=\"q-search-input\" placeholder=\"Search\" aria-label=\"Search the reports\" autocomplete=\"off\" data-root=\"{}\"><ul class=\"q-search-results\" hidden></ul></div>\n",
+            attr(root)
+        ));
+    }
     if !shell.nav.is_empty() {
         nav_list(&mut out, shell.nav, root, 0);
     }
@@ -77,7 +124,26 @@ pub fn page_shell(shell: &Shell<'_>) -> String {
     out.push_str(
         "<main class=\"q-main\" id=\"q-content\">\n<article class=\"q-article\">\n<header class=\"q-page-head\">",
     );
-    out.push_str(&format!("<h1>{}</h1>", text(shell.page_title)));
+    if shell.crumbs.len() > 1 {
+        out.push_str("<nav class=\"q-crumbs\" aria-label=\"Breadcrumbs\"><ol>");
+        for (i, c) in shell.crumbs.iter().enumerate() {
+            let last = i + 1 == shell.crumbs.len();
+            match &c.href {
+                Some(h) if !last => out.push_str(&format!(
+                    "<li><a href=\"{}{}index.html\">{}</a></li>",
+                    attr(root),
+                    attr(h),
+                    text(&c.title)
+                )),
+                _ if last => out.push_str(&format!("<li aria-current=\"page\">{}</li>", text(&c.title))),
+                _ => out.push_str(&format!("<li>{}</li>", text(&c.title))),
+            }
+        }
+        out.push_str("</ol></nav>");
+    }
+    if !shell.own_heading {
+        out.push_str(&format!("<h1>{}</h1>", text(shell.page_title)));
+    }
     if let Some(d) = shell.description {
         out.push_str(&format!("<p class=\"q-description\">{}</p>", text(d)));
     }

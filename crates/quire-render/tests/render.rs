@@ -326,6 +326,14 @@ fn shell() {
         body_html: "<p>Body</p>",
         tail_html: "<script type=\"module\">/*runtime*/</script>",
         head_html: "<link rel=\"modulepreload\" href=\"../_quire/app.js\">",
+        crumbs: &[
+            quire_render::Crumb { title: "Home".into(), href: Some(String::new()) },
+            quire_render::Crumb { title: "Customers".into(), href: None },
+            quire_render::Crumb { title: "Acme & Co".into(), href: Some("customers/acme/".into()) },
+        ],
+        own_heading: false,
+        og_image: Some("/og.png"),
+        search: true,
     }));
 }
 
@@ -372,6 +380,10 @@ fn preview() {
         body_html: &rendered.html,
         tail_html: "",
         head_html: "",
+        crumbs: &[],
+        own_heading: false,
+        og_image: None,
+        search: false,
     });
     let html = match theme {
         Some(t) => html.replacen("<html lang=\"en\">", &format!("<html lang=\"en\" data-theme=\"{t}\">"), 1),

@@ -33,6 +33,10 @@ pub struct Args {
     /// Do not run the pipeline first; build with its tables as last committed.
     #[arg(long)]
     no_run: bool,
+    /// Treat warnings as errors: fail, writing nothing, if a chart, table or value's query
+    /// returns no rows (a component with `emptySet=pass` may be empty). For CI.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// The browser runtime compiled into this binary, if it was.
@@ -51,9 +55,10 @@ pub fn run(args: Args) -> ExitCode {
         eprintln!("{}: the build did not start; the previous site was left as it was", report::red("error"));
         return ExitCode::FAILURE;
     }
-    let options = BuildOptions { out_dir: args.out.clone(), runtime: runtime() };
+    let options = BuildOptions { out_dir: args.out.clone(), runtime: runtime(), strict: args.strict };
     match quire_build::build(&args.project, &options) {
         Ok(r) => {
+            report::warnings(&r.warnings);
             if !args.quiet {
                 eprintln!(
                     "{:>10} {} page{}, {} table{} for the browser, {} files ({}) in {:.2}s",

@@ -1,0 +1,66 @@
+//! `quire init`, `quire check` and `quire build --strict`, as a user types them.
+
+use crate::util::{Run, quire};
+
+#[test]
+fn init_scaffolds_a_project_that_builds_and_checks() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let project = dir.path().join("reports");
+    Run::new(quire().arg("init").arg(&project)).ok();
+    let check = Run::new(quire().args(["check", "--format", "json"]).arg(&project)).ok();
+    let report: serde_json::Value = serde_json::from_slice(&check.output.stdout).expect("JSON on stdout");
+    // The index, and one page per channel its table links to.
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["pages"], 4);
+    assert!(!project.join("dist").exists(), "check writes nothing");
+    let build = Run::new(quire().arg("build").arg(&project)).ok();
+    assert!(build.stderr().contains("Built 4 pages"), "{}", build.stderr());
+    let online = std::fs::read_to_string(project.join("dist/channels/Online/index.html")).expect("an instance");
+    assert!(online.contains("<h1 id=\"online\">"), "the page's own heading is its title");
+    // A second init refuses to overwrite.
+    let again = Run::new(quire().arg("init").arg(&project));
+    assert!(!again.success());
+    assert!(again.stderr().contains("already has quire.toml"), "{}", again.stderr());
+}
+
+#[test]
+fn check_reports_errors_as_json_with_their_place() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let project = dir.path();
+    Run::new(quire().arg("init").arg(project)).ok();
+    let index = project.join("pages/index.md");
+    let text = std::fs::read_to_string(&index)
+        .expect("index")
+        .replace("<LineChart data={monthly}", "<LineChart data={montly}");
+    std::fs::write(&index, text).expect("write");
+    let check = Run::new(quire().args(["check", "--format", "json"]).arg(project));
+    assert!(!check.success());
+    let report: serde_json::Value = serde_json::from_slice(&check.output.stdout).expect("JSON on stdout");
+    assert_eq!(report["ok"], false);
+    let e = &report["errors"][0];
+    assert_eq!(
+        (e["file"].as_str(), e["line"].as_u64(), e["column"].as_u64()),
+        (Some("pages/index.md"), Some(35), Some(17))
+    );
+    assert_eq!(e["message"], "unknown query `montly`");
+}
+
+#[test]
+fn strict_builds_fail_on_empty_components() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let project = dir.path();
+    Run::new(quire().arg("init").arg(project)).ok();
+    let index = project.join("pages/index.md");
+    let text = std::fs::read_to_string(&index)
+        .expect("index")
+        .replace("from sales.orders\norder by month", "from sales.orders\nwhere channel = 'Fax'\norder by month");
+    std::fs::write(&index, text).expect("write");
+    let build = Run::new(quire().arg("build").arg(project)).ok();
+    assert!(build.stderr().contains("warning: pages/index.md:36:17"), "{}", build.stderr());
+    assert!(build.stderr().contains("query `monthly` returned no rows, so `<LineChart>` shows nothing"));
+    std::fs::remove_dir_all(project.join("dist")).expect("remove dist");
+    let strict = Run::new(quire().args(["build", "--strict"]).arg(project));
+    assert!(!strict.success());
+    assert!(strict.stderr().contains("error: pages/index.md:36:17"), "{}", strict.stderr());
+    assert!(!project.join("dist").exists(), "nothing written");
+}
