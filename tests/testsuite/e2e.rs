@@ -47,7 +47,8 @@ fn serve(root: PathBuf) -> String {
 }
 
 fn file_for(root: &Path, url_path: &str) -> Option<PathBuf> {
-    let rel = url_path.trim_start_matches('/');
+    let rel = decode(url_path.trim_start_matches('/'));
+    let rel = rel.as_str();
     if rel.split('/').any(|s| s == "..") {
         return None;
     }
@@ -56,6 +57,26 @@ fn file_for(root: &Path, url_path: &str) -> Option<PathBuf> {
         p = p.join("index.html");
     }
     p.is_file().then_some(p)
+}
+
+/// `%20` and friends, as every static host reads them.
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match (b[i], s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn content_type(p: &Path) -> &'static str {
@@ -196,4 +217,33 @@ fn the_explorer_answers_its_inputs_offline() {
     assert_eq!(r["pageErrors"], serde_json::json!([]), "page errors");
     assert_eq!(r["failedRequests"], serde_json::json!([]), "failed requests");
     assert_eq!(r["offOrigin"], serde_json::json!([]), "requests off the site's origin");
+}
+
+/// A templated page reached by a table link in Chromium: the Evidence fixture's customers
+/// table leads to the customer's own page (built from `[customer].md`), whose breadcrumbs
+/// lead home; the offline search finds another customer's page.
+#[test]
+fn a_templated_page_is_reached_by_a_table_link() {
+    let root = repo();
+    let out = tempfile::tempdir().expect("tmp");
+    Run::new(quire().arg("build").arg(root.join("tests/fixtures/evidence")).arg("--out").arg(out.path())).ok();
+    let base = serve(out.path().to_path_buf());
+    let output = std::process::Command::new("node")
+        .arg(root.join("tests/e2e/templates.mjs"))
+        .arg("--base")
+        .arg(&base)
+        .output()
+        .expect("node runs");
+    assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the driver");
+    let clicked = r["clicked"].as_str().expect("a customer was clicked");
+    assert_eq!(r["landedAt"], format!("/customers/{clicked}/index.html"), "{r}");
+    assert_eq!(r["h1"], serde_json::json!([clicked]), "{r}");
+    assert_eq!(r["crumbs"], serde_json::json!(["Retail Overview", "Customers", clicked]), "{r}");
+    assert_eq!(r["bigValues"].as_array().map(Vec::len), Some(2), "{r}");
+    assert_eq!(r["searchHits"][0], "Globex Corporation", "{r}");
+    assert_eq!(r["searchLandedAt"], "/customers/Globex Corporation/index.html", "{r}");
+    for key in ["consoleErrors", "pageErrors", "failedRequests", "offOrigin"] {
+        assert_eq!(r[key], serde_json::json!([]), "{key}: {r}");
+    }
 }
