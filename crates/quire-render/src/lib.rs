@@ -255,11 +255,19 @@ fn piece(ctx: &mut ctx::Ctx<'_>, node: &Node) -> Option<(bool, (String, String))
                 match c.name.as_str() {
                     "Info" => layout::info(c),
                     "LastRefreshed" => layout::last_refreshed(ctx, c),
+                    "Sparkline" => value::sparkline_component(ctx, c),
                     _ => value::value(ctx, c),
                 },
             )),
             Some(Kind::Block) => Some((true, (block(ctx, c), String::new()))),
             Some(Kind::Input) => Some((true, (input::input(ctx, c), String::new()))),
+            Some(Kind::Annotation) => {
+                ctx.report(
+                    Problem::new(format!("`<{}>` must be inside a chart", c.name), c.name_span)
+                        .help("write it between `<LineChart ...>` and `</LineChart>`"),
+                );
+                None
+            }
             Some(Kind::Child(parent)) => {
                 ctx.report(
                     Problem::new(format!("`<{}>` must be inside `<{parent}>`", c.name), c.name_span)

@@ -249,7 +249,51 @@ fn big_text(cell: &Cell, ty: quire_core::ColumnType, fmt: Option<&Format>) -> St
 }
 
 /// A small trend line of `value` over `date`, without axes.
+/// `<Sparkline>`: a small trend inline in prose or a table cell.
+pub(crate) fn sparkline_component(ctx: &mut Ctx<'_>, c: &Component) -> (String, String) {
+    let Some((query, table)) = ctx.data(c) else { return (String::new(), String::new()) };
+    let date = ctx.column_prop(c, query, table, "dateCol");
+    let value = ctx.column_prop(c, query, table, "valueCol");
+    let (Some(date), Some(value)) = (date, value) else { return (String::new(), String::new()) };
+    if !table.columns[date].ty.is_temporal() && !table.columns[date].ty.is_numeric() {
+        ctx.report(
+            Problem::new(
+                format!("the sparkline needs dates; `{}` holds text", table.columns[date].name),
+                c.span_of("dateCol"),
+            )
+            .help("name the date column the value changes over: `dateCol=month`"),
+        );
+        return (String::new(), String::new());
+    }
+    let colour = c.text("color").and_then(|s| escape::colour(&s)).unwrap_or_else(|| PALETTE[0].to_string());
+    let kind = c.text("type").unwrap_or_else(|| "line".into());
+    let w = c.number("width").unwrap_or(120.0).clamp(24.0, 720.0);
+    let h = c.number("height").unwrap_or(24.0).clamp(8.0, 200.0);
+    let title = crate::text::title_case(&table.columns[value].name);
+    let svg = spark(table, date, value, &kind, (w, h), &colour, &title);
+    let html = format!("<span {}>{svg}</span>", component_attrs("Sparkline", Some(query), ""));
+    (html, String::new())
+}
+
 fn sparkline(c: &Component, table: &Table, date: usize, value: usize, title: &str) -> String {
+    let kind = c.text("sparklineType").unwrap_or_else(|| "line".to_string());
+    let svg = spark(table, date, value, &kind, (120.0, 32.0), PALETTE[0], title);
+    if svg.is_empty() {
+        return svg;
+    }
+    format!("<span class=\"q-sparkline\">{svg}</span>")
+}
+
+/// A trend drawn small: `kind` is line, area or bar.
+fn spark(
+    table: &Table,
+    date: usize,
+    value: usize,
+    kind: &str,
+    (w, h): (f64, f64),
+    colour: &str,
+    title: &str,
+) -> String {
     let date_ty = table.columns[date].ty;
     let mut points: Vec<(f64, f64)> = table
         .rows
@@ -260,10 +304,9 @@ fn sparkline(c: &Component, table: &Table, date: usize, value: usize, title: &st
     if points.len() < 2 {
         return String::new();
     }
-    let (w, h, pad) = (120.0, 32.0, 3.0);
+    let pad = 3.0;
     let (x0, x1) = (points[0].0, points[points.len() - 1].0);
     let (lo, hi) = points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.1), b.max(p.1)));
-    let kind = c.text("sparklineType").unwrap_or_else(|| "line".to_string());
     let lo = if kind == "line" { lo } else { lo.min(0.0) };
     let sx = |x: f64| {
         if x1 > x0 { pad + (x - x0) / (x1 - x0) * (w - 2.0 * pad) } else { w / 2.0 }
@@ -271,10 +314,10 @@ fn sparkline(c: &Component, table: &Table, date: usize, value: usize, title: &st
     let sy = |y: f64| {
         if hi > lo { h - pad - (y - lo) / (hi - lo) * (h - 2.0 * pad) } else { h / 2.0 }
     };
-    let palette = [PALETTE[0].to_string()];
+    let palette = [colour.to_string()];
     let mut canvas = Canvas::new(w as u32, h as u32, &palette);
     let coords: Vec<(i32, i32)> = points.iter().map(|p| (sx(p.0).round() as i32, sy(p.1).round() as i32)).collect();
-    match kind.as_str() {
+    match kind {
         "bar" => {
             let bw = ((w - 2.0 * pad) / points.len() as f64 * 0.7).max(1.0);
             for (x, y) in &coords {
@@ -303,6 +346,5 @@ fn sparkline(c: &Component, table: &Table, date: usize, value: usize, title: &st
             }
         }
     }
-    let svg = canvas.finish(&format!("Trend of {title}"));
-    format!("<span class=\"q-sparkline\">{svg}</span>")
+    canvas.finish(&format!("Trend of {title}"))
 }

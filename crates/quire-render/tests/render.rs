@@ -557,3 +557,23 @@ fn layout_components() {
         ["`urgent` is not an alert status | write status=info, positive, warning or negative | at `urgent`"]
     );
 }
+
+#[test]
+fn more_charts() {
+    insta::assert_snapshot!(html(
+        "<LineChart data={sales} x=month y=sales series=channel>\n\
+         <ReferenceLine y=1000 label=\"Target\"/>\n\
+         <ReferenceLine x=\"2024-02-01\" label=\"Launch\" color=\"#c73a2f\" lineType=solid/>\n\
+         <ReferenceArea xMin=\"2024-01-15\" xMax=\"2024-02-15\" label=\"Promo\"/>\n\
+         </LineChart>\n\n\
+         <BarChart data={sales} x=channel y=orders><ReferenceLine y=50 label=\"Goal\"/></BarChart>\n\n\
+         <BubbleChart data={sales} x=orders y=sales size=orders series=channel/>\n\n\
+         <Heatmap data={sales} x=month y=channel value=sales valueFmt=usd0 title=\"Sales by month\"/>\n\n\
+         <FunnelChart data={sales} nameCol=channel valueCol=orders/>\n\n\
+         Sales trend: <Sparkline data={kpis} dateCol=month valueCol=total_sales/> and bars <Sparkline data={kpis} dateCol=month valueCol=orders type=bar color=\"#46a485\"/>.\n"
+    ));
+    assert_eq!(
+        problems("<Heatmap data={sales} x=month y=channel value=channel/>\n"),
+        ["`value` column `channel` is not numeric | the value shades the cells: name a number column | at `channel`"]
+    );
+}

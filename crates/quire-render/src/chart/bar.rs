@@ -14,8 +14,14 @@ type Segments = Vec<Vec<Option<(f64, f64)>>>;
 
 pub(crate) fn bars(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
     let segs = segments(spec, frame);
-    let (lo, hi) = extent(&segs);
+    let (mut lo, mut hi) = extent(&segs);
     let pct = spec.stack == Stack::Stacked100;
+    if !spec.swap {
+        for y in super::reference::y_values(&spec.references) {
+            lo = lo.min(y);
+            hi = hi.max(y);
+        }
+    }
     if spec.swap {
         return horizontal(spec, frame, &segs, (lo, hi), label);
     }
@@ -55,6 +61,7 @@ pub(crate) fn bars(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
             c.text(&spec.label(total), at, Anchor::Middle, false, &LABEL);
         }
     }
+    super::reference::draw(&spec.references, frame, &cart, &mut c);
     cart.draw_front(&mut c);
     c.finish(label)
 }

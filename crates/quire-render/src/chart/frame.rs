@@ -39,8 +39,8 @@ impl Frame {
         let table = spec.table;
         let x_ty = spec.x_type();
         let temporal = x_ty.is_temporal();
-        let continuous =
-            matches!(spec.kind, Kind::Line | Kind::Area | Kind::Scatter) && (x_ty.is_numeric() || temporal);
+        let continuous = matches!(spec.kind, Kind::Line | Kind::Area | Kind::Scatter | Kind::Bubble)
+            && (x_ty.is_numeric() || temporal);
         let (x_firsts, x_index) = distinct(table, spec.x);
         let series_values: Vec<(String, Option<String>)> = match spec.series {
             Some(s) => {

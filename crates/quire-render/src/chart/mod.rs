@@ -5,7 +5,10 @@ mod axis;
 mod bar;
 mod canvas;
 mod frame;
+mod funnel;
+mod heatmap;
 mod plot;
+mod reference;
 mod xy;
 
 pub(crate) use canvas::{AXIS_TITLE, Anchor, Canvas, Ink, LABEL, TICK};
@@ -34,6 +37,7 @@ pub(crate) enum Kind {
     Area,
     Bar,
     Scatter,
+    Bubble,
     Histogram,
 }
 
@@ -44,6 +48,7 @@ impl Kind {
             "AreaChart" => Kind::Area,
             "BarChart" => Kind::Bar,
             "ScatterPlot" => Kind::Scatter,
+            "BubbleChart" => Kind::Bubble,
             "Histogram" => Kind::Histogram,
             _ => return None,
         })
@@ -54,6 +59,7 @@ impl Kind {
             Kind::Area => "Area chart",
             Kind::Bar => "Bar chart",
             Kind::Scatter => "Scatter plot",
+            Kind::Bubble => "Bubble chart",
             Kind::Histogram => "Histogram",
         }
     }
@@ -103,9 +109,18 @@ pub(crate) struct Spec<'a> {
     pub bins: Option<usize>,
     pub x_grid: bool,
     pub y_grid: bool,
+    /// A BubbleChart's `size` column.
+    pub size_col: Option<usize>,
+    /// `ReferenceLine`s and `ReferenceArea`s inside the chart.
+    pub references: Vec<reference::Reference>,
 }
 
 impl Spec<'_> {
+    /// Points, not lines or bars: ScatterPlot and BubbleChart.
+    pub fn points(&self) -> bool {
+        matches!(self.kind, Kind::Scatter | Kind::Bubble)
+    }
+
     pub fn x_type(&self) -> ColumnType {
         self.table.columns[self.x].ty
     }
@@ -142,6 +157,11 @@ impl Spec<'_> {
 }
 
 pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
+    match c.name.as_str() {
+        "Heatmap" => return heatmap::heatmap(ctx, c),
+        "FunnelChart" => return funnel::funnel(ctx, c),
+        _ => {}
+    }
     let Some(kind) = Kind::of(&c.name) else {
         return String::new();
     };
@@ -291,7 +311,7 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
             )
             .help("choose a number column, or count categories with a BarChart"),
         ),
-        Kind::Scatter if !(x_col.ty.is_numeric() || x_col.ty.is_temporal()) => ctx.report(
+        Kind::Scatter | Kind::Bubble if !(x_col.ty.is_numeric() || x_col.ty.is_temporal()) => ctx.report(
             Problem::new(
                 format!("a ScatterPlot needs numbers or dates for x; `{}` holds {}", x_col.name, type_name(x_col.ty)),
                 c.span_of("x"),
@@ -366,8 +386,12 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
         Some("zero") => Missing::Zero,
         _ => Missing::Gap,
     };
+    let size_col = if kind == Kind::Bubble { ctx.column_prop(c, query, table, "size") } else { None };
+    let references = reference::resolve(ctx, c, &mut palette);
     let number = |prop: &str| c.number(prop).filter(|n| n.is_finite());
     Some(Spec {
+        size_col,
+        references,
         kind,
         table,
         x,
@@ -392,7 +416,7 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
         missing,
         line_width: number("lineWidth").map_or(2, |w| w.clamp(1.0, 8.0) as u32),
         fill_opacity: number("fillOpacity").map_or(0.7, |o| o.clamp(0.05, 1.0)),
-        size: number("size").map_or(4, |s| s.clamp(1.0, 20.0) as u32),
+        size: if kind == Kind::Bubble { 4 } else { number("size").map_or(4, |s| s.clamp(1.0, 20.0) as u32) },
         bins: number("bins").map(|b| b.clamp(1.0, 200.0) as usize),
         x_grid: c.flag("xGridlines").unwrap_or(false),
         y_grid: c.flag("yGridlines").unwrap_or(true),

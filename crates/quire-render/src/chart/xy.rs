@@ -12,7 +12,11 @@ const MAX_HOVER_POINTS: usize = 400;
 pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
     let stacks = stack(spec, frame);
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    if spec.kind == Kind::Scatter {
+    for y in super::reference::y_values(&spec.references) {
+        lo = lo.min(y);
+        hi = hi.max(y);
+    }
+    if spec.points() {
         for (_, y, _) in frame.series.iter().flat_map(|s| &s.points) {
             lo = lo.min(*y);
             hi = hi.max(*y);
@@ -29,7 +33,7 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
         hi,
         ticks_for_height(spec.plot_height),
         Bounds {
-            include_zero: spec.kind != Kind::Scatter,
+            include_zero: !spec.points(),
             extend: true,
             min: if pct { Some(0.0) } else { spec.y_min },
             max: if pct { Some(1.0) } else { spec.y_max },
@@ -90,16 +94,23 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
                 flush(&mut segment);
             }
         }
-        Kind::Scatter => {
+        Kind::Scatter | Kind::Bubble => {
             let x_ty = spec.x_type();
             let x_fmt = spec.x_fmt.clone().or_else(|| fmt::for_column(spec.table, spec.x));
+            // Bubbles: area in proportion to size, the largest 20 units across.
+            let size_of = |row: usize| spec.size_col.and_then(|s| spec.table.rows[row][s].as_f64()).map(f64::abs);
+            let biggest = (0..spec.table.len()).filter_map(size_of).fold(0.0, f64::max);
             for s in &frame.series {
                 for &(xp, yv, row) in &s.points {
                     let x_label = fmt::format_cell(&spec.table.rows[row][spec.x], x_ty, x_fmt.as_ref());
                     let data = point_data(&s.name, &x_label, &spec.tooltip_y(yv));
+                    let radius = match size_of(row) {
+                        Some(v) if biggest > 0.0 => (3.0 + (v / biggest).sqrt() * 17.0).round() as u32,
+                        _ => spec.size,
+                    };
                     c.circle(
                         (px(cart.px(xp)), px(cart.py(yv))),
-                        spec.size,
+                        radius,
                         Ink::Series(s.ink),
                         spec.fill_opacity,
                         "q-dot",
@@ -111,7 +122,7 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
         _ => {}
     }
 
-    if spec.kind != Kind::Scatter {
+    if !spec.points() {
         let total: usize = stacks.iter().map(|s| s.iter().flatten().count()).sum();
         if spec.markers || total <= MAX_HOVER_POINTS {
             let class = if spec.markers { "q-point" } else { "q-point q-hover" };
@@ -137,6 +148,7 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
             }
         }
     }
+    super::reference::draw(&spec.references, frame, &cart, &mut c);
     cart.draw_front(&mut c);
     c.finish(label)
 }
@@ -172,7 +184,7 @@ fn x_axis(spec: &Spec<'_>, frame: &Frame) -> XAxis {
         return XAxis::Band { labels: frame.xs.iter().map(|x| x.label.clone()).collect() };
     }
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    let scatter = spec.kind == Kind::Scatter;
+    let scatter = spec.points();
     if scatter {
         for (x, _, _) in frame.series.iter().flat_map(|s| &s.points) {
             lo = lo.min(*x);
