@@ -58,6 +58,7 @@ const DIGEST = `(el) => {
   el.querySelectorAll('svg path').forEach((p) => out.push('d:' + p.getAttribute('d')));
   el.querySelectorAll('.q-value').forEach((v) => out.push('value:' + v.textContent.trim()));
   el.querySelectorAll('.q-empty').forEach((v) => out.push('empty:' + v.textContent.trim()));
+  el.querySelectorAll('.q-callout, strong').forEach((v) => out.push('text:' + v.textContent.trim()));
   return out;
 }`;
 
