@@ -632,7 +632,14 @@ pub(crate) async fn assemble(
     if !project.committed.tables.is_empty() {
         nav_pages.push(NavPage { url: lineage_url, title: "Lineage".into(), position: Some(i64::MAX) });
         let nav = nav::tree(&nav_pages, lineage_url);
-        let body = crate::lineage::body(project, compiled, "../");
+        // A templated page's instances read the same tables: one of them stands for all.
+        let mut templates_seen = BTreeSet::new();
+        let readers: Vec<&Compiled> = compiled
+            .iter()
+            .copied()
+            .filter(|c| c.params.is_empty() || templates_seen.insert(c.source.file.path.clone()))
+            .collect();
+        let body = crate::lineage::body(project, &readers, "../");
         let html = quire_render::page_shell(&quire_render::Shell {
             site_title: project.title(),
             page_title: "Lineage",
