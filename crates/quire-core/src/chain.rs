@@ -142,7 +142,7 @@ fn expand_into<'p>(
         let bound = if let Some(param) = r.name.strip_prefix("params.") {
             let Some(values) = env.state.get(r.name) else {
                 return Err(Problem::new(format!("this page has no parameter `{param}`"), span)
-                    .help("parameters come from the page's file name: pages/customers/[customer].md has `params.customer`")
+                    .help(crate::inputs::params_help(env.state, param))
                     .into());
             };
             Some(ReadValue { values: values.clone(), list: false })

@@ -300,3 +300,16 @@ impl Field {
         }
     }
 }
+
+/// What to say when `${params.name}` or `{params.name}` names no parameter of the page.
+pub fn params_help(state: &InputState, name: &str) -> String {
+    let have: Vec<&str> = state.keys().filter_map(|k| k.strip_prefix("params.")).collect();
+    if have.is_empty() {
+        return "parameters come from the page's file name: pages/customers/[customer].md has `params.customer`"
+            .to_string();
+    }
+    match crate::components::suggest(name, have.iter().copied()) {
+        Some(s) => format!("did you mean `params.{s}`? (from the page's file name)"),
+        None => format!("this page's parameters, from its file name: {}", have.join(", ")),
+    }
+}

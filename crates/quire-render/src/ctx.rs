@@ -46,6 +46,10 @@ impl<'a> Ctx<'a> {
         self.scope.truncate(depth);
     }
 
+    pub fn state(&self) -> &'a InputState {
+        self.inputs
+    }
+
     /// A value in the input state: an input's (`region`) or a page parameter's
     /// (`params.customer`).
     pub fn state_value(&self, key: &str) -> Option<Vec<String>> {

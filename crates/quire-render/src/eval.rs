@@ -238,10 +238,10 @@ fn state<'a>(ctx: &mut Ctx<'a>, root: &str, root_span: Span, steps: &[Step]) -> 
     };
     if root == "params" {
         let Some(values) = ctx.state_value(&format!("params.{name}")) else {
+            let help = quire_core::inputs::params_help(ctx.state(), name);
             ctx.report(
-                Problem::new(format!("this page has no parameter `{name}`"), Span::new(root_span.start, span.end)).help(
-                    "parameters come from the page's file name: pages/customers/[customer].md has `params.customer`",
-                ),
+                Problem::new(format!("this page has no parameter `{name}`"), Span::new(root_span.start, span.end))
+                    .help(help),
             );
             return None;
         };
