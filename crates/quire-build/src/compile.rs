@@ -362,43 +362,96 @@ pub(crate) async fn instances(
     for c in pages {
         enqueue(&c.body.html, &c.source.url, &mut seen, &mut queue);
     }
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    while let Some(url) = queue.pop_front() {
-        // The most specific template wins: fewer parameters first.
-        let Some((template, params)) =
-            templates.iter().filter_map(|t| Some((*t, t.match_url(&url)?))).min_by_key(|(_, params)| params.len())
-        else {
-            continue;
-        };
-        if out.len() >= MAX_INSTANCES {
+    let mut out: Vec<Compiled> = Vec::new();
+    let mut errors: Vec<quire_core::AuthorError> = Vec::new();
+    // In waves: every instance the last wave's pages link to, compiled on every core.
+    while !queue.is_empty() {
+        let mut wave: Vec<(PageFile, InputState)> = Vec::new();
+        for url in queue.drain(..) {
+            // The most specific template wins: fewer parameters first.
+            let Some((template, params)) =
+                templates.iter().filter_map(|t| Some((*t, t.match_url(&url)?))).min_by_key(|(_, params)| params.len())
+            else {
+                continue;
+            };
+            wave.push((PageFile { file: template.file.clone(), url }, params));
+        }
+        if out.len() + wave.len() > MAX_INSTANCES {
             return Err(BuildError::Internal(format!(
                 "links reach more than {MAX_INSTANCES} instances of templated pages; is a link building itself?"
             )));
         }
-        let pf = PageFile { file: template.file.clone(), url };
-        match compile_page(engine, project, &pf, &params).await {
-            Ok(c) => {
-                enqueue(&c.body.html, &c.source.url, &mut seen, &mut queue);
-                out.push(c);
-            }
-            Err(BuildError::Author(e)) => {
-                // One instance's problem is every instance's: say it once.
-                for e in e {
-                    if !errors.iter().any(|x: &quire_core::AuthorError| {
-                        x.location() == e.location() && x.problem.message == e.problem.message
-                    }) {
-                        errors.push(e);
+        for result in compile_wave(engine, project, &wave).await {
+            match result {
+                Ok(c) => {
+                    enqueue(&c.body.html, &c.source.url, &mut seen, &mut queue);
+                    out.push(c);
+                }
+                Err(BuildError::Author(e)) => {
+                    // One instance's problem is every instance's: say it once.
+                    for e in e {
+                        if !errors
+                            .iter()
+                            .any(|x| x.location() == e.location() && x.problem.message == e.problem.message)
+                        {
+                            errors.push(e);
+                        }
                     }
                 }
+                Err(other) => return Err(other),
             }
-            Err(other) => return Err(other),
         }
     }
     if !errors.is_empty() {
         return Err(BuildError::Author(errors));
     }
     Ok(out)
+}
+
+/// Compile the instances of one wave, in order. A big wave is split across threads, one
+/// query runtime each, sharing the engine (and what it remembers).
+async fn compile_wave(
+    engine: &Engine,
+    project: &Project,
+    wave: &[(PageFile, InputState)],
+) -> Vec<Result<Compiled, BuildError>> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
+    if wave.len() < 16 || threads < 2 {
+        let mut out = Vec::with_capacity(wave.len());
+        for (pf, params) in wave {
+            out.push(compile_page(engine, project, pf, params).await);
+        }
+        return out;
+    }
+    let chunk = wave.len().div_ceil(threads);
+    tokio::task::block_in_place(|| {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = wave
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        let rt = tokio::runtime::Builder::new_current_thread()
+                            .enable_all()
+                            .build()
+                            .map_err(|e| BuildError::Internal(format!("cannot start a query runtime: {e}")))?;
+                        Ok::<_, BuildError>(
+                            part.iter()
+                                .map(|(pf, params)| rt.block_on(compile_page(engine, project, pf, params)))
+                                .collect::<Vec<_>>(),
+                        )
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| match h.join() {
+                    Ok(Ok(results)) => results,
+                    Ok(Err(e)) => vec![Err(e)],
+                    Err(_) => vec![Err(BuildError::Internal("a page compiler thread panicked".into()))],
+                })
+                .collect()
+        })
+    })
 }
 
 /// The site folders the links of a page at `from` point to, within the site: `/a/b`,

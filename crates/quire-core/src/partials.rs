@@ -119,7 +119,8 @@ fn splice_into(
 fn tags(text: &str) -> Vec<(usize, usize, Option<String>)> {
     let mut out = Vec::new();
     let mut fence: Option<(u8, usize)> = None;
-    let mut line_start = 0;
+    // Front matter is YAML, not Markdown: nothing in it is pasted.
+    let mut line_start = crate::config::split_front_matter(text).map_or(0, |(_, body)| body);
     while line_start < text.len() {
         let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i + 1);
         let line = &text[line_start..line_end];
@@ -188,6 +189,12 @@ mod tests {
         assert_eq!(s.locate(5), (2, 0)); // "B"
         assert_eq!(s.locate(7), (1, 21)); // "A2"
         assert_eq!(s.locate(10), (0, 20)); // the line after the tag
+    }
+
+    #[test]
+    fn front_matter_is_left_alone() {
+        let s = splice("---\ndescription: use {@partial \"x.md\"}\n---\n{@partial \"b.md\"}\n", &mut load).unwrap();
+        assert_eq!(s.text, "---\ndescription: use {@partial \"x.md\"}\n---\nB\n");
     }
 
     #[test]

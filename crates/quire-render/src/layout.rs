@@ -15,7 +15,7 @@ use crate::text::component_attrs;
 pub(crate) fn details(ctx: &mut Ctx<'_>, c: &Component) -> String {
     let title = c.text("title").unwrap_or_else(|| "Details".into());
     let open = if c.flag("open") == Some(true) { " open" } else { "" };
-    let body = crate::nodes_html(ctx, &c.children, false).0;
+    let body = crate::nodes_html(ctx, &dedent(&c.children), false).0;
     format!(
         "<details {}{open}><summary>{}</summary><div class=\"q-details-body\">{body}</div></details>",
         component_attrs("Details", None, ""),
@@ -43,7 +43,7 @@ pub(crate) fn callout(ctx: &mut Ctx<'_>, c: &Component) -> String {
         }
     };
     let title = c.text("title").map(|t| format!("<p class=\"q-callout-title\">{}</p>", text(&t))).unwrap_or_default();
-    let body = crate::nodes_html(ctx, &c.children, false).0;
+    let body = crate::nodes_html(ctx, &dedent(&c.children), false).0;
     let role = if matches!(kind, "warning" | "negative") { "alert" } else { "note" };
     format!(
         "<div {} role=\"{role}\">{title}{body}</div>",
@@ -85,7 +85,7 @@ pub(crate) fn tabs(ctx: &mut Ctx<'_>, c: &Component, index: usize) -> String {
             "<input type=\"radio\" class=\"q-tab-radio\" name=\"{group}\" id=\"{id}\"{checked}><label class=\"q-tab\" for=\"{id}\">{}</label>",
             text(&label)
         ));
-        let body = crate::nodes_html(ctx, &t.children, false).0;
+        let body = crate::nodes_html(ctx, &dedent(&t.children), false).0;
         panels.push_str(&format!(
             "<section class=\"q-tab-panel\" data-tab=\"{i}\" aria-label=\"{}\"><h3 class=\"q-tab-print-title\">{}</h3>{body}</section>",
             attr(&label),
@@ -107,7 +107,7 @@ pub(crate) fn grid(ctx: &mut Ctx<'_>, c: &Component) -> String {
     // Each child component is a cell; Markdown between them joins the next cell.
     let mut cells = Vec::new();
     let mut pending: Vec<Node> = Vec::new();
-    for n in &c.children {
+    for n in &dedent(&c.children) {
         let is_cell = matches!(n, Node::Component(_) | Node::If { .. } | Node::Each { .. });
         match n {
             Node::Markdown { text, .. } if text.trim().is_empty() => continue,
@@ -124,6 +124,56 @@ pub(crate) fn grid(ctx: &mut Ctx<'_>, c: &Component) -> String {
     let style = if c.name == "Grid" { format!(" style=\"--q-cols:{cols};--q-gap:{gap}\"") } else { String::new() };
     let inner: String = cells.iter().map(|h| format!("<div class=\"q-grid-cell\">{h}</div>")).collect();
     format!("<div {}{style}>{inner}</div>", component_attrs(&c.name, None, ""))
+}
+
+/// A container's children without the indentation they share, so that content indented
+/// under its tag (as Evidence's examples write it) is not read as a Markdown code block.
+pub(crate) fn dedent(nodes: &[Node]) -> Vec<Node> {
+    // The smallest indentation of a line with text, over lines that start in Markdown.
+    let mut at_line_start = true;
+    let mut indent: Option<usize> = None;
+    for n in nodes {
+        if let Node::Markdown { text, .. } = n {
+            for (i, line) in text.split('\n').enumerate() {
+                if (i > 0 || at_line_start) && !line.trim().is_empty() {
+                    let w = line.len() - line.trim_start_matches([' ', '\t']).len();
+                    indent = Some(indent.map_or(w, |m| m.min(w)));
+                }
+            }
+            at_line_start = text.ends_with('\n');
+        } else {
+            // A component or block starts mid-line or on its own line; its own indentation
+            // counts as that of the line it is on.
+            at_line_start = false;
+        }
+    }
+    let Some(indent) = indent.filter(|w| *w > 0) else { return nodes.to_vec() };
+    let mut at_line_start = true;
+    nodes
+        .iter()
+        .map(|n| match n {
+            Node::Markdown { text, span } => {
+                let mut out = String::with_capacity(text.len());
+                for (i, line) in text.split('\n').enumerate() {
+                    if i > 0 {
+                        out.push('\n');
+                    }
+                    if i > 0 || at_line_start {
+                        let w = (line.len() - line.trim_start_matches([' ', '\t']).len()).min(indent);
+                        out.push_str(&line[w..]);
+                    } else {
+                        out.push_str(line);
+                    }
+                }
+                at_line_start = text.ends_with('\n');
+                Node::Markdown { text: out, span: *span }
+            }
+            other => {
+                at_line_start = false;
+                other.clone()
+            }
+        })
+        .collect()
 }
 
 pub(crate) fn link_button(ctx: &mut Ctx<'_>, c: &Component) -> String {

@@ -85,7 +85,15 @@ fn nodes_html(ctx: &mut ctx::Ctx<'_>, nodes: &[Node], inline: bool) -> (String, 
     let mut doc = markdown::Doc::default();
     let mut plain = String::new();
     feed(ctx, &mut doc, nodes, &mut plain);
-    finish_nested(doc, plain, inline)
+    let (html, plain_text) = finish_nested(doc, plain.clone(), inline);
+    if !inline {
+        return (html, plain_text);
+    }
+    // Inside a sentence, the spaces around a branch's text are part of the sentence
+    // (`{#if i > 0}, {/if}`), though Markdown would trim them.
+    let lead = if plain.starts_with(char::is_whitespace) { " " } else { "" };
+    let trail = if plain.ends_with(char::is_whitespace) && !plain.trim().is_empty() { " " } else { "" };
+    (format!("{lead}{html}{trail}"), plain_text)
 }
 
 fn feed(ctx: &mut ctx::Ctx<'_>, doc: &mut markdown::Doc, nodes: &[Node], plain: &mut String) {
@@ -114,6 +122,40 @@ fn finish_nested(doc: markdown::Doc, plain: String, inline: bool) -> (String, St
     let t = html.trim_end();
     let html = t.strip_prefix("<p>").and_then(|t| t.strip_suffix("</p>")).unwrap_or(t).to_string();
     (html, plain.trim().to_string())
+}
+
+/// A component whose quoted props hold expressions (`title="Sales in {params.region}"`),
+/// with each expression's text in place, as Svelte fills attributes in.
+fn interpolate(ctx: &mut ctx::Ctx<'_>, c: &quire_core::Component) -> quire_core::Component {
+    let mut c = c.clone();
+    for p in &mut c.props {
+        let quire_core::PropValue::Str(s) = &p.value else { continue };
+        if !s.contains('{') {
+            continue;
+        }
+        let mut out = String::new();
+        let mut rest = s.as_str();
+        // Where the string's text starts in the file: after the opening quote.
+        let mut offset = p.value_span.start + 1;
+        while let Some(i) = rest.find('{') {
+            out.push_str(&rest[..i]);
+            let Some(close) = rest[i..].find('}') else { break };
+            let inner = &rest[i + 1..i + close];
+            match quire_core::expr::parse(inner, offset + i + 1) {
+                Ok(e) => {
+                    if let Some(v) = eval::eval(ctx, &e) {
+                        out.push_str(&v.display(None));
+                    }
+                }
+                Err(problem) => ctx.report(problem),
+            }
+            offset += i + close + 1;
+            rest = &rest[i + close + 1..];
+        }
+        out.push_str(rest);
+        p.value = quire_core::PropValue::Str(out);
+    }
+    c
 }
 
 /// `{#if}`: the first arm whose condition holds, else `{:else}`.
@@ -249,6 +291,12 @@ fn piece(ctx: &mut ctx::Ctx<'_>, node: &Node) -> Option<(bool, (String, String))
             Some((!*inline, (if_block(ctx, branches, otherwise.as_deref(), *inline), String::new())))
         }
         Node::Each { inline, .. } => Some((!*inline, (each_block(ctx, node), String::new()))),
+        Node::Component(c)
+            if c.props.iter().any(|p| matches!(&p.value, quire_core::PropValue::Str(s) if s.contains('{'))) =>
+        {
+            let c = interpolate(ctx, c);
+            piece(ctx, &Node::Component(c))
+        }
         Node::Component(c) => match components::spec(&c.name).map(|s| s.kind) {
             Some(Kind::Inline) => Some((
                 false,

@@ -577,3 +577,16 @@ fn more_charts() {
         ["`value` column `channel` is not numeric | the value shades the cells: name a number column | at `channel`"]
     );
 }
+
+#[test]
+fn spaces_interpolation_and_indentation_as_evidence_writes_them() {
+    // The space after a comma inside an inline `{#if}` is kept.
+    let h = html("Orders: {#each kpis as k, i}{#if i > 0}, {/if}{k.orders}{/each}.\n");
+    assert!(h.contains("15,321</span>, <span"), "{h}");
+    // Quoted props take expressions in braces.
+    let h = html("<BigValue data={kpis} value=orders title=\"Orders in {kpis.length} months\"/>\n");
+    assert!(h.contains(">Orders in 3 months<"), "{h}");
+    // Content indented under a container is Markdown, not a code block.
+    let h = html("<Tabs>\n    <Tab label=\"One\">\n\n        Some **bold** text.\n\n    </Tab>\n</Tabs>\n");
+    assert!(h.contains("<p>Some <strong>bold</strong> text.</p>") && !h.contains("<pre>"), "{h}");
+}

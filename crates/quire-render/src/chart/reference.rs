@@ -20,6 +20,8 @@ pub(crate) struct Reference {
     /// `solid`, `dashed` or `dotted`.
     pub line: &'static str,
     pub width: u32,
+    /// An area's fill opacity.
+    pub opacity: f64,
 }
 
 /// The reference components among a chart's children; custom colours join `palette`.
@@ -56,6 +58,7 @@ pub(crate) fn resolve(ctx: &mut Ctx<'_>, chart: &Component, palette: &mut Vec<St
             _ => "dashed",
         };
         let width = c.number("lineWidth").map_or(1, |w| w.clamp(1.0, 6.0) as u32);
+        let opacity = c.number("opacity").map_or(0.12, |o| o.clamp(0.02, 1.0));
         let (xs, ys): ([&str; 2], [&str; 2]) =
             if area { (["xMin", "xMax"], ["yMin", "yMax"]) } else { (["x", "x2"], ["y", "y2"]) };
         let data = if c.prop("data").is_some() { Some(ctx.data(c)) } else { None };
@@ -75,6 +78,7 @@ pub(crate) fn resolve(ctx: &mut Ctx<'_>, chart: &Component, palette: &mut Vec<St
                         ink,
                         line,
                         width,
+                        opacity,
                     });
                 }
             }
@@ -97,7 +101,7 @@ pub(crate) fn resolve(ctx: &mut Ctx<'_>, chart: &Component, palette: &mut Vec<St
                         "write y=100 for a horizontal line, or x='2024-01-01' for a vertical one"
                     }));
                 }
-                out.push(Reference { area, x, y, label: c.text("label"), ink, line, width });
+                out.push(Reference { area, x, y, label: c.text("label"), ink, line, width, opacity });
             }
         }
     }
@@ -144,7 +148,7 @@ pub(crate) fn draw(refs: &[Reference], frame: &Frame, cart: &Cartesian, c: &mut 
             let (xa, xb) = (x0.min(x1).max(left), x0.max(x1).min(right));
             let (ya, yb) = (y0.min(y1).max(top), y0.max(y1).min(bottom));
             if xb > xa && yb > ya {
-                c.rect((px(xa), px(ya)), (px(xb), px(yb)), r.ink, 0.12, "q-ref-area", "");
+                c.rect((px(xa), px(ya)), (px(xb), px(yb)), r.ink, r.opacity, "q-ref-area", "");
                 if let Some(l) = &r.label {
                     c.text(l, (px(xa + 4.0), px(ya + 12.0)), Anchor::Start, false, &LABEL);
                 }
