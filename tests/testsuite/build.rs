@@ -120,3 +120,44 @@ fn a_templated_page_builds_once_per_linked_value() {
     // A value no link reaches has no page.
     assert!(!p.path().join("dist/customers/c2000").exists());
 }
+
+/// The documentation (`www/`) is a quire project: it builds with `--strict`, and every
+/// component in the catalogue appears live in it (rendered, not only in a code sample).
+#[test]
+fn the_documentation_builds_and_shows_every_component() {
+    let out = tempfile::tempdir().expect("tmp");
+    let run = Run::new(quire().args(["build", "--strict"]).arg(repo().join("www")).arg("--out").arg(out.path())).ok();
+    assert!(run.stderr().contains("Built"), "{}", run.stderr());
+    let html: String = tree(out.path())
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())
+        .collect();
+    let mut sources = String::new();
+    for entry in walk(&repo().join("www/pages")) {
+        sources.push_str(&std::fs::read_to_string(entry).expect("a page"));
+    }
+    for spec in quire_core::components::all() {
+        let shown = match spec.kind {
+            // Drawn inside their parent: written live at least once besides the sample.
+            quire_core::components::Kind::Child(_) | quire_core::components::Kind::Annotation => {
+                sources.matches(&format!("<{}", spec.name)).count() >= 2
+            }
+            _ => html.contains(&format!("data-component=\"{}\"", spec.name)),
+        };
+        assert!(shown, "www/ has no live example of <{}>", spec.name);
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("a folder").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

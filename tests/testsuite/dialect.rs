@@ -73,6 +73,20 @@ fn date_functions_keep_dates_dates() {
 }
 
 #[test]
+fn date_diff_counts_boundaries_as_duckdb_does() {
+    // DuckDB 2.0: 2, 0, 1, 1, 1, 0 (boundaries crossed; for weeks, whole days over seven).
+    assert_eq!(
+        csv("select date_diff('day', date '2024-03-30', date '2024-04-01') as d, \
+             datediff('week', date '2024-03-30', date '2024-03-31') as w, \
+             date_diff('month', date '2024-03-31', date '2024-04-01') as m, \
+             date_diff('quarter', date '2024-03-31', date '2024-04-01') as q, \
+             date_diff('year', date '2023-12-31', date '2024-01-01') as y, \
+             date_diff('week', date '2024-03-31', date '2024-04-01') as w2"),
+        "d,w,m,q,y,w2\n2,0,1,1,1,0\n"
+    );
+}
+
+#[test]
 fn casts_like_on_numbers_trailing_commas_and_aggregates() {
     // DuckDB rounds a fraction cast to an integer (11); DataFusion truncates (10). The
     // dialect page says to write `round(x)::int`.
@@ -98,12 +112,33 @@ fn casts_like_on_numbers_trailing_commas_and_aggregates() {
 
 #[test]
 fn duckdb_functions_quire_lacks_say_what_to_write_instead() {
-    let p = error("select date_diff('day', d, d) from t");
-    assert!(p.help.as_deref().is_some_and(|h| h.contains("date_part('day', b - a)")), "{p:?}");
+    let p = error("select date_diff('hour', d, d) from t");
+    assert!(p.help.as_deref().is_some_and(|h| h.contains("date_part('epoch', b - a)")), "{p:?}");
     let p = error("select monthname(d) from t");
     assert!(p.help.as_deref().is_some_and(|h| h.contains("to_char(d, '%B')")), "{p:?}");
 }
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime").block_on(f)
+}
+
+/// What the hints (and www/pages/authoring/sql.md) say to write instead runs, and gives
+/// DuckDB's answer.
+#[test]
+fn the_suggested_replacements_work() {
+    assert_eq!(csv("select date '2024-03-15' - date '2024-03-01' as days"), "days\n14\n");
+    assert_eq!(
+        csv("select to_char(date '2024-03-15', '%B') as m, to_char(date '2024-03-15', '%A') as d"),
+        "m,d\nMarch,Friday\n"
+    );
+    assert_eq!(
+        csv("select date_trunc('month', date '2024-02-10') + interval 1 month - interval 1 day as last"),
+        "last\n2024-02-29\n"
+    );
+    assert_eq!(csv("select first_value(name order by sales desc) as top from t"), "top\nBolt\n");
+    assert_eq!(
+        csv("select date_part('epoch', timestamp '2024-01-01 10:00:00' - timestamp '2024-01-01 07:00:00') / 3600 as h"),
+        "h\n3\n"
+    );
+    assert_eq!(csv("select date_trunc('month', d) + interval 7 day as w from t order by w limit 1"), "w\n2024-03-08\n");
 }

@@ -136,6 +136,12 @@ fn rename_functions(statement: &mut DfStatement) {
                 f.name = ObjectName::from(vec![Ident::new("date_part")]);
                 return ControlFlow::<()>::Continue(());
             }
+            if (lower == "date_diff" || lower == "datediff")
+                && let Some(e2) = date_diff(f)
+            {
+                *e = e2;
+                return ControlFlow::<()>::Continue(());
+            }
             let renamed = match lower.as_str() {
                 "first" | "any_value" => Some("first_value"),
                 "last" => Some("last_value"),
@@ -181,6 +187,41 @@ fn order_by_all(statement: &mut DfStatement) {
     if let Some(s) = statements(statement) {
         let _ = s.visit(&mut All);
     }
+}
+
+/// `date_diff('month', a, b)`: how many boundaries of the part lie between `a` and `b`, as
+/// DuckDB counts them (weeks: whole days over seven), for day, week, month, quarter and year. Other parts keep the call
+/// (and its error, with a hint).
+fn date_diff(f: &ast::Function) -> Option<Expr> {
+    let FunctionArguments::List(list) = &f.args else { return None };
+    let [part, a, b] = list.args.as_slice() else { return None };
+    let arg = |x: &FunctionArg| match x {
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e.to_string()),
+        _ => None,
+    };
+    let part = match part {
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v))) => match &v.value {
+            ast::Value::SingleQuotedString(p) => p.to_ascii_lowercase(),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let (a, b) = (arg(a)?, arg(b)?);
+    let sql = match part.trim_end_matches('s') {
+        "day" => format!("(CAST({b} AS DATE) - CAST({a} AS DATE))"),
+        // DuckDB's weeks are whole days divided by seven, toward zero.
+        "week" => format!("((CAST({b} AS DATE) - CAST({a} AS DATE)) / 7)"),
+        "month" => format!(
+            "((date_part('year', {b}) * 12 + date_part('month', {b})) - (date_part('year', {a}) * 12 + date_part('month', {a})))"
+        ),
+        "quarter" => format!(
+            "((date_part('year', {b}) * 4 + date_part('quarter', {b})) - (date_part('year', {a}) * 4 + date_part('quarter', {a})))"
+        ),
+        "year" => format!("(date_part('year', {b}) - date_part('year', {a}))"),
+        _ => return None,
+    };
+    let dialect = datafusion::sql::sqlparser::dialect::DuckDbDialect {};
+    datafusion::sql::sqlparser::parser::Parser::new(&dialect).try_with_sql(&sql).ok()?.parse_expr().ok()
 }
 
 /// Replace `name`, where a SELECT defines it as an alias, by the aliased expression in the

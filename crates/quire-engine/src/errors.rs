@@ -99,9 +99,7 @@ fn hint(raw: &str, tables: &[String]) -> Option<String> {
 /// DuckDB functions DataFusion has no spelling of, and what to write instead. The same
 /// list is in www/pages/authoring/sql.md.
 const DUCKDB_ONLY: &[(&str, &str)] = &[
-    ("date_diff", "`date_part('day', b - a)` for days between dates, or compare `date_part` values"),
-    ("datediff", "`date_part('day', b - a)` for days between dates, or compare `date_part` values"),
-    ("date_sub", "`date_part('day', b - a)` for days between dates"),
+    ("date_sub", "`date_diff('day', a, b)` (day, week, month, quarter or year), or `b - a` for days between dates"),
     ("date_add", "`d + interval 7 day`"),
     ("monthname", "`to_char(d, '%B')`"),
     ("dayname", "`to_char(d, '%A')`"),
@@ -113,6 +111,8 @@ const DUCKDB_ONLY: &[(&str, &str)] = &[
     ("regexp_matches", "`regexp_like(s, pattern)` (build time only: the browser has no regular expressions)"),
     ("epoch_ms", "`date_part('epoch', t) * 1000`"),
     ("make_timestamp", "`to_timestamp(...)` from text"),
+    ("date_diff", "`date_diff` with day, week, month, quarter or year; for hours or less, `date_part('epoch', b - a)`"),
+    ("datediff", "`datediff` with day, week, month, quarter or year; for hours or less, `date_part('epoch', b - a)`"),
     ("read_csv", "a source: put the file under `sources/<name>/`"),
     ("read_csv_auto", "a source: put the file under `sources/<name>/`"),
     ("read_parquet", "a source: put the file under `sources/<name>/`"),
