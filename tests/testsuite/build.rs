@@ -73,7 +73,10 @@ fn the_example_builds() {
     );
     let out = tempfile::tempdir().expect("tmp");
     let run = Run::new(quire().arg("build").arg(&example).arg("--out").arg(out.path())).ok();
-    assert!(run.stderr().contains("Built 3 pages"), "{}", run.stderr());
+    // Three pages, and one per state the States table links to.
+    assert!(run.stderr().contains("Built 53 pages"), "{}", run.stderr());
+    let ca = std::fs::read_to_string(out.path().join("states/CA/index.html")).expect("a state's page");
+    assert!(ca.contains("<h1 id=\"california\">"), "the state's page is titled by its name");
     for page in ["index.html", "explorer/index.html", "states/index.html"] {
         let html = std::fs::read_to_string(out.path().join(page)).expect("page written");
         assert!(html.contains("<svg"), "{page} has a chart");
