@@ -13,11 +13,12 @@ fn every_broken_fixture_fails_with_its_diagnostic() {
         .collect();
     cases.sort();
     assert!(cases.len() >= 10, "expected at least ten broken fixtures, found {}", cases.len());
+    // A good build first, so there is a previous site to keep; each case starts from a copy.
+    let good = Project::fixture("shop");
+    good.build().ok();
     for case in cases {
         let name = case.file_name().expect("a name").to_string_lossy().into_owned();
-        let project = Project::fixture("shop");
-        // A good build first, so there is a previous site to keep.
-        project.build().ok();
+        let project = Project::copy_of(&good);
         let before = tree(&project.path().join("dist"));
         if case.join("pages").is_dir() {
             std::fs::remove_dir_all(project.path().join("pages")).expect("rm pages");

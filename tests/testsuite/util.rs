@@ -24,6 +24,14 @@ impl Project {
         Project { dir }
     }
 
+    /// A copy of another project, its built `dist/` hard-linked (a build never writes into
+    /// an existing `dist/`: it renames a new one into place), so copying is cheap.
+    pub fn copy_of(other: &Project) -> Project {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        link_dir(other.path(), dir.path());
+        Project { dir }
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -75,6 +83,37 @@ pub fn copy_dir(from: &Path, to: &Path) {
             copy_dir(&entry.path(), &target);
         } else {
             std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// `copy_dir`, but `dist/` (at any depth) is hard-linked.
+fn link_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("reading {}: {e}", from.display())) {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            if entry.file_name() == "dist" {
+                hard_link_dir(&entry.path(), &target);
+            } else {
+                link_dir(&entry.path(), &target);
+            }
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn hard_link_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dist") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            hard_link_dir(&entry.path(), &target);
+        } else {
+            std::fs::hard_link(entry.path(), &target).expect("hard link");
         }
     }
 }
