@@ -716,7 +716,13 @@ pub(crate) async fn assemble(
         let root = "../".repeat(c.source.depth());
         // Module URLs must start with `./` or `../`.
         let asset_root = if root.is_empty() { "./" } else { root.as_str() };
-        let nav = nav::tree(&nav_pages, &c.source.url);
+        // An instance of a templated page shows the page above it as the current one.
+        let active = if c.params.is_empty() {
+            c.source.url.as_str()
+        } else {
+            nav_pages.iter().map(|p| p.url).filter(|u| c.source.url.starts_with(u)).max_by_key(|u| u.len()).unwrap_or("")
+        };
+        let nav = nav::tree(&nav_pages, active);
         let mut csv = BTreeMap::new();
         for (query, (path, bytes)) in &c.csv {
             site.files.insert(path.clone(), bytes.clone());

@@ -5,7 +5,6 @@ use quire_core::{Component, Problem};
 use super::plot::px;
 use super::{Anchor, Canvas, Ink, LABEL, PALETTE, TICK, WIDTH};
 use crate::ctx::Ctx;
-use crate::escape;
 use crate::fmt;
 use crate::text::{component_attrs, title_case};
 
@@ -26,12 +25,7 @@ pub(crate) fn funnel(ctx: &mut Ctx<'_>, c: &Component) -> String {
         return String::new();
     }
     let mut html = format!("<figure {}>\n", component_attrs("FunnelChart", Some(query), "q-chart"));
-    if let Some(t) = c.text("title") {
-        html.push_str(&format!(
-            "<figcaption class=\"q-chart-head\"><span class=\"q-title\">{}</span></figcaption>\n",
-            escape::text(&t)
-        ));
-    }
+    html.push_str(&super::caption(c));
     let mut stages: Vec<(String, f64)> = table
         .rows
         .iter()

@@ -8,7 +8,6 @@ use super::canvas::TextStyle;
 use super::plot::px;
 use super::{Anchor, Canvas, Ink, TICK, WIDTH, distinct, key};
 use crate::ctx::Ctx;
-use crate::escape;
 use crate::fmt;
 use crate::text::{self, component_attrs, title_case};
 
@@ -34,12 +33,7 @@ pub(crate) fn heatmap(ctx: &mut Ctx<'_>, c: &Component) -> String {
         return String::new();
     }
     let mut html = format!("<figure {}>\n", component_attrs("Heatmap", Some(query), "q-chart"));
-    if let Some(t) = c.text("title") {
-        html.push_str(&format!(
-            "<figcaption class=\"q-chart-head\"><span class=\"q-title\">{}</span></figcaption>\n",
-            escape::text(&t)
-        ));
-    }
+    html.push_str(&super::caption(c));
     if table.is_empty() {
         html.push_str(&super::empty_state(c));
         html.push_str("</figure>");

@@ -174,18 +174,8 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
         return String::new();
     }
     let title = c.text("title");
-    let subtitle = c.text("subtitle");
     let mut html = format!("<figure {}>\n", component_attrs(&c.name, Some(query), "q-chart"));
-    if title.is_some() || subtitle.is_some() {
-        html.push_str("<figcaption class=\"q-chart-head\">");
-        if let Some(t) = &title {
-            html.push_str(&format!("<span class=\"q-title\">{}</span>", escape::text(t)));
-        }
-        if let Some(s) = &subtitle {
-            html.push_str(&format!("<span class=\"q-subtitle\">{}</span>", escape::text(s)));
-        }
-        html.push_str("</figcaption>\n");
-    }
+    html.push_str(&caption(c));
     let drawn = spec.and_then(|spec| {
         let label = aria_label(&spec, title.as_deref());
         let (svg, names) = match kind {
@@ -214,6 +204,23 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
         None => html.push_str(&empty_state(c)),
     }
     html.push_str("</figure>");
+    html
+}
+
+/// A chart's `title` and `subtitle`, if it has them.
+pub(crate) fn caption(c: &Component) -> String {
+    let (title, subtitle) = (c.text("title"), c.text("subtitle"));
+    if title.is_none() && subtitle.is_none() {
+        return String::new();
+    }
+    let mut html = String::from("<figcaption class=\"q-chart-head\">");
+    if let Some(t) = &title {
+        html.push_str(&format!("<span class=\"q-title\">{}</span>", escape::text(t)));
+    }
+    if let Some(s) = &subtitle {
+        html.push_str(&format!("<span class=\"q-subtitle\">{}</span>", escape::text(s)));
+    }
+    html.push_str("</figcaption>\n");
     html
 }
 
