@@ -23,16 +23,21 @@ fn init_scaffolds_a_project_that_builds_and_checks() {
     assert!(again.stderr().contains("already has quire.toml"), "{}", again.stderr());
 }
 
+/// A fresh `quire init` project whose index has `from` replaced by `to`.
+fn init_with(from: &str, to: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    Run::new(quire().arg("init").arg(dir.path())).ok();
+    let index = dir.path().join("pages/index.md");
+    let text = std::fs::read_to_string(&index).expect("index");
+    assert!(text.contains(from), "the scaffold has `{from}`");
+    std::fs::write(&index, text.replace(from, to)).expect("write");
+    dir
+}
+
 #[test]
 fn check_reports_errors_as_json_with_their_place() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
+    let dir = init_with("<LineChart data={monthly}", "<LineChart data={montly}");
     let project = dir.path();
-    Run::new(quire().arg("init").arg(project)).ok();
-    let index = project.join("pages/index.md");
-    let text = std::fs::read_to_string(&index)
-        .expect("index")
-        .replace("<LineChart data={monthly}", "<LineChart data={montly}");
-    std::fs::write(&index, text).expect("write");
     let check = Run::new(quire().args(["check", "--format", "json"]).arg(project));
     assert!(!check.success());
     let report: serde_json::Value = serde_json::from_slice(&check.output.stdout).expect("JSON on stdout");
@@ -47,14 +52,9 @@ fn check_reports_errors_as_json_with_their_place() {
 
 #[test]
 fn strict_builds_fail_on_empty_components() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
+    let dir =
+        init_with("from sales.orders\norder by month", "from sales.orders\nwhere channel = 'Fax'\norder by month");
     let project = dir.path();
-    Run::new(quire().arg("init").arg(project)).ok();
-    let index = project.join("pages/index.md");
-    let text = std::fs::read_to_string(&index)
-        .expect("index")
-        .replace("from sales.orders\norder by month", "from sales.orders\nwhere channel = 'Fax'\norder by month");
-    std::fs::write(&index, text).expect("write");
     let build = Run::new(quire().arg("build").arg(project)).ok();
     assert!(build.stderr().contains("warning: pages/index.md:36:17"), "{}", build.stderr());
     assert!(build.stderr().contains("query `monthly` returned no rows, so `<LineChart>` shows nothing"));

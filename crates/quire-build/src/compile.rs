@@ -720,7 +720,12 @@ pub(crate) async fn assemble(
         let active = if c.params.is_empty() {
             c.source.url.as_str()
         } else {
-            nav_pages.iter().map(|p| p.url).filter(|u| c.source.url.starts_with(u)).max_by_key(|u| u.len()).unwrap_or("")
+            nav_pages
+                .iter()
+                .map(|p| p.url)
+                .filter(|u| c.source.url.starts_with(u))
+                .max_by_key(|u| u.len())
+                .unwrap_or("")
         };
         let nav = nav::tree(&nav_pages, active);
         let mut csv = BTreeMap::new();

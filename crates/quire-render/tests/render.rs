@@ -100,24 +100,31 @@ fn html(body: &str) -> String {
     }
 }
 
-/// Problems as `message | help`, with the text each span covers.
+/// Problems rendering `body` as `message | help | at `text``, with the text each span covers.
 fn problems(body: &str) -> Vec<String> {
     let text = format!("{QUERIES}{body}");
     let page = Page::parse(&text).unwrap_or_else(|p| panic!("page does not parse: {p:?}"));
     match render_body(&page.body, &results(), &Default::default()) {
         Ok(_) => panic!("expected problems"),
-        Err(ps) => ps
-            .iter()
-            .map(|p| {
-                format!(
-                    "{} | {} | at `{}`",
-                    p.message,
-                    p.help.as_deref().unwrap_or(""),
-                    &text[p.span.start..p.span.end]
-                )
-            })
-            .collect(),
+        Err(ps) => described(&text, &ps),
     }
+}
+
+/// Problems parsing `body`, as [`problems`] shows them.
+fn parse_problems(body: &str) -> Vec<String> {
+    let text = format!("{QUERIES}{body}");
+    match Page::parse(&text) {
+        Ok(_) => panic!("expected problems"),
+        Err(ps) => described(&text, &ps),
+    }
+}
+
+fn described(text: &str, ps: &[Problem]) -> Vec<String> {
+    ps.iter()
+        .map(|p| {
+            format!("{} | {} | at `{}`", p.message, p.help.as_deref().unwrap_or(""), &text[p.span.start..p.span.end])
+        })
+        .collect()
 }
 
 #[test]
@@ -489,23 +496,7 @@ fn control_flow_problems() {
 
 #[test]
 fn control_flow_parse_errors() {
-    let parse = |body: &str| -> Vec<String> {
-        let text = format!("{QUERIES}{body}");
-        match Page::parse(&text) {
-            Ok(_) => panic!("expected problems"),
-            Err(ps) => ps
-                .iter()
-                .map(|p| {
-                    format!(
-                        "{} | {} | at `{}`",
-                        p.message,
-                        p.help.as_deref().unwrap_or(""),
-                        &text[p.span.start..p.span.end]
-                    )
-                })
-                .collect(),
-        }
-    };
+    let parse = parse_problems;
     assert_eq!(
         parse("{#if sales.length > 0}\nopen\n"),
         ["`{#if}` is never closed | end the block with `{/if}` | at `{#if sales.length > 0}`"]
