@@ -27,7 +27,7 @@ use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::Statement as DfStatement;
 use datafusion::sql::sqlparser::ast::{
     self, CastKind, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, ObjectName, ObjectNamePart,
-    SelectItem, Statement, VisitMut, VisitorMut,
+    SelectItem, VisitMut, VisitorMut,
 };
 
 /// The parser dialect: DuckDB's, which Evidence's pages are written in.
@@ -50,11 +50,10 @@ pub fn register(ctx: &SessionContext) {
 /// Plan `sql` the way an Evidence author means it.
 pub async fn plan(state: &SessionState, sql: &str) -> Result<LogicalPlan> {
     let mut statement = state.sql_to_statement(sql, &DIALECT)?;
-    rename_functions(&mut statement);
-    order_by_all(&mut statement);
+    run(&mut statement, Job::Spellings);
     let first = match state.statement_to_plan(statement.clone()).await {
         // A LIKE over a number plans, and fails at type coercion: check it now.
-        Ok(plan) if likes_a_column(&mut statement) => {
+        Ok(plan) if run(&mut statement, Job::FindLike) => {
             match state.analyzer().execute_and_check(plan.clone(), state.config_options(), |_, _| {}) {
                 Ok(_) => return Ok(plan),
                 Err(e) => e,
@@ -65,9 +64,11 @@ pub async fn plan(state: &SessionState, sql: &str) -> Result<LogicalPlan> {
     };
     let mut changed = false;
     if let Some(name) = missing_column(&first) {
-        changed |= reuse_aliases(&mut statement, &name);
+        changed |= run(&mut statement, Job::Aliases(&name));
     }
-    changed |= cast_like_operands(&mut statement, &first);
+    if like_error(&first) {
+        changed |= run(&mut statement, Job::CastLike);
+    }
     if !changed {
         return Err(first);
     }
@@ -76,12 +77,18 @@ pub async fn plan(state: &SessionState, sql: &str) -> Result<LogicalPlan> {
         match state.statement_to_plan(statement.clone()).await {
             Ok(plan) => return Ok(plan),
             Err(e) => match missing_column(&e) {
-                Some(name) if reuse_aliases(&mut statement, &name) => {}
+                Some(name) if run(&mut statement, Job::Aliases(&name)) => {}
                 _ => return Err(first),
             },
         }
     }
     Err(first)
+}
+
+/// Whether an error may come from comparing a number with LIKE.
+fn like_error(error: &DataFusionError) -> bool {
+    let message = error.to_string();
+    ["like", "Like", "LIKE", "coerc"].iter().any(|w| message.contains(w))
 }
 
 /// The unqualified column a planning error says it could not find.
@@ -95,97 +102,143 @@ fn missing_column(e: &DataFusionError) -> Option<String> {
     }
 }
 
-fn statements(statement: &mut DfStatement) -> Option<&mut Statement> {
-    match statement {
-        DfStatement::Statement(s) => Some(s.as_mut()),
-        _ => None,
+/// Every rewrite is one walk of the statement by [`Pass`], whatever its job: sqlparser's
+/// visitor is generic over the visitor type, and each type costs the browser runtime a
+/// copy of the whole walk (tens of kilobytes of wasm).
+enum Job<'a> {
+    /// Function names and `ORDER BY ALL`, on every statement.
+    Spellings,
+    /// Reuse the select-list alias `name` where it is read later in its SELECT.
+    Aliases(&'a str),
+    /// Put `(by)` where the bare column `name` is read.
+    Substitute(&'a str, &'a Expr),
+    /// Find a LIKE or ILIKE testing something other than a literal.
+    FindLike,
+    /// Cast that something to text.
+    CastLike,
+}
+
+struct Pass<'a> {
+    job: Job<'a>,
+    changed: bool,
+}
+
+impl VisitorMut for Pass<'_> {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &mut ast::Query) -> ControlFlow<()> {
+        if matches!(self.job, Job::Spellings) {
+            order_by_all(query);
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_select(&mut self, select: &mut ast::Select) -> ControlFlow<()> {
+        if let Job::Aliases(name) = self.job {
+            self.changed |= reuse_alias(select, name);
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
+        match self.job {
+            Job::Spellings => spell(e),
+            Job::Substitute(name, by) => {
+                if let Expr::Identifier(id) = e
+                    && same_name(id, name)
+                {
+                    *e = Expr::Nested(Box::new(by.clone()));
+                    self.changed = true;
+                }
+            }
+            Job::FindLike => {
+                if like_of_column(e).is_some() {
+                    self.changed = true;
+                    return ControlFlow::Break(());
+                }
+            }
+            Job::CastLike => {
+                if let Some(expr) = like_of_column(e) {
+                    let inner = std::mem::replace(expr.as_mut(), Expr::Value(ast::Value::Null.into()));
+                    **expr = Expr::Cast {
+                        kind: CastKind::Cast,
+                        expr: Box::new(inner),
+                        data_type: ast::DataType::Varchar(None),
+                        array: false,
+                        format: None,
+                    };
+                    self.changed = true;
+                }
+            }
+            Job::Aliases(_) => {}
+        }
+        ControlFlow::Continue(())
     }
 }
 
-/// DuckDB function names DataFusion spells otherwise.
-fn rename_functions(statement: &mut DfStatement) {
-    let Some(s) = statements(statement) else { return };
-    let _ = ast::visit_expressions_mut(s, |e| {
-        if let Expr::Function(f) = e
-            && let [ObjectNamePart::Identifier(id)] = f.name.0.as_slice()
-            && id.quote_style.is_none()
-        {
-            let lower = id.value.to_ascii_lowercase();
-            let part = match lower.as_str() {
-                "year" | "month" | "day" | "quarter" | "hour" | "minute" | "second" | "week" | "dayofweek"
-                | "dayofyear" | "epoch" => Some(if lower == "dayofweek" {
-                    "dow"
-                } else if lower == "dayofyear" {
-                    "doy"
-                } else {
-                    lower.as_str()
-                }),
-                _ => None,
-            };
-            if let Some(part) = part
-                && let FunctionArguments::List(list) = &mut f.args
-                && list.args.len() == 1
-            {
-                let part = part.to_string();
-                list.args.insert(
-                    0,
-                    FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(
-                        ast::Value::SingleQuotedString(part).into(),
-                    ))),
-                );
-                f.name = ObjectName::from(vec![Ident::new("date_part")]);
-                return ControlFlow::<()>::Continue(());
-            }
-            if (lower == "date_diff" || lower == "datediff")
-                && let Some(e2) = date_diff(f)
-            {
-                *e = e2;
-                return ControlFlow::<()>::Continue(());
-            }
-            let renamed = match lower.as_str() {
-                "first" | "any_value" => Some("first_value"),
-                "last" => Some("last_value"),
-                "list" => Some("array_agg"),
-                "ifnull" => Some("coalesce"),
-                _ => None,
-            };
-            if let Some(to) = renamed {
-                f.name = ObjectName::from(vec![Ident::new(to)]);
-            }
-        }
-        ControlFlow::Continue(())
-    });
+/// Run `job` over the statement; whether it changed (or found) anything.
+fn run(statement: &mut DfStatement, job: Job<'_>) -> bool {
+    let DfStatement::Statement(s) = statement else { return false };
+    let mut pass = Pass { job, changed: false };
+    let _ = s.as_mut().visit(&mut pass);
+    pass.changed
+}
+
+/// DuckDB function names DataFusion spells otherwise, and `date_diff`.
+fn spell(e: &mut Expr) {
+    let Expr::Function(f) = e else { return };
+    let [ObjectNamePart::Identifier(id)] = f.name.0.as_slice() else { return };
+    if id.quote_style.is_some() {
+        return;
+    }
+    let lower = id.value.to_ascii_lowercase();
+    let part = match lower.as_str() {
+        "dayofweek" => Some("dow"),
+        "dayofyear" => Some("doy"),
+        "year" | "month" | "day" | "quarter" | "hour" | "minute" | "second" | "week" | "epoch" => Some(lower.as_str()),
+        _ => None,
+    };
+    if let Some(part) = part
+        && let FunctionArguments::List(list) = &mut f.args
+        && list.args.len() == 1
+    {
+        let part = ast::Value::SingleQuotedString(part.to_string());
+        list.args.insert(0, FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(part.into()))));
+        f.name = ObjectName::from(vec![Ident::new("date_part")]);
+        return;
+    }
+    if (lower == "date_diff" || lower == "datediff")
+        && let Some(e2) = date_diff(f)
+    {
+        *e = e2;
+        return;
+    }
+    let renamed = match lower.as_str() {
+        "first" | "any_value" => "first_value",
+        "last" => "last_value",
+        "list" => "array_agg",
+        "ifnull" => "coalesce",
+        _ => return,
+    };
+    f.name = ObjectName::from(vec![Ident::new(renamed)]);
 }
 
 /// `ORDER BY ALL`: DataFusion takes it for plain columns only; positions work for any.
-fn order_by_all(statement: &mut DfStatement) {
-    struct All;
-    impl VisitorMut for All {
-        type Break = ();
-        fn pre_visit_query(&mut self, query: &mut ast::Query) -> ControlFlow<()> {
-            if let Some(order) = &mut query.order_by
-                && let ast::OrderByKind::All(options) = &order.kind
-                && let ast::SetExpr::Select(select) = query.body.as_ref()
-                && select
-                    .projection
-                    .iter()
-                    .all(|p| matches!(p, SelectItem::UnnamedExpr(_) | SelectItem::ExprWithAlias { .. }))
-            {
-                let options = options.clone();
-                let positions = (1..=select.projection.len())
-                    .map(|i| ast::OrderByExpr {
-                        expr: Expr::value(ast::Value::Number(i.to_string(), false)),
-                        options: options.clone(),
-                        with_fill: None,
-                    })
-                    .collect();
-                order.kind = ast::OrderByKind::Expressions(positions);
-            }
-            ControlFlow::Continue(())
-        }
-    }
-    if let Some(s) = statements(statement) {
-        let _ = s.visit(&mut All);
+fn order_by_all(query: &mut ast::Query) {
+    if let Some(order) = &mut query.order_by
+        && let ast::OrderByKind::All(options) = &order.kind
+        && let ast::SetExpr::Select(select) = query.body.as_ref()
+        && select.projection.iter().all(|p| matches!(p, SelectItem::UnnamedExpr(_) | SelectItem::ExprWithAlias { .. }))
+    {
+        let options = options.clone();
+        let positions = (1..=select.projection.len())
+            .map(|i| ast::OrderByExpr {
+                expr: Expr::value(ast::Value::Number(i.to_string(), false)),
+                options: options.clone(),
+                with_fill: None,
+            })
+            .collect();
+        order.kind = ast::OrderByKind::Expressions(positions);
     }
 }
 
@@ -224,106 +277,52 @@ fn date_diff(f: &ast::Function) -> Option<Expr> {
     datafusion::sql::sqlparser::parser::Parser::new(&dialect).try_with_sql(&sql).ok()?.parse_expr().ok()
 }
 
-/// Replace `name`, where a SELECT defines it as an alias, by the aliased expression in the
-/// parts of that SELECT that come after the definition. Whether anything changed.
-fn reuse_aliases(statement: &mut DfStatement, name: &str) -> bool {
-    struct Aliases<'a> {
-        name: &'a str,
-        changed: bool,
-    }
-    impl VisitorMut for Aliases<'_> {
-        type Break = ();
-        fn pre_visit_select(&mut self, select: &mut ast::Select) -> ControlFlow<()> {
-            let mut defined: Option<Expr> = None;
-            for item in select.projection.iter_mut() {
-                let (expr, alias) = match item {
-                    SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias.clone())),
-                    SelectItem::UnnamedExpr(expr) => (expr, None),
-                    _ => continue,
-                };
-                if let Some(d) = &defined {
-                    self.changed |= substitute(expr, self.name, d);
-                }
-                if defined.is_none() && alias.is_some_and(|a| same_name(&a, self.name)) {
-                    defined = Some(expr.clone());
-                }
-            }
-            if let Some(d) = defined {
-                for e in [&mut select.selection, &mut select.having, &mut select.qualify].into_iter().flatten() {
-                    self.changed |= substitute(e, self.name, &d);
-                }
-            }
-            ControlFlow::Continue(())
+/// Replace `name`, where this SELECT defines it as an alias, by the aliased expression in
+/// the parts of the SELECT that come after the definition. Whether anything changed.
+fn reuse_alias(select: &mut ast::Select, name: &str) -> bool {
+    let mut changed = false;
+    let mut defined: Option<Expr> = None;
+    for item in select.projection.iter_mut() {
+        let (expr, alias) = match item {
+            SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias.clone())),
+            SelectItem::UnnamedExpr(expr) => (expr, None),
+            _ => continue,
+        };
+        if let Some(d) = &defined {
+            changed |= substitute(expr, name, d);
+        }
+        if defined.is_none() && alias.is_some_and(|a| same_name(&a, name)) {
+            defined = Some(expr.clone());
         }
     }
-    let Some(s) = statements(statement) else { return false };
-    let mut v = Aliases { name, changed: false };
-    let _ = s.visit(&mut v);
-    v.changed
+    if let Some(d) = defined {
+        for e in [&mut select.selection, &mut select.having, &mut select.qualify].into_iter().flatten() {
+            changed |= substitute(e, name, &d);
+        }
+    }
+    changed
 }
 
 fn same_name(ident: &Ident, name: &str) -> bool {
     if ident.quote_style.is_some() { ident.value == name } else { ident.value.eq_ignore_ascii_case(name) }
 }
 
-/// Put `(by)` wherever `expr` names the bare column `name`.
 fn substitute(expr: &mut Expr, name: &str, by: &Expr) -> bool {
-    let mut changed = false;
-    let _ = ast::visit_expressions_mut(expr, |e| {
-        if let Expr::Identifier(id) = e
-            && same_name(id, name)
-        {
-            *e = Expr::Nested(Box::new(by.clone()));
-            changed = true;
-        }
-        ControlFlow::<()>::Continue(())
-    });
-    changed
+    let mut pass = Pass { job: Job::Substitute(name, by), changed: false };
+    let _ = expr.visit(&mut pass);
+    pass.changed
 }
 
-/// Whether a LIKE or ILIKE tests something other than a literal.
-fn likes_a_column(statement: &mut DfStatement) -> bool {
-    let Some(s) = statements(statement) else { return false };
-    let mut found = false;
-    let _ = ast::visit_expressions_mut(s, |e| {
-        if let Expr::Like { expr, .. } | Expr::ILike { expr, .. } = e
-            && !matches!(expr.as_ref(), Expr::Value(_) | Expr::Cast { .. })
+/// The tested side of a LIKE or ILIKE, when it is not a literal (or already cast).
+fn like_of_column(e: &mut Expr) -> Option<&mut Box<Expr>> {
+    match e {
+        Expr::Like { expr, .. } | Expr::ILike { expr, .. }
+            if !matches!(expr.as_ref(), Expr::Value(_) | Expr::Cast { .. }) =>
         {
-            found = true;
-            return ControlFlow::Break(());
+            Some(expr)
         }
-        ControlFlow::Continue(())
-    });
-    found
-}
-
-/// `qty LIKE '3%'`: DuckDB compares the number's text; DataFusion needs the cast written.
-/// Only after an error, so a text column keeps its plan (and its Parquet pruning).
-fn cast_like_operands(statement: &mut DfStatement, error: &DataFusionError) -> bool {
-    let message = error.to_string();
-    if !(message.contains("like") || message.contains("Like") || message.contains("LIKE") || message.contains("coerc"))
-    {
-        return false;
+        _ => None,
     }
-    let Some(s) = statements(statement) else { return false };
-    let mut changed = false;
-    let _ = ast::visit_expressions_mut(s, |e| {
-        if let Expr::Like { expr, .. } | Expr::ILike { expr, .. } = e
-            && !matches!(expr.as_ref(), Expr::Value(_) | Expr::Cast { .. })
-        {
-            let inner = std::mem::replace(expr.as_mut(), Expr::Value(ast::Value::Null.into()));
-            **expr = Expr::Cast {
-                kind: CastKind::Cast,
-                expr: Box::new(inner),
-                data_type: ast::DataType::Varchar(None),
-                array: false,
-                format: None,
-            };
-            changed = true;
-        }
-        ControlFlow::<()>::Continue(())
-    });
-    changed
 }
 
 /// DuckDB's `date_trunc`: a date truncated is a date; anything else as DataFusion does it.
