@@ -175,6 +175,15 @@ async function download(query, button) {
   }
 }
 
+// <DownloadData> links the build's CSV; for a query the reader's inputs re-ran, it asks the
+// engine for the current result instead.
+document.addEventListener('click', (e) => {
+  const a = e.target.closest && e.target.closest('a.q-downloaddata[data-query]');
+  if (!a || !live.has(a.dataset.query) || !worker) return;
+  e.preventDefault();
+  download(a.dataset.query, a);
+});
+
 function save(blob, name) {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);

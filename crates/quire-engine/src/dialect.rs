@@ -27,7 +27,7 @@ use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::Statement as DfStatement;
 use datafusion::sql::sqlparser::ast::{
     self, CastKind, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, ObjectName, ObjectNamePart,
-    SelectItem, VisitMut, VisitorMut,
+    SelectItem,
 };
 
 /// The parser dialect: DuckDB's, which Evidence's pages are written in.
@@ -102,9 +102,10 @@ fn missing_column(e: &DataFusionError) -> Option<String> {
     }
 }
 
-/// Every rewrite is one walk of the statement by [`Pass`], whatever its job: sqlparser's
-/// visitor is generic over the visitor type, and each type costs the browser runtime a
-/// copy of the whole walk (tens of kilobytes of wasm).
+/// Every rewrite is one walk of the statement ([`walk_query`]) by [`Pass`], whatever its
+/// job. The walk is written here, over the parts of a query a page's SQL uses, rather than
+/// sqlparser's derived visitor: that one covers every node of every statement and, being
+/// generic, compiled into tens of kilobytes of the browser runtime per visitor type.
 enum Job<'a> {
     /// Function names and `ORDER BY ALL`, on every statement.
     Spellings,
@@ -123,24 +124,21 @@ struct Pass<'a> {
     changed: bool,
 }
 
-impl VisitorMut for Pass<'_> {
-    type Break = ();
-
-    fn pre_visit_query(&mut self, query: &mut ast::Query) -> ControlFlow<()> {
+impl Pass<'_> {
+    fn query(&mut self, query: &mut ast::Query) {
         if matches!(self.job, Job::Spellings) {
             order_by_all(query);
         }
-        ControlFlow::Continue(())
     }
 
-    fn pre_visit_select(&mut self, select: &mut ast::Select) -> ControlFlow<()> {
+    fn select(&mut self, select: &mut ast::Select) {
         if let Job::Aliases(name) = self.job {
             self.changed |= reuse_alias(select, name);
         }
-        ControlFlow::Continue(())
     }
 
-    fn post_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
+    /// After the expression's children.
+    fn expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
         match self.job {
             Job::Spellings => spell(e),
             Job::Substitute(name, by) => {
@@ -178,10 +176,183 @@ impl VisitorMut for Pass<'_> {
 
 /// Run `job` over the statement; whether it changed (or found) anything.
 fn run(statement: &mut DfStatement, job: Job<'_>) -> bool {
-    let DfStatement::Statement(s) = statement else { return false };
     let mut pass = Pass { job, changed: false };
-    let _ = s.as_mut().visit(&mut pass);
+    if let DfStatement::Statement(s) = statement
+        && let ast::Statement::Query(q) = s.as_mut()
+    {
+        let _ = walk_query(q, &mut pass);
+    }
     pass.changed
+}
+
+fn walk_query(q: &mut ast::Query, p: &mut Pass<'_>) -> ControlFlow<()> {
+    p.query(q);
+    if let Some(with) = &mut q.with {
+        for cte in &mut with.cte_tables {
+            walk_query(&mut cte.query, p)?;
+        }
+    }
+    walk_set(&mut q.body, p)?;
+    if let Some(ast::OrderBy { kind: ast::OrderByKind::Expressions(list), .. }) = &mut q.order_by {
+        for o in list {
+            walk_expr(&mut o.expr, p)?;
+        }
+    }
+    ControlFlow::Continue(())
+}
+
+fn walk_set(body: &mut ast::SetExpr, p: &mut Pass<'_>) -> ControlFlow<()> {
+    match body {
+        ast::SetExpr::Select(s) => walk_select(s, p),
+        ast::SetExpr::Query(q) => walk_query(q, p),
+        ast::SetExpr::SetOperation { left, right, .. } => {
+            walk_set(left, p)?;
+            walk_set(right, p)
+        }
+        _ => ControlFlow::Continue(()),
+    }
+}
+
+fn walk_select(s: &mut ast::Select, p: &mut Pass<'_>) -> ControlFlow<()> {
+    p.select(s);
+    for item in &mut s.projection {
+        if let SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } = item {
+            walk_expr(e, p)?;
+        }
+    }
+    for t in &mut s.from {
+        walk_table(&mut t.relation, p)?;
+        for j in &mut t.joins {
+            walk_table(&mut j.relation, p)?;
+            use ast::JoinOperator as J;
+            if let J::Join(c)
+            | J::Inner(c)
+            | J::Left(c)
+            | J::LeftOuter(c)
+            | J::Right(c)
+            | J::RightOuter(c)
+            | J::FullOuter(c)
+            | J::LeftSemi(c)
+            | J::RightSemi(c)
+            | J::LeftAnti(c)
+            | J::RightAnti(c) = &mut j.join_operator
+                && let ast::JoinConstraint::On(e) = c
+            {
+                walk_expr(e, p)?;
+            }
+        }
+    }
+    if let ast::GroupByExpr::Expressions(list, _) = &mut s.group_by {
+        for e in list {
+            walk_expr(e, p)?;
+        }
+    }
+    for e in [&mut s.selection, &mut s.having, &mut s.qualify].into_iter().flatten() {
+        walk_expr(e, p)?;
+    }
+    ControlFlow::Continue(())
+}
+
+fn walk_table(t: &mut ast::TableFactor, p: &mut Pass<'_>) -> ControlFlow<()> {
+    match t {
+        ast::TableFactor::Derived { subquery, .. } => walk_query(subquery, p),
+        ast::TableFactor::NestedJoin { table_with_joins, .. } => {
+            walk_table(&mut table_with_joins.relation, p)?;
+            for j in &mut table_with_joins.joins {
+                walk_table(&mut j.relation, p)?;
+            }
+            ControlFlow::Continue(())
+        }
+        _ => ControlFlow::Continue(()),
+    }
+}
+
+/// The expression's children, then the expression.
+fn walk_expr(e: &mut Expr, p: &mut Pass<'_>) -> ControlFlow<()> {
+    match e {
+        Expr::BinaryOp { left, right, .. } => {
+            walk_expr(left, p)?;
+            walk_expr(right, p)?;
+        }
+        Expr::UnaryOp { expr, .. }
+        | Expr::Nested(expr)
+        | Expr::Cast { expr, .. }
+        | Expr::IsNull(expr)
+        | Expr::IsNotNull(expr)
+        | Expr::IsTrue(expr)
+        | Expr::IsFalse(expr)
+        | Expr::Extract { expr, .. }
+        | Expr::Ceil { expr, .. }
+        | Expr::Floor { expr, .. } => walk_expr(expr, p)?,
+        Expr::Like { expr, pattern, .. } | Expr::ILike { expr, pattern, .. } => {
+            walk_expr(expr, p)?;
+            walk_expr(pattern, p)?;
+        }
+        Expr::Between { expr, low, high, .. } => {
+            walk_expr(expr, p)?;
+            walk_expr(low, p)?;
+            walk_expr(high, p)?;
+        }
+        Expr::InList { expr, list, .. } => {
+            walk_expr(expr, p)?;
+            for x in list {
+                walk_expr(x, p)?;
+            }
+        }
+        Expr::InSubquery { expr, subquery, .. } => {
+            walk_expr(expr, p)?;
+            walk_query(subquery, p)?;
+        }
+        Expr::Subquery(q) | Expr::Exists { subquery: q, .. } => walk_query(q, p)?,
+        Expr::Case { operand, conditions, else_result, .. } => {
+            if let Some(o) = operand {
+                walk_expr(o, p)?;
+            }
+            for w in conditions {
+                walk_expr(&mut w.condition, p)?;
+                walk_expr(&mut w.result, p)?;
+            }
+            if let Some(x) = else_result {
+                walk_expr(x, p)?;
+            }
+        }
+        Expr::Tuple(list) => {
+            for x in list {
+                walk_expr(x, p)?;
+            }
+        }
+        Expr::Function(f) => {
+            if let FunctionArguments::List(list) = &mut f.args {
+                for a in &mut list.args {
+                    if let FunctionArg::Unnamed(FunctionArgExpr::Expr(x))
+                    | FunctionArg::Named { arg: FunctionArgExpr::Expr(x), .. } = a
+                    {
+                        walk_expr(x, p)?;
+                    }
+                }
+                for c in &mut list.clauses {
+                    if let ast::FunctionArgumentClause::OrderBy(list) = c {
+                        for o in list {
+                            walk_expr(&mut o.expr, p)?;
+                        }
+                    }
+                }
+            }
+            if let Some(filter) = &mut f.filter {
+                walk_expr(filter, p)?;
+            }
+            if let Some(ast::WindowType::WindowSpec(w)) = &mut f.over {
+                for x in &mut w.partition_by {
+                    walk_expr(x, p)?;
+                }
+                for o in &mut w.order_by {
+                    walk_expr(&mut o.expr, p)?;
+                }
+            }
+        }
+        _ => {}
+    }
+    p.expr(e)
 }
 
 /// DuckDB function names DataFusion spells otherwise, and `date_diff`.
@@ -309,7 +480,7 @@ fn same_name(ident: &Ident, name: &str) -> bool {
 
 fn substitute(expr: &mut Expr, name: &str, by: &Expr) -> bool {
     let mut pass = Pass { job: Job::Substitute(name, by), changed: false };
-    let _ = expr.visit(&mut pass);
+    let _ = walk_expr(expr, &mut pass);
     pass.changed
 }
 
