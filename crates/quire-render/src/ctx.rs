@@ -15,6 +15,9 @@ pub(crate) struct Ctx<'a> {
     pub problems: Vec<Problem>,
     /// The names the `{#each}` blocks being rendered bind, innermost last.
     scope: Vec<(String, Binding<'a>)>,
+    /// How many times each component (by its place in the file) was rendered, so one
+    /// inside an `{#each}` gets ids of its own each time.
+    renders: BTreeMap<usize, usize>,
 }
 
 /// What a name an `{#each}` binds stands for.
@@ -28,7 +31,15 @@ pub(crate) enum Binding<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(results: &'a BTreeMap<String, Table>, inputs: &'a InputState) -> Self {
-        Ctx { results, inputs, problems: Vec::new(), scope: Vec::new() }
+        Ctx { results, inputs, problems: Vec::new(), scope: Vec::new(), renders: BTreeMap::new() }
+    }
+
+    /// An id for the component at `place`, unique in the page and the same on every render
+    /// of its slot.
+    pub fn id_for(&mut self, place: usize) -> String {
+        let n = self.renders.entry(place).or_default();
+        *n += 1;
+        if *n == 1 { place.to_string() } else { format!("{place}-{n}") }
     }
 
     pub fn binding(&self, name: &str) -> Option<Binding<'a>> {

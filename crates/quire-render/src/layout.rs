@@ -64,7 +64,7 @@ pub(crate) fn info(c: &Component) -> (String, String) {
 }
 
 /// `Tabs` holding `Tab label=...` children.
-pub(crate) fn tabs(ctx: &mut Ctx<'_>, c: &Component, index: usize) -> String {
+pub(crate) fn tabs(ctx: &mut Ctx<'_>, c: &Component) -> String {
     let tabs: Vec<&Component> = c
         .children
         .iter()
@@ -74,7 +74,7 @@ pub(crate) fn tabs(ctx: &mut Ctx<'_>, c: &Component, index: usize) -> String {
         })
         .collect();
     // Ids from the component's place in the page, so the same page gives the same bytes.
-    let group = format!("q-tabs-{index}-{}", c.span.start);
+    let group = format!("q-tabs-{}", ctx.id_for(c.span.start));
     let mut bar = String::new();
     let mut panels = String::new();
     for (i, t) in tabs.iter().enumerate() {

@@ -337,7 +337,7 @@ fn block(ctx: &mut ctx::Ctx<'_>, c: &Component) -> String {
         "DataTable" => table::data_table(ctx, c),
         "Details" => layout::details(ctx, c),
         "Alert" | "Note" => layout::callout(ctx, c),
-        "Tabs" => layout::tabs(ctx, c, 0),
+        "Tabs" => layout::tabs(ctx, c),
         "Grid" | "Group" => layout::grid(ctx, c),
         "LinkButton" => layout::link_button(ctx, c),
         "DownloadData" => layout::download_data(ctx, c),
