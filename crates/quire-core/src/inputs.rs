@@ -220,8 +220,8 @@ impl<'p> Input<'p> {
             }
             InputKind::Slider => {
                 let v: f64 = raw.first()?.trim().parse().ok().filter(|v: &f64| v.is_finite())?;
-                let lo = self.component.number("min").unwrap_or(f64::MIN);
-                let hi = self.component.number("max").unwrap_or(f64::MAX);
+                let lo = self.component.number("min").unwrap_or(0.0);
+                let hi = self.component.number("max").unwrap_or(100.0);
                 Some(vec![number_text(v.clamp(lo, hi))])
             }
             InputKind::Checkbox => match raw.first().map(String::as_str) {

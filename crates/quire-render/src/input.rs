@@ -102,7 +102,13 @@ pub(crate) fn input(ctx: &mut Ctx<'_>, c: &Component) -> String {
         }
         InputKind::Slider => {
             label(&mut html, true);
-            let attr = |p: &str| c.number(p).map(|n| format!(" {p}=\"{n}\"")).unwrap_or_default();
+            // Evidence's defaults: 0 to 100.
+            let default = |p: &str| match p {
+                "min" => Some(0.0),
+                "max" => Some(100.0),
+                _ => None,
+            };
+            let attr = |p: &str| c.number(p).or(default(p)).map(|n| format!(" {p}=\"{n}\"")).unwrap_or_default();
             let v = value.first().map_or("", String::as_str);
             html.push_str(&format!(
                 "<div class=\"q-slider\"><input type=\"range\" id=\"{id}\" name=\"{name}\" value=\"{}\"{}{}{}><output for=\"{id}\">{}</output></div>",

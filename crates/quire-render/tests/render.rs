@@ -581,3 +581,11 @@ fn spaces_interpolation_and_indentation_as_evidence_writes_them() {
     let h = html("<Tabs>\n    <Tab label=\"One\">\n\n        Some **bold** text.\n\n    </Tab>\n</Tabs>\n");
     assert!(h.contains("<p>Some <strong>bold</strong> text.</p>") && !h.contains("<pre>"), "{h}");
 }
+
+/// Props Evidence's own components export (found in its legacy source) are accepted: a page
+/// copied from Evidence does not fail on them.
+#[test]
+fn evidence_props_are_accepted() {
+    let h = html("<Note class=\"wide\">Read me.</Note>\n\n<Slider name=s title=\"Share\"/>\n\n<LineChart data={sales} x=month y=sales yLog=false seriesColors={[\"#236aa4\"]}/>\n");
+    assert!(h.contains("Read me.") && h.contains("min=\"0\" max=\"100\""), "{h}");
+}
