@@ -206,7 +206,7 @@ pub(crate) async fn compile_page(
         return Err(author(run.problems));
     }
     let mut shown = run.inputs.clone();
-    if let Some(when) = refreshed(project) {
+    if let Some(when) = project.refreshed.clone() {
         shown.insert("@refreshed".into(), vec![when]);
     }
     let body = quire_render::render_body(&page.body, &run.results, &shown).map_err(author)?;
@@ -319,19 +319,6 @@ pub(crate) async fn compile_page(
         ran: run.ran,
         reused: run.reused,
     })
-}
-
-/// When the data was last refreshed, for `<LastRefreshed>`: the newest modification time
-/// of the project's sources and committed pipeline tables, in UTC.
-fn refreshed(project: &Project) -> Option<String> {
-    let newest = project
-        .sources
-        .iter()
-        .filter_map(|s| std::fs::metadata(project.root.join(&s.path)).ok()?.modified().ok())
-        .chain(std::fs::metadata(project.root.join(crate::committed::MANIFEST)).ok().and_then(|m| m.modified().ok()))
-        .max()?;
-    let secs = newest.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64;
-    Some(quire_core::time::iso_timestamp(secs * 1_000_000))
 }
 
 /// Most instances one templated page may have, so a link loop cannot build forever.

@@ -17,6 +17,9 @@ pub struct Project {
     pub pages: Vec<PageFile>,
     /// The pipeline's committed tables (`quire run`); empty without a pipeline.
     pub committed: crate::committed::Manifest,
+    /// When the data was last refreshed, for `<LastRefreshed>`: the newest modification
+    /// time of the sources and the committed pipeline tables, in UTC.
+    pub refreshed: Option<String>,
 }
 
 /// One `pages/**/*.md`.
@@ -97,12 +100,23 @@ impl Project {
         // Database tables are read from what `quire run` fetched.
         sources.retain(|s| s.format != sources::Format::Database);
         sources.extend(sources::committed(root, &committed));
-        Ok(Project { root: root.to_path_buf(), config, sources, pages, committed })
+        let refreshed = refreshed(root, &sources);
+        Ok(Project { root: root.to_path_buf(), config, sources, pages, committed, refreshed })
     }
 
     pub fn title(&self) -> &str {
         self.config.title.as_deref().unwrap_or("Reports")
     }
+}
+
+fn refreshed(root: &Path, sources: &[SourceTable]) -> Option<String> {
+    let newest = sources
+        .iter()
+        .filter_map(|s| std::fs::metadata(root.join(&s.path)).ok()?.modified().ok())
+        .chain(std::fs::metadata(root.join(crate::committed::MANIFEST)).ok().and_then(|m| m.modified().ok()))
+        .max()?;
+    let secs = newest.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() as i64;
+    Some(quire_core::time::iso_timestamp(secs * 1_000_000))
 }
 
 /// `quire.toml` of the project at `root`; the defaults if there is none.
