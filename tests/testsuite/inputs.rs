@@ -182,3 +182,39 @@ fn an_input_that_takes_its_choices_from_a_query_reading_it_is_an_error() {
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime").block_on(f)
 }
+
+/// The columns shipped for a live query are those any input state reads, not those the
+/// default state reads: with `All` as the default, Evidence's filter idiom folds to `true`,
+/// and a `CASE` on an input reads one column or the other.
+#[test]
+fn every_column_any_input_state_reads_is_shipped() {
+    let project = crate::util::Project::with_files(&[
+        ("sources/t/connection.yaml", "type: csv\n"),
+        ("sources/t/orders.csv", "id,region,channel,sales,units,note\n1,East,Web,10.5,1,a\n2,West,Phone,20,3,b\n"),
+        (
+            "pages/index.md",
+            "```sql regions\nselect 'All' as region union all select distinct region from t.orders order by region\n```\n\n\
+             ```sql filtered\nselect sum(sales) as sales from t.orders\n\
+             where ('${inputs.region.value}' = 'All' or region = '${inputs.region.value}')\n```\n\n\
+             ```sql measured\nselect case when '${inputs.metric.value}' = 'units' then sum(units) else sum(sales) end as v\n\
+             from t.orders where channel like '%${inputs.q}%'\n```\n\n\
+             <Dropdown name=region data={regions} value=region defaultValue=All />\n\
+             <ButtonGroup name=metric>\n<ButtonGroupItem valueLabel=Sales value=sales default />\n\
+             <ButtonGroupItem valueLabel=Units value=units />\n</ButtonGroup>\n\
+             <TextInput name=q />\n\n<Value data={filtered} column=sales /> <Value data={measured} column=v />\n",
+        ),
+    ]);
+    project.build().ok();
+    let html = project.read("dist/index.html");
+    let start = html.find("id=\"quire-data\">").expect("a data island") + "id=\"quire-data\">".len();
+    let end = start + html[start..].find("</script>").expect("closed");
+    let island: serde_json::Value = serde_json::from_str(&html[start..end]).expect("JSON");
+    let path = island["tables"]["t.orders"].as_str().expect("t.orders ships");
+    let file = std::fs::File::open(project.path().join("dist").join(path)).expect("the Parquet file");
+    use quire_engine::parquet::file::reader::FileReader;
+    let reader = quire_engine::parquet::file::serialized_reader::SerializedFileReader::new(file).expect("Parquet");
+    let mut columns: Vec<String> =
+        reader.metadata().file_metadata().schema_descr().columns().iter().map(|c| c.name().to_string()).collect();
+    columns.sort();
+    assert_eq!(columns, ["channel", "region", "sales", "units"], "every column some state reads, and no other");
+}

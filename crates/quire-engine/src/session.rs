@@ -184,6 +184,11 @@ impl Engine {
     /// The columns a query reads from each table, from its optimized plan (after
     /// projection pushdown): what the browser needs shipped to run it. A table read whole
     /// maps to every one of its columns.
+    ///
+    /// The plan is optimized with its inputs' placeholders unbound, so what it reads holds
+    /// for every value a reader may pick: bound to a default, `'All' = 'All' or region = ...`
+    /// would fold to `true` and `region` would not ship. Only if the unbound plan does not
+    /// optimize (a placeholder whose type nothing tells) does the default state decide.
     pub async fn columns_read(
         &self,
         sql: &str,
@@ -192,8 +197,11 @@ impl Engine {
         use datafusion::common::tree_node::TreeNodeRecursion;
         use datafusion::logical_expr::LogicalPlan;
         let state = self.ctx.state();
-        let plan = bind(crate::dialect::plan(&state, sql).await?, params)?;
-        let plan = state.optimize(&plan)?;
+        let unbound = crate::dialect::plan(&state, sql).await?;
+        let plan = match state.optimize(&unbound) {
+            Ok(plan) => plan,
+            Err(_) => state.optimize(&bind(unbound, params)?)?,
+        };
         let mut out: std::collections::BTreeMap<TableReference, std::collections::BTreeSet<String>> =
             std::collections::BTreeMap::new();
         plan.apply_with_subqueries(|node| {
