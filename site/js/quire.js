@@ -64,7 +64,13 @@ function setupTable(wrap) {
   if (!table || wrap.dataset.ready) return;
   wrap.dataset.ready = '1';
   const body = table.tBodies[0];
-  const rows = Array.from(body.rows);
+  // Each row: its element, the text search looks in, and (from a row file) a sort key per
+  // cell. A table too long for its page has its first page here and every row in a file,
+  // loaded when the reader first sorts, searches or turns the page; only the page's rows
+  // are then in the document.
+  let rows = Array.from(body.rows).map((el) => ({ el, text: el.textContent.toLowerCase(), keys: null }));
+  let large = false;
+  let loading = null;
   const size = wrap.dataset.pageSize === 'all' ? Infinity : parseInt(wrap.dataset.pageSize || '10', 10);
   const state = { col: -1, dir: 1, query: '', page: 0 };
   const search = wrap.querySelector('.q-table-search');
@@ -72,15 +78,42 @@ function setupTable(wrap) {
   const prev = wrap.querySelector('.q-page-prev');
   const next = wrap.querySelector('.q-page-next');
   const heads = Array.from(table.tHead ? table.tHead.rows[0].cells : []);
-  const text = rows.map((r) => r.textContent.toLowerCase());
 
+  function load() {
+    if (!wrap.dataset.rows) return Promise.resolve();
+    if (!loading) {
+      if (count) count.textContent = 'Loading every row…';
+      loading = fetch(new URL(wrap.dataset.rows, location.href))
+        .then((r) => { if (!r.ok) throw new Error(r.statusText); return r.json(); })
+        .then((file) => {
+          rows = file.rows.map(([attrs, html, text, ...keys]) => ({ el: null, attrs, html, text, keys }));
+          large = true;
+          delete wrap.dataset.rows;
+        })
+        .catch(() => {
+          loading = null;
+          if (count) count.textContent = 'Could not load the other rows: download the CSV instead';
+          throw new Error('rows');
+        });
+    }
+    return loading;
+  }
+  function element(row) {
+    if (!row.el) {
+      const t = document.createElement('tbody');
+      t.innerHTML = `<tr${row.attrs}>${row.html}</tr>`;
+      row.el = t.rows[0];
+    }
+    return row.el;
+  }
   function key(row, col) {
-    const cell = row.cells[col];
+    if (row.keys) return row.keys[col] === undefined ? '' : row.keys[col];
+    const cell = row.el.cells[col];
     if (!cell) return '';
     return cell.dataset.v !== undefined ? parseFloat(cell.dataset.v) : cell.textContent.trim().toLowerCase();
   }
   function apply() {
-    let shown = rows.filter((_, i) => !state.query || text[i].includes(state.query));
+    let shown = rows.filter((r) => !state.query || r.text.includes(state.query));
     if (state.col >= 0) {
       shown = shown
         .map((r, i) => [r, i])
@@ -95,10 +128,14 @@ function setupTable(wrap) {
     const pages = Math.max(1, Math.ceil(shown.length / size));
     state.page = Math.min(state.page, pages - 1);
     const from = state.page * size;
-    const shownSet = new Set(shown);
-    for (const r of rows) if (!shownSet.has(r)) r.classList.add('q-page-hidden');
-    shown.forEach((r, i) => r.classList.toggle('q-page-hidden', i < from || i >= from + size));
-    body.append(...shown, ...rows.filter((r) => !shownSet.has(r)));
+    if (large) {
+      body.replaceChildren(...shown.slice(from, from + size).map(element));
+    } else {
+      const shownSet = new Set(shown);
+      for (const r of rows) if (!shownSet.has(r)) r.el.classList.add('q-page-hidden');
+      shown.forEach((r, i) => r.el.classList.toggle('q-page-hidden', i < from || i >= from + size));
+      body.append(...shown.map((r) => r.el), ...rows.filter((r) => !shownSet.has(r)).map((r) => r.el));
+    }
     if (count) {
       const nf = new Intl.NumberFormat();
       count.textContent = shown.length
@@ -112,6 +149,7 @@ function setupTable(wrap) {
       else h.removeAttribute('aria-sort');
     });
   }
+  const update = () => load().then(apply, () => {});
   heads.forEach((h, i) => {
     if (h.classList.contains('q-rownum')) return;
     h.classList.add('q-sortable');
@@ -119,7 +157,7 @@ function setupTable(wrap) {
     const sort = () => {
       state.dir = state.col === i ? -state.dir : 1;
       state.col = i;
-      apply();
+      update();
     };
     h.addEventListener('click', sort);
     h.addEventListener('keydown', (e) => {
@@ -131,15 +169,22 @@ function setupTable(wrap) {
     search.addEventListener('input', () => {
       state.query = search.value.trim().toLowerCase();
       state.page = 0;
-      apply();
+      update();
     });
   }
-  if (prev) prev.addEventListener('click', () => { state.page -= 1; apply(); });
-  if (next) next.addEventListener('click', () => { state.page += 1; apply(); });
-  if (prev || next) apply();
+  if (prev) prev.addEventListener('click', () => { state.page -= 1; update(); });
+  if (next) next.addEventListener('click', () => { state.page += 1; update(); });
+  if ((prev || next) && !wrap.dataset.rows) apply();
+  if (wrap.dataset.rows) {
+    // The page's rows are all in the document; the count already says how many there are.
+    if (next) next.disabled = false;
+  }
   body.addEventListener('click', (e) => {
     const tr = e.target.closest('tr[data-href]');
-    if (tr && !e.target.closest('a')) location.href = tr.dataset.href;
+    if (!tr || e.target.closest('a')) return;
+    // The build checked the link; a re-rendered table is checked again here.
+    const to = new URL(tr.dataset.href, location.href);
+    if (['http:', 'https:', 'file:', 'mailto:'].includes(to.protocol)) location.href = to.href;
   });
 }
 

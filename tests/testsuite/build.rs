@@ -14,8 +14,10 @@ fn shop_builds_a_complete_site() {
     assert_eq!(csv.len(), 5, "{csv:?}");
     assert!(names.iter().any(|n| n.starts_with("data/channel_orders.") && n.ends_with(".csv")), "{names:?}");
     let names: Vec<&str> = names.into_iter().filter(|n| !n.ends_with(".csv")).collect();
-    assert_eq!(names.len(), 5, "{names:?}");
+    assert_eq!(names.len(), 6, "{names:?}");
     assert!(names.contains(&"index.html") && names.contains(&"people/index.html") && names.contains(&"style.css"));
+    // The mark of a site quire wrote, and may replace.
+    assert!(names.contains(&".quire-dist"));
     assert!(names.iter().any(|n| n.starts_with("data/shop.orders.") && n.ends_with(".parquet")));
     // Only tables that queries reading inputs use are shipped: the people page has none.
     assert!(!names.iter().any(|n| n.starts_with("data/people.customers.")), "{names:?}");
@@ -23,7 +25,7 @@ fn shop_builds_a_complete_site() {
     let index = project.read("dist/index.html");
     insta::assert_snapshot!("shop_index_article", article(&index));
     // Links are relative, so the site works under any sub-path.
-    assert!(index.contains("href=\"style.css\""));
+    assert!(index.contains("href=\"./style.css\""));
     let people = project.read("dist/people/index.html");
     assert!(people.contains("href=\"../style.css\""));
     insta::assert_snapshot!("shop_people_article", article(&people));
@@ -39,7 +41,7 @@ fn the_data_island_carries_what_the_runtime_needs() {
     let island: serde_json::Value = serde_json::from_str(&html[start..end]).expect("valid JSON");
     let path = island["tables"]["shop.orders"].as_str().expect("shop.orders ships");
     assert!(project.path().join("dist").join(path).is_file());
-    assert_eq!(island["root"], "");
+    assert_eq!(island["root"], "./");
     assert_eq!(island["live"], serde_json::json!(["channel_orders"]));
     assert_eq!(island["inputs"], serde_json::json!({ "channel": ["phone"] }));
     assert_eq!(island["choices"]["channels"]["rows"].as_array().map(Vec::len), Some(3));
@@ -119,7 +121,7 @@ fn a_templated_page_builds_once_per_linked_value() {
     assert_eq!(data.iter().filter(|f| f.starts_with("region_total.")).count(), 1, "shared, not copied per page");
     assert_eq!(data.iter().filter(|f| f.starts_with("customer.")).count(), 2000);
     // The table's links are relative to the page, so the site works under any path.
-    assert!(p.read("dist/index.html").contains("href=\"customers/c0000/index.html\""));
+    assert!(p.read("dist/index.html").contains("href=\"./customers/c0000/index.html\""));
     // A value no link reaches has no page.
     assert!(!p.path().join("dist/customers/c2000").exists());
 }

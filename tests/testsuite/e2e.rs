@@ -247,3 +247,52 @@ fn a_templated_page_is_reached_by_a_table_link() {
         assert_eq!(r[key], serde_json::json!([]), "{key}: {r}");
     }
 }
+
+/// A table longer than a page may hold, in Chromium: the page has its first ten rows; the
+/// pager, sorting and search work over every row, loaded once from the table's row file.
+#[test]
+fn a_long_table_loads_its_rows_when_the_reader_asks() {
+    use std::fmt::Write;
+    let root = repo();
+    let mut csv = String::from("id,name,amount\n");
+    for i in 0..5000 {
+        let _ = writeln!(csv, "{i},row-{i},{}", (i * 7919) % 10007);
+    }
+    let project = crate::util::Project::with_files(&[
+        ("sources/t/connection.yaml", "type: csv\n"),
+        ("sources/t/big.csv", &csv),
+        (
+            "pages/index.md",
+            "```sql big\nselect id, name, amount from t.big order by id\n```\n\n<DataTable data={big} search />\n",
+        ),
+    ]);
+    let out = tempfile::tempdir().expect("tmp");
+    Run::new(quire().arg("build").arg(project.path()).arg("--out").arg(out.path())).ok();
+    let base = serve(out.path().to_path_buf());
+    let output = std::process::Command::new("node")
+        .arg(root.join("tests/e2e/long-table.mjs"))
+        .arg("--base")
+        .arg(&base)
+        .output()
+        .expect("node runs");
+    assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the driver");
+    assert_eq!(r["initial"]["inDocument"], 10, "{r}");
+    assert_eq!(r["initial"]["count"], "1–10 of 5,000", "{r}");
+    assert_eq!(r["initial"]["rows"][0], serde_json::json!(["0", "row-0", "0"]), "{r}");
+    assert_eq!(r["next"]["count"], "11–20 of 5,000", "{r}");
+    assert_eq!(r["next"]["inDocument"], 10, "only the page's rows are in the document: {r}");
+    assert_eq!(r["next"]["rows"][0][1], "row-10", "{r}");
+    // Sorting keeps the page the reader is on (the second): its first row is the eleventh
+    // largest amount of all 5,000 rows, not of the ten shown before.
+    let mut by_amount: Vec<u64> = (0..5000u64).collect();
+    by_amount.sort_by_key(|i| std::cmp::Reverse((i * 7919) % 10007));
+    assert_eq!(r["sorted"]["count"], "11–20 of 5,000", "{r}");
+    assert_eq!(r["sorted"]["first"][1], format!("row-{}", by_amount[10]), "{r}");
+    assert_eq!(r["search"]["count"], "1–1 of 1", "{r}");
+    assert_eq!(r["search"]["rows"][0][1], "row-4321", "{r}");
+    assert_eq!(r["rowFiles"], 1, "the row file is loaded once: {r}");
+    for key in ["consoleErrors", "pageErrors", "failedRequests", "offOrigin"] {
+        assert_eq!(r[key], serde_json::json!([]), "{key}: {r}");
+    }
+}

@@ -10,6 +10,7 @@ mod dev;
 mod dialect;
 mod e2e;
 mod evidence;
+mod hostile;
 mod inputs;
 mod parse;
 mod pipeline;

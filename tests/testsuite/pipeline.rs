@@ -181,7 +181,7 @@ fn pages_read_pipeline_tables_and_the_cli_reports() {
 
     // The lineage page: every table the report uses, what made it, who reads it.
     let lineage = p.read("dist/lineage/index.html");
-    assert!(html.contains("href=\"lineage/index.html\""), "the sidebar links the lineage page");
+    assert!(html.contains("href=\"./lineage/index.html\""), "the sidebar links the lineage page");
     let article = crate::util::article(&lineage);
     for edge in [
         "shop.orders → raw.orders",

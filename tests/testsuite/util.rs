@@ -32,6 +32,22 @@ impl Project {
         Project { dir }
     }
 
+    /// A project made of the given files (path → text), in its own temporary folder.
+    pub fn with_files(files: &[(&str, &str)]) -> Project {
+        let project = Project { dir: tempfile::tempdir().expect("a temporary folder") };
+        for (rel, text) in files {
+            project.write(rel, text);
+        }
+        project
+    }
+
+    /// Write `text` to `rel`, making its folders.
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("writing {rel}: {e}"));
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }

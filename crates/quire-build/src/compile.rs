@@ -348,6 +348,9 @@ pub(crate) async fn instances(
         };
     for c in pages {
         enqueue(&c.body.html, &c.source.url, &mut seen, &mut queue);
+        for html in row_file_html(&c.body.row_files) {
+            enqueue(&html, &c.source.url, &mut seen, &mut queue);
+        }
     }
     let mut out: Vec<Compiled> = Vec::new();
     let mut errors: Vec<quire_core::AuthorError> = Vec::new();
@@ -361,17 +364,27 @@ pub(crate) async fn instances(
             else {
                 continue;
             };
-            wave.push((PageFile { file: template.file.clone(), url }, params));
-        }
-        if out.len() + wave.len() > MAX_INSTANCES {
-            return Err(BuildError::Internal(format!(
-                "links reach more than {MAX_INSTANCES} instances of templated pages; is a link building itself?"
-            )));
+            if out.len() + wave.len() >= MAX_INSTANCES {
+                return Err(BuildError::File {
+                    path: template.file.path.clone().into(),
+                    message: format!(
+                        "links reach more than {MAX_INSTANCES} instances of this templated page (the last to `/{url}`)"
+                    ),
+                    help: Some(
+                        "a page with this many values is better as one page with an input; or is a link building itself?"
+                            .into(),
+                    ),
+                });
+            }
+            wave.push((PageFile { file: template.file.clone(), url: folder_url(&url) }, params));
         }
         for result in compile_wave(engine, project, &wave).await {
             match result {
                 Ok(c) => {
                     enqueue(&c.body.html, &c.source.url, &mut seen, &mut queue);
+                    for html in row_file_html(&c.body.row_files) {
+                        enqueue(&html, &c.source.url, &mut seen, &mut queue);
+                    }
                     out.push(c);
                 }
                 Err(BuildError::Author(e)) => {
@@ -441,6 +454,41 @@ async fn compile_wave(
     })
 }
 
+/// The HTML of each row of a table's row files (`[attributes, cells, ...]`, see
+/// `quire_render::MAX_ROWS_IN_PAGE`), for the links in them.
+fn row_file_html(files: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for file in files {
+        let Ok(serde_json::Value::Object(file)) = serde_json::from_str::<serde_json::Value>(file) else { continue };
+        let Some(rows) = file.get("rows").and_then(|r| r.as_array()) else { continue };
+        let mut html = String::new();
+        for row in rows {
+            for part in row.as_array().into_iter().flatten().take(2) {
+                html.push_str(part.as_str().unwrap_or(""));
+            }
+            html.push('\n');
+        }
+        out.push(html);
+    }
+    out
+}
+
+/// A row file with the links in its rows' HTML made relative to the page at `root`, as the
+/// page's own are.
+fn row_file_links(json: &str, root: &str) -> String {
+    let Ok(mut file) = serde_json::from_str::<serde_json::Value>(json) else { return json.to_string() };
+    if let Some(rows) = file.get_mut("rows").and_then(|r| r.as_array_mut()) {
+        for row in rows {
+            for part in row.as_array_mut().into_iter().flatten().take(2) {
+                if let Some(html) = part.as_str().filter(|h| h.contains("href=\"")) {
+                    *part = serde_json::Value::from(relative_links(html, root));
+                }
+            }
+        }
+    }
+    file.to_string()
+}
+
 /// The site folders the links of a page at `from` point to, within the site: `/a/b`,
 /// `../a/b/index.html` and `a/b/` all give `a/b/`.
 pub(crate) fn links(html: &str, from: &str) -> Vec<String> {
@@ -452,7 +500,7 @@ pub(crate) fn links(html: &str, from: &str) -> Vec<String> {
         let raw = rest[..end].replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'");
         rest = &rest[end..];
         let raw = raw.split(['#', '?']).next().unwrap_or("");
-        if raw.is_empty() || raw.starts_with("//") || raw.contains(':') && !raw.starts_with('/') {
+        if raw.is_empty() || raw.starts_with("//") || raw.split('/').next().is_some_and(|first| first.contains(':')) {
             continue;
         }
         let mut parts: Vec<String> = if raw.starts_with('/') {
@@ -481,16 +529,50 @@ pub(crate) fn links(html: &str, from: &str) -> Vec<String> {
     out
 }
 
+/// The folder an instance at `url` (decoded, `a/b/`) is written to: each segment as it is,
+/// unless it is long or holds characters some file systems refuse (`:`, `*`, `?`, `"`,
+/// `<`, `>`, `|`, `\`, control characters, a trailing dot or space); such a segment
+/// becomes a readable prefix and a hash of the whole, the same wherever it is computed, so
+/// the links to it are rewritten to match (see [`relative_links`]).
+pub(crate) fn folder_url(url: &str) -> String {
+    url.split('/').filter(|s| !s.is_empty()).map(|s| format!("{}/", folder_segment(s))).collect()
+}
+
+fn folder_segment(segment: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 100;
+    let odd = segment.len() > MAX
+        || segment.chars().any(|c| c.is_control() || matches!(c, '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+        || segment.ends_with(['.', ' ']);
+    if !odd {
+        return std::borrow::Cow::Borrowed(segment);
+    }
+    let mut prefix = String::new();
+    for c in segment.chars() {
+        let c = if c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ' ') { c } else { '-' };
+        if prefix.len() + c.len_utf8() > 40 {
+            break;
+        }
+        if !(c == '-' && prefix.ends_with('-')) {
+            prefix.push(c);
+        }
+    }
+    let prefix = prefix.trim_matches(|c| matches!(c, '-' | '.' | ' '));
+    let hash = hex(&Sha256::digest(segment.as_bytes())[..6]);
+    std::borrow::Cow::Owned(if prefix.is_empty() { hash } else { format!("{prefix}-{hash}") })
+}
+
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
+        // Bytes, not `&s[..]`: a `%` before a multi-byte character must not split it.
+        let hex = |b: u8| (b as char).to_digit(16);
         if bytes[i] == b'%'
             && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
         {
-            out.push(b);
+            out.push((h * 16 + l) as u8);
             i += 3;
         } else {
             out.push(bytes[i]);
@@ -501,36 +583,72 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// Links inside the site written from its root (`/customers/acme`, as Evidence pages do)
-/// made relative to the page, so the site works under any sub-path and from `file://`.
+/// made relative to the page, so the site works under any sub-path and from `file://`; and
+/// in every link within the site, a segment naming an instance folder that [`folder_url`]
+/// renames is renamed to match.
 fn relative_links(html: &str, root: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(i) = rest.find("href=\"/") {
+    while let Some(i) = rest.find("href=\"") {
         out.push_str(&rest[..i + 6]);
         rest = &rest[i + 6..];
-        if rest.starts_with("//") {
+        let end = rest.find('"').unwrap_or(rest.len());
+        let link = &rest[..end];
+        rest = &rest[end..];
+        let within =
+            !link.starts_with("//") && !link.starts_with(['#', '?']) && quire_render::escape::url_allowed(link) && {
+                let first = link.split(['/', '?', '#']).next().unwrap_or("");
+                !first.contains(':')
+            };
+        if !within {
+            out.push_str(link);
             continue;
         }
-        let end = rest.find('"').unwrap_or(rest.len());
-        let link = &rest[1..end];
         let (path, tail) = link.find(['#', '?']).map_or((link, ""), |j| (&link[..j], &link[j..]));
-        let page = !path.rsplit('/').next().unwrap_or("").contains('.');
-        out.push_str(root);
-        out.push_str(path);
-        if page {
-            if !path.is_empty() && !path.ends_with('/') {
-                out.push('/');
+        let path = renamed_segments(path);
+        let mut new = if let Some(from_root) = path.strip_prefix('/') {
+            let page = !from_root.rsplit('/').next().unwrap_or("").contains('.');
+            let mut new = format!("{root}{from_root}");
+            if page {
+                if !from_root.is_empty() && !from_root.ends_with('/') {
+                    new.push('/');
+                }
+                new.push_str("index.html");
             }
-            out.push_str("index.html");
-        }
-        out.push_str(tail);
-        rest = &rest[end..];
+            new
+        } else {
+            path.into_owned()
+        };
+        new.push_str(tail);
+        out.push_str(&quire_render::escape::keep_relative(&new));
     }
     out.push_str(rest);
     out
 }
 
-/// Home, each folder above the page, and the page.
+/// `path` (as written in `href`, percent-encoded and HTML-escaped) with each segment that
+/// [`folder_segment`] renames replaced by its new name.
+fn renamed_segments(path: &str) -> std::borrow::Cow<'_, str> {
+    let unescape = |s: &str| s.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'");
+    let mut changed = false;
+    let parts: Vec<std::borrow::Cow<'_, str>> = path
+        .split('/')
+        .map(|seg| {
+            if seg.is_empty() || seg == "." || seg == ".." {
+                return std::borrow::Cow::Borrowed(seg);
+            }
+            match folder_segment(&percent_decode(&unescape(seg))) {
+                std::borrow::Cow::Owned(new) => {
+                    changed = true;
+                    std::borrow::Cow::Owned(new)
+                }
+                std::borrow::Cow::Borrowed(_) => std::borrow::Cow::Borrowed(seg),
+            }
+        })
+        .collect();
+    if changed { std::borrow::Cow::Owned(parts.join("/")) } else { std::borrow::Cow::Borrowed(path) }
+}
+
 fn crumbs(c: &Compiled, titles: &BTreeMap<&str, &str>) -> Vec<quire_render::Crumb> {
     let mut out = vec![quire_render::Crumb {
         title: titles.get("").map_or("Home", |t| *t).to_string(),
@@ -700,9 +818,10 @@ pub(crate) async fn assemble(
     site.files.insert("search.js".into(), Bytes::from(search_index(compiled)));
     let titles: BTreeMap<&str, &str> = compiled.iter().map(|c| (c.source.url.as_str(), c.title.as_str())).collect();
     for c in compiled {
-        let root = "../".repeat(c.source.depth());
-        // Module URLs must start with `./` or `../`.
-        let asset_root = if root.is_empty() { "./" } else { root.as_str() };
+        // Never empty: module URLs must start with `./` or `../`, and a link to a page named
+        // after data (`javascript:x/`) must stay a path.
+        let root = if c.source.depth() == 0 { "./".to_string() } else { "../".repeat(c.source.depth()) };
+        let asset_root = root.as_str();
         // An instance of a templated page shows the page above it as the current one.
         let active = if c.params.is_empty() {
             c.source.url.as_str()
@@ -719,6 +838,16 @@ pub(crate) async fn assemble(
         for (query, (path, bytes)) in &c.csv {
             site.files.insert(path.clone(), bytes.clone());
             csv.insert(query.as_str(), path.clone());
+        }
+        let mut body_html = downloads(&relative_links(&c.body.html, &root), &root, &csv);
+        for (i, json) in c.body.row_files.iter().enumerate() {
+            let json = row_file_links(json, &root);
+            let path = format!("data/rows.{}.json", hex(&Sha256::digest(json.as_bytes())[..8]));
+            body_html = body_html.replace(
+                &format!("data-rows=\"{}{i}\"", quire_render::ROWS_SCHEME),
+                &format!("data-rows=\"{root}{path}\""),
+            );
+            site.files.entry(path).or_insert_with(|| Bytes::from(json));
         }
         let island = data_island(c, &root, &shipped, &csv, runtime);
         let mut tail = String::new();
@@ -738,7 +867,7 @@ pub(crate) async fn assemble(
             own_heading: c.own_heading,
             og_image: c.page.front.og.as_ref().and_then(|og| og.get("image")).and_then(|i| i.as_str()),
             search: true,
-            body_html: &downloads(&relative_links(&c.body.html, &root), &root, &csv),
+            body_html: &body_html,
             tail_html: &tail,
             head_html: &head,
         });

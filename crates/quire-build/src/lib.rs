@@ -22,7 +22,7 @@ pub mod sources;
 pub use compile::{PageAt, Runtime, Site, compile, page_at, page_results};
 pub use error::{BuildError, Diagnostic};
 pub use incremental::{Incremental, Rebuilt};
-pub use output::write_site;
+pub use output::{Keep, MARKER, check_out_dir, write_site};
 pub use project::{Project, load_config};
 
 use std::path::{Path, PathBuf};
@@ -62,13 +62,20 @@ pub fn check(dir: &Path) -> Result<Site, BuildError> {
 
 pub fn build(dir: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
+    let out_dir = options.out_dir.clone().unwrap_or_else(|| dir.join("dist"));
     let project = Project::load(dir)?;
+    // Before any work: a folder quire may not replace is refused at once.
+    output::check_out_dir(dir, &out_dir)?;
     let site = compile(&project, options.runtime.as_ref())?;
     if options.strict && !site.warnings.is_empty() {
         return Err(BuildError::Author(site.warnings));
     }
-    let out_dir = options.out_dir.clone().unwrap_or_else(|| dir.join("dist"));
-    write_site(&site, &out_dir)?;
+    let settings = project.config.build.clone().unwrap_or_default();
+    let keep = output::Keep {
+        dotfiles: settings.preserve_dotfiles_in_output == Some(true),
+        names: settings.preserve_in_output.unwrap_or_default(),
+    };
+    write_site(&site, dir, &out_dir, &keep)?;
     Ok(BuildReport {
         warnings: site.warnings.clone(),
         pages: site.pages,

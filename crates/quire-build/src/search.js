@@ -33,7 +33,7 @@
       .slice(0, 8);
     list.innerHTML = hits.length ? hits.map(function (h) {
       var p = h[1];
-      return '<li><a href="' + esc(root + encodeURI(p.u) + 'index.html') + '"><strong>' + esc(p.t) + '</strong><span>' + snippet(p, words[0]) + '</span></a></li>';
+      return '<li><a href="' + esc((root || './') + encodeURI(p.u) + 'index.html') + '"><strong>' + esc(p.t) + '</strong><span>' + snippet(p, words[0]) + '</span></a></li>';
     }).join('') : '<li class="q-search-none">No page matches</li>';
     list.hidden = false;
   }

@@ -13,6 +13,20 @@ pub struct Config {
     pub title: Option<String>,
     /// `quire run`'s settings.
     pub pipeline: Option<PipelineConfig>,
+    /// `quire build`'s settings.
+    pub build: Option<BuildConfig>,
+}
+
+/// `[build]` in `quire.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct BuildConfig {
+    /// Keep the output folder's top-level dotfiles and dot-folders (`.git`, `.nojekyll`)
+    /// from one build to the next, as Zola's setting of the same name does.
+    pub preserve_dotfiles_in_output: Option<bool>,
+    /// Other top-level names in the output folder to keep from one build to the next
+    /// (`["CNAME"]`).
+    pub preserve_in_output: Option<Vec<String>>,
 }
 
 /// `[pipeline]` in `quire.toml`.
@@ -33,7 +47,10 @@ impl Config {
         toml::from_str(text).map_err(|e| {
             let span = e.span().map_or(Span::new(0, 0), |r| Span::new(r.start, r.end));
             Problem::new(e.message().to_string(), span)
-                .help("quire.toml takes `title = \"...\"` and a `[pipeline]` table with `threads = N` and `engine = \"ballista://host:port\"`")
+                .help(
+                "quire.toml takes `title = \"...\"`, a `[pipeline]` table with `threads = N` and `engine = \"ballista://host:port\"`, \
+                 and a `[build]` table with `preserve_dotfiles_in_output = true` and `preserve_in_output = [\"CNAME\"]`",
+            )
         })
     }
 }

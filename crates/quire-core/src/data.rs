@@ -96,8 +96,19 @@ impl Table {
     }
 
     /// The table as CSV (RFC 4180): a header row, dates as `YYYY-MM-DD`, nulls empty.
+    /// The table as CSV (RFC 4180, CRLF). A text cell a spreadsheet would read as a formula
+    /// (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`,
+    /// as OWASP recommends: data from anyone must not run in a reader's spreadsheet. Numbers
+    /// (`-3`, `+1.5e3`) stay numbers.
     pub fn to_csv(&self) -> String {
         fn field(out: &mut String, s: &str) {
+            let guarded;
+            let s = if formula_like(s) {
+                guarded = format!("'{s}");
+                guarded.as_str()
+            } else {
+                s
+            };
             if s.contains([',', '"', '\n', '\r']) {
                 out.push('"');
                 out.push_str(&s.replace('"', "\"\""));
@@ -140,5 +151,31 @@ impl Table {
                         _ => x == y,
                     })
             })
+    }
+}
+
+/// Whether a CSV cell would be taken for a formula by a spreadsheet (and is not a number).
+fn formula_like(s: &str) -> bool {
+    let Some(first) = s.chars().next() else { return false };
+    matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r') && s.trim().parse::<f64>().is_err()
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        let t = Table {
+            columns: vec![Column { name: "v".into(), ty: ColumnType::Text }],
+            rows: ["=HYPERLINK(\"http://x\")", "+1", "-3.5", "@SUM(A1)", "\tx", "\rx", "-", "plain", "a=b", "=1+2"]
+                .iter()
+                .map(|s| vec![Cell::Text((*s).into())])
+                .collect(),
+        };
+        assert_eq!(
+            t.to_csv(),
+            "v\r\n\"'=HYPERLINK(\"\"http://x\"\")\"\r\n+1\r\n-3.5\r\n'@SUM(A1)\r\n'\tx\r\n\"'\rx\"\r\n'-\r\nplain\r\na=b\r\n'=1+2\r\n"
+        );
     }
 }

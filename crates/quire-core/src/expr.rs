@@ -109,7 +109,7 @@ impl Expr {
 /// Parse the inside of `{...}`; `offset` is where `inner` starts in the file.
 pub fn parse(inner: &str, offset: usize) -> Result<Expr, Problem> {
     let tokens = lex(inner, offset)?;
-    let mut p = Parser { tokens, pos: 0, text: inner, offset };
+    let mut p = Parser { tokens, pos: 0, text: inner, offset, depth: 0 };
     let e = p.expr(0)?;
     if let Some(t) = p.tokens.get(p.pos) {
         return Err(Problem::new(format!("unexpected `{}` in the expression", t.text(inner, offset)), t.span)
@@ -199,11 +199,18 @@ fn lex(src: &str, offset: usize) -> Result<Vec<Token>, Problem> {
     Ok(out)
 }
 
+/// How deep an expression may nest (parentheses, operators, `? :`, `!`): far beyond any
+/// real expression, and far below what would exhaust a thread's stack when it is parsed,
+/// evaluated or dropped, natively or in the browser.
+pub const MAX_DEPTH: usize = 200;
+
 struct Parser<'a> {
     tokens: Vec<Token>,
     pos: usize,
     text: &'a str,
     offset: usize,
+    /// How deep the expression being built is at `pos`.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -226,8 +233,26 @@ impl Parser<'_> {
         if self.eat(p) { Ok(span) } else { Err(Problem::new(format!("expected `{p}` here"), span)) }
     }
 
+    /// One level deeper; an error at the current token past [`MAX_DEPTH`].
+    fn deeper(&mut self) -> Result<(), Problem> {
+        self.depth += 1;
+        if self.depth <= MAX_DEPTH {
+            return Ok(());
+        }
+        let span = self.tokens.get(self.pos).map_or_else(|| self.end_span(), |t| t.span);
+        Err(Problem::new(format!("this expression nests more than {MAX_DEPTH} levels deep"), span)
+            .help("split it: compute parts of it in a query, or use fewer parentheses and operators"))
+    }
+
     /// Precedence climbing: `?:` < `||` < `&&` < equality < comparison < `+ -` < `* / %`.
     fn expr(&mut self, min: u8) -> Result<Expr, Problem> {
+        let depth = self.depth;
+        let e = self.deeper().and_then(|()| self.expr_inside(min));
+        self.depth = depth;
+        e
+    }
+
+    fn expr_inside(&mut self, min: u8) -> Result<Expr, Problem> {
         let mut left = self.unary()?;
         loop {
             let Some(Tok::Punct(p)) = self.peek() else { break };
@@ -252,6 +277,8 @@ impl Parser<'_> {
                 break;
             }
             self.pos += 1;
+            // Each operator in a chain (`a + b + c`) puts the tree one level deeper.
+            self.deeper()?;
             match op {
                 None => {
                     let then = self.expr(1)?;
@@ -269,6 +296,13 @@ impl Parser<'_> {
     }
 
     fn unary(&mut self) -> Result<Expr, Problem> {
+        let depth = self.depth;
+        let e = self.deeper().and_then(|()| self.unary_inside());
+        self.depth = depth;
+        e
+    }
+
+    fn unary_inside(&mut self) -> Result<Expr, Problem> {
         if self.eat("!") {
             return Ok(Expr::Not(Box::new(self.unary()?)));
         }
@@ -379,6 +413,22 @@ mod tests {
         let roots: Vec<_> = e.roots().into_iter().map(|(r, s)| (r, s.start)).collect();
         assert_eq!(roots, [("q", 11), ("q", 27), ("flag", 49)]);
         assert_eq!(path(&parse("a[i + 1].b", 0).unwrap()), "a[(i Add 1)].b");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        for text in [
+            format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000)),
+            format!("{}x", "!".repeat(100_000)),
+            format!("1{}", " + 1".repeat(100_000)),
+            format!("{}1", "a ? b : ".repeat(100_000)),
+        ] {
+            let e = parse(&text, 10).expect_err("too deep");
+            assert!(e.message.contains("nests more than 200 levels"), "{}", e.message);
+            assert!(e.span.start >= 10 && e.span.start < 10 + text.len());
+        }
+        assert!(parse(&format!("{}1{}", "(".repeat(40), ")".repeat(40)), 0).is_ok());
+        assert!(parse(&format!("1{}", " + 1".repeat(150)), 0).is_ok());
     }
 
     #[test]

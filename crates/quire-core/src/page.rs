@@ -211,7 +211,16 @@ impl Page {
                 (FrontMatter::default(), 0)
             }
         };
-        let mut scanner = Scanner { text, pos: body_start, queries: Vec::new(), problems: Vec::new(), block_end: None };
+        let mut scanner = Scanner {
+            text,
+            pos: body_start,
+            queries: Vec::new(),
+            problems: Vec::new(),
+            block_end: None,
+            depth: 0,
+            stopped: false,
+            closes: Default::default(),
+        };
         let body = scanner.nodes(Parent::Page);
         problems.append(&mut scanner.problems);
         let queries = scanner.queries;
@@ -230,6 +239,16 @@ impl Page {
         let page = Page { front, queries, body };
         components::check_page(&page, &mut problems);
         crate::inputs::check_page(&page, &mut problems);
+        if problems.len() > MAX_PROBLEMS {
+            let more = problems.len() - MAX_PROBLEMS;
+            problems.sort_by_key(|p| p.span.start);
+            problems.truncate(MAX_PROBLEMS);
+            let at = problems.last().map_or(Span::new(0, 0), |p| p.span);
+            problems.push(
+                Problem::new(format!("and {more} more problems in this page"), at)
+                    .help("fix the ones above first: the rest often follow from them"),
+            );
+        }
         if problems.is_empty() { Ok(page) } else { Err(problems) }
     }
 
@@ -286,6 +305,14 @@ const CODE_LANGUAGES: &[&str] = &[
     "cpp",
 ];
 
+/// How deep blocks (`{#if}`, `{#each}`) and components may nest in a page: far beyond any
+/// real page, and far below what would exhaust a thread's stack here, in the renderer or in
+/// the browser's engine.
+pub const MAX_NESTING: usize = 100;
+
+/// How many problems of one page are reported; a page of stray braces has one per brace.
+pub const MAX_PROBLEMS: usize = 50;
+
 struct Scanner<'a> {
     text: &'a str,
     pos: usize,
@@ -293,12 +320,46 @@ struct Scanner<'a> {
     problems: Vec<Problem>,
     /// Set when [`Scanner::nodes`] stopped at a block's `{:...}` or `{/...}`.
     block_end: Option<BlockTag>,
+    /// Blocks and components open around `pos`.
+    depth: usize,
+    /// Nesting went past [`MAX_NESTING`]: the rest is not read, and what is still open is
+    /// not reported as unclosed.
+    stopped: bool,
+    /// Where each `{` at a byte offset closes, or `None` if it never does: filled a whole
+    /// group at a time, so a long run of unclosed braces is scanned once, not once per brace.
+    closes: std::collections::HashMap<usize, Option<usize>>,
 }
 
 impl<'a> Scanner<'a> {
     fn rest(&self) -> &'a str {
         &self.text[self.pos..]
     }
+    /// One level deeper, at the tag that opens it; past [`MAX_NESTING`] the problem is
+    /// reported there and the rest of the page is not read.
+    fn enter(&mut self, open: Span) -> bool {
+        self.depth += 1;
+        if self.depth <= MAX_NESTING {
+            return true;
+        }
+        self.problems.push(
+            Problem::new(format!("blocks and components nest more than {MAX_NESTING} levels deep here"), open)
+                .help("close some of the blocks and components above this one; the rest of the page was not read"),
+        );
+        self.depth -= 1;
+        self.pos = self.text.len();
+        self.stopped = true;
+        false
+    }
+
+    /// The length of the `{...}` group at byte `at` (see [`balanced`]), remembered.
+    fn balanced_at(&mut self, at: usize) -> Option<usize> {
+        if let Some(&known) = self.closes.get(&at) {
+            return known.map(|end| end - at);
+        }
+        let found = balanced(&self.text[at..], at, &mut self.closes);
+        found
+    }
+
     fn at_line_start(&self) -> bool {
         self.pos == 0 || self.text.as_bytes()[self.pos - 1] == b'\n'
     }
@@ -379,7 +440,7 @@ impl<'a> Scanner<'a> {
                 b'{' => {
                     let start = self.pos;
                     flush(&mut nodes, text_start, start, self.text);
-                    let Some(len) = balanced(rest) else {
+                    let Some(len) = self.balanced_at(start) else {
                         self.problems.push(
                             Problem::new("`{` is never closed", Span::new(start, start + 1))
                                 .help("close the expression with `}`, or write `\\{` for a literal brace"),
@@ -445,7 +506,9 @@ impl<'a> Scanner<'a> {
             }
         }
         flush(&mut nodes, text_start, self.pos, self.text);
-        if let Parent::Tag(name, span) = parent {
+        if let Parent::Tag(name, span) = parent
+            && !self.stopped
+        {
             self.problems.push(
                 Problem::new(format!("`<{name}>` is never closed"), span)
                     .help(format!("add `</{name}>` after its children, or write `<{name} ... />`")),
@@ -456,9 +519,21 @@ impl<'a> Scanner<'a> {
 
     /// After `{#if ...}` or `{#each ...}`: the whole block, through its closing tag.
     fn block(&mut self, open: BlockTag, inline: bool) -> Option<Node> {
+        if !self.enter(open.span) {
+            return None;
+        }
+        let node = self.block_inside(open, inline);
+        self.depth -= 1;
+        node
+    }
+
+    fn block_inside(&mut self, open: BlockTag, inline: bool) -> Option<Node> {
         let kind = &open.word[1..];
         let close = format!("/{kind}");
         let unclosed = |s: &mut Self| {
+            if s.stopped {
+                return;
+            }
             s.problems.push(
                 Problem::new(format!("`{{#{kind}}}` is never closed"), open.span)
                     .help(format!("end the block with `{{/{kind}}}`")),
@@ -695,8 +770,16 @@ impl<'a> Scanner<'a> {
             }
         }
         let open_end = self.pos;
-        let children =
-            if self_closing { Vec::new() } else { self.nodes(Parent::Tag(&name, Span::new(start, open_end))) };
+        let children = if self_closing {
+            Vec::new()
+        } else {
+            if !self.enter(Span::new(start, open_end)) {
+                return None;
+            }
+            let children = self.nodes(Parent::Tag(&name, Span::new(start, open_end)));
+            self.depth -= 1;
+            children
+        };
         Some(Component { name, span: Span::new(start, open_end), name_span, props, children })
     }
 
@@ -730,7 +813,7 @@ impl<'a> Scanner<'a> {
                 (PropValue::Str(rest[1..1 + close].to_string()), close + 2)
             }
             Some(b'{') => {
-                let len = balanced(rest)?;
+                let len = self.balanced_at(vstart)?;
                 (brace_value(&rest[1..len - 1]), len)
             }
             Some(_) => {
@@ -791,9 +874,12 @@ fn brace_value(inner: &str) -> PropValue {
     PropValue::Expr(t.to_string())
 }
 
-/// Length of a `{...}` group at the start of `s`, braces inside quotes ignored.
-fn balanced(s: &str) -> Option<usize> {
-    let mut depth = 0usize;
+/// Length of a `{...}` group at the start of `s` (which is at byte `at` of the page),
+/// braces inside quotes ignored; `None` if a blank line or the end comes first. Every
+/// other `{` met on the way outside quotes would see the same text from where it stands,
+/// so where it closes, or that it never does, goes into `closes` too.
+fn balanced(s: &str, at: usize, closes: &mut std::collections::HashMap<usize, Option<usize>>) -> Option<usize> {
+    let mut open: Vec<usize> = Vec::new();
     let mut quote: Option<char> = None;
     for (i, c) in s.char_indices() {
         match quote {
@@ -801,17 +887,21 @@ fn balanced(s: &str) -> Option<usize> {
             Some(_) => {}
             None => match c {
                 '"' | '\'' | '`' => quote = Some(c),
-                '{' => depth += 1,
+                '{' => open.push(i),
                 '}' => {
-                    depth = depth.checked_sub(1)?;
-                    if depth == 0 {
+                    let start = open.pop()?;
+                    closes.insert(at + start, Some(at + i + 1));
+                    if open.is_empty() {
                         return Some(i + 1);
                     }
                 }
-                '\n' if s[..i].ends_with('\n') => return None,
+                '\n' if s[..i].ends_with('\n') => break,
                 _ => {}
             },
         }
+    }
+    for start in open {
+        closes.insert(at + start, None);
     }
     None
 }
@@ -870,4 +960,36 @@ pub fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_nesting_is_an_error_at_the_line_that_crosses_the_limit() {
+        let n = 100_000;
+        for (open, close) in
+            [("{#if true}\n", "{/if}\n"), ("<Group>\n", "</Group>\n"), ("{#each q as r}\n", "{/each}\n")]
+        {
+            let text = format!("```sql q\nselect 1\n```\n{}x\n{}", open.repeat(n), close.repeat(n));
+            let problems = Page::parse(&text).expect_err("too deep");
+            let first = &problems[0];
+            assert!(first.message.contains("nest more than 100 levels"), "{}", first.message);
+            // Three lines of query, then the 101st opening line.
+            assert_eq!(crate::span::line_col(&text, first.span.start).0, 3 + MAX_NESTING + 1);
+        }
+    }
+
+    #[test]
+    fn unclosed_braces_are_scanned_once_and_reported_in_bounds() {
+        let text = format!("{}\n", "{".repeat(200_000));
+        let problems = Page::parse(&text).expect_err("unclosed");
+        assert_eq!(problems.len(), MAX_PROBLEMS + 1);
+        assert_eq!(problems[0].message, "`{` is never closed");
+        assert!(problems[MAX_PROBLEMS].message.starts_with("and 199950 more problems"));
+        // Groups that do close, inside a run that does not, still parse.
+        let page = Page::parse("{ {1} {2}\n").expect_err("the first brace is open");
+        assert_eq!(page.len(), 1);
+    }
 }

@@ -14,6 +14,8 @@ pub struct Spliced {
     /// The partials pasted in, by name; file `i + 1` in [`Spliced::locate`].
     pub partials: Vec<String>,
     regions: Vec<Region>,
+    /// How many `{@partial}` tags were pasted, nested ones included.
+    pastes: usize,
 }
 
 /// `text[start..end]` is file `file`'s text from byte `origin`.
@@ -42,13 +44,19 @@ impl Spliced {
     }
 }
 
+/// Bounds on what pasting may make of one page: partials that paste the next one twice
+/// would otherwise double the page at every level.
+pub const MAX_PAGE_BYTES: usize = 16 << 20;
+pub const MAX_PASTES: usize = 10_000;
+pub const MAX_PARTIAL_DEPTH: usize = 50;
+
 /// Where a splice failed: the partial it failed in (`None` for the page itself) and the
 /// problem there.
 pub type SpliceError = (Option<String>, Problem);
 
 /// Paste every `{@partial "name"}` of `text` (recursively). `load` reads `partials/<name>`.
 pub fn splice(text: &str, load: &mut dyn FnMut(&str) -> Option<String>) -> Result<Spliced, SpliceError> {
-    let mut out = Spliced { text: String::new(), partials: Vec::new(), regions: Vec::new() };
+    let mut out = Spliced { text: String::new(), partials: Vec::new(), regions: Vec::new(), pastes: 0 };
     let mut stack = Vec::new();
     match splice_into(0, text, &mut stack, &mut out, load) {
         Ok(()) => Ok(out),
@@ -98,6 +106,26 @@ fn splice_into(
                     .help(format!("create partials/{name}, or fix the name")),
             ));
         };
+        out.pastes += 1;
+        let too_much = if stack.len() >= MAX_PARTIAL_DEPTH {
+            Some(format!("partials nest more than {MAX_PARTIAL_DEPTH} deep"))
+        } else if out.pastes > MAX_PASTES {
+            Some(format!("this page pastes partials more than {MAX_PASTES} times"))
+        } else if out.text.len() + body.len() > MAX_PAGE_BYTES {
+            Some(format!("pasting partials makes this page larger than {} MiB", MAX_PAGE_BYTES >> 20))
+        } else {
+            None
+        };
+        if let Some(what) = too_much {
+            let mut chain: Vec<&str> = stack.iter().map(String::as_str).collect();
+            chain.push(&name);
+            return Err((
+                file,
+                Problem::new(format!("{what}: {}", chain.join(" → ")), span)
+                    .label("pasted here")
+                    .help("a partial that pastes another several times multiplies at every level; paste each once"),
+            ));
+        }
         push(out, copied, start);
         copied = end;
         let index = match out.partials.iter().position(|p| *p == name) {
@@ -195,6 +223,33 @@ mod tests {
     fn front_matter_is_left_alone() {
         let s = splice("---\ndescription: use {@partial \"x.md\"}\n---\n{@partial \"b.md\"}\n", &mut load).unwrap();
         assert_eq!(s.text, "---\ndescription: use {@partial \"x.md\"}\n---\nB\n");
+    }
+
+    #[test]
+    fn a_partial_bomb_stops_with_its_chain() {
+        // Each level pastes the next twice: 2^40 copies of the last one.
+        let mut load = |name: &str| {
+            let n: usize = name.trim_end_matches(".md").parse().ok()?;
+            Some(if n == 40 {
+                "x".repeat(1000)
+            } else {
+                format!("{{@partial \"{}.md\"}}\n{{@partial \"{}.md\"}}\n", n + 1, n + 1)
+            })
+        };
+        let (file, problem) = splice("{@partial \"0.md\"}\n", &mut load).expect_err("too large");
+        assert!(file.is_some());
+        assert!(
+            problem.message.starts_with("this page pastes partials more than 10000 times: 0.md → 1.md")
+                || problem.message.starts_with("pasting partials makes this page larger"),
+            "{}",
+            problem.message
+        );
+        let mut deep = |name: &str| {
+            let n: usize = name.trim_end_matches(".md").parse().ok()?;
+            Some(format!("{{@partial \"{}.md\"}}\n", n + 1))
+        };
+        let (_, problem) = splice("{@partial \"0.md\"}\n", &mut deep).expect_err("too deep");
+        assert!(problem.message.starts_with("partials nest more than 50 deep: 0.md → 1.md"), "{}", problem.message);
     }
 
     #[test]

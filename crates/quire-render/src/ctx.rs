@@ -18,6 +18,10 @@ pub(crate) struct Ctx<'a> {
     /// How many times each component (by its place in the file) was rendered, so one
     /// inside an `{#each}` gets ids of its own each time.
     renders: BTreeMap<usize, usize>,
+    /// Most rows a table writes into the page (at build); `None`: all (in the browser).
+    row_limit: Option<usize>,
+    /// Row files of tables longer than `row_limit`, in the order their `data-rows` name them.
+    pub row_files: Vec<String>,
 }
 
 /// What a name an `{#each}` binds stands for.
@@ -31,7 +35,31 @@ pub(crate) enum Binding<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(results: &'a BTreeMap<String, Table>, inputs: &'a InputState) -> Self {
-        Ctx { results, inputs, problems: Vec::new(), scope: Vec::new(), renders: BTreeMap::new() }
+        Ctx {
+            results,
+            inputs,
+            problems: Vec::new(),
+            scope: Vec::new(),
+            renders: BTreeMap::new(),
+            row_limit: None,
+            row_files: Vec::new(),
+        }
+    }
+
+    /// Tables write at most `limit` rows into the page, and the rest to row files.
+    pub fn with_row_limit(mut self, limit: usize) -> Self {
+        self.row_limit = Some(limit);
+        self
+    }
+
+    pub fn row_limit(&self) -> Option<usize> {
+        self.row_limit
+    }
+
+    /// Keep a row file; its number, for `data-rows`.
+    pub fn row_file(&mut self, json: String) -> usize {
+        self.row_files.push(json);
+        self.row_files.len() - 1
     }
 
     /// An id for the component at `place`, unique in the page and the same on every render

@@ -9,7 +9,7 @@
 
 mod chart;
 mod ctx;
-mod escape;
+pub mod escape;
 mod eval;
 pub mod fmt;
 mod input;
@@ -18,6 +18,7 @@ mod lineage;
 mod markdown;
 mod shell;
 mod table;
+pub use table::{MAX_ROWS_IN_PAGE, ROWS_SCHEME};
 mod text;
 mod value;
 
@@ -37,6 +38,9 @@ pub struct Rendered {
     pub html: String,
     /// The body's h2 and h3 headings, in order.
     pub toc: Vec<TocEntry>,
+    /// Every row of each table too long for the page (JSON), named in the HTML by
+    /// `data-rows="quire-rows:N"` for the build to point at the file it writes.
+    pub row_files: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +63,7 @@ pub fn render_body(
     results: &BTreeMap<String, Table>,
     inputs: &InputState,
 ) -> Result<Rendered, Vec<Problem>> {
-    let mut ctx = ctx::Ctx::new(results, inputs);
+    let mut ctx = ctx::Ctx::new(results, inputs).with_row_limit(table::MAX_ROWS_IN_PAGE);
     let mut doc = markdown::Doc::default();
     for (index, node) in nodes.iter().enumerate() {
         if let Node::Markdown { text, .. } = node {
@@ -76,7 +80,7 @@ pub fn render_body(
         return Err(ctx.problems);
     }
     let (html, toc) = doc.finish();
-    Ok(Rendered { html, toc })
+    Ok(Rendered { html, toc, row_files: ctx.row_files })
 }
 
 /// Nodes inside a block (an `{#if}` arm, an `{#each}` body, a container component) as one

@@ -84,7 +84,30 @@ impl Doc {
             | Options::ENABLE_STRIKETHROUGH
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_TASKLISTS;
-        let mut events: Vec<Event<'_>> = Parser::new_ext(&self.md, options).map(|e| self.in_attributes(e)).collect();
+        let mut events: Vec<Event<'_>> = Vec::new();
+        for event in Parser::new_ext(&self.md, options) {
+            // An HTML block comes a line at a time; a tag may span lines, so its lines are
+            // checked as one.
+            if let (Event::Html(next), Some(Event::Html(prev))) = (&event, events.last_mut()) {
+                *prev = CowStr::from(format!("{prev}{next}"));
+                continue;
+            }
+            events.push(event);
+        }
+        let mut events: Vec<Event<'_>> = events.into_iter().map(|e| self.in_attributes(e)).collect();
+        // An image's text is its `alt` attribute: values go in as text, which the renderer
+        // escapes for the attribute, never as markup.
+        let mut in_image = 0usize;
+        for event in &mut events {
+            match event {
+                Event::Start(Tag::Image { .. }) => in_image += 1,
+                Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+                Event::Text(t) | Event::Code(t) if in_image > 0 && t.contains(OPEN) => {
+                    *t = CowStr::from(self.plain(t));
+                }
+                _ => {}
+            }
+        }
         let toc = self.heading_ids(&mut events);
         let mut rendered = String::with_capacity(self.md.len() * 2);
         html::push_html(&mut rendered, events.into_iter());
@@ -92,7 +115,8 @@ impl Doc {
     }
 
     /// A value inside a link's address (`[{row.name}](/customers/{row.name})`) or inside raw
-    /// HTML (`<a href="/c/{row.id}">`) goes in as its plain text, not as markup.
+    /// HTML (`<a href="/c/{row.id}">`) goes in as its plain text, not as markup; and a link
+    /// made with data is kept only if [`crate::escape::url_allowed`] says so (else `#`).
     fn in_attributes<'e>(&self, event: Event<'e>) -> Event<'e> {
         let plain_in = |s: &str, escape: bool| {
             let mut out = String::new();
@@ -103,15 +127,26 @@ impl Doc {
             });
             CowStr::from(out)
         };
+        let safe = |url: CowStr<'e>| if crate::escape::url_allowed(&url) { url } else { CowStr::from("#") };
         match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.contains(OPEN) => {
-                Event::Start(Tag::Link { link_type, dest_url: plain_in(&dest_url, false), title, id })
+            Event::Start(Tag::Link { link_type, dest_url, title, id })
+                if dest_url.contains(OPEN) || title.contains(OPEN) =>
+            {
+                let dest_url = if dest_url.contains(OPEN) { safe(plain_in(&dest_url, false)) } else { dest_url };
+                Event::Start(Tag::Link { link_type, dest_url, title: plain_in(&title, false), id })
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) if dest_url.contains(OPEN) => {
-                Event::Start(Tag::Image { link_type, dest_url: plain_in(&dest_url, false), title, id })
+            Event::Start(Tag::Image { link_type, dest_url, title, id })
+                if dest_url.contains(OPEN) || title.contains(OPEN) =>
+            {
+                let dest_url = if dest_url.contains(OPEN) { safe(plain_in(&dest_url, false)) } else { dest_url };
+                Event::Start(Tag::Image { link_type, dest_url, title: plain_in(&title, false), id })
             }
-            Event::Html(h) if h.contains(OPEN) => Event::Html(plain_in(&h, true)),
-            Event::InlineHtml(h) if h.contains(OPEN) => Event::InlineHtml(plain_in(&h, true)),
+            Event::Html(h) if h.contains(OPEN) => {
+                Event::Html(crate::escape::safe_url_attributes(&plain_in(&h, true)).into())
+            }
+            Event::InlineHtml(h) if h.contains(OPEN) => {
+                Event::InlineHtml(crate::escape::safe_url_attributes(&plain_in(&h, true)).into())
+            }
             other => other,
         }
     }
@@ -284,6 +319,44 @@ mod tests {
             html,
             "<ul>\n<li><a href=\"/customers/Acme%20Corp\"><span>Acme Corp</span></a> and <a href=\"/x/a&amp;b\">x</a></li>\n</ul>\n"
         );
+    }
+
+    #[test]
+    fn links_made_from_data_never_run_script() {
+        let evil = "javascript:alert(1)";
+        let mut d = Doc::default();
+        d.text("[a](");
+        d.inline(format!("<span>{evil}</span>"), evil.into());
+        d.text(") ![b](");
+        d.inline(format!("<span>{evil}</span>"), evil.into());
+        d.text(") [c][r] <a href=\"");
+        d.inline(format!("<span>{evil}</span>"), evil.into());
+        d.text("\">d</a>\n\n<div>\n<a title=\"t\"\n   href=\"java");
+        d.inline("<span>script:x</span>".into(), "script:x".into());
+        d.text("\">e</a>\n</div>\n\n[r]: ");
+        d.inline(format!("<span>{evil}</span>"), evil.into());
+        d.text("\n");
+        let (html, _) = d.finish();
+        assert!(!html.contains("javascript:"), "{html}");
+        assert_eq!(html.matches("href=\"#\"").count(), 4, "{html}");
+        assert!(html.contains("src=\"#\""), "{html}");
+    }
+
+    #[test]
+    fn values_in_an_images_text_or_a_title_stay_inside_their_attribute() {
+        let evil = "x\" onerror=\"alert(1)";
+        let mut d = Doc::default();
+        d.text("![");
+        d.inline(format!("<span>{}</span>", crate::escape::text(evil)), evil.into());
+        d.text("](a.png \"");
+        d.inline(format!("<span>{}</span>", crate::escape::text(evil)), evil.into());
+        d.text("\") [b](c/ \"");
+        d.inline(format!("<span>{}</span>", crate::escape::text(evil)), evil.into());
+        d.text("\")\n");
+        let (html, _) = d.finish();
+        assert!(!html.contains("<span>"), "{html}");
+        assert!(!html.contains("\" onerror"), "{html}");
+        assert!(html.contains("alt=\"x&quot; onerror=&quot;alert(1)\""), "{html}");
     }
 
     #[test]

@@ -11,8 +11,8 @@ pub struct Shell<'a> {
     pub site_title: &'a str,
     pub page_title: &'a str,
     pub description: Option<&'a str>,
-    /// Relative prefix from this page to the site root: "" for the root page, "../" one
-    /// level down, and so on.
+    /// Relative prefix from this page to the site root: "./" for the root page, "../" one
+    /// level down, and so on; never empty, so a page named after data stays a path.
     pub root: &'a str,
     /// The sidebar tree.
     pub nav: &'a [NavItem],

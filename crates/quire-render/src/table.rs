@@ -1,5 +1,7 @@
 //! `<DataTable>` with its `<Column>` children: every row is rendered (the runtime pages,
 //! sorts and searches them in the browser); rows past the first page are hidden by CSS.
+//! A table of more than [`MAX_ROWS_IN_PAGE`] rows writes its first page only, and all its
+//! rows to a row file the runtime loads on demand, so a page stays small whatever the data.
 
 use quire_core::{Cell, Component, Node, Problem, Table};
 
@@ -73,6 +75,7 @@ pub(crate) fn data_table(ctx: &mut Ctx<'_>, c: &Component) -> String {
         component_attrs("DataTable", Some(query), &classes.join(" ")),
         if page == usize::MAX { "all".to_string() } else { page.to_string() }
     );
+    let head_end = html.len() - 2;
     let title = c.text("title");
     let subtitle = c.text("subtitle");
     if title.is_some() || subtitle.is_some() {
@@ -113,27 +116,56 @@ pub(crate) fn data_table(ctx: &mut Ctx<'_>, c: &Component) -> String {
         html.push_str(&format!(">{}</th>", escape::text(&col.title)));
     }
     html.push_str("</tr></thead>\n<tbody>\n");
+    // A table too long for the page carries its first page; every row goes to a file of
+    // its own that the runtime loads when the reader sorts, searches or turns the page.
+    let in_page = match ctx.row_limit() {
+        Some(limit) if sort.len() > limit => Some(page.min(limit)),
+        _ => None,
+    };
+    let mut file = in_page.map(|_| String::from("{\"rows\":["));
     for (n, &r) in sort.iter().enumerate() {
         let row = &table.rows[r];
-        let hidden = if n >= page { " class=\"q-page-hidden\"" } else { "" };
         let href = link.and_then(|l| row[l].as_str().and_then(escape::href));
-        match &href {
-            Some(h) => html.push_str(&format!("<tr{hidden} data-href=\"{h}\">")),
-            None => html.push_str(&format!("<tr{hidden}>")),
-        }
+        let mut cells = Vec::with_capacity(cols.len() + 1);
         if row_numbers {
-            html.push_str(&format!("<td class=\"q-rownum\">{}</td>", n + 1));
+            cells.push(TableCell {
+                html: format!("<td class=\"q-rownum\">{}</td>", n + 1),
+                text: (n + 1).to_string(),
+                value: Some((n + 1) as f64),
+            });
         }
         for (i, col) in cols.iter().enumerate() {
-            html.push_str(&cell_html(col, table, &row[col.index], if i == 0 { href.as_deref() } else { None }));
+            cells.push(cell(col, table, &row[col.index], if i == 0 { href.as_deref() } else { None }));
         }
-        html.push_str("</tr>\n");
+        let open = match &href {
+            Some(h) => format!(" data-href=\"{h}\""),
+            None => String::new(),
+        };
+        if in_page.is_none_or(|shown| n < shown) {
+            let hidden = if n >= page { " class=\"q-page-hidden\"" } else { "" };
+            html.push_str(&format!("<tr{hidden}{open}>"));
+            for c in &cells {
+                html.push_str(&c.html);
+            }
+            html.push_str("</tr>\n");
+        }
+        if let Some(file) = &mut file {
+            if n > 0 {
+                file.push(',');
+            }
+            file.push_str(&row_record(&open, &cells));
+        }
     }
     html.push_str("</tbody>\n");
     if c.flag("totalRow") == Some(true) {
         html.push_str(&totals(ctx, c, &cols, table, row_numbers));
     }
     html.push_str("</table></div>\n");
+    if let Some(mut file) = file {
+        file.push_str("]}");
+        let id = ctx.row_file(file);
+        html.insert_str(head_end, &format!(" data-rows=\"{ROWS_SCHEME}{id}\" data-row-count=\"{}\"", sort.len()));
+    }
     if page < table.len() {
         html.push_str(&format!(
             "<div class=\"q-table-foot\"><span class=\"q-table-count\">1–{} of {}</span><span class=\"q-pager\"><button type=\"button\" class=\"q-page-prev\" aria-label=\"Previous page\" disabled>‹</button><button type=\"button\" class=\"q-page-next\" aria-label=\"Next page\" disabled>›</button></span></div>\n",
@@ -264,8 +296,41 @@ fn cell_class(col: &Col, table: &Table) -> &'static str {
     col.align.unwrap_or(if table.columns[col.index].ty.is_numeric() { "q-num" } else { "q-text" })
 }
 
+/// How many rows a table may write into its page; a longer one writes its first page and
+/// leaves the rest to a file (see [`crate::Rendered::row_files`]).
+pub const MAX_ROWS_IN_PAGE: usize = 1000;
+
+/// `data-rows="quire-rows:N"`: the build points it at row file `N`.
+pub const ROWS_SCHEME: &str = "quire-rows:";
+
+/// A rendered cell: its HTML, its text (for search) and its number (for sorting).
+struct TableCell {
+    html: String,
+    text: String,
+    value: Option<f64>,
+}
+
+/// One row of a row file: `[attributes of <tr>, its cells' HTML, text to search, then a
+/// sort key per cell]`, the keys being what `quire.js` reads from a `<td>` in the page.
+fn row_record(open: &str, cells: &[TableCell]) -> String {
+    let mut html = String::new();
+    let mut text = String::new();
+    let mut keys = Vec::with_capacity(cells.len());
+    for c in cells {
+        html.push_str(&c.html);
+        text.push_str(&c.text);
+        keys.push(match c.value {
+            Some(v) if v.is_finite() => serde_json::Value::from(v),
+            _ => serde_json::Value::from(c.text.trim().to_lowercase()),
+        });
+    }
+    let mut record = vec![serde_json::Value::from(open), html.into(), text.to_lowercase().into()];
+    record.extend(keys);
+    serde_json::Value::Array(record).to_string()
+}
+
 /// `href`, the row's link, is already checked and escaped.
-fn cell_html(col: &Col, table: &Table, cell: &Cell, href: Option<&str>) -> String {
+fn cell(col: &Col, table: &Table, cell: &Cell, href: Option<&str>) -> TableCell {
     let ty = table.columns[col.index].ty;
     let text = fmt::format_cell(cell, ty, col.fmt.as_ref());
     let mut class = cell_class(col, table).to_string();
@@ -282,12 +347,11 @@ fn cell_html(col: &Col, table: &Table, cell: &Cell, href: Option<&str>) -> Strin
     };
     // Numbers and dates carry their value, so the runtime sorts them as numbers.
     let value = match cell {
-        Cell::Int(_) | Cell::Float(_) if ty != quire_core::ColumnType::Text => {
-            cell.as_f64().map(|v| format!(" data-v=\"{v}\"")).unwrap_or_default()
-        }
-        _ => String::new(),
+        Cell::Int(_) | Cell::Float(_) if ty != quire_core::ColumnType::Text => cell.as_f64(),
+        _ => None,
     };
-    format!("<td class=\"{class}\"{value}>{body}</td>")
+    let attr = value.map(|v| format!(" data-v=\"{v}\"")).unwrap_or_default();
+    TableCell { html: format!("<td class=\"{class}\"{attr}>{body}</td>"), text, value }
 }
 
 fn totals(ctx: &mut Ctx<'_>, c: &Component, cols: &[Col], table: &Table, row_numbers: bool) -> String {
