@@ -11,6 +11,8 @@ use quire_pipeline::{RunOptions, RunReport, Status};
 
 use crate::util::{Project, Run, quire};
 
+mod durable;
+
 fn run(p: &Project, options: &RunOptions) -> RunReport {
     let (report, result) = quire_pipeline::run(p.path(), options, &quire_pipeline::Quiet);
     if let Err(e) = result {

@@ -22,7 +22,6 @@ use quire_engine::Engine;
 
 use crate::compile::{self, Compiled, Exports, Runtime, Site};
 use crate::error::BuildError;
-use crate::project::Project;
 
 /// A site kept compiled between changes.
 pub struct Incremental {
@@ -79,7 +78,10 @@ impl Incremental {
     /// error, what compiled is kept for next time.
     pub fn rebuild(&mut self) -> Result<Rebuilt, BuildError> {
         let started = Instant::now();
-        let project = Project::load(&self.root)?;
+        // Held until the site is assembled: the engine reads committed tables lazily, and
+        // `quire run` must not delete one meanwhile. Between rebuilds a run may commit and
+        // delete; the manifest's fingerprint then registers the tables again.
+        let (project, _reading) = crate::load_reading(&self.root)?;
         let mut reason = "pages";
         if self.config.as_ref() != Some(&project.config) {
             reason = if self.config.is_none() { "first build" } else { "quire.toml" };

@@ -56,17 +56,19 @@ pub struct BuildReport {
 /// Everything a build checks, without writing anything: parse every page, plan and run
 /// every query, render every component. For `quire check`.
 pub fn check(dir: &Path) -> Result<Site, BuildError> {
-    let project = Project::load(dir)?;
+    let (project, _reading) = load_reading(dir)?;
     compile(&project, None)
 }
 
 pub fn build(dir: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let out_dir = options.out_dir.clone().unwrap_or_else(|| dir.join("dist"));
-    let project = Project::load(dir)?;
+    let (project, reading) = load_reading(dir)?;
     // Before any work: a folder quire may not replace is refused at once.
     output::check_out_dir(dir, &out_dir)?;
     let site = compile(&project, options.runtime.as_ref())?;
+    // Compiled: every table the site needs is in memory now.
+    drop(reading);
     if options.strict && !site.warnings.is_empty() {
         return Err(BuildError::Author(site.warnings));
     }
@@ -85,4 +87,17 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<BuildReport, BuildErr
         out_dir,
         elapsed: started.elapsed(),
     })
+}
+
+/// The project, loaded under the shared lock on its committed tables, to be held until the
+/// build has read them (DataFusion reads a registered Parquet file when a query runs).
+pub(crate) fn load_reading(dir: &Path) -> Result<(Project, committed::ReadLock), BuildError> {
+    let lock = committed::ReadLock::take(dir)?;
+    let project = Project::load(dir)?;
+    if lock.is_held() || project.committed.tables.is_empty() {
+        return Ok((project, lock));
+    }
+    // `quire run` made `.quire/` meanwhile: read its manifest again, under the lock.
+    let lock = committed::ReadLock::take(dir)?;
+    Ok((Project::load(dir)?, lock))
 }

@@ -173,6 +173,9 @@ struct Said;
 
 impl quire_pipeline::Progress for Said {
     fn finished(&self, run: &quire_pipeline::ModelRun) {
+        if let Some(why) = &run.repaired {
+            say::warn(&format!("{}: {why}, so it runs again", run.table));
+        }
         match run.status {
             quire_pipeline::Status::Ran | quire_pipeline::Status::Tested => {
                 say::status("Ran", &format!("{} ({} rows, {} ms)", run.table, run.rows, run.elapsed.as_millis()))

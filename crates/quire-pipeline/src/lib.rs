@@ -5,10 +5,12 @@
 //! from DataFusion's parser, with unknown tables and cycles as author errors ([`graph`]);
 //! and running it ([`run`]): each model's cache key hashes its normalized SQL, its
 //! upstream keys, the content of the source files it reads, its `version` and quire's
-//! version; stale models run stage by stage into content-named Parquet files under
-//! `.quire/cache/`, their tests run, and each stage is committed by renaming a new
-//! `.quire/manifest.json` into place, so that a failed or killed run leaves the last
-//! committed state readable. The build reads the manifest (`quire_build::committed`).
+//! version; stale models run stage by stage into Parquet files under `.quire/cache/`
+//! named by table, key and run (never over a committed file), their tests run, and each
+//! stage is committed by renaming a new `.quire/manifest.json` into place once its files
+//! are on disk, so that a failed or killed run, or a power cut, leaves the last committed
+//! state readable. Old files are deleted by quire's own names only, under the lock builds
+//! read by. The build reads the manifest (`quire_build::committed`).
 //! Database sources (PostgreSQL) are fetched into the same cache, keyed by their query
 //! text and an optional `-- cache:` freshness query, before the first stage.
 

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use quire_build::committed::{CACHE, Committed, FileHash, MANIFEST, Manifest};
+use quire_build::committed::{self, CACHE, Committed, FileHash, LOCK, MANIFEST, Manifest};
 use quire_build::sources::SourceTable;
 use quire_build::{BuildError, sources};
 use quire_core::AuthorError;
@@ -60,6 +60,9 @@ pub struct ModelRun {
     pub status: Status,
     pub rows: u64,
     pub elapsed: Duration,
+    /// Why a model whose key was current ran again: its committed file was damaged
+    /// ("`.quire/cache/…` is empty").
+    pub repaired: Option<String>,
 }
 
 impl ModelRun {
@@ -71,6 +74,7 @@ impl ModelRun {
             status,
             rows: 0,
             elapsed: Duration::ZERO,
+            repaired: None,
         }
     }
 }
@@ -139,13 +143,34 @@ async fn run_async(
     progress: &dyn Progress,
     report: &mut RunReport,
 ) -> Result<(), BuildError> {
+    // `.quire/` is quire's: nothing in it is followed elsewhere.
+    committed::refuse_links(root, &[".quire", CACHE, MANIFEST, LOCK, RUN_LOCK])?;
     // One run at a time per project: the lock is the operating system's, so a killed run
-    // leaves none behind.
+    // leaves none behind. Builds reading committed tables lock `.quire/lock`, not this.
     let dir = root.join(".quire");
-    std::fs::create_dir_all(&dir).map_err(|e| BuildError::file(&dir, e))?;
-    let lock = std::fs::File::create(dir.join("lock")).map_err(|e| BuildError::file(dir.join("lock"), e))?;
-    lock.lock().map_err(|e| BuildError::file(dir.join("lock"), e))?;
+    std::fs::create_dir_all(&dir).map_err(|e| BuildError::file(".quire", e))?;
+    let lock = committed::open_lock(&root.join(RUN_LOCK)).map_err(|e| BuildError::file(RUN_LOCK, e))?;
+    lock.lock().map_err(|e| BuildError::file(RUN_LOCK, format!("cannot lock it: {e}")))?;
+    refuse_cache_links(root)?;
     let mut manifest = Manifest::load(root)?;
+    // This run's files have names no other run's have: a re-run never writes over a
+    // committed file, even with the same key.
+    let run = run_id();
+    let result = run_locked(root, options, progress, report, &mut manifest, &run).await;
+    if result.is_err() {
+        forget(root, &run);
+    }
+    result
+}
+
+async fn run_locked(
+    root: &Path,
+    options: &RunOptions,
+    progress: &dyn Progress,
+    report: &mut RunReport,
+    manifest: &mut Manifest,
+    this_run: &str,
+) -> Result<(), BuildError> {
     let sources = sources::discover(root)?;
     let source_by_name: BTreeMap<String, &SourceTable> = sources.iter().map(|s| (s.name.to_string(), s)).collect();
     let graph = graph_over(root, &sources)?;
@@ -155,6 +180,8 @@ async fn run_async(
 
     // Database tables: keyed by their query, where it runs, and their freshness answer.
     let mut keys: BTreeMap<String, String> = BTreeMap::new();
+    // Models whose key is current but whose committed file is damaged: why they run again.
+    let mut repairs: BTreeMap<String, String> = BTreeMap::new();
     let mut fetch: Vec<&SourceTable> = Vec::new();
     for t in sources.iter().filter(|t| t.database.is_some()) {
         let Some(db) = &t.database else { continue };
@@ -175,7 +202,7 @@ async fn run_async(
             h.update(format!("fresh {fresh}\n"));
         }
         let key = hex(&h.finalize());
-        let current = manifest.tables.get(&name).is_some_and(|c| c.key == key && Manifest::path(root, c).is_file());
+        let current = manifest.tables.get(&name).is_some_and(|c| c.key == key && intact(root, c, &mut repairs, &name));
         if options.full_refresh || selected.contains(&name) || !current {
             fetch.push(t);
         }
@@ -215,7 +242,7 @@ async fn run_async(
     for node in &graph.nodes {
         let table = node.model.table();
         let committed = manifest.tables.get(&table);
-        let current = committed.is_some_and(|c| c.key == keys[&table] && Manifest::path(root, c).is_file());
+        let current = committed.is_some_and(|c| c.key == keys[&table] && intact(root, c, &mut repairs, &table));
         if options.full_refresh || selected.contains(&table) || !current {
             to_run.insert(table);
         } else if committed.is_some_and(|c| c.tests != tests_hash(node)) {
@@ -234,6 +261,7 @@ async fn run_async(
                 status: Status::Cached,
                 rows: manifest.tables.get(&table).map_or(0, |c| c.rows),
                 elapsed: Duration::ZERO,
+                repaired: None,
             };
             progress.finished(&run);
             report.models.push(run);
@@ -247,6 +275,7 @@ async fn run_async(
             status: Status::Cached,
             rows: manifest.tables.get(&name).map_or(0, |c| c.rows),
             elapsed: Duration::ZERO,
+            repaired: None,
         };
         progress.finished(&run);
         report.models.insert(0, run);
@@ -254,8 +283,10 @@ async fn run_async(
     if to_run.is_empty() && to_test.is_empty() && fetch.is_empty() {
         if files != manifest.files {
             manifest.files = files;
-            commit(root, &manifest)?;
+            commit(root, manifest, this_run)?;
         }
+        // What killed runs left behind.
+        sweep(root, manifest, &graph, this_run);
         return Ok(());
     }
 
@@ -280,8 +311,8 @@ async fn run_async(
                 crate::postgres::fetch(&db.database, &db.file.text).await.map_err(|e| fetch_error(t, e))?;
             let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
             let key = &keys[&name];
-            let file = format!("{name}.{}.parquet", &key[..16]);
-            write_cache(root, &file, schema, &batches).map_err(|m| BuildError::File {
+            let file = cache_name(&name, key, this_run);
+            let size = write_cache(root, &file, schema, &batches).map_err(|m| BuildError::File {
                 path: db.file.path.clone().into(),
                 message: m,
                 help: None,
@@ -291,25 +322,28 @@ async fn run_async(
                 Committed {
                     key: key.clone(),
                     file,
+                    size: Some(size),
                     rows,
                     model: db.file.path.clone(),
                     tests: String::new(),
                     reads: Vec::new(),
                 },
             );
+            let repaired = repairs.remove(&name);
             let run = ModelRun {
                 table: name,
                 file: db.file.path.clone(),
                 status: Status::Ran,
                 rows,
                 elapsed: started.elapsed(),
+                repaired,
             };
             progress.finished(&run);
             report.models.push(run);
         }
         manifest.files = files.clone();
         manifest.quire = env!("CARGO_PKG_VERSION").to_string();
-        commit(root, &manifest)?;
+        commit(root, manifest, this_run)?;
     }
     let mut failed: Option<BuildError> = None;
     for stage in &graph.stages {
@@ -376,15 +410,22 @@ async fn run_async(
                     .all(|m| done.contains(m) || !pending.iter().any(|p| &p.model.table() == m))
             });
             pending = wait;
-            let runs = ready
-                .iter()
-                .map(|n| run_model(&engine, root, n, &keys, to_run.contains(&n.model.table()), remote, progress));
+            let runs = ready.iter().map(|n| {
+                let table = n.model.table();
+                // A model to test only keeps its committed file; one to run writes a new one.
+                let output = match manifest.tables.get(&table) {
+                    Some(c) if !to_run.contains(&table) => Output::Committed(c.file.clone(), c.size),
+                    _ => Output::New(cache_name(&table, &keys[&table], this_run)),
+                };
+                run_model(&engine, root, n, &keys, output, remote, progress)
+            });
             for (n, result) in ready.iter().zip(futures::future::join_all(runs).await) {
                 let table = n.model.table();
                 done.insert(table.clone());
                 match result {
-                    Ok((run, committed)) => {
-                        report.record(progress, run);
+                    Ok((mut ran, committed)) => {
+                        ran.repaired = repairs.remove(&table);
+                        report.record(progress, ran);
                         outputs.insert(table.clone(), committed);
                         registered.insert(table);
                     }
@@ -406,13 +447,21 @@ async fn run_async(
         manifest.tables.extend(outputs);
         manifest.files = files.clone();
         manifest.quire = env!("CARGO_PKG_VERSION").to_string();
-        commit(root, &manifest)?;
+        commit(root, manifest, this_run)?;
     }
     if let Some(e) = failed {
         return Err(e);
     }
-    sweep(root, &manifest, &graph);
+    sweep(root, manifest, &graph, this_run);
     Ok(())
+}
+
+/// Where a model's output goes.
+enum Output {
+    /// A new file of this run.
+    New(String),
+    /// Its committed file (only its tests run), and its size.
+    Committed(String, Option<u64>),
 }
 
 /// Run one model (or only its tests), write its output into the cache, and test it.
@@ -421,7 +470,7 @@ async fn run_model(
     root: &Path,
     node: &Node,
     keys: &BTreeMap<String, String>,
-    run: bool,
+    output: Output,
     remote: bool,
     progress: &dyn Progress,
 ) -> Result<(ModelRun, Committed), Vec<AuthorError>> {
@@ -430,7 +479,11 @@ async fn run_model(
     progress.started(&table);
     let key = &keys[&table];
     let (schema, name) = (node.model.stage.as_str(), node.model.name.as_str());
-    let file = format!("{table}.{}.parquet", &key[..16]);
+    let run = matches!(output, Output::New(_));
+    let (file, mut size) = match output {
+        Output::New(file) => (file, None),
+        Output::Committed(file, size) => (file, size),
+    };
     let rows;
     if run {
         let batches: Vec<RecordBatch> = engine.run(node.model.sql()).await.map_err(|e| {
@@ -450,7 +503,7 @@ async fn run_model(
             .first()
             .map(|b| b.schema())
             .unwrap_or_else(|| Arc::new(quire_engine::datafusion::arrow::datatypes::Schema::empty()));
-        write_cache(root, &file, schema_ref, &batches).map_err(internal)?;
+        size = Some(write_cache(root, &file, schema_ref, &batches).map_err(internal)?);
         let table_name = TableName::new(schema, name);
         if remote {
             // A cluster's executors read files, not this process's memory.
@@ -478,27 +531,116 @@ async fn run_model(
         return Err(errors);
     }
     let reads = node.models.iter().chain(node.sources.iter()).cloned().collect();
-    let committed =
-        Committed { key: key.clone(), file, rows, model: node.model.file.path.clone(), tests: tests_hash(node), reads };
+    let committed = Committed {
+        key: key.clone(),
+        file,
+        size,
+        rows,
+        model: node.model.file.path.clone(),
+        tests: tests_hash(node),
+        reads,
+    };
     let status = if run { Status::Ran } else { Status::Tested };
-    Ok((ModelRun { table, file: node.model.file.path.clone(), status, rows, elapsed: started.elapsed() }, committed))
+    let ran = ModelRun {
+        table,
+        file: node.model.file.path.clone(),
+        status,
+        rows,
+        elapsed: started.elapsed(),
+        repaired: None,
+    };
+    Ok((ran, committed))
 }
 
-/// Write a table into the cache as Parquet: beside, then renamed, so that a cache file is
-/// whole or absent.
+/// Write a table into the cache as Parquet, under a name of this run's (so never over a
+/// committed file), and make it durable before any manifest names it. Returns its size.
 fn write_cache(
     root: &Path,
     file: &str,
     schema: quire_engine::datafusion::arrow::datatypes::SchemaRef,
     batches: &[RecordBatch],
-) -> Result<(), String> {
+) -> Result<u64, String> {
+    use std::io::Write;
     let bytes =
         quire_engine::encode_parquet(schema, batches).map_err(|e| format!("cannot write `{file}` as Parquet: {e}"))?;
     let path = root.join(CACHE).join(file);
-    let tmp = root.join(CACHE).join(format!(".{file}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, &bytes)
-        .and_then(|()| std::fs::rename(&tmp, &path))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+    // `create_new`: nothing there is overwritten, and no link is followed.
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(fail)?;
+    f.write_all(&bytes).and_then(|()| f.sync_all()).map_err(|e| {
+        let _ = std::fs::remove_file(&path);
+        fail(e)
+    })?;
+    Ok(bytes.len() as u64)
+}
+
+/// `<table>.<key>.<run>.parquet`: see [`committed::is_cache_name`].
+fn cache_name(table: &str, key: &str, run: &str) -> String {
+    format!("{table}.{}.{run}.parquet", &key[..16])
+}
+
+/// 8 hex digits no other run of this project is likely to have: the process, the time, and
+/// the standard library's per-process random hash seed.
+fn run_id() -> String {
+    use std::hash::BuildHasher;
+    let mut h = Sha256::new();
+    h.update(std::process::id().to_le_bytes());
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    h.update(now.to_le_bytes());
+    h.update(std::collections::hash_map::RandomState::new().hash_one(now).to_le_bytes());
+    hex(&h.finalize()[..4])
+}
+
+/// Whether a committed file is whole: there, a plain file, the size the manifest recorded,
+/// with Parquet's magic at both ends and a footer that fits. If not, say why in `repairs`:
+/// the model runs again.
+fn intact(root: &Path, c: &Committed, repairs: &mut BTreeMap<String, String>, table: &str) -> bool {
+    match damage(root, c) {
+        None => true,
+        Some(why) => {
+            repairs.insert(table.to_string(), format!("its committed file {CACHE}/{} {why}", c.file));
+            false
+        }
+    }
+}
+
+fn damage(root: &Path, c: &Committed) -> Option<String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let path = Manifest::path(root, c);
+    let meta = match std::fs::symlink_metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some("is missing".into()),
+        Err(e) => return Some(format!("cannot be read ({e})")),
+    };
+    let len = meta.len();
+    if !meta.is_file() {
+        return Some("is not a file".into());
+    }
+    if let Some(size) = c.size
+        && size != len
+    {
+        return Some(format!("has {len} bytes where {size} were committed"));
+    }
+    if len < 12 {
+        return Some(format!("has {len} bytes, too few for Parquet"));
+    }
+    // `PAR1`, the data, the footer, the footer's length (4 bytes), `PAR1`.
+    let ends = || -> std::io::Result<([u8; 4], [u8; 8])> {
+        let mut f = std::fs::File::open(&path)?;
+        let (mut head, mut tail) = ([0u8; 4], [0u8; 8]);
+        f.read_exact(&mut head)?;
+        f.seek(SeekFrom::End(-8))?;
+        f.read_exact(&mut tail)?;
+        Ok((head, tail))
+    };
+    match ends() {
+        Err(e) => Some(format!("cannot be read ({e})")),
+        Ok((head, tail)) => {
+            let footer = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+            (&head != b"PAR1" || &tail[4..] != b"PAR1" || footer + 12 > len)
+                .then(|| "is not a whole Parquet file (its footer is missing or cut)".into())
+        }
+    }
 }
 
 fn fetch_error(t: &SourceTable, e: crate::postgres::FetchError) -> BuildError {
@@ -599,46 +741,113 @@ fn file_hash(root: &Path, path: &Path, files: &mut BTreeMap<String, FileHash>) -
     Ok(sha)
 }
 
+/// One run at a time per project.
+const RUN_LOCK: &str = ".quire/run.lock";
+
+/// Refuse a link anywhere in `.quire/cache/`: quire writes and deletes there.
+fn refuse_cache_links(root: &Path) -> Result<(), BuildError> {
+    let Ok(entries) = std::fs::read_dir(root.join(CACHE)) else { return Ok(()) };
+    for entry in entries.flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+            let rel = format!("{CACHE}/{}", entry.file_name().to_string_lossy());
+            committed::refuse_links(root, &[&rel])?;
+        }
+    }
+    Ok(())
+}
+
+/// Make a folder's entries durable: a file created or renamed in it is there after a power
+/// cut. (Windows cannot open a folder as a file; NTFS journals its metadata.)
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    if cfg!(unix) { std::fs::File::open(dir)?.sync_all() } else { Ok(()) }
+}
+
 /// Write the manifest beside and rename it over the old one: readers see the old state or
-/// the new, never half of one.
-fn commit(root: &Path, manifest: &Manifest) -> Result<(), BuildError> {
+/// the new, never half of one. The files it names, and the folders naming them, reach the
+/// disk first; the rename reaches it before this returns.
+fn commit(root: &Path, manifest: &Manifest, run: &str) -> Result<(), BuildError> {
+    let dir = root.join(".quire");
     let path = root.join(MANIFEST);
-    let tmp = root.join(format!("{MANIFEST}.{}.tmp", std::process::id()));
+    let tmp = dir.join(format!("manifest.json.{run}.tmp"));
     let text = serde_json::to_string_pretty(manifest).map_err(|e| BuildError::Internal(e.to_string()))?;
     let write = || -> std::io::Result<()> {
         use std::io::Write;
-        let mut f = std::fs::File::create(&tmp)?;
+        if root.join(CACHE).is_dir() {
+            sync_dir(&root.join(CACHE))?;
+        }
+        sync_dir(&dir)?;
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         f.write_all(text.as_bytes())?;
         f.sync_all()?;
-        std::fs::rename(&tmp, &path)
+        std::fs::rename(&tmp, &path)?;
+        sync_dir(&dir)
     };
-    write().map_err(|e| BuildError::file(&path, e))
+    write().map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        BuildError::file(MANIFEST, e)
+    })
 }
 
-/// Remove cache files no model's committed output names, and temporary files of runs that
-/// were killed. Tables of models that no longer exist leave the manifest too.
-fn sweep(root: &Path, manifest: &Manifest, graph: &Graph) {
-    let mut manifest = manifest.clone();
-    let before = manifest.tables.len();
-    manifest.tables.retain(|t, c| graph.node(t).is_some() || c.model.starts_with("sources/"));
-    if manifest.tables.len() != before && commit(root, &manifest).is_err() {
-        return;
-    }
-    // Manifests of killed runs that never got renamed.
-    if let Ok(entries) = std::fs::read_dir(root.join(".quire")) {
-        for e in entries.flatten() {
-            if e.file_name().to_string_lossy().ends_with(".tmp") {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
+/// `manifest.json.<run>.tmp`: a manifest a killed run never renamed (also `<pid>`, as older
+/// quire versions named it).
+fn is_manifest_tmp(name: &str) -> bool {
+    name.strip_prefix("manifest.json.")
+        .and_then(|n| n.strip_suffix(".tmp"))
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// After a failed run: remove this run's files that no manifest names (a stage that did
+/// not commit). No build can have read them, so no lock is needed.
+fn forget(root: &Path, run: &str) {
+    let Ok(manifest) = Manifest::load(root) else { return };
     let keep: BTreeSet<&str> = manifest.tables.values().map(|c| c.file.as_str()).collect();
     let Ok(entries) = std::fs::read_dir(root.join(CACHE)) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !keep.contains(name.as_str()) {
+        let ours = name.ends_with(&format!(".{run}.parquet")) && committed::is_cache_name(&name);
+        if ours && !keep.contains(name.as_str()) && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = std::fs::remove_file(entry.path());
         }
+    }
+}
+
+/// Remove cache files no model's committed output names, and temporary files of runs that
+/// were killed: only names quire makes, never anything else an author keeps there. Tables
+/// of models that no longer exist leave the manifest too. Deletes only under the exclusive
+/// lock on `.quire/lock`, so waits until no build is reading committed tables (and takes
+/// no lock when there is nothing to delete).
+fn sweep(root: &Path, manifest: &Manifest, graph: &Graph, run: &str) {
+    let mut manifest = manifest.clone();
+    let before = manifest.tables.len();
+    manifest.tables.retain(|t, c| graph.node(t).is_some() || c.model.starts_with("sources/"));
+    let garbage = |manifest: &Manifest| {
+        let keep: BTreeSet<&str> = manifest.tables.values().map(|c| c.file.as_str()).collect();
+        let mut doomed = Vec::new();
+        let mut scan = |dir: &Path, ours: &dyn Fn(&str) -> bool| {
+            let Ok(entries) = std::fs::read_dir(dir) else { return };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if ours(&name) && entry.file_type().is_ok_and(|t| t.is_file()) {
+                    doomed.push(entry.path());
+                }
+            }
+        };
+        scan(&root.join(".quire"), &is_manifest_tmp);
+        scan(&root.join(CACHE), &|name| committed::is_cache_name(name) && !keep.contains(name));
+        doomed
+    };
+    if manifest.tables.len() == before && garbage(&manifest).is_empty() {
+        return;
+    }
+    let Ok(lock) = committed::open_lock(&root.join(LOCK)) else { return };
+    if lock.lock().is_err() {
+        return;
+    }
+    if manifest.tables.len() != before && commit(root, &manifest, run).is_err() {
+        return;
+    }
+    for path in garbage(&manifest) {
+        let _ = std::fs::remove_file(path);
     }
 }
 

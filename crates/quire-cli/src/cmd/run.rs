@@ -167,7 +167,7 @@ fn line(run: &ModelRun) -> String {
         Status::Skipped => report::yellow(&padded("Skipped")),
         Status::Cached => padded("Cached"),
     };
-    match run.status {
+    let mut line = match run.status {
         Status::Ran | Status::Tested => format!(
             "{label} {} ({} row{}, {:.2} s)",
             run.table,
@@ -176,7 +176,11 @@ fn line(run: &ModelRun) -> String {
             run.elapsed.as_secs_f64()
         ),
         _ => format!("{label} {}", run.table),
+    };
+    if let Some(why) = &run.repaired {
+        line.push_str(&format!(": {why}, so it ran again"));
     }
+    line
 }
 
 fn summary(report: &RunReport, quiet: bool) {
