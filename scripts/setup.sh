@@ -25,6 +25,8 @@ if (( want_test )); then
   command -v chromedriver >/dev/null || apt_packages+=(chromium-driver)   # wasm-bindgen-test
   # The PostgreSQL source's tests start a real server (initdb, pg_ctl) on loopback.
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_packages+=(postgresql)
+  # Their TLS test makes its own CA and server certificate with the openssl tool.
+  command -v openssl >/dev/null || apt_packages+=(openssl)
 fi
 if (( ${#apt_packages[@]} )); then
   say "installing ${apt_packages[*]} from Debian's packages"

@@ -191,14 +191,207 @@ impl Dev {
 
     /// The whole response to a request sent byte for byte as given.
     fn raw(&self, path: &str) -> String {
-        let addr = self.base.trim_start_matches("http://").trim_end_matches('/');
-        let mut s = TcpStream::connect(addr).expect("connect");
-        s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-        write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("send");
-        let mut response = String::new();
-        let _ = s.read_to_string(&mut response);
-        response
+        let addr = self.addr();
+        self.send(&format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"))
     }
+
+    /// `127.0.0.1:PORT`, where it serves.
+    fn addr(&self) -> &str {
+        self.base.trim_start_matches("http://").trim_end_matches('/')
+    }
+
+    fn port(&self) -> u16 {
+        self.addr().rsplit_once(':').and_then(|(_, p)| p.parse().ok()).expect("a port")
+    }
+
+    /// The response to `request`, written on a TCP connection exactly as given (no client
+    /// library to fix its headers up): up to the end of its body as `Content-Length` says, or
+    /// of its head for a `101 Switching Protocols`, or else until the server closes.
+    fn send(&self, request: &str) -> String {
+        let mut s = TcpStream::connect(self.addr()).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        s.write_all(request.as_bytes()).expect("send");
+        let mut response = Vec::new();
+        let mut buf = [0u8; 8192];
+        loop {
+            match s.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => response.extend_from_slice(&buf[..n]),
+            }
+            let Some(end) = response.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
+            let head = String::from_utf8_lossy(&response[..end]).to_ascii_lowercase();
+            let length =
+                head.lines().find_map(|l| l.strip_prefix("content-length:")).and_then(|n| n.trim().parse().ok());
+            if head.starts_with("http/1.1 101") || length.is_some_and(|n: usize| response.len() >= end + 4 + n) {
+                break;
+            }
+        }
+        String::from_utf8_lossy(&response).into_owned()
+    }
+
+    /// The status of a `GET /` with exactly these header lines.
+    fn status_with(&self, headers: &[&str]) -> (u16, String) {
+        let mut request = String::from("GET / HTTP/1.1\r\n");
+        for h in headers {
+            request.push_str(h);
+            request.push_str("\r\n");
+        }
+        request.push_str("Connection: close\r\n\r\n");
+        let response = self.send(&request);
+        (status(&response), response)
+    }
+
+    /// The status of a WebSocket upgrade to the live-reload socket with these header lines.
+    fn upgrade_with(&self, headers: &[&str]) -> (u16, String) {
+        let mut request = String::from(
+            "GET /_quire/dev/socket?page=index.html&version=0 HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n",
+        );
+        for h in headers {
+            request.push_str(h);
+            request.push_str("\r\n");
+        }
+        request.push_str("\r\n");
+        let response = self.send(&request);
+        (status(&response), response)
+    }
+}
+
+fn status(response: &str) -> u16 {
+    response.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
+}
+
+/// DNS rebinding: a page at `evil.example` whose name now points at 127.0.0.1 sends
+/// `Host: evil.example:PORT`; it must get nothing. Nor may any page but the preview's own
+/// open its WebSocket, which carries build errors with source lines and rows.
+#[test]
+fn quire_dev_answers_only_to_its_own_address() {
+    let p = Project::fixture("dev");
+    let dev = Dev::start(p.path());
+    let port = dev.port();
+    let other = if port == 65535 { 65534 } else { port + 1 };
+
+    for good in [
+        format!("Host: 127.0.0.1:{port}"),
+        format!("Host: localhost:{port}"),
+        format!("Host: LocalHost:{port}"),
+        format!("Host: [::1]:{port}"),
+    ] {
+        let (code, response) = dev.status_with(&[&good]);
+        assert_eq!(code, 200, "{good} is the author's own address:\n{response}");
+    }
+    for evil in [
+        format!("Host: evil.example:{port}"),
+        "Host: evil.example".to_string(),
+        format!("Host: localhost.evil.example:{port}"),
+        format!("Host: 127.0.0.1.evil.example:{port}"),
+        format!("Host: evil.localhost:{port}"),
+        format!("Host: localhost:{other}"),
+        format!("Host: 127.0.0.1:{other}"),
+        // Without a port a browser means port 80, which this is not.
+        "Host: localhost".to_string(),
+        "Host: 127.0.0.1".to_string(),
+        format!("Host: 192.168.1.20:{port}"),
+        format!("Host: [::2]:{port}"),
+        format!("Host: localhost:{port}@evil.example"),
+        "Host: ".to_string(),
+    ] {
+        let (code, response) = dev.status_with(&[&evil]);
+        assert_eq!(code, 421, "{evil} must be refused:\n{response}");
+        assert!(!response.contains("<h1>") && !response.contains("quireDev"), "nothing of the site: {response}");
+        let flat = response.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("--host 0.0.0.0") && flat.contains("--allow-host NAME"), "it says how: {response}");
+    }
+    // No Host at all, in HTTP/1.0 and 1.1; two of them; a request target naming another host.
+    let (code, response) = dev.status_with(&[]);
+    assert_eq!(code, 421, "a request without Host:\n{response}");
+    assert!(response.contains("without a `Host` header"), "{response}");
+    assert_eq!(status(&dev.send("GET / HTTP/1.0\r\n\r\n")), 421);
+    let (code, _) = dev.status_with(&[&format!("Host: 127.0.0.1:{port}"), &format!("Host: evil.example:{port}")]);
+    assert!(code == 421 || code == 400, "two Hosts: {code}");
+    let absolute =
+        format!("GET http://evil.example:{port}/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    assert_eq!(status(&dev.send(&absolute)), 421, "a request target naming another host");
+    // Every path is guarded, the client script and the socket too.
+    for path in ["/_quire/dev/client.js", "/style.css", "/_quire/dev/socket?page=index.html&version=0"] {
+        let request = format!("GET {path} HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n");
+        assert_eq!(status(&dev.send(&request)), 421, "{path}");
+    }
+
+    // The WebSocket: only from the preview's own pages.
+    for (host, origin) in [
+        (format!("127.0.0.1:{port}"), format!("http://127.0.0.1:{port}")),
+        (format!("localhost:{port}"), format!("http://localhost:{port}")),
+    ] {
+        let (code, response) = dev.upgrade_with(&[&format!("Host: {host}"), &format!("Origin: {origin}")]);
+        assert_eq!(code, 101, "a page of {origin} opens its socket:\n{response}");
+    }
+    let host = format!("Host: 127.0.0.1:{port}");
+    for origin in [
+        None,
+        Some("Origin: null".to_string()),
+        Some("Origin: http://evil.example".to_string()),
+        Some(format!("Origin: http://evil.example:{port}")),
+        Some(format!("Origin: http://127.0.0.1:{other}")),
+        Some("Origin: http://127.0.0.1".to_string()),
+        Some(format!("Origin: http://localhost:{port}")),
+        Some(format!("Origin: http://127.0.0.1:{port}.evil.example")),
+        Some(format!("Origin: file://127.0.0.1:{port}")),
+        Some(String::from("Origin: ")),
+    ] {
+        let mut headers = vec![host.as_str()];
+        headers.extend(origin.as_deref());
+        let (code, response) = dev.upgrade_with(&headers);
+        assert_eq!(code, 403, "{origin:?} must not open the socket:\n{response}");
+        assert!(!response.contains("\"errors\""), "{response}");
+    }
+    let (code, _) =
+        dev.upgrade_with(&[&format!("Host: evil.example:{port}"), &format!("Origin: http://evil.example:{port}")]);
+    assert_eq!(code, 421, "a rebound name is refused before its origin is looked at");
+}
+
+/// Bound beyond loopback, the preview also answers to IP addresses, this machine's name and
+/// the names given with `--allow-host`; a rebound name is still refused, and the warning stays.
+#[test]
+fn quire_dev_on_all_interfaces_answers_to_ip_addresses_and_allowed_names() {
+    let p = Project::fixture("dev");
+    let dev = Dev::start_with(p.path(), &["--host", "0.0.0.0", "--allow-host", "Preview.Tunnel.example"]);
+    let port = dev.port();
+    let until = Instant::now() + Duration::from_secs(10);
+    while !dev.log().contains("anyone who can reach this machine") {
+        assert!(Instant::now() < until, "the warning stays:\n{}", dev.log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let machine = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default().trim().to_string();
+    let mut good = vec![
+        format!("Host: 127.0.0.1:{port}"),
+        format!("Host: localhost:{port}"),
+        format!("Host: 192.168.1.20:{port}"),
+        format!("Host: [fe80::1]:{port}"),
+        format!("Host: 0.0.0.0:{port}"),
+        "Host: preview.tunnel.example".to_string(),
+        "Host: preview.tunnel.example:443".to_string(),
+    ];
+    if !machine.is_empty() {
+        good.push(format!("Host: {machine}:{port}"));
+    }
+    for good in good {
+        let (code, response) = dev.status_with(&[&good]);
+        assert_eq!(code, 200, "{good}:\n{response}");
+    }
+    for evil in [
+        format!("Host: evil.example:{port}"),
+        format!("Host: 192.168.1.20:{}", port.wrapping_add(1)),
+        "Host: 10.0.0.1".into(),
+    ] {
+        let (code, response) = dev.status_with(&[&evil]);
+        assert_eq!(code, 421, "{evil}:\n{response}");
+    }
+    let (code, response) =
+        dev.upgrade_with(&[&format!("Host: 192.168.1.20:{port}"), &format!("Origin: http://192.168.1.20:{port}")]);
+    assert_eq!(code, 101, "{response}");
+    let (code, response) = dev.upgrade_with(&[&format!("Host: 192.168.1.20:{port}"), "Origin: http://evil.example"]);
+    assert_eq!(code, 403, "{response}");
 }
 
 #[test]

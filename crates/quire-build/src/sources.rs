@@ -8,6 +8,8 @@ use quire_engine::{Engine, FileFormat, TableName};
 
 use crate::error::BuildError;
 
+mod redact;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Csv,
@@ -21,8 +23,8 @@ pub enum Format {
 }
 
 /// Where a database source's server is, and who to be there. The password comes from the
-/// environment only.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// environment only, and no `Debug` or message prints it.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Database {
     pub kind: String,
     pub host: String,
@@ -30,6 +32,76 @@ pub struct Database {
     pub database: Option<String>,
     pub user: Option<String>,
     pub password: Option<String>,
+    pub sslmode: SslMode,
+    /// The CA certificates to verify the server with (`sslrootcert:`); by default, as libpq,
+    /// `~/.postgresql/root.crt`.
+    pub sslrootcert: Option<RootCert>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("kind", &self.kind)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("database", &self.database)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "********"))
+            .field("sslmode", &self.sslmode)
+            .field("sslrootcert", &self.sslrootcert)
+            .finish()
+    }
+}
+
+/// Whether and how to use TLS, as libpq's `sslmode` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SslMode {
+    /// Plain TCP only.
+    Disable,
+    /// TLS if the server offers it, else plain; the certificate is not checked.
+    #[default]
+    Prefer,
+    /// TLS or nothing; the certificate is not checked (unless `sslrootcert` is given: then
+    /// as `VerifyCa`, as libpq does).
+    Require,
+    /// TLS, and the certificate must chain to a trusted CA.
+    VerifyCa,
+    /// TLS, the certificate must chain to a trusted CA and name the host.
+    VerifyFull,
+}
+
+impl SslMode {
+    pub const NAMES: &[&str] = &["disable", "prefer", "require", "verify-ca", "verify-full"];
+
+    pub fn parse(name: &str) -> Option<SslMode> {
+        Some(match name.trim().to_ascii_lowercase().as_str() {
+            "disable" => SslMode::Disable,
+            "prefer" => SslMode::Prefer,
+            "require" => SslMode::Require,
+            "verify-ca" => SslMode::VerifyCa,
+            "verify-full" => SslMode::VerifyFull,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SslMode::Disable => "disable",
+            SslMode::Prefer => "prefer",
+            SslMode::Require => "require",
+            SslMode::VerifyCa => "verify-ca",
+            SslMode::VerifyFull => "verify-full",
+        }
+    }
+}
+
+/// Where the trusted CA certificates come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RootCert {
+    /// A PEM file (`sslrootcert: ca.pem`, relative to the source's folder).
+    File(PathBuf),
+    /// The machine's trusted CAs (`sslrootcert: system`, as libpq 16 spells it).
+    System,
 }
 
 /// A database table: its connection, its query (the `.sql` file), and an optional `cache`
@@ -74,6 +146,12 @@ struct Connection {
     password_env: Option<String>,
     #[serde(default)]
     password: Option<serde_yaml::Value>,
+    /// libpq's `sslmode` (default `prefer`, or PGSSLMODE).
+    #[serde(default)]
+    sslmode: Option<String>,
+    /// A CA certificate file, relative to the source's folder, or `system`.
+    #[serde(default)]
+    sslrootcert: Option<String>,
 }
 
 const KINDS: &[&str] = &["csv", "parquet", "json", "postgres"];
@@ -99,11 +177,22 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
         let text = std::fs::read_to_string(&conn_path).map_err(|e| BuildError::file(&conn_path, e))?;
         let rel =
             format!("sources/{source}/{}", conn_path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
-        let file = SourceFile::new(rel, text.as_str());
+        // Messages show the file with its passwords masked; every span is into that text.
+        let redacted = redact::Redacted::new(&text);
+        let file = SourceFile::new(rel, redacted.text.as_str());
+        if let Some(&at) = redacted.found.first() {
+            // The key `password`, or the mask of a URL's password: eight bytes either way.
+            errors.push(
+                Problem::new("a password does not belong in a file of the project", Span::new(at, at + 8))
+                    .help("remove it and set PGPASSWORD in the environment (or name another variable with `password_env:`)")
+                    .in_file(&file),
+            );
+            continue;
+        }
         let conn: Connection = match serde_yaml::from_str(&text) {
             Ok(c) => c,
             Err(e) => {
-                let at = e.location().map_or(0, |l| l.index());
+                let at = redacted.at(e.location().map_or(0, |l| l.index()));
                 errors.push(
                     Problem::new(format!("connection.yaml: {e}"), Span::new(at, at + 1))
                         .help("a file source needs `type: csv`, `type: parquet` or `type: json`")
@@ -113,28 +202,37 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
             }
         };
         let kind = conn.kind.to_ascii_lowercase();
-        if conn.password.is_some() {
-            let at = text.find("password").unwrap_or(0);
+        if conn.password.as_ref().is_some_and(|p| !p.is_null()) {
+            // A password the masking did not recognise: point at the file, show nothing.
             errors.push(
-                Problem::new(
-                    "a password does not belong in a file of the project",
-                    Span::new(at, at + "password".len()),
-                )
-                .help("remove it and set PGPASSWORD in the environment (or name another variable with `password_env:`)")
-                .in_file(&file),
+                Problem::new("a password does not belong in a file of the project", Span::default())
+                    .help("remove it and set PGPASSWORD in the environment (or name another variable with `password_env:`)")
+                    .in_file(&SourceFile::new(file.path.clone(), "")),
             );
             continue;
         }
-        let database = (kind == "postgres" || kind == "postgresql").then(|| {
-            let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-            Database {
-                kind: "postgres".into(),
-                host: conn.host.clone().or_else(|| env("PGHOST")).unwrap_or_else(|| "127.0.0.1".into()),
-                port: conn.port.or_else(|| env("PGPORT").and_then(|p| p.parse().ok())).unwrap_or(5432),
-                database: conn.database.clone().or_else(|| env("PGDATABASE")),
-                user: conn.user.clone().or_else(|| env("PGUSER")),
-                password: env(conn.password_env.as_deref().unwrap_or("PGPASSWORD")),
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let postgres = kind == "postgres" || kind == "postgresql";
+        let (sslmode, sslrootcert) = if postgres {
+            match tls_settings(&conn, &source_dir, &file) {
+                Ok(tls) => tls,
+                Err(problem) => {
+                    errors.push(problem);
+                    continue;
+                }
             }
+        } else {
+            (SslMode::default(), None)
+        };
+        let database = postgres.then(|| Database {
+            kind: "postgres".into(),
+            host: conn.host.clone().or_else(|| env("PGHOST")).unwrap_or_else(|| "127.0.0.1".into()),
+            port: conn.port.or_else(|| env("PGPORT").and_then(|p| p.parse().ok())).unwrap_or(5432),
+            database: conn.database.clone().or_else(|| env("PGDATABASE")),
+            user: conn.user.clone().or_else(|| env("PGUSER")),
+            password: env(conn.password_env.as_deref().unwrap_or("PGPASSWORD")),
+            sslmode,
+            sslrootcert,
         });
         let exts: &[&str] = match kind.as_str() {
             "postgres" | "postgresql" => &["sql"],
@@ -142,7 +240,7 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
             "parquet" => &["parquet"],
             "json" | "ndjson" => &["json", "ndjson", "jsonl"],
             _ => {
-                let at = text.find(&conn.kind).unwrap_or(0);
+                let at = redacted.text.find(&conn.kind).unwrap_or(0);
                 let help = if kind == "duckdb" {
                     format!("`{kind}` sources are not supported yet; export the tables to Parquet or CSV")
                 } else {
@@ -201,6 +299,54 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
         return Err(BuildError::Author(errors));
     }
     Ok(tables)
+}
+
+/// `sslmode` and `sslrootcert` from the file or, as libpq, from PGSSLMODE and PGSSLROOTCERT.
+/// A relative `sslrootcert:` is the source folder's; a relative PGSSLROOTCERT, the process's.
+fn tls_settings(
+    conn: &Connection,
+    source_dir: &Path,
+    file: &std::sync::Arc<SourceFile>,
+) -> Result<(SslMode, Option<RootCert>), quire_core::AuthorError> {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let sslmode = match conn.sslmode.clone().or_else(|| env("PGSSLMODE")) {
+        None => SslMode::default(),
+        Some(name) => SslMode::parse(&name).ok_or_else(|| {
+            let (span, whence) = match &conn.sslmode {
+                Some(_) => (key_line(&file.text, "sslmode"), ""),
+                None => (Span::default(), " (from PGSSLMODE)"),
+            };
+            Problem::new(format!("unknown sslmode `{}`{whence}", name.escape_default()), span)
+                .help(format!(
+                    "sslmode is one of {} (libpq's names; `prefer` when not given)",
+                    SslMode::NAMES.join(", ")
+                ))
+                .in_file(file)
+        })?,
+    };
+    let sslrootcert = match conn.sslrootcert.as_deref().map(str::trim) {
+        Some("system") => Some(RootCert::System),
+        Some(path) if !path.is_empty() => Some(RootCert::File(source_dir.join(path))),
+        _ => match env("PGSSLROOTCERT") {
+            Some(s) if s == "system" => Some(RootCert::System),
+            Some(path) => Some(RootCert::File(PathBuf::from(path))),
+            None => None,
+        },
+    };
+    Ok((sslmode, sslrootcert))
+}
+
+/// The span of the line that sets `key` at the top level of a YAML file.
+fn key_line(text: &str, key: &str) -> Span {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')) {
+            let body = line.trim_end_matches(['\n', '\r']);
+            return Span::new(at, at + body.len().max(1));
+        }
+        at += line.len();
+    }
+    Span::default()
 }
 
 /// The pipeline's committed tables (`quire run`), as Parquet sources named `stage.model`.

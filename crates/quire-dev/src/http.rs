@@ -3,23 +3,28 @@
 //! Only files of the built site are ever served, looked up by name in memory: a path with
 //! `..` (plain or percent-encoded), a backslash or a NUL is refused before any lookup, and
 //! nothing on disk (sources, symlinks, the project's other files) is reachable at all.
+//! Every request passes [`crate::audience`] first: a `Host` this preview does not answer to
+//! gets 421, a WebSocket upgrade from a page of another origin 403.
 
 use std::sync::{Arc, RwLock};
 
 use axum::Router;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Query, State};
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::broadcast;
 
+use crate::audience::Audience;
 use crate::served::Served;
 
 #[derive(Clone)]
 pub struct App {
     pub served: Arc<RwLock<Served>>,
     pub events: broadcast::Sender<Arc<str>>,
+    pub audience: Arc<Audience>,
 }
 
 const CLIENT: &str = include_str!("client.js");
@@ -36,7 +41,52 @@ pub fn router(app: App) -> Router {
         )
         .route(SOCKET_PATH, get(socket))
         .fallback(site)
+        .layer(axum::middleware::from_fn_with_state(app.clone(), only_the_author))
         .with_state(app)
+}
+
+/// Refuse a request whose `Host` this preview does not answer to (DNS rebinding), and a
+/// WebSocket upgrade whose `Origin` is not the page's own host and port.
+async fn only_the_author(State(app): State<App>, request: Request, next: Next) -> Response {
+    let Some(host) = one_host(request.headers()) else {
+        return refuse(StatusCode::MISDIRECTED_REQUEST, app.audience.refusal(None));
+    };
+    // A request in absolute form (`GET http://name/ HTTP/1.1`) names its host twice.
+    let target = request.uri().authority().map_or(host, |a| a.as_str());
+    for name in [host, target] {
+        if !app.audience.allows_host(name) {
+            return refuse(StatusCode::MISDIRECTED_REQUEST, app.audience.refusal(Some(name)));
+        }
+    }
+    if request.uri().path() == SOCKET_PATH {
+        let origin = request.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok());
+        if !app.audience.allows_origin(origin, host) {
+            return refuse(
+                StatusCode::FORBIDDEN,
+                format!(
+                    "quire dev: the live-reload socket is for this preview's own pages, whose `Origin` is http://{host}; \
+                     this request's is {}.\n",
+                    origin.map_or_else(|| "missing".to_string(), |o| format!("`{}`", o.escape_default()))
+                ),
+            );
+        }
+    }
+    next.run(request).await
+}
+
+/// The request's one `Host` header; `None` if it has none, several, or one that is not text.
+fn one_host(headers: &HeaderMap) -> Option<&str> {
+    let mut all = headers.get_all(header::HOST).iter();
+    let first = all.next()?;
+    if all.next().is_some() {
+        return None;
+    }
+    first.to_str().ok()
+}
+
+fn refuse(status: StatusCode, why: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::X_CONTENT_TYPE_OPTIONS, "nosniff")], why)
+        .into_response()
 }
 
 /// The site's file for a request path: `None` if the path tries to leave the site.

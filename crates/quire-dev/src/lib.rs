@@ -3,10 +3,12 @@
 //! Owns watching a project's files ([`watch`]), rebuilding on each save through
 //! [`quire_build::Incremental`] (only what the save touches), keeping the last good site in
 //! memory with the current errors beside it ([`served`]), serving it over HTTP on loopback
-//! with nothing outside the built site reachable ([`http`]), and telling open pages over a
+//! with nothing outside the built site reachable ([`http`]) and to nobody but the author
+//! ([`audience`]: no other `Host`, no WebSocket from another origin), and telling open pages over a
 //! WebSocket to reload (keeping their scroll) or to show the build's errors as an overlay
 //! (`client.js`).
 
+mod audience;
 mod http;
 mod served;
 mod watch;
@@ -25,6 +27,9 @@ pub use served::Served;
 pub struct Options {
     pub project: PathBuf,
     pub host: IpAddr,
+    /// More names to answer to in `Host` (a LAN name, a tunnel), beyond loopback's and,
+    /// when bound beyond loopback, IP addresses and this machine's name.
+    pub allow_hosts: Vec<String>,
     /// 0 picks a free port.
     pub port: u16,
     /// Poll the files instead of asking the OS for notifications (network drives, some
@@ -120,7 +125,9 @@ pub fn serve(options: Options) -> Result<(), DevError> {
     if options.open {
         open_browser(&url);
     }
-    let app = http::router(http::App { served, events });
+    let machine = if options.host.is_loopback() { None } else { audience::machine_name() };
+    let audience = Arc::new(audience::Audience::new(local, &options.allow_hosts, machine));
+    let app = http::router(http::App { served, events, audience });
     // Ctrl-C stops at once: open pages hold WebSockets that a graceful shutdown would wait
     // for, and there is nothing on disk to finish.
     rt.block_on(async {

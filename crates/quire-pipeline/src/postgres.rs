@@ -1,12 +1,15 @@
 //! PostgreSQL sources: each `sources/<name>/<table>.sql` runs on the server, in its own
 //! dialect, and its rows stream into Arrow batches. Credentials come from the environment
 //! (`PGUSER`, `PGPASSWORD`, or the variable `password_env` names), never from the repo.
+//! Connections use TLS as `sslmode` says ([`tls`]); no message names the password.
+
+mod tls;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{StreamExt, pin_mut};
-use quire_build::sources::Database;
+use quire_build::sources::{Database, SslMode};
 use quire_core::{Problem, Span};
 use quire_engine::datafusion::arrow::array::{
     ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder, TimestampMicrosecondBuilder,
@@ -37,14 +40,81 @@ async fn connect(db: &Database) -> Result<tokio_postgres::Client, FetchError> {
     if let Some(p) = &db.password {
         config.password(p);
     }
-    let (client, connection) = config.connect(tokio_postgres::NoTls).await.map_err(|e| {
-        let cause = std::error::Error::source(&e).map(|s| format!(": {s}")).unwrap_or_default();
-        FetchError::Connect(format!("cannot connect to PostgreSQL at {}:{}: {e}{cause}", db.host, db.port))
-    })?;
+    let at = format!("cannot connect to PostgreSQL at {}:{} (sslmode {})", db.host, db.port, db.sslmode.name());
+    let failed = |e: tokio_postgres::Error| {
+        let mut message = format!("{at}: {e}");
+        let mut cause = std::error::Error::source(&e);
+        while let Some(c) = cause {
+            let said = c.to_string();
+            if !message.contains(&said) {
+                message.push_str(&format!(": {said}"));
+            }
+            cause = c.source();
+        }
+        if let Some(hint) = tls_hint(&e, db) {
+            message.push_str(&format!(". {hint}"));
+        }
+        FetchError::Connect(message)
+    };
+    // libpq uses no TLS over a Unix socket, whatever sslmode says.
+    if db.sslmode == SslMode::Disable || db.host.starts_with('/') {
+        config.ssl_mode(tokio_postgres::config::SslMode::Disable);
+        let (client, connection) = config.connect(tokio_postgres::NoTls).await.map_err(failed)?;
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        return Ok(client);
+    }
+    config.ssl_mode(match db.sslmode {
+        SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
+        _ => tokio_postgres::config::SslMode::Require,
+    });
+    let tls =
+        tls::Tls::new(db.sslmode, db.sslrootcert.as_ref()).map_err(|e| FetchError::Connect(format!("{at}: {e}")))?;
+    let (client, connection) = config.connect(tls).await.map_err(failed)?;
     tokio::spawn(async move {
         let _ = connection.await;
     });
     Ok(client)
+}
+
+/// What to do about a connection that failed over TLS's checks, or for want of TLS.
+fn tls_hint(e: &tokio_postgres::Error, db: &Database) -> Option<String> {
+    use tokio_rustls::rustls::{CertificateError, Error as Tls};
+    if e.as_db_error().is_some_and(|d| d.message().contains("no encryption") || d.message().contains("SSL off")) {
+        return Some("The server may take TLS connections only: set `sslmode: require` (or `verify-full`)".into());
+    }
+    let ca = match &db.sslrootcert {
+        Some(quire_build::sources::RootCert::File(path)) => format!("{} (sslrootcert)", path.display()),
+        Some(quire_build::sources::RootCert::System) => "this machine's trusted CAs (sslrootcert: system)".into(),
+        None => "~/.postgresql/root.crt (sslrootcert)".into(),
+    };
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        let tls = c.downcast_ref::<Tls>().or_else(|| {
+            c.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()).and_then(|r| r.downcast_ref::<Tls>())
+        });
+        if let Some(Tls::InvalidCertificate(why)) = tls {
+            return Some(match why {
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => format!(
+                    "The server's certificate does not name `{}`: connect by a name it holds, or use `sslmode: verify-ca`",
+                    db.host
+                ),
+                CertificateError::UnknownIssuer | CertificateError::BadSignature => {
+                    format!("The server's certificate is not signed by a CA in {ca}")
+                }
+                CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                    "The server's certificate has expired".into()
+                }
+                _ => format!("The server's certificate was refused (checked against {ca})"),
+            });
+        }
+        cause = c.source();
+    }
+    if e.to_string().contains("server does not support TLS") {
+        return Some("Turn on `ssl` on the server, or set `sslmode: prefer` (or `disable`)".into());
+    }
+    None
 }
 
 /// The first row's first column of `sql` as text (a `cache` freshness query).

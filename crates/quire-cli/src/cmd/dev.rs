@@ -29,8 +29,16 @@ pub struct Args {
     port: u16,
     /// The address to listen on. Anything but loopback lets other machines read the
     /// reports and their data.
+    ///
+    /// The preview answers only to requests addressed to it: a `Host` of `localhost`,
+    /// `127.0.0.1`, `[::1]` or this address, with the port (a web page elsewhere cannot
+    /// read it by pointing a name of its own here). Bound beyond loopback (`0.0.0.0`, a
+    /// LAN address), it also answers to any IP address and to this machine's host name.
     #[arg(long, default_value = "127.0.0.1")]
     host: IpAddr,
+    /// Also answer to this host name, on any port (a LAN name, a tunnel's). Repeatable.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_host: Vec<String>,
     /// Open the site in your browser.
     #[arg(long)]
     open: bool,
@@ -44,6 +52,7 @@ pub fn run(args: Args) -> ExitCode {
     let options = quire_dev::Options {
         project: args.project,
         host: args.host,
+        allow_hosts: args.allow_host,
         port: args.port,
         poll: args.poll,
         open: args.open,
