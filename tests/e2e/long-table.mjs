@@ -4,39 +4,21 @@
 // JSON on stdout; every off-origin request is blocked.
 //
 //   node long-table.mjs --base http://127.0.0.1:PORT/
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { CHROMIUM, launch, watchedPage } from './browser.mjs';
 
 const { values: opt } = parseArgs({
   options: {
     base: { type: 'string' },
-    chromium: { type: 'string', default: process.env.CHROMIUM || '/usr/bin/chromium' },
+    chromium: { type: 'string', default: CHROMIUM },
   },
 });
 const base = new URL(opt.base);
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-e2e-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: opt.chromium,
-  headless: true,
-  viewport: { width: 1360, height: 900 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const r = { consoleErrors: [], pageErrors: [], failedRequests: [], offOrigin: [], rowFiles: 0 };
+const browser = await launch(opt.chromium);
+const r = { rowFiles: 0 };
 try {
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') r.consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => r.pageErrors.push(String(e)));
-  page.on('response', (s) => { if (s.status() >= 400) r.failedRequests.push(`${s.url()} HTTP ${s.status()}`); });
+  const page = await watchedPage(browser.context, base, r);
   page.on('request', (q) => { if (q.url().includes('/data/rows.')) r.rowFiles += 1; });
-  await page.route('**/*', (route) => {
-    const u = new URL(route.request().url());
-    if (u.origin !== base.origin) { r.offOrigin.push(u.href); return route.abort(); }
-    return route.continue();
-  });
   await page.goto(base.href, { waitUntil: 'load' });
   const table = page.locator('[data-component="DataTable"]').first();
   const rows = () => table.evaluate((t) => [...t.querySelectorAll('tbody tr')]
@@ -57,7 +39,6 @@ try {
   await page.waitForFunction(() => document.querySelector('.q-table-count').textContent.includes('of 1'));
   r.search = { rows: await rows(), count: await count() };
 } finally {
-  await context.close();
-  fs.rmSync(profile, { recursive: true, force: true });
+  await browser.close();
 }
 process.stdout.write(JSON.stringify(r, null, 2) + '\n');

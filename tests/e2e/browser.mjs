@@ -1,0 +1,45 @@
+// What every browser driver here shares: Debian's Chromium, headless, with a fresh profile
+// and the flags this closed network needs; and a page that records what a reader would
+// notice (console errors, page errors, failed requests) and blocks every request that
+// leaves the site's origin.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+/// A browser; `close()` also removes its profile.
+export async function launch(executablePath = CHROMIUM) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1360, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/// A new page of `context` that records into `report` (`consoleErrors`, `pageErrors`,
+/// `failedRequests`, `offOrigin`) and only reaches `base`'s origin.
+export async function watchedPage(context, base, report) {
+  Object.assign(report, { consoleErrors: [], pageErrors: [], failedRequests: [], offOrigin: [] }, report);
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') report.consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => report.pageErrors.push(String(e)));
+  page.on('response', (s) => { if (s.status() >= 400) report.failedRequests.push(`${s.url()} HTTP ${s.status()}`); });
+  await page.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (u.origin !== base.origin) { report.offOrigin.push(u.href); return route.abort(); }
+    return route.continue();
+  });
+  return page;
+}
