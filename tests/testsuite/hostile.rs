@@ -163,7 +163,8 @@ fn links_from_data_never_run_script() {
         - [{r.name}]({r.url}) ![{r.name}]({r.url}) <a href=\"{r.url}\">raw</a> [as a page](/{r.name})\n\
         {/each}\n\n\
         <div>\n{#each links as r}\n<a title=\"x\"\n   href=\"{r.url}\">{r.name}</a>\n{/each}\n</div>\n\n\
-        <DataTable data={links} link=url />\n\n<BigValue data={links} value=n link=\"{links[0].url}\" />\n";
+        <DataTable data={links} link=url />\n\n<BigValue data={links} value=n link=\"{links[0].url}\" />\n\n\
+        <LinkButton url=\"{links[5].url}\">Rooted</LinkButton>\n";
     let project = Project::with_files(&[
         ("sources/t/connection.yaml", CONNECTION),
         ("sources/t/links.csv", &csv),
@@ -181,6 +182,8 @@ fn links_from_data_never_run_script() {
     }
     assert_no_script_urls(&dist);
     let html = project.read("dist/index.html");
+    // A root-relative value stays a path inside the site, even on the root page.
+    assert!(html.contains("href=\"./javascript-alert-1-"), "{html}");
     // The safe link stays a link.
     assert!(html.contains("href=\"https://example.com/a?b=1\""), "{html}");
     // A page named after data is reached by a path, not a scheme.
