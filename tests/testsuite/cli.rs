@@ -64,3 +64,31 @@ fn strict_builds_fail_on_empty_components() {
     assert!(strict.stderr().contains("error: pages/index.md:36:17"), "{}", strict.stderr());
     assert!(!project.join("dist").exists(), "nothing written");
 }
+
+/// A prop quire accepts from Evidence but does not draw is a warning at its place, saying
+/// what the reader sees instead; `--strict` and `quire check --strict` make it an error.
+#[test]
+fn props_quire_does_not_draw_are_warned_at_their_place() {
+    let project = crate::util::Project::with_files(&[
+        ("sources/t/connection.yaml", "type: csv\n"),
+        ("sources/t/m.csv", "month,sales\n2024-01-01,1\n2024-02-01,1000\n"),
+        (
+            "pages/index.md",
+            "```sql m\nselect * from t.m\n```\n\n<LineChart data={m} x=month y=sales yLog=true echartsOptions={{}} />\n",
+        ),
+    ]);
+    let build = project.build().ok();
+    let stderr = build.stderr();
+    assert!(stderr.contains("warning: pages/index.md:5:37"), "{stderr}");
+    assert!(stderr.contains("`<LineChart>` does not draw `yLog` yet"), "{stderr}");
+    assert!(stderr.contains("quire draws the component as if this prop were not set"), "{stderr}");
+    assert!(stderr.contains("`echartsOptions` configures ECharts, which quire does not use"), "{stderr}");
+    let strict = Run::new(quire().args(["build", "--strict"]).arg(project.path()));
+    assert_eq!(strict.output.status.code(), Some(1), "{}", strict.stderr());
+    assert!(strict.stderr().contains("error: pages/index.md:5:37"), "{}", strict.stderr());
+    let check = Run::new(quire().args(["check", "--strict", "--format", "json"]).arg(project.path()));
+    assert!(!check.success());
+    let report: serde_json::Value = serde_json::from_slice(&check.output.stdout).expect("JSON on stdout");
+    let warned: Vec<&str> = report["warnings"].as_array().expect("warnings").iter().filter_map(|w| w["message"].as_str()).collect();
+    assert!(warned.contains(&"`<LineChart>` does not draw `yLog` yet"), "{report}");
+}

@@ -296,6 +296,8 @@ pub(crate) async fn compile_page(
             })
         })
         .collect();
+    let mut empty = empty;
+    empty.extend(quire_core::components::prop_warnings(&page));
     let warnings = match source.author(empty) {
         BuildError::Author(w) => w,
         _ => Vec::new(),

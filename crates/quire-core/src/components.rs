@@ -662,6 +662,71 @@ const LAYOUT: &[Spec] = &[
     Spec { name: "LastRefreshed", kind: Kind::Inline, props: &["prefix", "printShowDate", "dateFmt"], required: &[] },
 ];
 
+/// What quire does with a prop the catalogue accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PropStatus {
+    /// It changes what is drawn (tested: `quire-render/tests/props.rs`).
+    Drawn,
+    /// Evidence's, accepted, but quire draws the component as if it were not set; a page
+    /// that uses it is warned.
+    NotYet,
+    /// It configures ECharts, which quire does not use; a page that uses it is warned.
+    NotApplicable,
+}
+
+impl PropStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PropStatus::Drawn => "drawn",
+            PropStatus::NotYet => "not yet",
+            PropStatus::NotApplicable => "not applicable",
+        }
+    }
+}
+
+/// Props that set up ECharts itself: quire draws SVG and has nothing to pass them to.
+const ECHARTS_ONLY: &[&str] = &["echartsOptions", "seriesOptions", "printEchartsConfig", "renderer"];
+
+/// Props honoured by the build rather than the renderer (no rendering shows them).
+pub const BUILD_PROPS: &[&str] = &["emptySet"];
+
+/// `Component prop` per line: the props quire accepts from Evidence and does not draw yet.
+/// `quire-render/tests/props.rs` fails when a listed prop starts to change what is drawn,
+/// or an unlisted one does not.
+const NOT_YET: &str = include_str!("props-not-yet.txt");
+
+pub fn prop_status(component: &str, prop: &str) -> PropStatus {
+    if ECHARTS_ONLY.contains(&prop) {
+        return PropStatus::NotApplicable;
+    }
+    let listed = NOT_YET.lines().any(|l| l.split_once(' ').is_some_and(|(c, p)| c == component && p == prop));
+    if listed { PropStatus::NotYet } else { PropStatus::Drawn }
+}
+
+/// A warning for each prop on the page that quire accepts and does not draw: what the
+/// reader sees instead. (`quire build --strict` makes them errors.)
+pub fn prop_warnings(page: &Page) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for c in page.components() {
+        for p in &c.props {
+            match prop_status(&c.name, &p.name) {
+                PropStatus::Drawn => {}
+                PropStatus::NotYet => out.push(
+                    Problem::new(format!("`<{}>` does not draw `{}` yet", c.name, p.name), p.name_span)
+                        .label("no effect")
+                        .help("quire draws the component as if this prop were not set; remove it, or see the props table of this component in quire's documentation"),
+                ),
+                PropStatus::NotApplicable => out.push(
+                    Problem::new(format!("`{}` configures ECharts, which quire does not use", p.name), p.name_span)
+                        .label("no effect")
+                        .help("quire draws its charts as SVG with its own props; remove it"),
+                ),
+            }
+        }
+    }
+    out
+}
+
 /// Every component, for suggestions and documentation.
 pub fn all() -> impl Iterator<Item = &'static Spec> {
     CATALOGUE.iter().chain(LAYOUT)

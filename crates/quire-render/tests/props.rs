@@ -1,0 +1,366 @@
+//! The props contract, measured: every prop in the catalogue either changes what quire
+//! renders (it is *drawn*), or is listed in `quire_core::components` as *not yet* drawn or
+//! *not applicable* (ECharts-only), and the page that uses it gets a warning.
+//!
+//! A prop's effect is found by rendering a component without it and with it, for a range
+//! of values (booleans, numbers, colours, formats, texts, the data's columns, lists, the
+//! words props take); a prop is drawn if some value renders without problems and differently.
+//! Nothing here knows what a prop should do: this test cannot be talked into believing a
+//! prop works, only shown.
+
+use std::collections::BTreeMap;
+
+use quire_core::components::{self, PropStatus};
+use quire_core::{Cell, Column, ColumnType, Page, Table};
+
+fn col(name: &str, ty: ColumnType) -> Column {
+    Column { name: name.into(), ty }
+}
+
+/// Monthly sales by channel (dates, text, numbers), a row of figures, a distribution, and
+/// an empty result.
+fn results() -> BTreeMap<String, Table> {
+    let mut sales = Vec::new();
+    for (i, m) in [1u32, 2, 3, 4].into_iter().enumerate() {
+        // Rows come in an order that is not the order of their sizes: Online is largest.
+        for (j, channel) in [(2, "Phone"), (0, "Online"), (1, "Retail")] {
+            sales.push(vec![
+                Cell::Int(quire_render::fmt::days_from_civil(2024, m, 1)),
+                Cell::Text(channel.into()),
+                Cell::Float(1200.0 - 300.0 * j as f64 + 150.0 * i as f64 - if i == 2 { 1400.0 } else { 0.0 }),
+                Cell::Int(40 + i as i64 * 3 - j as i64 * 7),
+                Cell::Float(0.1 * (i as f64 - 1.5)),
+                Cell::Text(format!("/channels/{channel}")),
+            ]);
+        }
+    }
+    let mut r = BTreeMap::new();
+    r.insert(
+        "sales".to_string(),
+        Table {
+            columns: vec![
+                col("month", ColumnType::Date),
+                col("channel", ColumnType::Text),
+                col("sales", ColumnType::Float),
+                col("orders", ColumnType::Int),
+                col("growth", ColumnType::Float),
+                col("link", ColumnType::Text),
+            ],
+            rows: sales,
+        },
+    );
+    r.insert(
+        "values".to_string(),
+        Table {
+            columns: vec![col("order_value", ColumnType::Float)],
+            rows: (0..60).map(|i| vec![Cell::Float(((i * 37) % 100) as f64 + (i % 7) as f64 * 0.5)]).collect(),
+        },
+    );
+    let columns = r["sales"].columns.clone();
+    r.insert("nothing".to_string(), Table { columns, rows: vec![] });
+    r
+}
+
+const QUERIES: &str = "```sql sales\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n";
+
+/// How each component is written at its simplest; `@` is where the probed prop goes.
+fn base(name: &str) -> Option<String> {
+    let chart = |c: &str| format!("<{c} data={{sales}} x=month y=sales series=channel @/>");
+    Some(match name {
+        "Value" => "<Value data={sales} column=sales @/>".into(),
+        "BigValue" => "<BigValue data={sales} value=sales @/>".into(),
+        "DataTable" => "<DataTable data={sales} @/>".into(),
+        "Column" => "<DataTable data={sales}>\n<Column id=sales @/>\n<Column id=channel />\n</DataTable>".into(),
+        "LineChart" | "AreaChart" | "BarChart" | "ScatterPlot" => chart(name),
+        "Histogram" => "<Histogram data={values} x=order_value @/>".into(),
+        "BubbleChart" => "<BubbleChart data={sales} x=orders y=sales size=orders series=channel @/>".into(),
+        "Heatmap" => "<Heatmap data={sales} x=month y=channel value=sales @/>".into(),
+        "FunnelChart" => "<FunnelChart data={sales} nameCol=channel valueCol=orders @/>".into(),
+        "Sparkline" => "<Sparkline data={sales} dateCol=month valueCol=sales @/>".into(),
+        "ReferenceLine" => "<LineChart data={sales} x=month y=sales series=channel>\n<ReferenceLine y=1000 @/>\n</LineChart>".into(),
+        "ReferenceArea" => {
+            "<LineChart data={sales} x=month y=sales series=channel>\n<ReferenceArea yMin=900 yMax=1100 @/>\n</LineChart>"
+                .into()
+        }
+        "Dropdown" => "<Dropdown name=pick data={sales} value=channel @/>".into(),
+        "DropdownOption" => "<Dropdown name=pick>\n<DropdownOption value=a @/>\n<DropdownOption value=b />\n</Dropdown>".into(),
+        "ButtonGroup" => "<ButtonGroup name=pick data={sales} value=channel @/>".into(),
+        "ButtonGroupItem" => {
+            "<ButtonGroup name=pick>\n<ButtonGroupItem value=a @/>\n<ButtonGroupItem value=b />\n</ButtonGroup>".into()
+        }
+        "TextInput" => "<TextInput name=pick @/>".into(),
+        "DateRange" => "<DateRange name=pick data={sales} dates=month @/>".into(),
+        "Slider" => "<Slider name=pick @/>".into(),
+        "Checkbox" => "<Checkbox name=pick @/>".into(),
+        "Details" => "<Details title=\"More\" @>\nInside.\n</Details>".into(),
+        "Alert" | "Note" => format!("<{name} @>\nInside.\n</{name}>"),
+        "Info" => "<Info description=\"About this\" @/>".into(),
+        "Tabs" => "<Tabs @>\n<Tab label=\"A\">\nOne.\n</Tab>\n<Tab label=\"B\">\nTwo.\n</Tab>\n</Tabs>".into(),
+        "Tab" => "<Tabs>\n<Tab label=\"A\" @>\nOne.\n</Tab>\n<Tab label=\"B\">\nTwo.\n</Tab>\n</Tabs>".into(),
+        "Grid" => "<Grid @>\n\nOne.\n\nTwo.\n\n</Grid>".into(),
+        "Group" => "<Group @>\n\nOne.\n\n</Group>".into(),
+        "LinkButton" => "<LinkButton url=\"/x\" @>Go</LinkButton>".into(),
+        "DownloadData" => "<DownloadData data={sales} @/>".into(),
+        "LastRefreshed" => "<LastRefreshed @/>".into(),
+        _ => return None,
+    })
+}
+
+/// Values to try for any prop: the kinds of value props take.
+const VALUES: &[&str] = &[
+    "true",
+    "false",
+    "2",
+    "3",
+    "150",
+    "1000",
+    "0.5",
+    "-1",
+    "{1000}",
+    "\"#cc0000\"",
+    "\"usd0\"",
+    "\"pct1\"",
+    "\"Some words\"",
+    "month",
+    "channel",
+    "sales",
+    "orders",
+    "growth",
+    "link",
+    "{['#cc0000', '#00aa00', '#0000cc']}",
+    "{['Retail', 'Online', 'Phone']}",
+    "\"sales desc\"",
+    "desc",
+    "asc",
+    "top",
+    "bottom",
+    "right",
+    "left",
+    "middle",
+    "center",
+    "log",
+    "line",
+    "bar",
+    "area",
+    "dashed",
+    "dotted",
+    "all",
+    "zero",
+    "connect",
+    "gap",
+    "sum",
+    "mean",
+    "count",
+    "link",
+    "image",
+    "delta",
+    "colorscale",
+    "html",
+    "pass",
+    "warn",
+    "category",
+    "time",
+    "value",
+    "grouped",
+    "stacked100",
+    "accordion",
+    "section",
+    "negative",
+    "positive",
+    "info",
+    "\"2024-02-01\"",
+    "\"MMM yyyy\"",
+    "\"channel = 'Online'\"",
+    "\"orders desc\"",
+    "circle",
+    "start",
+    "end",
+    "hv",
+    "none",
+    "sm",
+    "md",
+    "lg",
+    "xl",
+];
+
+fn render(body: &str, empty: bool) -> Option<String> {
+    let body = if empty { body.replace("data={sales}", "data={nothing}") } else { body.to_string() };
+    let text = format!("{QUERIES}{body}\n");
+    let page = Page::parse(&text).ok()?;
+    quire_render::render_body(&page.body, &results(), &Default::default()).ok().map(|r| r.html)
+}
+
+/// The simplest form, and forms with the props some others only act with (a comparison
+/// for its format, a total row for its colour, labels for their format, ...).
+fn variants(name: &str) -> Vec<String> {
+    let Some(simplest) = base(name) else { return Vec::new() };
+    let with = |extra: &str| simplest.replacen('@', &format!("{extra} @"), 1);
+    let mut out = vec![simplest.clone()];
+    match name {
+        "Value" => out.push("<Value data={sales} column=growth @/>".into()),
+        "BigValue" => out.push(with("comparison=growth sparkline=month")),
+        "DataTable" => {
+            out.push(with("totalRow=true link=link"));
+            out.push(with("rows=5 search=true"));
+        }
+        "Column" => {
+            out.push(
+                "<DataTable data={sales} totalRow=true>\n<Column id=growth @/>\n<Column id=channel />\n</DataTable>"
+                    .into(),
+            );
+            out.push(
+                "<DataTable data={sales}>\n<Column id=link @/>\n<Column id=channel />\n</DataTable>".into(),
+            );
+        }
+        "LineChart" | "AreaChart" | "BarChart" | "ScatterPlot" | "BubbleChart" | "Histogram" => {
+            out.push(with("labels=true"));
+            out.push(with("y2=orders"));
+            // Categories on x, one series.
+            out.push(simplest.replace("x=month y=sales series=channel ", "x=channel y=orders "));
+        }
+        "ReferenceLine" => {
+            out.push(simplest.replace("y=1000 ", "y=1000 label=\"Goal\" "));
+            out.push(simplest.replace("y=1000 ", "data={sales} y=sales label=channel "));
+        }
+        "ReferenceArea" => out.push(simplest.replace("yMin=900 yMax=1100 ", "yMin=900 yMax=1100 label=\"Band\" ")),
+        "Slider" => out.push(with("data={sales} range=orders")),
+        "Dropdown" => out.push(with("multiple=true")),
+        "ButtonGroupItem" => out.push(
+            "<ButtonGroup name=pick>\n<ButtonGroupItem value=a />\n<ButtonGroupItem value=b @/>\n</ButtonGroup>".into(),
+        ),
+        "Tab" => out.push("<Tabs>\n<Tab label=\"A\">\nOne.\n</Tab>\n<Tab label=\"B\" @>\nTwo.\n</Tab>\n</Tabs>".into()),
+        _ => {}
+    }
+    out
+}
+
+/// Whether `prop` changes what `name` renders, for some value.
+fn has_effect(name: &str, prop: &str) -> bool {
+    variants(name).iter().any(|base| effect_on(base, prop))
+}
+
+fn effect_on(base: &str, prop: &str) -> bool {
+    if base.contains(&format!(" {prop}=")) {
+        // Part of this form already: without it, the component is something else.
+        return true;
+    }
+    for empty in [false, true] {
+        let Some(without) = render(&base.replace('@', ""), empty) else { continue };
+        for v in VALUES {
+            let with = base.replace('@', &format!("{prop}={v} "));
+            if let Some(html) = render(&with, empty)
+                && html != without
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[test]
+fn every_prop_is_drawn_or_says_it_is_not() {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut pairs = Vec::new();
+    for spec in components::all() {
+        assert!(base(spec.name).is_some(), "no probe for `<{}>`: add it to `base`", spec.name);
+        for prop in spec.props.iter().filter(|p| !components::BUILD_PROPS.contains(p)) {
+            let status = components::prop_status(spec.name, prop);
+            *counts.entry(status.as_str()).or_default() += 1;
+            pairs.push((spec.name, *prop, status));
+        }
+    }
+    // Every pair on its own: a few threads.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8);
+    let chunk = pairs.len().div_ceil(threads);
+    let found: Vec<bool> = std::thread::scope(|scope| {
+        let handles: Vec<_> = pairs
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|(c, p, _)| has_effect(c, p)).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("a probe thread")).collect()
+    });
+    let mut wrong = Vec::new();
+    for ((name, prop, status), drawn) in pairs.into_iter().zip(found) {
+        let spec = components::spec(name).expect("in the catalogue");
+        {
+            match (status, drawn) {
+                (PropStatus::Drawn, false) => wrong.push(format!("{} {prop}: listed as drawn, but changes nothing", spec.name)),
+                (PropStatus::NotYet, true) | (PropStatus::NotApplicable, true) => {
+                    wrong.push(format!("{} {prop}: changes what is drawn; list it as drawn", spec.name))
+                }
+                _ => {}
+            }
+        }
+    }
+    eprintln!("props: {counts:?}");
+    if let Ok(path) = std::env::var("QUIRE_PROPS_REPORT") {
+        let lines: Vec<String> = wrong
+            .iter()
+            .filter(|w| w.ends_with("changes nothing"))
+            .filter_map(|w| w.split(':').next().map(str::to_string))
+            .collect();
+        std::fs::write(path, lines.join("\n") + "\n").expect("write the report");
+    }
+    assert!(wrong.is_empty(), "{} props are listed wrongly:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// `www/pages/authoring/props.md`, made from the catalogue: each component's props by
+/// status. The test fails when the page and the catalogue disagree; `QUIRE_BLESS=1` writes
+/// the page anew.
+fn props_page() -> String {
+    let mut out = String::from(
+        "---\ntitle: Props quire draws\ndescription: Every prop of every component, and whether quire draws it. Made from quire's catalogue by its tests.\nsidebar_position: 20\n---\n\n\
+         # Props quire draws\n\n\
+         Every component accepts every prop Evidence documents for it, so an Evidence page builds\n\
+         unchanged. Not every one is drawn yet. This page is made from quire's catalogue by its\n\
+         tests, which render each component without and with each prop and fail if a prop listed\n\
+         as drawn changes nothing, or one listed as not drawn changes something.\n\n\
+         - **drawn**: it changes what the reader sees;\n\
+         - **not yet**: quire draws the component as if it were not set, and the build warns at\n  the prop's line and column (`--strict` makes it an error);\n\
+         - **ECharts only**: it configures ECharts, which quire does not use (quire draws SVG);\n  the build warns too.\n\n",
+    );
+    let mut totals: BTreeMap<&str, usize> = BTreeMap::new();
+    for spec in components::all() {
+        let mut by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for prop in spec.props {
+            let status = if components::BUILD_PROPS.contains(prop) {
+                "drawn"
+            } else {
+                match components::prop_status(spec.name, prop) {
+                    PropStatus::Drawn => "drawn",
+                    PropStatus::NotYet => "not yet",
+                    PropStatus::NotApplicable => "ECharts only",
+                }
+            };
+            by.entry(status).or_default().push(prop);
+            *totals.entry(status).or_default() += 1;
+        }
+        out.push_str(&format!("## {}\n\n| status | props |\n| --- | --- |\n", spec.name));
+        for status in ["drawn", "not yet", "ECharts only"] {
+            if let Some(props) = by.get(status) {
+                let list: Vec<String> = props.iter().map(|p| format!("`{p}`")).collect();
+                out.push_str(&format!("| {status} ({}) | {} |\n", props.len(), list.join(", ")));
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "In all: {} drawn, {} not yet, {} ECharts only.\n",
+        totals.get("drawn").unwrap_or(&0),
+        totals.get("not yet").unwrap_or(&0),
+        totals.get("ECharts only").unwrap_or(&0)
+    ));
+    out
+}
+
+#[test]
+fn the_props_page_is_the_catalogue() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/pages/authoring/props.md");
+    let made = props_page();
+    if std::env::var_os("QUIRE_BLESS").is_some() {
+        std::fs::write(&path, &made).expect("write the page");
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(on_disk == made, "www/pages/authoring/props.md differs from the catalogue: run this test with QUIRE_BLESS=1");
+}
