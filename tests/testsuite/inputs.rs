@@ -218,3 +218,32 @@ fn every_column_any_input_state_reads_is_shipped() {
     columns.sort();
     assert_eq!(columns, ["channel", "region", "sales", "units"], "every column some state reads, and no other");
 }
+
+/// A slider takes its bounds from its data as Evidence's does (`minColumn`/`maxColumn`, or
+/// `range`), starts at the lower one, clamps a reader's value to them, and shows its value
+/// in its `fmt`.
+#[test]
+fn a_slider_takes_its_bounds_from_its_data() {
+    let text = "```sql stats\nselect 12.5 as lo, 80 as hi union all select 20, 95\n```\n\n\
+        ```sql sizes\nselect * from (values (3), (42), (17)) as t(n)\n```\n\n\
+        <Slider name=cols data={stats} minColumn=lo maxColumn=hi fmt=usd0 />\n\
+        <Slider name=ranged data={sizes} range=n />\n\
+        <Slider name=plain />\n";
+    let page = Page::parse(text).unwrap_or_else(|p| panic!("{p:#?}"));
+    let run = block_on(Engine::new().run_page(&page));
+    assert!(run.problems.is_empty(), "{:?}", run.problems);
+    let inputs = quire_core::inputs::inputs(&page);
+    let get = |n: &str| inputs.iter().find(|i| i.name == n).expect("input");
+    let s = |v: &[&str]| v.iter().map(|x| (*x).to_string()).collect::<Vec<_>>();
+    assert_eq!(get("cols").slider_bounds(&run.results), (12.5, 95.0));
+    assert_eq!(get("cols").default_value(&run.results), s(&["12.5"]), "starts at the lower bound");
+    assert_eq!(get("cols").accept(&s(&["99"]), &run.results), Some(s(&["95"])));
+    assert_eq!(get("cols").accept(&s(&["0"]), &run.results), Some(s(&["12.5"])));
+    assert_eq!(get("ranged").slider_bounds(&run.results), (3.0, 42.0));
+    assert_eq!(get("ranged").accept(&s(&["100"]), &run.results), Some(s(&["42"])), "not 100: the data's max");
+    assert_eq!(get("plain").slider_bounds(&run.results), (0.0, 100.0), "Evidence's defaults");
+    let html = quire_render::render_body(&page.body, &run.results, &Default::default()).expect("renders").html;
+    assert!(html.contains("min=\"12.5\" max=\"95\""), "{html}");
+    assert!(html.contains("data-fmt=\"usd0\">$13</output>"), "{html}");
+    assert!(html.contains("min=\"3\" max=\"42\""), "{html}");
+}

@@ -153,6 +153,30 @@ impl<'p> Input<'p> {
         }
     }
 
+    /// A slider's bounds: the smallest value of its `data`'s `minColumn` and the largest of
+    /// `maxColumn`; else the smallest and largest of its `range` column; else `min` and
+    /// `max`; else Evidence's 0 and 100. Readers' values are clamped to them.
+    pub fn slider_bounds(&self, results: &BTreeMap<String, Table>) -> (f64, f64) {
+        let c = self.component;
+        let table = self.options_query().and_then(|q| results.get(q));
+        let column = |prop: &str| -> Vec<f64> {
+            let Some(t) = table else { return Vec::new() };
+            let Some(i) = c.text(prop).and_then(|name| t.column_index(&name)) else { return Vec::new() };
+            t.values(i).filter_map(Cell::as_f64).filter(|v| v.is_finite()).collect()
+        };
+        let smallest = |v: Vec<f64>| v.into_iter().reduce(f64::min);
+        let largest = |v: Vec<f64>| v.into_iter().reduce(f64::max);
+        let lo = smallest(column("minColumn"))
+            .or_else(|| smallest(column("range")))
+            .or_else(|| c.number("min"))
+            .unwrap_or(0.0);
+        let hi = largest(column("maxColumn"))
+            .or_else(|| largest(column("range")))
+            .or_else(|| c.number("max"))
+            .unwrap_or(100.0);
+        (lo, hi.max(lo))
+    }
+
     /// The value the page is built with.
     pub fn default_value(&self, results: &BTreeMap<String, Table>) -> Vec<String> {
         let c = self.component;
@@ -189,7 +213,7 @@ impl<'p> Input<'p> {
                 Some((lo, hi)) => vec![time::iso_date(lo), time::iso_date(hi)],
                 None => Vec::new(),
             },
-            InputKind::Slider => default.unwrap_or_else(|| vec![number_text(c.number("min").unwrap_or(0.0))]),
+            InputKind::Slider => default.unwrap_or_else(|| vec![number_text(self.slider_bounds(results).0)]),
             InputKind::Checkbox => {
                 let on = c.flag("checked").or_else(|| default.as_ref().map(|d| d.first().is_some_and(|v| v == "true")));
                 vec![on.unwrap_or(false).to_string()]
@@ -220,8 +244,7 @@ impl<'p> Input<'p> {
             }
             InputKind::Slider => {
                 let v: f64 = raw.first()?.trim().parse().ok().filter(|v: &f64| v.is_finite())?;
-                let lo = self.component.number("min").unwrap_or(0.0);
-                let hi = self.component.number("max").unwrap_or(100.0);
+                let (lo, hi) = self.slider_bounds(results);
                 Some(vec![number_text(v.clamp(lo, hi))])
             }
             InputKind::Checkbox => match raw.first().map(String::as_str) {

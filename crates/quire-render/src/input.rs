@@ -102,21 +102,20 @@ pub(crate) fn input(ctx: &mut Ctx<'_>, c: &Component) -> String {
         }
         InputKind::Slider => {
             label(&mut html, true);
-            // Evidence's defaults: 0 to 100.
-            let default = |p: &str| match p {
-                "min" => Some(0.0),
-                "max" => Some(100.0),
-                _ => None,
-            };
-            let attr = |p: &str| c.number(p).or(default(p)).map(|n| format!(" {p}=\"{n}\"")).unwrap_or_default();
+            let (lo, hi) = input.slider_bounds(ctx.results());
+            let step = c.number("step").map(|n| format!(" step=\"{n}\"")).unwrap_or_default();
             let v = value.first().map_or("", String::as_str);
+            // The value as the author formats it; the runtime reformats it as it moves.
+            let fmt = ctx.format_prop(c, "fmt");
+            let shown = match (&fmt, v.parse::<f64>()) {
+                (Some(f), Ok(n)) => crate::fmt::format_cell(&quire_core::Cell::Float(n), quire_core::ColumnType::Float, Some(f)),
+                _ => v.to_string(),
+            };
+            let fmt_attr = c.text("fmt").map(|f| format!(" data-fmt=\"{}\"", escape::attr(&f))).unwrap_or_default();
             html.push_str(&format!(
-                "<div class=\"q-slider\"><input type=\"range\" id=\"{id}\" name=\"{name}\" value=\"{}\"{}{}{}><output for=\"{id}\">{}</output></div>",
+                "<div class=\"q-slider\"><input type=\"range\" id=\"{id}\" name=\"{name}\" value=\"{}\" min=\"{lo}\" max=\"{hi}\"{step}><output for=\"{id}\"{fmt_attr}>{}</output></div>",
                 escape::attr(v),
-                attr("min"),
-                attr("max"),
-                attr("step"),
-                escape::text(v)
+                escape::text(&shown)
             ));
         }
         InputKind::Checkbox => {

@@ -117,6 +117,7 @@ const VALUES: &[&str] = &[
     "0.5",
     "-1",
     "{1000}",
+    "{sales}",
     "\"#cc0000\"",
     "\"usd0\"",
     "\"pct1\"",
@@ -223,7 +224,11 @@ fn variants(name: &str) -> Vec<String> {
             out.push(simplest.replace("y=1000 ", "data={sales} y=sales label=channel "));
         }
         "ReferenceArea" => out.push(simplest.replace("yMin=900 yMax=1100 ", "yMin=900 yMax=1100 label=\"Band\" ")),
-        "Slider" => out.push(with("data={sales} range=orders")),
+        "Slider" => {
+            out.push(with("data={sales} range=orders"));
+            out.push(with("data={sales}"));
+            out.push(with("range=orders"));
+        }
         "Dropdown" => out.push(with("multiple=true")),
         "ButtonGroupItem" => out.push(
             "<ButtonGroup name=pick>\n<ButtonGroupItem value=a />\n<ButtonGroupItem value=b @/>\n</ButtonGroup>".into(),
@@ -236,15 +241,17 @@ fn variants(name: &str) -> Vec<String> {
 
 /// Whether `prop` changes what `name` renders, for some value.
 fn has_effect(name: &str, prop: &str) -> bool {
-    variants(name).iter().any(|base| effect_on(base, prop))
+    variants(name).iter().enumerate().any(|(i, base)| effect_on(base, prop, i == 0))
 }
 
-fn effect_on(base: &str, prop: &str) -> bool {
+fn effect_on(base: &str, prop: &str, simplest: bool) -> bool {
     if base.contains(&format!(" {prop}=")) {
-        // Part of this form already: without it, the component is something else.
-        return true;
+        // Part of the simplest form (without it the component is something else); another
+        // form says nothing about it.
+        return simplest;
     }
-    for empty in [false, true] {
+    // An empty result (for `emptyMessage` and the like) only on the simplest form.
+    for empty in [false, true].into_iter().take(if simplest { 2 } else { 1 }) {
         let Some(without) = render(&base.replace('@', ""), empty) else { continue };
         for v in VALUES {
             let with = base.replace('@', &format!("{prop}={v} "));
