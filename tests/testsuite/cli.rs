@@ -89,6 +89,7 @@ fn props_quire_does_not_draw_are_warned_at_their_place() {
     let check = Run::new(quire().args(["check", "--strict", "--format", "json"]).arg(project.path()));
     assert!(!check.success());
     let report: serde_json::Value = serde_json::from_slice(&check.output.stdout).expect("JSON on stdout");
-    let warned: Vec<&str> = report["warnings"].as_array().expect("warnings").iter().filter_map(|w| w["message"].as_str()).collect();
+    let warned: Vec<&str> =
+        report["warnings"].as_array().expect("warnings").iter().filter_map(|w| w["message"].as_str()).collect();
     assert!(warned.contains(&"`<LineChart>` does not draw `yLog` yet"), "{report}");
 }

@@ -247,3 +247,33 @@ fn a_slider_takes_its_bounds_from_its_data() {
     assert!(html.contains("data-fmt=\"usd0\">$13</output>"), "{html}");
     assert!(html.contains("min=\"3\" max=\"42\""), "{html}");
 }
+
+/// `where` and `order` on a dropdown or button group filter and order its choices as
+/// Evidence's do; its default is then the first of those, and the numbers follow. A mistake
+/// in `where` points at the prop's own text.
+#[test]
+fn a_dropdown_filters_and_orders_its_choices() {
+    let text = "```sql regions\nselect * from (values ('East', 30), ('West', 10), ('North', 20), ('South', 5)) as t(region, n)\n```\n\n\
+        ```sql picked\nselect n from ${regions} where region = '${inputs.region.value}'\n```\n\n\
+        <Dropdown name=region data={regions} value=region where=\"n >= 10\" order=\"n desc\" />\n\
+        <ButtonGroup name=few data={regions} value=region where=\"n < 20\" />\n";
+    let page = Page::parse(text).unwrap_or_else(|p| panic!("{p:#?}"));
+    let run = block_on(Engine::new().run_page(&page));
+    assert!(run.problems.is_empty(), "{:?}", run.problems);
+    let inputs = quire_core::inputs::inputs(&page);
+    let get = |n: &str| inputs.iter().find(|i| i.name == n).expect("input");
+    let values = |n: &str| get(n).choices(&run.results).into_iter().map(|c| c.value).collect::<Vec<_>>();
+    assert_eq!(values("region"), ["East", "North", "West"], "filtered and ordered");
+    assert_eq!(values("few"), ["West", "South"]);
+    assert_eq!(run.inputs["region"], ["East"], "the default is the first of the filtered choices");
+    assert_eq!(run.results["picked"].rows[0][0], Cell::Int(30));
+    let s = |v: &[&str]| v.iter().map(|x| (*x).to_string()).collect::<Vec<_>>();
+    assert_eq!(get("region").accept(&s(&["South"]), &run.results), None, "filtered out, so not a choice");
+
+    let broken = text.replace("n >= 10", "nn >= 10");
+    let page = Page::parse(&broken).unwrap_or_else(|p| panic!("{p:#?}"));
+    let run = block_on(Engine::new().run_page(&page));
+    let problem = run.problems.first().expect("an unknown column");
+    let at = broken.find("nn >= 10").expect("in the page");
+    assert_eq!(problem.span.start, at, "{problem:?}");
+}

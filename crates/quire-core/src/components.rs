@@ -687,8 +687,10 @@ impl PropStatus {
 /// Props that set up ECharts itself: quire draws SVG and has nothing to pass them to.
 const ECHARTS_ONLY: &[&str] = &["echartsOptions", "seriesOptions", "printEchartsConfig", "renderer"];
 
-/// Props honoured by the build rather than the renderer (no rendering shows them).
-pub const BUILD_PROPS: &[&str] = &["emptySet"];
+/// Props honoured by the build rather than the renderer, so no rendering shows them:
+/// `emptySet` (the empty-data warning), an input's `where` and `order` (the query its
+/// choices come from: tested in `tests/testsuite/inputs.rs`).
+pub const BUILD_PROPS: &[&str] = &["emptySet", "where", "order"];
 
 /// `Component prop` per line: the props quire accepts from Evidence and does not draw yet.
 /// `quire-render/tests/props.rs` fails when a listed prop starts to change what is drawn,

@@ -75,6 +75,42 @@ fn collect<'p>(nodes: &'p [Node], out: &mut Vec<Input<'p>>) {
     }
 }
 
+/// The queries a page makes for inputs that filter or order their choices, as Evidence's
+/// `<Dropdown data={q} where="..." order="...">` does: `select * from ${q} where ... order
+/// by ...`, named `<input>__options`, its `where` placed so that an error in it points at the
+/// prop's own text. Each input component is told the name (`Component::derived_query`).
+pub fn options_queries(body: &mut [Node], queries: &mut Vec<crate::page::Query>) {
+    for node in body {
+        let Node::Component(c) = node else { continue };
+        options_queries(&mut c.children, queries);
+        if !matches!(InputKind::of(&c.name), Some(InputKind::Dropdown | InputKind::ButtonGroup)) {
+            continue;
+        }
+        let (Some(data), Some(name)) = (c.data().map(str::to_string), c.text("name")) else { continue };
+        let filter = c.prop("where").map(|p| (c.text("where").unwrap_or_default(), p.value_span));
+        let order = c.text("order");
+        if filter.is_none() && order.is_none() {
+            continue;
+        }
+        let prefix = format!("select * from ${{{data}}} where ");
+        let (sql, offset) = match &filter {
+            // Quoted values start one byte into their span.
+            Some((text, span)) => {
+                let start = span.start + usize::from(span.end > span.start + text.len());
+                (format!("{prefix}{text}"), start.saturating_sub(prefix.len()))
+            }
+            None => (format!("select * from ${{{data}}}"), c.span.start),
+        };
+        let sql = match &order {
+            Some(o) => format!("{sql}\norder by {o}"),
+            None => sql,
+        };
+        let derived = format!("{name}__options");
+        queries.push(crate::page::Query { name: derived.clone(), name_span: c.name_span, sql, sql_offset: offset });
+        c.derived_query = Some(derived);
+    }
+}
+
 /// The fields a query may read: `${inputs.x}` and `${inputs.x.value}` are the value,
 /// `.start` and `.end` the ends of a date range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,9 +127,21 @@ impl<'p> Input<'p> {
         self.kind == InputKind::Dropdown && self.component.flag("multiple") == Some(true)
     }
 
-    /// The query this input takes its choices (or, for a date range, its bounds) from.
+    /// The query this input takes its choices (or, for a date range, its bounds) from: its
+    /// `data`, or, when it filters or orders them (`where`, `order`), the query the page
+    /// makes for that (see [`options_queries`]).
     pub fn options_query(&self) -> Option<&'p str> {
-        self.component.data()
+        let data = self.component.data()?;
+        if self.filters_options() {
+            // The page made it while parsing; its name is kept on the page.
+            return self.component.derived_query.as_deref().or(Some(data));
+        }
+        Some(data)
+    }
+
+    fn filters_options(&self) -> bool {
+        matches!(self.kind, InputKind::Dropdown | InputKind::ButtonGroup)
+            && (self.component.prop("where").is_some() || self.component.prop("order").is_some())
     }
 
     /// The choices of a dropdown or button group: its `<DropdownOption>`/`<ButtonGroupItem>`

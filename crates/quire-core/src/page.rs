@@ -115,6 +115,9 @@ pub struct Component {
     pub name_span: Span,
     pub props: Vec<Prop>,
     pub children: Vec<Node>,
+    /// The query the page made for this component (an input's filtered or ordered choices:
+    /// see [`crate::inputs::options_queries`]).
+    pub derived_query: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -221,9 +224,10 @@ impl Page {
             stopped: false,
             closes: Default::default(),
         };
-        let body = scanner.nodes(Parent::Page);
+        let mut body = scanner.nodes(Parent::Page);
         problems.append(&mut scanner.problems);
-        let queries = scanner.queries;
+        let mut queries = scanner.queries;
+        crate::inputs::options_queries(&mut body, &mut queries);
 
         let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
         for q in &queries {
@@ -780,7 +784,7 @@ impl<'a> Scanner<'a> {
             self.depth -= 1;
             children
         };
-        Some(Component { name, span: Span::new(start, open_end), name_span, props, children })
+        Some(Component { name, span: Span::new(start, open_end), name_span, props, children, derived_query: None })
     }
 
     fn skip_ws(&mut self) {

@@ -108,7 +108,9 @@ pub(crate) fn input(ctx: &mut Ctx<'_>, c: &Component) -> String {
             // The value as the author formats it; the runtime reformats it as it moves.
             let fmt = ctx.format_prop(c, "fmt");
             let shown = match (&fmt, v.parse::<f64>()) {
-                (Some(f), Ok(n)) => crate::fmt::format_cell(&quire_core::Cell::Float(n), quire_core::ColumnType::Float, Some(f)),
+                (Some(f), Ok(n)) => {
+                    crate::fmt::format_cell(&quire_core::Cell::Float(n), quire_core::ColumnType::Float, Some(f))
+                }
                 _ => v.to_string(),
             };
             let fmt_attr = c.text("fmt").map(|f| format!(" data-fmt=\"{}\"", escape::attr(&f))).unwrap_or_default();

@@ -61,7 +61,8 @@ fn results() -> BTreeMap<String, Table> {
     r
 }
 
-const QUERIES: &str = "```sql sales\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n";
+const QUERIES: &str =
+    "```sql sales\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n";
 
 /// How each component is written at its simplest; `@` is where the probed prop goes.
 fn base(name: &str) -> Option<String> {
@@ -209,9 +210,7 @@ fn variants(name: &str) -> Vec<String> {
                 "<DataTable data={sales} totalRow=true>\n<Column id=growth @/>\n<Column id=channel />\n</DataTable>"
                     .into(),
             );
-            out.push(
-                "<DataTable data={sales}>\n<Column id=link @/>\n<Column id=channel />\n</DataTable>".into(),
-            );
+            out.push("<DataTable data={sales}>\n<Column id=link @/>\n<Column id=channel />\n</DataTable>".into());
         }
         "LineChart" | "AreaChart" | "BarChart" | "ScatterPlot" | "BubbleChart" | "Histogram" => {
             out.push(with("labels=true"));
@@ -292,7 +291,9 @@ fn every_prop_is_drawn_or_says_it_is_not() {
         let spec = components::spec(name).expect("in the catalogue");
         {
             match (status, drawn) {
-                (PropStatus::Drawn, false) => wrong.push(format!("{} {prop}: listed as drawn, but changes nothing", spec.name)),
+                (PropStatus::Drawn, false) => {
+                    wrong.push(format!("{} {prop}: listed as drawn, but changes nothing", spec.name))
+                }
                 (PropStatus::NotYet, true) | (PropStatus::NotApplicable, true) => {
                     wrong.push(format!("{} {prop}: changes what is drawn; list it as drawn", spec.name))
                 }
@@ -369,5 +370,8 @@ fn the_props_page_is_the_catalogue() {
         std::fs::write(&path, &made).expect("write the page");
     }
     let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(on_disk == made, "www/pages/authoring/props.md differs from the catalogue: run this test with QUIRE_BLESS=1");
+    assert!(
+        on_disk == made,
+        "www/pages/authoring/props.md differs from the catalogue: run this test with QUIRE_BLESS=1"
+    );
 }
