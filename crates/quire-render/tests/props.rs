@@ -131,6 +131,7 @@ const VALUES: &[&str] = &[
     "link",
     "{['#cc0000', '#00aa00', '#0000cc']}",
     "{['Retail', 'Online', 'Phone']}",
+    "{{'Online': '#cc0000'}}",
     "\"sales desc\"",
     "desc",
     "asc",

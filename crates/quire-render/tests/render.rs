@@ -591,3 +591,33 @@ fn evidence_props_are_accepted() {
     );
     assert!(h.contains("Read me.") && h.contains("min=\"0\" max=\"100\""), "{h}");
 }
+
+/// `seriesOrder` puts series in the author's order (legend and colours follow it, as in
+/// Evidence); `seriesColors` gives named series their own colour and moves no other.
+#[test]
+fn series_order_and_series_colours() {
+    let legend = |html: &str| -> Vec<(String, String)> {
+        html.split("<span class=\"q-legend-item\"><span class=\"q-swatch\" style=\"background:")
+            .skip(1)
+            .map(|item| {
+                let (colour, rest) = item.split_once("\"></span>").expect("a swatch");
+                (rest.split('<').next().unwrap_or("").to_string(), colour.to_string())
+            })
+            .collect()
+    };
+    let plain = legend(&html("<LineChart data={sales} x=month y=sales series=channel />"));
+    assert_eq!(plain.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["Online", "Retail"]);
+    let ordered =
+        legend(&html("<LineChart data={sales} x=month y=sales series=channel seriesOrder={['Retail', 'Online']} />"));
+    assert_eq!(ordered.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["Retail", "Online"]);
+    assert_eq!(ordered[0].1, plain[0].1, "the first colour goes to the first series");
+    let coloured =
+        html("<LineChart data={sales} x=month y=sales series=channel seriesColors={{'Retail': '#cc0000'}} />");
+    let coloured_legend = legend(&coloured);
+    assert_eq!(coloured_legend[1], ("Retail".to_string(), "#cc0000".to_string()));
+    assert_eq!(coloured_legend[0], plain[0], "Online keeps its colour");
+    assert!(coloured.contains("#cc0000"), "the line is drawn in it too");
+    let bad = problems("<LineChart data={sales} x=month y=sales series=channel seriesColors={{'Retail': 'red;x'}} />");
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert!(bad[0].starts_with("`seriesColors` must map series names to colours"), "{bad:?}");
+}

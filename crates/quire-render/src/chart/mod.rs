@@ -170,6 +170,8 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
     };
     let before = ctx.problems.len();
     let spec = resolve(ctx, c, kind, query, table);
+    let series_order = c.list("seriesOrder").unwrap_or_default();
+    let series_colours = series_colours(ctx, c);
     if ctx.problems.len() > before {
         return String::new();
     }
@@ -181,12 +183,15 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
         let (svg, names) = match kind {
             Kind::Histogram => (bar::histogram(&spec, &label)?, Vec::new()),
             _ => {
-                let frame = Frame::build(&spec)?;
+                let mut frame = Frame::build(&spec)?;
+                let mut spec = spec;
+                order_series(&mut frame, &series_order);
+                colour_series(&mut frame, &mut spec.palette, &series_colours);
                 let svg = match kind {
                     Kind::Bar => bar::bars(&spec, &frame, &label),
                     _ => xy::draw(&spec, &frame, &label),
                 };
-                (svg, frame.series.iter().map(|s| (s.name.clone(), s.ink)).collect())
+                return Some((svg, frame.series.iter().map(|s| (s.name.clone(), s.ink)).collect(), spec.palette));
             }
         };
         Some((svg, names, spec.palette.clone()))
@@ -227,6 +232,71 @@ pub(crate) fn caption(c: &Component) -> String {
 pub(crate) fn empty_state(c: &Component) -> String {
     let message = c.text("emptyMessage").unwrap_or_else(|| "No data".to_string());
     format!("<div class=\"q-empty\">{}</div>\n", escape::text(&message))
+}
+
+/// `seriesOrder={['Retail', 'Online']}`: those series first, in that order, then the rest
+/// as they came; colours follow the order, as in Evidence.
+fn order_series(frame: &mut Frame, order: &[String]) {
+    if order.is_empty() {
+        return;
+    }
+    let rank = |name: &str| order.iter().position(|o| o == name).unwrap_or(order.len());
+    frame.series.sort_by_key(|s| rank(&s.name));
+    for (i, s) in frame.series.iter_mut().enumerate() {
+        s.ink = i;
+    }
+}
+
+/// `seriesColors={{'Online': '#cc0000'}}`: those series in those colours; the others keep
+/// the palette's, each as before.
+fn colour_series(frame: &mut Frame, palette: &mut Vec<String>, colours: &[(String, String)]) {
+    if colours.is_empty() || palette.is_empty() {
+        return;
+    }
+    // Every series its own slot first, so that adding colours moves no other series.
+    let slots = frame.series.iter().map(|s| s.ink + 1).max().unwrap_or(0).max(palette.len());
+    let cycle: Vec<String> = (0..slots).map(|i| palette[i % palette.len()].clone()).collect();
+    *palette = cycle;
+    for s in &mut frame.series {
+        if let Some((_, colour)) = colours.iter().find(|(name, _)| *name == s.name) {
+            palette.push(colour.clone());
+            s.ink = palette.len() - 1;
+        }
+    }
+}
+
+/// The `seriesColors` prop: an object from series names to colours, as Evidence writes it
+/// (`{{'Online': '#cc0000', "Retail": 'teal'}}`).
+fn series_colours(ctx: &mut Ctx<'_>, c: &Component) -> Vec<(String, String)> {
+    let Some(p) = c.prop("seriesColors") else { return Vec::new() };
+    let text = match &p.value {
+        quire_core::PropValue::Expr(t) | quire_core::PropValue::Str(t) => t.trim().to_string(),
+        _ => String::new(),
+    };
+    let unquote = |s: &str| {
+        let s = s.trim();
+        s.strip_prefix(['\'', '"']).and_then(|s| s.strip_suffix(['\'', '"'])).unwrap_or(s).to_string()
+    };
+    let mut out = Vec::new();
+    let inner = text.strip_prefix('{').and_then(|t| t.strip_suffix('}'));
+    let pairs = inner.map(|i| i.split(',').filter(|p| !p.trim().is_empty()).collect::<Vec<_>>());
+    let parsed = pairs.and_then(|pairs| {
+        pairs
+            .into_iter()
+            .map(|pair| {
+                let (name, colour) = pair.split_once(':')?;
+                Some((unquote(name), escape::colour(&unquote(colour))?))
+            })
+            .collect::<Option<Vec<_>>>()
+    });
+    match parsed {
+        Some(pairs) => out.extend(pairs),
+        None => ctx.report(
+            Problem::new("`seriesColors` must map series names to colours", c.span_of("seriesColors"))
+                .help("write seriesColors={{'Online': '#236aa4', 'Retail': 'teal'}}"),
+        ),
+    }
+    out
 }
 
 fn legend(names: &[(String, usize)], palette: &[String]) -> String {
