@@ -7,8 +7,9 @@
 //! only (column names differ between the engines for unnamed expressions), rows in order,
 //! numbers within 1e-9 (relative), and dates and timestamps as text, a midnight timestamp
 //! equal to its date (DuckDB's `date_trunc` and `date + interval` give timestamps where
-//! quire keeps dates). When DuckDB is missing the test says so and passes, except in CI
-//! (`CI` set), where it fails.
+//! quire keeps dates). The few places quire still answers otherwise are listed, and
+//! checked to still differ, in [`KNOWN_DIFFERENCES`]. When DuckDB is missing the test says
+//! so and passes, except in CI (`CI` set), where it fails.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -64,6 +65,11 @@ const SPELLINGS: &[(&str, &str)] = &[
     (
         "an alias is reused only in its own SELECT",
         "select qty * 2 as s2, s2 + 1 as s3 from t union all select qty as s2, s2 * 1 as s3 from u order by 1, 2",
+    ),
+    (
+        "an alias in a query read twice through ${}",
+        "select name, q3, q3::double / (select sum(q3) from (select name, qty * 2 as q2, q2 + 1 as q3 from t)) \
+         as share from (select name, qty * 2 as q2, q2 + 1 as q3 from t) order by q3",
     ),
     ("alias in a struct literal", "select qty * 2 as q2, {'q': q2, 'n': name} as s from t order by qty"),
     ("alias in is distinct from", "select qty * 2 as q2, q2 is distinct from 8 as x from t order by qty"),
@@ -208,6 +214,22 @@ const LENIENT: &[(&str, &str, &str)] = &[(
     "select name from t where qty like '1%' order by name",
 )];
 
+/// Where quire still gives another answer than DuckDB, without an error (each is in
+/// www/pages/authoring/sql.md). The test checks they still differ: when one is fixed, move
+/// it to [`SPELLINGS`].
+const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
+    // DuckDB's `/` divides integers as floats (`//` is integer division); DataFusion's truncates.
+    ("integer division", "select qty / 8 as q from t order by qty"),
+    // DuckDB rounds a float cast to an integer (half to even); DataFusion truncates.
+    ("a float cast to an integer", "select (sales + 0.25)::int as s from t order by qty"),
+    // In a subquery, DuckDB reads a lateral alias before an outer query's column of that
+    // name; DataFusion binds the outer column, and the alias retry never runs.
+    (
+        "an alias over an outer query's column",
+        "select s2, (select max(q) from (select qty as s2, s2 + 1 as q from t)) as m from u order by s2",
+    ),
+];
+
 /// Hints that name no SQL to run instead.
 const NOT_SQL: &[&str] = &["read_csv", "read_csv_auto", "read_parquet", "date_diff", "datediff"];
 
@@ -230,11 +252,20 @@ fn duckdb_spellings_and_hinted_replacements_give_duckdbs_answers() {
         .chain(HINTS.iter().map(|(f, duck, ours)| (format!("the hint for {f}"), *duck, *ours)))
         .chain(LENIENT.iter().map(|(what, duck, ours)| (what.to_string(), *duck, *ours)))
         .collect();
+    let known = cases.len();
+    let cases: Vec<(String, &str, &str)> =
+        cases.into_iter().chain(KNOWN_DIFFERENCES.iter().map(|(what, sql)| (what.to_string(), *sql, *sql))).collect();
     let duckdb: Vec<&str> = cases.iter().map(|c| c.1).collect();
     let theirs = duckdb_answers(&python, dir.path(), &duckdb);
     let mut failures = Vec::new();
-    for ((what, duck, ours), want) in cases.iter().zip(&theirs) {
+    for (i, ((what, duck, ours), want)) in cases.iter().zip(&theirs).enumerate() {
         let got = block_on(quire_answer(&engine, ours));
+        if i >= known {
+            if agree(&got, want).is_ok() {
+                failures.push(format!("{what}: now gives DuckDB's answer: move it to SPELLINGS\n    {ours}"));
+            }
+            continue;
+        }
         if let Err(why) = agree(&got, want) {
             let sql = if duck == ours { ours.to_string() } else { format!("{ours}\n    DuckDB: {duck}") };
             failures.push(format!("{what}: {why}\n    quire:  {sql}\n    quire has  {got}\n    DuckDB has {want}"));

@@ -33,9 +33,16 @@ use datafusion::sql::sqlparser::ast::{
     self, CastKind, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, ObjectName, ObjectNamePart,
     SelectItem, VisitMut, VisitorMut,
 };
+use datafusion::sql::sqlparser::dialect::DuckDbDialect;
 
 /// The parser dialect: DuckDB's, which Evidence's pages are written in.
 pub const DIALECT: datafusion::common::config::Dialect = datafusion::common::config::Dialect::DuckDB;
+
+/// Parse `sql` in [`DIALECT`], for whoever reads SQL without running it (the pipeline's
+/// model graph and cache keys): a statement that runs also parses there.
+pub fn parse(sql: &str) -> Result<std::collections::VecDeque<DfStatement>> {
+    datafusion::sql::parser::DFParser::parse_sql_with_dialect(sql, &DuckDbDialect {})
+}
 
 /// Register the functions that make DuckDB's names work.
 pub fn register(ctx: &SessionContext) {
@@ -118,15 +125,17 @@ fn missing_column(e: &DataFusionError) -> Option<(String, Option<Location>)> {
 /// literals, `IS DISTINCT FROM`, `AT TIME ZONE`, `ANY`/`ALL`, named windows, table-function
 /// arguments, ...) and keeps up when sqlparser adds one. The walk is generic over the
 /// visitor, and each visitor type compiles into a copy of it in the browser runtime (about
-/// 100 KB), so there is exactly one: `Pass`, and every job is a value of [`Job`].
+/// 100 KB; one copy cost 18 KB more than the hand walk it replaces, BENCHMARKS.md), so
+/// there is exactly one: `Pass`, and every job is a value of [`Job`].
 enum Job<'a> {
     /// Function names and `ORDER BY ALL`, on every statement.
     Spellings,
-    /// Which SELECT (counted in visiting order) reads the unresolved column `name` at `at`.
+    /// Which SELECT reads the unresolved column `name` at `at`: its text.
     Locate(&'a str, Location),
-    /// Reuse the select-list alias `name` where it is read later in its SELECT: only in
-    /// SELECT number `.1` when the error said where, else in every SELECT defining it.
-    Aliases(&'a str, Option<usize>),
+    /// Reuse the select-list alias `name` where it is read later in its SELECT: only in the
+    /// SELECT whose text is `.1` (and its copies: a query read twice through `${}`) when
+    /// the error said where, else in every SELECT defining it.
+    Aliases(&'a str, Option<&'a str>),
     /// Put `(by)` where the bare column `name` is read, outside subqueries.
     Substitute(&'a str, &'a Expr),
     /// Find a LIKE or ILIKE testing something other than a literal.
@@ -145,18 +154,17 @@ struct Location {
 struct Pass<'a> {
     job: Job<'a>,
     changed: bool,
-    /// SELECTs entered so far, and the ones open around the current node.
-    selects_seen: usize,
-    open_selects: Vec<usize>,
+    /// For [`Job::Locate`]: the text of the SELECTs open around the current node, and the
+    /// one found.
+    open_selects: Vec<String>,
+    found: Option<String>,
     /// How many queries deep the walk is, from where it started.
     depth: usize,
-    /// What [`Job::Locate`] found.
-    found: Option<usize>,
 }
 
 impl<'a> Pass<'a> {
     fn new(job: Job<'a>) -> Self {
-        Pass { job, changed: false, selects_seen: 0, open_selects: Vec::new(), depth: 0, found: None }
+        Pass { job, changed: false, open_selects: Vec::new(), found: None, depth: 0 }
     }
 }
 
@@ -177,24 +185,23 @@ impl VisitorMut for Pass<'_> {
     }
 
     fn pre_visit_select(&mut self, select: &mut ast::Select) -> ControlFlow<()> {
-        let index = self.selects_seen;
-        self.selects_seen += 1;
-        self.open_selects.push(index);
-        if let Job::Aliases(name, only) = self.job {
-            match only {
-                None => self.changed |= reuse_alias(select, name),
-                Some(i) if i == index => {
-                    self.changed |= reuse_alias(select, name);
-                    return ControlFlow::Break(());
-                }
-                Some(_) => {}
+        match self.job {
+            Job::Locate(..) => self.open_selects.push(select.to_string()),
+            Job::Aliases(name, None) => self.changed |= reuse_alias(select, name),
+            // The copies too: DataFusion would bind a copy read in a subquery to the outer
+            // query's column of that name, where DuckDB reads the alias.
+            Job::Aliases(name, Some(text)) if select.to_string() == text => {
+                self.changed |= reuse_alias(select, name);
             }
+            _ => {}
         }
         ControlFlow::Continue(())
     }
 
     fn post_visit_select(&mut self, _: &mut ast::Select) -> ControlFlow<()> {
-        self.open_selects.pop();
+        if let Job::Locate(..) = self.job {
+            self.open_selects.pop();
+        }
         ControlFlow::Continue(())
     }
 
@@ -204,7 +211,7 @@ impl VisitorMut for Pass<'_> {
             && same_name(id, name)
             && (Location { line: id.span.start.line, column: id.span.start.column }) == at
         {
-            self.found = self.open_selects.last().copied();
+            self.found = self.open_selects.pop();
             return ControlFlow::Break(());
         }
         ControlFlow::Continue(())
@@ -262,11 +269,11 @@ fn walk<'a>(statement: &mut DfStatement, job: Job<'a>) -> Pass<'a> {
 }
 
 /// Reuse the alias `name` the planner could not find at `at`: in the SELECT the error
-/// points into, or, when it does not say where (or points outside every SELECT), in each
-/// SELECT that defines the alias and reads it.
+/// points into (and its identical copies), or, when it does not say where (or points
+/// outside every SELECT), in each SELECT that defines the alias and reads it.
 fn reuse_alias_for(statement: &mut DfStatement, name: &str, at: Option<Location>) -> bool {
     let only = at.and_then(|at| walk(statement, Job::Locate(name, at)).found);
-    run(statement, Job::Aliases(name, only))
+    run(statement, Job::Aliases(name, only.as_deref()))
 }
 
 /// DuckDB function names DataFusion spells otherwise, and `date_diff`.
@@ -319,7 +326,7 @@ fn order_by_all(query: &mut ast::Query) {
         let positions = (1..=select.projection.len())
             .map(|i| ast::OrderByExpr {
                 expr: Expr::value(ast::Value::Number(i.to_string(), false)),
-                options: options.clone(),
+                options,
                 with_fill: None,
             })
             .collect();
@@ -370,8 +377,7 @@ fn date_diff(f: &ast::Function) -> Option<Expr> {
         }
         _ => return None,
     };
-    let dialect = datafusion::sql::sqlparser::dialect::DuckDbDialect {};
-    datafusion::sql::sqlparser::parser::Parser::new(&dialect).try_with_sql(&sql).ok()?.parse_expr().ok()
+    datafusion::sql::sqlparser::parser::Parser::new(&DuckDbDialect {}).try_with_sql(&sql).ok()?.parse_expr().ok()
 }
 
 /// Replace `name`, where this SELECT defines it as an alias, by the aliased expression in

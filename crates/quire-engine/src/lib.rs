@@ -16,6 +16,7 @@ mod parquet_io;
 mod session;
 
 pub use convert::to_table;
+pub use dialect::parse;
 pub use errors::{DUCKDB_ONLY, SqlProblem, sql_problem};
 pub use memo::Memo;
 pub use page::{PageRun, queries_reading};
