@@ -2,14 +2,17 @@
 # Installs what building and testing quire needs, and only what is missing:
 #   the wasm32 target, clang (C code compiled to wasm), wasm-bindgen-cli at the exact
 #   version of the wasm-bindgen crate in Cargo.lock, trunk, and with --test also Debian's
-#   Chromium, chromedriver, PostgreSQL's server and the browser driver the end-to-end tests
-#   use.
+#   Chromium, chromedriver, PostgreSQL's server, the browser driver the end-to-end tests
+#   use, and DuckDB's Python package (in a virtualenv), which the dialect test checks
+#   quire's answers against.
 # Sourced by example.sh and test.sh; safe to run again.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/quire/target}"
 TRUNK_VERSION=0.21.14   # 0.22.x needs a newer rustc than 1.95
+DUCKDB_VERSION=2.0.1    # tests/testsuite/dialect.rs compares quire with this DuckDB
+DUCKDB_VENV="$HOME/.cache/quire/duckdb-venv"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
@@ -27,6 +30,8 @@ if (( want_test )); then
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_packages+=(postgresql)
   # Their TLS test makes its own CA and server certificate with the openssl tool.
   command -v openssl >/dev/null || apt_packages+=(openssl)
+  # Debian's python3 makes virtualenvs only with python3-venv (ensurepip).
+  python3 -c 'import ensurepip' 2>/dev/null || apt_packages+=(python3-venv)
 fi
 if (( ${#apt_packages[@]} )); then
   say "installing ${apt_packages[*]} from Debian's packages"
@@ -57,3 +62,13 @@ if (( want_test )) && [[ ! -d tests/e2e/node_modules/playwright-core ]]; then
   (cd tests/e2e && npm ci --no-audit --no-fund)
 fi
 
+if (( want_test )); then
+  # A virtualenv of its own: Debian's Python refuses `pip install` outside one (PEP 668),
+  # as root or not. The test finds it at this path, or wherever QUIRE_PYTHON says.
+  if ! "$DUCKDB_VENV/bin/python" -c "import duckdb, sys; sys.exit(duckdb.__version__ != '$DUCKDB_VERSION')" 2>/dev/null; then
+    say "installing DuckDB $DUCKDB_VERSION's Python package in $DUCKDB_VENV (the dialect test's reference)"
+    python3 -m venv --clear "$DUCKDB_VENV"
+    "$DUCKDB_VENV/bin/pip" install --quiet --disable-pip-version-check "duckdb==$DUCKDB_VERSION"
+  fi
+  export QUIRE_PYTHON="$DUCKDB_VENV/bin/python"
+fi

@@ -103,6 +103,30 @@ fn only_what_changed_runs_again() {
     assert_eq!(files, named);
 }
 
+/// Models run in DuckDB's dialect, so their graph and cache key are read in it too: the
+/// generic dialect does not parse `amount notnull as paid` (alone, `amount notnull` would
+/// be a column named `notnull`), and reads `order by all` as a column named `all`.
+#[test]
+fn a_model_in_duckdbs_spelling_has_a_graph_a_key_and_a_table() {
+    let p = Project::fixture("pipeline");
+    p.write(
+        "pipeline/marts/regions.sql",
+        "select c.region, o.amount notnull as paid, {'orders': count(*), 'first': min(o.id)} as summary,\n\
+         from clean.orders o join clean.customers c on o.customer_id = c.id\n\
+         group by all\n\
+         order by all\n",
+    );
+    let graph = quire_pipeline::graph(p.path()).unwrap_or_else(|e| panic!("{:?}", e.diagnostics(false)));
+    let node = graph.node("marts.regions").expect("the model is in the graph");
+    assert!(node.normalized.contains("o.amount IS NOT NULL AS paid"), "{}", node.normalized);
+    assert!(node.normalized.ends_with("ORDER BY ALL"), "{}", node.normalized);
+    assert_eq!(node.models, ["clean.customers", "clean.orders"].map(String::from).into());
+    let r = run(&p, &RunOptions::default());
+    assert!(ran(&r).contains("marts.regions"), "{r:?}");
+    assert_eq!(r.models.iter().find(|m| m.table == "marts.regions").map(|m| m.rows), Some(3));
+    assert!(run(&p, &RunOptions::default()).nothing_to_do(), "the key is the same on the next run");
+}
+
 #[test]
 fn an_ambiguous_select_names_the_candidates() {
     let p = Project::fixture("pipeline");

@@ -71,11 +71,18 @@ pub struct Reference<'a> {
     pub name: &'a str,
 }
 
+/// The `${...}` references of `sql`, outside its comments: a commented-out reference is
+/// left as it is, neither pasted as live SQL nor counted as something the query reads.
 pub fn references(sql: &str) -> Vec<Reference<'_>> {
+    let comments = scan(sql).comments;
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = sql[from..].find("${") {
         let start = from + i;
+        if let Some(&(_, end)) = comments.iter().find(|(a, b)| *a <= start && start < *b) {
+            from = end;
+            continue;
+        }
         let Some(close) = sql[start..].find('}') else { break };
         out.push(Reference { start, end: start + close + 1, name: sql[start + 2..start + close].trim() });
         from = start + close + 1;
@@ -127,7 +134,7 @@ fn expand_into<'p>(
     let page = env.page;
     let name = query.name.as_str();
     stack.push(name);
-    let quoted = literal_spans(trim_statement(&query.sql));
+    let quoted = scan(trim_statement(&query.sql)).literals;
     let sql = trim_statement(&query.sql);
     let mut copied = 0;
     let push_text = |out: &mut Expanded, from: usize, to: usize| {
@@ -205,6 +212,11 @@ fn expand_into<'p>(
         };
         out.sql.push('(');
         expand_into(env, other, stack, out)?;
+        // A last line that is a `--` comment would swallow the closing parenthesis.
+        let other_sql = trim_statement(&other.sql);
+        if scan(other_sql).comments.last().is_some_and(|&(_, end)| end == other_sql.len()) {
+            out.sql.push('\n');
+        }
         out.sql.push(')');
     }
     push_text(out, copied, sql.len());
@@ -276,19 +288,32 @@ fn bind(out: &mut Expanded, value: ReadValue) {
     }
 }
 
-/// The byte ranges of single-quoted string literals in `sql`, quotes included, skipping
-/// comments and quoted identifiers.
-fn literal_spans(sql: &str) -> Vec<(usize, usize)> {
+/// Where the single-quoted string literals and the comments of some SQL are.
+struct Scanned {
+    /// Byte ranges, quotes included.
+    literals: Vec<(usize, usize)>,
+    /// Byte ranges of `-- ...` (to the end of the line) and `/* ... */`.
+    comments: Vec<(usize, usize)>,
+}
+
+/// Find the literals and comments of `sql` in one pass, so that a `--` inside a literal is
+/// text and a quote inside a comment opens nothing; quoted identifiers are skipped.
+fn scan(sql: &str) -> Scanned {
     let bytes = sql.as_bytes();
     let mut out = Vec::new();
+    let mut comments = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                let start = i;
                 i = sql[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                comments.push((start, i));
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let start = i;
                 i = sql[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
+                comments.push((start, i));
             }
             b'"' => {
                 i = sql[i + 1..].find('"').map_or(bytes.len(), |n| i + 1 + n + 1);
@@ -312,10 +337,46 @@ fn literal_spans(sql: &str) -> Vec<(usize, usize)> {
             _ => i += 1,
         }
     }
-    out
+    Scanned { literals: out, comments }
 }
 
 /// A fence's SQL without trailing whitespace and semicolons, which a subquery cannot have.
 fn trim_statement(sql: &str) -> &str {
     sql.trim_end_matches(|c: char| c.is_whitespace() || c == ';')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(sql: &str) -> Vec<&str> {
+        references(sql).into_iter().map(|r| r.name).collect()
+    }
+
+    #[test]
+    fn references_in_comments_are_not_references() {
+        assert_eq!(names("select * from ${a} -- not ${b}\nwhere x = ${c}"), ["a", "c"]);
+        assert_eq!(names("select /* ${b} and ${d} */ * from ${a}"), ["a"]);
+        assert_eq!(names("select * from ${a} /* unclosed ${b}"), ["a"]);
+        // Comment markers inside a literal are text; a reference there still counts.
+        assert_eq!(names("select '--${inputs.q.value}' as s, '/*' as t from ${a} -- ${b}"), ["inputs.q.value", "a"]);
+    }
+
+    #[test]
+    fn a_commented_out_reference_is_left_in_its_comment() {
+        let page =
+            Page::parse("```sql a\nselect 1 as x\n```\n\n```sql b\n-- was ${a}\nselect 2 as y /* ${a} */\n```\n")
+                .expect("a page");
+        let expanded = expand(&page, "b", &InputState::default()).expect("expands");
+        assert_eq!(expanded.sql, "-- was ${a}\nselect 2 as y /* ${a} */");
+        assert!(expanded.upstream().is_empty());
+    }
+
+    #[test]
+    fn a_query_ending_in_a_comment_keeps_its_closing_parenthesis() {
+        let page =
+            Page::parse("```sql a\nselect 1 as x -- one\n```\n\n```sql b\nselect * from ${a}\n```\n").expect("a page");
+        let expanded = expand(&page, "b", &InputState::default()).expect("expands");
+        assert_eq!(expanded.sql, "select * from (select 1 as x -- one\n)");
+    }
 }

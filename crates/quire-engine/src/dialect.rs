@@ -8,9 +8,13 @@
 //!   keeps a date a date;
 //! - when planning fails, two rewrites that need to know what failed are tried once: a
 //!   select-list alias reused later in the same SELECT (in the list, `WHERE`, `HAVING`,
-//!   `QUALIFY` or a window's `ORDER BY`), and a number compared with `LIKE`. A real column
-//!   always wins over an alias, as in DuckDB, because the rewrite only runs for names the
-//!   planner could not find. If the retry fails too, the author sees the first error.
+//!   `QUALIFY`, a window's `ORDER BY` or a named window), only in the SELECT the error
+//!   points into, and a number compared with `LIKE`. A real column always wins over an
+//!   alias, as in DuckDB, because the rewrite only runs for names the planner could not
+//!   find. If the retry fails too, the author sees the first error.
+//!
+//! `tests/testsuite/dialect.rs` runs every spelling here in DuckDB and in quire and
+//! compares the answers: a new rewrite gets a case there.
 
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -27,11 +31,18 @@ use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::Statement as DfStatement;
 use datafusion::sql::sqlparser::ast::{
     self, CastKind, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, ObjectName, ObjectNamePart,
-    SelectItem,
+    SelectItem, VisitMut, VisitorMut,
 };
+use datafusion::sql::sqlparser::dialect::DuckDbDialect;
 
 /// The parser dialect: DuckDB's, which Evidence's pages are written in.
 pub const DIALECT: datafusion::common::config::Dialect = datafusion::common::config::Dialect::DuckDB;
+
+/// Parse `sql` in [`DIALECT`], for whoever reads SQL without running it (the pipeline's
+/// model graph and cache keys): a statement that runs also parses there.
+pub fn parse(sql: &str) -> Result<std::collections::VecDeque<DfStatement>> {
+    datafusion::sql::parser::DFParser::parse_sql_with_dialect(sql, &DuckDbDialect {})
+}
 
 /// Register the functions that make DuckDB's names work.
 pub fn register(ctx: &SessionContext) {
@@ -63,8 +74,8 @@ pub async fn plan(state: &SessionState, sql: &str) -> Result<LogicalPlan> {
         Err(e) => e,
     };
     let mut changed = false;
-    if let Some(name) = missing_column(&first) {
-        changed |= run(&mut statement, Job::Aliases(&name));
+    if let Some((name, at)) = missing_column(&first) {
+        changed |= reuse_alias_for(&mut statement, &name, at);
     }
     if like_error(&first) {
         changed |= run(&mut statement, Job::CastLike);
@@ -77,7 +88,7 @@ pub async fn plan(state: &SessionState, sql: &str) -> Result<LogicalPlan> {
         match state.statement_to_plan(statement.clone()).await {
             Ok(plan) => return Ok(plan),
             Err(e) => match missing_column(&e) {
-                Some(name) if run(&mut statement, Job::Aliases(&name)) => {}
+                Some((name, at)) if reuse_alias_for(&mut statement, &name, at) => {}
                 _ => return Err(first),
             },
         }
@@ -91,27 +102,41 @@ fn like_error(error: &DataFusionError) -> bool {
     ["like", "Like", "LIKE", "coerc"].iter().any(|w| message.contains(w))
 }
 
-/// The unqualified column a planning error says it could not find.
-fn missing_column(e: &DataFusionError) -> Option<String> {
+/// The unqualified column a planning error says it could not find, and where the SQL
+/// reads it: the column's span or the error's diagnostic (the engine collects spans). Only
+/// an identifier of that name at that place counts (see [`Job::Locate`]), so a diagnostic
+/// about something else only costs the precision.
+fn missing_column(e: &DataFusionError) -> Option<(String, Option<Location>)> {
     match e.find_root() {
         DataFusionError::SchemaError(err, _) => match err.as_ref() {
-            SchemaError::FieldNotFound { field, .. } if field.relation.is_none() => Some(field.name.clone()),
+            SchemaError::FieldNotFound { field, .. } if field.relation.is_none() => {
+                let span = field.spans().first().or_else(|| e.diagnostic().and_then(|d| d.span));
+                let at = span.map(|s| Location { line: s.start.line, column: s.start.column });
+                Some((field.name.clone(), at))
+            }
             _ => None,
         },
         _ => None,
     }
 }
 
-/// Every rewrite is one walk of the statement ([`walk_query`]) by [`Pass`], whatever its
-/// job. The walk is written here, over the parts of a query a page's SQL uses, rather than
-/// sqlparser's derived visitor: that one covers every node of every statement and, being
-/// generic, compiled into tens of kilobytes of the browser runtime per visitor type.
+/// Every rewrite is one walk of the statement by [`Pass`], whatever its job, with
+/// sqlparser's derived `VisitorMut`: it reaches every expression kind (struct and array
+/// literals, `IS DISTINCT FROM`, `AT TIME ZONE`, `ANY`/`ALL`, named windows, table-function
+/// arguments, ...) and keeps up when sqlparser adds one. The walk is generic over the
+/// visitor, and each visitor type compiles into a copy of it in the browser runtime (about
+/// 100 KB; one copy cost 18 KB more than the hand walk it replaces, BENCHMARKS.md), so
+/// there is exactly one: `Pass`, and every job is a value of [`Job`].
 enum Job<'a> {
     /// Function names and `ORDER BY ALL`, on every statement.
     Spellings,
-    /// Reuse the select-list alias `name` where it is read later in its SELECT.
-    Aliases(&'a str),
-    /// Put `(by)` where the bare column `name` is read.
+    /// Which SELECT reads the unresolved column `name` at `at`: its text.
+    Locate(&'a str, Location),
+    /// Reuse the select-list alias `name` where it is read later in its SELECT: only in the
+    /// SELECT whose text is `.1` (and its copies: a query read twice through `${}`) when
+    /// the error said where, else in every SELECT defining it.
+    Aliases(&'a str, Option<&'a str>),
+    /// Put `(by)` where the bare column `name` is read, outside subqueries.
     Substitute(&'a str, &'a Expr),
     /// Find a LIKE or ILIKE testing something other than a literal.
     FindLike,
@@ -119,30 +144,86 @@ enum Job<'a> {
     CastLike,
 }
 
+/// A line and column in the SQL, as the parser and DataFusion's spans count them.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Location {
+    line: u64,
+    column: u64,
+}
+
 struct Pass<'a> {
     job: Job<'a>,
     changed: bool,
+    /// For [`Job::Locate`]: the text of the SELECTs open around the current node, and the
+    /// one found.
+    open_selects: Vec<String>,
+    found: Option<String>,
+    /// How many queries deep the walk is, from where it started.
+    depth: usize,
 }
 
-impl Pass<'_> {
-    fn query(&mut self, query: &mut ast::Query) {
+impl<'a> Pass<'a> {
+    fn new(job: Job<'a>) -> Self {
+        Pass { job, changed: false, open_selects: Vec::new(), found: None, depth: 0 }
+    }
+}
+
+impl VisitorMut for Pass<'_> {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &mut ast::Query) -> ControlFlow<()> {
+        self.depth += 1;
         if matches!(self.job, Job::Spellings) {
             order_by_all(query);
         }
+        ControlFlow::Continue(())
     }
 
-    fn select(&mut self, select: &mut ast::Select) {
-        if let Job::Aliases(name) = self.job {
-            self.changed |= reuse_alias(select, name);
+    fn post_visit_query(&mut self, _: &mut ast::Query) -> ControlFlow<()> {
+        self.depth -= 1;
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_select(&mut self, select: &mut ast::Select) -> ControlFlow<()> {
+        match self.job {
+            Job::Locate(..) => self.open_selects.push(select.to_string()),
+            Job::Aliases(name, None) => self.changed |= reuse_alias(select, name),
+            // The copies too: DataFusion would bind a copy read in a subquery to the outer
+            // query's column of that name, where DuckDB reads the alias.
+            Job::Aliases(name, Some(text)) if select.to_string() == text => {
+                self.changed |= reuse_alias(select, name);
+            }
+            _ => {}
         }
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_select(&mut self, _: &mut ast::Select) -> ControlFlow<()> {
+        if let Job::Locate(..) = self.job {
+            self.open_selects.pop();
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
+        if let Job::Locate(name, at) = self.job
+            && let Expr::Identifier(id) = e
+            && same_name(id, name)
+            && (Location { line: id.span.start.line, column: id.span.start.column }) == at
+        {
+            self.found = self.open_selects.pop();
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
     }
 
     /// After the expression's children.
-    fn expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
+    fn post_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<()> {
         match self.job {
             Job::Spellings => spell(e),
             Job::Substitute(name, by) => {
-                if let Expr::Identifier(id) = e
+                if self.depth == 0
+                    && let Expr::Identifier(id) = e
                     && same_name(id, name)
                 {
                     *e = Expr::Nested(Box::new(by.clone()));
@@ -168,7 +249,7 @@ impl Pass<'_> {
                     self.changed = true;
                 }
             }
-            Job::Aliases(_) => {}
+            Job::Locate(..) | Job::Aliases(..) => {}
         }
         ControlFlow::Continue(())
     }
@@ -176,183 +257,23 @@ impl Pass<'_> {
 
 /// Run `job` over the statement; whether it changed (or found) anything.
 fn run(statement: &mut DfStatement, job: Job<'_>) -> bool {
-    let mut pass = Pass { job, changed: false };
-    if let DfStatement::Statement(s) = statement
-        && let ast::Statement::Query(q) = s.as_mut()
-    {
-        let _ = walk_query(q, &mut pass);
-    }
-    pass.changed
+    walk(statement, job).changed
 }
 
-fn walk_query(q: &mut ast::Query, p: &mut Pass<'_>) -> ControlFlow<()> {
-    p.query(q);
-    if let Some(with) = &mut q.with {
-        for cte in &mut with.cte_tables {
-            walk_query(&mut cte.query, p)?;
-        }
+fn walk<'a>(statement: &mut DfStatement, job: Job<'a>) -> Pass<'a> {
+    let mut pass = Pass::new(job);
+    if let DfStatement::Statement(s) = statement {
+        let _ = s.visit(&mut pass);
     }
-    walk_set(&mut q.body, p)?;
-    if let Some(ast::OrderBy { kind: ast::OrderByKind::Expressions(list), .. }) = &mut q.order_by {
-        for o in list {
-            walk_expr(&mut o.expr, p)?;
-        }
-    }
-    ControlFlow::Continue(())
+    pass
 }
 
-fn walk_set(body: &mut ast::SetExpr, p: &mut Pass<'_>) -> ControlFlow<()> {
-    match body {
-        ast::SetExpr::Select(s) => walk_select(s, p),
-        ast::SetExpr::Query(q) => walk_query(q, p),
-        ast::SetExpr::SetOperation { left, right, .. } => {
-            walk_set(left, p)?;
-            walk_set(right, p)
-        }
-        _ => ControlFlow::Continue(()),
-    }
-}
-
-fn walk_select(s: &mut ast::Select, p: &mut Pass<'_>) -> ControlFlow<()> {
-    p.select(s);
-    for item in &mut s.projection {
-        if let SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } = item {
-            walk_expr(e, p)?;
-        }
-    }
-    for t in &mut s.from {
-        walk_table(&mut t.relation, p)?;
-        for j in &mut t.joins {
-            walk_table(&mut j.relation, p)?;
-            use ast::JoinOperator as J;
-            if let J::Join(c)
-            | J::Inner(c)
-            | J::Left(c)
-            | J::LeftOuter(c)
-            | J::Right(c)
-            | J::RightOuter(c)
-            | J::FullOuter(c)
-            | J::LeftSemi(c)
-            | J::RightSemi(c)
-            | J::LeftAnti(c)
-            | J::RightAnti(c) = &mut j.join_operator
-                && let ast::JoinConstraint::On(e) = c
-            {
-                walk_expr(e, p)?;
-            }
-        }
-    }
-    if let ast::GroupByExpr::Expressions(list, _) = &mut s.group_by {
-        for e in list {
-            walk_expr(e, p)?;
-        }
-    }
-    for e in [&mut s.selection, &mut s.having, &mut s.qualify].into_iter().flatten() {
-        walk_expr(e, p)?;
-    }
-    ControlFlow::Continue(())
-}
-
-fn walk_table(t: &mut ast::TableFactor, p: &mut Pass<'_>) -> ControlFlow<()> {
-    match t {
-        ast::TableFactor::Derived { subquery, .. } => walk_query(subquery, p),
-        ast::TableFactor::NestedJoin { table_with_joins, .. } => {
-            walk_table(&mut table_with_joins.relation, p)?;
-            for j in &mut table_with_joins.joins {
-                walk_table(&mut j.relation, p)?;
-            }
-            ControlFlow::Continue(())
-        }
-        _ => ControlFlow::Continue(()),
-    }
-}
-
-/// The expression's children, then the expression.
-fn walk_expr(e: &mut Expr, p: &mut Pass<'_>) -> ControlFlow<()> {
-    match e {
-        Expr::BinaryOp { left, right, .. } => {
-            walk_expr(left, p)?;
-            walk_expr(right, p)?;
-        }
-        Expr::UnaryOp { expr, .. }
-        | Expr::Nested(expr)
-        | Expr::Cast { expr, .. }
-        | Expr::IsNull(expr)
-        | Expr::IsNotNull(expr)
-        | Expr::IsTrue(expr)
-        | Expr::IsFalse(expr)
-        | Expr::Extract { expr, .. }
-        | Expr::Ceil { expr, .. }
-        | Expr::Floor { expr, .. } => walk_expr(expr, p)?,
-        Expr::Like { expr, pattern, .. } | Expr::ILike { expr, pattern, .. } => {
-            walk_expr(expr, p)?;
-            walk_expr(pattern, p)?;
-        }
-        Expr::Between { expr, low, high, .. } => {
-            walk_expr(expr, p)?;
-            walk_expr(low, p)?;
-            walk_expr(high, p)?;
-        }
-        Expr::InList { expr, list, .. } => {
-            walk_expr(expr, p)?;
-            for x in list {
-                walk_expr(x, p)?;
-            }
-        }
-        Expr::InSubquery { expr, subquery, .. } => {
-            walk_expr(expr, p)?;
-            walk_query(subquery, p)?;
-        }
-        Expr::Subquery(q) | Expr::Exists { subquery: q, .. } => walk_query(q, p)?,
-        Expr::Case { operand, conditions, else_result, .. } => {
-            if let Some(o) = operand {
-                walk_expr(o, p)?;
-            }
-            for w in conditions {
-                walk_expr(&mut w.condition, p)?;
-                walk_expr(&mut w.result, p)?;
-            }
-            if let Some(x) = else_result {
-                walk_expr(x, p)?;
-            }
-        }
-        Expr::Tuple(list) => {
-            for x in list {
-                walk_expr(x, p)?;
-            }
-        }
-        Expr::Function(f) => {
-            if let FunctionArguments::List(list) = &mut f.args {
-                for a in &mut list.args {
-                    if let FunctionArg::Unnamed(FunctionArgExpr::Expr(x))
-                    | FunctionArg::Named { arg: FunctionArgExpr::Expr(x), .. } = a
-                    {
-                        walk_expr(x, p)?;
-                    }
-                }
-                for c in &mut list.clauses {
-                    if let ast::FunctionArgumentClause::OrderBy(list) = c {
-                        for o in list {
-                            walk_expr(&mut o.expr, p)?;
-                        }
-                    }
-                }
-            }
-            if let Some(filter) = &mut f.filter {
-                walk_expr(filter, p)?;
-            }
-            if let Some(ast::WindowType::WindowSpec(w)) = &mut f.over {
-                for x in &mut w.partition_by {
-                    walk_expr(x, p)?;
-                }
-                for o in &mut w.order_by {
-                    walk_expr(&mut o.expr, p)?;
-                }
-            }
-        }
-        _ => {}
-    }
-    p.expr(e)
+/// Reuse the alias `name` the planner could not find at `at`: in the SELECT the error
+/// points into (and its identical copies), or, when it does not say where (or points
+/// outside every SELECT), in each SELECT that defines the alias and reads it.
+fn reuse_alias_for(statement: &mut DfStatement, name: &str, at: Option<Location>) -> bool {
+    let only = at.and_then(|at| walk(statement, Job::Locate(name, at)).found);
+    run(statement, Job::Aliases(name, only.as_deref()))
 }
 
 /// DuckDB function names DataFusion spells otherwise, and `date_diff`.
@@ -401,11 +322,11 @@ fn order_by_all(query: &mut ast::Query) {
         && let ast::SetExpr::Select(select) = query.body.as_ref()
         && select.projection.iter().all(|p| matches!(p, SelectItem::UnnamedExpr(_) | SelectItem::ExprWithAlias { .. }))
     {
-        let options = options.clone();
+        let options = *options;
         let positions = (1..=select.projection.len())
             .map(|i| ast::OrderByExpr {
                 expr: Expr::value(ast::Value::Number(i.to_string(), false)),
-                options: options.clone(),
+                options,
                 with_fill: None,
             })
             .collect();
@@ -414,8 +335,8 @@ fn order_by_all(query: &mut ast::Query) {
 }
 
 /// `date_diff('month', a, b)`: how many boundaries of the part lie between `a` and `b`, as
-/// DuckDB counts them (weeks: whole days over seven), for day, week, month, quarter and year. Other parts keep the call
-/// (and its error, with a hint).
+/// DuckDB counts them (weeks: whole days over seven), for year, quarter, month, week, day,
+/// hour, minute and second. Other parts keep the call (and its error, with a hint).
 fn date_diff(f: &ast::Function) -> Option<Expr> {
     let FunctionArguments::List(list) = &f.args else { return None };
     let [part, a, b] = list.args.as_slice() else { return None };
@@ -442,10 +363,21 @@ fn date_diff(f: &ast::Function) -> Option<Expr> {
             "((date_part('year', {b}) * 4 + date_part('quarter', {b})) - (date_part('year', {a}) * 4 + date_part('quarter', {a})))"
         ),
         "year" => format!("(date_part('year', {b}) - date_part('year', {a}))"),
+        // Boundaries, not elapsed time: 10:59 to 11:01 is one hour. Truncated to the part,
+        // both epochs are whole multiples of it, so the division is exact.
+        "hour" | "minute" | "second" => {
+            let p = part.trim_end_matches('s');
+            let size = match p {
+                "hour" => 3600,
+                "minute" => 60,
+                _ => 1,
+            };
+            let epoch = |x: &str| format!("date_part('epoch', date_trunc('{p}', CAST({x} AS TIMESTAMP)))");
+            format!("CAST(({} - {}) / {size} AS BIGINT)", epoch(&b), epoch(&a))
+        }
         _ => return None,
     };
-    let dialect = datafusion::sql::sqlparser::dialect::DuckDbDialect {};
-    datafusion::sql::sqlparser::parser::Parser::new(&dialect).try_with_sql(&sql).ok()?.parse_expr().ok()
+    datafusion::sql::sqlparser::parser::Parser::new(&DuckDbDialect {}).try_with_sql(&sql).ok()?.parse_expr().ok()
 }
 
 /// Replace `name`, where this SELECT defines it as an alias, by the aliased expression in
@@ -470,6 +402,14 @@ fn reuse_alias(select: &mut ast::Select, name: &str) -> bool {
         for e in [&mut select.selection, &mut select.having, &mut select.qualify].into_iter().flatten() {
             changed |= substitute(e, name, &d);
         }
+        // `window w as (order by total)`: a named window reads the list's aliases too.
+        for ast::NamedWindowDefinition(_, window) in &mut select.named_window {
+            if let ast::NamedWindowExpr::WindowSpec(spec) = window {
+                for e in spec.partition_by.iter_mut().chain(spec.order_by.iter_mut().map(|o| &mut o.expr)) {
+                    changed |= substitute(e, name, &d);
+                }
+            }
+        }
     }
     changed
 }
@@ -479,8 +419,8 @@ fn same_name(ident: &Ident, name: &str) -> bool {
 }
 
 fn substitute(expr: &mut Expr, name: &str, by: &Expr) -> bool {
-    let mut pass = Pass { job: Job::Substitute(name, by), changed: false };
-    let _ = walk_expr(expr, &mut pass);
+    let mut pass = Pass::new(Job::Substitute(name, by));
+    let _ = expr.visit(&mut pass);
     pass.changed
 }
 

@@ -16,7 +16,8 @@ mod parquet_io;
 mod session;
 
 pub use convert::to_table;
-pub use errors::{SqlProblem, sql_problem};
+pub use dialect::parse;
+pub use errors::{DUCKDB_ONLY, SqlProblem, sql_problem};
 pub use memo::Memo;
 pub use page::{PageRun, queries_reading};
 pub use parquet_io::{check_parquet_frame, decode_parquet, encode_parquet};

@@ -51,6 +51,10 @@ impl Engine {
         // Spans let SQL errors point at the author's line in the `.md`.
         options.sql_parser.collect_spans = true;
         options.sql_parser.dialect = crate::dialect::DIALECT;
+        // DuckDB puts NULLs last whichever way a column is sorted; DataFusion alone puts
+        // them first in a descending sort, and `order by sales desc limit 10` would show
+        // other rows than the author's DuckDB did.
+        options.sql_parser.default_null_ordering = "nulls_last".to_string();
         // One partition on both targets. In the browser, code paths that spawn tasks panic;
         // and a float sum added up in one order gives the same last bits at build and in
         // the browser, so a value rounds the same way in both, and builds are byte-identical.

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use quire_core::{AuthorError, Problem, Span};
 use quire_engine::Engine;
-use quire_engine::datafusion::sql::parser::{DFParser, Statement as DFStatement};
+use quire_engine::datafusion::sql::parser::Statement as DFStatement;
 use quire_engine::datafusion::sql::sqlparser::ast::Statement;
 
 use crate::model::Model;
@@ -95,7 +95,8 @@ fn read_model(
     sources: &BTreeSet<String>,
 ) -> Result<Node, Problem> {
     let sql = model.sql();
-    let mut statements = DFParser::parse_sql(sql).map_err(|e| {
+    // The dialect the model runs in (DuckDB's), so what runs also has a graph and a key.
+    let mut statements = quire_engine::parse(sql).map_err(|e| {
         let p = quire_engine::sql_problem(&e, sql, &[]);
         let (s, end) = p.range.unwrap_or((0, 0));
         Problem::new(p.message, Span::new(s, end)).maybe_help(p.help)
