@@ -587,7 +587,7 @@ fn spaces_interpolation_and_indentation_as_evidence_writes_them() {
 #[test]
 fn evidence_props_are_accepted() {
     let h = html(
-        "<Note class=\"wide\">Read me.</Note>\n\n<Slider name=s title=\"Share\"/>\n\n<LineChart data={sales} x=month y=sales yLog=false seriesColors={[\"#236aa4\"]}/>\n",
+        "<Note class=\"wide\">Read me.</Note>\n\n<Slider name=s title=\"Share\"/>\n\n<LineChart data={sales} x=month y=sales yLog=false seriesColors={{'Online': '#236aa4'}}/>\n",
     );
     assert!(h.contains("Read me.") && h.contains("min=\"0\" max=\"100\""), "{h}");
 }
