@@ -216,6 +216,9 @@ fn variants(name: &str) -> Vec<String> {
         "LineChart" | "AreaChart" | "BarChart" | "ScatterPlot" | "BubbleChart" | "Histogram" => {
             out.push(with("labels=true"));
             out.push(with("y2=orders"));
+            // Values above zero only, and a logarithmic axis over them.
+            out.push(simplest.replace("y=sales", "y=orders"));
+            out.push(simplest.replace("y=sales", "y=orders").replacen('@', "yLog=true @", 1));
             // Categories on x, one series.
             out.push(simplest.replace("x=month y=sales series=channel ", "x=channel y=orders "));
         }

@@ -621,3 +621,27 @@ fn series_order_and_series_colours() {
     assert_eq!(bad.len(), 1, "{bad:?}");
     assert!(bad[0].starts_with("`seriesColors` must map series names to colours"), "{bad:?}");
 }
+
+/// `yLog` draws the value axis in powers of ten (or of `yLogBase`), on line and bar charts
+/// alike; a value of zero or less is an error at the prop, not a wrong picture.
+#[test]
+fn a_logarithmic_value_axis() {
+    let ticks = |html: &str| -> Vec<String> {
+        html.split("<text").skip(1).filter_map(|t| Some(t.split_once('>')?.1.split('<').next()?.to_string())).collect()
+    };
+    let linear = ticks(&html("<LineChart data={sales} x=month y=sales series=channel />"));
+    assert!(linear.contains(&"500".to_string()), "{linear:?}");
+    for chart in ["LineChart", "BarChart"] {
+        let log = ticks(&html(&format!("<{chart} data={{sales}} x=month y=sales series=channel yLog=true />")));
+        // Bars stack: their smallest top is above 1,000.
+        assert!(log.contains(&"1,000".to_string()), "{chart}: {log:?}");
+        assert_eq!(log.contains(&"100".to_string()), chart == "LineChart", "{chart}: {log:?}");
+        assert!(log.contains(&"10k".to_string()), "{chart}: {log:?}");
+        assert!(!log.contains(&"500".to_string()), "{chart}: {log:?}");
+    }
+    let base2 = ticks(&html("<LineChart data={sales} x=month y=sales series=channel yLog=true yLogBase=2 />"));
+    assert!(base2.contains(&"512".to_string()) && base2.contains(&"2,048".to_string()), "{base2:?}");
+    let bad = problems("<LineChart data={kpis} x=month y=growth_pct yLog=true />");
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert!(bad[0].starts_with("`yLog` draws only values above zero, and `growth_pct` has zero or less"), "{bad:?}");
+}

@@ -12,14 +12,53 @@ pub(crate) struct Linear {
     pub hi: f64,
     pub step: f64,
     pub ticks: Vec<f64>,
+    /// A logarithmic axis (`yLog`): positions follow the logarithm of the value, and the
+    /// ticks are powers of the base.
+    pub log: bool,
 }
 
 impl Linear {
-    /// A value's position between `from` (at `lo`) and `to` (at `hi`).
+    /// A value's position between `from` (at `lo`) and `to` (at `hi`). On a logarithmic
+    /// axis a value of zero or less sits at `from`.
     pub fn map(&self, v: f64, from: f64, to: f64) -> f64 {
-        let span = self.hi - self.lo;
-        if span == 0.0 { (from + to) / 2.0 } else { from + (v - self.lo) / span * (to - from) }
+        let (v, lo, hi) = if self.log {
+            if v <= 0.0 {
+                return from;
+            }
+            (v.ln(), self.lo.ln(), self.hi.ln())
+        } else {
+            (v, self.lo, self.hi)
+        };
+        let span = hi - lo;
+        if span == 0.0 { (from + to) / 2.0 } else { from + (v - lo) / span * (to - from) }
     }
+}
+
+/// A logarithmic axis from the power of `base` at or below `data_min` to the one at or
+/// above `data_max`, a tick at each power between. Powers are made by multiplying, so both
+/// targets pick the same ticks. `None` unless every value is above zero.
+pub(crate) fn logarithmic(data_min: f64, data_max: f64, base: f64) -> Option<Linear> {
+    if !(data_min > 0.0 && data_max.is_finite() && base > 1.0 && base.is_finite()) {
+        return None;
+    }
+    let mut lo = 1.0;
+    while lo > data_min {
+        lo /= base;
+    }
+    while lo * base <= data_min {
+        lo *= base;
+    }
+    let mut ticks = vec![lo];
+    let mut hi = lo;
+    while hi < data_max && ticks.len() < 64 {
+        hi *= base;
+        ticks.push(hi);
+    }
+    if hi == lo {
+        hi = lo * base;
+        ticks.push(hi);
+    }
+    Some(Linear { lo, hi, step: lo, ticks, log: true })
 }
 
 /// The smallest step of the form {1, 2, 2.5, 5} × 10^k not below `raw`.
@@ -90,7 +129,7 @@ pub(crate) fn linear(data_min: f64, data_max: f64, target: usize, b: Bounds) -> 
     let first = snap(lo / step, f64::ceil) as i64;
     let last = snap(hi / step, f64::floor) as i64;
     let ticks = (first..=last).take(100).map(|k| k as f64 * step).collect();
-    Linear { lo, hi, step, ticks }
+    Linear { lo, hi, step, ticks, log: false }
 }
 
 /// `round(x)` when `x` is within float noise of an integer, else `f(x)`.
@@ -101,6 +140,11 @@ fn snap(x: f64, f: fn(f64) -> f64) -> f64 {
 
 /// Tick labels for a linear axis, with the axis format.
 pub(crate) fn labels(axis: &Linear, fmt: Option<&Format>) -> Vec<String> {
+    if axis.log {
+        // Powers apart: each tick is labelled as itself (100, 1,000, 10k), not in the units
+        // of the largest.
+        return axis.ticks.iter().flat_map(|&t| fmt::axis_labels(&[t], t, fmt)).collect();
+    }
     fmt::axis_labels(&axis.ticks, axis.step, fmt)
 }
 

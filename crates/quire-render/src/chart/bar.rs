@@ -25,7 +25,7 @@ pub(crate) fn bars(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
     if spec.swap {
         return horizontal(spec, frame, &segs, (lo, hi), label);
     }
-    let y = axis::linear(lo, hi, ticks_for_height(spec.plot_height), value_bounds(spec, pct));
+    let y = spec.value_axis(lo, hi, positive_lo(&segs), ticks_for_height(spec.plot_height), value_bounds(spec, pct));
     let y_labels = axis::labels(&y, spec.axis_format().as_ref());
     let cart = Cartesian::new(
         spec.plot_height,
@@ -94,6 +94,11 @@ impl Thickness {
     }
 }
 
+/// The smallest bar top above zero, where a logarithmic axis starts.
+fn positive_lo(segs: &Segments) -> f64 {
+    segs.iter().flatten().flatten().map(|(_, top)| *top).filter(|t| *t > 0.0).fold(f64::INFINITY, f64::min)
+}
+
 fn value_bounds(spec: &Spec<'_>, pct: bool) -> Bounds {
     Bounds {
         include_zero: true,
@@ -137,7 +142,7 @@ fn horizontal(spec: &Spec<'_>, frame: &Frame, segs: &Segments, (lo, hi): (f64, f
     let top = if spec.x_title.is_some() { 30.0 } else { 10.0 };
     let bottom = 30.0 + if spec.y_title.is_some() { 20.0 } else { 0.0 };
     let pct = spec.stack == Stack::Stacked100;
-    let value = axis::linear(lo, hi, 6, value_bounds(spec, pct));
+    let value = spec.value_axis(lo, hi, positive_lo(segs), 6, value_bounds(spec, pct));
     let labels = axis::labels(&value, spec.axis_format().as_ref());
     let right = labels.last().map_or(16.0, |l| (text::width(l, tick) / 2.0 + 4.0).max(16.0)).ceil();
     let width = f64::from(WIDTH) - left - right;

@@ -93,6 +93,8 @@ pub(crate) struct Spec<'a> {
     pub label_fmt: Option<Format>,
     pub y_min: Option<f64>,
     pub y_max: Option<f64>,
+    /// `yLog`: the value axis is logarithmic, in this base (`yLogBase`, 10 by default).
+    pub y_log: Option<f64>,
     pub x_min: Option<f64>,
     pub x_max: Option<f64>,
     pub plot_height: f64,
@@ -116,6 +118,19 @@ pub(crate) struct Spec<'a> {
 }
 
 impl Spec<'_> {
+    /// The value axis: logarithmic with `yLog` (from the smallest value above zero,
+    /// `positive_lo`, or `yMin`), else linear.
+    pub fn value_axis(&self, lo: f64, hi: f64, positive_lo: f64, target: usize, b: axis::Bounds) -> axis::Linear {
+        if let Some(base) = self.y_log {
+            let from = self.y_min.filter(|m| *m > 0.0).unwrap_or(positive_lo);
+            let to = self.y_max.filter(|m| *m > from).unwrap_or(hi);
+            if let Some(a) = axis::logarithmic(from, to, base) {
+                return a;
+            }
+        }
+        axis::linear(lo, hi, target, b)
+    }
+
     /// Points, not lines or bars: ScatterPlot and BubbleChart.
     pub fn points(&self) -> bool {
         matches!(self.kind, Kind::Scatter | Kind::Bubble)
@@ -463,6 +478,30 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
         Some("zero") => Missing::Zero,
         _ => Missing::Gap,
     };
+    // A logarithmic axis has no place for zero or less: say so rather than draw it wrong.
+    let y_log = (c.flag("yLog") == Some(true) && kind != Kind::Histogram)
+        .then(|| c.number("yLogBase").filter(|b| b.is_finite() && *b > 1.0).unwrap_or(10.0));
+    if y_log.is_some() {
+        for &y in &ys {
+            if table.values(y).filter_map(Cell::as_f64).any(|v| v <= 0.0) {
+                ctx.report(
+                    Problem::new(
+                        format!(
+                            "`yLog` draws only values above zero, and `{}` has zero or less",
+                            table.columns[y].name
+                        ),
+                        c.span_of("yLog"),
+                    )
+                    .help("filter those rows out in the query, or leave out yLog"),
+                );
+            }
+        }
+        if stack == Stack::Stacked100 {
+            ctx.report(
+                Problem::new("`yLog` cannot draw a 100% stack", c.span_of("yLog")).help("leave out one of them"),
+            );
+        }
+    }
     let size_col = if kind == Kind::Bubble { ctx.column_prop(c, query, table, "size") } else { None };
     let references = reference::resolve(ctx, c, &mut palette);
     let number = |prop: &str| c.number(prop).filter(|n| n.is_finite());
@@ -481,6 +520,7 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
         label_fmt,
         y_min: number("yMin"),
         y_max: number("yMax"),
+        y_log,
         x_min: number("xMin"),
         x_max: number("xMax"),
         plot_height: number("chartAreaHeight").unwrap_or(180.0).clamp(60.0, 1200.0),

@@ -28,9 +28,21 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
         }
     }
     let pct = spec.stack == Stack::Stacked100;
-    let y = axis::linear(
+    let positive_lo = if spec.points() {
+        frame
+            .series
+            .iter()
+            .flat_map(|s| &s.points)
+            .map(|(_, y, _)| *y)
+            .filter(|y| *y > 0.0)
+            .fold(f64::INFINITY, f64::min)
+    } else {
+        stacks.iter().flatten().flatten().map(|(_, top)| *top).filter(|y| *y > 0.0).fold(f64::INFINITY, f64::min)
+    };
+    let y = spec.value_axis(
         lo,
         hi,
+        positive_lo,
         ticks_for_height(spec.plot_height),
         Bounds {
             include_zero: !spec.points(),
