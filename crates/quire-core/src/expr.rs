@@ -254,8 +254,7 @@ impl Parser<'_> {
 
     fn expr_inside(&mut self, min: u8) -> Result<Expr, Problem> {
         let mut left = self.unary()?;
-        loop {
-            let Some(Tok::Punct(p)) = self.peek() else { break };
+        while let Some(Tok::Punct(p)) = self.peek() {
             let (prec, op) = match *p {
                 "?" => (1, None),
                 "||" => (2, Some(Op::Or)),

@@ -360,8 +360,7 @@ impl<'a> Scanner<'a> {
         if let Some(&known) = self.closes.get(&at) {
             return known.map(|end| end - at);
         }
-        let found = balanced(&self.text[at..], at, &mut self.closes);
-        found
+        balanced(&self.text[at..], at, &mut self.closes)
     }
 
     fn at_line_start(&self) -> bool {
