@@ -108,7 +108,7 @@ const DUCKDB_ONLY: &[(&str, &str)] = &[
     ("max_by", "`first_value(x order by y desc)`"),
     ("arg_min", "`first_value(x order by y)`"),
     ("min_by", "`first_value(x order by y)`"),
-    ("regexp_matches", "`regexp_like(s, pattern)` (build time only: the browser has no regular expressions)"),
+    ("regexp_matches", "`regexp_like(s, pattern)`"),
     ("epoch_ms", "`date_part('epoch', t) * 1000`"),
     ("make_timestamp", "`to_timestamp(...)` from text"),
     ("date_diff", "`date_diff` with day, week, month, quarter or year; for hours or less, `date_part('epoch', b - a)`"),

@@ -10,6 +10,7 @@
 mod convert;
 mod dialect;
 mod errors;
+mod functions;
 mod memo;
 mod page;
 mod parquet_io;
@@ -17,6 +18,7 @@ mod session;
 
 pub use convert::to_table;
 pub use errors::{SqlProblem, sql_problem};
+pub use functions::{BROWSER_FUNCTIONS, browser_functions};
 pub use memo::Memo;
 pub use page::{PageRun, queries_reading};
 pub use parquet_io::{check_parquet_frame, decode_parquet, encode_parquet};
