@@ -8,30 +8,34 @@ use quire_engine::Engine;
 use crate::util::Project;
 
 /// The build's engine registers every function the browser's does (the list the wasm test
-/// in `site/` checks against the browser's engine), and more only DataFusion's array
-/// family: exactly what a live query may not call.
+/// in `site/` checks against the browser's engine), and besides only DataFusion's array
+/// and hash families: exactly what a live query may not call.
 #[test]
-fn the_build_registers_the_browsers_functions_and_only_the_array_family_besides() {
+fn the_build_registers_the_browsers_functions_and_only_the_array_and_hash_families_besides() {
     let native = Engine::new().function_names();
     let browser: BTreeSet<String> = quire_engine::browser_functions().into_iter().map(str::to_string).collect();
     let missing: Vec<&String> = browser.difference(&native).collect();
     assert!(missing.is_empty(), "in browser-functions.txt but not registered by the build: {missing:?}");
 
     use datafusion::functions_nested;
-    let mut nested: BTreeSet<String> = BTreeSet::new();
+    let mut left_out: BTreeSet<String> = BTreeSet::new();
     for f in functions_nested::all_default_nested_functions() {
-        nested.insert(f.name().to_string());
-        nested.extend(f.aliases().iter().cloned());
+        left_out.insert(f.name().to_string());
+        left_out.extend(f.aliases().iter().cloned());
     }
     for f in functions_nested::all_default_higher_order_functions() {
-        nested.insert(f.name().to_string());
-        nested.extend(f.aliases().iter().cloned());
+        left_out.insert(f.name().to_string());
+        left_out.extend(f.aliases().iter().cloned());
+    }
+    for f in datafusion::functions::crypto::functions() {
+        left_out.insert(f.name().to_string());
+        left_out.extend(f.aliases().iter().cloned());
     }
     let only_native: BTreeSet<String> = native.difference(&browser).cloned().collect();
-    let expected: BTreeSet<String> = native.difference(&nested).cloned().collect();
+    let expected: BTreeSet<String> = native.difference(&left_out).cloned().collect();
     assert!(
-        only_native == nested,
-        "the build's functions outside browser-functions.txt should be the array family; if the browser's \
+        only_native == left_out,
+        "the build's functions outside browser-functions.txt should be the array and hash families; if the browser's \
          engine changed, crates/quire-engine/browser-functions.txt (checked in the browser by site/src/tests.rs) \
          would be:\n{}",
         expected.into_iter().collect::<Vec<_>>().join("\n")
@@ -67,6 +71,7 @@ fn a_live_query_calling_a_build_only_function_is_an_error_at_the_call() {
     assert!(err.contains("pages/index.md:10:16"), "{err}");
     assert!(err.contains("`array_length` runs at build time but not in the browser"), "{err}");
     assert!(!err.contains("regexp_like"), "{err}");
+    assert!(err.contains("the browser's engine has no array functions"), "{err}");
     assert!(err.contains("failed with 2 errors"), "{err}");
 
     // Read by no input, the same functions are fine; and a live regex builds.

@@ -1,6 +1,6 @@
 //! Which functions a query may call, where. The build's engine registers DataFusion's array
-//! (nested) family; the browser's leaves it out, because it would make every page with an
-//! input download more (see BENCHMARKS.md). `browser-functions.txt` is the browser's set,
+//! (nested) and hash (crypto) families; the browser's leaves them out, because they would
+//! make every page with an input download more (see BENCHMARKS.md). `browser-functions.txt` is the browser's set,
 //! checked against the wasm engine by a test in `site/` and against the build's by a test in
 //! `tests/testsuite`; a query that reads an input and so re-runs in the browser may call
 //! only these, or the build fails at the call ([`Engine::browser_problems`]).
@@ -102,7 +102,10 @@ mod native {
                         problems.push(
                             Problem::new(format!("{what} works at build time but not in the browser"), span)
                                 .label(format!("in query `{name}`, which reads an input and re-runs in the browser"))
-                                .help(format!("the browser's engine has no array functions or syntax; {AT_BUILD}")),
+                                .help(format!(
+                                    "the browser's engine has no array functions or syntax; a query that \
+                                     reads no input runs only at build time and may use them"
+                                )),
                         );
                     }
                 }
@@ -143,8 +146,8 @@ mod native {
                             .label(format!("in query `{name}`, which reads an input"))
                             .help(format!(
                                 "this query re-runs in the browser, whose engine has no array functions or \
-                                 syntax (`[1, 2]`, `a[1]`); {}",
-                                AT_BUILD
+                                 syntax (`[1, 2]`, `a[1]`); a query that reads no input runs only at build \
+                                 time and may use them"
                             )),
                     ]
                 }
@@ -152,17 +155,30 @@ mod native {
         }
     }
 
-    const AT_BUILD: &str = "a query that reads no input runs only at build time and may use them";
+    const AT_BUILD: &str = "a query that reads no input runs only at build time and may call it";
 
     fn not_in_browser(function: &str, span: quire_core::Span, query: &str) -> Problem {
         let instead = INSTEAD.iter().find(|(names, _)| names.contains(&function)).map(|(_, i)| *i);
+        let why = if is_array_function(function) {
+            "the browser's engine has no array functions"
+        } else {
+            "the browser's engine leaves it out to stay small"
+        };
         let help = match instead {
-            Some(i) => format!("write {i}; {AT_BUILD}"),
-            None => format!("{AT_BUILD}, or compute it in a pipeline model"),
+            Some(i) => format!("{why}; write {i}; {AT_BUILD}"),
+            None => format!("{why}; {AT_BUILD}, or compute it in a pipeline model"),
         };
         Problem::new(format!("`{function}` runs at build time but not in the browser"), span)
             .label(format!("in query `{query}`, which reads an input and re-runs in the browser"))
-            .help(format!("the browser's engine has no array functions; {help}"))
+            .help(help)
+    }
+
+    fn is_array_function(name: &str) -> bool {
+        let named = |n: &str, aliases: &[String]| n == name || aliases.iter().any(|a| a == name);
+        datafusion::functions_nested::all_default_nested_functions().iter().any(|f| named(f.name(), f.aliases()))
+            || datafusion::functions_nested::all_default_higher_order_functions()
+                .iter()
+                .any(|f| named(f.name(), f.aliases()))
     }
 
     /// A session like the browser's: its functions only, and none of the array planners.
