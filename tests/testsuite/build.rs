@@ -120,8 +120,7 @@ fn the_example_builds() {
 
     let project = quire_build::Project::load(&example).expect("the example loads");
     let state: quire_core::InputState =
-        [("channel".to_string(), vec!["Web".to_string()]), ("state_filter".to_string(), vec!["C".to_string()])]
-            .into();
+        [("channel".to_string(), vec!["Web".to_string()]), ("state_filter".to_string(), vec!["C".to_string()])].into();
     let at = quire_build::page_at(&project, "explorer/", &state).expect("page_at");
     let web_c = count("channel = 'Web' and state ilike '%C%'");
     assert_eq!(
@@ -140,7 +139,7 @@ fn thousands(n: i64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -102,10 +102,10 @@ mod native {
                         problems.push(
                             Problem::new(format!("{what} works at build time but not in the browser"), span)
                                 .label(format!("in query `{name}`, which reads an input and re-runs in the browser"))
-                                .help(format!(
+                                .help(
                                     "the browser's engine has no array functions or syntax; a query that \
-                                     reads no input runs only at build time and may use them"
-                                )),
+                                     reads no input runs only at build time and may use them",
+                                ),
                         );
                     }
                 }
@@ -144,11 +144,11 @@ mod native {
                     vec![
                         Problem::new(format!("in the browser: {message}"), span)
                             .label(format!("in query `{name}`, which reads an input"))
-                            .help(format!(
+                            .help(
                                 "this query re-runs in the browser, whose engine has no array functions or \
                                  syntax (`[1, 2]`, `a[1]`); a query that reads no input runs only at build \
-                                 time and may use them"
-                            )),
+                                 time and may use them",
+                            ),
                     ]
                 }
             }
