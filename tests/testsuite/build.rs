@@ -43,7 +43,10 @@ fn the_data_island_carries_what_the_runtime_needs() {
     assert!(project.path().join("dist").join(path).is_file());
     assert_eq!(island["root"], "./");
     assert_eq!(island["live"], serde_json::json!(["channel_orders"]));
-    assert_eq!(island["inputs"], serde_json::json!({ "channel": ["phone"] }));
+    assert_eq!(island["inputs"]["channel"], serde_json::json!(["phone"]));
+    // What `<LastRefreshed>` shows, for a slot the runtime re-renders (inside an `{#if}`).
+    let refreshed = quire_build::Project::load(project.path()).expect("loads").refreshed.expect("a time");
+    assert_eq!(island["inputs"]["@refreshed"], serde_json::json!([refreshed]));
     assert_eq!(island["choices"]["channels"]["rows"].as_array().map(Vec::len), Some(3));
     assert_eq!(island["check"]["query"], "channel_orders");
     assert_eq!(island["check"]["expected"]["rows"].as_array().map(Vec::len), Some(1));
