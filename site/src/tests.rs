@@ -45,11 +45,15 @@ async fn call(req: Value) -> Value {
 }
 
 async fn init(url: Value) -> Value {
-    let page = Page::parse(PAGE).expect("parses");
+    init_page(PAGE, &["picked", "picked_total"], url).await
+}
+
+async fn init_page(source: &str, live: &[&str], url: Value) -> Value {
+    let page = Page::parse(source).expect("parses");
     let defaults: quire_core::InputState =
         inputs::inputs(&page).iter().map(|i| (i.name.clone(), i.default_value(&Default::default()))).collect();
     let island = json!({
-        "source": PAGE, "tables": {}, "live": ["picked", "picked_total"], "inputs": defaults,
+        "source": source, "tables": {}, "live": live, "inputs": defaults,
         "choices": {}, "check": null,
     });
     call(json!({ "id": 1, "op": "init", "island": island, "url": url })).await
@@ -149,4 +153,44 @@ async fn parquet_that_quire_writes_reads_back_in_the_browser() {
         .expect("runs");
     let table = quire_engine::to_table(&batches).expect("converts");
     assert_eq!(table.rows, vec![vec![quire_core::Cell::Int(10_000)]]);
+}
+
+/// The browser's engine registers exactly the functions `browser-functions.txt` lists; the
+/// build checks every live query against that list (tests/testsuite/parity.rs).
+#[wasm_bindgen_test]
+fn the_browser_registers_exactly_the_listed_functions() {
+    let have = quire_engine::Engine::new().function_names();
+    let listed: std::collections::BTreeSet<String> =
+        quire_engine::browser_functions().into_iter().map(str::to_string).collect();
+    let unlisted: Vec<&String> = have.difference(&listed).collect();
+    let missing: Vec<&String> = listed.difference(&have).collect();
+    assert!(
+        unlisted.is_empty() && missing.is_empty(),
+        "crates/quire-engine/browser-functions.txt is out of date: registered but not listed {unlisted:?}, \
+         listed but not registered {missing:?}"
+    );
+}
+
+/// A live query with regular expressions re-runs in the browser.
+#[wasm_bindgen_test]
+async fn a_live_query_matches_a_regular_expression() {
+    const REGEX: &str = r#"```sql orders
+select * from (values (1, 'Books'), (2, 'Toys'), (3, 'Toy''s'), (4, 'Games')) as t(id, category)
+```
+
+```sql matched
+select count(*) as n, max(regexp_replace(category, '[^a-z]', '', 'g')) as tail from ${orders}
+where regexp_like(category, '${inputs.pattern}')
+```
+
+<TextInput name=pattern defaultValue="^B" />
+
+Matched: <Value data={matched} column=n />, <Value data={matched} column=tail />.
+"#;
+    init_page(REGEX, &["matched"], json!({})).await;
+    let r = call(json!({ "id": 7, "op": "set", "name": "pattern", "value": ["^Toy"] })).await;
+    assert_eq!(r["errors"], json!([]), "{r}");
+    let all = slots(&r).into_iter().map(|(_, h)| h).collect::<String>();
+    assert!(all.contains(">2</span>"), "Toys and Toy's: {all}");
+    assert!(all.contains(">oys</span>"), "regexp_replace: {all}");
 }

@@ -43,7 +43,10 @@ fn the_data_island_carries_what_the_runtime_needs() {
     assert!(project.path().join("dist").join(path).is_file());
     assert_eq!(island["root"], "./");
     assert_eq!(island["live"], serde_json::json!(["channel_orders"]));
-    assert_eq!(island["inputs"], serde_json::json!({ "channel": ["phone"] }));
+    assert_eq!(island["inputs"]["channel"], serde_json::json!(["phone"]));
+    // What `<LastRefreshed>` shows, for a slot the runtime re-renders (inside an `{#if}`).
+    let refreshed = quire_build::Project::load(project.path()).expect("loads").refreshed.expect("a time");
+    assert_eq!(island["inputs"]["@refreshed"], serde_json::json!([refreshed]));
     assert_eq!(island["choices"]["channels"]["rows"].as_array().map(Vec::len), Some(3));
     assert_eq!(island["check"]["query"], "channel_orders");
     assert_eq!(island["check"]["expected"]["rows"].as_array().map(Vec::len), Some(1));
@@ -84,6 +87,67 @@ fn the_example_builds() {
         assert!(html.contains("<svg"), "{page} has a chart");
         assert!(html.contains("<table"), "{page} has a table");
     }
+
+    // "In this selection: N orders" is the number of orders in the selection, counted here
+    // from the source Parquet by DataFusion alone: at the defaults (the best-selling
+    // category, every channel, no state filter) in the built page, and for another
+    // selection in what the browser's oracle renders.
+    let parquet = example.join("sources/orders/orders.parquet");
+    let count = |filter: &str| -> i64 {
+        use datafusion::arrow::array::{Array, Int64Array};
+        let sql = format!(
+            "select count(*) from o where category = (select category from o group by category \
+             order by sum(sales) desc limit 1 offset 0) and {filter}"
+        );
+        let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+        let batches = rt.block_on(async {
+            let ctx = datafusion::prelude::SessionContext::new();
+            let path = parquet.to_str().expect("UTF-8 path");
+            ctx.register_parquet("o", path, datafusion::prelude::ParquetReadOptions::default()).await?;
+            ctx.sql(&sql).await?.collect().await
+        });
+        let batches = batches.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let n = batches[0].column(0).as_any().downcast_ref::<Int64Array>().expect("a count");
+        assert_eq!(n.len(), 1);
+        n.value(0)
+    };
+    let all = count("true");
+    let explorer = std::fs::read_to_string(out.path().join("explorer/index.html")).expect("the explorer");
+    let shown = explorer
+        .split("In this selection: ")
+        .nth(1)
+        .and_then(|rest| rest.split(" orders").next())
+        .expect("the sentence is on the page");
+    assert!(shown.contains(&format!(">{}</span>", thousands(all))), "{all} orders, but the page says {shown}");
+    assert!(all > 1_000, "a category of the 100,000 orders, not the 50 states: {all}");
+
+    let project = quire_build::Project::load(&example).expect("the example loads");
+    let state: quire_core::InputState =
+        [("channel".to_string(), vec!["Web".to_string()]), ("state_filter".to_string(), vec!["C".to_string()])].into();
+    let at = quire_build::page_at(&project, "explorer/", &state).expect("page_at");
+    let web_c = count("channel = 'Web' and state ilike '%C%'");
+    assert_eq!(
+        at.results["category_total"].rows[0][0],
+        quire_core::Cell::Int(web_c),
+        "orders through the web in states with a C"
+    );
+    assert!(
+        at.slots.values().any(|h| h.contains(&format!(">{}</span>", thousands(web_c)))),
+        "the re-rendered sentence shows {web_c}"
+    );
+}
+
+/// `12,345`: how `fmt=num0` writes a count.
+fn thousands(n: i64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[test]

@@ -82,6 +82,7 @@ pub(crate) struct Compiled {
     tables: BTreeMap<TableName, BTreeSet<String>>,
     /// Queries that read an input: the browser re-runs them.
     live: BTreeSet<String>,
+    /// The state the page was rendered with (see [`Prepared::shown`]): the browser starts there.
     inputs: quire_core::InputState,
     /// Results the runtime needs before it has run anything: the inputs' choices.
     choices: BTreeMap<String, Table>,
@@ -190,6 +191,53 @@ impl Source {
     }
 }
 
+/// A page as the build reads and runs it, before rendering: its partials spliced, its
+/// queries run with its parameters (an instance of a templated page), and the state its
+/// components render with. [`compile_page`] and the oracles [`page_results`] and
+/// [`page_at`] all start here, so that they cannot drift apart.
+pub(crate) struct Prepared {
+    source: Source,
+    page: Page,
+    run: quire_engine::PageRun,
+    /// The queries that read an input: the browser re-runs them.
+    live: BTreeSet<String>,
+    /// What components render with: the inputs at their defaults, the parameters, and
+    /// `@refreshed` (for `<LastRefreshed>`). The browser is handed the same.
+    shown: InputState,
+}
+
+pub(crate) async fn prepare(
+    engine: &Engine,
+    project: &Project,
+    pf: &PageFile,
+    params: &InputState,
+) -> Result<Prepared, BuildError> {
+    let source = Source::read(project, pf)?;
+    let page = Page::parse(&source.spliced.text).map_err(|p| source.author(p))?;
+    let run = engine.run_page_with(&page, params).await;
+    if !run.problems.is_empty() {
+        return Err(source.author(run.problems));
+    }
+    let live: BTreeSet<String> =
+        run.expanded.iter().filter(|(_, e)| !e.inputs.is_empty()).map(|(q, _)| q.clone()).collect();
+    // A live query must run in the browser as it ran here.
+    let mut problems = Vec::new();
+    for name in &live {
+        problems.extend(engine.browser_problems(&page, name, &run.expanded[name]).await);
+    }
+    if !problems.is_empty() {
+        return Err(source.author(problems));
+    }
+    let mut shown = run.inputs.clone();
+    if let Some(when) = project.refreshed.clone() {
+        shown.insert(REFRESHED.into(), vec![when]);
+    }
+    Ok(Prepared { source, page, run, live, shown })
+}
+
+/// The state value `<LastRefreshed>` shows.
+const REFRESHED: &str = "@refreshed";
+
 /// Parse, run and render one page (with `params` for an instance of a templated page).
 /// Author mistakes come back as [`BuildError::Author`].
 pub(crate) async fn compile_page(
@@ -198,21 +246,10 @@ pub(crate) async fn compile_page(
     pf: &PageFile,
     params: &InputState,
 ) -> Result<Compiled, BuildError> {
-    let source = Source::read(project, pf)?;
+    let Prepared { source, page, run, live, shown } = prepare(engine, project, pf, params).await?;
     let author = |problems: Vec<Problem>| source.author(problems);
-    let page = Page::parse(&source.spliced.text).map_err(author)?;
-    let run = engine.run_page_with(&page, params).await;
-    if !run.problems.is_empty() {
-        return Err(author(run.problems));
-    }
-    let mut shown = run.inputs.clone();
-    if let Some(when) = project.refreshed.clone() {
-        shown.insert("@refreshed".into(), vec![when]);
-    }
     let body = quire_render::render_body(&page.body, &run.results, &shown).map_err(author)?;
     let source_names: BTreeSet<&TableName> = project.sources.iter().map(|s| &s.name).collect();
-    let live: BTreeSet<String> =
-        run.expanded.iter().filter(|(_, e)| !e.inputs.is_empty()).map(|(q, _)| q.clone()).collect();
     // The tables (and their columns) the browser needs to run the live queries.
     let mut tables: BTreeMap<TableName, BTreeSet<String>> = BTreeMap::new();
     for name in &live {
@@ -314,7 +351,7 @@ pub(crate) async fn compile_page(
         body,
         tables,
         live,
-        inputs: run.inputs,
+        inputs: shown,
         choices,
         csv,
         check,
@@ -936,16 +973,10 @@ pub fn page_results(
             .iter()
             .find(|p| p.file.path == path)
             .ok_or_else(|| BuildError::Internal(format!("no page `{path}`")))?;
+        let params: InputState = params.iter().map(|(k, v)| (format!("params.{k}"), vec![v.to_string()])).collect();
         let engine = Engine::new();
         sources::register(&engine, &project.sources, &project.root).await?;
-        let params: InputState = params.iter().map(|(k, v)| (format!("params.{k}"), vec![v.to_string()])).collect();
-        let source = Source::read(project, pf)?;
-        let page = Page::parse(&source.spliced.text).map_err(|p| source.author(p))?;
-        let run = engine.run_page_with(&page, &params).await;
-        if !run.problems.is_empty() {
-            return Err(source.author(run.problems));
-        }
-        Ok(run.results)
+        Ok(prepare(&engine, project, pf, &params).await?.run.results)
     })
 }
 
@@ -956,46 +987,58 @@ pub struct PageAt {
     pub slots: BTreeMap<usize, String>,
     /// The results of the queries that ran again.
     pub results: BTreeMap<String, Table>,
+    /// The whole body as the build renders it at the page's defaults, for comparing
+    /// with a built page.
+    pub built: String,
 }
 
 /// A page as the browser shows it after a reader sets `state`: every query that reads a
 /// changed input re-run natively, and the slots that show them (and the changed inputs)
-/// rendered, by slot index. The same work the runtime does, on the build's engine; tests
-/// compare the two.
+/// rendered, by slot index. The same work the runtime does, from the same start as a build
+/// ([`prepare`]: partials, parameters, `@refreshed`); tests compare the two. `url` is a
+/// page's address (`explorer/`), or an instance's of a templated page (`states/CA/`).
 pub fn page_at(project: &Project, url: &str, state: &quire_core::InputState) -> Result<PageAt, BuildError> {
     let rt = query_runtime()?;
     rt.block_on(async {
-        let pf = project
-            .pages
-            .iter()
-            .find(|p| p.url == url)
-            .ok_or_else(|| BuildError::Internal(format!("no page at `{url}`")))?;
-        let page = Page::parse(&pf.file.text)
-            .map_err(|p| BuildError::Author(p.into_iter().map(|p| p.in_file(&pf.file)).collect()))?;
+        let (pf, params) = match project.pages.iter().find(|p| p.url == url && !p.is_template()) {
+            Some(pf) => (pf.clone(), InputState::new()),
+            None => project
+                .pages
+                .iter()
+                .filter(|p| p.is_template())
+                .filter_map(|t| Some((t, t.match_url(url)?)))
+                .min_by_key(|(_, params)| params.len())
+                .map(|(t, params)| (PageFile { file: t.file.clone(), url: folder_url(url) }, params))
+                .ok_or_else(|| BuildError::Internal(format!("no page at `{url}`")))?,
+        };
         let engine = Engine::new();
         sources::register(&engine, &project.sources, &project.root).await?;
-        let mut run = engine.run_page(&page).await;
+        let Prepared { source, page, mut run, shown, .. } = prepare(&engine, project, &pf, &params).await?;
+        let author = |problems: Vec<Problem>| source.author(problems);
+        let built = quire_render::render_body(&page.body, &run.results, &shown).map_err(author)?.html;
+        // As the runtime does: only what the page's inputs accept changes the state.
         let changed: BTreeSet<String> =
-            state.iter().filter(|(k, v)| run.inputs.get(*k) != Some(*v)).map(|(k, _)| k.clone()).collect();
-        let mut full = run.inputs.clone();
+            state.iter().filter(|(k, v)| shown.get(*k) != Some(*v)).map(|(k, _)| k.clone()).collect();
+        let mut full = shown.clone();
         full.extend(state.clone());
         let queries = quire_engine::queries_reading(&page, &full, &changed);
         for q in &queries {
-            let expanded = quire_core::chain::expand(&page, q, &full)
-                .map_err(|e| BuildError::Internal(format!("expanding `{q}`: {e:?}")))?;
-            let table = engine
-                .run_expanded(&page, q, &expanded)
-                .await
-                .map_err(|p| BuildError::Author(vec![p.in_file(&pf.file)]))?;
+            let expanded = match quire_core::chain::expand(&page, q, &full) {
+                Ok(e) => e,
+                Err(quire_core::chain::ChainError::Problem(p)) => return Err(author(vec![p])),
+                Err(quire_core::chain::ChainError::ReadsCycle) => {
+                    return Err(BuildError::Internal(format!("`{q}` reads a cycle")));
+                }
+            };
+            let table = engine.run_expanded(&page, q, &expanded).await.map_err(|p| author(vec![p]))?;
             run.results.insert(q.clone(), table);
         }
         let mut slots = BTreeMap::new();
         for i in quire_render::slots_showing(&page.body, &queries, &changed) {
-            let html = quire_render::render_slot(&page.body, i, &run.results, &full)
-                .map_err(|p| BuildError::Author(p.into_iter().map(|p| p.in_file(&pf.file)).collect()))?;
+            let html = quire_render::render_slot(&page.body, i, &run.results, &full).map_err(author)?;
             slots.insert(i, html);
         }
         let results = queries.iter().filter_map(|q| Some((q.clone(), run.results.get(q)?.clone()))).collect();
-        Ok(PageAt { slots, results })
+        Ok(PageAt { slots, results, built })
     })
 }

@@ -112,7 +112,7 @@ pub const DUCKDB_ONLY: &[(&str, &str)] = &[
     ("max_by", "`first_value(x order by y desc nulls last)`"),
     ("arg_min", "`first_value(x order by y nulls last)`"),
     ("min_by", "`first_value(x order by y nulls last)`"),
-    ("regexp_matches", "`regexp_like(s, pattern)` (build time only: the browser has no regular expressions)"),
+    ("regexp_matches", "`regexp_like(s, pattern)`"),
     ("epoch_ms", "`date_part('epoch', t) * 1000`"),
     ("make_timestamp", "`to_timestamp(date_part('epoch', make_date(y, m, d)) + h * 3600 + mi * 60 + s)`"),
     ("date_diff", "`date_diff` counts year, quarter, month, week, day, hour, minute or second in quire"),

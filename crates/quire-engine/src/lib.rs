@@ -10,6 +10,7 @@
 mod convert;
 mod dialect;
 mod errors;
+mod functions;
 mod memo;
 mod page;
 mod parquet_io;
@@ -18,6 +19,7 @@ mod session;
 pub use convert::to_table;
 pub use dialect::parse;
 pub use errors::{DUCKDB_ONLY, SqlProblem, sql_problem};
+pub use functions::{BROWSER_FUNCTIONS, browser_functions};
 pub use memo::Memo;
 pub use page::{PageRun, queries_reading};
 pub use parquet_io::{check_parquet_frame, decode_parquet, encode_parquet};

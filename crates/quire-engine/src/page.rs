@@ -136,19 +136,25 @@ impl Engine {
         result.map_err(|err| {
             let tables = self.table_names();
             let p = crate::sql_problem(&err, &expanded.sql, &tables);
-            let fallback = page.query(name).map(|q| q.name_span).unwrap_or_default();
-            let span = p
-                .range
-                .and_then(|(start, end)| {
-                    let (q, s) = expanded.origin(start)?;
-                    let (_, e) = expanded.origin(end.saturating_sub(1).max(start))?;
-                    let at = page.query(q)?.sql_offset;
-                    Some(Span::new(at + s, at + e.max(s) + 1))
-                })
-                .unwrap_or(fallback);
+            let span = match p.range {
+                Some(range) => page_span(page, name, expanded, range),
+                None => page.query(name).map(|q| q.name_span).unwrap_or_default(),
+            };
             Problem::new(p.message, span).label(format!("in query `{name}`")).maybe_help(p.help)
         })
     }
+}
+
+/// Where in the page bytes `range` of query `name`'s expanded SQL came from (the fence of
+/// the query that wrote them, for a chained query); the query's name if nowhere.
+pub(crate) fn page_span(page: &Page, name: &str, expanded: &Expanded, (start, end): (usize, usize)) -> Span {
+    let located = || {
+        let (q, s) = expanded.origin(start)?;
+        let (_, e) = expanded.origin(end.saturating_sub(1).max(start))?;
+        let at = page.query(q)?.sql_offset;
+        Some(Span::new(at + s, at + e.max(s) + 1))
+    };
+    located().unwrap_or_else(|| page.query(name).map(|q| q.name_span).unwrap_or_default())
 }
 
 /// The queries of `page` that read any of `changed` inputs, directly or through the
