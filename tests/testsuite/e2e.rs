@@ -224,18 +224,7 @@ fn the_explorer_answers_its_inputs_offline() {
 /// lead home; the offline search finds another customer's page.
 #[test]
 fn a_templated_page_is_reached_by_a_table_link() {
-    let root = repo();
-    let out = tempfile::tempdir().expect("tmp");
-    Run::new(quire().arg("build").arg(root.join("tests/fixtures/evidence")).arg("--out").arg(out.path())).ok();
-    let base = serve(out.path().to_path_buf());
-    let output = std::process::Command::new("node")
-        .arg(root.join("tests/e2e/templates.mjs"))
-        .arg("--base")
-        .arg(&base)
-        .output()
-        .expect("node runs");
-    assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
-    let r: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the driver");
+    let r = build_serve_and_drive(&repo().join("tests/fixtures/evidence"), "templates.mjs");
     let clicked = r["clicked"].as_str().expect("a customer was clicked");
     assert_eq!(r["landedAt"], format!("/customers/{clicked}/index.html"), "{r}");
     assert_eq!(r["h1"], serde_json::json!([clicked]), "{r}");
@@ -253,7 +242,6 @@ fn a_templated_page_is_reached_by_a_table_link() {
 #[test]
 fn a_long_table_loads_its_rows_when_the_reader_asks() {
     use std::fmt::Write;
-    let root = repo();
     let mut csv = String::from("id,name,amount\n");
     for i in 0..5000 {
         let _ = writeln!(csv, "{i},row-{i},{}", (i * 7919) % 10007);
@@ -266,17 +254,7 @@ fn a_long_table_loads_its_rows_when_the_reader_asks() {
             "```sql big\nselect id, name, amount from t.big order by id\n```\n\n<DataTable data={big} search />\n",
         ),
     ]);
-    let out = tempfile::tempdir().expect("tmp");
-    Run::new(quire().arg("build").arg(project.path()).arg("--out").arg(out.path())).ok();
-    let base = serve(out.path().to_path_buf());
-    let output = std::process::Command::new("node")
-        .arg(root.join("tests/e2e/long-table.mjs"))
-        .arg("--base")
-        .arg(&base)
-        .output()
-        .expect("node runs");
-    assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
-    let r: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the driver");
+    let r = build_serve_and_drive(project.path(), "long-table.mjs");
     assert_eq!(r["initial"]["inDocument"], 10, "{r}");
     assert_eq!(r["initial"]["count"], "1–10 of 5,000", "{r}");
     assert_eq!(r["initial"]["rows"][0], serde_json::json!(["0", "row-0", "0"]), "{r}");
@@ -295,4 +273,20 @@ fn a_long_table_loads_its_rows_when_the_reader_asks() {
     for key in ["consoleErrors", "pageErrors", "failedRequests", "offOrigin"] {
         assert_eq!(r[key], serde_json::json!([]), "{key}: {r}");
     }
+}
+
+/// Build `project`, serve the site on loopback, run `tests/e2e/<script>` against it, and
+/// return the JSON report it prints.
+fn build_serve_and_drive(project: &Path, script: &str) -> serde_json::Value {
+    let out = tempfile::tempdir().expect("tmp");
+    Run::new(quire().arg("build").arg(project).arg("--out").arg(out.path())).ok();
+    let base = serve(out.path().to_path_buf());
+    let output = std::process::Command::new("node")
+        .arg(repo().join("tests/e2e").join(script))
+        .arg("--base")
+        .arg(&base)
+        .output()
+        .expect("node runs");
+    assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("JSON from the driver")
 }
