@@ -43,3 +43,15 @@ export async function watchedPage(context, base, report) {
   });
   return page;
 }
+
+// What a slot shows, reduced to what a reader reads: cells, chart marks, paths, values.
+export const DIGEST = `(el) => {
+  const out = [];
+  el.querySelectorAll('tbody td').forEach((td) => out.push('td:' + td.textContent.trim()));
+  el.querySelectorAll('svg [data-y]').forEach((m) => out.push('mark:' + [m.dataset.series, m.dataset.x, m.dataset.y].join('|')));
+  el.querySelectorAll('svg path').forEach((p) => out.push('d:' + p.getAttribute('d')));
+  el.querySelectorAll('.q-value').forEach((v) => out.push('value:' + v.textContent.trim()));
+  el.querySelectorAll('.q-empty').forEach((v) => out.push('empty:' + v.textContent.trim()));
+  el.querySelectorAll('.q-callout, strong').forEach((v) => out.push('text:' + v.textContent.trim()));
+  return out;
+}`;

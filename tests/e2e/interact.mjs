@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DIGEST } from './browser.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -50,17 +51,6 @@ await context.addInitScript(() => {
 const longTasksSince = (page, t) => page.evaluate((t) => window.__longTasks.filter((e) => e.start >= t).map((e) => Math.round(e.ms)), t);
 const pageNow = (page) => page.evaluate(() => performance.now());
 
-// What a slot shows, reduced to what a reader reads: cells, chart marks, paths, values.
-const DIGEST = `(el) => {
-  const out = [];
-  el.querySelectorAll('tbody td').forEach((td) => out.push('td:' + td.textContent.trim()));
-  el.querySelectorAll('svg [data-y]').forEach((m) => out.push('mark:' + [m.dataset.series, m.dataset.x, m.dataset.y].join('|')));
-  el.querySelectorAll('svg path').forEach((p) => out.push('d:' + p.getAttribute('d')));
-  el.querySelectorAll('.q-value').forEach((v) => out.push('value:' + v.textContent.trim()));
-  el.querySelectorAll('.q-empty').forEach((v) => out.push('empty:' + v.textContent.trim()));
-  el.querySelectorAll('.q-callout, strong').forEach((v) => out.push('text:' + v.textContent.trim()));
-  return out;
-}`;
 
 async function watch(page) {
   page.on('console', (m) => { if (m.type() === 'error') report.consoleErrors.push(m.text()); });

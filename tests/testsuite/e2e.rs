@@ -290,3 +290,153 @@ fn build_serve_and_drive(project: &Path, script: &str) -> serde_json::Value {
     assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
     serde_json::from_slice(&output.stdout).expect("JSON from the driver")
 }
+
+/// The differential parity test: for every page with inputs in the example, the test
+/// fixtures and the documentation, a set of input states made from the page's own inputs
+/// (every choice of a select or button group up to a few, everything and nothing of a
+/// multiple select, a slider at both ends, a date range whole and one day, text with `%`,
+/// `_`, a quote and a non-ASCII letter, a checkbox both ways) is opened in Chromium from its
+/// URL, and every slot the native engine renders for that state (`page_at`) must show the
+/// same numbers, marks and text in the browser.
+#[test]
+fn every_page_with_inputs_shows_the_native_numbers_in_every_state() {
+    use quire_core::inputs::InputKind;
+    let root = repo();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    let mut slots = 0u64;
+    for dir in ["reports_example", "www", "tests/fixtures/parity", "tests/fixtures/shop", "tests/fixtures/evidence"] {
+        let dir = root.join(dir);
+        let project = quire_build::Project::load(&dir).expect("the project loads");
+        let mut cases = Vec::new();
+        for pf in project.pages.iter().filter(|p| !p.is_template()) {
+            let Ok(page) = quire_core::Page::parse(&pf.file.text) else { continue };
+            let inputs = quire_core::inputs::inputs(&page);
+            if inputs.is_empty() {
+                continue;
+            }
+            let results = quire_build::page_results(&project, &pf.file.path, &[]).expect("the page runs");
+            let mut states: Vec<(String, Vec<String>)> = Vec::new();
+            for input in &inputs {
+                let name = input.name.clone();
+                let mut add = |values: Vec<String>| states.push((name.clone(), values));
+                match input.kind {
+                    InputKind::Dropdown | InputKind::ButtonGroup => {
+                        let choices: Vec<String> = input.choices(&results).into_iter().map(|c| c.value).collect();
+                        for c in choices.iter().take(3).chain(choices.last()) {
+                            add(vec![c.clone()]);
+                        }
+                        if input.multiple() {
+                            add(choices.clone());
+                            add(Vec::new());
+                        }
+                    }
+                    InputKind::Slider => {
+                        let (lo, hi) = input.slider_bounds(&results);
+                        let text = |v: f64| if v.fract() == 0.0 { format!("{}", v as i64) } else { v.to_string() };
+                        add(vec![text(lo)]);
+                        add(vec![text(hi)]);
+                    }
+                    InputKind::DateRange => {
+                        if let Some((lo, hi)) = input.date_bounds(&results) {
+                            let iso = quire_core::time::iso_date;
+                            add(vec![iso(lo), iso(hi)]);
+                            add(vec![iso(lo), iso(lo)]);
+                        }
+                    }
+                    InputKind::TextInput => {
+                        for t in ["%", "_", "O'B", "Café", ""] {
+                            add(vec![t.to_string()]);
+                        }
+                    }
+                    InputKind::Checkbox => {
+                        add(vec!["true".into()]);
+                        add(vec!["false".into()]);
+                    }
+                }
+            }
+            states.dedup();
+            for (name, values) in states {
+                let state: quire_core::InputState = [(name.clone(), values.clone())].into();
+                let at = quire_build::page_at(&project, &pf.url, &state).expect("the native render");
+                let search = if values.is_empty() {
+                    format!("?{}=", encode(&name))
+                } else {
+                    let pairs: Vec<String> =
+                        values.iter().map(|v| format!("{}={}", encode(&name), encode(v))).collect();
+                    format!("?{}", pairs.join("&"))
+                };
+                cases.push(serde_json::json!({
+                    "page": pf.url,
+                    "state": format!("{name}={values:?}"),
+                    "search": search,
+                    "slots": at.slots.iter().map(|(i, html)| (i.to_string(), serde_json::Value::from(html.clone()))).collect::<serde_json::Map<String, serde_json::Value>>(),
+                }));
+            }
+        }
+        if cases.is_empty() {
+            continue;
+        }
+        // A control: a state whose expected slots have every digit changed must differ, or
+        // the comparison proves nothing.
+        if let Some(mut control) = cases.iter().find(|c| c["slots"].as_object().is_some_and(|s| !s.is_empty())).cloned()
+        {
+            for html in control["slots"].as_object_mut().expect("slots").values_mut() {
+                let bumped: String = html
+                    .as_str()
+                    .unwrap_or("")
+                    .chars()
+                    .map(|c| c.to_digit(10).map_or(c, |d| char::from_digit((d + 1) % 10, 10).unwrap_or(c)))
+                    .collect();
+                *html = serde_json::Value::from(bumped);
+            }
+            control["state"] = serde_json::Value::from("control");
+            cases.push(control);
+        }
+        let out = tempfile::tempdir().expect("tmp");
+        Run::new(quire().arg("build").arg(&dir).arg("--out").arg(out.path())).ok();
+        let expected = out.path().join("states.json");
+        std::fs::write(&expected, serde_json::Value::Array(cases).to_string()).expect("write");
+        let base = serve(out.path().to_path_buf());
+        let output = std::process::Command::new("node")
+            .arg(root.join("tests/e2e/states.mjs"))
+            .arg("--base")
+            .arg(&base)
+            .arg("--expected")
+            .arg(&expected)
+            .output()
+            .expect("node runs");
+        assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
+        let r: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the driver");
+        for case in r["results"].as_array().expect("results") {
+            if case["state"] == "control" {
+                assert_ne!(case["diffs"], serde_json::json!([]), "{}: the control state must differ", dir.display());
+                continue;
+            }
+            checked += 1;
+            slots += case["slots"].as_u64().unwrap_or(0);
+            let clean = case["diffs"] == serde_json::json!([])
+                && case["consoleErrors"] == serde_json::json!([])
+                && case["pageErrors"] == serde_json::json!([])
+                && case["failedRequests"] == serde_json::json!([])
+                && case["offOrigin"] == serde_json::json!([]);
+            if !clean || case["runtime"] != "match" && case["runtime"] != "ready" {
+                failures.push(format!("{} {}: {case}", dir.display(), case["state"]));
+            }
+        }
+    }
+    assert!(checked >= 40, "only {checked} states were checked");
+    assert!(slots >= 2 * checked as u64, "only {slots} slots were compared over {checked} states");
+    eprintln!("parity: {checked} states, {slots} slots compared");
+    assert!(failures.is_empty(), "{} of {checked} states differ:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// A URL query's value, as `URLSearchParams` reads it back.
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
