@@ -41,7 +41,12 @@ pub fn colour(s: &str) -> Option<String> {
     let ok = !s.is_empty()
         && s.len() <= 64
         && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '#' | '(' | ')' | ',' | '.' | '%' | ' ' | '-'));
-    ok.then(|| s.to_string())
+    // Parentheses only as a colour function's: `url(x)` would make the page fetch `x`.
+    let function = s.find('(').map(|i| s[..i].trim().to_ascii_lowercase());
+    let known = function
+        .as_deref()
+        .is_none_or(|f| matches!(f, "rgb" | "rgba" | "hsl" | "hsla" | "hwb" | "lab" | "lch" | "oklab" | "oklch"));
+    (ok && known).then(|| s.to_string())
 }
 
 /// Whether a URL may become an `href` or `src`: relative (`a/b`, `/a`, `?x`, `#y`), or
@@ -189,6 +194,10 @@ mod tests {
         assert_eq!(super::attr("say \"hi\" <'x'>"), "say &quot;hi&quot; &lt;&#39;x&#39;&gt;");
         assert_eq!(super::colour("#236aa4").as_deref(), Some("#236aa4"));
         assert_eq!(super::colour("red;background:url(x)"), None);
+        assert_eq!(super::colour("url(x)"), None);
+        assert_eq!(super::colour("image-set(x)"), None);
+        assert_eq!(super::colour("rgb(35, 106, 164)").as_deref(), Some("rgb(35, 106, 164)"));
+        assert_eq!(super::colour("teal").as_deref(), Some("teal"));
         assert_eq!(super::href("customers/acme/").as_deref(), Some("customers/acme/"));
         assert_eq!(super::href("https://example.com/?a=1&b=2").as_deref(), Some("https://example.com/?a=1&amp;b=2"));
         assert_eq!(super::href("javascript:alert(1)"), None);
