@@ -9,7 +9,7 @@ import path from 'node:path';
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
-/// A browser; `close()` also removes its profile.
+// A browser; `close()` also removes its profile.
 export async function launch(executablePath = CHROMIUM) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -28,8 +28,8 @@ export async function launch(executablePath = CHROMIUM) {
   };
 }
 
-/// A new page of `context` that records into `report` (`consoleErrors`, `pageErrors`,
-/// `failedRequests`, `offOrigin`) and only reaches `base`'s origin.
+// A new page of `context` that records into `report` (`consoleErrors`, `pageErrors`,
+// `failedRequests`, `offOrigin`) and only reaches `base`'s origin.
 export async function watchedPage(context, base, report) {
   Object.assign(report, { consoleErrors: [], pageErrors: [], failedRequests: [], offOrigin: [] }, report);
   const page = await context.newPage();
@@ -45,7 +45,7 @@ export async function watchedPage(context, base, report) {
 }
 
 // What a slot shows, reduced to what a reader reads: cells, chart marks, paths, values.
-export const DIGEST = `(el) => {
+const DIGEST = `(el) => {
   const out = [];
   el.querySelectorAll('tbody td').forEach((td) => out.push('td:' + td.textContent.trim()));
   el.querySelectorAll('svg [data-y]').forEach((m) => out.push('mark:' + [m.dataset.series, m.dataset.x, m.dataset.y].join('|')));
@@ -55,3 +55,21 @@ export const DIGEST = `(el) => {
   el.querySelectorAll('.q-callout, strong').forEach((v) => out.push('text:' + v.textContent.trim()));
   return out;
 }`;
+
+// How the page's slots differ from `want` (slot index → the native render's HTML), each
+// reduced by DIGEST: `[{ index, live, native }]`, empty when they agree.
+export function slotDiffs(page, want) {
+  return page.evaluate(({ want, digest }) => {
+    const dig = eval(digest);
+    const diffs = [];
+    for (const [index, html] of Object.entries(want)) {
+      const live = document.querySelector(`[data-q="${index}"]`);
+      const tpl = document.createElement('template');
+      tpl.innerHTML = html;
+      const a = live ? dig(live) : null;
+      const b = dig(tpl.content);
+      if (JSON.stringify(a) !== JSON.stringify(b)) diffs.push({ index, live: a && a.slice(0, 12), native: b.slice(0, 12) });
+    }
+    return diffs;
+  }, { want, digest: DIGEST });
+}

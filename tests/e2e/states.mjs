@@ -8,7 +8,7 @@
 //   states.json: [{ "page": "explorer/", "state": "name", "search": "?a=b", "slots": { "3": "<div ...>" } }]
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CHROMIUM, DIGEST, launch, watchedPage } from './browser.mjs';
+import { CHROMIUM, launch, slotDiffs, watchedPage } from './browser.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -31,19 +31,7 @@ try {
     await page.waitForFunction(() => ['match', 'mismatch', 'ready', 'error'].includes(document.documentElement.dataset.quireRuntime), null, { timeout });
     await page.waitForFunction(() => !document.documentElement.hasAttribute('data-quire-busy'), null, { timeout });
     r.runtime = await page.evaluate(() => document.documentElement.dataset.quireRuntime);
-    r.diffs = await page.evaluate(({ want, digest }) => {
-      const dig = eval(digest);
-      const diffs = [];
-      for (const [index, html] of Object.entries(want)) {
-        const live = document.querySelector(`[data-q="${index}"]`);
-        const tpl = document.createElement('template');
-        tpl.innerHTML = html;
-        const a = live ? dig(live) : null;
-        const b = dig(tpl.content);
-        if (JSON.stringify(a) !== JSON.stringify(b)) diffs.push({ slot: index, browser: a && a.slice(0, 8), native: b.slice(0, 8) });
-      }
-      return diffs;
-    }, { want: c.slots, digest: DIGEST });
+    r.diffs = await slotDiffs(page, c.slots);
     r.slots = Object.keys(c.slots).length;
     report.results.push(r);
     await page.close();
