@@ -93,3 +93,27 @@ fn props_quire_does_not_draw_are_warned_at_their_place() {
         report["warnings"].as_array().expect("warnings").iter().filter_map(|w| w["message"].as_str()).collect();
     assert!(warned.contains(&"`<LineChart>` does not draw `markerShape` yet"), "{report}");
 }
+
+/// An Evidence page with stray props and front-matter keys builds, with a warning at each;
+/// `--strict` fails on them. `quire.toml` stays strict.
+#[test]
+fn stray_props_and_front_matter_keys_warn_and_strict_fails() {
+    let project = crate::util::Project::with_files(&[
+        ("sources/t/connection.yaml", "type: csv\n"),
+        ("sources/t/m.csv", "month,sales\n2024-01-01,1\n2024-02-01,1000\n"),
+        (
+            "pages/index.md",
+            "---\ntitle: Sales\nsidebar: never\n---\n\n```sql m\nselect * from t.m\n```\n\n<LineChart data={m} x=month y=sales yGridLines=false />\n",
+        ),
+    ]);
+    let build = project.build().ok();
+    let stderr = build.stderr();
+    let warnings = stderr.split("     Built").next().unwrap_or_default();
+    insta::assert_snapshot!(warnings);
+    let strict = Run::new(quire().args(["build", "--strict"]).arg(project.path()));
+    assert_eq!(strict.output.status.code(), Some(1), "{}", strict.stderr());
+    assert!(strict.stderr().contains("error: pages/index.md:10:37"), "{}", strict.stderr());
+    std::fs::write(project.path().join("quire.toml"), "[build]\ntitel = \"x\"\n").expect("write quire.toml");
+    let toml = Run::new(quire().args(["build"]).arg(project.path()));
+    assert_eq!(toml.output.status.code(), Some(1), "quire.toml stays strict: {}", toml.stderr());
+}

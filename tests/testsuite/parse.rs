@@ -78,8 +78,31 @@ fn several_mistakes_are_reported_together() {
         [
             "`{` is never closed",
             "unknown component `<Foo>`",
-            "`<BarChart>` has no prop `colour`",
             "unknown query `nope`"
         ]
     );
+}
+
+/// Evidence's components ignore props they do not declare, and its pages ignore front-matter
+/// keys they do not know; quire warns at each (with a did-you-mean) and builds the page.
+#[test]
+fn stray_props_and_front_matter_keys_are_warnings() {
+    let text = "---\ntitle: Sales\nsidebar: never\ntitel: x\n---\n\n```sql q\nselect 1 as x\n```\n\n<LineChart data={q} x=x yGridLines=false height=300 />\n";
+    let page = Page::parse(text).expect("builds");
+    assert_eq!(page.front.title.as_deref(), Some("Sales"));
+    let found: Vec<(String, String, String)> = page
+        .lenient
+        .iter()
+        .map(|p| (p.message.clone(), text[p.span.start..p.span.end].to_string(), p.help.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(found.len(), 4, "{found:#?}");
+    assert_eq!(found[0].0, "front matter: quire does not read `sidebar`");
+    assert_eq!(found[0].1, "sidebar");
+    assert_eq!(found[1].1, "titel");
+    assert!(found[1].2.starts_with("did you mean `title`?"), "{found:#?}");
+    assert_eq!(found[2].0, "`<LineChart>` has no prop `yGridLines`");
+    assert!(found[2].2.starts_with("did you mean `yGridlines`?"), "{found:#?}");
+    assert_eq!(found[3].0, "`<LineChart>` has no prop `height`");
+    // The same reach the build's warnings, where `--strict` makes them errors.
+    assert_eq!(quire_core::components::prop_warnings(&page).len(), 4);
 }

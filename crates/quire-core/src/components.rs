@@ -708,9 +708,10 @@ pub fn prop_status(component: &str, prop: &str) -> PropStatus {
 /// A warning for each prop on the page that quire accepts and does not draw: what the
 /// reader sees instead. (`quire build --strict` makes them errors.)
 pub fn prop_warnings(page: &Page) -> Vec<Problem> {
-    let mut out = Vec::new();
+    let mut out = page.lenient.clone();
     for c in page.components() {
-        for p in &c.props {
+        let Some(spec) = spec(&c.name) else { continue };
+        for p in c.props.iter().filter(|p| spec.props.contains(&p.name.as_str())) {
             match prop_status(&c.name, &p.name) {
                 PropStatus::Drawn => {}
                 PropStatus::NotYet => out.push(
@@ -748,9 +749,17 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
-pub(crate) fn check_page(page: &Page, problems: &mut Vec<Problem>) {
+/// Errors go to `problems`; what Evidence would ignore (a prop the component does not take)
+/// to `lenient`, as warnings.
+pub(crate) fn check_page(page: &Page, problems: &mut Vec<Problem>, lenient: &mut Vec<Problem>) {
     let queries: Vec<&str> = page.queries.iter().map(|q| q.name.as_str()).collect();
-    check_nodes(&page.body, None, &queries, &mut Vec::new(), problems);
+    let mut checks = Checks { problems, lenient };
+    check_nodes(&page.body, None, &queries, &mut Vec::new(), &mut checks);
+}
+
+struct Checks<'p> {
+    problems: &'p mut Vec<Problem>,
+    lenient: &'p mut Vec<Problem>,
 }
 
 /// `scope` holds the names `{#each}` blocks around these nodes bind.
@@ -759,39 +768,39 @@ fn check_nodes<'a>(
     parent: Option<&str>,
     queries: &[&str],
     scope: &mut Vec<&'a str>,
-    problems: &mut Vec<Problem>,
+    checks: &mut Checks,
 ) {
     for node in nodes {
         match node {
             Node::Component(c) => {
-                check_component(c, parent, queries, problems);
+                check_component(c, parent, queries, checks);
                 for p in &c.props {
                     if let PropValue::Expr(text) = &p.value
                         && let Ok(e) = crate::expr::parse(text, p.value_span.start + 1)
                     {
-                        check_expr(&e, queries, scope, problems);
+                        check_expr(&e, queries, scope, checks.problems);
                     }
                 }
-                check_nodes(&c.children, Some(&c.name), queries, scope, problems);
+                check_nodes(&c.children, Some(&c.name), queries, scope, checks);
             }
-            Node::Expr { expr, .. } => check_expr(expr, queries, scope, problems),
+            Node::Expr { expr, .. } => check_expr(expr, queries, scope, checks.problems),
             Node::If { branches, otherwise, .. } => {
                 for b in branches {
-                    check_expr(&b.cond, queries, scope, problems);
-                    check_nodes(&b.body, parent, queries, scope, problems);
+                    check_expr(&b.cond, queries, scope, checks.problems);
+                    check_nodes(&b.body, parent, queries, scope, checks);
                 }
                 if let Some(o) = otherwise {
-                    check_nodes(o, parent, queries, scope, problems);
+                    check_nodes(o, parent, queries, scope, checks);
                 }
             }
             Node::Each { query, query_span, alias, index, body, .. } => {
                 if !queries.contains(&query.as_str()) {
-                    problems.push(unknown_query(query, *query_span, queries));
+                    checks.problems.push(unknown_query(query, *query_span, queries));
                 }
                 let depth = scope.len();
                 scope.push(alias);
                 scope.extend(index.as_deref());
-                check_nodes(body, parent, queries, scope, problems);
+                check_nodes(body, parent, queries, scope, checks);
                 scope.truncate(depth);
             }
             Node::Markdown { .. } => {}
@@ -821,7 +830,8 @@ pub fn unknown_query(name: &str, span: crate::Span, queries: &[&str]) -> Problem
     Problem::new(format!("unknown query `{name}`"), span).label("not defined on this page").help(help)
 }
 
-fn check_component(c: &Component, parent: Option<&str>, queries: &[&str], problems: &mut Vec<Problem>) {
+fn check_component(c: &Component, parent: Option<&str>, queries: &[&str], checks: &mut Checks) {
+    let problems = &mut *checks.problems;
     let Some(spec) = spec(&c.name) else {
         let help = match suggest(&c.name, all().map(|s| s.name)) {
             Some(s) => format!("did you mean `<{s}>`?"),
@@ -846,11 +856,21 @@ fn check_component(c: &Component, parent: Option<&str>, queries: &[&str], proble
     }
     for p in &c.props {
         if !spec.props.contains(&p.name.as_str()) {
+            // Evidence's components ignore props they do not declare, and real pages carry
+            // them (`height` on a chart, `yGridLines` for `yGridlines`): a warning.
             let help = match suggest(&p.name, spec.props.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("`<{}>` takes: {}", c.name, spec.props.join(", ")),
+                Some(s) => format!("did you mean `{s}`? (quire draws the component as if it were not set)"),
+                None => format!(
+                    "quire draws the component as if it were not set; `<{}>` takes: {}",
+                    c.name,
+                    spec.props.join(", ")
+                ),
             };
-            problems.push(Problem::new(format!("`<{}>` has no prop `{}`", c.name, p.name), p.name_span).help(help));
+            checks.lenient.push(
+                Problem::new(format!("`<{}>` has no prop `{}`", c.name, p.name), p.name_span)
+                    .label("ignored")
+                    .help(help),
+            );
         }
     }
     for req in spec.required {

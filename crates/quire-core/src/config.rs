@@ -68,10 +68,16 @@ pub struct FrontMatter {
     pub queries: Option<serde_yaml::Value>,
 }
 
-/// Front matter and the offset where the body starts.
-pub fn split_front_matter(text: &str) -> Result<(FrontMatter, usize), Problem> {
+/// The front-matter keys quire reads. Evidence's pages carry others (`sidebar`, its layout
+/// options, keys of their own); those are warnings, as Evidence ignores them too.
+pub const FRONT_MATTER_KEYS: &[&str] =
+    &["title", "description", "sidebar_position", "sidebar_link", "hide_toc", "og", "queries"];
+
+/// Front matter, the offset where the body starts, and warnings for keys quire does not
+/// read (each at its key, with a did-you-mean).
+pub fn split_front_matter(text: &str) -> Result<(FrontMatter, usize, Vec<Problem>), Problem> {
     let Some(after) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
-        return Ok((FrontMatter::default(), 0));
+        return Ok((FrontMatter::default(), 0, Vec::new()));
     };
     let start = text.len() - after.len();
     let mut pos = start;
@@ -80,16 +86,66 @@ pub fn split_front_matter(text: &str) -> Result<(FrontMatter, usize), Problem> {
             let yaml = &text[start..pos];
             let body = pos + line.len();
             if yaml.trim().is_empty() {
-                return Ok((FrontMatter::default(), body));
+                return Ok((FrontMatter::default(), body, Vec::new()));
             }
-            return serde_yaml::from_str(yaml).map(|f| (f, body)).map_err(|e| {
+            let bad = |e: serde_yaml::Error| {
                 let at = e.location().map_or(start, |l| start + l.index());
-                Problem::new(format!("front matter: {e}"), Span::new(at, at + 1)).help(
-                    "front matter takes title, description, sidebar_position, sidebar_link, hide_toc, og, queries",
-                )
+                Problem::new(format!("front matter: {e}"), Span::new(at, at + 1))
+                    .help(format!("front matter takes {}", FRONT_MATTER_KEYS.join(", ")))
+            };
+            let mut value: serde_yaml::Value = serde_yaml::from_str(yaml).map_err(bad)?;
+            let mut warnings = Vec::new();
+            if let serde_yaml::Value::Mapping(map) = &mut value {
+                let unknown: Vec<String> = map
+                    .keys()
+                    .filter_map(|k| k.as_str())
+                    .filter(|k| !FRONT_MATTER_KEYS.contains(k))
+                    .map(str::to_string)
+                    .collect();
+                for key in unknown {
+                    map.remove(key.as_str());
+                    let help = match crate::components::suggest(&key, FRONT_MATTER_KEYS.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`? (quire reads {})", FRONT_MATTER_KEYS.join(", ")),
+                        None => format!("quire reads {}; remove it, or keep it for Evidence", FRONT_MATTER_KEYS.join(", ")),
+                    };
+                    warnings.push(
+                        Problem::new(format!("front matter: quire does not read `{key}`"), key_span(yaml, start, &key))
+                            .label("ignored")
+                            .help(help),
+                    );
+                }
+                if map.contains_key("queries") {
+                    warnings.push(
+                        Problem::new("front matter: quire does not read `queries:` SQL files yet", key_span(yaml, start, "queries"))
+                            .label("ignored")
+                            .help("paste each query into the page as a ```sql name fence"),
+                    );
+                }
+            }
+            return serde_yaml::from_value(value).map(|f| (f, body, warnings)).map_err(|e| {
+                Problem::new(format!("front matter: {e}"), Span::new(start, start + 1))
+                    .help(format!("front matter takes {}", FRONT_MATTER_KEYS.join(", ")))
             });
         }
         pos += line.len();
     }
     Err(Problem::new("the front matter is never closed", Span::new(0, 3)).help("end it with a line holding only `---`"))
+}
+
+/// Where `key:` starts in a front-matter block that begins at `start` (the block's start
+/// when it is written some other way).
+fn key_span(yaml: &str, start: usize, key: &str) -> Span {
+    let mut at = 0;
+    for line in yaml.split_inclusive('\n') {
+        let bare = line.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'));
+        let quoted = ['"', '\''].iter().any(|q| {
+            line.strip_prefix(*q).and_then(|r| r.strip_prefix(key)).is_some_and(|r| r.starts_with(*q))
+        });
+        if bare || quoted {
+            let len = key.len() + if quoted { 2 } else { 0 };
+            return Span::new(start + at, start + at + len);
+        }
+        at += line.len();
+    }
+    Span::new(start, start + 1)
 }

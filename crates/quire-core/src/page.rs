@@ -18,6 +18,9 @@ pub struct Page {
     pub front: FrontMatter,
     pub queries: Vec<Query>,
     pub body: Vec<Node>,
+    /// What Evidence ignores and quire warns about: props a component does not take,
+    /// front-matter keys quire does not read. Errors under `--strict`.
+    pub lenient: Vec<Problem>,
 }
 
 /// A named SQL fence: ```` ```sql name ```` or the older ```` ```name ````.
@@ -207,8 +210,12 @@ impl Page {
     /// sees every mistake in one build.
     pub fn parse(text: &str) -> Result<Page, Vec<Problem>> {
         let mut problems = Vec::new();
+        let mut lenient = Vec::new();
         let (front, body_start) = match crate::config::split_front_matter(text) {
-            Ok(x) => x,
+            Ok((front, body, warnings)) => {
+                lenient = warnings;
+                (front, body)
+            }
             Err(p) => {
                 problems.push(p);
                 (FrontMatter::default(), 0)
@@ -240,8 +247,9 @@ impl Page {
                 );
             }
         }
-        let page = Page { front, queries, body };
-        components::check_page(&page, &mut problems);
+        let mut page = Page { front, queries, body, lenient: Vec::new() };
+        components::check_page(&page, &mut problems, &mut lenient);
+        page.lenient = lenient;
         crate::inputs::check_page(&page, &mut problems);
         if problems.len() > MAX_PROBLEMS {
             let more = problems.len() - MAX_PROBLEMS;

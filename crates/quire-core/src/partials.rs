@@ -148,7 +148,7 @@ fn tags(text: &str) -> Vec<(usize, usize, Option<String>)> {
     let mut out = Vec::new();
     let mut fence: Option<(u8, usize)> = None;
     // Front matter is YAML, not Markdown: nothing in it is pasted.
-    let mut line_start = crate::config::split_front_matter(text).map_or(0, |(_, body)| body);
+    let mut line_start = crate::config::split_front_matter(text).map_or(0, |(_, body, _)| body);
     while line_start < text.len() {
         let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i + 1);
         let line = &text[line_start..line_end];
