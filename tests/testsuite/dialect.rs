@@ -291,7 +291,7 @@ fn every_hint_names_a_replacement_the_differential_test_runs() {
 }
 
 /// quire's answer in the oracle's shape.
-async fn quire_answer(engine: &Engine, sql: &str) -> Value {
+pub(crate) async fn quire_answer(engine: &Engine, sql: &str) -> Value {
     match engine.run(sql).await {
         Ok(batches) => {
             let columns: Vec<String> = batches[0].schema().fields().iter().map(|f| f.name().clone()).collect();
@@ -347,7 +347,7 @@ fn list(items: &dyn Array) -> Value {
 }
 
 /// Whether quire's answer is DuckDB's, or why not.
-fn agree(ours: &Value, theirs: &Value) -> Result<(), String> {
+pub(crate) fn agree(ours: &Value, theirs: &Value) -> Result<(), String> {
     if let Some(e) = theirs.get("error") {
         return Err(format!("DuckDB fails: {e}"));
     }
@@ -413,7 +413,7 @@ fn temporal(s: &str) -> String {
 
 /// Python with DuckDB: `QUIRE_PYTHON`, else the virtualenv `scripts/setup.sh --test` makes.
 /// Missing, it fails the test in CI and skips it (with a note) elsewhere.
-fn duckdb_python() -> Option<PathBuf> {
+pub(crate) fn duckdb_python() -> Option<PathBuf> {
     let python = std::env::var_os("QUIRE_PYTHON").map(PathBuf::from).unwrap_or_else(|| {
         let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
         home.join(".cache/quire/duckdb-venv/bin/python")
@@ -429,7 +429,7 @@ fn duckdb_python() -> Option<PathBuf> {
     None
 }
 
-fn duckdb_answers(python: &Path, data: &Path, sql: &[&str]) -> Vec<Value> {
+pub(crate) fn duckdb_answers(python: &Path, data: &Path, sql: &[&str]) -> Vec<Value> {
     let script = crate::util::repo().join("tests/duckdb_oracle.py");
     let mut child = Command::new(python)
         .arg(&script)
@@ -467,6 +467,6 @@ fn duckdb_functions_quire_lacks_say_what_to_write_instead() {
     assert!(p.help.as_deref().is_some_and(|h| h.contains("to_char(d, '%B')")), "{p:?}");
 }
 
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
+pub(crate) fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime").block_on(f)
 }

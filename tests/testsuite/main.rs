@@ -5,6 +5,7 @@ mod broken;
 mod build;
 mod chain;
 mod cli;
+mod csv;
 mod cluster;
 mod dev;
 mod dialect;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use quire_core::{Problem, SourceFile, Span};
-use quire_engine::{Engine, FileFormat, TableName};
+use quire_engine::{CsvOptions, Engine, FileFormat, TableName};
 
 use crate::error::BuildError;
 
@@ -12,7 +12,7 @@ mod redact;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    Csv,
+    Csv(CsvOptions),
     Parquet,
     /// One JSON object per line.
     NdJson,
@@ -130,8 +130,9 @@ struct Connection {
     #[serde(default)]
     #[allow(dead_code)]
     name: Option<String>,
+    /// Evidence's CSV options: DuckDB `read_csv` arguments (`options: delim=';',header=true`,
+    /// or nested under `options:` as Evidence writes it).
     #[serde(default)]
-    #[allow(dead_code)]
     options: Option<serde_yaml::Value>,
     #[serde(default)]
     host: Option<String>,
@@ -234,6 +235,25 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
             sslmode,
             sslrootcert,
         });
+        let csv = if kind == "csv" {
+            match csv_options(conn.options.as_ref(), &redacted.text, &file) {
+                Ok(o) => o,
+                Err(problem) => {
+                    errors.push(problem);
+                    continue;
+                }
+            }
+        } else {
+            if conn.options.as_ref().is_some_and(|o| !o.is_null()) {
+                errors.push(
+                    Problem::new(format!("`options` are read for CSV sources only, not `{kind}`"), key_line(&redacted.text, "options"))
+                        .help("remove `options:`")
+                        .in_file(&file),
+                );
+                continue;
+            }
+            CsvOptions::default()
+        };
         let exts: &[&str] = match kind.as_str() {
             "postgres" | "postgresql" => &["sql"],
             "csv" => &["csv"],
@@ -266,7 +286,7 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let format = match kind.as_str() {
                 _ if database.is_some() => Format::Database,
-                "csv" => Format::Csv,
+                "csv" => Format::Csv(csv),
                 "parquet" => Format::Parquet,
                 _ if looks_like_json_array(&path) => Format::JsonArray,
                 _ => Format::NdJson,
@@ -336,6 +356,133 @@ fn tls_settings(
     Ok((sslmode, sslrootcert))
 }
 
+/// The DuckDB `read_csv` options quire honours, by DuckDB's names.
+const CSV_OPTIONS: &[&str] = &["delim", "sep", "delimiter", "header", "quote", "escape", "comment", "auto_detect"];
+
+/// A CSV source's `options`: DuckDB's `read_csv` arguments as Evidence passes them (a string
+/// `delim=';',header=false`, that string under `options:` as Evidence's settings page writes
+/// it, or a mapping `delim: ';'`). An option quire does not honour is an error, not ignored.
+fn csv_options(
+    value: Option<&serde_yaml::Value>,
+    text: &str,
+    file: &std::sync::Arc<SourceFile>,
+) -> Result<CsvOptions, quire_core::AuthorError> {
+    use serde_yaml::Value;
+    let span = key_line(text, "options");
+    let bad = |message: String, help: String| Problem::new(message, span).help(help).in_file(file);
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let from_text = |s: &str, pairs: &mut Vec<(String, String)>| -> Result<(), quire_core::AuthorError> {
+        for part in split_outside_quotes(s) {
+            let part = part.trim();
+            if part.is_empty() {
+                continue;
+            }
+            let Some((k, v)) = part.split_once('=') else {
+                return Err(bad(
+                    format!("CSV option `{part}` has no value"),
+                    "write options as DuckDB's read_csv takes them: `delim=';',header=true`".into(),
+                ));
+            };
+            pairs.push((k.trim().to_ascii_lowercase(), unquote(v.trim())));
+        }
+        Ok(())
+    };
+    match value {
+        None | Some(Value::Null) => {}
+        Some(Value::String(s)) => from_text(s, &mut pairs)?,
+        Some(Value::Mapping(map)) => {
+            for (k, v) in map {
+                let key = k.as_str().unwrap_or_default().to_ascii_lowercase();
+                match v {
+                    Value::String(s) if key == "options" => from_text(s, &mut pairs)?,
+                    Value::Null if key == "options" => {}
+                    Value::String(s) => pairs.push((key, s.clone())),
+                    Value::Bool(b) => pairs.push((key, b.to_string())),
+                    Value::Number(n) => pairs.push((key, n.to_string())),
+                    _ => return Err(bad(format!("CSV option `{key}` must be a word or a character"), String::new())),
+                }
+            }
+        }
+        Some(_) => {
+            return Err(bad(
+                "`options` must be DuckDB's read_csv options".into(),
+                "write `options: delim=';',header=true`".into(),
+            ));
+        }
+    }
+    let mut o = CsvOptions::default();
+    for (key, value) in pairs {
+        let byte = |what: &str| -> Result<u8, quire_core::AuthorError> {
+            let v = match value.as_str() {
+                "\\t" => "\t",
+                other => other,
+            };
+            match v.as_bytes() {
+                [b] if b.is_ascii() => Ok(*b),
+                _ => Err(bad(
+                    format!("CSV option `{key}` must be one ASCII character, not `{}`", value.escape_default()),
+                    format!("the {what}, such as `{key}=';'`"),
+                )),
+            }
+        };
+        let yes = |v: &str| -> Result<bool, quire_core::AuthorError> {
+            match v.to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" => Ok(true),
+                "false" | "0" | "no" => Ok(false),
+                _ => Err(bad(format!("CSV option `{key}` is true or false, not `{v}`"), String::new())),
+            }
+        };
+        match key.as_str() {
+            "delim" | "sep" | "delimiter" => o.delimiter = byte("delimiter")?,
+            "header" => o.header = yes(&value)?,
+            "quote" => o.quote = byte("quote character")?,
+            "escape" => o.escape = Some(byte("escape character")?),
+            "comment" => o.comment = Some(byte("comment character")?),
+            // quire always detects column types; turning detection off is not honoured.
+            "auto_detect" if yes(&value)? => {}
+            _ => {
+                return Err(bad(
+                    format!("quire does not read the CSV option `{key}`"),
+                    format!(
+                        "quire reads {}; column types are always detected (dates as YYYY-MM-DD); cast others in SQL",
+                        CSV_OPTIONS.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(o)
+}
+
+/// `a=',',b="x,y"` split at the commas outside quotes.
+fn split_outside_quotes(s: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, ',') => {
+                parts.push(&s[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&s[start..]);
+    parts
+}
+
+fn unquote(v: &str) -> String {
+    for q in ['\'', '"'] {
+        if let Some(inner) = v.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
+            return inner.to_string();
+        }
+    }
+    v.to_string()
+}
+
 /// The span of the line that sets `key` at the top level of a YAML file.
 fn key_line(text: &str, key: &str) -> Span {
     let mut at = 0;
@@ -379,12 +526,16 @@ pub async fn register(engine: &Engine, tables: &[SourceTable], root: &Path) -> R
         let rel = t.path.strip_prefix(root).unwrap_or(&t.path).to_path_buf();
         let fail = |e: &dyn std::fmt::Display, what: &str| BuildError::File {
             path: rel.clone(),
-            message: format!("cannot read this {what} file: {e}"),
+            message: format!("cannot read this {what} file: {}", plain_csv_error(&e.to_string())),
             help: Some(format!("fix or replace the file; it is table `{}`", t.name)),
         };
         match t.format {
-            Format::Csv => {
-                engine.register_file(&t.name, &t.path, FileFormat::Csv).await.map_err(|e| fail(&e, "CSV"))?
+            Format::Csv(options) => {
+                engine.register_file(&t.name, &t.path, FileFormat::Csv(options)).await.map_err(|e| fail(&e, "CSV"))?;
+                // Read it all now, so a malformed row fails here naming the file and its
+                // line, rather than in some page's query.
+                let sql = format!("select count(*) from {}", quoted(&t.name));
+                engine.run(&sql).await.map_err(|e| fail(&e, "CSV"))?;
             }
             Format::Parquet => {
                 check_parquet_file(&t.path).map_err(|e| fail(&e, "Parquet"))?;
@@ -405,6 +556,23 @@ pub async fn register(engine: &Engine, tables: &[SourceTable], root: &Path) -> R
         }
     }
     Ok(())
+}
+
+/// Arrow's "Expected 3 records, found 2 records at line 3" (it means fields) in an author's
+/// words; other messages as they are.
+fn plain_csv_error(message: &str) -> String {
+    let numbers = |s: &str| -> Vec<usize> {
+        s.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).collect()
+    };
+    match message.split_once("Encountered unequal lengths between records on CSV file.") {
+        Some((_, rest)) => match numbers(rest)[..] {
+            [expected, found, line, ..] => format!(
+                "line {line} has {found} fields where the first line has {expected} (a missing delimiter, or a quote left open?)"
+            ),
+            _ => message.to_string(),
+        },
+        None => message.to_string(),
+    }
 }
 
 fn check_parquet_file(path: &Path) -> Result<(), String> {

@@ -24,7 +24,7 @@ pub use memo::Memo;
 pub use page::{PageRun, queries_reading};
 pub use parquet_io::{check_parquet_frame, decode_parquet, encode_parquet};
 #[cfg(not(target_arch = "wasm32"))]
-pub use session::FileFormat;
+pub use session::{CsvOptions, FileFormat};
 pub use session::{Engine, TableName};
 
 pub use ::parquet;

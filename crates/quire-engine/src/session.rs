@@ -140,14 +140,35 @@ impl Engine {
     /// Register a file on disk as table `name`.
     #[cfg(not(target_arch = "wasm32"))]
     pub async fn register_file(&self, name: &TableName, path: &std::path::Path, format: FileFormat) -> Result<()> {
-        use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions};
+        use datafusion::prelude::{JsonReadOptions, ParquetReadOptions};
         self.ensure_schema(&name.schema)?;
         let path = path
             .to_str()
             .ok_or_else(|| DataFusionError::Plan(format!("the path {} is not valid UTF-8", path.display())))?;
         self.ctx.deregister_table(name.reference())?;
         match format {
-            FileFormat::Csv => self.ctx.register_csv(name.reference(), path, CsvReadOptions::new()).await,
+            FileFormat::Csv(o) => {
+                self.ctx.register_csv(name.reference(), path, csv_read_options(o, None)).await?;
+                // Names as DuckDB reads them: no byte-order mark on the first, `columnN`
+                // without a header (DataFusion says `column_N+1`).
+                let inferred = self.ctx.table_provider(name.reference()).await?.schema();
+                let renamed: Vec<datafusion::arrow::datatypes::Field> = inferred
+                    .fields()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let n = if o.header { f.name().trim_start_matches('\u{feff}').to_string() } else { format!("column{i}") };
+                        f.as_ref().clone().with_name(n)
+                    })
+                    .collect();
+                if renamed.iter().zip(inferred.fields()).any(|(a, b)| a.name() != b.name()) {
+                    let schema = datafusion::arrow::datatypes::Schema::new(renamed);
+                    self.ctx.deregister_table(name.reference())?;
+                    self.ctx.register_csv(name.reference(), path, csv_read_options(o, Some(&schema))).await
+                } else {
+                    Ok(())
+                }
+            }
             FileFormat::Parquet => self.ctx.register_parquet(name.reference(), path, ParquetReadOptions::new()).await,
             FileFormat::NdJson | FileFormat::JsonArray => {
                 let ext = std::path::Path::new(path).extension().and_then(|e| e.to_str()).unwrap_or("json");
@@ -249,12 +270,58 @@ impl Engine {
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileFormat {
-    Csv,
+    Csv(CsvOptions),
     Parquet,
     /// Newline-delimited JSON.
     NdJson,
     /// One JSON array of objects.
     JsonArray,
+}
+
+/// How a CSV file is written, as DuckDB's `read_csv` options say it (Evidence passes them
+/// through from `connection.yaml`). Quoted fields may hold newlines, and a UTF-8 byte-order
+/// mark is dropped, always.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvOptions {
+    pub delimiter: u8,
+    /// Whether the first line names the columns; without one they are `column0`,
+    /// `column1`, ... as DuckDB names them.
+    pub header: bool,
+    pub quote: u8,
+    pub escape: Option<u8>,
+    /// Lines starting with this byte are skipped.
+    pub comment: Option<u8>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions { delimiter: b',', header: true, quote: b'"', escape: None, comment: None }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn csv_read_options<'a>(
+    o: CsvOptions,
+    schema: Option<&'a datafusion::arrow::datatypes::Schema>,
+) -> datafusion::prelude::CsvReadOptions<'a> {
+    let mut r = datafusion::prelude::CsvReadOptions::new()
+        .has_header(o.header)
+        .delimiter(o.delimiter)
+        .quote(o.quote)
+        .newlines_in_values(true)
+        .file_extension("");
+    if let Some(e) = o.escape {
+        r = r.escape(e);
+    }
+    if let Some(c) = o.comment {
+        r = r.comment(c);
+    }
+    if let Some(s) = schema {
+        r = r.schema(s);
+    }
+    r
 }
 
 /// Bind `params[i]` to placeholder `$i+1` of `plan`, each cast from text to the type the

@@ -231,6 +231,11 @@ async fn run_locked(
                 Some(db_key) => db_key.clone(),
                 None => file_hash(root, &t.path, &mut files)?,
             };
+            // How the file is read is part of what it holds.
+            let content = match t.format {
+                sources::Format::Csv(o) if o != quire_engine::CsvOptions::default() => format!("{content} {o:?}"),
+                _ => content,
+            };
             h.update(format!("source {s} {content}\n"));
         }
         keys.insert(node.model.table(), hex(&h.finalize()));
