@@ -312,8 +312,17 @@ pub(crate) async fn compile_page(
     let mut reads = BTreeSet::new();
     for e in run.expanded.values() {
         for r in engine.tables_read(&e.sql).unwrap_or_default() {
-            if let Some(schema) = r.schema() {
-                reads.insert(format!("{schema}.{}", r.table()));
+            match r.schema() {
+                Some(schema) => {
+                    reads.insert(format!("{schema}.{}", r.table()));
+                }
+                // An unqualified name reads the one source that has it (the engine said so
+                // when it ran the query).
+                None => {
+                    if let [schema] = engine.schemas_with_table(r.table()).as_slice() {
+                        reads.insert(format!("{schema}.{}", r.table()));
+                    }
+                }
             }
         }
     }

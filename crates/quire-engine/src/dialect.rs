@@ -73,7 +73,7 @@ pub async fn plan(state: &SessionState, sql: &str) -> Result<LogicalPlan> {
         Ok(plan) => return Ok(plan),
         Err(e) => e,
     };
-    let mut changed = false;
+    let mut changed = qualify_missing_table(state, &mut statement, &first)?;
     if let Some((name, at)) = missing_column(&first) {
         changed |= reuse_alias_for(&mut statement, &name, at);
     }
@@ -83,17 +83,56 @@ pub async fn plan(state: &SessionState, sql: &str) -> Result<LogicalPlan> {
     if !changed {
         return Err(first);
     }
-    // Another alias may be missing once the first is resolved (`a as x, x + 1 as y, y * 2`).
+    // Another alias (or table) may be missing once the first is resolved
+    // (`a as x, x + 1 as y, y * 2`).
     for _ in 0..8 {
         match state.statement_to_plan(statement.clone()).await {
             Ok(plan) => return Ok(plan),
-            Err(e) => match missing_column(&e) {
-                Some((name, at)) if reuse_alias_for(&mut statement, &name, at) => {}
-                _ => return Err(first),
-            },
+            Err(e) => {
+                let fixed = qualify_missing_table(state, &mut statement, &e)?
+                    || missing_column(&e).is_some_and(|(name, at)| reuse_alias_for(&mut statement, &name, at));
+                if !fixed {
+                    return Err(first);
+                }
+            }
         }
     }
     Err(first)
+}
+
+/// `from orders` where exactly one source has a table `orders`: read that one, as Evidence
+/// (one DuckDB database) does. Whether the statement changed; an error naming the
+/// candidates when several sources have it.
+fn qualify_missing_table(state: &SessionState, statement: &mut DfStatement, e: &DataFusionError) -> Result<bool> {
+    let message = e.find_root().to_string();
+    let Some(missing) = message.split("table '").nth(1).and_then(|r| r.split("' not found").next()) else {
+        return Ok(false);
+    };
+    let Some(bare) = missing.strip_prefix("datafusion.public.").filter(|b| !b.contains('.')) else {
+        return Ok(false);
+    };
+    let schemas = schemas_with_table(state, bare);
+    match schemas.as_slice() {
+        [] => Ok(false),
+        [schema] => Ok(run(statement, Job::Qualify(bare, schema))),
+        several => Err(DataFusionError::Plan(format!(
+            "table `{bare}` is in several sources: {}; write which one",
+            several.iter().map(|s| format!("`{s}.{bare}`")).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+/// The schemas (sources, stages) holding a table `name`, in name order.
+pub fn schemas_with_table(state: &SessionState, name: &str) -> Vec<String> {
+    let Some(catalog) = state.catalog_list().catalog("datafusion") else { return Vec::new() };
+    let mut out: Vec<String> = catalog
+        .schema_names()
+        .into_iter()
+        .filter(|s| s != "information_schema" && s != "public")
+        .filter(|s| catalog.schema(s).is_some_and(|schema| schema.table_exist(name)))
+        .collect();
+    out.sort();
+    out
 }
 
 /// Whether an error may come from comparing a number with LIKE.
@@ -142,6 +181,8 @@ enum Job<'a> {
     FindLike,
     /// Cast that something to text.
     CastLike,
+    /// Read the bare table `.0` as `.1.0`.
+    Qualify(&'a str, &'a str),
 }
 
 /// A line and column in the SQL, as the parser and DataFusion's spans count them.
@@ -181,6 +222,18 @@ impl VisitorMut for Pass<'_> {
 
     fn post_visit_query(&mut self, _: &mut ast::Query) -> ControlFlow<()> {
         self.depth -= 1;
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_relation(&mut self, name: &mut ObjectName) -> ControlFlow<()> {
+        if let Job::Qualify(table, schema) = self.job
+            && let [ObjectNamePart::Identifier(id)] = name.0.as_slice()
+            && same_name(id, table)
+        {
+            let id = id.clone();
+            name.0 = vec![ObjectNamePart::Identifier(Ident::with_quote('"', schema)), ObjectNamePart::Identifier(id)];
+            self.changed = true;
+        }
         ControlFlow::Continue(())
     }
 
@@ -249,7 +302,7 @@ impl VisitorMut for Pass<'_> {
                     self.changed = true;
                 }
             }
-            Job::Locate(..) | Job::Aliases(..) => {}
+            Job::Locate(..) | Job::Aliases(..) | Job::Qualify(..) => {}
         }
         ControlFlow::Continue(())
     }

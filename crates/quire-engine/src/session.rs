@@ -246,6 +246,11 @@ impl Engine {
         Ok(out)
     }
 
+    /// The sources (schemas) holding a table `name`: how an unqualified name resolves.
+    pub fn schemas_with_table(&self, name: &str) -> Vec<String> {
+        crate::dialect::schemas_with_table(&self.ctx.state(), name)
+    }
+
     /// Every registered table, as `schema.table`, for suggestions in errors.
     pub fn table_names(&self) -> Vec<String> {
         let mut out = Vec::new();

@@ -126,10 +126,29 @@ fn read_model(
             return Err(Problem::new(format!("model `{name}` reads itself"), span_of(sql, &name))
                 .help("a model reads the tables it is made from; remove the reference or split the model"));
         }
+        // `from orders` where exactly one source or stage has a table `orders`.
+        let candidates: Vec<&String> = match r.schema() {
+            None => tables
+                .iter()
+                .chain(sources.iter())
+                .filter(|k| k.split_once('.').is_some_and(|(_, t)| t == name))
+                .collect(),
+            Some(_) => Vec::new(),
+        };
         if tables.contains(&name) {
             node.models.insert(name);
         } else if sources.contains(&name) {
             node.sources.insert(name);
+        } else if let [only] = candidates.as_slice() {
+            if tables.contains(*only) {
+                node.models.insert((*only).clone());
+            } else {
+                node.sources.insert((*only).clone());
+            }
+        } else if candidates.len() > 1 {
+            let list: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+            return Err(Problem::new(format!("table `{name}` is in several places: {}", list.join(", ")), span_of(sql, &name))
+                .help("write which one, as `source.table` or `stage.model`"));
         } else {
             let known: Vec<&String> = tables.iter().chain(sources.iter()).collect();
             let help = match known.iter().min_by_key(|k| strsim::levenshtein(k, &name)) {

@@ -1,4 +1,4 @@
-//! The CSVs people commit, read as Evidence reads them (DuckDB's `read_csv` with the source's
+//! Sources as real Evidence projects have them. The CSVs people commit, read as Evidence reads them (DuckDB's `read_csv` with the source's
 //! `options`), checked against DuckDB itself: quoted newlines, `;` and tab delimiters set in
 //! `connection.yaml`, a byte-order mark, non-ASCII names, no header, another quote.
 
@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::dialect::{agree, block_on, duckdb_answers, duckdb_python, quire_answer};
-use crate::util::Project;
+use crate::util::{Project, Run, quire};
 
 /// (file, its bytes, `connection.yaml`, DuckDB's `read_csv` options for the same reading).
 const CASES: &[(&str, &str, &str, &str)] = &[
@@ -94,4 +94,60 @@ fn csv_options_quire_does_not_read_and_malformed_rows_fail_clearly() {
     let stderr = run.stderr();
     assert!(stderr.contains("sources/s/t.csv"), "{stderr}");
     assert!(stderr.contains("line 3 has 2 fields where the first line has 3"), "{stderr}");
+}
+
+/// `from orders` where exactly one source has a table `orders` reads that one, in pages, in
+/// the pipeline's models and in lineage; where several have it, the error names them.
+#[test]
+fn unqualified_table_names_resolve_when_one_source_has_them() {
+    let project = Project::with_files(&[
+        ("sources/shop/connection.yaml", "type: csv\n"),
+        ("sources/shop/orders.csv", "id,sales\n1,10\n2,32\n"),
+        ("sources/crm/connection.yaml", "type: csv\n"),
+        ("sources/crm/customers.csv", "id,name\n1,Ada\n"),
+        ("pipeline/staging/big.sql", "select * from orders where sales > 20\n"),
+        (
+            "pages/index.md",
+            "```sql total\nselect sum(sales) as s, (select count(*) from customers) as c from orders\n```\n\nTotal <Value data={total} column=s />, customers <Value data={total} column=c />.\n",
+        ),
+    ]);
+    let run = Run::new(quire().arg("run").arg(project.path())).ok();
+    assert!(run.stderr().contains("staging.big"), "{}", run.stderr());
+    project.write(
+        "pages/big.md",
+        "```sql big\nselect count(*) as n from big\n```\n\nBig orders: <Value data={big} column=n />.\n",
+    );
+    project.build().ok();
+    let page = std::fs::read_to_string(project.path().join("dist/index.html")).expect("the page");
+    assert!(text(&page).contains("Total 42, customers 1."), "{}", text(&page));
+    let big = std::fs::read_to_string(project.path().join("dist/big/index.html")).expect("the page");
+    assert!(text(&big).contains("Big orders: 1."), "{}", text(&big));
+
+    project.write("sources/crm/orders.csv", "id,sales\n9,1\n");
+    let run = project.build();
+    assert_eq!(run.output.status.code(), Some(1), "{}", run.stderr());
+    assert!(run.stderr().contains("error: pipeline/staging/big.sql:1:15"), "{}", run.stderr());
+    assert!(run.stderr().contains("table `orders` is in several places: `crm.orders`, `shop.orders`"), "{}", run.stderr());
+    std::fs::remove_dir_all(project.path().join("pipeline")).expect("rm pipeline");
+    std::fs::remove_file(project.path().join("pages/big.md")).expect("rm big.md");
+    let run = project.build();
+    assert_eq!(run.output.status.code(), Some(1), "{}", run.stderr());
+    let stderr = run.stderr();
+    assert!(stderr.contains("error: pages/index.md:"), "{stderr}");
+    assert!(stderr.contains("table `orders` is in several sources: `crm.orders`, `shop.orders`"), "{stderr}");
+}
+
+/// A page's text without its tags.
+fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
