@@ -4,7 +4,8 @@
 #   version of the wasm-bindgen crate in Cargo.lock, trunk, and with --test also Debian's
 #   Chromium, chromedriver, PostgreSQL's server, the browser driver the end-to-end tests
 #   use, and DuckDB's Python package (in a virtualenv), which the dialect test checks
-#   quire's answers against.
+#   quire's answers against; with --test or --duckdb, DuckDB's library (libduckdb, from the
+#   npm package DuckDB publishes it in), which `type: duckdb` sources run in.
 # Sourced by example.sh and test.sh; safe to run again.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -13,11 +14,19 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/quire/target}"
 TRUNK_VERSION=0.21.14   # 0.22.x needs a newer rustc than 1.95
 DUCKDB_VERSION=2.0.1    # tests/testsuite/dialect.rs compares quire with this DuckDB
 DUCKDB_VENV="$HOME/.cache/quire/duckdb-venv"
+LIBDUCKDB_VERSION=1.5.6-r.1   # @duckdb/node-bindings-linux-x64: DuckDB 1.5.6's libduckdb.so
+LIBDUCKDB_DIR="$HOME/.cache/quire/libduckdb"   # where quire looks for it (quire-duckdb)
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
 want_test=0
-[[ "${1:-}" == "--test" ]] && want_test=1
+want_duckdb=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) want_test=1; want_duckdb=1 ;;
+    --duckdb) want_duckdb=1 ;;
+  esac
+done
 
 apt_packages=()
 command -v clang >/dev/null || apt_packages+=(clang)
@@ -71,4 +80,19 @@ if (( want_test )); then
     "$DUCKDB_VENV/bin/pip" install --quiet --disable-pip-version-check "duckdb==$DUCKDB_VERSION"
   fi
   export QUIRE_PYTHON="$DUCKDB_VENV/bin/python"
+fi
+
+if (( want_duckdb )) && [[ "$(cat "$LIBDUCKDB_DIR/VERSION" 2>/dev/null)" != "$LIBDUCKDB_VERSION" ]]; then
+  say "installing DuckDB's library (libduckdb $LIBDUCKDB_VERSION, from npm) in $LIBDUCKDB_DIR"
+  case "$(uname -m)" in
+    x86_64) npm_arch=x64 ;;
+    aarch64|arm64) npm_arch=arm64 ;;
+    *) echo "no DuckDB library for $(uname -m)" >&2; exit 1 ;;
+  esac
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "@duckdb/node-bindings-linux-$npm_arch@$LIBDUCKDB_VERSION" >/dev/null && tar xzf ./*.tgz)
+  mkdir -p "$LIBDUCKDB_DIR"
+  mv "$tmp/package/libduckdb.so" "$LIBDUCKDB_DIR/libduckdb.so"
+  echo "$LIBDUCKDB_VERSION" > "$LIBDUCKDB_DIR/VERSION"
+  rm -rf "$tmp"
 fi

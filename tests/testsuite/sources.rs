@@ -151,3 +151,116 @@ fn text(html: &str) -> String {
     }
     out
 }
+
+/// Python with DuckDB makes a database file as Evidence's starter template has one (in the
+/// storage format DuckDB 1.x reads, which the library quire loads in CI is).
+fn make_duckdb_file(python: &Path, path: &Path, sql: &str) {
+    let script = format!(
+        "import duckdb\ncon = duckdb.connect()\ncon.execute(\"attach '{}' as db (storage_version 'v1.0.0')\")\ncon.execute('use db')\nfor s in {:?}.split(';'):\n    s = s.strip()\n    if s: con.execute(s)\ncon.close()\n",
+        path.display(),
+        sql
+    );
+    let out = std::process::Command::new(python).args(["-c", &script]).output().expect("python runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// DuckDB's library is there (CI installs it with `scripts/setup.sh --test`), or the test
+/// is skipped with a note outside CI.
+fn duckdb_library() -> bool {
+    match quire_duckdb::library() {
+        Ok(_) => true,
+        Err(e) => {
+            let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+            assert!(!ci, "{e}");
+            eprintln!("skipping the DuckDB source test: {e}");
+            false
+        }
+    }
+}
+
+/// A project laid out like Evidence's starter template: a DuckDB file with source queries
+/// that use DuckDB's own functions, an in-memory DuckDB source reading a committed CSV, and a
+/// DuckDB file without queries whose tables become the source's. The page shows the values
+/// DuckDB gives for the same queries.
+#[test]
+fn duckdb_sources_run_in_duckdb_and_show_duckdbs_values() {
+    let Some(python) = duckdb_python() else { return };
+    if !duckdb_library() {
+        return;
+    }
+    let project = Project::with_files(&[
+        ("sources/needful_things/connection.yaml", "name: needful_things\ntype: duckdb\noptions:\n  filename: needful_things.duckdb\n"),
+        // DuckDB's monthname and strftime(ts, fmt): not quire's spellings, DuckDB's answers.
+        (
+            "sources/needful_things/orders.sql",
+            "select id, monthname(order_datetime) as month_name, strftime(order_datetime, '%Y-%m') as ym, sales\nfrom orders\n",
+        ),
+        ("sources/mem/connection.yaml", "name: mem\ntype: duckdb\n"),
+        ("sources/mem/visits.sql", "select * from read_csv_auto('sources/mem/visits.csv')\n"),
+        ("sources/mem/visits.csv", "day,visits\n2024-01-01,3\n2024-01-02,4\n"),
+        ("sources/plain/connection.yaml", "type: duckdb\noptions:\n  filename: plain.duckdb\n"),
+        (
+            "pages/index.md",
+            "```sql o\nselect count(*) as n, sum(sales) as s, max(month_name) as m, min(ym) as ym from needful_things.orders\n```\n\n```sql v\nselect sum(visits) as v from mem.visits\n```\n\n```sql p\nselect sum(x) as x from plain.things\n```\n\nOrders <Value data={o} column=n />, sales <Value data={o} column=s />, last month <Value data={o} column=m />, first <Value data={o} column=ym />; visits <Value data={v} column=v />; things <Value data={p} column=x />.\n",
+        ),
+    ]);
+    let root = project.path();
+    let nt = root.join("sources/needful_things/needful_things.duckdb");
+    make_duckdb_file(
+        &python,
+        &nt,
+        "create table orders as select range as id, timestamp '2024-01-15 10:00:00' + to_months(range % 5) as order_datetime, (range * 7) % 100 as sales from range(50)",
+    );
+    make_duckdb_file(&python, &root.join("sources/plain/plain.duckdb"), "create table things as select range as x from range(10)");
+    let duck = [
+        format!("attach '{}' as nt (read_only)", nt.display()),
+        "select count(*), sum(sales), max(monthname(order_datetime)), min(strftime(order_datetime, '%Y-%m')) from nt.orders".to_string(),
+    ];
+    let refs: Vec<&str> = duck.iter().map(String::as_str).collect();
+    let theirs = duckdb_answers(&python, Path::new("/nonexistent"), &refs);
+    let row = &theirs[1]["rows"][0];
+    let want = format!(
+        "Orders {}, sales {}, last month {}, first {}; visits 7; things 45.",
+        row[0],
+        group(row[1].as_f64().expect("a sum")),
+        row[2].as_str().expect("a month"),
+        row[3].as_str().expect("a month")
+    );
+    let build = project.build().ok();
+    let page = text(&std::fs::read_to_string(root.join("dist/index.html")).expect("the page"));
+    assert!(page.contains(&want), "want {want}\n{page}\n{}", build.stderr());
+
+    // A mistake in a source query is an error at its line, in DuckDB's words.
+    project.write("sources/needful_things/orders.sql", "select id,\n  sales\nfrom orderz\n");
+    let run = project.build();
+    assert_eq!(run.output.status.code(), Some(1), "{}", run.stderr());
+    assert!(run.stderr().contains("sources/needful_things/orders.sql:3:1"), "{}", run.stderr());
+    assert!(run.stderr().contains("orderz"), "{}", run.stderr());
+}
+
+/// Without DuckDB's library, a DuckDB source says how to get it.
+#[test]
+fn duckdb_sources_without_duckdbs_library_say_how_to_get_it() {
+    let project = Project::with_files(&[
+        ("sources/m/connection.yaml", "type: duckdb\n"),
+        ("sources/m/t.sql", "select 1 as x\n"),
+        ("pages/index.md", "```sql t\nselect * from m.t\n```\n\n<Value data={t} column=x />\n"),
+    ]);
+    let run = Run::new(quire().arg("build").arg(project.path()).env("QUIRE_LIBDUCKDB", "/nonexistent/libduckdb.so"));
+    assert_eq!(run.output.status.code(), Some(1), "{}", run.stderr());
+    assert!(run.stderr().contains("DuckDB's library was not found"), "{}", run.stderr());
+    assert!(run.stderr().contains("scripts/setup.sh --duckdb"), "{}", run.stderr());
+}
+
+/// 1234.0 as quire's Value shows a number: `1,234`.
+fn group(v: f64) -> String {
+    let digits = format!("{}", v.round() as i64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

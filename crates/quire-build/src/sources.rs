@@ -104,11 +104,24 @@ pub enum RootCert {
     System,
 }
 
+/// Where a database table's query runs.
+#[derive(Debug, Clone)]
+pub enum Server {
+    Postgres(Database),
+    /// DuckDB, in this process: a database file opened read-only, or `None` for an
+    /// in-memory database whose queries read the project's files.
+    DuckDb {
+        file: Option<PathBuf>,
+        /// The source's folder: every file in it is part of the table's key.
+        folder: PathBuf,
+    },
+}
+
 /// A database table: its connection, its query (the `.sql` file), and an optional `cache`
 /// freshness query from a `-- cache: ...` line at the top.
 #[derive(Debug, Clone)]
 pub struct DatabaseTable {
-    pub database: Database,
+    pub server: Server,
     pub file: std::sync::Arc<SourceFile>,
     pub cache: Option<String>,
 }
@@ -155,7 +168,7 @@ struct Connection {
     sslrootcert: Option<String>,
 }
 
-const KINDS: &[&str] = &["csv", "parquet", "json", "postgres"];
+const KINDS: &[&str] = &["csv", "parquet", "json", "postgres", "duckdb"];
 
 /// Every table under `sources/`, in name order.
 pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
@@ -235,6 +248,18 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
             sslmode,
             sslrootcert,
         });
+        let duckdb = kind == "duckdb";
+        let duckdb_file = if duckdb {
+            match duckdb_file(conn.options.as_ref(), &source_dir, &redacted.text, &file) {
+                Ok(f) => f,
+                Err(problem) => {
+                    errors.push(problem);
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
         let csv = if kind == "csv" {
             match csv_options(conn.options.as_ref(), &redacted.text, &file) {
                 Ok(o) => o,
@@ -244,7 +269,7 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
                 }
             }
         } else {
-            if conn.options.as_ref().is_some_and(|o| !o.is_null()) {
+            if !duckdb && conn.options.as_ref().is_some_and(|o| !o.is_null()) {
                 errors.push(
                     Problem::new(format!("`options` are read for CSV sources only, not `{kind}`"), key_line(&redacted.text, "options"))
                         .help("remove `options:`")
@@ -254,14 +279,19 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
             }
             CsvOptions::default()
         };
+        let server = match &database {
+            Some(db) => Some(Server::Postgres(db.clone())),
+            None if duckdb => Some(Server::DuckDb { file: duckdb_file.clone(), folder: source_dir.clone() }),
+            None => None,
+        };
         let exts: &[&str] = match kind.as_str() {
-            "postgres" | "postgresql" => &["sql"],
+            "postgres" | "postgresql" | "duckdb" => &["sql"],
             "csv" => &["csv"],
             "parquet" => &["parquet"],
             "json" | "ndjson" => &["json", "ndjson", "jsonl"],
             _ => {
                 let at = redacted.text.find(&conn.kind).unwrap_or(0);
-                let help = if kind == "duckdb" {
+                let help = if kind == "sqlite" {
                     format!("`{kind}` sources are not supported yet; export the tables to Parquet or CSV")
                 } else {
                     format!("quire reads these source types: {}", KINDS.join(", "))
@@ -282,17 +312,41 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
             })
             .collect();
         files.sort();
+        if let (true, [], Some(db)) = (duckdb, files.as_slice(), &duckdb_file) {
+            // A DuckDB file and no queries: each of its tables is a table of the source.
+            match duckdb_tables(db, &file, root) {
+                Ok(found) => {
+                    for (schema, table) in found {
+                        let name = if schema == "main" { table.clone() } else { format!("{schema}_{table}") };
+                        let sql = format!("select * from \"{}\".\"{}\"", schema.replace('"', "\"\""), table.replace('"', "\"\""));
+                        let rel = format!("sources/{source}/{}", db.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+                        tables.push(SourceTable {
+                            name: TableName::new(&source, name),
+                            path: db.clone(),
+                            format: Format::Database,
+                            database: Some(DatabaseTable {
+                                server: Server::DuckDb { file: Some(db.clone()), folder: source_dir.clone() },
+                                file: SourceFile::new(rel, sql),
+                                cache: None,
+                            }),
+                        });
+                    }
+                }
+                Err(problem) => errors.push(problem),
+            }
+            continue;
+        }
         for path in files {
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let format = match kind.as_str() {
-                _ if database.is_some() => Format::Database,
+                _ if server.is_some() => Format::Database,
                 "csv" => Format::Csv(csv),
                 "parquet" => Format::Parquet,
                 _ if looks_like_json_array(&path) => Format::JsonArray,
                 _ => Format::NdJson,
             };
-            let database = match &database {
-                Some(db) => {
+            let database = match &server {
+                Some(server) => {
                     let sql = std::fs::read_to_string(&path).map_err(|e| BuildError::file(&path, e))?;
                     let cache = sql
                         .lines()
@@ -308,7 +362,7 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
                         "sources/{source}/{}",
                         path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
                     );
-                    Some(DatabaseTable { database: db.clone(), file: SourceFile::new(rel, sql), cache })
+                    Some(DatabaseTable { server: server.clone(), file: SourceFile::new(rel, sql), cache })
                 }
                 None => None,
             };
@@ -354,6 +408,80 @@ fn tls_settings(
         },
     };
     Ok((sslmode, sslrootcert))
+}
+
+/// A DuckDB source's database file, from `options: filename:` (Evidence's spelling) relative
+/// to the source's folder; `:memory:` (or none) for an in-memory database.
+fn duckdb_file(
+    options: Option<&serde_yaml::Value>,
+    folder: &Path,
+    text: &str,
+    file: &std::sync::Arc<SourceFile>,
+) -> Result<Option<PathBuf>, quire_core::AuthorError> {
+    let span = key_line(text, "options");
+    let bad = |m: String, h: &str| Problem::new(m, span).help(h.to_string()).in_file(file);
+    let name = match options {
+        None | Some(serde_yaml::Value::Null) => return Ok(None),
+        Some(serde_yaml::Value::Mapping(map)) => {
+            for key in map.keys().filter_map(|k| k.as_str()) {
+                if key != "filename" {
+                    return Err(bad(
+                        format!("quire does not read the DuckDB option `{key}`"),
+                        "a DuckDB source takes `options: filename: my.duckdb` (or `:memory:`)",
+                    ));
+                }
+            }
+            match map.get("filename") {
+                Some(serde_yaml::Value::String(s)) => s.clone(),
+                None | Some(serde_yaml::Value::Null) => return Ok(None),
+                Some(_) => return Err(bad("`filename` must be a file name".into(), "write `filename: my.duckdb`")),
+            }
+        }
+        Some(_) => return Err(bad("`options` must hold `filename:`".into(), "write `options:` then `  filename: my.duckdb`")),
+    };
+    if name == ":memory:" || name.is_empty() {
+        return Ok(None);
+    }
+    let path = folder.join(&name);
+    if !path.is_file() {
+        return Err(bad(
+            format!("the DuckDB file `{name}` is not in this source's folder"),
+            "put the .duckdb file beside connection.yaml, or fix `filename:`",
+        ));
+    }
+    Ok(Some(path))
+}
+
+/// The tables and views of a DuckDB file, as `(schema, table)`.
+fn duckdb_tables(
+    db: &Path,
+    conn: &std::sync::Arc<SourceFile>,
+    root: &Path,
+) -> Result<Vec<(String, String)>, quire_core::AuthorError> {
+    let fail = |m: String, h: String| Problem::new(m, Span::default()).help(h).in_file(conn);
+    let lib = quire_duckdb::library().map_err(|e| fail(e.to_string(), quire_duckdb::INSTALL_HELP.to_string()))?;
+    let database = lib
+        .open_database(Some(db), root)
+        .map_err(|e| fail(format!("DuckDB cannot open {}: {e}", db.display()), "is it a DuckDB database file?".into()))?;
+    let scratch = tempfile::Builder::new()
+        .prefix(".quire-duckdb-")
+        .suffix(".parquet")
+        .tempfile()
+        .map_err(|e| fail(format!("cannot make a scratch file: {e}"), String::new()))?;
+    database
+        .copy_to_parquet(quire_duckdb::Database::TABLES, scratch.path())
+        .map_err(|e| fail(format!("DuckDB cannot list the tables of {}: {e}", db.display()), String::new()))?;
+    let bytes = std::fs::read(scratch.path()).map_err(|e| fail(e.to_string(), String::new()))?;
+    let batches = quire_engine::decode_parquet(bytes.into()).map_err(|e| fail(e.to_string(), String::new()))?;
+    let table = quire_engine::to_table(&batches).map_err(|e| fail(e.to_string(), String::new()))?;
+    Ok(table
+        .rows
+        .iter()
+        .filter_map(|r| match (r.first(), r.get(1)) {
+            (Some(quire_core::Cell::Text(s)), Some(quire_core::Cell::Text(t))) => Some((s.clone(), t.clone())),
+            _ => None,
+        })
+        .collect())
 }
 
 /// The DuckDB `read_csv` options quire honours, by DuckDB's names.

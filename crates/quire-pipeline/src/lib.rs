@@ -16,6 +16,7 @@
 
 mod checks;
 mod cluster;
+mod duckdb;
 pub mod graph;
 pub mod model;
 mod postgres;

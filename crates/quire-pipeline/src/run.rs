@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use quire_build::committed::{self, CACHE, Committed, FileHash, LOCK, MANIFEST, Manifest};
-use quire_build::sources::SourceTable;
+use quire_build::sources::{Server, SourceTable};
 use quire_build::{BuildError, sources};
 use quire_core::AuthorError;
 use quire_engine::datafusion::arrow::record_batch::RecordBatch;
@@ -183,23 +183,42 @@ async fn run_locked(
     // Models whose key is current but whose committed file is damaged: why they run again.
     let mut repairs: BTreeMap<String, String> = BTreeMap::new();
     let mut fetch: Vec<&SourceTable> = Vec::new();
+    let mut files = manifest.files.clone();
     for t in sources.iter().filter(|t| t.database.is_some()) {
         let Some(db) = &t.database else { continue };
         let name = t.name.to_string();
         let mut h = Sha256::new();
-        let d = &db.database;
-        h.update(format!(
-            "quire {}\ndatabase {} {}:{}/{}\nsql {}\n",
-            env!("CARGO_PKG_VERSION"),
-            d.kind,
-            d.host,
-            d.port,
-            d.database.as_deref().unwrap_or(""),
-            db.file.text.trim()
-        ));
-        if let Some(q) = &db.cache {
-            let fresh = crate::postgres::freshness(d, q).await.map_err(|e| fetch_error(t, e))?;
-            h.update(format!("fresh {fresh}\n"));
+        match &db.server {
+            Server::Postgres(d) => {
+                h.update(format!(
+                    "quire {}\ndatabase {} {}:{}/{}\nsql {}\n",
+                    env!("CARGO_PKG_VERSION"),
+                    d.kind,
+                    d.host,
+                    d.port,
+                    d.database.as_deref().unwrap_or(""),
+                    db.file.text.trim()
+                ));
+                if let Some(q) = &db.cache {
+                    let fresh = crate::postgres::freshness(d, q).await.map_err(|e| fetch_error(t, e))?;
+                    h.update(format!("fresh {fresh}\n"));
+                }
+            }
+            // In-process: the query, and every file of the source's folder (the database
+            // file, and the files an in-memory database's queries read).
+            Server::DuckDb { folder, .. } => {
+                h.update(format!("quire {}\nduckdb\nsql {}\n", env!("CARGO_PKG_VERSION"), db.file.text.trim()));
+                let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(folder)
+                    .map_err(|e| BuildError::file(folder, e))?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.is_file())
+                    .collect();
+                entries.sort();
+                for p in entries {
+                    let sha = file_hash(root, &p, &mut files)?;
+                    h.update(format!("file {} {sha}\n", p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
+                }
+            }
         }
         let key = hex(&h.finalize());
         let current = manifest.tables.get(&name).is_some_and(|c| c.key == key && intact(root, c, &mut repairs, &name));
@@ -210,7 +229,6 @@ async fn run_locked(
     }
 
     // Keys, in run order so that upstream keys are known.
-    let mut files = manifest.files.clone();
     for node in &graph.nodes {
         let mut h = Sha256::new();
         h.update(format!(
@@ -312,8 +330,11 @@ async fn run_locked(
             let name = t.name.to_string();
             progress.started(&name);
             let Some(db) = &t.database else { continue };
-            let (schema, batches) =
-                crate::postgres::fetch(&db.database, &db.file.text).await.map_err(|e| fetch_error(t, e))?;
+            let (schema, batches) = match &db.server {
+                Server::Postgres(d) => crate::postgres::fetch(d, &db.file.text).await,
+                Server::DuckDb { file, .. } => crate::duckdb::fetch(file.as_deref(), root, &db.file.text),
+            }
+            .map_err(|e| fetch_error(t, e))?;
             let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
             let key = &keys[&name];
             let file = cache_name(&name, key, this_run);
@@ -654,10 +675,13 @@ fn fetch_error(t: &SourceTable, e: crate::postgres::FetchError) -> BuildError {
         crate::postgres::FetchError::Connect(message) => BuildError::File {
             path: Path::new("sources").join(&t.name.schema).join("connection.yaml"),
             message,
-            help: Some(format!(
-                "is the server running there? The user comes from `user:` or PGUSER, the password from {}",
-                "PGPASSWORD (or the variable `password_env:` names)"
-            )),
+            help: Some(match db.server {
+                Server::Postgres(_) => format!(
+                    "is the server running there? The user comes from `user:` or PGUSER, the password from {}",
+                    "PGPASSWORD (or the variable `password_env:` names)"
+                ),
+                Server::DuckDb { .. } => "check `options: filename:` and the DuckDB file".to_string(),
+            }),
         },
         crate::postgres::FetchError::Query(p) => {
             BuildError::Author(vec![p.label(format!("fetching `{}`", t.name)).in_file(&db.file)])
