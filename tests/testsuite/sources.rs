@@ -264,3 +264,39 @@ fn group(v: f64) -> String {
     }
     out
 }
+
+/// A SQLite source (`type: sqlite`, a committed `.db`): its `.sql` files run in SQLite, read
+/// only, and the page shows SQLite's values (Python's `sqlite3` is the reference); dates
+/// declared `DATE` arrive as dates. A mistake names the `.sql` file.
+#[test]
+fn sqlite_sources_run_in_sqlite_and_show_sqlites_values() {
+    let Some(python) = duckdb_python() else { return };
+    let project = Project::with_files(&[
+        ("sources/sq/connection.yaml", "name: sq\ntype: sqlite\noptions:\n  filename: shop.db\n"),
+        ("sources/sq/orders.sql", "select id, region, amount, day, amount * 2 as twice\nfrom orders\n"),
+        (
+            "pages/index.md",
+            "```sql o\nselect count(*) as n, sum(amount) as s, max(region) as r, min(day) as d, sum(twice) as t, max(day) - min(day) as span from sq.orders\n```\n\nOrders <Value data={o} column=n />, sales <Value data={o} column=s fmt=num2 />, last region <Value data={o} column=r />, first day <Value data={o} column=d fmt=\"yyyy-mm-dd\" />, twice <Value data={o} column=t fmt=num2 />.\n",
+        ),
+    ]);
+    let db = project.path().join("sources/sq/shop.db");
+    let script = format!(
+        "import sqlite3\nc = sqlite3.connect('{}')\nc.execute('create table orders (id integer primary key, region text, amount real, day date)')\nc.executemany('insert into orders values (?,?,?,?)', [(i, ['North','South','Île'][i % 3], i * 1.25, '2024-01-%02d' % (i % 28 + 1)) for i in range(1, 41)])\nc.commit()\nprint(*c.execute('select count(*), printf(\"%.2f\", sum(amount)), max(region), min(day), printf(\"%.2f\", sum(amount*2)) from orders').fetchone(), sep='|')\n",
+        db.display()
+    );
+    let out = std::process::Command::new(&python).args(["-c", &script]).output().expect("python runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let answer = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let v: Vec<&str> = answer.split('|').collect();
+    let num = |s: &str| group(s.parse::<f64>().expect("a number").trunc()) + &s[s.find('.').unwrap_or(s.len())..];
+    let want = format!("Orders {}, sales {}, last region {}, first day {}, twice {}.", v[0], num(v[1]), v[2], v[3], num(v[4]));
+    let build = project.build().ok();
+    let page = text(&std::fs::read_to_string(project.path().join("dist/index.html")).expect("the page"));
+    assert!(page.contains(&want), "want {want}\n{page}\n{}", build.stderr());
+
+    project.write("sources/sq/orders.sql", "select id,\n  amout\nfrom orders\n");
+    let run = project.build();
+    assert_eq!(run.output.status.code(), Some(1), "{}", run.stderr());
+    assert!(run.stderr().contains("sources/sq/orders.sql:2:3"), "{}", run.stderr());
+    assert!(run.stderr().contains("no such column: amout"), "{}", run.stderr());
+}

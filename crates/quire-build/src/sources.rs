@@ -115,6 +115,8 @@ pub enum Server {
         /// The source's folder: every file in it is part of the table's key.
         folder: PathBuf,
     },
+    /// SQLite, in this process: a database file opened read-only.
+    Sqlite { file: PathBuf, folder: PathBuf },
 }
 
 /// A database table: its connection, its query (the `.sql` file), and an optional `cache`
@@ -168,7 +170,7 @@ struct Connection {
     sslrootcert: Option<String>,
 }
 
-const KINDS: &[&str] = &["csv", "parquet", "json", "postgres", "duckdb"];
+const KINDS: &[&str] = &["csv", "parquet", "json", "postgres", "duckdb", "sqlite"];
 
 /// Every table under `sources/`, in name order.
 pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
@@ -249,7 +251,8 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
             sslrootcert,
         });
         let duckdb = kind == "duckdb";
-        let duckdb_file = if duckdb {
+        let sqlite = kind == "sqlite" || kind == "sqlite3";
+        let duckdb_file = if duckdb || sqlite {
             match duckdb_file(conn.options.as_ref(), &source_dir, &redacted.text, &file) {
                 Ok(f) => f,
                 Err(problem) => {
@@ -269,7 +272,7 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
                 }
             }
         } else {
-            if !duckdb && conn.options.as_ref().is_some_and(|o| !o.is_null()) {
+            if !duckdb && !sqlite && conn.options.as_ref().is_some_and(|o| !o.is_null()) {
                 errors.push(
                     Problem::new(format!("`options` are read for CSV sources only, not `{kind}`"), key_line(&redacted.text, "options"))
                         .help("remove `options:`")
@@ -282,20 +285,27 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
         let server = match &database {
             Some(db) => Some(Server::Postgres(db.clone())),
             None if duckdb => Some(Server::DuckDb { file: duckdb_file.clone(), folder: source_dir.clone() }),
+            None if sqlite => match &duckdb_file {
+                Some(f) => Some(Server::Sqlite { file: f.clone(), folder: source_dir.clone() }),
+                None => {
+                    errors.push(
+                        Problem::new("a SQLite source needs its database file", key_line(&redacted.text, "type"))
+                            .help("add `options:` then `  filename: my.db` (the file beside connection.yaml)")
+                            .in_file(&file),
+                    );
+                    continue;
+                }
+            },
             None => None,
         };
         let exts: &[&str] = match kind.as_str() {
-            "postgres" | "postgresql" | "duckdb" => &["sql"],
+            "postgres" | "postgresql" | "duckdb" | "sqlite" | "sqlite3" => &["sql"],
             "csv" => &["csv"],
             "parquet" => &["parquet"],
             "json" | "ndjson" => &["json", "ndjson", "jsonl"],
             _ => {
                 let at = redacted.text.find(&conn.kind).unwrap_or(0);
-                let help = if kind == "sqlite" {
-                    format!("`{kind}` sources are not supported yet; export the tables to Parquet or CSV")
-                } else {
-                    format!("quire reads these source types: {}", KINDS.join(", "))
-                };
+                let help = format!("quire reads these source types: {}", KINDS.join(", "));
                 errors.push(
                     Problem::new(format!("unknown source type `{}`", conn.kind), Span::new(at, at + conn.kind.len()))
                         .help(help)
@@ -410,8 +420,8 @@ fn tls_settings(
     Ok((sslmode, sslrootcert))
 }
 
-/// A DuckDB source's database file, from `options: filename:` (Evidence's spelling) relative
-/// to the source's folder; `:memory:` (or none) for an in-memory database.
+/// A DuckDB or SQLite source's database file, from `options: filename:` (Evidence's
+/// spelling) relative to the source's folder; `:memory:` (or none) for an in-memory database.
 fn duckdb_file(
     options: Option<&serde_yaml::Value>,
     folder: &Path,
@@ -426,8 +436,8 @@ fn duckdb_file(
             for key in map.keys().filter_map(|k| k.as_str()) {
                 if key != "filename" {
                     return Err(bad(
-                        format!("quire does not read the DuckDB option `{key}`"),
-                        "a DuckDB source takes `options: filename: my.duckdb` (or `:memory:`)",
+                        format!("quire does not read the option `{key}` of this source"),
+                        "a DuckDB or SQLite source takes `options: filename: my.duckdb` (DuckDB also `:memory:`)",
                     ));
                 }
             }
@@ -445,8 +455,8 @@ fn duckdb_file(
     let path = folder.join(&name);
     if !path.is_file() {
         return Err(bad(
-            format!("the DuckDB file `{name}` is not in this source's folder"),
-            "put the .duckdb file beside connection.yaml, or fix `filename:`",
+            format!("the database file `{name}` is not in this source's folder"),
+            "put the file beside connection.yaml, or fix `filename:`",
         ));
     }
     Ok(Some(path))

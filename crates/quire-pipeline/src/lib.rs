@@ -21,6 +21,7 @@ pub mod graph;
 pub mod model;
 mod postgres;
 mod run;
+mod sqlite;
 
 pub use graph::{Graph, Node};
 pub use run::{ModelRun, Progress, Quiet, RunOptions, RunReport, Status, graph, run};

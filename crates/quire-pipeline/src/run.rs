@@ -206,8 +206,9 @@ async fn run_locked(
             }
             // In-process: the query, and every file of the source's folder (the database
             // file, and the files an in-memory database's queries read).
-            Server::DuckDb { folder, .. } => {
-                h.update(format!("quire {}\nduckdb\nsql {}\n", env!("CARGO_PKG_VERSION"), db.file.text.trim()));
+            Server::DuckDb { folder, .. } | Server::Sqlite { folder, .. } => {
+                let kind = if matches!(db.server, Server::Sqlite { .. }) { "sqlite" } else { "duckdb" };
+                h.update(format!("quire {}\n{kind}\nsql {}\n", env!("CARGO_PKG_VERSION"), db.file.text.trim()));
                 let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(folder)
                     .map_err(|e| BuildError::file(folder, e))?
                     .filter_map(|e| e.ok().map(|e| e.path()))
@@ -333,6 +334,7 @@ async fn run_locked(
             let (schema, batches) = match &db.server {
                 Server::Postgres(d) => crate::postgres::fetch(d, &db.file.text).await,
                 Server::DuckDb { file, .. } => crate::duckdb::fetch(file.as_deref(), root, &db.file.text),
+                Server::Sqlite { file, .. } => crate::sqlite::fetch(file, &db.file.text),
             }
             .map_err(|e| fetch_error(t, e))?;
             let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
@@ -680,7 +682,9 @@ fn fetch_error(t: &SourceTable, e: crate::postgres::FetchError) -> BuildError {
                     "is the server running there? The user comes from `user:` or PGUSER, the password from {}",
                     "PGPASSWORD (or the variable `password_env:` names)"
                 ),
-                Server::DuckDb { .. } => "check `options: filename:` and the DuckDB file".to_string(),
+                Server::DuckDb { .. } | Server::Sqlite { .. } => {
+                    "check `options: filename:` and the database file".to_string()
+                }
             }),
         },
         crate::postgres::FetchError::Query(p) => {
