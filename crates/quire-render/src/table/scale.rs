@@ -34,6 +34,8 @@ const INK: Rgb = Rgb(31.0, 41.0, 55.0);
 /// The text colour readable on `fill`: white unless dark text reads clearly better (the
 /// rule Evidence uses, with its half-point bias towards white).
 pub(crate) fn ink_on(fill: Rgb) -> Rgb {
+    // Decided on the colour as written (whole channels), so every target decides alike.
+    let fill = Rgb(fill.0.round(), fill.1.round(), fill.2.round());
     if fill.contrast(INK) < fill.contrast(WHITE) + 0.5 { WHITE } else { INK }
 }
 
