@@ -2,6 +2,8 @@
 //! sorts and searches them in the browser); rows past the first page are hidden by CSS.
 //! A table of more than [`MAX_ROWS_IN_PAGE`] rows writes its first page only, and all its
 //! rows to a row file the runtime loads on demand, so a page stays small whatever the data.
+//! `groupBy` tables ([`groups`]) show every row in their groups instead; [`content`] draws
+//! the cells a `contentType` asks for.
 
 mod content;
 mod groups;
