@@ -63,6 +63,14 @@ function setupTable(wrap) {
   const table = wrap.querySelector('table.q-table');
   if (!table || wrap.dataset.ready) return;
   wrap.dataset.ready = '1';
+  table.addEventListener('click', (e) => {
+    const tr = e.target.closest('tr[data-href]');
+    if (!tr || e.target.closest('a')) return;
+    // The build checked the link; a re-rendered table is checked again here.
+    const to = new URL(tr.dataset.href, location.href);
+    if (['http:', 'https:', 'file:', 'mailto:'].includes(to.protocol)) location.href = to.href;
+  });
+  if (wrap.dataset.grouped) { setupGroups(wrap); return; }
   const body = table.tBodies[0];
   // Each row: its element, the text search looks in, and (from a row file) a sort key per
   // cell. A table too long for its page has its first page here and every row in a file,
@@ -77,7 +85,8 @@ function setupTable(wrap) {
   const count = wrap.querySelector('.q-table-count');
   const prev = wrap.querySelector('.q-page-prev');
   const next = wrap.querySelector('.q-page-next');
-  const heads = Array.from(table.tHead ? table.tHead.rows[0].cells : []);
+  // The titles are the last header row (a row of column groups may sit above them).
+  const heads = Array.from(table.tHead ? table.tHead.rows[table.tHead.rows.length - 1].cells : []);
 
   function load() {
     if (!wrap.dataset.rows) return Promise.resolve();
@@ -151,7 +160,7 @@ function setupTable(wrap) {
   }
   const update = () => load().then(apply, () => {});
   heads.forEach((h, i) => {
-    if (h.classList.contains('q-rownum')) return;
+    if (h.classList.contains('q-rownum') || wrap.dataset.sortable === 'false') return;
     h.classList.add('q-sortable');
     h.tabIndex = 0;
     const sort = () => {
@@ -179,19 +188,41 @@ function setupTable(wrap) {
     // The page's rows are all in the document; the count already says how many there are.
     if (next) next.disabled = false;
   }
-  body.addEventListener('click', (e) => {
-    const tr = e.target.closest('tr[data-href]');
-    if (!tr || e.target.closest('a')) return;
-    // The build checked the link; a re-rendered table is checked again here.
-    const to = new URL(tr.dataset.href, location.href);
-    if (['http:', 'https:', 'file:', 'mailto:'].includes(to.protocol)) location.href = to.href;
+}
+
+// A grouped table (`groupBy`): one <tbody> per group, every row in the page. Its group row
+// opens and closes it (accordion); search shows the groups with a matching row.
+function setupGroups(wrap) {
+  const groups = Array.from(wrap.querySelectorAll('tbody.q-group'));
+  const setOpen = (g, open) => {
+    g.dataset.open = String(open);
+    const head = g.querySelector('.q-group-row');
+    if (head) head.setAttribute('aria-expanded', String(open));
+    g.querySelectorAll('tr.q-grouped').forEach((r) => r.classList.toggle('q-group-hidden', !open));
+  };
+  groups.forEach((g) => {
+    const head = g.querySelector('.q-group-row');
+    if (!head) return;
+    const toggle = () => setOpen(g, g.dataset.open !== 'true');
+    head.addEventListener('click', toggle);
+    head.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); }
+    });
   });
+  const search = wrap.querySelector('.q-table-search');
+  if (search) {
+    search.disabled = false;
+    search.addEventListener('input', () => {
+      const q = search.value.trim().toLowerCase();
+      groups.forEach((g) => { g.hidden = !!q && !g.textContent.toLowerCase().includes(q); });
+    });
+  }
 }
 
 // ---------------------------------------------------------------- CSV downloads
 function addDownload(el) {
   const query = el.dataset.query;
-  if (!query || el.querySelector(':scope > .q-download')) return;
+  if (!query || el.dataset.download === 'false' || el.querySelector(':scope > .q-download')) return;
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'q-download';

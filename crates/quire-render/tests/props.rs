@@ -31,6 +31,8 @@ fn results() -> BTreeMap<String, Table> {
                 Cell::Int(40 + i as i64 * 3 - j as i64 * 7),
                 Cell::Float(0.1 * (i as f64 - 1.5)),
                 Cell::Text(format!("/channels/{channel}")),
+                // A format code per row, for `fmtColumn`.
+                Cell::Text(["usd0", "num1", "pct"][j].into()),
             ]);
         }
     }
@@ -45,6 +47,7 @@ fn results() -> BTreeMap<String, Table> {
                 col("orders", ColumnType::Int),
                 col("growth", ColumnType::Float),
                 col("link", ColumnType::Text),
+                col("code", ColumnType::Text),
             ],
             rows: sales,
         },
@@ -129,7 +132,9 @@ const VALUES: &[&str] = &[
     "orders",
     "growth",
     "link",
+    "code",
     "{['#cc0000', '#00aa00', '#0000cc']}",
+    "{[0, 1000, 2000]}",
     "{['Retail', 'Online', 'Phone']}",
     "{{'Online': '#cc0000'}}",
     "\"sales desc\"",
@@ -205,6 +210,10 @@ fn variants(name: &str) -> Vec<String> {
         "DataTable" => {
             out.push(with("totalRow=true link=link"));
             out.push(with("rows=5 search=true"));
+            // Groups: accordion rows, with subtotals, and sections with subtotals and totals.
+            out.push(with("groupBy=channel"));
+            out.push(with("groupBy=channel subtotals=true"));
+            out.push(with("groupBy=channel groupType=section subtotals=true totalRow=true"));
         }
         "Column" => {
             out.push(
@@ -212,6 +221,28 @@ fn variants(name: &str) -> Vec<String> {
                     .into(),
             );
             out.push("<DataTable data={sales}>\n<Column id=link @/>\n<Column id=channel />\n</DataTable>".into());
+            // Each content type with the props that only act with it.
+            out.push(with("contentType=colorscale"));
+            out.push(with("contentType=colorscale colorScale={['#cc0000', '#00aa00', '#0000cc']}"));
+            out.push(with("contentType=bar"));
+            out.push("<DataTable data={sales}>\n<Column id=growth contentType=delta @/>\n<Column id=channel />\n</DataTable>".into());
+            out.push(
+                "<DataTable data={sales}>\n<Column id=link contentType=link @/>\n<Column id=channel />\n</DataTable>"
+                    .into(),
+            );
+            out.push(
+                "<DataTable data={sales}>\n<Column id=link contentType=image @/>\n<Column id=channel />\n</DataTable>"
+                    .into(),
+            );
+            // Subtotals, and a weighted mean in the total row.
+            out.push(
+                "<DataTable data={sales} groupBy=channel subtotals=true>\n<Column id=channel />\n<Column id=sales @/>\n</DataTable>"
+                    .into(),
+            );
+            out.push(
+                "<DataTable data={sales} totalRow=true>\n<Column id=growth totalAgg=weightedMean @/>\n<Column id=channel />\n</DataTable>"
+                    .into(),
+            );
         }
         "LineChart" | "AreaChart" | "BarChart" | "ScatterPlot" | "BubbleChart" | "Histogram" => {
             out.push(with("labels=true"));

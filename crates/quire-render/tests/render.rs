@@ -645,3 +645,234 @@ fn a_logarithmic_value_axis() {
     assert_eq!(bad.len(), 1, "{bad:?}");
     assert!(bad[0].starts_with("`yLog` draws only values above zero, and `growth_pct` has zero or less"), "{bad:?}");
 }
+
+// ------------------------------------------------------------ DataTable groups and contents
+
+/// Orders by state: groups of two, two and one rows, nulls where an aggregate must skip.
+fn orders() -> Table {
+    let t = |s: &str| Cell::Text(s.into());
+    Table {
+        columns: vec![
+            col("state", ColumnType::Text),
+            col("item", ColumnType::Text),
+            col("orders", ColumnType::Int),
+            col("sales", ColumnType::Float),
+            col("growth", ColumnType::Float),
+            col("code", ColumnType::Text),
+            col("url", ColumnType::Text),
+        ],
+        rows: vec![
+            vec![
+                t("NY"),
+                t("x"),
+                Cell::Int(1),
+                Cell::Float(50.0),
+                Cell::Float(0.1),
+                t("usd0"),
+                t("https://ex.com/a.png"),
+            ],
+            vec![
+                t("CA"),
+                t("x"),
+                Cell::Int(2),
+                Cell::Float(100.0),
+                Cell::Float(0.5),
+                t("num1"),
+                t("javascript:alert(1)"),
+            ],
+            vec![t("TX"), t("y"), Cell::Int(5), Cell::Null, Cell::Float(0.2), t("pct"), t("/flags/tx.png")],
+            vec![t("CA"), t("y"), Cell::Int(3), Cell::Float(300.0), Cell::Float(-0.25), t("usd0"), t("b")],
+            vec![t("NY"), t("z"), Cell::Int(4), Cell::Float(150.0), Cell::Null, t("num1"), t("c")],
+        ],
+    }
+}
+
+fn orders_html(body: &str) -> String {
+    let text = format!("```sql orders\nselect 1\n```\n\n{body}");
+    let page = Page::parse(&text).unwrap_or_else(|p| panic!("page does not parse: {p:?}"));
+    let mut results = BTreeMap::new();
+    results.insert("orders".to_string(), orders());
+    match render_body(&page.body, &results, &Default::default()) {
+        Ok(r) => r.html,
+        Err(p) => panic!("render failed: {p:#?}"),
+    }
+}
+
+/// The text of each cell of each `<tr>` whose opening tag contains `marker`.
+fn row_texts(html: &str, marker: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for tr in html.split("<tr").skip(1) {
+        let (open, rest) = tr.split_once('>').expect("a tag");
+        if !open.contains(marker) {
+            continue;
+        }
+        let body = rest.split("</tr>").next().unwrap_or_default();
+        let cells = body
+            .split("<td")
+            .skip(1)
+            .map(|td| {
+                let inner = td.split_once('>').map_or("", |(_, r)| r);
+                let inner = inner.split("</td>").next().unwrap_or_default();
+                let mut text = String::new();
+                let mut in_tag = false;
+                for ch in inner.chars() {
+                    match ch {
+                        '<' => in_tag = true,
+                        '>' => in_tag = false,
+                        c if !in_tag => text.push(c),
+                        _ => {}
+                    }
+                }
+                text
+            })
+            .collect();
+        out.push(cells);
+    }
+    out
+}
+
+#[test]
+fn subtotals_and_totals_are_the_aggregates_asked_for() {
+    let html = orders_html(
+        "<DataTable data={orders} groupBy=state subtotals=true totalRow=true>\n\
+         <Column id=item totalAgg=countDistinct/>\n<Column id=orders totalAgg=median/>\n\
+         <Column id=sales fmt=num2/>\n<Column id=growth fmt=pct2 totalAgg=weightedMean weightCol=sales/>\n\
+         <Column id=state/>\n</DataTable>\n",
+    );
+    // Groups in order of their names; the group column comes first.
+    let groups = row_texts(&html, "q-group-row");
+    assert_eq!(
+        groups,
+        vec![
+            // CA: items x, y; orders 2, 3 (median 2.5); sales 100 + 300; growth (0.5·100 − 0.25·300) / 400.
+            vec!["CA", "2", "2.5", "400.00", "-6.25%"],
+            // NY: the row without growth weighs nothing: 0.1·50 / 50.
+            vec!["NY", "2", "2.5", "200.00", "10.00%"],
+            // TX: no sales, so no sum and no weight.
+            vec!["TX", "1", "5", "", ""],
+        ]
+    );
+    // The total: (50 + 5 − 75) / 450 = −4.44%; items x, y, z; orders 1..5.
+    let total = row_texts(&html, "").into_iter().last().expect("a total row");
+    assert_eq!(total, vec!["Total", "3", "3", "600.00", "-4.44%"]);
+    assert_eq!(row_texts(&html, "q-grouped").len(), 5);
+
+    // Sections: each group's subtotal row after its rows, means and counts.
+    let html = orders_html(
+        "<DataTable data={orders} groupBy=state groupType=section subtotals=true subtotalFmt=num1>\n\
+         <Column id=state/>\n<Column id=orders totalAgg=mean/>\n<Column id=sales totalAgg=max subtotalFmt=usd0/>\n\
+         <Column id=growth totalAgg=count subtotalFmt='0 \"rows\"'/>\n<Column id=item totalAgg=\"—\"/>\n</DataTable>\n",
+    );
+    assert_eq!(
+        row_texts(&html, "q-subtotal"),
+        vec![
+            vec!["CA", "2.5", "$300", "2 rows", "—"],
+            vec!["NY", "2.5", "$150", "1 rows", "—"],
+            vec!["TX", "5.0", "", "1 rows", "—"],
+        ]
+    );
+}
+
+#[test]
+fn groups_sort_by_their_subtotal() {
+    let html = orders_html("<DataTable data={orders} groupBy=state sort=\"sales desc\" groupsOpen=false/>\n");
+    let names: Vec<String> = row_texts(&html, "q-group-row").into_iter().map(|r| r[0].clone()).collect();
+    assert_eq!(names, ["CA", "NY", "TX"]);
+    // Inside a group, the rows in the sort's order too: CA's 300 before its 100.
+    let rows = row_texts(&html, "q-grouped");
+    assert_eq!(rows[0][3], "300");
+    assert!(html.contains("q-grouped q-group-hidden"));
+    let html = orders_html("<DataTable data={orders} groupBy=state sort=\"orders desc\"/>\n");
+    let names: Vec<String> = row_texts(&html, "q-group-row").into_iter().map(|r| r[0].clone()).collect();
+    // Orders: CA 5, NY 5, TX 5: ties keep the groups' name order.
+    assert_eq!(names, ["CA", "NY", "TX"]);
+}
+
+#[test]
+fn data_table_groups() {
+    insta::assert_snapshot!(orders_html(
+        "<DataTable data={orders} groupBy=state subtotals=true accordionRowColor=\"#eef\" rowNumbers=true>\n\
+         <Column id=state/>\n<Column id=item/>\n<Column id=orders/>\n</DataTable>\n\n\
+         <DataTable data={orders} groupBy=state groupType=section subtotals=true groupNamePosition=top \
+         subtotalRowColor=\"#f5f5f5\" subtotalFontColor=navy totalRow=true totalRowColor=\"#fff0cc\" totalFontColor=\"#333\">\n\
+         <Column id=state/>\n<Column id=sales fmt=usd0/>\n<Column id=growth fmt=pct1 contentType=delta totalAgg=weightedMean weightCol=sales/>\n</DataTable>\n"
+    ));
+}
+
+#[test]
+fn data_table_content_types() {
+    insta::assert_snapshot!(orders_html(
+        "<DataTable data={orders}>\n\
+         <Column id=item/>\n\
+         <Column id=orders contentType=colorscale colorScale={['#ce5050', 'white', '#6db678']} colorMid=2/>\n\
+         <Column id=sales contentType=colorscale colorScale=positive scaleColumn=orders/>\n\
+         <Column id=growth contentType=delta fmt=pct0 neutralMin=-0.15 neutralMax=0.15 downIsGood=true chip=true/>\n\
+         <Column id=growth contentType=delta deltaSymbol=false showValue=true/>\n\
+         <Column id=growth contentType=bar barColor=\"#aecfaf\" negativeBarColor=red backgroundColor=\"#ebebeb\" hideLabels=true/>\n\
+         <Column id=url contentType=image height=30 alt=item/>\n\
+         <Column id=url contentType=link linkLabel=item openInNewTab=true/>\n\
+         <Column id=url contentType=link linkLabel=\"Details →\"/>\n\
+         <Column id=orders fmtColumn=code wrap=true/>\n\
+         </DataTable>\n"
+    ));
+}
+
+#[test]
+fn data_table_header_and_styling() {
+    insta::assert_snapshot!(orders_html(
+        "<DataTable data={orders} headerColor=\"#123456\" headerFontColor=white backgroundColor=\"#fafafa\" \
+         wrapTitles=true sortable=false downloadable=false>\n\
+         <Column id=state colGroup=\"Where\"/>\n<Column id=item/>\n<Column id=orders colGroup=Figures wrapTitle=true/>\n\
+         <Column id=sales colGroup=Figures/>\n</DataTable>\n\n\
+         <DataTable data={orders} link=url showLinkCol=true generateMarkdown=true rows=2/>\n"
+    ));
+}
+
+#[test]
+fn data_table_prop_mistakes() {
+    let text = "```sql orders\nselect 1\n```\n\n";
+    let mut results = BTreeMap::new();
+    results.insert("orders".to_string(), orders());
+    for (body, wanted) in [
+        ("<DataTable data={orders} groupBy=state groupType=tree/>", "`tree` is not a group type"),
+        ("<DataTable data={orders} groupBy=nope/>", "has no column `nope`"),
+        ("<DataTable data={orders} headerColor=\"url(x)\"/>", "is not a colour"),
+        (
+            "<DataTable data={orders}>\n<Column id=sales contentType=colorscale colorScale=\"notacolour\"/>\n</DataTable>",
+            "not a colour a scale can blend",
+        ),
+        (
+            "<DataTable data={orders}>\n<Column id=sales contentType=colorscale colorBreakpoints={[3, 1]}/>\n</DataTable>",
+            "ascending",
+        ),
+        ("<DataTable data={orders}>\n<Column id=sales contentType=chart/>\n</DataTable>", "not a content type"),
+        ("<DataTable data={orders}>\n<Column id=sales fmtColumn=item/>\n</DataTable>", "not a format"),
+        (
+            "<DataTable data={orders}>\n<Column id=growth totalAgg=weightedMean weightCol=item/>\n</DataTable>",
+            "is not numeric",
+        ),
+        (
+            "<DataTable data={orders}>\n<Column id=url contentType=image height=tall/>\n</DataTable>",
+            "not an image size",
+        ),
+    ] {
+        let page = Page::parse(&format!("{text}{body}\n")).expect("parses");
+        let found = match render_body(&page.body, &results, &Default::default()) {
+            Ok(_) => panic!("expected a problem for {body}"),
+            Err(p) => p.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join("; "),
+        };
+        assert!(found.contains(wanted), "{body}: {found}");
+    }
+}
+
+#[test]
+fn colour_scales_shade_by_value_and_breakpoints() {
+    let html = orders_html(
+        "<DataTable data={orders}>\n<Column id=sales contentType=colorscale \
+         colorScale={['#ffffff', '#888888', '#000000']} colorBreakpoints={[0, 100, 300]}/>\n</DataTable>\n",
+    );
+    let fills: Vec<&str> = html.split("background-color:").skip(1).map(|s| &s[..7]).collect();
+    // 50 is halfway from white to #888888; 100 and 300 sit on their colours; 150 a quarter
+    // of the way from #888888 to black. The null cell has no colour.
+    assert_eq!(fills, ["#c4c4c4", "#888888", "#000000", "#666666"]);
+}
