@@ -86,7 +86,7 @@ pub(crate) struct Marks {
     /// An AreaChart's `line=false`: no line on top of the area.
     pub no_line: bool,
     pub step: Option<Step>,
-    /// `stroke-dasharray` for `lineType=dashed|dotted`, in units of the line's width.
+    /// `lineType`: `dashed` or `dotted`; `None` for solid lines.
     pub dashed: Option<&'static str>,
     pub line_opacity: Option<f64>,
     pub marker_shape: Option<Shape>,
