@@ -116,6 +116,7 @@ pub(crate) struct Spec<'a> {
     pub size_col: Option<usize>,
     /// `ReferenceLine`s and `ReferenceArea`s inside the chart.
     pub references: Vec<reference::Reference>,
+    /// How lines, points, bars and value labels look.
     pub marks: marks::Marks,
 }
 
