@@ -39,7 +39,26 @@ function showTip(target, event) {
   const value = document.createElement('b');
   value.textContent = d.y;
   row.append(swatch, name, value);
+  // A point's own name (`tooltipTitle`) above its x; a bubble's size (`sizeFmt`) below.
+  if (d.title) {
+    const title = document.createElement('div');
+    title.className = 'q-tip-title';
+    title.textContent = d.title;
+    tip.append(title);
+  }
   tip.append(head, row);
+  if (d.size !== undefined) {
+    const size = document.createElement('div');
+    size.className = 'q-tip-row';
+    const sizeName = document.createElement('span');
+    sizeName.textContent = `${d.sizeName || 'Size'} (size)`;
+    const sizeValue = document.createElement('b');
+    sizeValue.textContent = d.size;
+    const blank = document.createElement('span');
+    blank.className = 'q-tip-swatch';
+    size.append(blank, sizeName, sizeValue);
+    tip.append(size);
+  }
   tip.hidden = false;
   const pad = 14;
   const w = tip.offsetWidth;
@@ -270,7 +289,7 @@ function save(blob, name) {
 
 function enhance(scope) {
   scope.querySelectorAll('.q-datatable').forEach(setupTable);
-  scope.querySelectorAll('.q-chart[data-query], .q-datatable[data-query]').forEach(addDownload);
+  scope.querySelectorAll('.q-chart[data-query]:not([data-downloadable="false"]), .q-datatable[data-query]').forEach(addDownload);
 }
 
 // ---------------------------------------------------------------- the engine

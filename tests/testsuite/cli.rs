@@ -74,13 +74,13 @@ fn props_quire_does_not_draw_are_warned_at_their_place() {
         ("sources/t/m.csv", "month,sales\n2024-01-01,1\n2024-02-01,1000\n"),
         (
             "pages/index.md",
-            "```sql m\nselect * from t.m\n```\n\n<LineChart data={m} x=month y=sales markerShape=circle echartsOptions={{}} />\n",
+            "```sql m\nselect * from t.m\n```\n\n<LineChart data={m} x=month y=sales downloadableImage=false echartsOptions={{}} />\n",
         ),
     ]);
     let build = project.build().ok();
     let stderr = build.stderr();
     assert!(stderr.contains("warning: pages/index.md:5:37"), "{stderr}");
-    assert!(stderr.contains("`<LineChart>` does not draw `markerShape` yet"), "{stderr}");
+    assert!(stderr.contains("`<LineChart>` does not draw `downloadableImage` yet"), "{stderr}");
     assert!(stderr.contains("quire draws the component as if this prop were not set"), "{stderr}");
     assert!(stderr.contains("`echartsOptions` configures ECharts, which quire does not use"), "{stderr}");
     let strict = Run::new(quire().args(["build", "--strict"]).arg(project.path()));
@@ -91,7 +91,7 @@ fn props_quire_does_not_draw_are_warned_at_their_place() {
     let report: serde_json::Value = serde_json::from_slice(&check.output.stdout).expect("JSON on stdout");
     let warned: Vec<&str> =
         report["warnings"].as_array().expect("warnings").iter().filter_map(|w| w["message"].as_str()).collect();
-    assert!(warned.contains(&"`<LineChart>` does not draw `markerShape` yet"), "{report}");
+    assert!(warned.contains(&"`<LineChart>` does not draw `downloadableImage` yet"), "{report}");
 }
 
 /// An Evidence page with stray props and front-matter keys builds, with a warning at each;

@@ -181,6 +181,11 @@ const VALUES: &[&str] = &[
     "\"channel = 'Online'\"",
     "\"orders desc\"",
     "circle",
+    "diamond",
+    "inside",
+    "outside",
+    "above",
+    "below",
     "start",
     "end",
     "hv",
@@ -252,6 +257,23 @@ fn variants(name: &str) -> Vec<String> {
             out.push(simplest.replace("y=sales", "y=orders").replacen('@', "yLog=true @", 1));
             // Categories on x, one series.
             out.push(simplest.replace("x=month y=sales series=channel ", "x=channel y=orders "));
+            // Series named by dates or numbers, for their format.
+            out.push(match name {
+                "ScatterPlot" | "BubbleChart" => simplest.replace("series=channel", "series=orders"),
+                _ => simplest.replace("x=month y=sales series=channel", "x=channel y=sales series=month"),
+            });
+            // Big labels crowded together, markers, steps and outlines, for the props that
+            // style them (those the chart takes).
+            let known = |p: &str| components::spec(name).is_some_and(|s| s.props.contains(&p));
+            let mut styled: Vec<&str> =
+                ["labels=true", "markers=true", "step=true", "outlineWidth=2", "labelSize=24", "chartAreaHeight=60"]
+                    .into_iter()
+                    .filter(|kv| kv.split('=').next().is_some_and(known))
+                    .collect();
+            if name == "BarChart" {
+                styled.push("type=grouped");
+            }
+            out.push(with(&styled.join(" ")));
         }
         "ReferenceLine" => {
             out.push(simplest.replace("y=1000 ", "y=1000 label=\"Goal\" "));

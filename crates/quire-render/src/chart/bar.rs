@@ -3,6 +3,8 @@
 use quire_core::Cell;
 
 use super::axis::{self, Bounds};
+use super::canvas::TextStyle;
+use super::marks::{LabelAt, Placed, is_light, style_attr};
 use super::plot::{Cartesian, TICK_SIZE, Titles, XAxis, px};
 use super::xy::{point_data, ticks_for_height};
 use super::{AXIS_TITLE, Anchor, Canvas, Frame, Ink, LABEL, Spec, Stack, TICK, WIDTH};
@@ -33,10 +35,13 @@ pub(crate) fn bars(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
         y_labels,
         XAxis::Band { labels: frame.xs.iter().map(|x| x.label.clone()).collect() },
         Titles { x: spec.x_title.clone(), y: spec.y_title.clone(), x_grid: false, y_grid: spec.y_grid },
-    );
+    )
+    .padded(spec.marks.padding);
     let mut c = cart.canvas(&spec.palette);
     cart.draw_back(&mut c);
     let layout = Thickness::new(spec, frame, cart.band(), 96.0);
+    let look = BarLook::new(spec);
+    let mut placed = Placed::default();
     for (si, (s, seg)) in frame.series.iter().zip(&segs).enumerate() {
         for (i, v) in seg.iter().enumerate() {
             let (Some((base, top)), Some(raw)) = (v, s.values[i]) else {
@@ -47,23 +52,90 @@ pub(crate) fn bars(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
             if y1 - y0 < 1.0 && raw != 0.0 {
                 y0 = y1 - 1.0;
             }
-            let data = point_data(&s.name, &frame.xs[i].label, &spec.tooltip_y(raw));
-            c.rect((px(x0), px(y0)), (px(x1), px(y1)), Ink::Series(s.ink), 1.0, "q-bar", &data);
-            if spec.labels && spec.stack == Stack::None {
-                let at = if raw >= 0.0 { y0 - 8.0 } else { y1 + 8.0 };
-                c.text(&spec.label(raw), (px((x0 + x1) / 2.0), px(at)), Anchor::Middle, false, &LABEL);
+            let data = point_data(&s.name, &frame.xs[i].label, &spec.tooltip_y(raw)) + &look.outline;
+            c.rect((px(x0), px(y0)), (px(x1), px(y1)), Ink::Series(s.ink), look.opacity, "q-bar", &data);
+            match look.series_labels {
+                Some(LabelAt::Inside) => {
+                    let (style, extra) = look.inside(spec, s.ink);
+                    let at = (px((x0 + x1) / 2.0), px((y0 + y1) / 2.0));
+                    placed.text(
+                        &mut c,
+                        look.hide,
+                        &look.text(spec, raw, top - base),
+                        at,
+                        Anchor::Middle,
+                        &style,
+                        &extra,
+                    );
+                }
+                Some(_) => {
+                    let y = if raw >= 0.0 { y0 - 8.0 } else { y1 + 8.0 };
+                    let at = (px((x0 + x1) / 2.0), px(y));
+                    let text = look.text(spec, raw, top - base);
+                    placed.text(&mut c, look.hide, &text, at, Anchor::Middle, &look.style, &look.extra);
+                }
+                None => {}
             }
         }
     }
-    if spec.labels && spec.stack == Stack::Stacked {
+    if look.totals {
         for (i, (top, total)) in stack_tops(frame, &segs).into_iter().enumerate() {
             let at = (px(cart.px(i as f64)), px(cart.py(top) - 8.0));
-            c.text(&spec.label(total), at, Anchor::Middle, false, &LABEL);
+            placed.text(&mut c, look.hide, &spec.label(total), at, Anchor::Middle, &look.style, &look.extra);
         }
     }
     super::reference::draw(&spec.references, frame, &cart, &mut c);
     cart.draw_front(&mut c);
     c.finish(label)
+}
+
+/// How a BarChart's bars and value labels look (`fillOpacity`, `outline*`, `label*`,
+/// `seriesLabels`, `stackTotalLabel`, `showAllLabels`).
+struct BarLook {
+    opacity: f64,
+    /// `style` for the outline, or nothing.
+    outline: String,
+    /// Where each bar's own label goes; `None` for none. Stacks show only their totals
+    /// unless `seriesLabels=true`.
+    series_labels: Option<LabelAt>,
+    totals: bool,
+    style: TextStyle,
+    extra: String,
+    hide: bool,
+}
+
+impl BarLook {
+    fn new(spec: &Spec<'_>) -> BarLook {
+        let m = &spec.marks;
+        let alone = spec.stack == Stack::None;
+        let shown = spec.labels && m.series_labels.unwrap_or(alone);
+        let default_at = if alone { LabelAt::Outside } else { LabelAt::Inside };
+        let (style, extra) = m.label_style(&LABEL);
+        BarLook {
+            opacity: m.opacity.unwrap_or(1.0),
+            outline: style_attr(&m.outline_css()),
+            series_labels: shown.then(|| m.label_at.unwrap_or(default_at)),
+            totals: spec.labels && spec.stack == Stack::Stacked && m.stack_total,
+            style,
+            extra,
+            hide: m.hide_overlaps,
+        }
+    }
+
+    /// A label inside a bar: light or dark against the bar's colour, unless `labelColor`.
+    fn inside(&self, spec: &Spec<'_>, ink: usize) -> (TextStyle, String) {
+        let colour = spec.palette.get(ink % spec.palette.len().max(1)).map_or("", String::as_str);
+        let class = if is_light(colour) { "q-on-light" } else { "q-on-dark" };
+        (TextStyle { class, ..self.style }, self.extra.clone())
+    }
+
+    /// A bar's label: its value, or in a 100% stack its share (`share`).
+    fn text(&self, spec: &Spec<'_>, raw: f64, share: f64) -> String {
+        if spec.stack != Stack::Stacked100 {
+            return spec.label(raw);
+        }
+        fmt::format_number(share, spec.label_fmt.as_ref().unwrap_or(&fmt::Format::Percent))
+    }
 }
 
 /// How thick bars are in a band: grouped bars share it, stacked ones fill it.
@@ -138,13 +210,14 @@ fn horizontal(spec: &Spec<'_>, frame: &Frame, segs: &Segments, (lo, hi): (f64, f
     let n = frame.xs.len().max(1);
     let plot_h = spec.plot_height.max(n as f64 * 22.0).min(2400.0);
     let cats: Vec<String> = frame.xs.iter().map(|x| text::fit(&x.label, tick, f64::from(WIDTH) * 0.3)).collect();
-    let left = (cats.iter().map(|l| text::width(l, tick)).fold(0.0, f64::max) + 14.0).ceil();
+    let (pad_left, pad_right) = (spec.marks.padding.0.round(), spec.marks.padding.1.round());
+    let left = (cats.iter().map(|l| text::width(l, tick)).fold(0.0, f64::max) + 14.0).ceil() + pad_left;
     let top = if spec.x_title.is_some() { 30.0 } else { 10.0 };
     let bottom = 30.0 + if spec.y_title.is_some() { 20.0 } else { 0.0 };
     let pct = spec.stack == Stack::Stacked100;
     let value = spec.value_axis(lo, hi, positive_lo(segs), 6, value_bounds(spec, pct));
     let labels = axis::labels(&value, spec.axis_format().as_ref());
-    let right = labels.last().map_or(16.0, |l| (text::width(l, tick) / 2.0 + 4.0).max(16.0)).ceil();
+    let right = labels.last().map_or(16.0, |l| (text::width(l, tick) / 2.0 + 4.0).max(16.0)).ceil() + pad_right;
     let width = f64::from(WIDTH) - left - right;
     let height = (top + plot_h + bottom).ceil() as u32;
     let vx = |v: f64| value.map(v, left, left + width);
@@ -164,6 +237,8 @@ fn horizontal(spec: &Spec<'_>, frame: &Frame, segs: &Segments, (lo, hi): (f64, f
         c.text(cat, (px(left - 8.0), px(cy(i))), Anchor::End, false, &TICK);
     }
     let layout = Thickness::new(spec, frame, band, 36.0);
+    let look = BarLook::new(spec);
+    let mut placed = Placed::default();
     for (si, (s, seg)) in frame.series.iter().zip(segs).enumerate() {
         for (i, v) in seg.iter().enumerate() {
             let (Some((base, end)), Some(raw)) = (v, s.values[i]) else {
@@ -174,17 +249,36 @@ fn horizontal(spec: &Spec<'_>, frame: &Frame, segs: &Segments, (lo, hi): (f64, f
             if x1 - x0 < 1.0 && raw != 0.0 {
                 x1 = x0 + 1.0;
             }
-            let data = point_data(&s.name, &frame.xs[i].label, &spec.tooltip_y(raw));
-            c.rect((px(x0), px(y0)), (px(x1), px(y1)), Ink::Series(s.ink), 1.0, "q-bar", &data);
-            if spec.labels && spec.stack == Stack::None {
-                let (at, anchor) = if raw >= 0.0 { (x1 + 6.0, Anchor::Start) } else { (x0 - 6.0, Anchor::End) };
-                c.text(&spec.label(raw), (px(at), px((y0 + y1) / 2.0)), anchor, false, &LABEL);
+            let data = point_data(&s.name, &frame.xs[i].label, &spec.tooltip_y(raw)) + &look.outline;
+            c.rect((px(x0), px(y0)), (px(x1), px(y1)), Ink::Series(s.ink), look.opacity, "q-bar", &data);
+            match look.series_labels {
+                Some(LabelAt::Inside) => {
+                    let (style, extra) = look.inside(spec, s.ink);
+                    let at = (px((x0 + x1) / 2.0), px((y0 + y1) / 2.0));
+                    placed.text(
+                        &mut c,
+                        look.hide,
+                        &look.text(spec, raw, end - base),
+                        at,
+                        Anchor::Middle,
+                        &style,
+                        &extra,
+                    );
+                }
+                Some(_) => {
+                    let (at, anchor) = if raw >= 0.0 { (x1 + 6.0, Anchor::Start) } else { (x0 - 6.0, Anchor::End) };
+                    let at = (px(at), px((y0 + y1) / 2.0));
+                    let text = look.text(spec, raw, end - base);
+                    placed.text(&mut c, look.hide, &text, at, anchor, &look.style, &look.extra);
+                }
+                None => {}
             }
         }
     }
-    if spec.labels && spec.stack == Stack::Stacked {
+    if look.totals {
         for (i, (end, total)) in stack_tops(frame, segs).into_iter().enumerate() {
-            c.text(&spec.label(total), (px(vx(end) + 6.0), px(cy(i))), Anchor::Start, false, &LABEL);
+            let at = (px(vx(end) + 6.0), px(cy(i)));
+            placed.text(&mut c, look.hide, &spec.label(total), at, Anchor::Start, &look.style, &look.extra);
         }
     }
     let zx = px(vx(zero));
@@ -245,7 +339,8 @@ pub(crate) fn histogram(spec: &Spec<'_>, label: &str) -> Option<String> {
         y_labels,
         XAxis::Linear { lo, hi, ticks },
         Titles { x: spec.x_title.clone(), y: spec.y_title.clone(), x_grid: false, y_grid: spec.y_grid },
-    );
+    )
+    .padded(spec.marks.padding);
     let mut c = cart.canvas(&spec.palette);
     cart.draw_back(&mut c);
     let bucket_fmt = |v: f64| match &x_fmt {
@@ -266,7 +361,8 @@ pub(crate) fn histogram(spec: &Spec<'_>, label: &str) -> Option<String> {
             escape::attr(&name),
             escape::attr(&format!("{} – {}", bucket_fmt(a), bucket_fmt(b)))
         );
-        c.rect((px(x0), px(cart.py(*n as f64))), (px(x1), px(cart.py(0.0))), Ink::Series(0), 1.0, "q-bar", &data);
+        let opacity = spec.marks.opacity.unwrap_or(1.0);
+        c.rect((px(x0), px(cart.py(*n as f64))), (px(x1), px(cart.py(0.0))), Ink::Series(0), opacity, "q-bar", &data);
         if spec.labels {
             c.text(&n.to_string(), (px((x0 + x1) / 2.0), px(cart.py(*n as f64) - 8.0)), Anchor::Middle, false, &LABEL);
         }

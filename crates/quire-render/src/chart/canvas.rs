@@ -158,6 +158,11 @@ impl Canvas {
 
     /// Text at `at`, vertically centred on it unless `top` (hanging below it).
     pub fn text(&mut self, s: &str, at: Coord, anchor: Anchor, top: bool, style: &TextStyle) {
+        self.text_with(s, at, anchor, top, style, "");
+    }
+
+    /// [`Canvas::text`] with more attributes (a `style` for an author's colour).
+    pub fn text_with(&mut self, s: &str, at: Coord, anchor: Anchor, top: bool, style: &TextStyle, extra: &str) {
         let TextStyle { size, ink, class } = *style;
         // One line only: the element must stay one element.
         let s: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
@@ -167,7 +172,7 @@ impl Canvas {
             Anchor::End => HPos::Right,
         };
         let font = Font { color: color(ink, 1.0), anchor: Pos::new(h_pos, if top { VPos::Top } else { VPos::Center }) };
-        let size_attr = format!(" font-size=\"{size}\"");
+        let size_attr = format!(" font-size=\"{size}\"{extra}");
         self.draw(ink, class, &size_attr, |b| b.draw_text(&s, &font, at).is_ok());
     }
 

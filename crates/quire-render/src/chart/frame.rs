@@ -44,7 +44,7 @@ impl Frame {
         let (x_firsts, x_index) = distinct(table, spec.x);
         let series_values: Vec<(String, Option<String>)> = match spec.series {
             Some(s) => {
-                let fmt = fmt::for_column(table, s);
+                let fmt = spec.marks.series_fmt.clone().or_else(|| fmt::for_column(table, s));
                 let (firsts, _) = distinct(table, s);
                 firsts
                     .iter()

@@ -7,6 +7,7 @@ mod canvas;
 mod frame;
 mod funnel;
 mod heatmap;
+mod marks;
 mod plot;
 mod reference;
 mod xy;
@@ -115,6 +116,8 @@ pub(crate) struct Spec<'a> {
     pub size_col: Option<usize>,
     /// `ReferenceLine`s and `ReferenceArea`s inside the chart.
     pub references: Vec<reference::Reference>,
+    /// How lines, points, bars and value labels look.
+    pub marks: marks::Marks,
 }
 
 impl Spec<'_> {
@@ -191,7 +194,9 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
         return String::new();
     }
     let title = c.text("title");
-    let mut html = format!("<figure {}>\n", component_attrs(&c.name, Some(query), "q-chart"));
+    let no_download = spec.as_ref().is_some_and(|s| s.marks.no_download);
+    let mut html = format!("<figure {}", component_attrs(&c.name, Some(query), "q-chart"));
+    html.push_str(if no_download { " data-downloadable=\"false\">\n" } else { ">\n" });
     html.push_str(&caption(c));
     let drawn = spec.and_then(|spec| {
         let label = aria_label(&spec, title.as_deref());
@@ -503,9 +508,14 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
         }
     }
     let size_col = if kind == Kind::Bubble { ctx.column_prop(c, query, table, "size") } else { None };
+    let marks = marks::resolve(ctx, c, kind, query, table);
+    if let Some(colour) = &marks.colour {
+        palette = vec![colour.clone()];
+    }
     let references = reference::resolve(ctx, c, &mut palette);
     let number = |prop: &str| c.number(prop).filter(|n| n.is_finite());
     Some(Spec {
+        marks,
         size_col,
         references,
         kind,

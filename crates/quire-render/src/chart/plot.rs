@@ -83,6 +83,25 @@ impl Cartesian {
         }
     }
 
+    /// The plot with `left` and `right` more units of whitespace beside it (`leftPadding`,
+    /// `rightPadding`): narrower, its band labels fitted again.
+    pub fn padded(mut self, (left, right): (f64, f64)) -> Cartesian {
+        if left == 0.0 && right == 0.0 {
+            return self;
+        }
+        self.left += left.round();
+        self.width = (self.width - left.round() - right.round()).max(40.0);
+        if let XAxis::Band { labels } = &self.x {
+            let (every, lines) =
+                super::axis::band_labels(labels, self.width / labels.len().max(1) as f64, TICK_PX, 140.0);
+            let extra = |lines: &[Vec<String>]| lines.iter().map(Vec::len).max().unwrap_or(1).saturating_sub(1);
+            let grown = extra(&lines) as f64 - extra(&self.band_lines) as f64;
+            self.total_height = (f64::from(self.total_height) + LINE_PX * grown).ceil() as u32;
+            (self.every, self.band_lines) = (every, lines);
+        }
+        self
+    }
+
     pub fn canvas(&self, palette: &[String]) -> Canvas {
         Canvas::new(WIDTH, self.total_height, palette)
     }

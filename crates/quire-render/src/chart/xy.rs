@@ -1,6 +1,7 @@
 //! Line, area and scatter charts: series over a continuous (or category) x axis.
 
 use super::axis::{self, Bounds};
+use super::marks::{self, LabelAt, Placed, Shape};
 use super::plot::{Cartesian, Titles, XAxis, px};
 use super::{Anchor, Frame, Ink, Kind, LABEL, Missing, Spec, Stack, WIDTH};
 use crate::escape;
@@ -10,6 +11,7 @@ use crate::fmt;
 const MAX_HOVER_POINTS: usize = 400;
 
 pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
+    let marks = &spec.marks;
     let stacks = stack(spec, frame);
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for y in super::reference::y_values(&spec.references) {
@@ -60,7 +62,8 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
         y_labels,
         x,
         Titles { x: spec.x_title.clone(), y: spec.y_title.clone(), x_grid: spec.x_grid, y_grid: spec.y_grid },
-    );
+    )
+    .padded(spec.marks.padding);
     let mut c = cart.canvas(&spec.palette);
     cart.draw_back(&mut c);
     let x_of = |i: usize| {
@@ -75,24 +78,34 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
                     .enumerate()
                     .filter_map(|(i, v)| v.map(|(_, t)| (px(x_of(i)), px(cart.py(t)))))
                     .collect();
-                let lower =
-                    stack.iter().enumerate().rev().filter_map(|(i, v)| v.map(|(b, _)| (px(x_of(i)), px(cart.py(b)))));
-                let outline: Vec<(i32, i32)> = upper.iter().copied().chain(lower).collect();
+                let lower: Vec<(i32, i32)> = stack
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| v.map(|(b, _)| (px(x_of(i)), px(cart.py(b)))))
+                    .collect();
+                let (upper, lower) = (marks.stepped(&upper), marks.stepped(&lower));
+                let outline: Vec<(i32, i32)> = upper.iter().copied().chain(lower.into_iter().rev()).collect();
                 let series_attr = format!(" data-series=\"{}\"", escape::attr(&s.name));
-                c.polygon(&outline, Ink::Series(s.ink), spec.fill_opacity, "q-area", &series_attr);
-                c.path(&upper, Ink::Series(s.ink), spec.line_width.min(2), "q-line", &series_attr);
+                let fill = format!("{series_attr}{}", marks.fill_style());
+                c.polygon(&outline, Ink::Series(s.ink), spec.fill_opacity, "q-area", &fill);
+                if !marks.no_line {
+                    let width = spec.line_width.min(2);
+                    let line = format!("{series_attr}{}", marks.line_style(width));
+                    c.path(&upper, Ink::Series(s.ink), width, "q-line", &line);
+                }
             }
         }
         Kind::Line => {
             for (s, stack) in frame.series.iter().zip(&stacks) {
                 let series_attr = format!(" data-series=\"{}\"", escape::attr(&s.name));
+                let line_attr = format!("{series_attr}{}", marks.line_style(spec.line_width));
                 let ink = Ink::Series(s.ink);
                 let mut flush = |segment: &mut Vec<(i32, i32)>| {
                     if let [point] = segment.as_slice() {
                         // A lone point has no line to show it.
                         c.circle(*point, spec.line_width + 1, ink, 1.0, "q-point", &series_attr);
                     }
-                    c.path(segment, ink, spec.line_width, "q-line", &series_attr);
+                    c.path(&marks.stepped(segment), ink, spec.line_width, "q-line", &line_attr);
                     segment.clear();
                 };
                 let mut segment: Vec<(i32, i32)> = Vec::new();
@@ -112,22 +125,25 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
             // Bubbles: area in proportion to size, the largest 20 units across.
             let size_of = |row: usize| spec.size_col.and_then(|s| spec.table.rows[row][s].as_f64()).map(f64::abs);
             let biggest = (0..spec.table.len()).filter_map(size_of).fold(0.0, f64::max);
+            let opacity = marks.opacity.unwrap_or(spec.fill_opacity);
             for s in &frame.series {
+                let colour = spec.palette.get(s.ink % spec.palette.len().max(1)).map_or("currentColor", String::as_str);
                 for &(xp, yv, row) in &s.points {
                     let x_label = fmt::format_cell(&spec.table.rows[row][spec.x], x_ty, x_fmt.as_ref());
-                    let data = point_data(&s.name, &x_label, &spec.tooltip_y(yv));
-                    let radius = match size_of(row) {
-                        Some(v) if biggest > 0.0 => (3.0 + (v / biggest).sqrt() * 17.0).round() as u32,
-                        _ => spec.size,
+                    let data = point_data(&s.name, &x_label, &spec.tooltip_y(yv)) + &point_extra(spec, row);
+                    let at = (px(cart.px(xp)), px(cart.py(yv)));
+                    let ink = Ink::Series(s.ink);
+                    // Bubbles: area in proportion to size, `scaleTo` times as wide.
+                    let across = match size_of(row) {
+                        Some(v) if biggest > 0.0 => {
+                            Some((3.0 + (v / biggest).sqrt() * 17.0) * marks.scale_to.unwrap_or(1.0) * 2.0)
+                        }
+                        _ => marks.marker_size,
                     };
-                    c.circle(
-                        (px(cart.px(xp)), px(cart.py(yv))),
-                        radius,
-                        Ink::Series(s.ink),
-                        spec.fill_opacity,
-                        "q-dot",
-                        &data,
-                    );
+                    let across = across.unwrap_or(f64::from(spec.size) * 2.0);
+                    let shape = marks.point_shape.unwrap_or(Shape::Circle);
+                    let mark = marks::Mark { at, across, ink, colour, opacity, class: "q-dot" };
+                    mark.draw(&mut c, shape, &data, &marks.outline_css());
                 }
             }
         }
@@ -136,25 +152,44 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
 
     if !spec.points() {
         let total: usize = stacks.iter().map(|s| s.iter().flatten().count()).sum();
+        // Markers as the author shaped them; hover targets stay small circles.
+        let shaped = spec.markers && (marks.marker_shape.is_some() || marks.marker_size.is_some());
         if spec.markers || total <= MAX_HOVER_POINTS {
             let class = if spec.markers { "q-point" } else { "q-point q-hover" };
+            let opacity = if spec.markers { marks.line_opacity.unwrap_or(1.0) } else { 1.0 };
             for (s, stack) in frame.series.iter().zip(&stacks) {
+                let colour = spec.palette.get(s.ink % spec.palette.len().max(1)).map_or("currentColor", String::as_str);
                 for (i, v) in stack.iter().enumerate() {
                     let (Some((_, t)), Some(raw)) = (v, s.values[i].or((spec.missing == Missing::Zero).then_some(0.0)))
                     else {
                         continue;
                     };
                     let data = point_data(&s.name, &frame.xs[i].label, &spec.tooltip_y(raw));
-                    c.circle((px(x_of(i)), px(cart.py(*t))), 3, Ink::Series(s.ink), 1.0, class, &data);
+                    let at = (px(x_of(i)), px(cart.py(*t)));
+                    if shaped {
+                        let across = marks.marker_size.unwrap_or(6.0);
+                        let mark = marks::Mark { at, across, ink: Ink::Series(s.ink), colour, opacity, class };
+                        mark.draw(&mut c, marks.marker_shape.unwrap_or(Shape::Circle), &data, "");
+                    } else {
+                        c.circle(at, 3, Ink::Series(s.ink), opacity, class, &data);
+                    }
                 }
             }
         }
         if spec.labels {
+            let (style, extra) = marks.label_style(&LABEL);
+            let off = f64::from(style.size) / 2.0 + 5.0;
+            let dy = match marks.label_at {
+                Some(LabelAt::Middle) => 0.0,
+                Some(LabelAt::Below) => off,
+                _ => -off,
+            };
+            let mut placed = Placed::default();
             for (s, stack) in frame.series.iter().zip(&stacks) {
                 for (i, v) in stack.iter().enumerate() {
                     if let (Some((_, t)), Some(raw)) = (v, s.values[i]) {
-                        let at = (px(x_of(i)), px(cart.py(*t) - 10.0));
-                        c.text(&spec.label(raw), at, Anchor::Middle, false, &LABEL);
+                        let at = (px(x_of(i)), px(cart.py(*t) + dy));
+                        placed.text(&mut c, marks.hide_overlaps, &spec.label(raw), at, Anchor::Middle, &style, &extra);
                     }
                 }
             }
@@ -240,4 +275,25 @@ fn x_axis(spec: &Spec<'_>, frame: &Frame) -> XAxis {
 
 pub(crate) fn point_data(series: &str, x: &str, y: &str) -> String {
     format!(" data-series=\"{}\" data-x=\"{}\" data-y=\"{}\"", escape::attr(series), escape::attr(x), escape::attr(y))
+}
+
+/// A point's tooltip title (`tooltipTitle`) and a bubble's size (with `sizeFmt`).
+fn point_extra(spec: &Spec<'_>, row: usize) -> String {
+    let cell_text = |col: usize, f: Option<crate::fmt::Format>| {
+        let cell = &spec.table.rows[row][col];
+        fmt::format_cell(cell, spec.table.columns[col].ty, f.or_else(|| fmt::for_column(spec.table, col)).as_ref())
+    };
+    let mut out = String::new();
+    if let Some(t) = spec.marks.tooltip_title {
+        out.push_str(&format!(" data-title=\"{}\"", escape::attr(&cell_text(t, None))));
+    }
+    if let (Some(f), Some(size)) = (&spec.marks.size_fmt, spec.size_col) {
+        let name = crate::text::title_case(&spec.table.columns[size].name);
+        out.push_str(&format!(
+            " data-size=\"{}\" data-size-name=\"{}\"",
+            escape::attr(&cell_text(size, Some(f.clone()))),
+            escape::attr(&name)
+        ));
+    }
+    out
 }
