@@ -29,6 +29,12 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ("names", "région,montant,日付\nÎle,1.5,2024-01-01\nNord,2,2024-02-01\n", "type: csv\n", ""),
     ("noheader", "1,a,2024-01-01\n2,b,2024-01-02\n", "type: csv\noptions:\n  header: false\n", ", header=false"),
     ("quotes", "id,txt\n1,'it''s, here'\n2,'x'\n", "type: csv\noptions: quote=\"'\",header=true\n", ", quote='''', header=true"),
+    (
+        "dates",
+        "id;day;at\n1;31/01/2024;31/01/2024 10:30\n2;01/02/2024;01/02/2024 08:00\n",
+        "type: csv\noptions: delim=';',dateformat='%d/%m/%Y',timestampformat='%d/%m/%Y %H:%M'\n",
+        ", delim=';', dateformat='%d/%m/%Y', timestampformat='%d/%m/%Y %H:%M'",
+    ),
 ];
 
 #[test]
@@ -74,7 +80,7 @@ fn csv_quirks_read_as_duckdb_reads_them() {
 #[test]
 fn csv_options_quire_does_not_read_and_malformed_rows_fail_clearly() {
     let project = Project::with_files(&[
-        ("sources/s/connection.yaml", "type: csv\noptions: delim=';',dateformat='%d/%m/%Y'\n"),
+        ("sources/s/connection.yaml", "type: csv\noptions: delim=';',decimal_separator=','\n"),
         ("sources/s/t.csv", "a;b\n1;2\n"),
         ("pages/index.md", "```sql t\nselect * from s.t\n```\n\n<Value data={t} column=a />\n"),
     ]);
@@ -82,7 +88,7 @@ fn csv_options_quire_does_not_read_and_malformed_rows_fail_clearly() {
     assert_eq!(run.output.status.code(), Some(1), "{}", run.stderr());
     let stderr = run.stderr();
     assert!(stderr.contains("sources/s/connection.yaml:2:1"), "{stderr}");
-    assert!(stderr.contains("quire does not read the CSV option `dateformat`"), "{stderr}");
+    assert!(stderr.contains("quire does not read the CSV option `decimal_separator`"), "{stderr}");
 
     let project = Project::with_files(&[
         ("sources/s/connection.yaml", "type: csv\n"),

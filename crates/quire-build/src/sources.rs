@@ -10,7 +10,7 @@ use crate::error::BuildError;
 
 mod redact;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Format {
     Csv(CsvOptions),
     Parquet,
@@ -350,7 +350,7 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let format = match kind.as_str() {
                 _ if server.is_some() => Format::Database,
-                "csv" => Format::Csv(csv),
+                "csv" => Format::Csv(csv.clone()),
                 "parquet" => Format::Parquet,
                 _ if looks_like_json_array(&path) => Format::JsonArray,
                 _ => Format::NdJson,
@@ -495,7 +495,8 @@ fn duckdb_tables(
 }
 
 /// The DuckDB `read_csv` options quire honours, by DuckDB's names.
-const CSV_OPTIONS: &[&str] = &["delim", "sep", "delimiter", "header", "quote", "escape", "comment", "auto_detect"];
+const CSV_OPTIONS: &[&str] =
+    &["delim", "sep", "delimiter", "header", "quote", "escape", "comment", "dateformat", "timestampformat", "auto_detect"];
 
 /// A CSV source's `options`: DuckDB's `read_csv` arguments as Evidence passes them (a string
 /// `delim=';',header=false`, that string under `options:` as Evidence's settings page writes
@@ -576,13 +577,15 @@ fn csv_options(
             "quote" => o.quote = byte("quote character")?,
             "escape" => o.escape = Some(byte("escape character")?),
             "comment" => o.comment = Some(byte("comment character")?),
+            "dateformat" | "date_format" => o.date_format = Some(value.clone()),
+            "timestampformat" | "timestamp_format" => o.timestamp_format = Some(value.clone()),
             // quire always detects column types; turning detection off is not honoured.
             "auto_detect" if yes(&value)? => {}
             _ => {
                 return Err(bad(
                     format!("quire does not read the CSV option `{key}`"),
                     format!(
-                        "quire reads {}; column types are always detected (dates as YYYY-MM-DD); cast others in SQL",
+                        "quire reads {}; other column types are detected; cast in SQL where they are not",
                         CSV_OPTIONS.join(", ")
                     ),
                 ));
@@ -667,9 +670,9 @@ pub async fn register(engine: &Engine, tables: &[SourceTable], root: &Path) -> R
             message: format!("cannot read this {what} file: {}", plain_csv_error(&e.to_string())),
             help: Some(format!("fix or replace the file; it is table `{}`", t.name)),
         };
-        match t.format {
+        match &t.format {
             Format::Csv(options) => {
-                engine.register_file(&t.name, &t.path, FileFormat::Csv(options)).await.map_err(|e| fail(&e, "CSV"))?;
+                engine.register_file(&t.name, &t.path, FileFormat::Csv(options.clone())).await.map_err(|e| fail(&e, "CSV"))?;
                 // Read it all now, so a malformed row fails here naming the file and its
                 // line, rather than in some page's query.
                 let sql = format!("select count(*) from {}", quoted(&t.name));
@@ -729,5 +732,5 @@ fn check_parquet_file(path: &Path) -> Result<(), String> {
 
 /// `"schema"."table"`, quoted for SQL.
 pub fn quoted(name: &TableName) -> String {
-    format!("\"{}\".\"{}\"", name.schema.replace('"', "\"\""), name.table.replace('"', "\"\""))
+    name.quoted()
 }

@@ -91,3 +91,91 @@ fn cells(array: &ArrayRef, ty: ColumnType) -> Result<Vec<Cell>> {
         },
     })
 }
+
+/// Text columns whose every value reads with `date_format` (as DuckDB's `dateformat`,
+/// `%d/%m/%Y`) become dates, else with `timestamp_format`, timestamps; the rest stay.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn parse_dates(
+    batches: Vec<RecordBatch>,
+    date_format: Option<&str>,
+    timestamp_format: Option<&str>,
+) -> Result<Vec<RecordBatch>> {
+    use std::sync::Arc;
+
+    use datafusion::arrow::datatypes::{Field, Schema};
+    let Some(first) = batches.first() else { return Ok(batches) };
+    let schema = first.schema();
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let texts = |i: usize| -> Vec<Option<String>> {
+        let mut out = Vec::new();
+        for b in &batches {
+            let a = cast(b.column(i), &DataType::Utf8).ok();
+            let a = a.as_ref().map(|a| a.as_string::<i32>());
+            for r in 0..b.num_rows() {
+                out.push(a.filter(|a| !a.is_null(r)).map(|a| a.value(r).to_string()));
+            }
+        }
+        out
+    };
+    let mut fields = Vec::new();
+    let mut kinds = Vec::new();
+    for (i, f) in schema.fields().iter().enumerate() {
+        let mut kind = None;
+        if matches!(f.data_type(), DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) {
+            let values = texts(i);
+            let all = |ok: &dyn Fn(&str) -> bool| values.iter().flatten().all(|v| ok(v)) && values.iter().any(Option::is_some);
+            if let Some(fmt) = date_format
+                && all(&|v| chrono::NaiveDate::parse_from_str(v, fmt).is_ok())
+            {
+                kind = Some(DataType::Date32);
+            } else if let Some(fmt) = timestamp_format
+                && all(&|v| chrono::NaiveDateTime::parse_from_str(v, fmt).is_ok())
+            {
+                kind = Some(DataType::Timestamp(TimeUnit::Microsecond, None));
+            }
+        }
+        fields.push(match &kind {
+            Some(t) => Field::new(f.name(), t.clone(), true),
+            None => f.as_ref().clone(),
+        });
+        kinds.push(kind);
+    }
+    if kinds.iter().all(Option::is_none) {
+        return Ok(batches);
+    }
+    let schema = Arc::new(Schema::new(fields));
+    let mut out = Vec::new();
+    for b in &batches {
+        let mut columns: Vec<ArrayRef> = Vec::new();
+        for (i, kind) in kinds.iter().enumerate() {
+            let column = b.column(i);
+            columns.push(match kind {
+                None => Arc::clone(column),
+                Some(DataType::Date32) => {
+                    let a = cast(column, &DataType::Utf8)?;
+                    let a = a.as_string::<i32>();
+                    let fmt = date_format.unwrap_or_default();
+                    Arc::new(Date32Array::from_iter((0..a.len()).map(|r| {
+                        (!a.is_null(r))
+                            .then(|| chrono::NaiveDate::parse_from_str(a.value(r), fmt).ok())
+                            .flatten()
+                            .map(|d| (d - epoch).num_days() as i32)
+                    })))
+                }
+                Some(_) => {
+                    let a = cast(column, &DataType::Utf8)?;
+                    let a = a.as_string::<i32>();
+                    let fmt = timestamp_format.unwrap_or_default();
+                    Arc::new(TimestampMicrosecondArray::from_iter((0..a.len()).map(|r| {
+                        (!a.is_null(r))
+                            .then(|| chrono::NaiveDateTime::parse_from_str(a.value(r), fmt).ok())
+                            .flatten()
+                            .map(|t| t.and_utc().timestamp_micros())
+                    })))
+                }
+            });
+        }
+        out.push(RecordBatch::try_new(Arc::clone(&schema), columns)?);
+    }
+    Ok(out)
+}

@@ -23,6 +23,10 @@ impl TableName {
     fn reference(&self) -> TableReference {
         TableReference::partial(self.schema.as_str(), self.table.as_str())
     }
+    /// `"schema"."table"`, quoted for SQL.
+    pub fn quoted(&self) -> String {
+        format!("\"{}\".\"{}\"", self.schema.replace('"', "\"\""), self.table.replace('"', "\"\""))
+    }
 }
 
 impl std::fmt::Display for TableName {
@@ -148,6 +152,7 @@ impl Engine {
         self.ctx.deregister_table(name.reference())?;
         match format {
             FileFormat::Csv(o) => {
+                let o = &o;
                 self.ctx.register_csv(name.reference(), path, csv_read_options(o, None)).await?;
                 // Names as DuckDB reads them: no byte-order mark on the first, `columnN`
                 // without a header (DataFusion says `column_N+1`).
@@ -164,10 +169,15 @@ impl Engine {
                 if renamed.iter().zip(inferred.fields()).any(|(a, b)| a.name() != b.name()) {
                     let schema = datafusion::arrow::datatypes::Schema::new(renamed);
                     self.ctx.deregister_table(name.reference())?;
-                    self.ctx.register_csv(name.reference(), path, csv_read_options(o, Some(&schema))).await
-                } else {
-                    Ok(())
+                    self.ctx.register_csv(name.reference(), path, csv_read_options(o, Some(&schema))).await?;
                 }
+                if o.date_format.is_some() || o.timestamp_format.is_some() {
+                    // Read once, and make the columns written in the author's format dates.
+                    let batches = self.run(&format!("select * from {}", name.quoted())).await?;
+                    let batches = crate::convert::parse_dates(batches, o.date_format.as_deref(), o.timestamp_format.as_deref())?;
+                    self.register_batches(name, batches)?;
+                }
+                Ok(())
             }
             FileFormat::Parquet => self.ctx.register_parquet(name.reference(), path, ParquetReadOptions::new()).await,
             FileFormat::NdJson | FileFormat::JsonArray => {
@@ -273,7 +283,7 @@ impl Engine {
 
 /// A file format a source can be read from natively.
 #[cfg(not(target_arch = "wasm32"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileFormat {
     Csv(CsvOptions),
     Parquet,
@@ -287,7 +297,7 @@ pub enum FileFormat {
 /// through from `connection.yaml`). Quoted fields may hold newlines, and a UTF-8 byte-order
 /// mark is dropped, always.
 #[cfg(not(target_arch = "wasm32"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvOptions {
     pub delimiter: u8,
     /// Whether the first line names the columns; without one they are `column0`,
@@ -297,18 +307,30 @@ pub struct CsvOptions {
     pub escape: Option<u8>,
     /// Lines starting with this byte are skipped.
     pub comment: Option<u8>,
+    /// DuckDB's `dateformat` (`%d/%m/%Y`): text columns whose every value reads so are dates.
+    pub date_format: Option<String>,
+    /// DuckDB's `timestampformat`: text columns whose every value reads so are timestamps.
+    pub timestamp_format: Option<String>,
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 impl Default for CsvOptions {
     fn default() -> Self {
-        CsvOptions { delimiter: b',', header: true, quote: b'"', escape: None, comment: None }
+        CsvOptions {
+            delimiter: b',',
+            header: true,
+            quote: b'"',
+            escape: None,
+            comment: None,
+            date_format: None,
+            timestamp_format: None,
+        }
     }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 fn csv_read_options<'a>(
-    o: CsvOptions,
+    o: &CsvOptions,
     schema: Option<&'a datafusion::arrow::datatypes::Schema>,
 ) -> datafusion::prelude::CsvReadOptions<'a> {
     let mut r = datafusion::prelude::CsvReadOptions::new()

@@ -251,8 +251,8 @@ async fn run_locked(
                 None => file_hash(root, &t.path, &mut files)?,
             };
             // How the file is read is part of what it holds.
-            let content = match t.format {
-                sources::Format::Csv(o) if o != quire_engine::CsvOptions::default() => format!("{content} {o:?}"),
+            let content = match &t.format {
+                sources::Format::Csv(o) if *o != quire_engine::CsvOptions::default() => format!("{content} {o:?}"),
                 _ => content,
             };
             h.update(format!("source {s} {content}\n"));
