@@ -16,6 +16,8 @@ pub enum ColumnType {
     Date,
     /// Microseconds since 1970-01-01T00:00:00, no time zone.
     Timestamp,
+    /// A list in each cell (`array_agg(...)`): every cell is a [`Cell::Rows`].
+    List,
 }
 
 impl ColumnType {
@@ -42,6 +44,10 @@ pub enum Cell {
     Int(i64),
     Float(f64),
     Text(String),
+    /// A list (`array_agg({'date': d, 'sales': s})`) as the rows of a small table: a list
+    /// of structs has the structs' fields as columns, a list of plain values one column,
+    /// `value`.
+    Rows(Table),
 }
 
 impl Cell {
@@ -135,6 +141,27 @@ impl Table {
             out.push_str("\r\n");
         }
         out
+    }
+
+    /// A list cell as text, as DuckDB prints one: `[1, 2]`, `[{date: 2024-01-01, sales: 3}]`.
+    pub fn list_text(&self) -> String {
+        let plain = self.columns.len() == 1 && self.columns[0].name == "value";
+        let items: Vec<String> = self
+            .rows
+            .iter()
+            .map(|row| {
+                if plain {
+                    return row.first().map(|c| crate::inputs::raw(c, self.columns[0].ty)).unwrap_or_default();
+                }
+                let fields: Vec<String> = row
+                    .iter()
+                    .zip(&self.columns)
+                    .map(|(c, col)| format!("{}: {}", col.name, crate::inputs::raw(c, col.ty)))
+                    .collect();
+                format!("{{{}}}", fields.join(", "))
+            })
+            .collect();
+        format!("[{}]", items.join(", "))
     }
 
     /// Whether two results hold the same values, allowing the last bits of floating-point

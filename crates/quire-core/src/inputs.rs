@@ -323,6 +323,7 @@ pub fn raw(cell: &Cell, ty: ColumnType) -> String {
         (Cell::Float(f), _) => number_text(*f),
         (Cell::Bool(b), _) => b.to_string(),
         (Cell::Text(s), _) => s.clone(),
+        (Cell::Rows(t), _) => t.list_text(),
     }
 }
 

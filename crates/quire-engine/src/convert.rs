@@ -27,6 +27,7 @@ fn column_type(dt: &DataType) -> ColumnType {
         DataType::Date32 | DataType::Date64 => ColumnType::Date,
         DataType::Timestamp(..) => ColumnType::Timestamp,
         DataType::Dictionary(_, v) => column_type(v),
+        DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..) => ColumnType::List,
         _ => ColumnType::Text,
     }
 }
@@ -79,6 +80,7 @@ fn cells(array: &ArrayRef, ty: ColumnType) -> Result<Vec<Cell>> {
             let a: &TimestampMicrosecondArray = a.as_primitive();
             (0..n).map(|i| if nulls(i) { Cell::Null } else { Cell::Int(a.value(i)) }).collect()
         }
+        ColumnType::List => (0..n).map(|i| if nulls(i) { Ok(Cell::Null) } else { list_cell(array, i) }).collect::<Result<_>>()?,
         ColumnType::Text => match cast(array, &DataType::Utf8) {
             Ok(a) => {
                 let a: &StringArray = a.as_string();
@@ -90,6 +92,26 @@ fn cells(array: &ArrayRef, ty: ColumnType) -> Result<Vec<Cell>> {
             }
         },
     })
+}
+
+/// The `i`th list of a list column, as the rows of a table (see [`Cell::Rows`]).
+fn list_cell(array: &ArrayRef, i: usize) -> Result<Cell> {
+    use std::sync::Arc;
+
+    use datafusion::arrow::datatypes::{Field, Schema};
+    let items: ArrayRef = match array.data_type() {
+        DataType::List(_) => array.as_list::<i32>().value(i),
+        DataType::LargeList(_) => array.as_list::<i64>().value(i),
+        _ => array.as_fixed_size_list().value(i),
+    };
+    let batch = match items.data_type() {
+        DataType::Struct(_) => RecordBatch::from(items.as_struct().clone()),
+        t => {
+            let schema = Arc::new(Schema::new(vec![Field::new("value", t.clone(), true)]));
+            RecordBatch::try_new(schema, vec![items])?
+        }
+    };
+    Ok(Cell::Rows(to_table(&[batch])?))
 }
 
 /// Text columns whose every value reads with `date_format` (as DuckDB's `dateformat`,

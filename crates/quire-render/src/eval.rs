@@ -38,6 +38,7 @@ impl Val<'_> {
                 Cell::Int(i) => *i != 0,
                 Cell::Float(f) => *f != 0.0 && !f.is_nan(),
                 Cell::Text(s) => !s.is_empty(),
+                Cell::Rows(t) => !t.is_empty(),
             },
             Val::Rows(_) | Val::Row(..) => true,
         }

@@ -557,6 +557,7 @@ fn type_name(ty: ColumnType) -> &'static str {
         ColumnType::Text => "text",
         ColumnType::Date => "dates",
         ColumnType::Timestamp => "timestamps",
+        ColumnType::List => "lists",
     }
 }
 
@@ -568,6 +569,7 @@ pub(crate) fn key(cell: &Cell) -> Option<String> {
         Cell::Int(i) => format!("i{i}"),
         Cell::Float(f) => format!("f{}", f.to_bits()),
         Cell::Text(s) => format!("t{s}"),
+        Cell::Rows(t) => format!("l{}", t.list_text()),
     })
 }
 

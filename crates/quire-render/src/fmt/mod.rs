@@ -184,6 +184,7 @@ pub fn format_cell(cell: &Cell, ty: ColumnType, fmt: Option<&Format>) -> String 
         Cell::Null => NULL.to_string(),
         Cell::Bool(b) => b.to_string(),
         Cell::Text(s) => s.clone(),
+        Cell::Rows(t) => t.list_text(),
         Cell::Int(i) if ty.is_temporal() => {
             let t = if ty == ColumnType::Date { Moment::from_days(*i) } else { Moment::from_micros(*i) };
             match (fmt, ty) {
