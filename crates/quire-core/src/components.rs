@@ -346,8 +346,6 @@ pub const CATALOGUE: &[Spec] = &[
             "y",
             "value",
             "valueFmt",
-            "xFmt",
-            "yFmt",
             "title",
             "subtitle",
             "min",
@@ -367,11 +365,8 @@ pub const CATALOGUE: &[Spec] = &[
             "emptySet",
             "emptyMessage",
             "chartAreaHeight",
-            "downloadable",
             "echartsOptions",
             "renderer",
-            "xAxisTitle",
-            "yAxisTitle",
             "filter",
             "borders",
             "xSortOrder",
@@ -408,8 +403,6 @@ pub const CATALOGUE: &[Spec] = &[
             "colorPalette",
             "emptySet",
             "emptyMessage",
-            "chartAreaHeight",
-            "downloadable",
             "echartsOptions",
             "renderer",
             "connectGroup",
@@ -685,7 +678,10 @@ impl PropStatus {
 }
 
 /// Props that set up ECharts itself: quire draws SVG and has nothing to pass them to.
-const ECHARTS_ONLY: &[&str] = &["echartsOptions", "seriesOptions", "printEchartsConfig", "renderer"];
+///
+/// `connectGroup` links ECharts instances so that hovering one shows the others' tooltips
+/// (`echarts.connect`): quire's charts are separate SVGs with no such link.
+const ECHARTS_ONLY: &[&str] = &["echartsOptions", "seriesOptions", "printEchartsConfig", "renderer", "connectGroup"];
 
 /// Props honoured by the build rather than the renderer, so no rendering shows them:
 /// `emptySet` (the empty-data warning), an input's `where` and `order` (the query its

@@ -232,6 +232,13 @@ fn variants(name: &str) -> Vec<String> {
             out.push(with("data={sales}"));
             out.push(with("range=orders"));
         }
+        "Heatmap" => {
+            out.push(with("xSort=sales ySort=sales"));
+            // A grid with holes (not every month has every order count), with zeros in it.
+            let sparse = simplest.replace("y=channel", "y=orders");
+            out.push(sparse.replacen('@', "nullsZero=true @", 1));
+            out.push(sparse);
+        }
         "Dropdown" => out.push(with("multiple=true")),
         "ButtonGroupItem" => out.push(
             "<ButtonGroup name=pick>\n<ButtonGroupItem value=a />\n<ButtonGroupItem value=b @/>\n</ButtonGroup>".into(),
