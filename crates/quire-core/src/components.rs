@@ -220,7 +220,6 @@ pub const CATALOGUE: &[Spec] = &[
             "downIsGood",
             "sparkline",
             "sparklineType",
-            "sparklineDateCol",
             "sparklineValueFmt",
             "maxWidth",
             "minWidth",
@@ -559,7 +558,7 @@ pub const CATALOGUE: &[Spec] = &[
     Spec {
         name: "ButtonGroupItem",
         kind: Kind::Child("ButtonGroup"),
-        props: &["value", "valueLabel", "default", "color", "defaultValue", "hideDuringPrint"],
+        props: &["value", "valueLabel", "default", "hideDuringPrint"],
         required: &["value"],
     },
     Spec {
@@ -599,7 +598,6 @@ pub const CATALOGUE: &[Spec] = &[
             "description",
             "data",
             "emptySet",
-            "emptyMessage",
             "showMaxMin",
             "hideDuringPrint",
             "range",
@@ -649,7 +647,7 @@ const LAYOUT: &[Spec] = &[
     Spec {
         name: "DownloadData",
         kind: Kind::Block,
-        props: &["data", "queryID", "text", "display", "emptySet", "emptyMessage", "class"],
+        props: &["data", "queryID", "text", "display", "emptySet"],
         required: &["data"],
     },
     Spec { name: "LastRefreshed", kind: Kind::Inline, props: &["prefix", "printShowDate", "dateFmt"], required: &[] },

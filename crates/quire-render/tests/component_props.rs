@@ -146,3 +146,116 @@ fn funnel_props() {
         ]
     );
 }
+
+#[test]
+fn sparkline_props() {
+    insta::assert_snapshot!("sparkline_tooltips_and_scale", html(
+        "Trend <Sparkline data={kpis} dateCol=month valueCol=total_sales interactive=true dateFmt=\"mmm yyyy\" valueFmt=usd0k yScale=false/>\n\n\
+         Empty <Sparkline data={nothing} dateCol=month valueCol=total_sales emptyMessage=\"No sales yet\"/>\n"
+    ));
+}
+
+#[test]
+fn value_and_big_value_props() {
+    insta::assert_snapshot!("values", html(
+        "Sales were <Value data={kpis} value=total_sales color=\"#cc0000\" description=\"All channels\"/>; \
+         growth <Value data={kpis} column=growth row=1 redNegatives=true color=teal/>.\n\n\
+         <BigValue data={kpis} value=total_sales comparison=growth neutralMin=-0.005 neutralMax=0.005 \
+         sparkline=month sparklineColor=\"#46a485\" sparklineYScale=false sparklineDateFmt=\"mmm yyyy\" sparklineValueFmt=usd0k/>\n"
+    ));
+    assert_eq!(
+        problems("<BigValue data={kpis} value=total_sales neutralMin=low/>\n"),
+        ["`neutralMin` must be a number | changes from neutralMin to neutralMax show as neither good nor bad: neutralMin=-0.01 | at `low`"]
+    );
+    assert_eq!(
+        problems("<Value data={kpis} value=total_sales color=\"url(x)\"/>\n"),
+        ["`url(x)` is not a colour quire can use | write a colour as #236aa4, rgb(35,106,164) or a CSS name such as teal | at `\"url(x)\"`"]
+    );
+}
+
+#[test]
+fn input_props() {
+    insta::assert_snapshot!("inputs", html(
+        "<DateRange name=period data={kpis} dates=month presetRanges={['Last Month', 'Year to Date', 'All Time']} defaultValue=\"Last Month\" hideDuringPrint=true/>\n\n\
+         <ButtonGroup name=span preset=dates display=tabs color=\"#cc0000\"/>\n\n\
+         <ButtonGroup name=pick>\n<ButtonGroupItem value=a/>\n<ButtonGroupItem value=b hideDuringPrint=true/>\n</ButtonGroup>\n\n\
+         <Slider name=n min=0 max=500 defaultValue=120 showInput=true showMaxMin=true size=large debounceDelay=300 fmt=usd0/>\n\n\
+         <TextInput name=q hideDuringPrint=true/>\n"
+    ));
+    assert_eq!(
+        problems("<Slider name=n size=huge debounceDelay=soon/>\n"),
+        [
+            "`huge` is not a slider size | use small, medium, large or full | at `huge`",
+            "`debounceDelay` must be a number of milliseconds | how long the slider waits after the reader stops before the page updates: debounceDelay=300 | at `soon`",
+        ]
+    );
+    assert_eq!(
+        problems("<ButtonGroup name=pick display=pills color=\"url(x)\">\n<ButtonGroupItem value=a/>\n</ButtonGroup>\n"),
+        [
+            "`pills` is not a button group display | use buttons or tabs | at `pills`",
+            "`url(x)` is not a colour quire can use | write a colour as #236aa4, rgb(35,106,164) or a CSS name such as teal | at `\"url(x)\"`",
+        ]
+    );
+}
+
+#[test]
+fn preset_names_are_checked_before_any_query_runs() {
+    let text = format!(
+        "{QUERIES}<DateRange name=period data={{kpis}} dates=month presetRanges={{['Last Week']}} defaultValue=\"Last Fortnight\"/>\n\n<ButtonGroup name=span preset=months/>\n"
+    );
+    let problems: Vec<String> = match Page::parse(&text) {
+        Ok(_) => panic!("expected problems"),
+        Err(ps) => ps.iter().map(|p| format!("{} | at `{}`", p.message, &text[p.span.start..p.span.end])).collect(),
+    };
+    assert_eq!(
+        problems,
+        [
+            "`Last Week` is not a preset range | at `{['Last Week']}`",
+            "`Last Fortnight` is not a preset range | at `\"Last Fortnight\"`",
+            "`months` is not a button group preset | at `months`",
+        ]
+    );
+}
+
+#[test]
+fn date_presets_count_back_from_the_last_day() {
+    use quire_core::inputs::date_preset;
+    use quire_core::time::{days_from_civil, iso_date};
+    let bounds = (days_from_civil(2022, 6, 15), days_from_civil(2024, 3, 20));
+    let range = |name: &str| {
+        let (a, b) = date_preset(name, bounds).expect("a preset");
+        format!("{} {}", iso_date(a), iso_date(b))
+    };
+    assert_eq!(range("Last 7 Days"), "2024-03-14 2024-03-20");
+    assert_eq!(range("last30days"), "2024-02-20 2024-03-20");
+    assert_eq!(range("Last 3 Months"), "2023-12-01 2024-02-29");
+    assert_eq!(range("Last 12 Months"), "2023-03-01 2024-02-29");
+    assert_eq!(range("Last Month"), "2024-02-01 2024-02-29");
+    assert_eq!(range("Last Year"), "2023-01-01 2023-12-31");
+    assert_eq!(range("Month to Date"), "2024-03-01 2024-03-31");
+    assert_eq!(range("Month to Today"), "2024-03-01 2024-03-20");
+    assert_eq!(range("Year to Date"), "2024-01-01 2024-12-31");
+    assert_eq!(range("Year to Today"), "2024-01-01 2024-03-20");
+    assert_eq!(range("All Time"), "2022-06-15 2024-03-20");
+    assert_eq!(date_preset("Last Fortnight", bounds), None);
+}
+
+#[test]
+fn layout_props() {
+    insta::assert_snapshot!("layout", html(
+        "<Tabs color=\"#cc0000\" fullWidth=true background=true printShowAll=false>\n\
+         <Tab label=\"One\">\nFirst.\n</Tab>\n\
+         <Tab label=\"Two\" selected=true description=\"The second\">\nSecond.\n</Tab>\n\
+         </Tabs>\n\n\
+         <Details title=\"More\" printShowAll=false>\nInside.\n</Details>\n\n\
+         <Alert status=warning description=\"Why this matters\">\nCareful.\n</Alert>\n\n\
+         Hover <Info description=\"Help\" color=teal size=6/> here.\n\n\
+         <DownloadData data={kpis} display=false/>\n"
+    ));
+    let text = format!("{QUERIES}<LastRefreshed dateFmt=\"mmm d, yyyy\"/> and <LastRefreshed prefix=\"As of\"/>\n");
+    let page = Page::parse(&text).expect("parses");
+    let mut state = quire_core::inputs::InputState::new();
+    state.insert("@refreshed".into(), vec!["2024-05-01 10:20:30".into()]);
+    let html = render_body(&page.body, &results(), &state).expect("renders").html;
+    insta::assert_snapshot!("last_refreshed", html);
+}

@@ -184,13 +184,20 @@ const VALUES: &[&str] = &[
     "md",
     "lg",
     "xl",
+    "large",
+    "tabs",
+    "dates",
+    "\"Last Month\"",
 ];
 
 fn render(body: &str, empty: bool) -> Option<String> {
     let body = if empty { body.replace("data={sales}", "data={nothing}") } else { body.to_string() };
     let text = format!("{QUERIES}{body}\n");
     let page = Page::parse(&text).ok()?;
-    quire_render::render_body(&page.body, &results(), &Default::default()).ok().map(|r| r.html)
+    // A build passes when the data was refreshed, for `LastRefreshed`.
+    let mut state = quire_core::inputs::InputState::new();
+    state.insert("@refreshed".into(), vec!["2024-05-01 10:20:30".into()]);
+    quire_render::render_body(&page.body, &results(), &state).ok().map(|r| r.html)
 }
 
 /// The simplest form, and forms with the props some others only act with (a comparison
@@ -200,8 +207,16 @@ fn variants(name: &str) -> Vec<String> {
     let with = |extra: &str| simplest.replacen('@', &format!("{extra} @"), 1);
     let mut out = vec![simplest.clone()];
     match name {
-        "Value" => out.push("<Value data={sales} column=growth @/>".into()),
-        "BigValue" => out.push(with("comparison=growth sparkline=month")),
+        "Value" => {
+            out.push("<Value data={sales} column=growth @/>".into());
+            out.push("<Value data={sales} @/>".into());
+        }
+        "BigValue" => {
+            out.push(with("comparison=growth sparkline=month"));
+            // A trend above zero, whose range may or may not start at zero.
+            out.push("<BigValue data={sales} value=orders sparkline=month @/>".into());
+        }
+        "Sparkline" => out.push(simplest.replace("valueCol=sales", "valueCol=orders")),
         "DataTable" => {
             out.push(with("totalRow=true link=link"));
             out.push(with("rows=5 search=true"));
