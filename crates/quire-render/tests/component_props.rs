@@ -259,3 +259,35 @@ fn layout_props() {
     let html = render_body(&page.body, &results(), &state).expect("renders").html;
     insta::assert_snapshot!("last_refreshed", html);
 }
+
+/// Monthly sales, for charts with references.
+fn monthly() -> Table {
+    Table {
+        columns: vec![col("month", ColumnType::Date), col("sales", ColumnType::Float)],
+        rows: (1..=6).map(|m| vec![days(2024, m, 1), Cell::Float(800.0 + 90.0 * f64::from(m))]).collect(),
+    }
+}
+
+fn chart_html(body: &str) -> String {
+    let text = format!("```sql monthly\nselect 1\n```\n\n{body}");
+    let page = Page::parse(&text).unwrap_or_else(|p| panic!("page does not parse: {p:?}"));
+    let mut results = BTreeMap::new();
+    results.insert("monthly".to_string(), monthly());
+    match render_body(&page.body, &results, &Default::default()) {
+        Ok(r) => r.html,
+        Err(p) => panic!("render failed: {p:#?}"),
+    }
+}
+
+#[test]
+fn reference_props() {
+    insta::assert_snapshot!("reference_lines", chart_html(
+        "<LineChart data={monthly} x=month y=sales>\n\
+         <ReferenceLine y=1000 label=\"Target\" hideValue=false labelPosition=belowStart labelColor=\"#cc0000\" \
+         fontSize=12 bold=true labelBackground=true labelBorderColor=\"#cc0000\" labelBorderWidth=1 labelPadding=3/>\n\
+         <ReferenceLine x=\"2024-02-01\" y=900 x2=\"2024-05-01\" y2=1300 label=\"Trend\" italic=true symbolStart=circle symbolEnd=arrow symbolEndSize=10 color=\"#46a485\"/>\n\
+         <ReferenceLine x=\"2024-04-01\" labelPosition=aboveCenter hideValue=false align=right/>\n\
+         <ReferenceArea yMin=1100 yMax=1200 label=\"Band\" labelPosition=bottomRight border=true borderColor=\"#8f3d56\" borderType=dotted borderWidth=2/>\n\
+         </LineChart>\n"
+    ));
+}

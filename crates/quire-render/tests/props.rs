@@ -188,6 +188,7 @@ const VALUES: &[&str] = &[
     "tabs",
     "dates",
     "\"Last Month\"",
+    "belowStart",
 ];
 
 fn render(body: &str, empty: bool) -> Option<String> {
@@ -240,6 +241,9 @@ fn variants(name: &str) -> Vec<String> {
         "ReferenceLine" => {
             out.push(simplest.replace("y=1000 ", "y=1000 label=\"Goal\" "));
             out.push(simplest.replace("y=1000 ", "data={sales} y=sales label=channel "));
+            // A start on both axes, for an end (`x2`, `y2`) to go to.
+            out.push(simplest.replace("y=1000 ", "x=\"2024-01-01\" y=1000 label=\"Goal\" "));
+            out.push(with("symbolStart=circle symbolEnd=circle"));
         }
         "ReferenceArea" => out.push(simplest.replace("yMin=900 yMax=1100 ", "yMin=900 yMax=1100 label=\"Band\" ")),
         "Slider" => {
