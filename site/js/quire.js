@@ -191,7 +191,8 @@ function setupTable(wrap) {
 // ---------------------------------------------------------------- CSV downloads
 function addDownload(el) {
   const query = el.dataset.query;
-  if (!query || el.querySelector(':scope > .q-download')) return;
+  // `downloadableData=false` on the component: no button.
+  if (!query || el.dataset.download === 'false' || el.querySelector(':scope > .q-download')) return;
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'q-download';

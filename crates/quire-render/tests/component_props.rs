@@ -117,6 +117,9 @@ fn heatmap_props() {
         "<Heatmap data={shifts} x=day y=shift value=orders chartAreaHeight=120 xAxisPosition=top xTickMarks=true \
          yTickMarks=true leftPadding=20 rightPadding=30 mobileValueLabels=false colorPalette={['white', 'navy']}/>\n"
     ));
+    insta::assert_snapshot!("heatmap_turned_labels", html(
+        "<Heatmap data={shifts} x=day y=shift value=orders xLabelRotation=45 downloadableData=false/>\n"
+    ));
     assert_eq!(
         problems(
             "<Heatmap data={shifts} x=day y=shift value=orders xSortOrder=up xAxisPosition=left \
@@ -284,7 +287,7 @@ fn reference_props() {
     insta::assert_snapshot!("reference_lines", chart_html(
         "<LineChart data={monthly} x=month y=sales>\n\
          <ReferenceLine y=1000 label=\"Target\" hideValue=false labelPosition=belowStart labelColor=\"#cc0000\" \
-         fontSize=12 bold=true labelBackground=true labelBorderColor=\"#cc0000\" labelBorderWidth=1 labelPadding=3/>\n\
+         fontSize=12 bold=true labelBackground=true labelBorderColor=\"#cc0000\" labelBorderWidth=1 labelPadding=3 labelBorderRadius=4/>\n\
          <ReferenceLine x=\"2024-02-01\" y=900 x2=\"2024-05-01\" y2=1300 label=\"Trend\" italic=true symbolStart=circle symbolEnd=arrow symbolEndSize=10 color=\"#46a485\"/>\n\
          <ReferenceLine x=\"2024-04-01\" labelPosition=aboveCenter hideValue=false align=right/>\n\
          <ReferenceArea yMin=1100 yMax=1200 label=\"Band\" labelPosition=bottomRight border=true borderColor=\"#8f3d56\" borderType=dotted borderWidth=2/>\n\

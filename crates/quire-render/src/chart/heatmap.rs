@@ -70,7 +70,9 @@ pub(crate) fn heatmap(ctx: &mut Ctx<'_>, c: &Component) -> String {
     // shows them there too unless the author says `mobileValueLabels=false`.
     let mobile_labels = c.flag("mobileValueLabels");
     let class = if mobile_labels == Some(false) { "q-chart q-narrow-no-labels" } else { "q-chart" };
-    let mut html = format!("<figure {}>\n", component_attrs("Heatmap", Some(query), class));
+    // `downloadableData=false`: no CSV button (the runtime adds one to every chart).
+    let download = if c.flag("downloadableData") == Some(false) { " data-download=\"false\"" } else { "" };
+    let mut html = format!("<figure {}{download}>\n", component_attrs("Heatmap", Some(query), class));
     html.push_str(&super::caption(c));
     if table.is_empty() {
         html.push_str(&super::empty_state(c));
@@ -119,7 +121,15 @@ pub(crate) fn heatmap(ctx: &mut Ctx<'_>, c: &Component) -> String {
         Some(h) => (h / y_labels.len().max(1) as f64).clamp(4.0, 400.0),
         None => c.number("cellHeight").unwrap_or(30.0).clamp(12.0, 80.0),
     };
-    let (top, bottom) = if top_axis { (28.0, 6.0) } else { (6.0, 28.0) };
+    // `xLabelRotation`: degrees anticlockwise, as ECharts turns them; the labels need
+    // room to hang.
+    let rotation = c.number("xLabelRotation").filter(|d| d.is_finite() && *d != 0.0).map(|d| d.clamp(-90.0, 90.0));
+    let hang = rotation.map_or(28.0, |d| {
+        let widest = x_labels.iter().map(|l| text::width(&text::fit(l, 11.0, 140.0), 11.0)).fold(0.0, f64::max);
+        let rad = d.to_radians();
+        (12.0 + widest * rad.sin().abs() + 11.0 * rad.cos().abs()).ceil().max(28.0)
+    });
+    let (top, bottom) = if top_axis { (hang, 6.0) } else { (6.0, hang) };
     let width = f64::from(WIDTH) - left - 8.0 - right_pad;
     let cell_w = width / x_labels.len().max(1) as f64;
     let height = (top + cell_h * y_labels.len() as f64 + bottom).ceil() as u32;
@@ -184,8 +194,19 @@ pub(crate) fn heatmap(ctx: &mut Ctx<'_>, c: &Component) -> String {
             canvas.line((at, px(from)), (at, px(to)), Ink::Axis, 1, "");
         }
     }
+    if let Some(deg) = rotation {
+        // Turned labels need only their height between them.
+        let every = (13.0 / cell_w).ceil().max(1.0) as usize;
+        for (i, l) in x_labels.iter().enumerate().filter(|(i, _)| i % every == 0) {
+            let (cx, cy) = (px(left + cell_w * (i as f64 + 0.5)), px(if top_axis { top - 8.0 } else { grid_bottom + 8.0 }));
+            // The label's end at its column, reading away from the grid.
+            let anchor = if (deg > 0.0) != top_axis { Anchor::End } else { Anchor::Start };
+            canvas.text(&text::fit(l, 11.0, 140.0), (cx, cy), anchor, false, &TICK);
+            canvas.add_to_last(&format!(" transform=\"rotate({} {cx} {cy})\"", fmt::plain(-deg, 1, false)));
+        }
+    }
     let (every, lines) = super::axis::band_labels(&x_labels, cell_w, 11.0, 140.0);
-    for (i, l) in lines.iter().enumerate().filter(|(i, _)| i % every == 0) {
+    for (i, l) in lines.iter().enumerate().filter(|(i, _)| rotation.is_none() && i % every == 0) {
         if let Some(first) = l.first() {
             let cx = px(left + cell_w * (i as f64 + 0.5));
             if top_axis {

@@ -66,6 +66,8 @@ pub(crate) struct LabelBox {
     pub fill_opacity: f64,
     pub padding: f64,
     pub border: Option<(Ink, u32, &'static str)>,
+    /// `labelBorderRadius`: rounded corners.
+    pub radius: f64,
 }
 
 /// The reference components among a chart's children; custom colours join `palette`.
@@ -290,12 +292,14 @@ fn label_look(ctx: &mut Ctx<'_>, c: &Component, area: bool, palette: &mut Vec<St
     let border_ink = colour_ink(ctx, c, "labelBorderColor", palette);
     let border_width = number_in(ctx, c, "labelBorderWidth", 0.0, 12.0);
     let border_type = line_kind(ctx, c, "labelBorderType", "solid");
+    let radius = number_in(ctx, c, "labelBorderRadius", 0.0, 30.0);
     let wanted = c.flag("labelBackground") == Some(true)
         || fill.is_some()
         || padding.is_some()
         || border_ink.is_some()
         || border_width.is_some_and(|w| w > 0.0)
-        || c.prop("labelBorderType").is_some();
+        || c.prop("labelBorderType").is_some()
+        || radius.is_some_and(|r| r > 0.0);
     let background = wanted.then(|| {
         let (fill, fill_opacity) = match fill {
             Some(ink) => (ink, 1.0),
@@ -309,7 +313,7 @@ fn label_look(ctx: &mut Ctx<'_>, c: &Component, area: bool, palette: &mut Vec<St
             (None, None) if c.prop("labelBorderType").is_none() => None,
             (ink, w) => Some((ink.unwrap_or(Ink::Axis), w.map_or(1, |w| w.round().max(1.0) as u32), border_type)),
         };
-        LabelBox { fill, fill_opacity, padding: padding.unwrap_or(2.0), border }
+        LabelBox { fill, fill_opacity, padding: padding.unwrap_or(2.0), border, radius: radius.unwrap_or(0.0) }
     });
     LabelLook { ink, size, class, position, align, background }
 }
@@ -564,9 +568,34 @@ fn label(c: &mut Canvas, text: &str, at: (f64, f64), anchor: Anchor, look: &Labe
         let (l, t) = (px(x0 - b.padding), px(at.1 - h / 2.0 - b.padding));
         let (r, btm) = (px(x0 + w + b.padding), px(at.1 + h / 2.0 + b.padding));
         c.rect((l, t), (r, btm), b.fill, b.fill_opacity, "q-ref-label-box", "");
+        let radius = b.radius.min(f64::from((r - l).min(btm - t)) / 2.0);
+        if radius > 0.0 {
+            let rr = crate::fmt::plain(radius, 1, false);
+            c.add_to_last(&format!(" rx=\"{rr}\" ry=\"{rr}\""));
+        }
         if let Some((ink, width, kind)) = b.border {
-            c.path(&[(l, t), (r, t), (r, btm), (l, btm), (l, t)], ink, width, &format!("q-ref q-ref-{kind}"), "");
+            let outline = rounded((l, t, r, btm), radius);
+            c.path(&outline, ink, width, &format!("q-ref q-ref-{kind}"), "");
         }
     }
     c.text(text, (px(at.0), px(at.1)), anchor, false, &style);
+}
+
+/// The outline of a box with corners rounded by `radius`, as points (a quarter circle in
+/// four steps at each corner), closed.
+fn rounded((l, t, r, b): (i32, i32, i32, i32), radius: f64) -> Vec<(i32, i32)> {
+    if radius <= 0.0 {
+        return vec![(l, t), (r, t), (r, b), (l, b), (l, t)];
+    }
+    let (l, t, r, b) = (f64::from(l), f64::from(t), f64::from(r), f64::from(b));
+    let corners = [(r - radius, t + radius, -90.0), (r - radius, b - radius, 0.0), (l + radius, b - radius, 90.0), (l + radius, t + radius, 180.0)];
+    let mut out = Vec::new();
+    for (cx, cy, from) in corners {
+        for k in 0..=4 {
+            let a = (from + 22.5 * f64::from(k)).to_radians();
+            out.push((px(cx + radius * a.cos()), px(cy + radius * a.sin())));
+        }
+    }
+    out.push(out[0]);
+    out
 }
