@@ -294,3 +294,10 @@ fn reference_props() {
          </LineChart>\n"
     ));
 }
+
+#[test]
+fn presets_as_evidence_writes_them() {
+    let html = html("<DateRange name=period data={kpis} dates=month presetRanges={'Last Month'} defaultValue={'Last Month'}/>\n");
+    assert!(html.contains("value=\"2024-02-01\""), "{html}");
+    assert!(html.contains("data-start=\"2024-02-01\" data-end=\"2024-02-29\" selected>Last Month</option>"), "{html}");
+}

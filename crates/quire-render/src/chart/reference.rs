@@ -558,7 +558,9 @@ fn symbols(c: &mut Canvas, r: &Reference, start: (f64, f64), end: (f64, f64)) {
 fn label(c: &mut Canvas, text: &str, at: (f64, f64), anchor: Anchor, look: &LabelLook) {
     let style = TextStyle { size: look.size, ink: look.ink.unwrap_or(LABEL.ink), class: look.class };
     if let Some(b) = &look.background {
-        let w = crate::text::width(text, f64::from(look.size));
+        // Bold text runs about a tenth wider than the estimate.
+        let bold = if look.class.contains("q-ref-bold") { 1.1 } else { 1.0 };
+        let w = crate::text::width(text, f64::from(look.size)) * bold;
         let h = f64::from(look.size) * 1.2;
         let x0 = match anchor {
             Anchor::Start => at.0,
