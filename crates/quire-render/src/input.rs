@@ -2,8 +2,8 @@
 //! `Checkbox`, drawn with their current value. They are plain form controls, so the page
 //! shows the state it was built with before the runtime wires them up.
 
-use quire_core::{Component, Problem};
 use quire_core::inputs::{Input, InputKind};
+use quire_core::{Component, Problem};
 
 use crate::ctx::Ctx;
 use crate::escape;
@@ -41,15 +41,14 @@ pub(crate) fn input(ctx: &mut Ctx<'_>, c: &Component) -> String {
                 extra = format!(" data-debounce=\"{}\"", crate::fmt::plain(ms.min(60_000.0), 0, false))
             }
             Some(_) => ctx.report(
-                Problem::new("`debounceDelay` must be a number of milliseconds", c.span_of("debounceDelay"))
-                    .help("how long the slider waits after the reader stops before the page updates: debounceDelay=300"),
+                Problem::new("`debounceDelay` must be a number of milliseconds", c.span_of("debounceDelay")).help(
+                    "how long the slider waits after the reader stops before the page updates: debounceDelay=300",
+                ),
             ),
         }
     }
-    let mut html = format!(
-        "<div {} data-input=\"{name}\"{extra}>",
-        component_attrs(&c.name, input.options_query(), &class)
-    );
+    let mut html =
+        format!("<div {} data-input=\"{name}\"{extra}>", component_attrs(&c.name, input.options_query(), &class));
     let label_text = title.clone().unwrap_or_else(|| title_case(&input.name));
     let label = |html: &mut String, for_id: bool| {
         if for_id {
@@ -115,9 +114,7 @@ pub(crate) fn input(ctx: &mut Ctx<'_>, c: &Component) -> String {
                 (true, true) => "q-buttons q-buttons-tabs",
                 (true, false) => "q-buttons q-buttons-tabs q-picked-colour",
             };
-            html.push_str(&format!(
-                "<div class=\"{class}\"{style} role=\"group\" aria-labelledby=\"{id}-label\">"
-            ));
+            html.push_str(&format!("<div class=\"{class}\"{style} role=\"group\" aria-labelledby=\"{id}-label\">"));
             let hidden = hidden_in_print(c);
             for choice in input.choices(ctx.results()) {
                 let pressed = value.contains(&choice.value);
@@ -195,7 +192,9 @@ pub(crate) fn input(ctx: &mut Ctx<'_>, c: &Component) -> String {
             // `showMaxMin` (`showMinMax` in Evidence's documentation): the ends under it.
             if c.flag("showMaxMin").or(c.flag("showMinMax")) == Some(true) {
                 let end = |n: f64| match &fmt {
-                    Some(f) => crate::fmt::format_cell(&quire_core::Cell::Float(n), quire_core::ColumnType::Float, Some(f)),
+                    Some(f) => {
+                        crate::fmt::format_cell(&quire_core::Cell::Float(n), quire_core::ColumnType::Float, Some(f))
+                    }
                     None => crate::fmt::auto_number(n),
                 };
                 html.push_str(&format!(
@@ -235,7 +234,9 @@ fn hidden_in_print(c: &Component) -> Vec<String> {
 /// runtime sets both dates from the one picked.
 fn presets(names: &[String], bounds: (i64, i64), value: &[String]) -> String {
     let iso = quire_core::time::iso_date;
-    let mut out = String::from("<select class=\"q-date-presets\" aria-label=\"Preset range\"><option value=\"\">Select a range</option>");
+    let mut out = String::from(
+        "<select class=\"q-date-presets\" aria-label=\"Preset range\"><option value=\"\">Select a range</option>",
+    );
     for name in names {
         let Some(label) = quire_core::inputs::date_preset_name(name) else { continue };
         let Some((a, b)) = quire_core::inputs::date_preset(label, bounds) else { continue };

@@ -281,11 +281,9 @@ pub(crate) fn last_refreshed(ctx: &mut Ctx<'_>, c: &Component) -> (String, Strin
     let shown = match (when.is_empty(), date_fmt.as_ref().and_then(|f| Some((f, micros_of(&when)?)))) {
         (true, _) => "never".to_string(),
         // `dateFmt`: the moment in that format.
-        (false, Some((f, micros))) => crate::fmt::format_cell(
-            &quire_core::Cell::Int(micros),
-            quire_core::ColumnType::Timestamp,
-            Some(f),
-        ),
+        (false, Some((f, micros))) => {
+            crate::fmt::format_cell(&quire_core::Cell::Int(micros), quire_core::ColumnType::Timestamp, Some(f))
+        }
         (false, None) => when.replace('T', " ").trim_end_matches('Z').to_string(),
     };
     let plain = format!("{prefix} {shown}");

@@ -89,11 +89,8 @@ pub(crate) fn value(ctx: &mut Ctx<'_>, c: &Component) -> (String, String) {
         _ => String::new(),
     };
     let info = c.text("description").map(|d| info_icon(&d)).unwrap_or_default();
-    let html = format!(
-        "<span {}{style}>{}{info}</span>",
-        component_attrs("Value", Some(query), &class),
-        escape::text(&text)
-    );
+    let html =
+        format!("<span {}{style}>{}{info}</span>", component_attrs("Value", Some(query), &class), escape::text(&text));
     (html, text)
 }
 
@@ -315,7 +312,8 @@ pub(crate) fn sparkline_component(ctx: &mut Ctx<'_>, c: &Component) -> (String, 
     if table.is_empty()
         && let Some(message) = c.text("emptyMessage")
     {
-        let html = format!("<span {}>{}</span>", component_attrs("Sparkline", Some(query), "q-empty"), escape::text(&message));
+        let html =
+            format!("<span {}>{}</span>", component_attrs("Sparkline", Some(query), "q-empty"), escape::text(&message));
         return (html, message);
     }
     let colour = c.text("color").and_then(|s| escape::colour(&s)).unwrap_or_else(|| PALETTE[0].to_string());
@@ -340,11 +338,10 @@ fn sparkline(ctx: &mut Ctx<'_>, c: &Component, table: &Table, (date, value): (us
     let colour = colour_prop(ctx, c, "sparklineColor").unwrap_or_else(|| PALETTE[0].to_string());
     let value_fmt = ctx.format_prop(c, "sparklineValueFmt");
     let date_fmt = ctx.format_prop(c, "sparklineDateFmt");
-    let tips = (value_fmt.is_some() || date_fmt.is_some()).then(|| Tips {
-        value_fmt: ctx.format_prop(c, "fmt").or(value_fmt),
-        date_fmt,
-    });
-    let look = Look { kind: &kind, size: (120.0, 32.0), colour: &colour, title, y_scale: c.flag("sparklineYScale"), tips };
+    let tips = (value_fmt.is_some() || date_fmt.is_some())
+        .then(|| Tips { value_fmt: ctx.format_prop(c, "fmt").or(value_fmt), date_fmt });
+    let look =
+        Look { kind: &kind, size: (120.0, 32.0), colour: &colour, title, y_scale: c.flag("sparklineYScale"), tips };
     let svg = spark(table, date, value, &look);
     if svg.is_empty() {
         return svg;
@@ -407,7 +404,14 @@ fn spark(table: &Table, date: usize, value: usize, look: &Look<'_>) -> String {
             let bw = ((w - 2.0 * pad) / points.len() as f64 * 0.7).max(1.0);
             for (x, y) in &coords {
                 let left = (*x as f64 - bw / 2.0).round() as i32;
-                canvas.rect((left, *y.min(&base)), (left + bw.round().max(1.0) as i32, *y.max(&base)), Ink::Series(0), 1.0, "", "");
+                canvas.rect(
+                    (left, *y.min(&base)),
+                    (left + bw.round().max(1.0) as i32, *y.max(&base)),
+                    Ink::Series(0),
+                    1.0,
+                    "",
+                    "",
+                );
             }
         }
         _ => {

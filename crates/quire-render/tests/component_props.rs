@@ -109,17 +109,24 @@ fn problems(body: &str) -> Vec<String> {
 
 #[test]
 fn heatmap_props() {
-    insta::assert_snapshot!("heatmap_sorted_filled_scaled", html(
-        "<Heatmap data={shifts} x=day y=shift value=orders xSort=day_no xSortOrder=desc ySort=shift ySortOrder=desc \
+    insta::assert_snapshot!(
+        "heatmap_sorted_filled_scaled",
+        html(
+            "<Heatmap data={shifts} x=day y=shift value=orders xSort=day_no xSortOrder=desc ySort=shift ySortOrder=desc \
          nullsZero=true zeroDisplay=\"–\" colorScale={['#ffffff', '#cc0000']} legend=true borders=false/>\n"
-    ));
-    insta::assert_snapshot!("heatmap_axes", html(
-        "<Heatmap data={shifts} x=day y=shift value=orders chartAreaHeight=120 xAxisPosition=top xTickMarks=true \
+        )
+    );
+    insta::assert_snapshot!(
+        "heatmap_axes",
+        html(
+            "<Heatmap data={shifts} x=day y=shift value=orders chartAreaHeight=120 xAxisPosition=top xTickMarks=true \
          yTickMarks=true leftPadding=20 rightPadding=30 mobileValueLabels=false colorPalette={['white', 'navy']}/>\n"
-    ));
-    insta::assert_snapshot!("heatmap_turned_labels", html(
-        "<Heatmap data={shifts} x=day y=shift value=orders xLabelRotation=45 downloadableData=false/>\n"
-    ));
+        )
+    );
+    insta::assert_snapshot!(
+        "heatmap_turned_labels",
+        html("<Heatmap data={shifts} x=day y=shift value=orders xLabelRotation=45 downloadableData=false/>\n")
+    );
     assert_eq!(
         problems(
             "<Heatmap data={shifts} x=day y=shift value=orders xSortOrder=up xAxisPosition=left \
@@ -136,12 +143,17 @@ fn heatmap_props() {
 
 #[test]
 fn funnel_props() {
-    insta::assert_snapshot!("funnel_left_aligned_outlined", html(
-        "<FunnelChart data={stages} nameCol=stage valueCol=people funnelAlign=left labelPosition=right \
+    insta::assert_snapshot!(
+        "funnel_left_aligned_outlined",
+        html(
+            "<FunnelChart data={stages} nameCol=stage valueCol=people funnelAlign=left labelPosition=right \
          outlineColor=\"#333333\" outlineWidth=2 colorPalette={['#cf0d06', '#eb5752', '#e88a87']} legend=true/>\n"
-    ));
+        )
+    );
     assert_eq!(
-        problems("<FunnelChart data={stages} nameCol=stage valueCol=people funnelAlign=middle labelPosition=top outlineWidth=-1/>\n"),
+        problems(
+            "<FunnelChart data={stages} nameCol=stage valueCol=people funnelAlign=middle labelPosition=top outlineWidth=-1/>\n"
+        ),
         [
             "`top` is not a label position | use inside, left or right | at `top`",
             "`middle` is not a funnel alignment | use center, left or right | at `middle`",
@@ -152,39 +164,52 @@ fn funnel_props() {
 
 #[test]
 fn sparkline_props() {
-    insta::assert_snapshot!("sparkline_tooltips_and_scale", html(
-        "Trend <Sparkline data={kpis} dateCol=month valueCol=total_sales interactive=true dateFmt=\"mmm yyyy\" valueFmt=usd0k yScale=false/>\n\n\
+    insta::assert_snapshot!(
+        "sparkline_tooltips_and_scale",
+        html(
+            "Trend <Sparkline data={kpis} dateCol=month valueCol=total_sales interactive=true dateFmt=\"mmm yyyy\" valueFmt=usd0k yScale=false/>\n\n\
          Empty <Sparkline data={nothing} dateCol=month valueCol=total_sales emptyMessage=\"No sales yet\"/>\n"
-    ));
+        )
+    );
 }
 
 #[test]
 fn value_and_big_value_props() {
-    insta::assert_snapshot!("values", html(
-        "Sales were <Value data={kpis} value=total_sales color=\"#cc0000\" description=\"All channels\"/>; \
+    insta::assert_snapshot!(
+        "values",
+        html(
+            "Sales were <Value data={kpis} value=total_sales color=\"#cc0000\" description=\"All channels\"/>; \
          growth <Value data={kpis} column=growth row=1 redNegatives=true color=teal/>.\n\n\
          <BigValue data={kpis} value=total_sales comparison=growth neutralMin=-0.005 neutralMax=0.005 \
          sparkline=month sparklineColor=\"#46a485\" sparklineYScale=false sparklineDateFmt=\"mmm yyyy\" sparklineValueFmt=usd0k/>\n"
-    ));
+        )
+    );
     assert_eq!(
         problems("<BigValue data={kpis} value=total_sales neutralMin=low/>\n"),
-        ["`neutralMin` must be a number | changes from neutralMin to neutralMax show as neither good nor bad: neutralMin=-0.01 | at `low`"]
+        [
+            "`neutralMin` must be a number | changes from neutralMin to neutralMax show as neither good nor bad: neutralMin=-0.01 | at `low`"
+        ]
     );
     assert_eq!(
         problems("<Value data={kpis} value=total_sales color=\"url(x)\"/>\n"),
-        ["`url(x)` is not a colour quire can use | write a colour as #236aa4, rgb(35,106,164) or a CSS name such as teal | at `\"url(x)\"`"]
+        [
+            "`url(x)` is not a colour quire can use | write a colour as #236aa4, rgb(35,106,164) or a CSS name such as teal | at `\"url(x)\"`"
+        ]
     );
 }
 
 #[test]
 fn input_props() {
-    insta::assert_snapshot!("inputs", html(
-        "<DateRange name=period data={kpis} dates=month presetRanges={['Last Month', 'Year to Date', 'All Time']} defaultValue=\"Last Month\" hideDuringPrint=true/>\n\n\
+    insta::assert_snapshot!(
+        "inputs",
+        html(
+            "<DateRange name=period data={kpis} dates=month presetRanges={['Last Month', 'Year to Date', 'All Time']} defaultValue=\"Last Month\" hideDuringPrint=true/>\n\n\
          <ButtonGroup name=span preset=dates display=tabs color=\"#cc0000\"/>\n\n\
          <ButtonGroup name=pick>\n<ButtonGroupItem value=a/>\n<ButtonGroupItem value=b hideDuringPrint=true/>\n</ButtonGroup>\n\n\
          <Slider name=n min=0 max=500 defaultValue=120 showInput=true showMaxMin=true size=large debounceDelay=300 fmt=usd0/>\n\n\
          <TextInput name=q hideDuringPrint=true/>\n"
-    ));
+        )
+    );
     assert_eq!(
         problems("<Slider name=n size=huge debounceDelay=soon/>\n"),
         [
@@ -193,7 +218,9 @@ fn input_props() {
         ]
     );
     assert_eq!(
-        problems("<ButtonGroup name=pick display=pills color=\"url(x)\">\n<ButtonGroupItem value=a/>\n</ButtonGroup>\n"),
+        problems(
+            "<ButtonGroup name=pick display=pills color=\"url(x)\">\n<ButtonGroupItem value=a/>\n</ButtonGroup>\n"
+        ),
         [
             "`pills` is not a button group display | use buttons or tabs | at `pills`",
             "`url(x)` is not a colour quire can use | write a colour as #236aa4, rgb(35,106,164) or a CSS name such as teal | at `\"url(x)\"`",
@@ -245,8 +272,10 @@ fn date_presets_count_back_from_the_last_day() {
 
 #[test]
 fn layout_props() {
-    insta::assert_snapshot!("layout", html(
-        "<Tabs color=\"#cc0000\" fullWidth=true background=true printShowAll=false>\n\
+    insta::assert_snapshot!(
+        "layout",
+        html(
+            "<Tabs color=\"#cc0000\" fullWidth=true background=true printShowAll=false>\n\
          <Tab label=\"One\">\nFirst.\n</Tab>\n\
          <Tab label=\"Two\" selected=true description=\"The second\">\nSecond.\n</Tab>\n\
          </Tabs>\n\n\
@@ -254,7 +283,8 @@ fn layout_props() {
          <Alert status=warning description=\"Why this matters\">\nCareful.\n</Alert>\n\n\
          Hover <Info description=\"Help\" color=teal size=6/> here.\n\n\
          <DownloadData data={kpis} display=false/>\n"
-    ));
+        )
+    );
     let text = format!("{QUERIES}<LastRefreshed dateFmt=\"mmm d, yyyy\"/> and <LastRefreshed prefix=\"As of\"/>\n");
     let page = Page::parse(&text).expect("parses");
     let mut state = quire_core::inputs::InputState::new();
@@ -284,20 +314,25 @@ fn chart_html(body: &str) -> String {
 
 #[test]
 fn reference_props() {
-    insta::assert_snapshot!("reference_lines", chart_html(
-        "<LineChart data={monthly} x=month y=sales>\n\
+    insta::assert_snapshot!(
+        "reference_lines",
+        chart_html(
+            "<LineChart data={monthly} x=month y=sales>\n\
          <ReferenceLine y=1000 label=\"Target\" hideValue=false labelPosition=belowStart labelColor=\"#cc0000\" \
          fontSize=12 bold=true labelBackground=true labelBorderColor=\"#cc0000\" labelBorderWidth=1 labelPadding=3 labelBorderRadius=4/>\n\
          <ReferenceLine x=\"2024-02-01\" y=900 x2=\"2024-05-01\" y2=1300 label=\"Trend\" italic=true symbolStart=circle symbolEnd=arrow symbolEndSize=10 color=\"#46a485\"/>\n\
          <ReferenceLine x=\"2024-04-01\" labelPosition=aboveCenter hideValue=false align=right/>\n\
          <ReferenceArea yMin=1100 yMax=1200 label=\"Band\" labelPosition=bottomRight border=true borderColor=\"#8f3d56\" borderType=dotted borderWidth=2/>\n\
          </LineChart>\n"
-    ));
+        )
+    );
 }
 
 #[test]
 fn presets_as_evidence_writes_them() {
-    let html = html("<DateRange name=period data={kpis} dates=month presetRanges={'Last Month'} defaultValue={'Last Month'}/>\n");
+    let html = html(
+        "<DateRange name=period data={kpis} dates=month presetRanges={'Last Month'} defaultValue={'Last Month'}/>\n",
+    );
     assert!(html.contains("value=\"2024-02-01\""), "{html}");
     assert!(html.contains("data-start=\"2024-02-01\" data-end=\"2024-02-29\" selected>Last Month</option>"), "{html}");
 }

@@ -198,7 +198,8 @@ pub(crate) fn heatmap(ctx: &mut Ctx<'_>, c: &Component) -> String {
         // Turned labels need only their height between them.
         let every = (13.0 / cell_w).ceil().max(1.0) as usize;
         for (i, l) in x_labels.iter().enumerate().filter(|(i, _)| i % every == 0) {
-            let (cx, cy) = (px(left + cell_w * (i as f64 + 0.5)), px(if top_axis { top - 8.0 } else { grid_bottom + 8.0 }));
+            let (cx, cy) =
+                (px(left + cell_w * (i as f64 + 0.5)), px(if top_axis { top - 8.0 } else { grid_bottom + 8.0 }));
             // The label's end at its column, reading away from the grid.
             let anchor = if (deg > 0.0) != top_axis { Anchor::End } else { Anchor::Start };
             canvas.text(&text::fit(l, 11.0, 140.0), (cx, cy), anchor, false, &TICK);

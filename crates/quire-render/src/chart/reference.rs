@@ -4,8 +4,8 @@
 
 use quire_core::{Component, Node, Problem, Table};
 
-use super::plot::{Cartesian, px};
 use super::canvas::TextStyle;
+use super::plot::{Cartesian, px};
 use super::{Anchor, Canvas, Frame, Ink, LABEL};
 use crate::ctx::Ctx;
 use crate::escape;
@@ -233,7 +233,8 @@ fn line_kind(ctx: &mut Ctx<'_>, c: &Component, prop: &str, default: &'static str
         Some("dotted") => "dotted",
         Some(other) => {
             ctx.report(
-                Problem::new(format!("`{other}` is not a line type"), c.span_of(prop)).help("use solid, dashed or dotted"),
+                Problem::new(format!("`{other}` is not a line type"), c.span_of(prop))
+                    .help("use solid, dashed or dotted"),
             );
             default
         }
@@ -367,11 +368,7 @@ fn draw_symbol(c: &mut Canvas, (kind, size): (Symbol, f64), at: (f64, f64), from
             let back = (at.0 - ux * r, at.1 - uy * r);
             let w = if kind == Symbol::Arrow { r * 0.6 } else { r };
             c.polygon(
-                &[
-                    pt(tip.0, tip.1),
-                    pt(back.0 - uy * w, back.1 + ux * w),
-                    pt(back.0 + uy * w, back.1 - ux * w),
-                ],
+                &[pt(tip.0, tip.1), pt(back.0 - uy * w, back.1 + ux * w), pt(back.0 + uy * w, back.1 - ux * w)],
                 ink,
                 1.0,
                 "q-ref-symbol",
@@ -394,7 +391,12 @@ fn draw_symbol(c: &mut Canvas, (kind, size): (Symbol, f64), at: (f64, f64), from
 }
 
 /// `border=true` (or `borderColor`, `borderWidth`, `borderType`): a line around an area.
-fn area_border(ctx: &mut Ctx<'_>, c: &Component, ink: Ink, palette: &mut Vec<String>) -> Option<(Ink, u32, &'static str)> {
+fn area_border(
+    ctx: &mut Ctx<'_>,
+    c: &Component,
+    ink: Ink,
+    palette: &mut Vec<String>,
+) -> Option<(Ink, u32, &'static str)> {
     let colour = colour_ink(ctx, c, "borderColor", palette);
     let width = number_in(ctx, c, "borderWidth", 0.0, 12.0);
     let kind = line_kind(ctx, c, "borderType", "dashed");
@@ -590,7 +592,12 @@ fn rounded((l, t, r, b): (i32, i32, i32, i32), radius: f64) -> Vec<(i32, i32)> {
         return vec![(l, t), (r, t), (r, b), (l, b), (l, t)];
     }
     let (l, t, r, b) = (f64::from(l), f64::from(t), f64::from(r), f64::from(b));
-    let corners = [(r - radius, t + radius, -90.0), (r - radius, b - radius, 0.0), (l + radius, b - radius, 90.0), (l + radius, t + radius, 180.0)];
+    let corners = [
+        (r - radius, t + radius, -90.0),
+        (r - radius, b - radius, 0.0),
+        (l + radius, b - radius, 90.0),
+        (l + radius, t + radius, 180.0),
+    ];
     let mut out = Vec::new();
     for (cx, cy, from) in corners {
         for k in 0..=4 {
