@@ -126,8 +126,10 @@ pub(crate) fn heatmap(ctx: &mut Ctx<'_>, c: &Component) -> String {
     let rotation = c.number("xLabelRotation").filter(|d| d.is_finite() && *d != 0.0).map(|d| d.clamp(-90.0, 90.0));
     let hang = rotation.map_or(28.0, |d| {
         let widest = x_labels.iter().map(|l| text::width(&text::fit(l, 11.0, 140.0), 11.0)).fold(0.0, f64::max);
+        // Rounded, not ceiled: a last-bit difference in `sin` between platforms must not
+        // move a pixel (the same page is drawn natively and in wasm).
         let rad = d.to_radians();
-        (12.0 + widest * rad.sin().abs() + 11.0 * rad.cos().abs()).ceil().max(28.0)
+        (12.0 + widest * rad.sin().abs() + 11.0 * rad.cos().abs()).round().max(28.0)
     });
     let (top, bottom) = if top_axis { (hang, 6.0) } else { (6.0, hang) };
     let width = f64::from(WIDTH) - left - 8.0 - right_pad;

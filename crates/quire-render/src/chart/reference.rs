@@ -599,10 +599,21 @@ fn rounded((l, t, r, b): (i32, i32, i32, i32), radius: f64) -> Vec<(i32, i32)> {
         (l + radius, t + radius, 180.0),
     ];
     let mut out = Vec::new();
+    // cos and sin of 0, 22.5, 45, 67.5 and 90 degrees, written out so that every platform
+    // rounds the same points.
+    const COS: [f64; 5] = [1.0, 0.923_879_532_511_286_7, std::f64::consts::FRAC_1_SQRT_2, 0.382_683_432_365_089_8, 0.0];
     for (cx, cy, from) in corners {
         for k in 0..=4 {
-            let a = (from + 22.5 * f64::from(k)).to_radians();
-            out.push((px(cx + radius * a.cos()), px(cy + radius * a.sin())));
+            // Turning a quarter from `from`: its cosine and sine from the table.
+            let (c0, s0) = (COS[k], COS[4 - k]);
+            let (cf, sf) = match from as i32 {
+                -90 => (0.0, -1.0),
+                0 => (1.0, 0.0),
+                90 => (0.0, 1.0),
+                _ => (-1.0, 0.0),
+            };
+            let (cos, sin) = (cf * c0 - sf * s0, sf * c0 + cf * s0);
+            out.push((px(cx + radius * cos), px(cy + radius * sin)));
         }
     }
     out.push(out[0]);
