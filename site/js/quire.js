@@ -241,6 +241,7 @@ function setupGroups(wrap) {
 // ---------------------------------------------------------------- CSV downloads
 function addDownload(el) {
   const query = el.dataset.query;
+  // `downloadableData=false` on the component: no button.
   if (!query || el.dataset.download === 'false' || el.querySelector(':scope > .q-download')) return;
   const button = document.createElement('button');
   button.type = 'button';
@@ -349,7 +350,7 @@ function applyReply(r, how) {
   for (const [index, html] of r.slots) {
     const el = document.querySelector(`[data-q="${index}"]`);
     if (!el) continue;
-    if (active && el.contains(active) && active.matches('input[type=search], input[type=range], input[type=date]')) continue;
+    if (active && el.contains(active) && active.matches('input[type=search], input[type=range], input[type=date], input[type=number]')) continue;
     const tpl = document.createElement('template');
     tpl.innerHTML = html;
     const fresh = tpl.content.firstElementChild;
@@ -389,7 +390,7 @@ function wireInputs(scope) {
     if (box.dataset.wired) continue;
     box.dataset.wired = '1';
     const name = box.dataset.input;
-    const select = box.querySelector('select');
+    const select = box.querySelector('select:not(.q-date-presets)');
     if (select) select.addEventListener('change', () => change(name, Array.from(select.selectedOptions, (o) => o.value)));
     for (const b of box.querySelectorAll('.q-buttons button')) {
       b.addEventListener('click', () => {
@@ -402,13 +403,36 @@ function wireInputs(scope) {
     const range = box.querySelector('input[type=range]');
     if (range) {
       const out = box.querySelector('output');
+      // `debounceDelay`: how long the page waits after the slider stops.
+      const wait = box.dataset.debounce !== undefined ? Number(box.dataset.debounce) : 120;
+      // `showInput`: a number box kept in step with the slider, either way.
+      const number = box.querySelector('input.q-slider-number');
       range.addEventListener('input', () => {
         if (out) out.textContent = range.value;
-        later(name, () => change(name, [range.value]), 120);
+        if (number) number.value = range.value;
+        later(name, () => change(name, [range.value]), wait);
       });
+      if (number) {
+        number.addEventListener('input', () => {
+          if (number.value === '' || !Number.isFinite(Number(number.value))) return;
+          range.value = number.value;
+          later(name, () => change(name, [range.value]), wait);
+        });
+      }
     }
     const dates = box.querySelectorAll('input[type=date]');
     for (const d of dates) d.addEventListener('change', () => change(name, Array.from(dates, (x) => x.value)));
+    // `presetRanges`: a preset sets both dates.
+    const presets = box.querySelector('select.q-date-presets');
+    if (presets && dates.length === 2) {
+      presets.addEventListener('change', () => {
+        const o = presets.selectedOptions[0];
+        if (!o || !o.dataset.start) return;
+        dates[0].value = o.dataset.start;
+        dates[1].value = o.dataset.end;
+        change(name, [o.dataset.start, o.dataset.end]);
+      });
+    }
     const check = box.querySelector('input[type=checkbox]');
     if (check) check.addEventListener('change', () => change(name, [String(check.checked)]));
   }

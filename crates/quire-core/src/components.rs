@@ -220,7 +220,6 @@ pub const CATALOGUE: &[Spec] = &[
             "downIsGood",
             "sparkline",
             "sparklineType",
-            "sparklineDateCol",
             "sparklineValueFmt",
             "maxWidth",
             "minWidth",
@@ -346,8 +345,6 @@ pub const CATALOGUE: &[Spec] = &[
             "y",
             "value",
             "valueFmt",
-            "xFmt",
-            "yFmt",
             "title",
             "subtitle",
             "min",
@@ -367,11 +364,8 @@ pub const CATALOGUE: &[Spec] = &[
             "emptySet",
             "emptyMessage",
             "chartAreaHeight",
-            "downloadable",
             "echartsOptions",
             "renderer",
-            "xAxisTitle",
-            "yAxisTitle",
             "filter",
             "borders",
             "xSortOrder",
@@ -408,8 +402,6 @@ pub const CATALOGUE: &[Spec] = &[
             "colorPalette",
             "emptySet",
             "emptyMessage",
-            "chartAreaHeight",
-            "downloadable",
             "echartsOptions",
             "renderer",
             "connectGroup",
@@ -457,16 +449,12 @@ pub const CATALOGUE: &[Spec] = &[
             "labelColor",
             "labelBackground",
             "hideValue",
-            "symbol",
             "symbolStart",
             "symbolEnd",
-            "symbolSize",
-            "preserveValue",
             "fontSize",
             "bold",
             "italic",
             "emptySet",
-            "emptyMessage",
             "symbolStartSize",
             "symbolEndSize",
             "labelPadding",
@@ -476,7 +464,6 @@ pub const CATALOGUE: &[Spec] = &[
             "labelBorderColor",
             "labelBorderType",
             "align",
-            "preserveWhitespace",
         ],
         required: &[],
     },
@@ -495,7 +482,6 @@ pub const CATALOGUE: &[Spec] = &[
             "opacity",
             "labelPosition",
             "labelColor",
-            "labelBackground",
             "border",
             "borderColor",
             "borderType",
@@ -504,7 +490,6 @@ pub const CATALOGUE: &[Spec] = &[
             "bold",
             "italic",
             "emptySet",
-            "emptyMessage",
             "labelPadding",
             "labelBackgroundColor",
             "labelBorderWidth",
@@ -512,7 +497,6 @@ pub const CATALOGUE: &[Spec] = &[
             "labelBorderColor",
             "labelBorderType",
             "align",
-            "preserveWhitespace",
         ],
         required: &[],
     },
@@ -566,7 +550,7 @@ pub const CATALOGUE: &[Spec] = &[
     Spec {
         name: "ButtonGroupItem",
         kind: Kind::Child("ButtonGroup"),
-        props: &["value", "valueLabel", "default", "color", "defaultValue", "hideDuringPrint"],
+        props: &["value", "valueLabel", "default", "hideDuringPrint"],
         required: &["value"],
     },
     Spec {
@@ -606,7 +590,6 @@ pub const CATALOGUE: &[Spec] = &[
             "description",
             "data",
             "emptySet",
-            "emptyMessage",
             "showMaxMin",
             "hideDuringPrint",
             "range",
@@ -656,7 +639,7 @@ const LAYOUT: &[Spec] = &[
     Spec {
         name: "DownloadData",
         kind: Kind::Block,
-        props: &["data", "queryID", "text", "display", "emptySet", "emptyMessage", "class"],
+        props: &["data", "queryID", "text", "display", "emptySet"],
         required: &["data"],
     },
     Spec { name: "LastRefreshed", kind: Kind::Inline, props: &["prefix", "printShowDate", "dateFmt"], required: &[] },
@@ -685,7 +668,10 @@ impl PropStatus {
 }
 
 /// Props that set up ECharts itself: quire draws SVG and has nothing to pass them to.
-const ECHARTS_ONLY: &[&str] = &["echartsOptions", "seriesOptions", "printEchartsConfig", "renderer"];
+///
+/// `connectGroup` links ECharts instances so that hovering one shows the others' tooltips
+/// (`echarts.connect`): quire's charts are separate SVGs with no such link.
+const ECHARTS_ONLY: &[&str] = &["echartsOptions", "seriesOptions", "printEchartsConfig", "renderer", "connectGroup"];
 
 /// Props honoured by the build rather than the renderer, so no rendering shows them:
 /// `emptySet` (the empty-data warning), an input's `where` and `order` (the query its

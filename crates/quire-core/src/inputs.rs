@@ -148,6 +148,11 @@ impl<'p> Input<'p> {
     /// children, then the rows of its `data` query (`value=` column, `label=` column).
     pub fn choices(&self, results: &BTreeMap<String, Table>) -> Vec<Choice> {
         let mut out = Vec::new();
+        if self.kind == InputKind::ButtonGroup && self.component.text("preset").as_deref() == Some("dates") {
+            for (label, value) in DATES_PRESET {
+                out.push(Choice { value: value.to_string(), label: label.to_string() });
+            }
+        }
         for child in &self.component.children {
             if let Node::Component(c) = child
                 && let Some(value) = c.text("value")
@@ -258,7 +263,15 @@ impl<'p> Input<'p> {
             }
             InputKind::TextInput => default.unwrap_or_else(|| vec![String::new()]),
             InputKind::DateRange => match self.date_bounds(results) {
-                Some((lo, hi)) => vec![time::iso_date(lo), time::iso_date(hi)],
+                Some(bounds) => {
+                    // `defaultValue='Last 7 Days'`: a preset range, counted back from the
+                    // range's last day and kept within the range.
+                    let (lo, hi) = c
+                        .text("defaultValue")
+                        .and_then(|d| date_preset(&d, bounds))
+                        .map_or(bounds, |(a, b)| (a.clamp(bounds.0, bounds.1), b.clamp(bounds.0, bounds.1)));
+                    vec![time::iso_date(lo), time::iso_date(hi)]
+                }
                 None => Vec::new(),
             },
             InputKind::Slider => default.unwrap_or_else(|| vec![number_text(self.slider_bounds(results).0)]),
@@ -331,11 +344,70 @@ fn number_text(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { n.to_string() }
 }
 
-/// Names must be unique identifiers; a query reads `${inputs.<name>.value}`.
+/// `<ButtonGroup preset=dates>`: Evidence's buttons, label and value.
+pub const DATES_PRESET: [(&str, &str); 3] = [("Week", "7 days"), ("Month", "1 month"), ("Year", "1 year")];
+
+/// The preset ranges a `DateRange` offers (`presetRanges`) and may start at (`defaultValue`).
+pub const DATE_PRESETS: [&str; 14] = [
+    "Last 7 Days",
+    "Last 30 Days",
+    "Last 90 Days",
+    "Last 365 Days",
+    "Last 3 Months",
+    "Last 6 Months",
+    "Last 12 Months",
+    "Last Month",
+    "Last Year",
+    "Month to Date",
+    "Month to Today",
+    "Year to Date",
+    "Year to Today",
+    "All Time",
+];
+
+/// The preset a name means, as Evidence matches it: case and spaces do not count.
+pub fn date_preset_name(name: &str) -> Option<&'static str> {
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect::<String>();
+    let wanted = squash(name);
+    DATE_PRESETS.into_iter().find(|p| squash(p) == wanted)
+}
+
+/// A preset range as days, counted as Evidence counts it: back from the last day of the
+/// range (`hi`), never from today, so the same data gives the same range.
+pub fn date_preset(name: &str, (lo, hi): (i64, i64)) -> Option<(i64, i64)> {
+    let (y, m, _) = time::civil(hi);
+    // Month `k` months before the last day's, as (year, month).
+    let month = |k: i64| {
+        let n = y * 12 + i64::from(m) - 1 - k;
+        (n.div_euclid(12), (n.rem_euclid(12) + 1) as u32)
+    };
+    let first = |(y, m): (i64, u32)| time::days_from_civil(y, m, 1);
+    let last = |k: i64| first(month(k - 1)) - 1;
+    Some(match date_preset_name(name)? {
+        "Last 7 Days" => (hi - 6, hi),
+        "Last 30 Days" => (hi - 29, hi),
+        "Last 90 Days" => (hi - 89, hi),
+        "Last 365 Days" => (hi - 364, hi),
+        "Last 3 Months" => (first(month(3)), last(1)),
+        "Last 6 Months" => (first(month(6)), last(1)),
+        "Last 12 Months" => (first(month(12)), last(1)),
+        "Last Month" => (first(month(1)), last(1)),
+        "Last Year" => (time::days_from_civil(y - 1, 1, 1), time::days_from_civil(y - 1, 12, 31)),
+        "Month to Date" => (first(month(0)), last(0)),
+        "Month to Today" => (first(month(0)), hi),
+        "Year to Date" => (time::days_from_civil(y, 1, 1), time::days_from_civil(y, 12, 31)),
+        "Year to Today" => (time::days_from_civil(y, 1, 1), hi),
+        _ => (lo, hi),
+    })
+}
+
+/// Names must be unique identifiers; a query reads `${inputs.<name>.value}`. Preset names
+/// must be presets.
 pub(crate) fn check_page(page: &Page, problems: &mut Vec<Problem>) {
     let mut seen = std::collections::BTreeSet::new();
     for input in inputs(page) {
         let c = input.component;
+        check_presets(&input, problems);
         if c.prop("name").is_none() {
             continue; // the catalogue reports the missing prop
         }
@@ -383,5 +455,32 @@ pub fn params_help(state: &InputState, name: &str) -> String {
     match crate::components::suggest(name, have.iter().copied()) {
         Some(s) => format!("did you mean `params.{s}`? (from the page's file name)"),
         None => format!("this page's parameters, from its file name: {}", have.join(", ")),
+    }
+}
+
+fn check_presets(input: &Input<'_>, problems: &mut Vec<Problem>) {
+    let c = input.component;
+    match input.kind {
+        InputKind::DateRange => {
+            let help = || format!("the presets are: {}", DATE_PRESETS.join(", "));
+            for prop in ["presetRanges", "defaultValue"] {
+                for name in c.list(prop).unwrap_or_default() {
+                    if date_preset_name(&name).is_none() {
+                        problems.push(
+                            Problem::new(format!("`{name}` is not a preset range"), c.span_of(prop)).help(help()),
+                        );
+                    }
+                }
+            }
+        }
+        InputKind::ButtonGroup => {
+            if let Some(p) = c.text("preset").filter(|p| p != "dates") {
+                problems.push(
+                    Problem::new(format!("`{p}` is not a button group preset"), c.span_of("preset"))
+                        .help("the one preset is `dates`: Week, Month and Year"),
+                );
+            }
+        }
+        _ => {}
     }
 }

@@ -15,10 +15,12 @@ use crate::text::component_attrs;
 pub(crate) fn details(ctx: &mut Ctx<'_>, c: &Component) -> String {
     let title = c.text("title").unwrap_or_else(|| "Details".into());
     let open = if c.flag("open") == Some(true) { " open" } else { "" };
+    // Printed open, unless `printShowAll=false`.
+    let class = if c.flag("printShowAll") == Some(false) { "q-print-as-is" } else { "" };
     let body = crate::nodes_html(ctx, &dedent(&c.children), false).0;
     format!(
         "<details {}{open}><summary>{}</summary><div class=\"q-details-body\">{body}</div></details>",
-        component_attrs("Details", None, ""),
+        component_attrs("Details", None, class),
         text(&title)
     )
 }
@@ -42,7 +44,12 @@ pub(crate) fn callout(ctx: &mut Ctx<'_>, c: &Component) -> String {
             "info"
         }
     };
-    let title = c.text("title").map(|t| format!("<p class=\"q-callout-title\">{}</p>", text(&t))).unwrap_or_default();
+    let info = c.text("description").map(|d| format!(" {}", info_icon(&d, ""))).unwrap_or_default();
+    let title = match (c.text("title"), info.is_empty()) {
+        (Some(t), _) => format!("<p class=\"q-callout-title\">{}{info}</p>", text(&t)),
+        (None, false) => format!("<p class=\"q-callout-title\">{}</p>", info.trim_start()),
+        (None, true) => String::new(),
+    };
     let body = crate::nodes_html(ctx, &dedent(&c.children), false).0;
     let role = if matches!(kind, "warning" | "negative") { "alert" } else { "note" };
     format!(
@@ -52,15 +59,48 @@ pub(crate) fn callout(ctx: &mut Ctx<'_>, c: &Component) -> String {
 }
 
 /// `Info`: a small ⓘ inline, its description shown on hover and focus.
-pub(crate) fn info(c: &Component) -> (String, String) {
+pub(crate) fn info(ctx: &mut Ctx<'_>, c: &Component) -> (String, String) {
     let description = c.text("description").unwrap_or_default();
-    let html = format!(
-        "<span {} tabindex=\"0\" role=\"img\" aria-label=\"{}\" title=\"{}\">ⓘ</span>",
+    // `color` and `size` (Evidence's icon size: 4 is 1rem).
+    let mut style = String::new();
+    if let Some(colour) = colour_prop(ctx, c, "color") {
+        style.push_str(&format!("color:{};", attr(&colour)));
+    }
+    match c.prop("size").map(|_| c.number("size")) {
+        None => {}
+        Some(Some(n)) if n.is_finite() && n > 0.0 => {
+            style.push_str(&format!("font-size:{}rem;", crate::fmt::plain(n.min(40.0) / 4.0, 2, false)))
+        }
+        Some(_) => ctx.report(
+            Problem::new("`size` must be a positive number", c.span_of("size"))
+                .help("the icon's size as Evidence counts it: 4 is the text's size, 6 half as big again"),
+        ),
+    }
+    (info_icon(&description, &style), String::new())
+}
+
+/// An ⓘ its description on hover and focus, as `Info` draws it.
+fn info_icon(description: &str, style: &str) -> String {
+    let style = if style.is_empty() { String::new() } else { format!(" style=\"{style}\"") };
+    format!(
+        "<span {}{style} tabindex=\"0\" role=\"img\" aria-label=\"{}\" title=\"{}\">ⓘ</span>",
         component_attrs("Info", None, ""),
-        attr(&description),
-        attr(&description)
-    );
-    (html, String::new())
+        attr(description),
+        attr(description)
+    )
+}
+
+/// A colour prop, checked.
+fn colour_prop(ctx: &mut Ctx<'_>, c: &Component, prop: &str) -> Option<String> {
+    let given = c.text(prop)?;
+    let ok = crate::escape::colour(&given);
+    if ok.is_none() {
+        ctx.report(
+            Problem::new(format!("`{given}` is not a colour quire can use"), c.span_of(prop))
+                .help("write a colour as #236aa4, rgb(35,106,164) or a CSS name such as teal"),
+        );
+    }
+    ok
 }
 
 /// `Tabs` holding `Tab label=...` children.
@@ -77,12 +117,15 @@ pub(crate) fn tabs(ctx: &mut Ctx<'_>, c: &Component) -> String {
     let group = format!("q-tabs-{}", ctx.id_for(c.span.start));
     let mut bar = String::new();
     let mut panels = String::new();
+    // `<Tab selected>`: that tab open first; else the first.
+    let first = tabs.iter().position(|t| t.flag("selected") == Some(true)).unwrap_or(0);
     for (i, t) in tabs.iter().enumerate() {
         let label = t.text("label").unwrap_or_else(|| format!("Tab {}", i + 1));
         let id = format!("{group}-{i}");
-        let checked = if i == 0 { " checked" } else { "" };
+        let checked = if i == first { " checked" } else { "" };
+        let info = t.text("description").map(|d| format!(" {}", info_icon(&d, ""))).unwrap_or_default();
         bar.push_str(&format!(
-            "<input type=\"radio\" class=\"q-tab-radio\" name=\"{group}\" id=\"{id}\"{checked}><label class=\"q-tab\" for=\"{id}\">{}</label>",
+            "<input type=\"radio\" class=\"q-tab-radio\" name=\"{group}\" id=\"{id}\"{checked}><label class=\"q-tab\" for=\"{id}\">{}{info}</label>",
             text(&label)
         ));
         let body = crate::nodes_html(ctx, &dedent(&t.children), false).0;
@@ -92,7 +135,29 @@ pub(crate) fn tabs(ctx: &mut Ctx<'_>, c: &Component) -> String {
             text(&label)
         ));
     }
-    format!("<div {}>{bar}<div class=\"q-tab-panels\">{panels}</div></div>", component_attrs("Tabs", None, ""))
+    let mut class = String::new();
+    if c.flag("fullWidth") == Some(true) {
+        class.push_str(" q-tabs-full");
+    }
+    if c.flag("background") == Some(true) {
+        class.push_str(" q-tabs-background");
+    }
+    // Evidence's documentation puts `printShowAll` on `Tab`, its code on `Tabs`: either
+    // keeps the tabs as they are in print.
+    if c.flag("printShowAll") == Some(false) || tabs.iter().any(|t| t.flag("printShowAll") == Some(false)) {
+        class.push_str(" q-print-as-is");
+    }
+    let style = match colour_prop(ctx, c, "color") {
+        Some(colour) => {
+            class.push_str(" q-picked-colour");
+            format!(" style=\"--q-pick:{}\"", attr(&colour))
+        }
+        None => String::new(),
+    };
+    format!(
+        "<div {}{style}>{bar}<div class=\"q-tab-panels\">{panels}</div></div>",
+        component_attrs("Tabs", None, class.trim_start())
+    )
 }
 
 /// `Grid cols=2` (and `Group`): children side by side.
@@ -196,8 +261,10 @@ pub(crate) fn download_data(ctx: &mut Ctx<'_>, c: &Component) -> String {
     let Some((query, _)) = ctx.data(c) else { return String::new() };
     let name = c.text("queryID").unwrap_or_else(|| query.to_string());
     let label = c.text("text").unwrap_or_else(|| "Download".into());
+    // `display=false`: the link is there (for a custom component to show) but hidden.
+    let hidden = if c.flag("display") == Some(false) { " hidden" } else { "" };
     format!(
-        "<a {} href=\"quire-csv:{}\" download=\"{}.csv\">{}</a>",
+        "<a {}{hidden} href=\"quire-csv:{}\" download=\"{}.csv\">{}</a>",
         component_attrs("DownloadData", Some(query), "q-button"),
         attr(query),
         attr(&name),
@@ -210,8 +277,15 @@ pub(crate) fn download_data(ctx: &mut Ctx<'_>, c: &Component) -> String {
 pub(crate) fn last_refreshed(ctx: &mut Ctx<'_>, c: &Component) -> (String, String) {
     let prefix = c.text("prefix").unwrap_or_else(|| "Last refreshed".into());
     let when = ctx.state_value("@refreshed").and_then(|v| v.first().cloned()).unwrap_or_default();
-    let shown =
-        if when.is_empty() { "never".to_string() } else { when.replace('T', " ").trim_end_matches('Z').to_string() };
+    let date_fmt = ctx.format_prop(c, "dateFmt");
+    let shown = match (when.is_empty(), date_fmt.as_ref().and_then(|f| Some((f, micros_of(&when)?)))) {
+        (true, _) => "never".to_string(),
+        // `dateFmt`: the moment in that format.
+        (false, Some((f, micros))) => {
+            crate::fmt::format_cell(&quire_core::Cell::Int(micros), quire_core::ColumnType::Timestamp, Some(f))
+        }
+        (false, None) => when.replace('T', " ").trim_end_matches('Z').to_string(),
+    };
     let plain = format!("{prefix} {shown}");
     let html = format!(
         "<span {}>{} <time datetime=\"{}\">{}</time></span>",
@@ -221,4 +295,13 @@ pub(crate) fn last_refreshed(ctx: &mut Ctx<'_>, c: &Component) -> (String, Strin
         text(&shown)
     );
     (html, plain)
+}
+
+/// Microseconds since 1970 of `YYYY-MM-DD HH:MM:SS` (or with a `T`, and a `Z`).
+fn micros_of(when: &str) -> Option<i64> {
+    let days = quire_core::time::parse_iso_date(when.get(..10)?)?;
+    let time = when.get(11..)?.trim_end_matches('Z');
+    let mut parts = time.split(':').map(|p| p.split('.').next().unwrap_or(p).parse::<i64>().ok());
+    let (h, m, s) = (parts.next()??, parts.next()??, parts.next().flatten().unwrap_or(0));
+    Some(days * quire_core::time::MICROS_PER_DAY + ((h * 60 + m) * 60 + s) * 1_000_000)
 }

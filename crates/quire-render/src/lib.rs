@@ -305,7 +305,7 @@ fn piece(ctx: &mut ctx::Ctx<'_>, node: &Node) -> Option<(bool, (String, String))
             Some(Kind::Inline) => Some((
                 false,
                 match c.name.as_str() {
-                    "Info" => layout::info(c),
+                    "Info" => layout::info(ctx, c),
                     "LastRefreshed" => layout::last_refreshed(ctx, c),
                     "Sparkline" => value::sparkline_component(ctx, c),
                     _ => value::value(ctx, c),

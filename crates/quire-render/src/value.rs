@@ -33,11 +33,15 @@ pub(crate) fn value(ctx: &mut Ctx<'_>, c: &Component) -> (String, String) {
     let Some((query, table)) = ctx.data(c) else {
         return (String::new(), String::new());
     };
+    // `value` is Evidence's other name for `column`; `column` wins when both are given.
     let col = if c.prop("column").is_some() {
         ctx.column_prop(c, query, table, "column")
+    } else if c.prop("value").is_some() {
+        ctx.column_prop(c, query, table, "value")
     } else {
         (!table.columns.is_empty()).then_some(0)
     };
+    let colour = colour_prop(ctx, c, "color");
     let given = ctx.format_prop(c, "fmt");
     let row = row_prop(ctx, c);
     let (Some(col), Some(row)) = (col, row) else {
@@ -78,7 +82,15 @@ pub(crate) fn value(ctx: &mut Ctx<'_>, c: &Component) -> (String, String) {
     if c.flag("redNegatives") == Some(true) && number.is_some_and(|n| n < 0.0) {
         class.push_str(if class.is_empty() { "q-negative" } else { " q-negative" });
     }
-    let html = format!("<span {}>{}</span>", component_attrs("Value", Some(query), &class), escape::text(&text));
+    let negative = class.contains("q-negative");
+    // A red negative stays red, as in Evidence; `color` colours the rest.
+    let style = match colour {
+        Some(colour) if !negative => format!(" style=\"color:{}\"", escape::attr(&colour)),
+        _ => String::new(),
+    };
+    let info = c.text("description").map(|d| info_icon(&d)).unwrap_or_default();
+    let html =
+        format!("<span {}{style}>{}{info}</span>", component_attrs("Value", Some(query), &class), escape::text(&text));
     (html, text)
 }
 
@@ -87,6 +99,24 @@ fn number(cell: &Cell) -> Option<f64> {
         Cell::Int(_) | Cell::Float(_) => cell.as_f64(),
         _ => None,
     }
+}
+
+/// ` ⓘ`, its title the description.
+fn info_icon(description: &str) -> String {
+    format!(" <span class=\"q-info\" title=\"{}\" aria-label=\"{0}\">ⓘ</span>", escape::attr(description))
+}
+
+/// A colour prop, checked: `None` when it is not given or not a colour (then a problem).
+fn colour_prop(ctx: &mut Ctx<'_>, c: &Component, prop: &str) -> Option<String> {
+    let given = c.text(prop)?;
+    let ok = escape::colour(&given);
+    if ok.is_none() {
+        ctx.report(
+            Problem::new(format!("`{given}` is not a colour quire can use"), c.span_of(prop))
+                .help("write a colour as #236aa4, rgb(35,106,164) or a CSS name such as teal"),
+        );
+    }
+    ok
 }
 
 fn row_prop(ctx: &mut Ctx<'_>, c: &Component) -> Option<usize> {
@@ -153,6 +183,15 @@ pub(crate) fn big_value(ctx: &mut Ctx<'_>, c: &Component) -> String {
             return String::new();
         }
     }
+    for prop in ["neutralMin", "neutralMax"] {
+        if c.prop(prop).is_some() && !c.number(prop).is_some_and(f64::is_finite) {
+            ctx.report(
+                Problem::new(format!("`{prop}` must be a number"), c.span_of(prop))
+                    .help("changes from neutralMin to neutralMax show as neither good nor bad: neutralMin=-0.01"),
+            );
+            return String::new();
+        }
+    }
     let column = &table.columns[col];
     let title = c.text("title").unwrap_or_else(|| title_case(&column.name));
     let fmt = fmt::effective(table, col, given.as_ref());
@@ -167,7 +206,7 @@ pub(crate) fn big_value(ctx: &mut Ctx<'_>, c: &Component) -> String {
     let mut html = format!("<div {}{style}>\n", component_attrs("BigValue", Some(query), ""));
     html.push_str(&format!("<p class=\"q-bigvalue-title\">{}", escape::text(&title)));
     if let Some(d) = c.text("description") {
-        html.push_str(&format!(" <span class=\"q-info\" title=\"{}\" aria-label=\"{0}\">ⓘ</span>", escape::attr(&d)));
+        html.push_str(&info_icon(&d));
     }
     html.push_str("</p>\n");
 
@@ -189,7 +228,7 @@ pub(crate) fn big_value(ctx: &mut Ctx<'_>, c: &Component) -> String {
         if shown.is_none() { " q-empty" } else { "" }
     ));
     if let Some(d) = spark_date {
-        html.push_str(&sparkline(c, table, d, col, &title));
+        html.push_str(&sparkline(ctx, c, table, (d, col), &title));
     }
     html.push_str("</div>\n");
 
@@ -198,9 +237,13 @@ pub(crate) fn big_value(ctx: &mut Ctx<'_>, c: &Component) -> String {
         if let Some(delta) = number(&row[cmp]) {
             let cmp_fmt = fmt::effective(table, cmp, comparison_fmt.as_ref());
             let down_is_good = c.flag("downIsGood").unwrap_or(false);
-            let (arrow, direction) = if delta > 0.0 {
+            // Between `neutralMin` and `neutralMax` (both 0 unless given) a change is neither
+            // good nor bad; Evidence tests above the top first.
+            let neutral = |prop: &str| c.number(prop).filter(|n| n.is_finite()).unwrap_or(0.0);
+            let (neutral_min, neutral_max) = (neutral("neutralMin"), neutral("neutralMax"));
+            let (arrow, direction) = if delta > neutral_max {
                 ("▲ ", "up")
-            } else if delta < 0.0 {
+            } else if delta < neutral_min {
                 ("▼ ", "down")
             } else {
                 ("", "flat")
@@ -248,12 +291,13 @@ fn big_text(cell: &Cell, ty: quire_core::ColumnType, fmt: Option<&Format>) -> St
     }
 }
 
-/// A small trend line of `value` over `date`, without axes.
 /// `<Sparkline>`: a small trend inline in prose or a table cell.
 pub(crate) fn sparkline_component(ctx: &mut Ctx<'_>, c: &Component) -> (String, String) {
     let Some((query, table)) = ctx.data(c) else { return (String::new(), String::new()) };
     let date = ctx.column_prop(c, query, table, "dateCol");
     let value = ctx.column_prop(c, query, table, "valueCol");
+    let value_fmt = ctx.format_prop(c, "valueFmt");
+    let date_fmt = ctx.format_prop(c, "dateFmt");
     let (Some(date), Some(value)) = (date, value) else { return (String::new(), String::new()) };
     if !table.columns[date].ty.is_temporal() && !table.columns[date].ty.is_numeric() {
         ctx.report(
@@ -265,40 +309,81 @@ pub(crate) fn sparkline_component(ctx: &mut Ctx<'_>, c: &Component) -> (String, 
         );
         return (String::new(), String::new());
     }
+    if table.is_empty()
+        && let Some(message) = c.text("emptyMessage")
+    {
+        let html =
+            format!("<span {}>{}</span>", component_attrs("Sparkline", Some(query), "q-empty"), escape::text(&message));
+        return (html, message);
+    }
     let colour = c.text("color").and_then(|s| escape::colour(&s)).unwrap_or_else(|| PALETTE[0].to_string());
     let kind = c.text("type").unwrap_or_else(|| "line".into());
     let w = c.number("width").unwrap_or(120.0).clamp(24.0, 720.0);
     let h = c.number("height").unwrap_or(24.0).clamp(8.0, 200.0);
     let title = crate::text::title_case(&table.columns[value].name);
-    let svg = spark(table, date, value, &kind, (w, h), &colour, &title);
+    // Evidence's sparklines answer the pointer; quire's do when asked (`interactive=true`)
+    // or when given the formats of what they would say.
+    let wants_tips = value_fmt.is_some() || date_fmt.is_some();
+    let tips = c.flag("interactive").unwrap_or(wants_tips).then_some(Tips { value_fmt, date_fmt });
+    let look = Look { kind: &kind, size: (w, h), colour: &colour, title: &title, y_scale: c.flag("yScale"), tips };
+    let svg = spark(table, date, value, &look);
     let html = format!("<span {}>{svg}</span>", component_attrs("Sparkline", Some(query), ""));
     (html, String::new())
 }
 
-fn sparkline(c: &Component, table: &Table, date: usize, value: usize, title: &str) -> String {
+/// A BigValue's sparkline: `sparklineType`, `sparklineColor`, `sparklineYScale`, and the
+/// tooltip formats (`fmt`, else `sparklineValueFmt`; `sparklineDateFmt`).
+fn sparkline(ctx: &mut Ctx<'_>, c: &Component, table: &Table, (date, value): (usize, usize), title: &str) -> String {
     let kind = c.text("sparklineType").unwrap_or_else(|| "line".to_string());
-    let svg = spark(table, date, value, &kind, (120.0, 32.0), PALETTE[0], title);
+    let colour = colour_prop(ctx, c, "sparklineColor").unwrap_or_else(|| PALETTE[0].to_string());
+    let value_fmt = ctx.format_prop(c, "sparklineValueFmt");
+    let date_fmt = ctx.format_prop(c, "sparklineDateFmt");
+    let tips = (value_fmt.is_some() || date_fmt.is_some())
+        .then(|| Tips { value_fmt: ctx.format_prop(c, "fmt").or(value_fmt), date_fmt });
+    let look =
+        Look { kind: &kind, size: (120.0, 32.0), colour: &colour, title, y_scale: c.flag("sparklineYScale"), tips };
+    let svg = spark(table, date, value, &look);
     if svg.is_empty() {
         return svg;
     }
     format!("<span class=\"q-sparkline\">{svg}</span>")
 }
 
-/// A trend drawn small: `kind` is line, area or bar.
-fn spark(
-    table: &Table,
-    date: usize,
-    value: usize,
-    kind: &str,
-    (w, h): (f64, f64),
-    colour: &str,
-    title: &str,
-) -> String {
+/// How a sparkline is drawn.
+pub(crate) struct Look<'a> {
+    /// line, area or bar.
+    kind: &'a str,
+    size: (f64, f64),
+    colour: &'a str,
+    title: &'a str,
+    /// `yScale`: `true` fits the value range to the data, `false` starts it at zero;
+    /// unset, a line fits and areas and bars start at zero.
+    y_scale: Option<bool>,
+    /// Tooltips for each point, in these formats.
+    tips: Option<Tips>,
+}
+
+struct Tips {
+    value_fmt: Option<Format>,
+    date_fmt: Option<Format>,
+}
+
+impl<'a> Look<'a> {
+    /// A sparkline without tooltips (a table's sparkline column).
+    pub(crate) fn new(kind: &'a str, size: (f64, f64), colour: &'a str, title: &'a str, y_scale: Option<bool>) -> Self {
+        Look { kind, size, colour, title, y_scale, tips: None }
+    }
+}
+
+/// A trend drawn small, without axes.
+pub(crate) fn spark(table: &Table, date: usize, value: usize, look: &Look<'_>) -> String {
+    let Look { kind, size: (w, h), colour, title, .. } = *look;
     let date_ty = table.columns[date].ty;
-    let mut points: Vec<(f64, f64)> = table
+    let mut points: Vec<(f64, f64, usize)> = table
         .rows
         .iter()
-        .filter_map(|r| Some((crate::chart::x_position(&r[date], date_ty)?, number(&r[value])?)))
+        .enumerate()
+        .filter_map(|(i, r)| Some((crate::chart::x_position(&r[date], date_ty)?, number(&r[value])?, i)))
         .collect();
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
     if points.len() < 2 {
@@ -307,7 +392,9 @@ fn spark(
     let pad = 3.0;
     let (x0, x1) = (points[0].0, points[points.len() - 1].0);
     let (lo, hi) = points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.1), b.max(p.1)));
-    let lo = if kind == "line" { lo } else { lo.min(0.0) };
+    let fit = look.y_scale.unwrap_or(kind == "line");
+    let lo = if fit { lo } else { lo.min(0.0) };
+    let hi = if look.y_scale == Some(false) { hi.max(0.0) } else { hi };
     let sx = |x: f64| {
         if x1 > x0 { pad + (x - x0) / (x1 - x0) * (w - 2.0 * pad) } else { w / 2.0 }
     };
@@ -317,14 +404,16 @@ fn spark(
     let palette = [colour.to_string()];
     let mut canvas = Canvas::new(w as u32, h as u32, &palette);
     let coords: Vec<(i32, i32)> = points.iter().map(|p| (sx(p.0).round() as i32, sy(p.1).round() as i32)).collect();
+    // Bars and areas stand on the lowest value, or on zero with `yScale=false`.
+    let base = sy(if look.y_scale == Some(false) { 0.0 } else { lo }).round() as i32;
     match kind {
         "bar" => {
             let bw = ((w - 2.0 * pad) / points.len() as f64 * 0.7).max(1.0);
             for (x, y) in &coords {
                 let left = (*x as f64 - bw / 2.0).round() as i32;
                 canvas.rect(
-                    (left, *y),
-                    (left + bw.round().max(1.0) as i32, sy(lo).round() as i32),
+                    (left, *y.min(&base)),
+                    (left + bw.round().max(1.0) as i32, *y.max(&base)),
                     Ink::Series(0),
                     1.0,
                     "",
@@ -334,7 +423,6 @@ fn spark(
         }
         _ => {
             if kind == "area" {
-                let base = sy(lo).round() as i32;
                 let mut outline = coords.clone();
                 outline.push((coords[coords.len() - 1].0, base));
                 outline.push((coords[0].0, base));
@@ -344,6 +432,28 @@ fn spark(
             if let Some(&last) = coords.last() {
                 canvas.circle(last, 2, Ink::Series(0), 1.0, "", "");
             }
+        }
+    }
+    if let Some(tips) = &look.tips {
+        // An invisible band per point, its tooltip the date and the value.
+        let date_fmt = tips.date_fmt.clone().or_else(|| fmt::for_column(table, date));
+        let value_fmt = tips.value_fmt.clone().or_else(|| fmt::for_column(table, value));
+        for (k, (x, _)) in coords.iter().enumerate() {
+            let left = if k == 0 { 0 } else { (coords[k - 1].0 + x) / 2 };
+            let right = if k + 1 == coords.len() { w as i32 } else { (x + coords[k + 1].0) / 2 };
+            let row = &table.rows[points[k].2];
+            let when = fmt::format_cell(&row[date], date_ty, date_fmt.as_ref());
+            let shown = match &value_fmt {
+                Some(f) => fmt::format_number(points[k].1, f),
+                None => fmt::auto_number(points[k].1),
+            };
+            let data = format!(
+                " data-series=\"{}\" data-x=\"{}\" data-y=\"{}\"",
+                escape::attr(title),
+                escape::attr(&when),
+                escape::attr(&shown)
+            );
+            canvas.rect((left, 0), (right.max(left + 1), h as i32), Ink::Series(0), 0.01, "q-spark-hit", &data);
         }
     }
     canvas.finish(&format!("Trend of {title}"))

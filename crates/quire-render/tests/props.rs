@@ -61,11 +61,28 @@ fn results() -> BTreeMap<String, Table> {
     );
     let columns = r["sales"].columns.clone();
     r.insert("nothing".to_string(), Table { columns, rows: vec![] });
+    // A list per channel (`array_agg({'month': month, 'sales': sales})`), for sparkline columns.
+    let trend = |channel: &str| {
+        let sales = &r["sales"];
+        Cell::Rows(Table {
+            columns: vec![col("month", ColumnType::Date), col("sales", ColumnType::Float), col("orders", ColumnType::Int)],
+            rows: sales
+                .rows
+                .iter()
+                .filter(|row| row[1] == Cell::Text(channel.into()))
+                .map(|row| vec![row[0].clone(), row[2].clone(), row[3].clone()])
+                .collect(),
+        })
+    };
+    let lists = Table {
+        columns: vec![col("channel", ColumnType::Text), col("trend", ColumnType::List)],
+        rows: ["Online", "Retail", "Phone"].iter().map(|c| vec![Cell::Text((*c).into()), trend(c)]).collect(),
+    };
+    r.insert("lists".to_string(), lists);
     r
 }
 
-const QUERIES: &str =
-    "```sql sales\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n";
+const QUERIES: &str = "```sql sales\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n```sql lists\nselect 1\n```\n\n";
 
 /// How each component is written at its simplest; `@` is where the probed prop goes.
 fn base(name: &str) -> Option<String> {
@@ -194,13 +211,21 @@ const VALUES: &[&str] = &[
     "md",
     "lg",
     "xl",
+    "large",
+    "tabs",
+    "dates",
+    "\"Last Month\"",
+    "belowStart",
 ];
 
 fn render(body: &str, empty: bool) -> Option<String> {
     let body = if empty { body.replace("data={sales}", "data={nothing}") } else { body.to_string() };
     let text = format!("{QUERIES}{body}\n");
     let page = Page::parse(&text).ok()?;
-    quire_render::render_body(&page.body, &results(), &Default::default()).ok().map(|r| r.html)
+    // A build passes when the data was refreshed, for `LastRefreshed`.
+    let mut state = quire_core::inputs::InputState::new();
+    state.insert("@refreshed".into(), vec!["2024-05-01 10:20:30".into()]);
+    quire_render::render_body(&page.body, &results(), &state).ok().map(|r| r.html)
 }
 
 /// The simplest form, and forms with the props some others only act with (a comparison
@@ -210,8 +235,16 @@ fn variants(name: &str) -> Vec<String> {
     let with = |extra: &str| simplest.replacen('@', &format!("{extra} @"), 1);
     let mut out = vec![simplest.clone()];
     match name {
-        "Value" => out.push("<Value data={sales} column=growth @/>".into()),
-        "BigValue" => out.push(with("comparison=growth sparkline=month")),
+        "Value" => {
+            out.push("<Value data={sales} column=growth @/>".into());
+            out.push("<Value data={sales} @/>".into());
+        }
+        "BigValue" => {
+            out.push(with("comparison=growth sparkline=month"));
+            // A trend above zero, whose range may or may not start at zero.
+            out.push("<BigValue data={sales} value=orders sparkline=month @/>".into());
+        }
+        "Sparkline" => out.push(simplest.replace("valueCol=sales", "valueCol=orders")),
         "DataTable" => {
             out.push(with("totalRow=true link=link"));
             out.push(with("rows=5 search=true"));
@@ -226,6 +259,12 @@ fn variants(name: &str) -> Vec<String> {
                     .into(),
             );
             out.push("<DataTable data={sales}>\n<Column id=link @/>\n<Column id=channel />\n</DataTable>".into());
+            // Sparkline columns of a list column.
+            for kind in ["sparkline", "sparkarea", "sparkbar"] {
+                out.push(format!(
+                    "<DataTable data={{lists}}>\n<Column id=channel />\n<Column id=trend contentType={kind} @/>\n</DataTable>"
+                ));
+            }
             // Each content type with the props that only act with it.
             out.push(with("contentType=colorscale"));
             out.push(with("contentType=colorscale colorScale={['#cc0000', '#00aa00', '#0000cc']}"));
@@ -278,12 +317,22 @@ fn variants(name: &str) -> Vec<String> {
         "ReferenceLine" => {
             out.push(simplest.replace("y=1000 ", "y=1000 label=\"Goal\" "));
             out.push(simplest.replace("y=1000 ", "data={sales} y=sales label=channel "));
+            // A start on both axes, for an end (`x2`, `y2`) to go to.
+            out.push(simplest.replace("y=1000 ", "x=\"2024-01-01\" y=1000 label=\"Goal\" "));
+            out.push(with("symbolStart=circle symbolEnd=circle"));
         }
         "ReferenceArea" => out.push(simplest.replace("yMin=900 yMax=1100 ", "yMin=900 yMax=1100 label=\"Band\" ")),
         "Slider" => {
             out.push(with("data={sales} range=orders"));
             out.push(with("data={sales}"));
             out.push(with("range=orders"));
+        }
+        "Heatmap" => {
+            out.push(with("xSort=sales ySort=sales"));
+            // A grid with holes (not every month has every order count), with zeros in it.
+            let sparse = simplest.replace("y=channel", "y=orders");
+            out.push(sparse.replacen('@', "nullsZero=true @", 1));
+            out.push(sparse);
         }
         "Dropdown" => out.push(with("multiple=true")),
         "ButtonGroupItem" => out.push(

@@ -82,10 +82,34 @@ fn results() -> BTreeMap<String, Table> {
         "nothing".to_string(),
         Table { columns: vec![col("x", ColumnType::Text), col("y", ColumnType::Float)], rows: vec![] },
     );
+    // `array_agg({'date': month, 'sales': sales})` per channel.
+    let sales = sales_by_channel();
+    let trend = |channel: &str| {
+        Cell::Rows(Table {
+            columns: vec![col("date", ColumnType::Date), col("sales", ColumnType::Float)],
+            rows: sales
+                .rows
+                .iter()
+                .filter(|r| r[1] == Cell::Text(channel.into()))
+                .map(|r| vec![r[0].clone(), r[2].clone()])
+                .collect(),
+        })
+    };
+    r.insert(
+        "trends".to_string(),
+        Table {
+            columns: vec![col("channel", ColumnType::Text), col("sales", ColumnType::List)],
+            rows: vec![
+                vec![Cell::Text("Online".into()), trend("Online")],
+                vec![Cell::Text("Retail".into()), trend("Retail")],
+                vec![Cell::Text("None".into()), Cell::Null],
+            ],
+        },
+    );
     r
 }
 
-const QUERIES: &str = "```sql sales\nselect 1\n```\n\n```sql kpis\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n```sql links\nselect 1\n```\n\n";
+const QUERIES: &str = "```sql trends\nselect 1\n```\n\n```sql sales\nselect 1\n```\n\n```sql kpis\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n```sql links\nselect 1\n```\n\n";
 
 fn render(body: &str) -> Result<Rendered, Vec<Problem>> {
     let text = format!("{QUERIES}{body}");
@@ -875,4 +899,23 @@ fn colour_scales_shade_by_value_and_breakpoints() {
     // 50 is halfway from white to #888888; 100 and 300 sit on their colours; 150 a quarter
     // of the way from #888888 to black. The null cell has no colour.
     assert_eq!(fills, ["#c4c4c4", "#888888", "#000000", "#666666"]);
+}
+
+/// Evidence's sparkline columns: each row's list drawn as a line, an area or bars, with the
+/// items' fields named by `sparkX` and `sparkY`; a list shown as text without a content type;
+/// a field the items lack, or a column holding no lists, is a problem at the prop.
+#[test]
+fn sparkline_columns_draw_each_rows_list() {
+    insta::assert_snapshot!(html(
+        "<DataTable data={trends}>\n<Column id=channel />\n<Column id=sales title=Trend contentType=sparkline sparkX=date sparkY=sales />\n<Column id=sales title=Area contentType=sparkarea sparkX=date sparkY=sales sparkColor=#53768a sparkHeight=30 sparkWidth=120 />\n<Column id=sales title=Bars contentType=sparkbar sparkYScale=true />\n</DataTable>\n"
+    ));
+    let plain = html("<DataTable data={trends} />\n");
+    assert!(plain.contains("[{date: 2024-01-01, sales: "), "{plain}");
+    assert_eq!(
+        problems("<DataTable data={trends}>\n<Column id=sales contentType=sparkline sparkY=sale />\n<Column id=channel contentType=sparkbar />\n</DataTable>\n"),
+        [
+            "the list's items have no field `sale` | did you mean `sales`? | at `sale`",
+            "`channel` holds no lists to draw | make a list per row in the query: `array_agg({'date': month, 'sales': sales}) as sales` | at `sparkbar`",
+        ]
+    );
 }

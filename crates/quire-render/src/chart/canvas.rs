@@ -176,6 +176,15 @@ impl Canvas {
         self.draw(ink, class, &size_attr, |b| b.draw_text(&s, &font, at).is_ok());
     }
 
+    /// Add ` name="value"` attributes to the element drawn last (what the backend cannot
+    /// write: a rotation, a corner radius); `attrs` is trusted markup, its values escaped.
+    pub fn add_to_last(&mut self, attrs: &str) {
+        let start = self.out.trim_end_matches('\n').rfind('\n').map_or(0, |i| i + 1);
+        if let Some(at) = self.out[start..].find([' ', '>', '/']) {
+            self.out.insert_str(start + at, attrs);
+        }
+    }
+
     fn draw(&mut self, ink: Ink, class: &str, extra: &str, f: impl FnOnce(&mut SVGBackend<'_>) -> bool) {
         let mut buf = String::new();
         {

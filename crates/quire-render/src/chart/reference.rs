@@ -4,6 +4,7 @@
 
 use quire_core::{Component, Node, Problem, Table};
 
+use super::canvas::TextStyle;
 use super::plot::{Cartesian, px};
 use super::{Anchor, Canvas, Frame, Ink, LABEL};
 use crate::ctx::Ctx;
@@ -22,6 +23,51 @@ pub(crate) struct Reference {
     pub width: u32,
     /// An area's fill opacity.
     pub opacity: f64,
+    /// How the label is written and where it goes.
+    pub look: LabelLook,
+    /// An area's `border`: its ink, width and `solid`/`dashed`/`dotted`.
+    pub border: Option<(Ink, u32, &'static str)>,
+    /// A line's value, shown after its label (`hideValue=false`).
+    pub value: Option<String>,
+    /// A line's `symbolStart` and `symbolEnd`, with their sizes.
+    pub symbols: [Option<(Symbol, f64)>; 2],
+}
+
+/// A mark at an end of a reference line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Symbol {
+    Circle,
+    Rect,
+    RoundRect,
+    Triangle,
+    Diamond,
+    Pin,
+    Arrow,
+}
+
+/// A reference's label: `labelColor`, `fontSize`, `bold`, `italic`, `labelPosition`,
+/// `align` and the box behind it.
+#[derive(Clone)]
+pub(crate) struct LabelLook {
+    pub ink: Option<Ink>,
+    pub size: u32,
+    pub class: &'static str,
+    /// Line: `aboveStart` ... `belowEnd` as (above, 0 start / 1 centre / 2 end); area: the
+    /// nine places as (row, column), each 0, 1 or 2.
+    pub position: Option<(u8, u8)>,
+    pub align: Option<Anchor>,
+    pub background: Option<LabelBox>,
+}
+
+/// `labelBackground`, `labelBackgroundColor`, `labelPadding` and the label's border.
+#[derive(Clone)]
+pub(crate) struct LabelBox {
+    pub fill: Ink,
+    pub fill_opacity: f64,
+    pub padding: f64,
+    pub border: Option<(Ink, u32, &'static str)>,
+    /// `labelBorderRadius`: rounded corners.
+    pub radius: f64,
 }
 
 /// The reference components among a chart's children; custom colours join `palette`.
@@ -59,6 +105,11 @@ pub(crate) fn resolve(ctx: &mut Ctx<'_>, chart: &Component, palette: &mut Vec<St
         };
         let width = c.number("lineWidth").map_or(1, |w| w.clamp(1.0, 6.0) as u32);
         let opacity = c.number("opacity").map_or(0.12, |o| o.clamp(0.02, 1.0));
+        let look = label_look(ctx, c, area, palette);
+        let border = if area { area_border(ctx, c, ink, palette) } else { None };
+        // Evidence writes a line's value after its label; quire does when `hideValue=false`.
+        let show_value = !area && c.flag("hideValue") == Some(false);
+        let symbols = if area { [None, None] } else { [symbol(ctx, c, "symbolStart"), symbol(ctx, c, "symbolEnd")] };
         let (xs, ys): ([&str; 2], [&str; 2]) =
             if area { (["xMin", "xMax"], ["yMin", "yMax"]) } else { (["x", "x2"], ["y", "y2"]) };
         let data = if c.prop("data").is_some() { Some(ctx.data(c)) } else { None };
@@ -70,15 +121,22 @@ pub(crate) fn resolve(ctx: &mut Ctx<'_>, chart: &Component, palette: &mut Vec<St
                 let yc = ys.map(|p| col(ctx, p));
                 let lc = col(ctx, "label");
                 for row in 0..table.len() {
+                    let x = xc.map(|c| c.map(|c| raw(table, row, c)));
+                    let y = yc.map(|c| c.and_then(|c| table.rows[row][c].as_f64()));
+                    let value = show_value.then(|| line_value(&x, &y)).flatten();
                     out.push(Reference {
                         area,
-                        x: xc.map(|c| c.map(|c| raw(table, row, c))),
-                        y: yc.map(|c| c.and_then(|c| table.rows[row][c].as_f64())),
+                        x,
+                        y,
                         label: lc.map(|l| raw(table, row, l)),
                         ink,
                         line,
                         width,
                         opacity,
+                        look: look.clone(),
+                        border,
+                        value,
+                        symbols,
                     });
                 }
             }
@@ -101,11 +159,253 @@ pub(crate) fn resolve(ctx: &mut Ctx<'_>, chart: &Component, palette: &mut Vec<St
                         "write y=100 for a horizontal line, or x='2024-01-01' for a vertical one"
                     }));
                 }
-                out.push(Reference { area, x, y, label: c.text("label"), ink, line, width, opacity });
+                let value = show_value.then(|| line_value(&x, &y)).flatten();
+                out.push(Reference {
+                    area,
+                    x,
+                    y,
+                    label: c.text("label"),
+                    ink,
+                    line,
+                    width,
+                    opacity,
+                    look,
+                    border,
+                    value,
+                    symbols,
+                });
             }
         }
     }
     out
+}
+
+/// The value a line marks, as its label shows it: the y of a horizontal line, the x of a
+/// vertical one; none for a sloped line (as in Evidence).
+fn line_value(x: &[Option<String>; 2], y: &[Option<f64>; 2]) -> Option<String> {
+    match (&x[0], y[0]) {
+        (Some(_), Some(_)) => None,
+        (_, Some(v)) => Some(crate::fmt::auto_number(v)),
+        (Some(v), None) => Some(v.clone()),
+        (None, None) => None,
+    }
+}
+
+/// A colour prop of a reference, as a palette slot; `None` (and a problem) if not a colour.
+fn colour_ink(ctx: &mut Ctx<'_>, c: &Component, prop: &str, palette: &mut Vec<String>) -> Option<Ink> {
+    let given = c.text(prop)?;
+    match escape::colour(&given) {
+        Some(ok) => {
+            palette.push(ok);
+            Some(Ink::Series(palette.len() - 1))
+        }
+        None => {
+            ctx.report(
+                Problem::new(format!("`{given}` is not a colour quire can use"), c.span_of(prop))
+                    .help("write colours as #236aa4, rgb(35,106,164) or a CSS name such as teal"),
+            );
+            None
+        }
+    }
+}
+
+/// A number prop from `lo` to `hi`; `None` (and a problem) if it is something else.
+fn number_in(ctx: &mut Ctx<'_>, c: &Component, prop: &str, lo: f64, hi: f64) -> Option<f64> {
+    c.prop(prop)?;
+    match c.number(prop).filter(|n| n.is_finite()) {
+        Some(n) => Some(n.clamp(lo, hi)),
+        None => {
+            ctx.report(
+                Problem::new(format!("`{prop}` must be a number"), c.span_of(prop))
+                    .help(format!("write {prop}=2, in pixels")),
+            );
+            None
+        }
+    }
+}
+
+/// `solid`, `dashed` or `dotted` from `prop`, else `default`.
+fn line_kind(ctx: &mut Ctx<'_>, c: &Component, prop: &str, default: &'static str) -> &'static str {
+    match c.text(prop).as_deref() {
+        None => default,
+        Some("solid") => "solid",
+        Some("dashed") => "dashed",
+        Some("dotted") => "dotted",
+        Some(other) => {
+            ctx.report(
+                Problem::new(format!("`{other}` is not a line type"), c.span_of(prop))
+                    .help("use solid, dashed or dotted"),
+            );
+            default
+        }
+    }
+}
+
+fn label_look(ctx: &mut Ctx<'_>, c: &Component, area: bool, palette: &mut Vec<String>) -> LabelLook {
+    let ink = colour_ink(ctx, c, "labelColor", palette);
+    let size = number_in(ctx, c, "fontSize", 6.0, 48.0).map_or(LABEL.size, |n| n.round() as u32);
+    let class = match (c.flag("bold") == Some(true), c.flag("italic") == Some(true)) {
+        (false, false) => LABEL.class,
+        (true, false) => "q-ref-bold",
+        (false, true) => "q-ref-italic",
+        (true, true) => "q-ref-bold q-ref-italic",
+    };
+    let position = c.text("labelPosition").and_then(|p| {
+        let found = if area {
+            ["topLeft", "top", "topRight", "left", "center", "right", "bottomLeft", "bottom", "bottomRight"]
+                .iter()
+                .position(|w| *w == p)
+                .map(|i| ((i / 3) as u8, (i % 3) as u8))
+        } else {
+            ["aboveStart", "aboveCenter", "aboveEnd", "belowStart", "belowCenter", "belowEnd"]
+                .iter()
+                .position(|w| *w == p)
+                .map(|i| ((i / 3) as u8, (i % 3) as u8))
+        };
+        if found.is_none() {
+            ctx.report(Problem::new(format!("`{p}` is not a label position"), c.span_of("labelPosition")).help(
+                if area {
+                    "use topLeft, top, topRight, left, center, right, bottomLeft, bottom or bottomRight"
+                } else {
+                    "use aboveStart, aboveCenter, aboveEnd, belowStart, belowCenter or belowEnd"
+                },
+            ));
+        }
+        found
+    });
+    let align = match c.text("align").as_deref() {
+        None => None,
+        Some("left") => Some(Anchor::Start),
+        Some("center") => Some(Anchor::Middle),
+        Some("right") => Some(Anchor::End),
+        Some(other) => {
+            ctx.report(
+                Problem::new(format!("`{other}` is not an alignment"), c.span_of("align"))
+                    .help("use left, center or right"),
+            );
+            None
+        }
+    };
+    // A box behind the label: `labelBackground` (white, half seen through, as Evidence's),
+    // or any of its colour, padding and border props.
+    let fill = colour_ink(ctx, c, "labelBackgroundColor", palette);
+    let padding = number_in(ctx, c, "labelPadding", 0.0, 40.0);
+    let border_ink = colour_ink(ctx, c, "labelBorderColor", palette);
+    let border_width = number_in(ctx, c, "labelBorderWidth", 0.0, 12.0);
+    let border_type = line_kind(ctx, c, "labelBorderType", "solid");
+    let radius = number_in(ctx, c, "labelBorderRadius", 0.0, 30.0);
+    let wanted = c.flag("labelBackground") == Some(true)
+        || fill.is_some()
+        || padding.is_some()
+        || border_ink.is_some()
+        || border_width.is_some_and(|w| w > 0.0)
+        || c.prop("labelBorderType").is_some()
+        || radius.is_some_and(|r| r > 0.0);
+    let background = wanted.then(|| {
+        let (fill, fill_opacity) = match fill {
+            Some(ink) => (ink, 1.0),
+            None => {
+                palette.push("#ffffff".to_string());
+                (Ink::Series(palette.len() - 1), 0.7)
+            }
+        };
+        let border = match (border_ink, border_width) {
+            (_, Some(w)) if w <= 0.0 => None,
+            (None, None) if c.prop("labelBorderType").is_none() => None,
+            (ink, w) => Some((ink.unwrap_or(Ink::Axis), w.map_or(1, |w| w.round().max(1.0) as u32), border_type)),
+        };
+        LabelBox { fill, fill_opacity, padding: padding.unwrap_or(2.0), border, radius: radius.unwrap_or(0.0) }
+    });
+    LabelLook { ink, size, class, position, align, background }
+}
+
+/// `symbolStart=circle` and its `symbolStartSize` (8 by default), or the end's.
+fn symbol(ctx: &mut Ctx<'_>, c: &Component, prop: &str) -> Option<(Symbol, f64)> {
+    let size = number_in(ctx, c, &format!("{prop}Size"), 1.0, 40.0).unwrap_or(8.0);
+    let kind = match c.text(prop)?.as_str() {
+        "none" => return None,
+        "circle" => Symbol::Circle,
+        "rect" => Symbol::Rect,
+        "roundRect" => Symbol::RoundRect,
+        "triangle" => Symbol::Triangle,
+        "diamond" => Symbol::Diamond,
+        "pin" => Symbol::Pin,
+        "arrow" => Symbol::Arrow,
+        other => {
+            ctx.report(
+                Problem::new(format!("`{other}` is not a symbol"), c.span_of(prop))
+                    .help("use circle, rect, roundRect, triangle, diamond, pin, arrow or none"),
+            );
+            return None;
+        }
+    };
+    Some((kind, size))
+}
+
+/// A line's end mark at `at`, the line coming from `from`.
+fn draw_symbol(c: &mut Canvas, (kind, size): (Symbol, f64), at: (f64, f64), from: (f64, f64), ink: Ink) {
+    let r = size / 2.0;
+    let (dx, dy) = (at.0 - from.0, at.1 - from.1);
+    let len = (dx * dx + dy * dy).sqrt();
+    // The line's direction at this end, pointing out of the line; right for a point.
+    let (ux, uy) = if len > 0.0 { (dx / len, dy / len) } else { (1.0, 0.0) };
+    let pt = |x: f64, y: f64| (px(x), px(y));
+    match kind {
+        Symbol::Circle => c.circle(pt(at.0, at.1), r.round().max(1.0) as u32, ink, 1.0, "q-ref-symbol", ""),
+        Symbol::Rect | Symbol::RoundRect => {
+            c.rect(pt(at.0 - r, at.1 - r), pt(at.0 + r, at.1 + r), ink, 1.0, "q-ref-symbol", "")
+        }
+        Symbol::Diamond => c.polygon(
+            &[pt(at.0, at.1 - r), pt(at.0 + r, at.1), pt(at.0, at.1 + r), pt(at.0 - r, at.1)],
+            ink,
+            1.0,
+            "q-ref-symbol",
+            "",
+        ),
+        Symbol::Triangle | Symbol::Arrow => {
+            // Its tip outward, along the line.
+            let tip = (at.0 + ux * r, at.1 + uy * r);
+            let back = (at.0 - ux * r, at.1 - uy * r);
+            let w = if kind == Symbol::Arrow { r * 0.6 } else { r };
+            c.polygon(
+                &[pt(tip.0, tip.1), pt(back.0 - uy * w, back.1 + ux * w), pt(back.0 + uy * w, back.1 - ux * w)],
+                ink,
+                1.0,
+                "q-ref-symbol",
+                "",
+            )
+        }
+        Symbol::Pin => {
+            // A map pin: a round head above its point.
+            let head = (at.0, at.1 - r * 1.2);
+            c.polygon(
+                &[pt(at.0, at.1), pt(head.0 - r * 0.7, head.1 + r * 0.3), pt(head.0 + r * 0.7, head.1 + r * 0.3)],
+                ink,
+                1.0,
+                "q-ref-symbol",
+                "",
+            );
+            c.circle(pt(head.0, head.1), (r * 0.8).round().max(1.0) as u32, ink, 1.0, "q-ref-symbol", "");
+        }
+    }
+}
+
+/// `border=true` (or `borderColor`, `borderWidth`, `borderType`): a line around an area.
+fn area_border(
+    ctx: &mut Ctx<'_>,
+    c: &Component,
+    ink: Ink,
+    palette: &mut Vec<String>,
+) -> Option<(Ink, u32, &'static str)> {
+    let colour = colour_ink(ctx, c, "borderColor", palette);
+    let width = number_in(ctx, c, "borderWidth", 0.0, 12.0);
+    let kind = line_kind(ctx, c, "borderType", "dashed");
+    let wanted = match c.flag("border") {
+        Some(b) => b,
+        None => colour.is_some() || width.is_some() || c.prop("borderType").is_some(),
+    };
+    let width = width.map_or(1, |w| w.round() as u32);
+    (wanted && width > 0).then_some((colour.unwrap_or(ink), width, kind))
 }
 
 fn raw(table: &Table, row: usize, col: usize) -> String {
@@ -149,25 +449,173 @@ pub(crate) fn draw(refs: &[Reference], frame: &Frame, cart: &Cartesian, c: &mut 
             let (ya, yb) = (y0.min(y1).max(top), y0.max(y1).min(bottom));
             if xb > xa && yb > ya {
                 c.rect((px(xa), px(ya)), (px(xb), px(yb)), r.ink, r.opacity, "q-ref-area", "");
+                if let Some((ink, width, kind)) = r.border {
+                    let (l, t, rr, b) = (px(xa), px(ya), px(xb), px(yb));
+                    let class = format!("q-ref q-ref-{kind}");
+                    c.path(&[(l, t), (rr, t), (rr, b), (l, b), (l, t)], ink, width, &class, "");
+                }
                 if let Some(l) = &r.label {
-                    c.text(l, (px(xa + 4.0), px(ya + 12.0)), Anchor::Start, false, &LABEL);
+                    let (at, anchor) = match r.look.position {
+                        None => ((xa + 4.0, ya + 12.0), Anchor::Start),
+                        Some((row, col)) => {
+                            let y = match row {
+                                0 => ya + 12.0,
+                                1 => (ya + yb) / 2.0,
+                                _ => yb - 8.0,
+                            };
+                            match col {
+                                0 => ((xa + 4.0, y), Anchor::Start),
+                                1 => (((xa + xb) / 2.0, y), Anchor::Middle),
+                                _ => ((xb - 4.0, y), Anchor::End),
+                            }
+                        }
+                    };
+                    label(c, l, at, r.look.align.unwrap_or(anchor), &r.look);
                 }
             }
             continue;
         }
+        // `x` and `y` with `x2` or `y2`: a segment from (x, y) to (x2, y2), each end
+        // defaulting to the start's.
+        if let (Some(x), Some(y)) = (r.x[0].as_deref(), r.y[0])
+            && r.x[1].is_some()
+        {
+            let Some(xa) = x_pos(frame, cart, x) else { continue };
+            let Some(xb) = r.x[1].as_deref().and_then(|v| x_pos(frame, cart, v)) else { continue };
+            let (ya, yb) = (cart.py(y), cart.py(r.y[1].unwrap_or(y)));
+            c.line((px(xa), px(ya)), (px(xb), px(yb)), r.ink, r.width, &class);
+            symbols(c, r, (xa, ya), (xb, yb));
+            if let Some(l) = &r.label {
+                let (t, anchor) = match r.look.position.map_or(2, |p| p.1) {
+                    0 => (0.0, Anchor::Start),
+                    1 => (0.5, Anchor::Middle),
+                    _ => (1.0, Anchor::End),
+                };
+                let (lx, ly) = (xa + (xb - xa) * t, ya + (yb - ya) * t);
+                let below = r.look.position.is_some_and(|p| p.0 == 1);
+                let dy = if below { 11.0 } else { -6.0 };
+                label(c, l, (lx, ly + dy), r.look.align.unwrap_or(anchor), &r.look);
+            }
+            continue;
+        }
+        let text = match (&r.label, &r.value) {
+            (Some(l), Some(v)) => Some(format!("{l} ({v})")),
+            (Some(l), None) => Some(l.clone()),
+            (None, v) => v.clone(),
+        };
         if let Some(y) = r.y[0] {
             let py = cart.py(y);
             if (top..=bottom).contains(&py) {
                 c.line((px(left), px(py)), (px(right), px(py)), r.ink, r.width, &class);
-                if let Some(l) = &r.label {
-                    c.text(l, (px(right - 2.0), px(py - 5.0)), Anchor::End, false, &LABEL);
+                symbols(c, r, (left, py), (right, py));
+                if let Some(l) = &text {
+                    let ((x, anchor), dy) = match r.look.position {
+                        None => ((right - 2.0, Anchor::End), -5.0),
+                        Some((above, along)) => (
+                            match along {
+                                0 => (left + 2.0, Anchor::Start),
+                                1 => ((left + right) / 2.0, Anchor::Middle),
+                                _ => (right - 2.0, Anchor::End),
+                            },
+                            if above == 0 { -5.0 } else { 9.0 },
+                        ),
+                    };
+                    label(c, l, (x, py + dy), r.look.align.unwrap_or(anchor), &r.look);
                 }
             }
         } else if let Some(x) = r.x[0].as_deref().and_then(|v| x_pos(frame, cart, v)) {
             c.line((px(x), px(top)), (px(x), px(bottom)), r.ink, r.width, &class);
-            if let Some(l) = &r.label {
-                c.text(l, (px(x + 4.0), px(top + 10.0)), Anchor::Start, false, &LABEL);
+            symbols(c, r, (x, bottom), (x, top));
+            if let Some(l) = &text {
+                // Along a vertical line, the end is the top; above is its left side.
+                let ((dx, anchor), y) = match r.look.position {
+                    None => ((4.0, Anchor::Start), top + 10.0),
+                    Some((above, along)) => (
+                        if above == 0 { (-4.0, Anchor::End) } else { (4.0, Anchor::Start) },
+                        match along {
+                            0 => bottom - 8.0,
+                            1 => (top + bottom) / 2.0,
+                            _ => top + 10.0,
+                        },
+                    ),
+                };
+                label(c, l, (x + dx, y), r.look.align.unwrap_or(anchor), &r.look);
             }
         }
     }
+}
+
+/// A line's start and end marks.
+fn symbols(c: &mut Canvas, r: &Reference, start: (f64, f64), end: (f64, f64)) {
+    if let Some(s) = r.symbols[0] {
+        draw_symbol(c, s, start, end, r.ink);
+    }
+    if let Some(s) = r.symbols[1] {
+        draw_symbol(c, s, end, start, r.ink);
+    }
+}
+
+/// A reference's label at `at`, in its look: colour (`labelColor`, else the labels' ink),
+/// size, weight, slant, and the box behind it.
+fn label(c: &mut Canvas, text: &str, at: (f64, f64), anchor: Anchor, look: &LabelLook) {
+    let style = TextStyle { size: look.size, ink: look.ink.unwrap_or(LABEL.ink), class: look.class };
+    if let Some(b) = &look.background {
+        // Bold text runs about a tenth wider than the estimate.
+        let bold = if look.class.contains("q-ref-bold") { 1.1 } else { 1.0 };
+        let w = crate::text::width(text, f64::from(look.size)) * bold;
+        let h = f64::from(look.size) * 1.2;
+        let x0 = match anchor {
+            Anchor::Start => at.0,
+            Anchor::Middle => at.0 - w / 2.0,
+            Anchor::End => at.0 - w,
+        };
+        let (l, t) = (px(x0 - b.padding), px(at.1 - h / 2.0 - b.padding));
+        let (r, btm) = (px(x0 + w + b.padding), px(at.1 + h / 2.0 + b.padding));
+        c.rect((l, t), (r, btm), b.fill, b.fill_opacity, "q-ref-label-box", "");
+        let radius = b.radius.min(f64::from((r - l).min(btm - t)) / 2.0);
+        if radius > 0.0 {
+            let rr = crate::fmt::plain(radius, 1, false);
+            c.add_to_last(&format!(" rx=\"{rr}\" ry=\"{rr}\""));
+        }
+        if let Some((ink, width, kind)) = b.border {
+            let outline = rounded((l, t, r, btm), radius);
+            c.path(&outline, ink, width, &format!("q-ref q-ref-{kind}"), "");
+        }
+    }
+    c.text(text, (px(at.0), px(at.1)), anchor, false, &style);
+}
+
+/// The outline of a box with corners rounded by `radius`, as points (a quarter circle in
+/// four steps at each corner), closed.
+fn rounded((l, t, r, b): (i32, i32, i32, i32), radius: f64) -> Vec<(i32, i32)> {
+    if radius <= 0.0 {
+        return vec![(l, t), (r, t), (r, b), (l, b), (l, t)];
+    }
+    let (l, t, r, b) = (f64::from(l), f64::from(t), f64::from(r), f64::from(b));
+    let corners = [
+        (r - radius, t + radius, -90.0),
+        (r - radius, b - radius, 0.0),
+        (l + radius, b - radius, 90.0),
+        (l + radius, t + radius, 180.0),
+    ];
+    let mut out = Vec::new();
+    // cos and sin of 0, 22.5, 45, 67.5 and 90 degrees, written out so that every platform
+    // rounds the same points.
+    const COS: [f64; 5] = [1.0, 0.923_879_532_511_286_7, std::f64::consts::FRAC_1_SQRT_2, 0.382_683_432_365_089_8, 0.0];
+    for (cx, cy, from) in corners {
+        for k in 0..=4 {
+            // Turning a quarter from `from`: its cosine and sine from the table.
+            let (c0, s0) = (COS[k], COS[4 - k]);
+            let (cf, sf) = match from as i32 {
+                -90 => (0.0, -1.0),
+                0 => (1.0, 0.0),
+                90 => (0.0, 1.0),
+                _ => (-1.0, 0.0),
+            };
+            let (cos, sin) = (cf * c0 - sf * s0, sf * c0 + cf * s0);
+            out.push((px(cx + radius * cos), px(cy + radius * sin)));
+        }
+    }
+    out.push(out[0]);
+    out
 }

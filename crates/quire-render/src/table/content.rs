@@ -1,5 +1,5 @@
-//! What a `<Column contentType=...>` draws in its cells: links, images, deltas, bars and
-//! colour scales. Every URL from data passes [`escape::url_allowed`], every colour an
+//! What a `<Column contentType=...>` draws in its cells: links, images, deltas, bars,
+//! colour scales and sparklines (of a list cell, `array_agg({'date': d, 'sales': s})`). Every URL from data passes [`escape::url_allowed`], every colour an
 //! author gives [`escape::colour`].
 
 use quire_core::{Cell, Component, Problem, Table};
@@ -15,6 +15,18 @@ pub(super) enum Content {
     Delta(Delta),
     Bar(Bar),
     ColorScale(ColorScale),
+    Spark(Spark),
+}
+
+pub(super) struct Spark {
+    /// line, area or bar.
+    kind: &'static str,
+    /// The fields of each list's items along and up: `sparkX`, `sparkY`.
+    x: String,
+    y: String,
+    colour: String,
+    size: (f64, f64),
+    y_scale: Option<bool>,
 }
 
 pub(super) struct Link {
@@ -93,15 +105,68 @@ pub(super) fn content(ctx: &mut Ctx<'_>, ch: &Component, query: &str, table: &Ta
         "colorscale" => color_scale(ctx, ch, query, table, index),
         // `html` is drawn as text: markup from data never reaches the page.
         "html" => Content::Plain,
-        "sparkline" | "sparkarea" | "sparkbar" => Content::Plain,
+        "sparkline" | "sparkarea" | "sparkbar" => spark(ctx, ch, table, index, &kind),
         other => {
             ctx.report(
                 Problem::new(format!("`{other}` is not a content type"), ch.span_of("contentType"))
-                    .help("use link, image, delta, bar, colorscale or html"),
+                    .help("use link, image, delta, bar, colorscale, sparkline, sparkarea, sparkbar or html"),
             );
             Content::Plain
         }
     }
+}
+
+/// A sparkline of each cell's list: its items' `sparkX` along, `sparkY` up.
+fn spark(ctx: &mut Ctx<'_>, ch: &Component, table: &Table, index: usize, kind: &str) -> Content {
+    let column = &table.columns[index];
+    if column.ty != quire_core::ColumnType::List {
+        ctx.report(
+            Problem::new(format!("`{}` holds no lists to draw", column.name), ch.span_of("contentType"))
+                .help("make a list per row in the query: `array_agg({'date': month, 'sales': sales}) as sales`"),
+        );
+        return Content::Plain;
+    }
+    // The items' fields, from the first list there is.
+    let fields: Vec<String> = table
+        .values(index)
+        .find_map(|c| match c {
+            Cell::Rows(t) => Some(t.columns.iter().map(|c| c.name.clone()).collect()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let mut field = |prop: &str, default: usize| -> Option<String> {
+        let name = match ch.text(prop) {
+            Some(n) => n,
+            None => fields.get(default)?.clone(),
+        };
+        if !fields.is_empty() && !fields.iter().any(|f| f.eq_ignore_ascii_case(&name)) {
+            let help = match quire_core::components::suggest(&name, fields.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("the list's items have: {}", fields.join(", ")),
+            };
+            ctx.report(Problem::new(format!("the list's items have no field `{name}`"), ch.span_of(prop)).help(help));
+            return None;
+        }
+        Some(name)
+    };
+    let (Some(x), Some(y)) = (field("sparkX", 0), field("sparkY", 1)) else { return Content::Plain };
+    let size = |ctx: &mut Ctx<'_>, prop: &str, default: f64, (lo, hi): (f64, f64)| {
+        number(ctx, ch, prop).unwrap_or(default).clamp(lo, hi)
+    };
+    let h = size(ctx, "sparkHeight", 18.0, (8.0, 200.0));
+    let w = size(ctx, "sparkWidth", 90.0, (24.0, 720.0));
+    Content::Spark(Spark {
+        kind: match kind {
+            "sparkarea" => "area",
+            "sparkbar" => "bar",
+            _ => "line",
+        },
+        x,
+        y,
+        colour: colour(ctx, ch, "sparkColor").unwrap_or_else(|| crate::chart::PALETTE[0].to_string()),
+        size: (w, h),
+        y_scale: ch.flag("sparkYScale"),
+    })
 }
 
 fn color_scale(ctx: &mut Ctx<'_>, ch: &Component, query: &str, table: &Table, index: usize) -> Content {
@@ -279,6 +344,22 @@ pub(super) fn draw(
         Content::Bar(b) => match cell.as_f64() {
             Some(v) => plain(bar(b, v, text)),
             None => plain(escape::text(text)),
+        },
+        Content::Spark(s) => match cell {
+            Cell::Rows(items) => {
+                let (Some(x), Some(y)) = (items.column_index(&s.x), items.column_index(&s.y)) else {
+                    return plain(String::new());
+                };
+                let title = crate::text::title_case(&s.y);
+                let look = crate::value::Look::new(s.kind, s.size, &s.colour, &title, s.y_scale);
+                let svg = crate::value::spark(items, x, y, &look);
+                // Drawn at its own size (`sparkWidth` by `sparkHeight`), as Evidence's are.
+                plain(format!(
+                    "<span class=\"q-sparkline q-table-spark\" style=\"width:{}px;height:{}px\">{svg}</span>",
+                    s.size.0, s.size.1
+                ))
+            }
+            _ => plain(String::new()),
         },
         Content::ColorScale(s) => {
             let fill = s.scale.as_ref().and_then(|scale| row[s.by].as_f64().map(|v| scale.at(v)));
