@@ -291,6 +291,13 @@ fn variants(name: &str) -> Vec<String> {
         "LineChart" | "AreaChart" | "BarChart" | "ScatterPlot" | "BubbleChart" | "Histogram" => {
             out.push(with("labels=true"));
             out.push(with("y2=orders"));
+            // A y2 axis whose grid shows (the y grid off), and y2 series with labels.
+            out.push(with("y2=orders yGridlines=false"));
+            out.push(with("y2=orders labels=true"));
+            // Numbers on x, each series missing most of them, in the query's order.
+            out.push(simplest.replace("x=month", "x=orders"));
+            // Sixty bands, too many to label each.
+            out.push(format!("<{name} data={{values}} x=order_value y=order_value xType=category @/>"));
             // Values above zero only, and a logarithmic axis over them.
             out.push(simplest.replace("y=sales", "y=orders"));
             out.push(simplest.replace("y=sales", "y=orders").replacen('@', "yLog=true @", 1));

@@ -208,6 +208,32 @@ fn scatter_and_histogram() {
     ));
 }
 
+/// `y2`: orders against a right-hand axis whose ticks sit at the left axis' heights, in the
+/// palette slot after the sales, in the legend and the tooltips; as a line and as bars.
+#[test]
+fn secondary_axis() {
+    insta::assert_snapshot!(html(
+        "<LineChart data={sales} x=month y=sales y2=orders y2AxisTitle=true y2Fmt=\"0.0\" y2TickMarks=true y2Baseline=true/>\n\n\
+         <BarChart data={sales} x=channel y=sales y2=orders yAxisColor=false y2AxisColor=\"#cc0000\" labels=true y2LabelFmt=\"0.0\"/>\n"
+    ));
+}
+
+/// Axis props: a date range that clips the lines at the plot's edge, a y axis fitted to
+/// the values with its baseline and tick marks in red, no x tick labels; band grid lines
+/// and tick marks on bars; a Histogram's count axis capped, with its legend; areas over
+/// numbers on x, each joined across the values the other series has; bars on a time axis.
+#[test]
+fn axis_props() {
+    insta::assert_snapshot!(html(
+        "<LineChart data={sales} x=month y=sales series=channel xMin=\"2024-02-01\" xMax=\"2024-02-20\" yScale=true \
+         yBaseline=true yTickMarks=true yAxisColor=\"red\" xAxisLabels=false xTickMarks=false/>\n\n\
+         <BarChart data={sales} x=channel y=sales xGridlines=true xTickMarks=true xBaseline=false yAxisLabels=false/>\n\n\
+         <Histogram data={values} x=order_value yMax=4 legend=true/>\n\n\
+         <AreaChart data={sales} x=orders y=sales series=channel handleMissing=connect/>\n\n\
+         <BarChart data={sales} x=month y=sales xType=time/>\n"
+    ));
+}
+
 #[test]
 fn empty_chart() {
     insta::assert_snapshot!(html("<LineChart data={nothing} title=\"Nothing\"/>\n"), @r#"
@@ -311,9 +337,24 @@ fn other_problems() {
         ]
     );
     assert_eq!(
-        problems("<LineChart data={sales} swapXY=true/>\n\n<Histogram data={sales} x=channel/>\n"),
+        problems(
+            "<LineChart data={sales} x=month y2=channel y2SeriesType=pie xMin=soon yAxisColor=\"url(x)\" handleMissing=skip/>\n\n\
+             <BarChart data={sales} x=channel xTickMarks=maybe xType=time y2=orders swapXY=true/>\n"
+        ),
         [
-            "`swapXY` only applies to a BarChart | remove it, or use a BarChart for horizontal bars | at `true`",
+            "`skip` is not a way to handle missing values | use gap, connect or zero | at `skip`",
+            "y2 column `channel` is not numeric | y2 takes number columns, drawn against the axis on the right | at `channel`",
+            "`pie` is not a y2 series type | use line, bar or scatter | at `pie`",
+            "`url(x)` is not a colour quire can use | write yAxisColor=true (the series' colour), false, or a colour such as #236aa4 | at `\"url(x)\"`",
+            "`soon` is not a date | the x axis holds dates: write xMin='2024-01-01' | at `soon`",
+            "a time x axis needs dates | `channel` holds something else: leave out xType, or write xType=category | at `time`",
+            "horizontal bars have no secondary axis | leave out swapXY=true, or y2 | at `orders`",
+            "`xTickMarks` is true or false | write xTickMarks=true or xTickMarks=false | at `maybe`",
+        ]
+    );
+    assert_eq!(
+        problems("<Histogram data={sales} x=channel/>\n"),
+        [
             "a Histogram needs a number column for x; `channel` holds text | choose a number column, or count categories with a BarChart | at `channel`",
         ]
     );

@@ -319,6 +319,55 @@ pub(crate) fn band_labels(labels: &[String], band: f64, size: f64, max_width: f6
     (k, fitted)
 }
 
+/// `s` broken between words into lines of at most `max` px (`xLabelWrap`): nothing cut
+/// but a single word wider than a line, at most six lines.
+pub(crate) fn wrap(s: &str, size: f64, max: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in s.split_whitespace() {
+        let next = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        if !line.is_empty() && text::width(&next, size) > max {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        } else {
+            line = next;
+        }
+    }
+    lines.push(line);
+    if lines.len() > 6 {
+        let rest = lines.split_off(5).join(" ");
+        lines.push(text::fit(&rest, size, max));
+    }
+    lines
+}
+
+/// Secondary-axis ticks at the heights of the primary axis' ticks (`intervals` of them),
+/// so the two share grid lines: the smallest nice step whose `intervals` steps cover the
+/// data from a multiple of the step. `None` when the data cannot be covered.
+pub(crate) fn aligned(data_min: f64, data_max: f64, intervals: usize, include_zero: bool) -> Option<Linear> {
+    if intervals == 0 || data_min.is_nan() || data_max.is_nan() || data_min > data_max {
+        return None;
+    }
+    let (mut lo, mut hi) = (data_min, data_max);
+    if include_zero {
+        lo = lo.min(0.0);
+        hi = hi.max(0.0);
+    }
+    if hi <= lo {
+        hi = lo + if lo == 0.0 { 1.0 } else { lo.abs() };
+    }
+    let n = intervals as f64;
+    let mut step = nice_step((hi - lo) / n);
+    for _ in 0..40 {
+        let first = snap(lo / step, f64::floor) * step;
+        if first + n * step >= hi - step * 1e-9 {
+            let ticks = (0..=intervals).map(|k| first + k as f64 * step).collect();
+            return Some(Linear { lo: first, hi: first + n * step, step, ticks, log: false });
+        }
+        step = nice_step(step * 1.000_001);
+    }
+    None
+}
+
 /// Like [`nice_step`], but the nice step nearest to `raw` (up or down): for histogram bins,
 /// where rounding up can halve the number of bins.
 pub(crate) fn nice_step_near(raw: f64) -> f64 {

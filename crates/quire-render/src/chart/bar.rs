@@ -7,7 +7,7 @@ use super::canvas::TextStyle;
 use super::marks::{LabelAt, Placed, is_light, style_attr};
 use super::plot::{Cartesian, TICK_SIZE, Titles, XAxis, px};
 use super::xy::{point_data, ticks_for_height};
-use super::{AXIS_TITLE, Anchor, Canvas, Frame, Ink, LABEL, Spec, Stack, TICK, WIDTH};
+use super::{AXIS_TITLE, Anchor, Canvas, Frame, Ink, LABEL, Spec, Stack, TICK, WIDTH, y2};
 use crate::escape;
 use crate::fmt;
 use crate::text;
@@ -16,7 +16,7 @@ type Segments = Vec<Vec<Option<(f64, f64)>>>;
 
 pub(crate) fn bars(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
     let segs = segments(spec, frame);
-    let (mut lo, mut hi) = extent(&segs);
+    let (mut lo, mut hi) = extent(&segs, spec.axes.y_scale);
     let pct = spec.stack == Stack::Stacked100;
     if !spec.swap {
         for y in super::reference::y_values(&spec.references) {
@@ -29,17 +29,33 @@ pub(crate) fn bars(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
     }
     let y = spec.value_axis(lo, hi, positive_lo(&segs), ticks_for_height(spec.plot_height), value_bounds(spec, pct));
     let y_labels = axis::labels(&y, spec.axis_format().as_ref());
-    let cart = Cartesian::new(
+    let right = y2::right(spec, frame, &y);
+    let x_axis = if frame.continuous {
+        super::xy::x_axis(spec, frame)
+    } else {
+        XAxis::Band { labels: frame.xs.iter().map(|x| x.label.clone()).collect() }
+    };
+    let cart = Cartesian::with(
         spec.plot_height,
-        y,
-        y_labels,
-        XAxis::Band { labels: frame.xs.iter().map(|x| x.label.clone()).collect() },
-        Titles { x: spec.x_title.clone(), y: spec.y_title.clone(), x_grid: false, y_grid: spec.y_grid },
+        (y, y_labels),
+        x_axis,
+        Titles { x: spec.x_title.clone(), y: spec.y_title.clone(), x_grid: spec.x_grid, y_grid: spec.y_grid },
+        y2::looks(spec, Some(frame)),
+        right,
     )
     .padded(spec.marks.padding);
     let mut c = cart.canvas(&spec.palette);
     cart.draw_back(&mut c);
-    let layout = Thickness::new(spec, frame, cart.band(), 96.0);
+    let clipped = y2::begin_clip(spec, &cart, &mut c);
+    // On a value axis (`xType=value` or `time`) a bar's room is the closest two x's gap.
+    let x_of = |i: usize| if frame.continuous { cart.px(frame.xs[i].pos) } else { cart.px(i as f64) };
+    let band = if frame.continuous {
+        let gaps = frame.xs.windows(2).map(|w| (cart.px(w[1].pos) - cart.px(w[0].pos)).abs()).filter(|g| *g > 0.0);
+        gaps.fold(cart.width / 2.0, f64::min).max(2.0)
+    } else {
+        cart.band()
+    };
+    let layout = Thickness::new(spec, frame, band, 96.0);
     let look = BarLook::new(spec);
     let mut placed = Placed::default();
     for (si, (s, seg)) in frame.series.iter().zip(&segs).enumerate() {
@@ -47,7 +63,7 @@ pub(crate) fn bars(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
             let (Some((base, top)), Some(raw)) = (v, s.values[i]) else {
                 continue;
             };
-            let (x0, x1) = layout.span(cart.px(i as f64), si);
+            let (x0, x1) = layout.span(x_of(i), si);
             let (mut y0, y1) = (cart.py(base.max(*top)), cart.py(base.min(*top)));
             if y1 - y0 < 1.0 && raw != 0.0 {
                 y0 = y1 - 1.0;
@@ -80,9 +96,13 @@ pub(crate) fn bars(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
     }
     if look.totals {
         for (i, (top, total)) in stack_tops(frame, &segs).into_iter().enumerate() {
-            let at = (px(cart.px(i as f64)), px(cart.py(top) - 8.0));
+            let at = (px(x_of(i)), px(cart.py(top) - 8.0));
             placed.text(&mut c, look.hide, &spec.label(total), at, Anchor::Middle, &look.style, &look.extra);
         }
+    }
+    y2::draw(spec, frame, &cart, &mut c, &x_of, &|i, k| layout.extra(x_of(i), k));
+    if clipped {
+        c.end_clip();
     }
     super::reference::draw(&spec.references, frame, &cart, &mut c);
     cart.draw_front(&mut c);
@@ -138,31 +158,46 @@ impl BarLook {
     }
 }
 
-/// How thick bars are in a band: grouped bars share it, stacked ones fill it.
+/// How thick bars are in a band: grouped bars share it, stacked ones fill it; y2 bars
+/// take slots of their own after the y bars.
 struct Thickness {
     group: f64,
     per_series: Option<f64>,
+    /// Slots the y bars take (1 when stacked), and the y2 bars after them.
+    slots: (usize, usize),
 }
 
 impl Thickness {
     /// `cap`: the thickest a lone bar may be.
     fn new(spec: &Spec<'_>, frame: &Frame, band: f64, cap: f64) -> Thickness {
         let n = frame.series.len();
+        let extra = y2::bar_slots(spec, frame);
         let grouped = spec.stack == Stack::None && n > 1;
-        let cap = if grouped { cap * 0.45 * n as f64 } else { cap };
+        let own = if grouped { n } else { 1 };
+        let slots = own + extra;
+        let split = grouped || extra > 0;
+        let cap = if split { cap * 0.45 * slots as f64 } else { cap };
         let group = (band * 0.72).min(cap).min(band - 1.0).max(1.0);
-        Thickness { group, per_series: grouped.then(|| group / n as f64) }
+        Thickness { group, per_series: split.then(|| group / slots as f64), slots: (own, extra) }
     }
     /// The bar of series `si` in the band centred at `centre`.
     fn span(&self, centre: f64, si: usize) -> (f64, f64) {
         let start = centre - self.group / 2.0;
         match self.per_series {
             Some(w) => {
+                let slot = if self.slots.0 == 1 { 0 } else { si };
                 let gap = if w > 6.0 { 1.0 } else { 0.0 };
-                (start + w * si as f64 + gap, start + w * (si + 1) as f64 - gap)
+                (start + w * slot as f64 + gap, start + w * (slot + 1) as f64 - gap)
             }
             None => (start, start + self.group),
         }
+    }
+    /// The bar of y2 series `k`.
+    fn extra(&self, centre: f64, k: usize) -> (f64, f64) {
+        let w = self.per_series.unwrap_or(self.group);
+        let start = centre - self.group / 2.0 + w * (self.slots.0 + k) as f64;
+        let gap = if w > 6.0 { 1.0 } else { 0.0 };
+        (start + gap, start + w - gap)
     }
 }
 
@@ -173,7 +208,7 @@ fn positive_lo(segs: &Segments) -> f64 {
 
 fn value_bounds(spec: &Spec<'_>, pct: bool) -> Bounds {
     Bounds {
-        include_zero: true,
+        include_zero: !spec.axes.y_scale,
         extend: true,
         min: if pct { Some(0.0) } else { spec.y_min },
         max: if pct { Some(1.0) } else { spec.y_max },
@@ -189,8 +224,11 @@ fn segments(spec: &Spec<'_>, frame: &Frame) -> Segments {
     frame.stack(spec.stack == Stack::Stacked100, false)
 }
 
-fn extent(segs: &Segments) -> (f64, f64) {
-    segs.iter().flatten().flatten().fold((0.0f64, 0.0f64), |(lo, hi), (b, t)| (lo.min(b.min(*t)), hi.max(b.max(*t))))
+/// The values' range, from zero unless `fit` (`yScale`: the tops alone).
+fn extent(segs: &Segments, fit: bool) -> (f64, f64) {
+    let start = if fit { (f64::INFINITY, f64::NEG_INFINITY) } else { (0.0, 0.0) };
+    let ends = segs.iter().flatten().flatten().map(|&(b, t)| if fit { (t, t) } else { (b, t) });
+    ends.fold(start, |(lo, hi), (b, t)| (lo.min(b.min(t)), hi.max(b.max(t))))
 }
 
 /// The top of each stack and the stack's total, for total labels.
@@ -211,7 +249,8 @@ fn horizontal(spec: &Spec<'_>, frame: &Frame, segs: &Segments, (lo, hi): (f64, f
     let plot_h = spec.plot_height.max(n as f64 * 22.0).min(2400.0);
     let cats: Vec<String> = frame.xs.iter().map(|x| text::fit(&x.label, tick, f64::from(WIDTH) * 0.3)).collect();
     let (pad_left, pad_right) = (spec.marks.padding.0.round(), spec.marks.padding.1.round());
-    let left = (cats.iter().map(|l| text::width(l, tick)).fold(0.0, f64::max) + 14.0).ceil() + pad_left;
+    let shown = |l: &String| if spec.axes.x.labels { text::width(l, tick) } else { 0.0 };
+    let left = (cats.iter().map(shown).fold(0.0, f64::max) + 14.0).ceil() + pad_left;
     let top = if spec.x_title.is_some() { 30.0 } else { 10.0 };
     let bottom = 30.0 + if spec.y_title.is_some() { 20.0 } else { 0.0 };
     let pct = spec.stack == Stack::Stacked100;
@@ -231,9 +270,12 @@ fn horizontal(spec: &Spec<'_>, frame: &Frame, segs: &Segments, (lo, hi): (f64, f
         if spec.y_grid && *t != zero {
             c.line((x, px(top)), (x, px(top + plot_h)), Ink::Grid, 1, "");
         }
-        c.text(l, (x, px(top + plot_h + 8.0)), Anchor::Middle, true, &TICK);
+        if spec.axes.y.labels {
+            c.text(l, (x, px(top + plot_h + 8.0)), Anchor::Middle, true, &TICK);
+        }
     }
-    for (i, cat) in cats.iter().enumerate() {
+    // Horizontal bars swap the axes: x props apply to the categories down the left.
+    for (i, cat) in cats.iter().enumerate().filter(|_| spec.axes.x.labels) {
         c.text(cat, (px(left - 8.0), px(cy(i))), Anchor::End, false, &TICK);
     }
     let layout = Thickness::new(spec, frame, band, 36.0);
@@ -245,7 +287,9 @@ fn horizontal(spec: &Spec<'_>, frame: &Frame, segs: &Segments, (lo, hi): (f64, f
                 continue;
             };
             let (y0, y1) = layout.span(cy(i), si);
-            let (x0, mut x1) = (vx(base.min(*end)), vx(base.max(*end)));
+            // Within the axis: `yScale` or `yMin` may leave zero off it.
+            let inside = |v: f64| v.clamp(value.lo.min(value.hi), value.hi.max(value.lo));
+            let (x0, mut x1) = (vx(inside(base.min(*end))), vx(inside(base.max(*end))));
             if x1 - x0 < 1.0 && raw != 0.0 {
                 x1 = x0 + 1.0;
             }
@@ -282,7 +326,9 @@ fn horizontal(spec: &Spec<'_>, frame: &Frame, segs: &Segments, (lo, hi): (f64, f
         }
     }
     let zx = px(vx(zero));
-    c.line((zx, px(top)), (zx, px(top + plot_h)), Ink::Axis, 1, "");
+    if spec.axes.x.baseline {
+        c.line((zx, px(top)), (zx, px(top + plot_h)), Ink::Axis, 1, "");
+    }
     if let Some(t) = &spec.x_title {
         c.text(t, (0, 10), Anchor::Start, false, &AXIS_TITLE);
     }
@@ -326,23 +372,25 @@ pub(crate) fn histogram(spec: &Spec<'_>, label: &str) -> Option<String> {
         0.0,
         highest,
         ticks_for_height(spec.plot_height),
-        Bounds { include_zero: true, extend: true, min_step: 1.0, ..Bounds::default() },
+        Bounds { include_zero: true, extend: true, min_step: 1.0, min: spec.y_min, max: spec.y_max },
     );
     let y_labels = axis::labels(&y, None);
     let x_fmt = spec.x_fmt.clone().or_else(|| fmt::for_column(spec.table, spec.x));
     let x_lin = axis::linear(lo, hi, 8, Bounds::default());
     let x_labels = axis::labels(&x_lin, x_fmt.as_ref());
     let ticks = x_lin.ticks.iter().copied().zip(x_labels).filter(|(t, _)| *t >= lo - 1e-9 && *t <= hi + 1e-9).collect();
-    let cart = Cartesian::new(
+    let cart = Cartesian::with(
         spec.plot_height,
-        y,
-        y_labels,
+        (y, y_labels),
         XAxis::Linear { lo, hi, ticks },
-        Titles { x: spec.x_title.clone(), y: spec.y_title.clone(), x_grid: false, y_grid: spec.y_grid },
+        Titles { x: spec.x_title.clone(), y: spec.y_title.clone(), x_grid: spec.x_grid, y_grid: spec.y_grid },
+        y2::looks(spec, None),
+        None,
     )
     .padded(spec.marks.padding);
     let mut c = cart.canvas(&spec.palette);
     cart.draw_back(&mut c);
+    let clipped = y2::begin_clip(spec, &cart, &mut c);
     let bucket_fmt = |v: f64| match &x_fmt {
         Some(f) => fmt::format_number(v, f),
         None => fmt::plain(v, fmt::decimals_for_step(step), true),
@@ -366,6 +414,9 @@ pub(crate) fn histogram(spec: &Spec<'_>, label: &str) -> Option<String> {
         if spec.labels {
             c.text(&n.to_string(), (px((x0 + x1) / 2.0), px(cart.py(*n as f64) - 8.0)), Anchor::Middle, false, &LABEL);
         }
+    }
+    if clipped {
+        c.end_clip();
     }
     cart.draw_front(&mut c);
     Some(c.finish(label))

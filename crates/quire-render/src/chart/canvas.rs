@@ -237,6 +237,22 @@ impl Canvas {
         }
     }
 
+    /// Marks drawn until [`Canvas::end_clip`] show only inside this rectangle (`xMin`,
+    /// `yMax`, ...: data beyond the axes' range is cut at the plot's edge). The id is made
+    /// from the rectangle, so two charts with the same one share a same clip.
+    pub fn begin_clip(&mut self, (x0, y0): Coord, (x1, y1): Coord) {
+        let id = format!("q-clip-{x0}-{y0}-{x1}-{y1}");
+        self.out.push_str(&format!(
+            "<clipPath id=\"{id}\"><rect x=\"{x0}\" y=\"{y0}\" width=\"{}\" height=\"{}\"/></clipPath>\n<g clip-path=\"url(#{id})\">\n",
+            x1 - x0,
+            y1 - y0
+        ));
+    }
+
+    pub fn end_clip(&mut self) {
+        self.out.push_str("</g>\n");
+    }
+
     /// The finished `<svg>`: it scales to its container's width.
     pub fn finish(self, label: &str) -> String {
         format!(

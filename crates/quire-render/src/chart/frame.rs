@@ -3,6 +3,7 @@
 
 use quire_core::{Cell, ColumnType, Table};
 
+use super::axes::XType;
 use super::{Kind, Spec, distinct, key};
 use crate::fmt::{self, Format, MICROS_PER_DAY, civil};
 use crate::text::title_case;
@@ -10,6 +11,8 @@ use crate::text::title_case;
 pub(crate) struct Frame {
     pub xs: Vec<XPoint>,
     pub series: Vec<Series>,
+    /// The `y2` columns' series, drawn against the right-hand axis.
+    pub series2: Vec<Series>,
     /// x positions are values on a linear or time axis, not bands.
     pub continuous: bool,
     /// x positions are days since 1970-01-01.
@@ -39,8 +42,14 @@ impl Frame {
         let table = spec.table;
         let x_ty = spec.x_type();
         let temporal = x_ty.is_temporal();
-        let continuous = matches!(spec.kind, Kind::Line | Kind::Area | Kind::Scatter | Kind::Bubble)
-            && (x_ty.is_numeric() || temporal);
+        let by_value = match spec.kind {
+            Kind::Line | Kind::Area => spec.axes.x_type != XType::Category,
+            Kind::Scatter | Kind::Bubble => true,
+            // Bars are bands unless `xType=value` or `time` asks otherwise; never horizontal ones.
+            Kind::Bar => spec.axes.x_type == XType::Value && !spec.swap,
+            Kind::Histogram => false,
+        };
+        let continuous = by_value && (x_ty.is_numeric() || temporal);
         let (x_firsts, x_index) = distinct(table, spec.x);
         let series_values: Vec<(String, Option<String>)> = match spec.series {
             Some(s) => {
@@ -59,12 +68,14 @@ impl Frame {
         let series_index: std::collections::BTreeMap<String, usize> =
             series_values.iter().enumerate().filter_map(|(i, (_, k))| Some((k.clone()?, i))).collect();
 
-        let n_y = spec.ys.len().max(1);
+        let y2s: &[usize] = spec.y2().map_or(&[], |y2| &y2.cols);
+        let cols: Vec<usize> = spec.ys.iter().chain(y2s).copied().collect();
+        let n_y = cols.len().max(1);
         let mut series: Vec<Series> = Vec::new();
         for (name, _) in &series_values {
-            for &y in &spec.ys {
+            for &y in &cols {
                 let y_name = title_case(&table.columns[y].name);
-                let name = match (spec.series.is_some(), spec.ys.len() > 1) {
+                let name = match (spec.series.is_some(), cols.len() > 1) {
                     (true, true) => format!("{name} · {y_name}"),
                     (true, false) => name.clone(),
                     (false, _) => y_name,
@@ -84,7 +95,7 @@ impl Frame {
                 None => 0,
             };
             let x_pos = position(&row[spec.x], x_ty);
-            for (j, &y) in spec.ys.iter().enumerate() {
+            for (j, &y) in cols.iter().enumerate() {
                 let Some(v) = number(&row[y]) else { continue };
                 let s = &mut series[si * n_y + j];
                 s.values[xi] = Some(s.values[xi].unwrap_or(0.0) + v);
@@ -93,15 +104,24 @@ impl Frame {
                 }
             }
         }
-        if series.iter().all(|s| s.values.iter().all(Option::is_none)) {
+        // The y2 series after the y ones, each in the palette slot after them, as in Evidence.
+        let (mut primary, mut series2) = (Vec::new(), Vec::new());
+        for (i, s) in series.into_iter().enumerate() {
+            if i % n_y < spec.ys.len() { primary.push(s) } else { series2.push(s) }
+        }
+        for (i, s) in primary.iter_mut().chain(&mut series2).enumerate() {
+            s.ink = i;
+        }
+        let mut series = primary;
+        if series.iter().chain(&series2).all(|s| s.values.iter().all(Option::is_none)) {
             return None;
         }
 
-        // Display order: by value for numbers and dates; for categories, as the query
-        // returned them, or largest first in a bar chart.
+        // Display order: by value for dates, and for numbers unless `sort=false`; for
+        // categories, as the query returned them, or largest first in a bar chart.
         let mut order: Vec<usize> = (0..x_firsts.len()).collect();
         let x_cell = |i: usize| &table.rows[x_firsts[i]][spec.x];
-        if x_ty.is_numeric() || temporal {
+        if temporal || (x_ty.is_numeric() && spec.sort) {
             order.sort_by(|&a, &b| {
                 let pa = position(x_cell(a), x_ty).unwrap_or(f64::NAN);
                 let pb = position(x_cell(b), x_ty).unwrap_or(f64::NAN);
@@ -123,10 +143,10 @@ impl Frame {
                 label: fmt::format_cell(x_cell(i), x_ty, x_fmt.as_ref()),
             })
             .collect();
-        for s in &mut series {
+        for s in series.iter_mut().chain(&mut series2) {
             s.values = order.iter().map(|&i| s.values[i]).collect();
         }
-        Some(Frame { xs, series, continuous, temporal })
+        Some(Frame { xs, series, series2, continuous, temporal })
     }
 }
 

@@ -1,6 +1,7 @@
 //! Charts: props resolved against the query result (with Evidence's defaults), the data
 //! arranged into series, and the `<figure>` around the SVG.
 
+mod axes;
 mod axis;
 mod bar;
 mod canvas;
@@ -11,6 +12,7 @@ mod marks;
 mod plot;
 mod reference;
 mod xy;
+mod y2;
 
 pub(crate) use canvas::{AXIS_TITLE, Anchor, Canvas, Ink, LABEL, TICK};
 
@@ -118,6 +120,8 @@ pub(crate) struct Spec<'a> {
     pub references: Vec<reference::Reference>,
     /// How lines, points, bars and value labels look.
     pub marks: marks::Marks,
+    /// What each axis shows, the x axis' type, and the secondary axis.
+    pub axes: axes::Axes,
 }
 
 impl Spec<'_> {
@@ -137,6 +141,11 @@ impl Spec<'_> {
     /// Points, not lines or bars: ScatterPlot and BubbleChart.
     pub fn points(&self) -> bool {
         matches!(self.kind, Kind::Scatter | Kind::Bubble)
+    }
+
+    /// The `y2` columns' axis, if there are any.
+    pub fn y2(&self) -> Option<&axes::Secondary> {
+        self.axes.y2.as_ref()
     }
 
     pub fn x_type(&self) -> ColumnType {
@@ -183,6 +192,17 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
     let Some(kind) = Kind::of(&c.name) else {
         return String::new();
     };
+    // A prop this chart does not take is warned about and ignored, as Evidence ignores it
+    // (`y2` on an AreaChart): the drawing must not read it either.
+    let taken;
+    let c = match quire_core::components::spec(&c.name) {
+        Some(s) if c.props.iter().any(|p| !s.props.contains(&p.name.as_str())) => {
+            let props = c.props.iter().filter(|p| s.props.contains(&p.name.as_str())).cloned().collect();
+            taken = Component { props, ..c.clone() };
+            &taken
+        }
+        _ => c,
+    };
     let Some((query, table)) = ctx.data(c) else {
         return String::new();
     };
@@ -201,7 +221,8 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
     let drawn = spec.and_then(|spec| {
         let label = aria_label(&spec, title.as_deref());
         let (svg, names) = match kind {
-            Kind::Histogram => (bar::histogram(&spec, &label)?, Vec::new()),
+            // One series, named after its column: in a legend only when asked for.
+            Kind::Histogram => (bar::histogram(&spec, &label)?, vec![(title_case(&table.columns[spec.x].name), 0)]),
             _ => {
                 let mut frame = Frame::build(&spec)?;
                 let mut spec = spec;
@@ -211,14 +232,15 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
                     Kind::Bar => bar::bars(&spec, &frame, &label),
                     _ => xy::draw(&spec, &frame, &label),
                 };
-                return Some((svg, frame.series.iter().map(|s| (s.name.clone(), s.ink)).collect(), spec.palette));
+                let names = frame.series.iter().chain(&frame.series2).map(|s| (s.name.clone(), s.ink)).collect();
+                return Some((svg, names, spec.palette));
             }
         };
         Some((svg, names, spec.palette.clone()))
     });
     match drawn {
         Some((svg, names, palette)) => {
-            let show_legend = c.flag("legend").unwrap_or(names.len() > 1);
+            let show_legend = c.flag("legend").unwrap_or(names.len() > 1 && kind != Kind::Histogram);
             if show_legend && !names.is_empty() {
                 html.push_str(&legend(&names, &palette));
             }
@@ -262,7 +284,8 @@ fn order_series(frame: &mut Frame, order: &[String]) {
     }
     let rank = |name: &str| order.iter().position(|o| o == name).unwrap_or(order.len());
     frame.series.sort_by_key(|s| rank(&s.name));
-    for (i, s) in frame.series.iter_mut().enumerate() {
+    frame.series2.sort_by_key(|s| rank(&s.name));
+    for (i, s) in frame.series.iter_mut().chain(&mut frame.series2).enumerate() {
         s.ink = i;
     }
 }
@@ -274,10 +297,10 @@ fn colour_series(frame: &mut Frame, palette: &mut Vec<String>, colours: &[(Strin
         return;
     }
     // Every series its own slot first, so that adding colours moves no other series.
-    let slots = frame.series.iter().map(|s| s.ink + 1).max().unwrap_or(0).max(palette.len());
+    let slots = frame.series.iter().chain(&frame.series2).map(|s| s.ink + 1).max().unwrap_or(0).max(palette.len());
     let cycle: Vec<String> = (0..slots).map(|i| palette[i % palette.len()].clone()).collect();
     *palette = cycle;
-    for s in &mut frame.series {
+    for s in frame.series.iter_mut().chain(&mut frame.series2) {
         if let Some((_, colour)) = colours.iter().find(|(name, _)| *name == s.name) {
             palette.push(colour.clone());
             s.ink = palette.len() - 1;
@@ -385,8 +408,10 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
         }
         None if kind == Kind::Histogram => Vec::new(),
         None => {
+            let y2 = c.list("y2").unwrap_or_default();
             let ys: Vec<usize> = (0..table.columns.len())
                 .filter(|&i| i != x && Some(i) != series && table.columns[i].ty.is_numeric())
+                .filter(|&i| !y2.contains(&table.columns[i].name))
                 .collect();
             if ys.is_empty() {
                 ctx.report(
@@ -416,12 +441,6 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
             .help("choose a number column, or use a BarChart for categories"),
         ),
         _ => {}
-    }
-    if c.flag("swapXY") == Some(true) && kind != Kind::Bar {
-        ctx.report(
-            Problem::new("`swapXY` only applies to a BarChart", c.span_of("swapXY"))
-                .help("remove it, or use a BarChart for horizontal bars"),
-        );
     }
 
     let multi = series.is_some() || ys.len() > 1;
@@ -481,7 +500,17 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
     let missing = match c.text("handleMissing").as_deref() {
         Some("connect") => Missing::Connect,
         Some("zero") => Missing::Zero,
-        _ => Missing::Gap,
+        Some("gap") => Missing::Gap,
+        // Stacked areas close over a missing value, as zero.
+        None if kind == Kind::Area => Missing::Zero,
+        None => Missing::Gap,
+        Some(other) => {
+            ctx.report(
+                Problem::new(format!("`{other}` is not a way to handle missing values"), c.span_of("handleMissing"))
+                    .help("use gap, connect or zero"),
+            );
+            Missing::Gap
+        }
     };
     // A logarithmic axis has no place for zero or less: say so rather than draw it wrong.
     let y_log = (c.flag("yLog") == Some(true) && kind != Kind::Histogram)
@@ -513,6 +542,7 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
         palette = vec![colour.clone()];
     }
     let references = reference::resolve(ctx, c, &mut palette);
+    let axes = axes::resolve(ctx, c, kind, (query, table, x), &mut palette);
     let number = |prop: &str| c.number(prop).filter(|n| n.is_finite());
     Some(Spec {
         marks,
@@ -531,8 +561,8 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
         y_min: number("yMin"),
         y_max: number("yMax"),
         y_log,
-        x_min: number("xMin"),
-        x_max: number("xMax"),
+        x_min: axes.x_min,
+        x_max: axes.x_max,
         plot_height: number("chartAreaHeight").unwrap_or(180.0).clamp(60.0, 1200.0),
         palette,
         labels: c.flag("labels").unwrap_or(false),
@@ -547,6 +577,7 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
         bins: number("bins").map(|b| b.clamp(1.0, 200.0) as usize),
         x_grid: c.flag("xGridlines").unwrap_or(false),
         y_grid: c.flag("yGridlines").unwrap_or(true),
+        axes,
     })
 }
 

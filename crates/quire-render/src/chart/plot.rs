@@ -1,7 +1,9 @@
 //! The frame around a vertical chart: margins sized from the estimated widths of the tick
 //! labels, grid lines, tick labels, axis titles and the baseline.
 
+use super::axes::Look;
 use super::axis::Linear;
+use super::canvas::TextStyle;
 use super::{AXIS_TITLE, Anchor, Canvas, Ink, TICK, WIDTH};
 use crate::text;
 
@@ -34,6 +36,8 @@ pub(crate) struct Cartesian {
     total_height: u32,
     y_grid: bool,
     x_grid: bool,
+    look: Looks,
+    y2: Option<Right>,
 }
 
 pub(crate) struct Titles {
@@ -43,23 +47,60 @@ pub(crate) struct Titles {
     pub y_grid: bool,
 }
 
+/// What the axes show beyond their titles and grids (`Looks::default()`: quire's drawing
+/// without axis props).
+#[derive(Default)]
+pub(crate) struct Looks {
+    pub x: Look,
+    pub y: Look,
+    /// `yAxisColor`: the y tick labels and title in this ink.
+    pub y_colour: Option<Ink>,
+    /// `showAllXAxisLabels`: no band label skipped.
+    pub all_x_labels: bool,
+    /// `xLabelWrap`: band labels wrap onto as many lines as they need.
+    pub x_wrap: bool,
+}
+
+/// The secondary value axis on the right (`y2`).
+pub(crate) struct Right {
+    pub axis: Linear,
+    pub labels: Vec<String>,
+    pub title: Option<String>,
+    pub grid: bool,
+    pub show_labels: bool,
+    pub ticks: bool,
+    pub baseline: bool,
+    pub colour: Option<Ink>,
+}
+
 impl Cartesian {
-    pub fn new(plot_height: f64, y: Linear, y_labels: Vec<String>, x: XAxis, titles: Titles) -> Cartesian {
-        let widest = y_labels.iter().map(|l| text::width(l, TICK_PX)).fold(0.0, f64::max);
+    /// A frame whose axes show what `look` says, with a secondary axis on the right.
+    pub fn with(
+        plot_height: f64,
+        (y, y_labels): (Linear, Vec<String>),
+        x: XAxis,
+        titles: Titles,
+        look: Looks,
+        y2: Option<Right>,
+    ) -> Cartesian {
+        let shown = |l: &String| if look.y.labels { text::width(l, TICK_PX) } else { 0.0 };
+        let widest = y_labels.iter().map(shown).fold(0.0, f64::max);
         let left = (widest + 12.0).max(24.0).ceil();
-        let top = if titles.y.is_some() { 30.0 } else { 12.0 };
-        let right = match &x {
+        let y2_title = y2.as_ref().is_some_and(|r| r.title.is_some());
+        let top = if titles.y.is_some() || y2_title { 30.0 } else { 12.0 };
+        let mut right = match &x {
             XAxis::Linear { ticks, .. } => {
                 ticks.last().map_or(12.0, |(_, l)| (text::width(l, TICK_PX) / 2.0 + 4.0).max(12.0))
             }
             XAxis::Band { .. } => 12.0,
+        };
+        if let Some(r) = y2.as_ref().filter(|r| r.show_labels) {
+            right = right.max(r.labels.iter().map(|l| text::width(l, TICK_PX)).fold(0.0, f64::max) + 12.0);
         }
-        .ceil();
+        let right = right.ceil();
         let width = f64::from(WIDTH) - left - right;
         let (every, band_lines) = match &x {
-            XAxis::Band { labels, .. } => {
-                super::axis::band_labels(labels, width / labels.len().max(1) as f64, TICK_PX, 140.0)
-            }
+            XAxis::Band { labels, .. } => band_layout(labels, width, &look),
             XAxis::Linear { .. } => (1, Vec::new()),
         };
         let extra_lines = band_lines.iter().map(Vec::len).max().unwrap_or(1).saturating_sub(1);
@@ -80,6 +121,8 @@ impl Cartesian {
             total_height,
             y_grid: titles.y_grid,
             x_grid: titles.x_grid,
+            look,
+            y2,
         }
     }
 
@@ -92,8 +135,7 @@ impl Cartesian {
         self.left += left.round();
         self.width = (self.width - left.round() - right.round()).max(40.0);
         if let XAxis::Band { labels } = &self.x {
-            let (every, lines) =
-                super::axis::band_labels(labels, self.width / labels.len().max(1) as f64, TICK_PX, 140.0);
+            let (every, lines) = band_layout(labels, self.width, &self.look);
             let extra = |lines: &[Vec<String>]| lines.iter().map(Vec::len).max().unwrap_or(1).saturating_sub(1);
             let grown = extra(&lines) as f64 - extra(&self.band_lines) as f64;
             self.total_height = (f64::from(self.total_height) + LINE_PX * grown).ceil() as u32;
@@ -141,12 +183,34 @@ impl Cartesian {
     /// Grid, tick labels and axis titles: drawn before the data.
     pub fn draw_back(&self, c: &mut Canvas) {
         let right = px(self.left + self.width);
+        let y_style = TextStyle { ink: self.look.y_colour.unwrap_or(TICK.ink), ..TICK };
+        let mut grid_at = Vec::new();
         for (t, label) in self.y.ticks.iter().zip(&self.y_labels) {
             let y = px(self.py(*t));
             if self.y_grid && *t != self.baseline() {
                 c.line((px(self.left), y), (right, y), Ink::Grid, 1, "");
+                grid_at.push(y);
             }
-            c.text(label, (px(self.left - 8.0), y), Anchor::End, false, &TICK);
+            if self.look.y.labels {
+                c.text(label, (px(self.left - 8.0), y), Anchor::End, false, &y_style);
+            }
+        }
+        if let Some(r) = &self.y2 {
+            let style = TextStyle { ink: r.colour.unwrap_or(TICK.ink), ..TICK };
+            for (t, label) in r.axis.ticks.iter().zip(&r.labels) {
+                let y = px(r.axis.map(*t, self.bottom(), self.top));
+                // Aligned ticks share the primary axis' grid lines.
+                if r.grid && !grid_at.contains(&y) && y != px(self.py(self.baseline())) {
+                    c.line((px(self.left), y), (right, y), Ink::Grid, 1, "");
+                }
+                if r.show_labels {
+                    c.text(label, (right + 8, y), Anchor::Start, false, &style);
+                }
+            }
+            if let Some(t) = &r.title {
+                let title = TextStyle { ink: r.colour.unwrap_or(AXIS_TITLE.ink), ..AXIS_TITLE };
+                c.text(t, (WIDTH as i32, 10), Anchor::End, false, &title);
+            }
         }
         let label_y = px(self.bottom() + 8.0);
         match &self.x {
@@ -156,11 +220,21 @@ impl Cartesian {
                     if self.x_grid {
                         c.line((x, px(self.top)), (x, px(self.bottom())), Ink::Grid, 1, "");
                     }
-                    c.text(label, (x, label_y), Anchor::Middle, true, &TICK);
+                    if self.look.x.labels {
+                        c.text(label, (x, label_y), Anchor::Middle, true, &TICK);
+                    }
                 }
             }
-            XAxis::Band { .. } => {
-                for (i, lines) in self.band_lines.iter().enumerate().filter(|(i, _)| i % self.every == 0) {
+            XAxis::Band { labels } => {
+                if self.x_grid {
+                    for i in 1..labels.len() {
+                        let x = px(self.left + self.band() * i as f64);
+                        c.line((x, px(self.top)), (x, px(self.bottom())), Ink::Grid, 1, "");
+                    }
+                }
+                let shown =
+                    self.band_lines.iter().enumerate().filter(|(i, _)| self.look.x.labels && i % self.every == 0);
+                for (i, lines) in shown {
                     for (n, line) in lines.iter().enumerate() {
                         let y = label_y + px(LINE_PX * n as f64);
                         c.text(line, (px(self.px(i as f64)), y), Anchor::Middle, true, &TICK);
@@ -169,7 +243,8 @@ impl Cartesian {
             }
         }
         if let Some(t) = &self.y_title {
-            c.text(t, (0, 10), Anchor::Start, false, &AXIS_TITLE);
+            let style = TextStyle { ink: self.look.y_colour.unwrap_or(AXIS_TITLE.ink), ..AXIS_TITLE };
+            c.text(t, (0, 10), Anchor::Start, false, &style);
         }
         if let Some(t) = &self.x_title {
             let y = self.total_height as i32 - 10;
@@ -179,16 +254,72 @@ impl Cartesian {
 
     /// The baseline and tick marks: drawn over the data.
     pub fn draw_front(&self, c: &mut Canvas) {
-        let y = px(self.py(self.baseline()));
-        c.line((px(self.left), y), (px(self.left + self.width), y), Ink::Axis, 1, "");
-        if let XAxis::Linear { ticks, .. } = &self.x {
-            let bottom = px(self.bottom());
-            for (v, _) in ticks {
-                let x = px(self.px(*v));
-                c.line((x, bottom), (x, bottom + 4), Ink::Axis, 1, "");
+        let (left, right) = (px(self.left), px(self.left + self.width));
+        let (top, bottom) = (px(self.top), px(self.bottom()));
+        if self.look.x.baseline {
+            let y = px(self.py(self.baseline()));
+            c.line((left, y), (right, y), Ink::Axis, 1, "");
+        }
+        match &self.x {
+            XAxis::Linear { ticks, .. } if self.look.x.ticks.unwrap_or(true) => {
+                for (v, _) in ticks {
+                    let x = px(self.px(*v));
+                    c.line((x, bottom), (x, bottom + 4), Ink::Axis, 1, "");
+                }
+            }
+            XAxis::Band { labels } if self.look.x.ticks == Some(true) => {
+                for i in 0..=labels.len() {
+                    let x = px(self.left + self.band() * i as f64);
+                    c.line((x, bottom), (x, bottom + 4), Ink::Axis, 1, "");
+                }
+            }
+            _ => {}
+        }
+        if self.look.y.baseline {
+            c.line((left, top), (left, bottom), Ink::Axis, 1, "");
+        }
+        if self.look.y.ticks == Some(true) {
+            for t in &self.y.ticks {
+                let y = px(self.py(*t));
+                c.line((left - 4, y), (left, y), Ink::Axis, 1, "");
+            }
+        }
+        if let Some(r) = &self.y2 {
+            if r.baseline {
+                c.line((right, top), (right, bottom), Ink::Axis, 1, "");
+            }
+            if r.ticks {
+                for t in &r.axis.ticks {
+                    let y = px(r.axis.map(*t, self.bottom(), self.top));
+                    c.line((right, y), (right + 4, y), Ink::Axis, 1, "");
+                }
             }
         }
     }
+
+    /// Vertical position of a value on the secondary axis (the primary one without it).
+    pub fn py2(&self, v: f64) -> f64 {
+        match &self.y2 {
+            Some(r) => r.axis.map(v, self.bottom(), self.top),
+            None => self.py(v),
+        }
+    }
+
+    /// The value y2 bars grow from on the secondary axis.
+    pub fn baseline2(&self) -> f64 {
+        self.y2.as_ref().map_or(self.baseline(), |r| 0.0f64.clamp(r.axis.lo.min(r.axis.hi), r.axis.hi.max(r.axis.lo)))
+    }
+}
+
+/// Band labels across `width`: every `every`-th shown, each on its lines (`xLabelWrap`:
+/// wrapped, none skipped; `showAllXAxisLabels`: none skipped).
+fn band_layout(labels: &[String], width: f64, look: &Looks) -> (usize, Vec<Vec<String>>) {
+    let band = width / labels.len().max(1) as f64;
+    if look.x_wrap {
+        return (1, labels.iter().map(|l| super::axis::wrap(l, TICK_PX, (band - 6.0).max(24.0))).collect());
+    }
+    let (every, lines) = super::axis::band_labels(labels, band, TICK_PX, 140.0);
+    (if look.all_x_labels { 1 } else { every }, lines)
 }
 
 /// A coordinate in whole SVG units, as the backend takes them.

@@ -3,9 +3,12 @@
 use super::axis::{self, Bounds};
 use super::marks::{self, LabelAt, Placed, Shape};
 use super::plot::{Cartesian, Titles, XAxis, px};
-use super::{Anchor, Frame, Ink, Kind, LABEL, Missing, Spec, Stack, WIDTH};
+use super::{Anchor, Frame, Ink, Kind, LABEL, Missing, Spec, Stack, WIDTH, y2};
 use crate::escape;
 use crate::fmt;
+
+/// A series' `(base, top)` at one x, if it has a value there.
+type Segment = Option<(f64, f64)>;
 
 /// Above this many points, lines carry no invisible hover targets (the SVG would grow too big).
 const MAX_HOVER_POINTS: usize = 400;
@@ -25,6 +28,8 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
         }
     } else {
         for (base, top) in stacks.iter().flatten().flatten() {
+            // `yScale`: the axis fits the values, not the zero they stand on.
+            let base = if spec.axes.y_scale { top } else { base };
             lo = lo.min(base.min(*top));
             hi = hi.max(base.max(*top));
         }
@@ -47,7 +52,7 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
         positive_lo,
         ticks_for_height(spec.plot_height),
         Bounds {
-            include_zero: !spec.points(),
+            include_zero: !spec.points() && !spec.axes.y_scale,
             extend: true,
             min: if pct { Some(0.0) } else { spec.y_min },
             max: if pct { Some(1.0) } else { spec.y_max },
@@ -56,16 +61,19 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
     );
     let y_labels = axis::labels(&y, spec.axis_format().as_ref());
     let x = x_axis(spec, frame);
-    let cart = Cartesian::new(
+    let right = y2::right(spec, frame, &y);
+    let cart = Cartesian::with(
         spec.plot_height,
-        y,
-        y_labels,
+        (y, y_labels),
         x,
         Titles { x: spec.x_title.clone(), y: spec.y_title.clone(), x_grid: spec.x_grid, y_grid: spec.y_grid },
+        y2::looks(spec, Some(frame)),
+        right,
     )
     .padded(spec.marks.padding);
     let mut c = cart.canvas(&spec.palette);
     cart.draw_back(&mut c);
+    let clipped = y2::begin_clip(spec, &cart, &mut c);
     let x_of = |i: usize| {
         if frame.continuous { cart.px(frame.xs[i].pos) } else { cart.px(i as f64) }
     };
@@ -73,25 +81,40 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
     match spec.kind {
         Kind::Area => {
             for (s, stack) in frame.series.iter().zip(&stacks) {
-                let upper: Vec<(i32, i32)> = stack
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, v)| v.map(|(_, t)| (px(x_of(i)), px(cart.py(t)))))
-                    .collect();
-                let lower: Vec<(i32, i32)> = stack
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, v)| v.map(|(b, _)| (px(x_of(i)), px(cart.py(b)))))
-                    .collect();
-                let (upper, lower) = (marks.stepped(&upper), marks.stepped(&lower));
-                let outline: Vec<(i32, i32)> = upper.iter().copied().chain(lower.into_iter().rev()).collect();
-                let series_attr = format!(" data-series=\"{}\"", escape::attr(&s.name));
-                let fill = format!("{series_attr}{}", marks.fill_style());
-                c.polygon(&outline, Ink::Series(s.ink), spec.fill_opacity, "q-area", &fill);
-                if !marks.no_line {
-                    let width = spec.line_width.min(2);
-                    let line = format!("{series_attr}{}", marks.line_style(width));
-                    c.path(&upper, Ink::Series(s.ink), width, "q-line", &line);
+                // `handleMissing=gap`: one area per run of values; otherwise one over all.
+                let mut runs: Vec<(usize, &[Segment])> = Vec::new();
+                if spec.missing == Missing::Gap {
+                    let mut start = 0;
+                    for run in stack.split(Option::is_none) {
+                        if !run.is_empty() {
+                            runs.push((start, run));
+                        }
+                        start += run.len() + 1;
+                    }
+                } else {
+                    runs.push((0, stack.as_slice()));
+                }
+                for (start, run) in runs {
+                    let upper: Vec<(i32, i32)> = run
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, v)| v.map(|(_, t)| (px(x_of(start + i)), px(cart.py(t)))))
+                        .collect();
+                    let lower: Vec<(i32, i32)> = run
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, v)| v.map(|(b, _)| (px(x_of(start + i)), px(cart.py(b)))))
+                        .collect();
+                    let (upper, lower) = (marks.stepped(&upper), marks.stepped(&lower));
+                    let outline: Vec<(i32, i32)> = upper.iter().copied().chain(lower.into_iter().rev()).collect();
+                    let series_attr = format!(" data-series=\"{}\"", escape::attr(&s.name));
+                    let fill = format!("{series_attr}{}", marks.fill_style());
+                    c.polygon(&outline, Ink::Series(s.ink), spec.fill_opacity, "q-area", &fill);
+                    if !marks.no_line {
+                        let width = spec.line_width.min(2);
+                        let line = format!("{series_attr}{}", marks.line_style(width));
+                        c.path(&upper, Ink::Series(s.ink), width, "q-line", &line);
+                    }
                 }
             }
         }
@@ -160,7 +183,8 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
             for (s, stack) in frame.series.iter().zip(&stacks) {
                 let colour = spec.palette.get(s.ink % spec.palette.len().max(1)).map_or("currentColor", String::as_str);
                 for (i, v) in stack.iter().enumerate() {
-                    let (Some((_, t)), Some(raw)) = (v, s.values[i].or((spec.missing == Missing::Zero).then_some(0.0)))
+                    let (Some((_, t)), Some(raw)) =
+                        (v, s.values[i].or((spec.kind == Kind::Line && spec.missing == Missing::Zero).then_some(0.0)))
                     else {
                         continue;
                     };
@@ -195,6 +219,21 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
             }
         }
     }
+    let slots = y2::bar_slots(spec, frame).max(1) as f64;
+    let bar_width = if frame.continuous {
+        let gaps = frame.xs.windows(2).map(|w| (cart.px(w[1].pos) - cart.px(w[0].pos)).abs()).filter(|g| *g > 0.0);
+        (gaps.fold(cart.width / 2.0, f64::min) * 0.6).min(40.0 * slots)
+    } else {
+        (cart.band() * 0.6).min(40.0 * slots)
+    };
+    let bar = |i: usize, k: usize| {
+        let start = x_of(i) - bar_width / 2.0 + bar_width / slots * k as f64;
+        (start, start + (bar_width / slots - 1.0).max(1.0))
+    };
+    y2::draw(spec, frame, &cart, &mut c, &x_of, &bar);
+    if clipped {
+        c.end_clip();
+    }
     super::reference::draw(&spec.references, frame, &cart, &mut c);
     cart.draw_front(&mut c);
     c.finish(label)
@@ -219,14 +258,15 @@ fn stack(spec: &Spec<'_>, frame: &Frame) -> Vec<Vec<Option<(f64, f64)>>> {
             })
             .collect();
     }
-    frame.stack(spec.stack == Stack::Stacked100, true)
+    // Stacked areas count a missing value as zero unless `handleMissing` says otherwise.
+    frame.stack(spec.stack == Stack::Stacked100, spec.missing == Missing::Zero)
 }
 
 pub(crate) fn ticks_for_height(h: f64) -> usize {
     ((h / 40.0) as usize).clamp(2, 8)
 }
 
-fn x_axis(spec: &Spec<'_>, frame: &Frame) -> XAxis {
+pub(crate) fn x_axis(spec: &Spec<'_>, frame: &Frame) -> XAxis {
     if !frame.continuous {
         return XAxis::Band { labels: frame.xs.iter().map(|x| x.label.clone()).collect() };
     }
@@ -245,6 +285,8 @@ fn x_axis(spec: &Spec<'_>, frame: &Frame) -> XAxis {
     }
     let max_ticks = ((f64::from(WIDTH) - 80.0) / 72.0) as usize;
     if frame.temporal {
+        lo = spec.x_min.unwrap_or(lo);
+        hi = spec.x_max.unwrap_or(hi);
         if hi <= lo {
             lo -= 1.0;
             hi += 1.0;
@@ -253,7 +295,6 @@ fn x_axis(spec: &Spec<'_>, frame: &Frame) -> XAxis {
         let ticks = axis::date_ticks(lo, hi, max_ticks, grain, spec.x_fmt.as_ref());
         return XAxis::Linear { lo, hi, ticks };
     }
-    // xMin and xMax are numbers, so they bound numeric axes only.
     if let Some(m) = spec.x_min {
         lo = m;
     }
