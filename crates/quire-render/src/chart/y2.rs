@@ -101,18 +101,20 @@ pub(crate) fn draw(
         let series_attr = format!(" data-series=\"{}\"", crate::escape::attr(&s.name));
         let ink = Ink::Series(s.ink);
         if y2.kind == SeriesType::Line {
+            // Lines as the y lines are drawn: steps, dashes, opacity.
+            let line_attr = format!("{series_attr}{}", spec.marks.line_style(spec.line_width));
             let mut segment: Vec<(i32, i32)> = Vec::new();
             for (i, v) in s.values.iter().enumerate() {
                 match v.or((spec.missing == Missing::Zero).then_some(0.0)) {
                     Some(v) => segment.push((px(x_of(i)), px(cart.py2(v)))),
                     None if spec.missing == Missing::Gap => {
-                        c.path(&segment, ink, spec.line_width, "q-line", &series_attr);
+                        c.path(&spec.marks.stepped(&segment), ink, spec.line_width, "q-line", &line_attr);
                         segment.clear();
                     }
                     None => {}
                 }
             }
-            c.path(&segment, ink, spec.line_width, "q-line", &series_attr);
+            c.path(&spec.marks.stepped(&segment), ink, spec.line_width, "q-line", &line_attr);
         }
         for (i, v) in s.values.iter().enumerate() {
             let Some(v) = *v else { continue };
@@ -126,7 +128,10 @@ pub(crate) fn draw(
                     if y1 - y0 < 1.0 && v != 0.0 {
                         y0 = y1 - 1.0;
                     }
-                    c.rect((px(x0), px(y0)), (px(x1), px(y1)), ink, 1.0, "q-bar", &data);
+                    // Bars as the y bars are drawn: their opacity and outline.
+                    let data = data.clone() + &super::marks::style_attr(&spec.marks.outline_css());
+                    let opacity = if spec.kind == super::Kind::Bar { spec.marks.opacity.unwrap_or(1.0) } else { 1.0 };
+                    c.rect((px(x0), px(y0)), (px(x1), px(y1)), ink, opacity, "q-bar", &data);
                     ((x0 + x1) / 2.0, if v >= 0.0 { y0 } else { y1 + 16.0 })
                 }
                 SeriesType::Scatter => {
