@@ -218,6 +218,16 @@ fn secondary_axis() {
     ));
 }
 
+/// A colour an axis prop adds is the axis', never a series': with one `lineColor`, the y2
+/// line is that colour too, and only the y labels are blue.
+#[test]
+fn axis_colours_are_not_series_colours() {
+    let out = html("<LineChart data={sales} x=month y=sales y2=orders lineColor=red yAxisColor=\"#0000ff\"/>\n");
+    let orders = out.lines().find(|l| l.starts_with("<polyline") && l.contains("data-series=\"Orders\"")).unwrap_or("");
+    assert!(orders.contains("stroke=\"red\""), "{orders}");
+    assert!(out.contains("fill=\"#0000ff\">1,000</text>"), "{out}");
+}
+
 /// Axis props: a date range that clips the lines at the plot's edge, a y axis fitted to
 /// the values with its baseline and tick marks in red, no x tick labels; band grid lines
 /// and tick marks on bars; a Histogram's count axis capped, with its legend; areas over

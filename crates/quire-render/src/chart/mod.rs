@@ -541,6 +541,9 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
     if let Some(colour) = &marks.colour {
         palette = vec![colour.clone()];
     }
+    // Series take the palette's colours in turn; a colour added after them (a reference's,
+    // an axis') must never become a series': the series' colours fill 64 slots first.
+    palette = (0..64).map(|i| palette[i % palette.len()].clone()).collect();
     let references = reference::resolve(ctx, c, &mut palette);
     let axes = axes::resolve(ctx, c, kind, (query, table, x), &mut palette);
     let number = |prop: &str| c.number(prop).filter(|n| n.is_finite());
