@@ -18,7 +18,7 @@ fn col(name: &str, ty: ColumnType) -> Column {
 }
 
 /// Monthly sales by channel (dates, text, numbers), a row of figures, a distribution, and
-/// an empty result.
+/// empty results of both.
 fn results() -> BTreeMap<String, Table> {
     let mut sales = Vec::new();
     for (i, m) in [1u32, 2, 3, 4].into_iter().enumerate() {
@@ -79,10 +79,12 @@ fn results() -> BTreeMap<String, Table> {
         rows: ["Online", "Retail", "Phone"].iter().map(|c| vec![Cell::Text((*c).into()), trend(c)]).collect(),
     };
     r.insert("lists".to_string(), lists);
+    let columns = r["values"].columns.clone();
+    r.insert("novalues".to_string(), Table { columns, rows: vec![] });
     r
 }
 
-const QUERIES: &str = "```sql sales\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n```sql lists\nselect 1\n```\n\n";
+const QUERIES: &str = "```sql sales\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n```sql lists\nselect 1\n```\n\n```sql novalues\nselect 1\n```\n\n";
 
 /// How each component is written at its simplest; `@` is where the probed prop goes.
 fn base(name: &str) -> Option<String> {
@@ -219,7 +221,11 @@ const VALUES: &[&str] = &[
 ];
 
 fn render(body: &str, empty: bool) -> Option<String> {
-    let body = if empty { body.replace("data={sales}", "data={nothing}") } else { body.to_string() };
+    let body = if empty {
+        body.replace("data={sales}", "data={nothing}").replace("data={values}", "data={novalues}")
+    } else {
+        body.to_string()
+    };
     let text = format!("{QUERIES}{body}\n");
     let page = Page::parse(&text).ok()?;
     // A build passes when the data was refreshed, for `LastRefreshed`.

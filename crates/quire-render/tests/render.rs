@@ -214,7 +214,7 @@ fn scatter_and_histogram() {
 fn secondary_axis() {
     insta::assert_snapshot!(html(
         "<LineChart data={sales} x=month y=sales y2=orders y2AxisTitle=true y2Fmt=\"0.0\" y2TickMarks=true y2Baseline=true/>\n\n\
-         <BarChart data={sales} x=channel y=sales y2=orders yAxisColor=false y2AxisColor=\"#cc0000\" labels=true y2LabelFmt=\"0.0\"/>\n"
+         <BarChart data={sales} x=channel y=sales y2=orders yAxisColor=false y2AxisColor=\"#cc0000\" labels=true y2LabelFmt=\"0.0\" yLabelFmt=usd0/>\n"
     ));
 }
 

@@ -81,6 +81,8 @@ pub(crate) struct Axes {
     pub all_x_labels: bool,
     /// `xLabelWrap`: long band labels wrap onto as many lines as they need.
     pub x_wrap: bool,
+    /// `yLabelFmt`: the y series' value labels, over `labelFmt`.
+    pub y_label_fmt: Option<Format>,
     /// `xMin`/`xMax` in axis units (days for dates).
     pub x_min: Option<f64>,
     pub x_max: Option<f64>,
@@ -214,6 +216,7 @@ pub(crate) fn resolve(
         y_scale: on(ctx, "yScale", false),
         all_x_labels: on(ctx, "showAllXAxisLabels", false),
         x_wrap: on(ctx, "xLabelWrap", false),
+        y_label_fmt: ctx.format_prop(c, "yLabelFmt"),
         x_min: x_bound(ctx, c, "xMin", x_ty),
         x_max: x_bound(ctx, c, "xMax", x_ty),
     }

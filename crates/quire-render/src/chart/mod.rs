@@ -164,7 +164,7 @@ impl Spec<'_> {
     }
     /// A data label: short enough to sit on a bar.
     pub fn label(&self, v: f64) -> String {
-        match self.label_fmt.as_ref().or(self.y_fmt.as_ref()) {
+        match self.axes.y_label_fmt.as_ref().or(self.label_fmt.as_ref()).or(self.y_fmt.as_ref()) {
             Some(f) => fmt::format_number(v, f),
             None => match self.value_format() {
                 Some(Format::Currency(sym)) => fmt::compact(v, sym),

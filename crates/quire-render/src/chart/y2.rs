@@ -43,7 +43,9 @@ fn tooltip(spec: &Spec<'_>, v: f64) -> String {
 }
 
 fn label(spec: &Spec<'_>, v: f64) -> String {
-    match spec.y2().and_then(|y2| y2.label_fmt.clone()).or_else(|| format(spec)) {
+    // `y2LabelFmt`, else `labelFmt` (every label's), else the axis' format.
+    let given = spec.y2().and_then(|y2| y2.label_fmt.clone()).or_else(|| spec.label_fmt.clone());
+    match given.or_else(|| format(spec)) {
         Some(f) => fmt::format_number(v, &f),
         None if v.abs() >= 10_000.0 => fmt::compact(v, ""),
         None => fmt::auto_number(v),
@@ -97,6 +99,8 @@ pub(crate) fn draw(
     bar: &dyn Fn(usize, usize) -> (f64, f64),
 ) {
     let Some(y2) = spec.y2() else { return };
+    // Value labels in the size and colour `labelSize` and `labelColor` give every label.
+    let (style, extra) = spec.marks.label_style(&LABEL);
     for (k, s) in frame.series2.iter().enumerate() {
         let series_attr = format!(" data-series=\"{}\"", crate::escape::attr(&s.name));
         let ink = Ink::Series(s.ink);
@@ -146,7 +150,7 @@ pub(crate) fn draw(
             };
             if spec.labels {
                 let at = (px(mid), px(top - 8.0));
-                c.text(&label(spec, v), at, Anchor::Middle, false, &LABEL);
+                c.text_with(&label(spec, v), at, Anchor::Middle, false, &style, &extra);
             }
         }
     }
