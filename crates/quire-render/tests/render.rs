@@ -109,7 +109,7 @@ fn results() -> BTreeMap<String, Table> {
     r
 }
 
-const QUERIES: &str = "```sql trends\nselect 1\n```\n\n```sql sales\nselect 1\n```\n\n```sql kpis\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n```sql links\nselect 1\n```\n\n";
+const QUERIES: &str = "```sql sales\nselect 1\n```\n\n```sql kpis\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n```sql links\nselect 1\n```\n\n";
 
 fn render(body: &str) -> Result<Rendered, Vec<Problem>> {
     let text = format!("{QUERIES}{body}");
@@ -958,12 +958,12 @@ fn colour_scales_shade_by_value_and_breakpoints() {
 #[test]
 fn sparkline_columns_draw_each_rows_list() {
     insta::assert_snapshot!(html(
-        "<DataTable data={trends}>\n<Column id=channel />\n<Column id=sales title=Trend contentType=sparkline sparkX=date sparkY=sales />\n<Column id=sales title=Area contentType=sparkarea sparkX=date sparkY=sales sparkColor=#53768a sparkHeight=30 sparkWidth=120 />\n<Column id=sales title=Bars contentType=sparkbar sparkYScale=true />\n</DataTable>\n"
+        "```sql trends\nselect 1\n```\n\n<DataTable data={trends}>\n<Column id=channel />\n<Column id=sales title=Trend contentType=sparkline sparkX=date sparkY=sales />\n<Column id=sales title=Area contentType=sparkarea sparkX=date sparkY=sales sparkColor=#53768a sparkHeight=30 sparkWidth=120 />\n<Column id=sales title=Bars contentType=sparkbar sparkYScale=true />\n</DataTable>\n"
     ));
-    let plain = html("<DataTable data={trends} />\n");
+    let plain = html("```sql trends\nselect 1\n```\n\n<DataTable data={trends} />\n");
     assert!(plain.contains("[{date: 2024-01-01, sales: "), "{plain}");
     assert_eq!(
-        problems("<DataTable data={trends}>\n<Column id=sales contentType=sparkline sparkY=sale />\n<Column id=channel contentType=sparkbar />\n</DataTable>\n"),
+        problems("```sql trends\nselect 1\n```\n\n<DataTable data={trends}>\n<Column id=sales contentType=sparkline sparkY=sale />\n<Column id=channel contentType=sparkbar />\n</DataTable>\n"),
         [
             "the list's items have no field `sale` | did you mean `sales`? | at `sale`",
             "`channel` holds no lists to draw | make a list per row in the query: `array_agg({'date': month, 'sales': sales}) as sales` | at `sparkbar`",
