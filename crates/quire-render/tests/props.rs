@@ -494,3 +494,141 @@ fn the_props_page_is_the_catalogue() {
         "www/pages/authoring/props.md differs from the catalogue: run this test with QUIRE_BLESS=1"
     );
 }
+
+/// One row of `props-docs.txt`: the components it describes, its props, meaning, default.
+struct DocRow {
+    components: Vec<String>,
+    props: Vec<String>,
+    meaning: String,
+    default: String,
+    line: usize,
+}
+
+fn doc_rows(text: &str) -> Vec<DocRow> {
+    let mut rows = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cells: Vec<&str> = line.splitn(4, " | ").map(str::trim).collect();
+        assert!(cells.len() == 4, "props-docs.txt:{}: want `Components | props | meaning | default`", i + 1);
+        rows.push(DocRow {
+            components: cells[0].split_whitespace().map(str::to_string).collect(),
+            props: cells[1].split(',').map(|p| p.trim().trim_matches('`').to_string()).collect(),
+            meaning: cells[2].to_string(),
+            default: cells[3].to_string(),
+            line: i + 1,
+        });
+    }
+    rows
+}
+
+fn is_drawn(component: &str, prop: &str) -> bool {
+    components::BUILD_PROPS.contains(&prop) || components::prop_status(component, prop) == PropStatus::Drawn
+}
+
+/// The props table of one component: each drawn prop with its meaning and default (from
+/// `props-docs.txt`), then the props not drawn yet and the ECharts-only ones, by name.
+fn props_table(name: &str, rows: &[DocRow], problems: &mut Vec<String>) -> String {
+    let spec = components::spec(name).expect("in the catalogue");
+    let mut out = String::from("| prop | meaning | default |\n| --- | --- | --- |\n");
+    let mut described = Vec::new();
+    for row in rows.iter().filter(|r| r.components.iter().any(|c| c == name)) {
+        for p in &row.props {
+            if !spec.props.contains(&p.as_str()) {
+                problems.push(format!("props-docs.txt:{}: `{name}` has no prop `{p}`", row.line));
+            } else if !is_drawn(name, p) {
+                problems.push(format!(
+                    "props-docs.txt:{}: `{name} {p}` is not drawn; the docs list only what works",
+                    row.line
+                ));
+            }
+        }
+        let props: Vec<String> = row.props.iter().map(|p| format!("`{p}`")).collect();
+        out.push_str(&format!("| {} | {} | {} |\n", props.join(", "), row.meaning, row.default));
+        described.extend(row.props.iter().cloned());
+    }
+    let mut not_yet = Vec::new();
+    let mut echarts = Vec::new();
+    for prop in spec.props {
+        if is_drawn(name, prop) {
+            if !described.iter().any(|d| d == prop) {
+                problems.push(format!("`{name} {prop}` is drawn but props-docs.txt does not describe it"));
+            }
+        } else if components::prop_status(name, prop) == PropStatus::NotYet {
+            not_yet.push(format!("`{prop}`"));
+        } else {
+            echarts.push(format!("`{prop}`"));
+        }
+    }
+    if !not_yet.is_empty() {
+        out.push_str(&format!(
+            "| {} | not drawn yet: accepted for Evidence pages, drawn as if not set; the build warns at the prop (`--strict` fails) | |\n",
+            not_yet.join(", ")
+        ));
+    }
+    if !echarts.is_empty() {
+        out.push_str(&format!(
+            "| {} | ECharts settings: quire draws SVG, not ECharts; the build warns at the prop | |\n",
+            echarts.join(", ")
+        ));
+    }
+    out
+}
+
+/// Every component's props table in `www/`, between `<!-- props Name -->` and
+/// `<!-- /props -->`, is made from the catalogue and `props-docs.txt`; the test fails when a
+/// page differs, a drawn prop is undescribed or a described prop is not drawn.
+/// `QUIRE_BLESS=1` remakes the tables.
+#[test]
+fn the_props_tables_in_www_are_the_catalogue() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let docs = std::fs::read_to_string(root.join("crates/quire-core/src/props-docs.txt")).expect("props-docs.txt");
+    let rows = doc_rows(&docs);
+    let mut problems = Vec::new();
+    let mut seen = Vec::new();
+    let dir = root.join("www/pages/authoring");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("www/pages/authoring").flatten().map(|e| e.path()).collect();
+    files.sort();
+    for path in files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "md")) {
+        let text = std::fs::read_to_string(&path).expect("read a page");
+        let mut made = String::new();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("<!-- props ") {
+            let open_end = rest[at..].find("-->").map(|e| at + e + 3).expect("a closed marker");
+            let name = rest[at + "<!-- props ".len()..].split([' ', ':']).next().unwrap_or("").to_string();
+            let close = rest[open_end..].find("<!-- /props -->").map(|c| open_end + c).expect("a `<!-- /props -->`");
+            made.push_str(&rest[..open_end]);
+            made.push('\n');
+            if components::spec(&name).is_none() {
+                problems.push(format!("{}: no component `{name}`", path.display()));
+            } else {
+                made.push_str(&props_table(&name, &rows, &mut problems));
+                seen.push(name);
+            }
+            made.push('\n');
+            rest = &rest[close..];
+        }
+        made.push_str(rest);
+        if made != text {
+            if std::env::var_os("QUIRE_BLESS").is_some() {
+                std::fs::write(&path, &made).expect("write the page");
+            } else {
+                problems.push(format!("{} differs from the catalogue: run with QUIRE_BLESS=1", path.display()));
+            }
+        }
+    }
+    for spec in components::all().filter(|s| !s.props.is_empty()) {
+        if !seen.iter().any(|s| s == spec.name) {
+            problems.push(format!("no `<!-- props {} -->` table in www/pages/authoring", spec.name));
+        }
+    }
+    for row in &rows {
+        for c in &row.components {
+            if components::spec(c).is_none() {
+                problems.push(format!("props-docs.txt:{}: no component `{c}`", row.line));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}
