@@ -117,6 +117,18 @@ fn a_save_rebuilds_only_what_it_touches() {
     assert!(r.site.files.contains_key("fresh/index.html"));
     assert!(!r.site.files.contains_key("other/index.html"));
     assert!(page(&r, "index.html").contains("Fresh"), "the sidebar follows");
+
+    // A SQL file a page names (`queries:`): editing it compiles the pages again.
+    std::fs::create_dir_all(p.path().join("queries")).expect("mkdir");
+    std::fs::write(p.path().join("queries/n.sql"), "select count(*) as n from shop.orders\n").expect("write");
+    std::fs::write(p.path().join("pages/fresh.md"), "---\nqueries:\n  - n.sql\n---\n\nOrders: <Value data={n} column=n />.\n")
+        .expect("write");
+    let r = site.rebuild().expect("a page with a SQL file");
+    assert!(page(&r, "fresh/index.html").contains("Orders: 7."), "{}", page(&r, "fresh/index.html"));
+    edit(&p, "queries/n.sql", "from shop.orders", "from shop.orders where channel = 'web'");
+    let r = site.rebuild().expect("the SQL file edited");
+    assert_eq!(r.reason, "queries");
+    assert!(page(&r, "fresh/index.html").contains("Orders: 4."), "{}", page(&r, "fresh/index.html"));
 }
 
 /// `quire dev` running in the background; killed when dropped.

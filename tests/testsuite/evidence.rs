@@ -13,7 +13,7 @@ fn an_evidence_project_builds_unchanged_with_duckdbs_values() {
     let p = Project::fixture("evidence");
     assert!(!p.path().join("quire.toml").exists());
     let run = p.build().ok();
-    assert!(run.stderr().contains("Built 14 pages"), "{}", run.stderr());
+    assert!(run.stderr().contains("Built 15 pages"), "{}", run.stderr());
 
     let expected: serde_json::Map<String, Value> =
         serde_json::from_str(&p.read("expected.json")).expect("expected.json parses");
@@ -36,7 +36,7 @@ fn an_evidence_project_builds_unchanged_with_duckdbs_values() {
             compared += 1;
         }
     }
-    assert_eq!(compared, 63);
+    assert_eq!(compared, 66);
 
     // The pages themselves: the partial, the `{#if}` arm, the links the templated page
     // was built from, and one instance.
@@ -77,4 +77,26 @@ fn same(what: &str, got: &Table, want: &Value) {
             assert!(ok, "{what}: row {r}, column `{}`: quire has {cell:?} ({ty:?}), DuckDB {w}", columns[c]);
         }
     }
+}
+
+/// A mistake in a SQL file a page names is an error at the file's own line; a file that is
+/// not there is an error at the front matter's entry; `quire dev` builds read them afresh.
+#[test]
+fn sql_files_errors_point_into_the_file_and_the_front_matter() {
+    let p = Project::with_files(&[
+        ("sources/t/connection.yaml", "type: csv\n"),
+        ("sources/t/m.csv", "a\n1\n"),
+        ("queries/sub/q.sql", "select a,\n  b\nfrom t.m\n"),
+        ("pages/index.md", "---\nqueries:\n  - q: sub/q.sql\n---\n\n<Value data={q} column=a />\n"),
+    ]);
+    let run = p.build();
+    assert_eq!(run.output.status.code(), Some(1), "{}", run.stderr());
+    assert!(run.stderr().contains("error: queries/sub/q.sql:2:3"), "{}", run.stderr());
+    p.write("queries/sub/q.sql", "select a from t.m\n");
+    p.build().ok();
+    p.write("pages/index.md", "---\nqueries:\n  - nowhere.sql\n---\n\n<Value data={nowhere} column=a />\n");
+    let run = p.build();
+    assert_eq!(run.output.status.code(), Some(1), "{}", run.stderr());
+    assert!(run.stderr().contains("error: pages/index.md:3:5"), "{}", run.stderr());
+    assert!(run.stderr().contains("cannot read queries/nowhere.sql"), "{}", run.stderr());
 }

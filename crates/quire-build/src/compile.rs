@@ -159,10 +159,31 @@ impl Source {
             Some(text)
         };
         match quire_core::partials::splice(&pf.file.text, &mut load) {
-            Ok(spliced) => {
+            Ok(mut spliced) => {
                 let mut files = vec![pf.file.clone()];
                 for name in &spliced.partials {
                     files.push(SourceFile::new(format!("partials/{name}"), loaded.remove(name).unwrap_or_default()));
+                }
+                // Evidence's `queries:` SQL files, as queries of the page.
+                let named = quire_core::query_files::named(&pf.file.text)
+                    .map_err(|ps| BuildError::Author(ps.into_iter().map(|p| p.in_file(&pf.file)).collect()))?;
+                let mut missing = Vec::new();
+                for q in named {
+                    let path = project.root.join("queries").join(&q.path);
+                    match std::fs::read_to_string(&path) {
+                        Ok(sql) => {
+                            spliced.append_query(&q.name, &sql);
+                            files.push(SourceFile::new(format!("queries/{}", q.path), sql));
+                        }
+                        Err(e) => missing.push(
+                            Problem::new(format!("cannot read queries/{}: {e}", q.path), q.span)
+                                .help("SQL files a page names live in the project's queries/ folder")
+                                .in_file(&pf.file),
+                        ),
+                    }
+                }
+                if !missing.is_empty() {
+                    return Err(BuildError::Author(missing));
                 }
                 Ok(Source { spliced, files })
             }

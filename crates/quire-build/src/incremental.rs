@@ -5,7 +5,7 @@
 //! - `quire.toml` changed: everything starts over;
 //! - a file under `sources/` changed, or `quire run` committed new tables: the tables are
 //!   registered again on a new engine and every page is compiled again;
-//! - a file under `partials/` changed: every page is compiled again;
+//! - a file under `partials/` or `queries/` changed: every page is compiled again;
 //! - a page changed: that page is compiled again.
 //!
 //! Compiling a page asks the engine for its queries' results, and the engine remembers
@@ -31,6 +31,7 @@ pub struct Incremental {
     tables: Option<Tables>,
     config: Option<Config>,
     partials: Fingerprint,
+    queries: Fingerprint,
     /// Compiled pages by file path, with the text they were compiled from.
     pages: BTreeMap<String, (Arc<str>, Compiled)>,
 }
@@ -46,7 +47,8 @@ struct Tables {
 #[derive(Debug)]
 pub struct Rebuilt {
     pub site: Site,
-    /// Why pages were compiled: "first build", "quire.toml", "sources", "partials" or "pages".
+    /// Why pages were compiled: "first build", "quire.toml", "sources", "partials", "queries"
+    /// or "pages".
     pub reason: &'static str,
     /// The pages compiled again (their files), in path order.
     pub compiled: Vec<String>,
@@ -66,6 +68,7 @@ impl Incremental {
             tables: None,
             config: None,
             partials: Fingerprint::default(),
+            queries: Fingerprint::default(),
             pages: BTreeMap::new(),
         })
     }
@@ -101,13 +104,16 @@ impl Incremental {
             self.rt.block_on(crate::sources::register(&engine, &project.sources, &project.root))?;
             self.tables = Some(Tables { engine, fingerprint, exports: Exports::new() });
         }
-        let partials = Fingerprint::of(&self.root, &["partials"]);
-        if partials != self.partials {
-            if !self.pages.is_empty() {
-                reason = "partials";
+        // Partials and SQL files (`queries:`) are read into pages.
+        for (folder, known) in [("partials", &mut self.partials), ("queries", &mut self.queries)] {
+            let now = Fingerprint::of(&self.root, &[folder]);
+            if now != *known {
+                if !self.pages.is_empty() {
+                    reason = folder;
+                }
+                self.pages.clear();
+                *known = now;
             }
-            self.pages.clear();
-            self.partials = partials;
         }
         let Some(tables) = self.tables.as_mut() else {
             return Err(BuildError::Internal("the project's tables are not registered".into()));

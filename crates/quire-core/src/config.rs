@@ -114,13 +114,6 @@ pub fn split_front_matter(text: &str) -> Result<(FrontMatter, usize, Vec<Problem
                             .help(help),
                     );
                 }
-                if map.contains_key("queries") {
-                    warnings.push(
-                        Problem::new("front matter: quire does not read `queries:` SQL files yet", key_span(yaml, start, "queries"))
-                            .label("ignored")
-                            .help("paste each query into the page as a ```sql name fence"),
-                    );
-                }
             }
             return serde_yaml::from_value(value).map(|f| (f, body, warnings)).map_err(|e| {
                 Problem::new(format!("front matter: {e}"), Span::new(start, start + 1))
@@ -134,7 +127,7 @@ pub fn split_front_matter(text: &str) -> Result<(FrontMatter, usize, Vec<Problem
 
 /// Where `key:` starts in a front-matter block that begins at `start` (the block's start
 /// when it is written some other way).
-fn key_span(yaml: &str, start: usize, key: &str) -> Span {
+pub(crate) fn key_span(yaml: &str, start: usize, key: &str) -> Span {
     let mut at = 0;
     for line in yaml.split_inclusive('\n') {
         let bare = line.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'));

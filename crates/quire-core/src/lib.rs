@@ -17,6 +17,7 @@ pub mod expr;
 pub mod inputs;
 pub mod page;
 pub mod partials;
+pub mod query_files;
 pub mod span;
 pub mod time;
 

@@ -16,6 +16,8 @@ pub struct Spliced {
     regions: Vec<Region>,
     /// How many `{@partial}` tags were pasted, nested ones included.
     pastes: usize,
+    /// How many SQL files [`Spliced::append_query`] added.
+    appended: usize,
 }
 
 /// `text[start..end]` is file `file`'s text from byte `origin`.
@@ -33,6 +35,28 @@ impl Spliced {
     pub fn locate(&self, at: usize) -> (usize, usize) {
         let r = self.regions.iter().find(|r| r.start <= at && at < r.end).or_else(|| self.regions.last());
         r.map_or((0, at), |r| (r.file, r.origin + at.min(r.end) - r.start))
+    }
+
+    /// Add a SQL file a page names (`queries:`) as one more query of the page: a
+    /// ```` ```sql name ```` fence at the end holding the file's text. Its file index is the
+    /// one after every partial's (and earlier files'); the fence's own lines point at the
+    /// file's start.
+    pub fn append_query(&mut self, name: &str, sql: &str) -> usize {
+        let file = self.partials.len() + 1 + self.appended;
+        self.appended += 1;
+        let longest = sql.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+        let fence = "`".repeat(longest.max(2) + 1);
+        let mut add = |text: &str, origin: usize, maps: bool| {
+            let start = self.text.len();
+            self.text.push_str(text);
+            let origin = if maps { origin } else { 0 };
+            self.regions.push(Region { start, end: self.text.len(), file, origin });
+        };
+        add(&format!("\n\n{fence}sql {name}\n"), 0, false);
+        add(sql, 0, true);
+        let close = if sql.ends_with('\n') { format!("{fence}\n") } else { format!("\n{fence}\n") };
+        add(&close, 0, false);
+        file
     }
 
     /// A span of the spliced text in the file it came from: (file, span).
@@ -56,7 +80,7 @@ pub type SpliceError = (Option<String>, Problem);
 
 /// Paste every `{@partial "name"}` of `text` (recursively). `load` reads `partials/<name>`.
 pub fn splice(text: &str, load: &mut dyn FnMut(&str) -> Option<String>) -> Result<Spliced, SpliceError> {
-    let mut out = Spliced { text: String::new(), partials: Vec::new(), regions: Vec::new(), pastes: 0 };
+    let mut out = Spliced { text: String::new(), partials: Vec::new(), regions: Vec::new(), pastes: 0, appended: 0 };
     let mut stack = Vec::new();
     match splice_into(0, text, &mut stack, &mut out, load) {
         Ok(()) => Ok(out),
