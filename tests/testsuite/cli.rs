@@ -117,3 +117,55 @@ fn stray_props_and_front_matter_keys_warn_and_strict_fails() {
     let toml = Run::new(quire().args(["build"]).arg(project.path()));
     assert_eq!(toml.output.status.code(), Some(1), "quire.toml stays strict: {}", toml.stderr());
 }
+
+/// `on_error = "page"` (or `--keep-going`) builds every page as Evidence does: what works is
+/// drawn, each piece that failed is an error box saying what and where, every mistake is
+/// printed, and the build fails at the end unless `fail_on_error_pages = false`; the default
+/// still stops and writes nothing. `quire check` lists every mistake in both modes.
+#[test]
+fn error_pages_build_every_page_with_error_boxes() {
+    let project = crate::util::Project::with_files(&[
+        ("sources/t/connection.yaml", "type: csv\n"),
+        ("sources/t/m.csv", "a,b\n1,x\n2,y\n"),
+        (
+            "pages/index.md",
+            "```sql good\nselect sum(a) as s from t.m\n```\n\n```sql bad\nselect \"<img src=x onerror=alert(1)>\" from t.m\n```\n\nGood: <Value data={good} column=s />. Bad: <Value data={bad} column=x />.\n\n<BarChart data={good} x=s y=missing />\n\nStill here.\n",
+        ),
+        ("pages/broken.md", "# Broken\n\n<LineChrat data={x} />\n"),
+        ("pages/fine.md", "# Fine\n\nAll good.\n"),
+    ]);
+    let dist = project.path().join("dist");
+    let strict = project.build();
+    assert_eq!(strict.output.status.code(), Some(1));
+    assert!(!dist.exists(), "the default writes nothing");
+
+    let run = Run::new(quire().args(["build", "--keep-going"]).arg(project.path()));
+    assert_eq!(run.output.status.code(), Some(1), "{}", run.stderr());
+    let stderr = run.stderr();
+    for at in ["pages/broken.md:3:2", "pages/index.md:6:8", "pages/index.md:9:56", "pages/index.md:11:29"] {
+        assert!(stderr.contains(&format!("error: {at}")), "{at}: {stderr}");
+    }
+    assert!(stderr.contains("4 mistakes shown as error boxes on the pages; the site was written"), "{stderr}");
+    let index = std::fs::read_to_string(dist.join("index.html")).expect("the page is written");
+    assert!(index.contains("Good: <span class=\"q-slot\""), "what works is drawn");
+    assert!(index.contains(">3</span>"), "the good value: {index}");
+    assert!(index.contains("Still here."));
+    let boxes: Vec<&str> = index.match_indices("class=\"q-error-box\"").map(|(i, _)| &index[i..]).collect();
+    assert_eq!(boxes.len(), 2, "{index}");
+    assert!(index.contains("<code>pages/index.md:11:29</code> query `good` has no column `missing`"), "{index}");
+    assert!(!index.contains("<img src=x"), "a message quoting data stays text: {index}");
+    let broken = std::fs::read_to_string(dist.join("broken/index.html")).expect("the broken page is written");
+    assert!(broken.contains("<code>pages/broken.md:3:2</code> unknown component `&lt;LineChrat&gt;`"), "{broken}");
+    assert!(dist.join("fine/index.html").exists());
+
+    std::fs::write(project.path().join("quire.toml"), "[build]\non_error = \"page\"\nfail_on_error_pages = false\n")
+        .expect("write quire.toml");
+    let lenient = project.build();
+    assert_eq!(lenient.output.status.code(), Some(0), "{}", lenient.stderr());
+    assert!(lenient.stderr().contains("warning: pages/broken.md:3:2"), "{}", lenient.stderr());
+
+    let check = Run::new(quire().args(["check", "--format", "json"]).arg(project.path()));
+    assert!(!check.success());
+    let report: serde_json::Value = serde_json::from_slice(&check.output.stdout).expect("JSON on stdout");
+    assert_eq!(report["errors"].as_array().map(Vec::len), Some(4), "{report}");
+}

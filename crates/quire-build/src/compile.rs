@@ -60,6 +60,8 @@ pub struct Site {
     pub warnings: Vec<quire_core::AuthorError>,
     /// How many queries the pages ran.
     pub queries: usize,
+    /// With `on_error = "page"`: the mistakes the pages show as error boxes.
+    pub errors: Vec<quire_core::AuthorError>,
 }
 
 /// A result small enough to embed in its page for the runtime to check itself against.
@@ -93,6 +95,8 @@ pub(crate) struct Compiled {
     pub(crate) reads: BTreeSet<String>,
     /// Components whose query returned no rows.
     warnings: Vec<quire_core::AuthorError>,
+    /// With `on_error = "page"`: the mistakes drawn as error boxes on this page.
+    pub(crate) errors: Vec<quire_core::AuthorError>,
     /// The queries the engine ran, and those whose results it remembered.
     pub(crate) ran: Vec<String>,
     pub(crate) reused: Vec<String>,
@@ -267,6 +271,120 @@ pub(crate) async fn compile_page(
     pf: &PageFile,
     params: &InputState,
 ) -> Result<Compiled, BuildError> {
+    match compile_checked(engine, project, pf, params).await {
+        Err(BuildError::Author(errors)) if project.keep_going => {
+            Ok(compile_with_errors(engine, project, pf, params, errors).await)
+        }
+        other => other,
+    }
+}
+
+/// A page that has mistakes, built the way Evidence builds one (`on_error = "page"`): what
+/// works is drawn, and each piece that failed is an error box saying what and where; a page
+/// that does not parse is one box listing its mistakes. It runs nothing in the browser.
+async fn compile_with_errors(
+    engine: &Engine,
+    project: &Project,
+    pf: &PageFile,
+    params: &InputState,
+    errors: Vec<quire_core::AuthorError>,
+) -> Compiled {
+    let locate_error = |e: &quire_core::AuthorError| e.location();
+    let parsed = match Source::read(project, pf) {
+        Ok(source) => match Page::parse(&source.spliced.text) {
+            Ok(page) => Some((source, page)),
+            Err(_) => None,
+        },
+        Err(_) => None,
+    };
+    let Some((source, page)) = parsed else {
+        // Nothing of the page can be drawn: one box with every mistake.
+        let problems: Vec<Problem> = errors.iter().map(|e| e.problem.clone()).collect();
+        let places: Vec<String> = errors.iter().map(locate_error).collect();
+        let locate = |p: &Problem| {
+            let i = problems.iter().position(|q| std::ptr::eq(q, p)).unwrap_or(0);
+            places.get(i).cloned().unwrap_or_default()
+        };
+        let html = quire_render::error_box(&problems, &locate, true);
+        let body = quire_render::Rendered { html, toc: Vec::new(), row_files: Vec::new() };
+        let page = Page::parse("").unwrap_or_else(|_| unreachable!("an empty page parses"));
+        return error_compiled(pf, params, pf.file.text.to_string(), page, default_title(&pf.url), body, errors);
+    };
+    let run = engine.run_page_with(&page, params).await;
+    // The queries that failed, and why, for the components that read them.
+    let mut failed: BTreeMap<String, String> = BTreeMap::new();
+    for q in &page.queries {
+        if !run.results.contains_key(&q.name) {
+            let why = run
+                .problems
+                .iter()
+                .find(|p| p.label.as_deref() == Some(&format!("in query `{}`", q.name)))
+                .or_else(|| run.problems.first())
+                .map_or_else(|| "it did not run".to_string(), |p| p.message.clone());
+            failed.insert(q.name.clone(), why);
+        }
+    }
+    let locate = |p: &Problem| {
+        let (file, span) = source.spliced.locate_span(p.span);
+        let f = &source.files[file.min(source.files.len() - 1)];
+        let (line, col) = quire_core::span::line_col(&f.text, span.start);
+        format!("{}:{line}:{col}", f.path)
+    };
+    let (body, mut problems) =
+        quire_render::render_body_keep_going(&page.body, &run.results, &run.inputs, failed, &locate);
+    // Every mistake, once: the queries' own, and the pieces that showed a box.
+    let mut all: Vec<Problem> = run.problems.clone();
+    all.append(&mut problems);
+    let mut located = match source.author(all) {
+        BuildError::Author(e) => e,
+        _ => Vec::new(),
+    };
+    for e in errors {
+        if !located.iter().any(|l| l.location() == e.location() && l.problem.message == e.problem.message) {
+            located.push(e);
+        }
+    }
+    let title = page.front.title.clone().unwrap_or_else(|| default_title(&pf.url));
+    error_compiled(pf, params, source.spliced.text.clone(), page, title, body, located)
+}
+
+fn error_compiled(
+    pf: &PageFile,
+    params: &InputState,
+    text: String,
+    page: Page,
+    title: String,
+    body: quire_render::Rendered,
+    errors: Vec<quire_core::AuthorError>,
+) -> Compiled {
+    Compiled {
+        warnings: Vec::new(),
+        errors,
+        reads: BTreeSet::new(),
+        source: pf.clone(),
+        params: params.clone(),
+        own_heading: false,
+        text,
+        page,
+        title,
+        body,
+        tables: BTreeMap::new(),
+        live: BTreeSet::new(),
+        inputs: InputState::new(),
+        choices: BTreeMap::new(),
+        csv: BTreeMap::new(),
+        check: None,
+        ran: Vec::new(),
+        reused: Vec::new(),
+    }
+}
+
+async fn compile_checked(
+    engine: &Engine,
+    project: &Project,
+    pf: &PageFile,
+    params: &InputState,
+) -> Result<Compiled, BuildError> {
     let Prepared { source, page, run, live, shown } = prepare(engine, project, pf, params).await?;
     let author = |problems: Vec<Problem>| source.author(problems);
     let body = quire_render::render_body(&page.body, &run.results, &shown).map_err(author)?;
@@ -371,6 +489,7 @@ pub(crate) async fn compile_page(
     };
     Ok(Compiled {
         warnings,
+        errors: Vec::new(),
         reads,
         source: pf.clone(),
         params: params.clone(),
@@ -806,6 +925,11 @@ pub(crate) async fn assemble(
     let mut site = Site { pages: compiled.len(), ..Site::default() };
     site.queries = compiled.iter().map(|c| c.page.queries.len()).sum();
     for c in compiled {
+        for e in &c.errors {
+            if !site.errors.iter().any(|x| x.location() == e.location() && x.problem.message == e.problem.message) {
+                site.errors.push(e.clone());
+            }
+        }
         for w in &c.warnings {
             if !site.warnings.iter().any(|x| x.location() == w.location() && x.problem.message == w.problem.message) {
                 site.warnings.push(w.clone());

@@ -37,6 +37,9 @@ pub struct BuildOptions {
     pub runtime: Option<Runtime>,
     /// Warnings are errors: nothing is written if a component's query returns no rows.
     pub strict: bool,
+    /// Build every page, with error boxes in place of what failed (`--keep-going`; as
+    /// `[build] on_error = "page"`).
+    pub keep_going: bool,
 }
 
 /// What a build did.
@@ -44,6 +47,10 @@ pub struct BuildOptions {
 pub struct BuildReport {
     /// See [`Site::warnings`].
     pub warnings: Vec<quire_core::AuthorError>,
+    /// The mistakes drawn as error boxes (`on_error = "page"`), and whether they fail the
+    /// build (they do unless `[build] fail_on_error_pages = false`).
+    pub errors: Vec<quire_core::AuthorError>,
+    pub errors_fail: bool,
     pub pages: usize,
     pub tables: usize,
     pub files: usize,
@@ -57,13 +64,19 @@ pub struct BuildReport {
 /// every query, render every component. For `quire check`.
 pub fn check(dir: &Path) -> Result<Site, BuildError> {
     let (project, _reading) = load_reading(dir)?;
-    compile(&project, None)
+    let site = compile(&project, None)?;
+    // In either mode, every mistake is listed.
+    if !site.errors.is_empty() {
+        return Err(BuildError::Author(site.errors));
+    }
+    Ok(site)
 }
 
 pub fn build(dir: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let out_dir = options.out_dir.clone().unwrap_or_else(|| dir.join("dist"));
-    let (project, reading) = load_reading(dir)?;
+    let (mut project, reading) = load_reading(dir)?;
+    project.keep_going |= options.keep_going;
     // Before any work: a folder quire may not replace is refused at once.
     output::check_out_dir(dir, &out_dir)?;
     let site = compile(&project, options.runtime.as_ref())?;
@@ -80,6 +93,8 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<BuildReport, BuildErr
     write_site(&site, dir, &out_dir, &keep)?;
     Ok(BuildReport {
         warnings: site.warnings.clone(),
+        errors: site.errors.clone(),
+        errors_fail: settings_fail(&project),
         pages: site.pages,
         tables: site.tables,
         files: site.files.len(),
@@ -87,6 +102,11 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<BuildReport, BuildErr
         out_dir,
         elapsed: started.elapsed(),
     })
+}
+
+/// Whether error boxes fail the build: unless `[build] fail_on_error_pages = false`.
+fn settings_fail(project: &Project) -> bool {
+    project.config.build.as_ref().and_then(|b| b.fail_on_error_pages) != Some(false)
 }
 
 /// The project, loaded under the shared lock on its committed tables, to be held until the

@@ -20,6 +20,9 @@ pub struct Project {
     /// When the data was last refreshed, for `<LastRefreshed>`: the newest modification
     /// time of the sources and the committed pipeline tables, in UTC.
     pub refreshed: Option<String>,
+    /// Build every page, with an error box in place of what failed (`[build] on_error =
+    /// "page"`, or `quire build --keep-going`), instead of stopping at the first mistake.
+    pub keep_going: bool,
 }
 
 /// One `pages/**/*.md`.
@@ -101,7 +104,9 @@ impl Project {
         sources.retain(|s| s.format != sources::Format::Database);
         sources.extend(sources::committed(root, &committed));
         let refreshed = refreshed(root, &sources);
-        Ok(Project { root: root.to_path_buf(), config, sources, pages, committed, refreshed })
+        let keep_going =
+            config.build.as_ref().and_then(|b| b.on_error) == Some(quire_core::config::OnError::Page);
+        Ok(Project { root: root.to_path_buf(), config, sources, pages, committed, refreshed, keep_going })
     }
 
     pub fn title(&self) -> &str {

@@ -71,6 +71,15 @@ pub fn warnings(w: &[quire_core::AuthorError]) {
     }
 }
 
+/// The mistakes a build drew as error boxes (`on_error = "page"`): errors when they fail
+/// the build, warnings when `fail_on_error_pages = false` lets it pass.
+pub fn error_pages(e: &[quire_core::AuthorError], fail: bool) {
+    for d in BuildError::Author(e.to_vec()).diagnostics(colour()) {
+        let kind = if fail { red("error") } else { yellow("warning") };
+        eprintln!("{kind}: {}\n{}", d.location, d.report);
+    }
+}
+
 /// Print a failed check.
 pub fn check_error(e: &BuildError) {
     error(e, "the check failed", "nothing was written");

@@ -27,6 +27,21 @@ pub struct BuildConfig {
     /// Other top-level names in the output folder to keep from one build to the next
     /// (`["CNAME"]`).
     pub preserve_in_output: Option<Vec<String>>,
+    /// What a page with a mistake does: `"fail"` (the default) stops the build and writes
+    /// nothing; `"page"` builds every page, with an error box in place of what failed, as
+    /// Evidence does, and fails at the end.
+    pub on_error: Option<OnError>,
+    /// With `on_error = "page"`: `false` lets a build with error boxes succeed (exit 0), as
+    /// Evidence's `npm run build` does.
+    pub fail_on_error_pages: Option<bool>,
+}
+
+/// `[build] on_error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnError {
+    Fail,
+    Page,
 }
 
 /// `[pipeline]` in `quire.toml`.
@@ -49,7 +64,8 @@ impl Config {
             Problem::new(e.message().to_string(), span)
                 .help(
                 "quire.toml takes `title = \"...\"`, a `[pipeline]` table with `threads = N` and `engine = \"ballista://host:port\"`, \
-                 and a `[build]` table with `preserve_dotfiles_in_output = true` and `preserve_in_output = [\"CNAME\"]`",
+                 and a `[build]` table with `preserve_dotfiles_in_output = true`, `preserve_in_output = [\"CNAME\"]`, \
+                 `on_error = \"fail\"` or `\"page\"` and `fail_on_error_pages = false`",
             )
         })
     }

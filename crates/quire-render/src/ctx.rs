@@ -13,6 +13,9 @@ pub(crate) struct Ctx<'a> {
     results: &'a BTreeMap<String, Table>,
     inputs: &'a InputState,
     pub problems: Vec<Problem>,
+    /// Queries that failed (with `on_error = "page"`), and why in a line: a component
+    /// reading one says so instead of "unknown query".
+    pub failed: BTreeMap<String, String>,
     /// The names the `{#each}` blocks being rendered bind, innermost last.
     scope: Vec<(String, Binding<'a>)>,
     /// How many times each component (by its place in the file) was rendered, so one
@@ -39,6 +42,7 @@ impl<'a> Ctx<'a> {
             results,
             inputs,
             problems: Vec::new(),
+            failed: BTreeMap::new(),
             scope: Vec::new(),
             renders: BTreeMap::new(),
             row_limit: None,
@@ -111,6 +115,14 @@ impl<'a> Ctx<'a> {
     /// A query's result by name.
     pub fn result(&mut self, query: &str, span: Span) -> Option<&'a Table> {
         let found = self.results.get(query);
+        if found.is_none()
+            && let Some(why) = self.failed.get(query)
+        {
+            let p = Problem::new(format!("query `{query}` failed: {why}"), span)
+                .help("fix the query; its error is reported where it is written");
+            self.report(p);
+            return None;
+        }
         if found.is_none() {
             let names: Vec<&str> = self.results.keys().map(String::as_str).collect();
             self.report(quire_core::components::unknown_query(query, span, &names));

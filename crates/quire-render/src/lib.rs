@@ -64,23 +64,80 @@ pub fn render_body(
     inputs: &InputState,
 ) -> Result<Rendered, Vec<Problem>> {
     let mut ctx = ctx::Ctx::new(results, inputs).with_row_limit(table::MAX_ROWS_IN_PAGE);
+    let rendered = render_nodes(&mut ctx, nodes, None);
+    if !ctx.problems.is_empty() {
+        return Err(ctx.problems);
+    }
+    Ok(rendered)
+}
+
+/// [`render_body`] that does not stop at a mistake (`on_error = "page"`, as Evidence
+/// builds): each piece of the page (a component, a value, an `{#if}` or `{#each}`) with a
+/// problem is drawn as an error box saying what failed and where (`locate` names the place,
+/// `file:line:col`). `failed` holds the queries that did not run, and why. Returns the page
+/// and every problem.
+pub fn render_body_keep_going(
+    nodes: &[Node],
+    results: &BTreeMap<String, Table>,
+    inputs: &InputState,
+    failed: BTreeMap<String, String>,
+    locate: &dyn Fn(&Problem) -> String,
+) -> (Rendered, Vec<Problem>) {
+    let mut ctx = ctx::Ctx::new(results, inputs).with_row_limit(table::MAX_ROWS_IN_PAGE);
+    ctx.failed = failed;
+    let rendered = render_nodes(&mut ctx, nodes, Some(locate));
+    (rendered, ctx.problems)
+}
+
+/// An error box in place of what failed: each problem, and where it is.
+pub fn error_box(problems: &[Problem], locate: &dyn Fn(&Problem) -> String, block: bool) -> String {
+    let items: Vec<String> = problems
+        .iter()
+        .map(|p| {
+            // Inside a sentence, the message only; the help is in the build's output.
+            let help = p
+                .help
+                .as_deref()
+                .filter(|_| block)
+                .map(|h| format!(" <span class=\"q-error-help\">{}</span>", escape::text(h)));
+            format!(
+                "<span class=\"q-error-item\"><code>{}</code> {}{}</span>",
+                escape::text(&locate(p)),
+                escape::text(&p.message),
+                help.unwrap_or_default()
+            )
+        })
+        .collect();
+    let (tag, role) = if block { ("div", "alert") } else { ("span", "alert") };
+    format!(
+        "<{tag} class=\"q-error-box\" role=\"{role}\"><strong>Error</strong> {}</{tag}>",
+        items.join(" ")
+    )
+}
+
+fn render_nodes(ctx: &mut ctx::Ctx<'_>, nodes: &[Node], keep_going: Option<&dyn Fn(&Problem) -> String>) -> Rendered {
     let mut doc = markdown::Doc::default();
     for (index, node) in nodes.iter().enumerate() {
         if let Node::Markdown { text, .. } = node {
             doc.text(text);
             continue;
         }
-        match piece(&mut ctx, node) {
+        let before = ctx.problems.len();
+        let drawn = piece(ctx, node);
+        let drawn = match (keep_going, drawn) {
+            (Some(locate), Some((block, _))) if ctx.problems.len() > before => {
+                Some((block, (error_box(&ctx.problems[before..], locate, block), String::new())))
+            }
+            (_, drawn) => drawn,
+        };
+        match drawn {
             Some((true, (html, _))) => doc.block(slot(index, true, &html)),
             Some((false, (html, plain))) => doc.inline(slot(index, false, &html), plain),
             None => {}
         }
     }
-    if !ctx.problems.is_empty() {
-        return Err(ctx.problems);
-    }
     let (html, toc) = doc.finish();
-    Ok(Rendered { html, toc, row_files: ctx.row_files })
+    Rendered { html, toc, row_files: std::mem::take(&mut ctx.row_files) }
 }
 
 /// Nodes inside a block (an `{#if}` arm, an `{#each}` body, a container component) as one

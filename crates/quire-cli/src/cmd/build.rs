@@ -37,6 +37,11 @@ pub struct Args {
     /// returns no rows (a component with `emptySet=pass` may be empty). For CI.
     #[arg(long)]
     strict: bool,
+    /// Build every page even when some have mistakes, with an error box in place of what
+    /// failed (as Evidence builds), print every mistake, and exit non-zero. Also
+    /// `[build] on_error = "page"` in quire.toml.
+    #[arg(long)]
+    keep_going: bool,
 }
 
 /// The browser runtime compiled into this binary, if it was.
@@ -55,7 +60,8 @@ pub fn run(args: Args) -> ExitCode {
         eprintln!("{}: the build did not start; the previous site was left as it was", report::red("error"));
         return ExitCode::FAILURE;
     }
-    let options = BuildOptions { out_dir: args.out.clone(), runtime: runtime(), strict: args.strict };
+    let options =
+        BuildOptions { out_dir: args.out.clone(), runtime: runtime(), strict: args.strict, keep_going: args.keep_going };
     match quire_build::build(&args.project, &options) {
         Ok(r) => {
             report::warnings(&r.warnings);
@@ -77,6 +83,18 @@ pub fn run(args: Args) -> ExitCode {
                         "{:>10} this quire was compiled without the browser runtime; pages are static",
                         report::yellow("Note")
                     );
+                }
+            }
+            if !r.errors.is_empty() {
+                let n = r.errors.len();
+                report::error_pages(&r.errors, r.errors_fail);
+                if r.errors_fail {
+                    eprintln!(
+                        "{}: {n} mistake{} shown as error boxes on the pages; the site was written",
+                        report::red("error"),
+                        plural(n)
+                    );
+                    return ExitCode::FAILURE;
                 }
             }
             ExitCode::SUCCESS
