@@ -64,6 +64,20 @@ impl Cell {
             _ => None,
         }
     }
+    /// The order tables and charts sort by: nulls last, numbers by value, text by text.
+    pub fn order(a: &Cell, b: &Cell) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        match (a, b) {
+            (Cell::Null, Cell::Null) => Ordering::Equal,
+            (Cell::Null, _) => Ordering::Greater,
+            (_, Cell::Null) => Ordering::Less,
+            (Cell::Text(x), Cell::Text(y)) => x.cmp(y),
+            _ => match (a.as_f64(), b.as_f64()) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                _ => Ordering::Equal,
+            },
+        }
+    }
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Cell::Text(s) => Some(s),

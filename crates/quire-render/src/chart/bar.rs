@@ -3,6 +3,7 @@
 use quire_core::Cell;
 
 use super::axis::{self, Bounds};
+use super::frame::Series;
 use super::canvas::TextStyle;
 use super::marks::{LabelAt, Placed, is_light, style_attr};
 use super::plot::{Cartesian, TICK_SIZE, Titles, XAxis, px};
@@ -68,30 +69,12 @@ pub(crate) fn bars(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
             if y1 - y0 < 1.0 && raw != 0.0 {
                 y0 = y1 - 1.0;
             }
-            let data = point_data(&s.name, &frame.xs[i].label, &spec.tooltip_y(raw)) + &look.outline;
-            c.rect((px(x0), px(y0)), (px(x1), px(y1)), Ink::Series(s.ink), look.opacity, "q-bar", &data);
-            match look.series_labels {
-                Some(LabelAt::Inside) => {
-                    let (style, extra) = look.inside(spec, s.ink);
-                    let at = (px((x0 + x1) / 2.0), px((y0 + y1) / 2.0));
-                    placed.text(
-                        &mut c,
-                        look.hide,
-                        &look.text(spec, raw, top - base),
-                        at,
-                        Anchor::Middle,
-                        &style,
-                        &extra,
-                    );
-                }
-                Some(_) => {
-                    let y = if raw >= 0.0 { y0 - 8.0 } else { y1 + 8.0 };
-                    let at = (px((x0 + x1) / 2.0), px(y));
-                    let text = look.text(spec, raw, top - base);
-                    placed.text(&mut c, look.hide, &text, at, Anchor::Middle, &look.style, &look.extra);
-                }
-                None => {}
-            }
+            let outside = || {
+                let y = if raw >= 0.0 { y0 - 8.0 } else { y1 + 8.0 };
+                ((px((x0 + x1) / 2.0), px(y)), Anchor::Middle)
+            };
+            let bar = Bar { series: s, x: &frame.xs[i].label, at: (x0, y0, x1, y1), raw, size: top - base };
+            bar.draw(spec, &look, &mut c, &mut placed, outside);
         }
     }
     if look.totals {
@@ -293,30 +276,12 @@ fn horizontal(spec: &Spec<'_>, frame: &Frame, segs: &Segments, (lo, hi): (f64, f
             if x1 - x0 < 1.0 && raw != 0.0 {
                 x1 = x0 + 1.0;
             }
-            let data = point_data(&s.name, &frame.xs[i].label, &spec.tooltip_y(raw)) + &look.outline;
-            c.rect((px(x0), px(y0)), (px(x1), px(y1)), Ink::Series(s.ink), look.opacity, "q-bar", &data);
-            match look.series_labels {
-                Some(LabelAt::Inside) => {
-                    let (style, extra) = look.inside(spec, s.ink);
-                    let at = (px((x0 + x1) / 2.0), px((y0 + y1) / 2.0));
-                    placed.text(
-                        &mut c,
-                        look.hide,
-                        &look.text(spec, raw, end - base),
-                        at,
-                        Anchor::Middle,
-                        &style,
-                        &extra,
-                    );
-                }
-                Some(_) => {
-                    let (at, anchor) = if raw >= 0.0 { (x1 + 6.0, Anchor::Start) } else { (x0 - 6.0, Anchor::End) };
-                    let at = (px(at), px((y0 + y1) / 2.0));
-                    let text = look.text(spec, raw, end - base);
-                    placed.text(&mut c, look.hide, &text, at, anchor, &look.style, &look.extra);
-                }
-                None => {}
-            }
+            let outside = || {
+                let (at, anchor) = if raw >= 0.0 { (x1 + 6.0, Anchor::Start) } else { (x0 - 6.0, Anchor::End) };
+                ((px(at), px((y0 + y1) / 2.0)), anchor)
+            };
+            let bar = Bar { series: s, x: &frame.xs[i].label, at: (x0, y0, x1, y1), raw, size: end - base };
+            bar.draw(spec, &look, &mut c, &mut placed, outside);
         }
     }
     if look.totals {
@@ -430,5 +395,44 @@ mod tests {
         assert_eq!(super::sturges(2), 2);
         assert_eq!(super::sturges(100), 8);
         assert_eq!(super::sturges(1000), 11);
+    }
+}
+
+/// One bar: its series, its x label, its corners, its value and the length it stands for.
+struct Bar<'a> {
+    series: &'a Series,
+    x: &'a str,
+    at: (f64, f64, f64, f64),
+    raw: f64,
+    size: f64,
+}
+
+impl Bar<'_> {
+    /// The bar, with its tooltip data, and its value label inside it or where `outside`
+    /// says (vertical bars above, horizontal ones to the right).
+    fn draw(
+        &self,
+        spec: &Spec,
+        look: &BarLook,
+        c: &mut Canvas,
+        placed: &mut Placed,
+        outside: impl Fn() -> ((i32, i32), Anchor),
+    ) {
+        let (x0, y0, x1, y1) = self.at;
+        let data = point_data(&self.series.name, self.x, &spec.tooltip_y(self.raw)) + &look.outline;
+        c.rect((px(x0), px(y0)), (px(x1), px(y1)), Ink::Series(self.series.ink), look.opacity, "q-bar", &data);
+        let text = look.text(spec, self.raw, self.size);
+        match look.series_labels {
+            Some(LabelAt::Inside) => {
+                let (style, extra) = look.inside(spec, self.series.ink);
+                let at = (px((x0 + x1) / 2.0), px((y0 + y1) / 2.0));
+                placed.text(c, look.hide, &text, at, Anchor::Middle, &style, &extra);
+            }
+            Some(_) => {
+                let (at, anchor) = outside();
+                placed.text(c, look.hide, &text, at, anchor, &look.style, &look.extra);
+            }
+            None => {}
+        }
     }
 }

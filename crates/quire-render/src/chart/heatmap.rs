@@ -261,7 +261,7 @@ fn sorted_distinct(
 ) -> (Vec<usize>, BTreeMap<String, usize>) {
     let Some(by) = sort_by else { return distinct(table, col) };
     let ordered = |a: &Cell, b: &Cell| {
-        let ord = compare(a, b);
+        let ord = Cell::order(a, b);
         if desc && !(a.is_null() || b.is_null()) { ord.reverse() } else { ord }
     };
     let mut rows: Vec<usize> = (0..table.rows.len()).collect();
@@ -284,20 +284,6 @@ fn sorted_distinct(
     (firsts, index)
 }
 
-/// Nulls last; numbers by value; text by text.
-fn compare(a: &Cell, b: &Cell) -> std::cmp::Ordering {
-    use std::cmp::Ordering;
-    match (a, b) {
-        (Cell::Null, Cell::Null) => Ordering::Equal,
-        (Cell::Null, _) => Ordering::Greater,
-        (_, Cell::Null) => Ordering::Less,
-        (Cell::Text(x), Cell::Text(y)) => x.cmp(y),
-        _ => match (a.as_f64(), b.as_f64()) {
-            (Some(x), Some(y)) => x.total_cmp(&y),
-            _ => Ordering::Equal,
-        },
-    }
-}
 
 /// `colorScale={['white', 'navy']}` (or `colorPalette`, its older name): the colours the
 /// cells shade through, lowest value first.

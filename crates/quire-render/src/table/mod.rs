@@ -467,26 +467,12 @@ fn sort_order(ctx: &mut Ctx<'_>, c: &Component, query: &str, table: &Table) -> (
         return (order, None);
     };
     order.sort_by(|&a, &b| {
-        let ord = compare(&table.rows[a][col], &table.rows[b][col]);
+        let ord = Cell::order(&table.rows[a][col], &table.rows[b][col]);
         if desc { ord.reverse() } else { ord }
     });
     (order, Some((col, desc)))
 }
 
-/// Nulls last; numbers by value; text by text.
-fn compare(a: &Cell, b: &Cell) -> std::cmp::Ordering {
-    use std::cmp::Ordering;
-    match (a, b) {
-        (Cell::Null, Cell::Null) => Ordering::Equal,
-        (Cell::Null, _) => Ordering::Greater,
-        (_, Cell::Null) => Ordering::Less,
-        (Cell::Text(x), Cell::Text(y)) => x.cmp(y),
-        _ => match (a.as_f64(), b.as_f64()) {
-            (Some(x), Some(y)) => x.total_cmp(&y),
-            _ => Ordering::Equal,
-        },
-    }
-}
 
 fn cell_class(col: &Col, table: &Table) -> &'static str {
     col.align.unwrap_or(if table.columns[col.index].ty.is_numeric() { "q-num" } else { "q-text" })
