@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use quire_core::{Cell, Component, Problem, Table};
 
-use super::{Col, Total, cell, cell_class, compare, content, summary};
+use super::{Col, Total, cell, cell_class, content, summary};
 use crate::chart::key;
 use crate::ctx::Ctx;
 use crate::escape;
@@ -104,11 +104,11 @@ fn groups(table: &Table, g: &Grouping, order: &[usize], sort: Option<(usize, boo
                     (None, Some(_)) => std::cmp::Ordering::Greater,
                     (None, None) => std::cmp::Ordering::Equal,
                 };
-                ord.then_with(|| compare(name(a), name(b)))
+                ord.then_with(|| Cell::order(name(a), name(b)))
             });
         }
-        Some((_, true)) => out.sort_by(|a, b| compare(name(b), name(a))),
-        _ => out.sort_by(|a, b| compare(name(a), name(b))),
+        Some((_, true)) => out.sort_by(|a, b| Cell::order(name(b), name(a))),
+        _ => out.sort_by(|a, b| Cell::order(name(a), name(b))),
     }
     out
 }
