@@ -426,6 +426,28 @@ pub const CATALOGUE: &[Spec] = &[
         required: &["data"],
     },
     Spec {
+        name: "Delta",
+        kind: Kind::Inline,
+        props: &[
+            "data",
+            "column",
+            "row",
+            "value",
+            "fmt",
+            "downIsGood",
+            "showSymbol",
+            "showValue",
+            "text",
+            "neutralMin",
+            "neutralMax",
+            "chip",
+            "symbolPosition",
+            "emptySet",
+            "emptyMessage",
+        ],
+        required: &[],
+    },
+    Spec {
         name: "BigValue",
         kind: Kind::Block,
         props: &[

@@ -9,6 +9,7 @@
 
 mod chart;
 mod ctx;
+mod delta;
 pub mod escape;
 mod eval;
 pub mod fmt;
@@ -365,6 +366,7 @@ fn piece(ctx: &mut ctx::Ctx<'_>, node: &Node) -> Option<(bool, (String, String))
                     "Info" => layout::info(ctx, c),
                     "LastRefreshed" => layout::last_refreshed(ctx, c),
                     "Sparkline" => value::sparkline_component(ctx, c),
+                    "Delta" => delta::component(ctx, c),
                     _ => value::value(ctx, c),
                 },
             )),

@@ -1,0 +1,105 @@
+//! Evidence's UI components: `Delta`, `BigLink`, `Image`, `Embed`, `Accordion`, `Modal`,
+//! `PageBreak` and `PrintGroup`, each variant by a snapshot, and the problems a bad value
+//! gives.
+
+use std::collections::BTreeMap;
+
+use quire_core::{Cell, Column, ColumnType, Page, Problem, Table};
+use quire_render::{Rendered, render_body};
+
+fn col(name: &str, ty: ColumnType) -> Column {
+    Column { name: name.into(), ty }
+}
+
+/// Evidence's example: `select 0.366 as positive, -0.366 as negative, 0.01 as neutral`,
+/// and a second row with a null.
+fn growth() -> Table {
+    Table {
+        columns: vec![
+            col("positive", ColumnType::Float),
+            col("negative", ColumnType::Float),
+            col("neutral", ColumnType::Float),
+        ],
+        rows: vec![
+            vec![Cell::Float(0.366), Cell::Float(-0.366), Cell::Float(0.01)],
+            vec![Cell::Null, Cell::Float(-12.0), Cell::Float(0.0)],
+        ],
+    }
+}
+
+fn results() -> BTreeMap<String, Table> {
+    let mut r = BTreeMap::new();
+    r.insert("growth".to_string(), growth());
+    r.insert("nothing".to_string(), Table { columns: growth().columns, rows: vec![] });
+    r
+}
+
+const QUERIES: &str = "```sql growth\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n";
+
+fn render(body: &str) -> Result<Rendered, Vec<Problem>> {
+    let text = format!("{QUERIES}{body}");
+    let page = Page::parse(&text).unwrap_or_else(|p| panic!("page does not parse: {p:?}"));
+    render_body(&page.body, &results(), &Default::default())
+}
+
+fn html(body: &str) -> String {
+    match render(body) {
+        Ok(r) => r.html,
+        Err(p) => panic!("render failed: {p:#?}"),
+    }
+}
+
+fn described(text: &str, ps: &[Problem]) -> Vec<String> {
+    ps.iter()
+        .map(|p| {
+            format!("{} | {} | at `{}`", p.message, p.help.as_deref().unwrap_or(""), &text[p.span.start..p.span.end])
+        })
+        .collect()
+}
+
+/// Problems rendering `body` as `message | help | at `text``.
+fn problems(body: &str) -> Vec<String> {
+    let text = format!("{QUERIES}{body}");
+    let page = Page::parse(&text).unwrap_or_else(|p| panic!("page does not parse: {p:?}"));
+    match render_body(&page.body, &results(), &Default::default()) {
+        Ok(_) => panic!("expected problems"),
+        Err(ps) => described(&text, &ps),
+    }
+}
+
+#[test]
+fn delta() {
+    insta::assert_snapshot!(html(
+        "This value is <Delta data={growth} column=positive fmt=\"+0.0%;-0.0%;0.0%\" /> since last month.\n\n\
+         Up <Delta data={growth} column=positive fmt=pct1 />, down <Delta data={growth} column=negative fmt=pct1 />,\n\
+         flat <Delta data={growth} column=neutral fmt=pct1 neutralMin=-0.02 neutralMax=0.02 />.\n\n\
+         Chips: <Delta data={growth} column=positive fmt=pct1 chip=true />\n\
+         <Delta data={growth} column=negative fmt=pct1 chip=true />\n\
+         <Delta data={growth} column=neutral fmt=pct1 neutralMin=-0.02 neutralMax=0.02 chip=true />.\n\n\
+         Left: <Delta data={growth} column=positive fmt=pct1 symbolPosition=left />\n\
+         <Delta data={growth} column=positive fmt=pct1 symbolPosition=left chip=true />.\n\n\
+         Costs <Delta data={growth} column=negative row=1 downIsGood=true text=\"vs plan\" />,\n\
+         arrow only <Delta data={growth} column=positive showValue=false />,\n\
+         value only <Delta data={growth} column=negative fmt=pct0 showSymbol=false />,\n\
+         first column <Delta data={growth} />, a null <Delta data={growth} row=1 />.\n\n\
+         Given: <Delta value=0.05 fmt=pct1 />, <Delta value={growth[0].negative} />, <Delta value=-3 />.\n\n\
+         Empty: <Delta data={nothing} />, <Delta data={nothing} emptyMessage=\"no data yet\" />.\n"
+    ));
+}
+
+#[test]
+fn delta_mistakes() {
+    assert_eq!(
+        problems("<Delta data={growth} symbolPosition=top neutralMin=low />\n\n<Delta />\n\n<Delta value=lots />\n"),
+        [
+            "`neutralMin` must be a number | changes from neutralMin to neutralMax show as neither up nor down: neutralMin=-0.02 | at `low`",
+            "`top` is not a symbol position | write symbolPosition=left or symbolPosition=right | at `top`",
+            "`<Delta>` needs `data` or `value` | name a query (`data={growth} column=change`) or give the number: `value=0.05` | at `Delta`",
+            "`value` must be a number | write `value=0.05`, or take it from a query: `data={growth} column=change` | at `lots`",
+        ]
+    );
+    assert_eq!(
+        problems("<Delta data={growth} column=postive />\n"),
+        ["query `growth` has no column `postive` | did you mean `positive`? | at `postive`"]
+    );
+}
