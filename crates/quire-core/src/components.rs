@@ -878,6 +878,7 @@ const LAYOUT: &[Spec] = &[
     Spec { name: "Grid", kind: Kind::Block, props: &["cols", "gapSize"], required: &[] },
     Spec { name: "Group", kind: Kind::Block, props: &[], required: &[] },
     Spec { name: "LinkButton", kind: Kind::Block, props: &["url"], required: &["url"] },
+    Spec { name: "BigLink", kind: Kind::Block, props: &["url", "href"], required: &[] },
     Spec {
         name: "DownloadData",
         kind: Kind::Block,

@@ -1,5 +1,5 @@
 //! Components that arrange or annotate a page rather than show a query: `Details`,
-//! `Alert`, `Note`, `Info`, `Tabs` with `Tab`, `Grid` and `Group`, `LinkButton`,
+//! `Alert`, `Note`, `Info`, `Tabs` with `Tab`, `Grid` and `Group`, `LinkButton`, `BigLink`,
 //! `DownloadData` and `LastRefreshed`. Containers render their children as Markdown with
 //! components in place, the same way the page body is rendered.
 //!
@@ -249,6 +249,34 @@ pub(crate) fn link_button(ctx: &mut Ctx<'_>, c: &Component) -> String {
         None => {
             ctx.report(
                 Problem::new("`url` is not a link quire can follow", c.span_of("url"))
+                    .help("write a page path (`/customers`) or an http(s) address"),
+            );
+            String::new()
+        }
+    }
+}
+
+/// `BigLink`: a link in a box the width of the page, its text the children (the address
+/// if there are none). `href` is Evidence's old name for `url`.
+pub(crate) fn big_link(ctx: &mut Ctx<'_>, c: &Component) -> String {
+    let prop = if c.prop("url").is_none() && c.prop("href").is_some() { "href" } else { "url" };
+    let Some(given) = c.text(prop) else {
+        ctx.report(
+            Problem::new("`<BigLink>` needs a `url`", c.name_span)
+                .help("write the page or address it goes to: `<BigLink url=\"/sales\">Sales</BigLink>`"),
+        );
+        return String::new();
+    };
+    let label = crate::nodes_html(ctx, &c.children, true).0;
+    let label = if label.trim().is_empty() { text(&given) } else { label };
+    match href(&given) {
+        Some(url) => format!(
+            "<a {} href=\"{url}\"><span class=\"q-biglink-text\">{label}</span></a>",
+            component_attrs("BigLink", None, "")
+        ),
+        None => {
+            ctx.report(
+                Problem::new(format!("`{prop}` is not a link quire can follow"), c.span_of(prop))
                     .help("write a page path (`/customers`) or an http(s) address"),
             );
             String::new()

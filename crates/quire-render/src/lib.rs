@@ -403,6 +403,7 @@ fn block(ctx: &mut ctx::Ctx<'_>, c: &Component) -> String {
         "Tabs" => layout::tabs(ctx, c),
         "Grid" | "Group" => layout::grid(ctx, c),
         "LinkButton" => layout::link_button(ctx, c),
+        "BigLink" => layout::big_link(ctx, c),
         "DownloadData" => layout::download_data(ctx, c),
         _ => chart::chart(ctx, c),
     }

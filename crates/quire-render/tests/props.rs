@@ -128,6 +128,7 @@ fn base(name: &str) -> Option<String> {
         "Grid" => "<Grid @>\n\nOne.\n\nTwo.\n\n</Grid>".into(),
         "Group" => "<Group @>\n\nOne.\n\n</Group>".into(),
         "LinkButton" => "<LinkButton url=\"/x\" @>Go</LinkButton>".into(),
+        "BigLink" => "<BigLink url=\"/x\" @>Go</BigLink>".into(),
         "DownloadData" => "<DownloadData data={sales} @/>".into(),
         "LastRefreshed" => "<LastRefreshed @/>".into(),
         _ => return None,
@@ -255,6 +256,8 @@ fn variants(name: &str) -> Vec<String> {
             // A trend above zero, whose range may or may not start at zero.
             out.push("<BigValue data={sales} value=orders sparkline=month @/>".into());
         }
+        // `href`, Evidence's old name for `url`.
+        "BigLink" => out.push("<BigLink @>Go</BigLink>".into()),
         "Delta" => {
             // A rise (for `neutralMax`), the first column, and a number given rather than read.
             out.push("<Delta data={sales} column=sales @/>".into());

@@ -103,3 +103,20 @@ fn delta_mistakes() {
         ["query `growth` has no column `postive` | did you mean `positive`? | at `postive`"]
     );
 }
+
+#[test]
+fn big_link() {
+    insta::assert_snapshot!(html(
+        "<BigLink url='/components/ui/big-link'>My Big Link</BigLink>\n\n\
+         <BigLink url=\"https://evidence.dev/?a=1&b=2\">Evidence's **docs**</BigLink>\n\n\
+         <BigLink href=\"/old/name\">Old name</BigLink>\n\n\
+         <BigLink url=\"/no/text\" />\n"
+    ));
+    assert_eq!(
+        problems("<BigLink url=\"javascript:alert(1)\">x</BigLink>\n\n<BigLink>x</BigLink>\n"),
+        [
+            "`url` is not a link quire can follow | write a page path (`/customers`) or an http(s) address | at `\"javascript:alert(1)\"`",
+            "`<BigLink>` needs a `url` | write the page or address it goes to: `<BigLink url=\"/sales\">Sales</BigLink>` | at `BigLink`",
+        ]
+    );
+}
