@@ -880,6 +880,18 @@ const LAYOUT: &[Spec] = &[
     Spec { name: "LinkButton", kind: Kind::Block, props: &["url"], required: &["url"] },
     Spec { name: "BigLink", kind: Kind::Block, props: &["url", "href"], required: &[] },
     Spec {
+        name: "Image",
+        kind: Kind::Block,
+        props: &["url", "description", "width", "height", "border", "align", "class"],
+        required: &["url"],
+    },
+    Spec {
+        name: "Embed",
+        kind: Kind::Block,
+        props: &["url", "title", "width", "height", "border", "align", "class"],
+        required: &["url"],
+    },
+    Spec {
         name: "DownloadData",
         kind: Kind::Block,
         props: &["data", "queryID", "text", "display", "emptySet"],

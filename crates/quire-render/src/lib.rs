@@ -17,6 +17,7 @@ mod input;
 mod layout;
 mod lineage;
 mod markdown;
+mod media;
 mod shell;
 mod table;
 pub use table::{MAX_ROWS_IN_PAGE, ROWS_SCHEME};
@@ -404,6 +405,8 @@ fn block(ctx: &mut ctx::Ctx<'_>, c: &Component) -> String {
         "Grid" | "Group" => layout::grid(ctx, c),
         "LinkButton" => layout::link_button(ctx, c),
         "BigLink" => layout::big_link(ctx, c),
+        "Image" => media::image(ctx, c),
+        "Embed" => media::embed(ctx, c),
         "DownloadData" => layout::download_data(ctx, c),
         _ => chart::chart(ctx, c),
     }

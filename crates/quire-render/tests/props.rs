@@ -129,6 +129,8 @@ fn base(name: &str) -> Option<String> {
         "Group" => "<Group @>\n\nOne.\n\n</Group>".into(),
         "LinkButton" => "<LinkButton url=\"/x\" @>Go</LinkButton>".into(),
         "BigLink" => "<BigLink url=\"/x\" @>Go</BigLink>".into(),
+        "Image" => "<Image url=\"/logo.png\" @/>".into(),
+        "Embed" => "<Embed url=\"https://example.com/embed\" @/>".into(),
         "DownloadData" => "<DownloadData data={sales} @/>".into(),
         "LastRefreshed" => "<LastRefreshed @/>".into(),
         _ => return None,

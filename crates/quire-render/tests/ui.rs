@@ -120,3 +120,43 @@ fn big_link() {
         ]
     );
 }
+
+#[test]
+fn image() {
+    let url = "https://raw.githubusercontent.com/evidence-dev/media-kit/refs/heads/main/png/wordmark-gray-800.png";
+    insta::assert_snapshot!(html(&format!(
+        "<Image url=\"{url}\" description=\"Sample placeholder image\" height=80 />\n\n\
+         <Image url=\"{url}\" description=\"Sample placeholder image\" height=80 align=left />\n\n\
+         <Image url=\"{url}\" description=\"Sample placeholder image\" height=80 border=true class=\"p-4\" />\n\n\
+         <Image url=\"/images/logo.svg\" description='The \"logo\"' width=50% align=right />\n"
+    )));
+    assert_eq!(
+        problems("<Image url=\"javascript:alert(1)\" />\n\n<Image url=\"/a.png\" width=wide align=middle />\n"),
+        [
+            "`url` is not an image address quire can use | write a path in the site (`/images/logo.png`) or an http(s) address | at `\"javascript:alert(1)\"`",
+            "`middle` is not an alignment | write align=left, center or right | at `middle`",
+            "`wide` is not a size | write pixels (`width=400`) or a CSS length (`width=50%`) | at `wide`",
+        ]
+    );
+}
+
+#[test]
+fn embed() {
+    let url = "https://www.youtube.com/embed/UiCioBZ5IDU?si=dychrQurRTlhz9DN";
+    insta::assert_snapshot!(html(&format!(
+        "<Embed url=\"{url}\" title=\"Sample Video\" />\n\n\
+         <Embed url=\"{url}\" title=\"Sample Video\" height=\"200\" width=400 align=center />\n\n\
+         <Embed url=\"{url}\" title=\"Sample Video\" border=false />\n"
+    )));
+    assert_eq!(
+        problems(
+            "<Embed url=\"/local/page\" />\n\n<Embed url=\"javascript:alert(1)\" />\n\n\
+             <Embed url=\"https://x.org\" height=-4 />\n"
+        ),
+        [
+            "`url` must be an http(s) address | write the address the other site gives for embedding: `url=\"https://www.youtube.com/embed/...\"` | at `\"/local/page\"`",
+            "`url` must be an http(s) address | write the address the other site gives for embedding: `url=\"https://www.youtube.com/embed/...\"` | at `\"javascript:alert(1)\"`",
+            "`-4` is not a size | write pixels (`height=400`) or a CSS length (`height=50%`) | at `-4`",
+        ]
+    );
+}
