@@ -875,6 +875,13 @@ const LAYOUT: &[Spec] = &[
         props: &["label", "id", "description", "printShowAll", "selected"],
         required: &["label"],
     },
+    Spec { name: "Accordion", kind: Kind::Block, props: &["single", "class"], required: &[] },
+    Spec {
+        name: "AccordionItem",
+        kind: Kind::Child("Accordion"),
+        props: &["title", "description", "class"],
+        required: &["title"],
+    },
     Spec { name: "Grid", kind: Kind::Block, props: &["cols", "gapSize"], required: &[] },
     Spec { name: "Group", kind: Kind::Block, props: &[], required: &[] },
     Spec { name: "LinkButton", kind: Kind::Block, props: &["url"], required: &["url"] },

@@ -1,6 +1,6 @@
 //! Components that arrange or annotate a page rather than show a query: `Details`,
 //! `Alert`, `Note`, `Info`, `Tabs` with `Tab`, `Grid` and `Group`, `LinkButton`, `BigLink`,
-//! `DownloadData` and `LastRefreshed`. Containers render their children as Markdown with
+//! `DownloadData`, `LastRefreshed` and `Accordion` with `AccordionItem`. Containers render their children as Markdown with
 //! components in place, the same way the page body is rendered.
 //!
 //! Tabs work without script: one radio button per tab, and CSS shows the checked one's
@@ -158,6 +158,30 @@ pub(crate) fn tabs(ctx: &mut Ctx<'_>, c: &Component) -> String {
         "<div {}{style}>{bar}<div class=\"q-tab-panels\">{panels}</div></div>",
         component_attrs("Tabs", None, class.trim_start())
     )
+}
+
+/// `Accordion` holding `AccordionItem title=...` children: one `<details>` each, every one
+/// closed at first. `single`: opening one closes the others (the browser does it for
+/// `<details>` sharing a `name`).
+pub(crate) fn accordion(ctx: &mut Ctx<'_>, c: &Component) -> String {
+    let name = match c.flag("single") {
+        Some(true) => format!(" name=\"q-accordion-{}\"", ctx.id_for(c.span.start)),
+        _ => String::new(),
+    };
+    let mut items = String::new();
+    for item in c.children.iter().filter_map(|n| match n {
+        Node::Component(t) if t.name == "AccordionItem" => Some(t),
+        _ => None,
+    }) {
+        let title = item.text("title").unwrap_or_default();
+        let info = item.text("description").map(|d| format!(" {}", info_icon(&d, ""))).unwrap_or_default();
+        let body = crate::nodes_html(ctx, &dedent(&item.children), false).0;
+        items.push_str(&format!(
+            "<details class=\"q-accordion-item\"{name}><summary><span>{}{info}</span></summary><div class=\"q-accordion-body\">{body}</div></details>",
+            text(&title)
+        ));
+    }
+    format!("<div {}>{items}</div>", component_attrs("Accordion", None, ""))
 }
 
 /// `Grid cols=2` (and `Group`): children side by side.

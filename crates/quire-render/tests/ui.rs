@@ -160,3 +160,13 @@ fn embed() {
         ]
     );
 }
+
+#[test]
+fn accordion() {
+    insta::assert_snapshot!(html(
+        "<Accordion>\n  <AccordionItem title=\"Item 1\">\n\n    This is the first item's accordion body.\n\n    You can use **markdown** here too!\n\n  </AccordionItem>\n  \
+         <AccordionItem title=\"Item 2\" description=\"More about it\">\n\n    Up <Delta data={growth} column=positive fmt=pct1 />.\n\n  </AccordionItem>\n</Accordion>\n\n\
+         <Accordion single>\n  <AccordionItem title=\"Item 1\">\n    <p>Content 1</p>\n  </AccordionItem>\n  \
+         <AccordionItem title=\"Item 2\">\n    <p>Content 2</p>\n  </AccordionItem>\n</Accordion>\n"
+    ));
+}
