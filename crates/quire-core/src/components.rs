@@ -882,6 +882,7 @@ const LAYOUT: &[Spec] = &[
         props: &["title", "description", "class"],
         required: &["title"],
     },
+    Spec { name: "Modal", kind: Kind::Block, props: &["buttonText", "title", "open"], required: &["buttonText"] },
     Spec { name: "Grid", kind: Kind::Block, props: &["cols", "gapSize"], required: &[] },
     Spec { name: "Group", kind: Kind::Block, props: &[], required: &[] },
     Spec { name: "LinkButton", kind: Kind::Block, props: &["url"], required: &["url"] },

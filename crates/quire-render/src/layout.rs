@@ -1,6 +1,6 @@
 //! Components that arrange or annotate a page rather than show a query: `Details`,
 //! `Alert`, `Note`, `Info`, `Tabs` with `Tab`, `Grid` and `Group`, `LinkButton`, `BigLink`,
-//! `DownloadData`, `LastRefreshed` and `Accordion` with `AccordionItem`. Containers render their children as Markdown with
+//! `DownloadData`, `LastRefreshed`, `Accordion` with `AccordionItem`, and `Modal`. Containers render their children as Markdown with
 //! components in place, the same way the page body is rendered.
 //!
 //! Tabs work without script: one radio button per tab, and CSS shows the checked one's
@@ -182,6 +182,25 @@ pub(crate) fn accordion(ctx: &mut Ctx<'_>, c: &Component) -> String {
         ));
     }
     format!("<div {}>{items}</div>", component_attrs("Accordion", None, ""))
+}
+
+/// `Modal`: a button that opens its content over the page, without script. It is a
+/// `<details>`: the button is its `<summary>`, and while open the summary's `::before`
+/// covers the page (a click anywhere outside the box closes it) and its `::after` is the ×
+/// in the corner. Printed, the content stands in the page under its title.
+pub(crate) fn modal(ctx: &mut Ctx<'_>, c: &Component) -> String {
+    let button = c.text("buttonText").unwrap_or_default();
+    let title = c.text("title").filter(|t| !t.trim().is_empty());
+    let open = if c.flag("open") == Some(true) { " open" } else { "" };
+    let heading = title.as_ref().map(|t| format!("<p class=\"q-modal-title\">{}</p>", text(t))).unwrap_or_default();
+    let body = crate::nodes_html(ctx, &dedent(&c.children), false).0;
+    format!(
+        "<details {}{open}><summary class=\"q-button\">{}</summary>\
+         <div class=\"q-modal-box\" role=\"dialog\"{}>{heading}<div class=\"q-modal-body\">{body}</div></div></details>",
+        component_attrs("Modal", None, ""),
+        text(&button),
+        title.map(|t| format!(" aria-label=\"{}\"", attr(&t))).unwrap_or_default()
+    )
 }
 
 /// `Grid cols=2` (and `Group`): children side by side.

@@ -403,6 +403,7 @@ fn block(ctx: &mut ctx::Ctx<'_>, c: &Component) -> String {
         "Alert" | "Note" => layout::callout(ctx, c),
         "Tabs" => layout::tabs(ctx, c),
         "Accordion" => layout::accordion(ctx, c),
+        "Modal" => layout::modal(ctx, c),
         "Grid" | "Group" => layout::grid(ctx, c),
         "LinkButton" => layout::link_button(ctx, c),
         "BigLink" => layout::big_link(ctx, c),

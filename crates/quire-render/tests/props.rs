@@ -129,6 +129,7 @@ fn base(name: &str) -> Option<String> {
         "Group" => "<Group @>\n\nOne.\n\n</Group>".into(),
         "LinkButton" => "<LinkButton url=\"/x\" @>Go</LinkButton>".into(),
         "BigLink" => "<BigLink url=\"/x\" @>Go</BigLink>".into(),
+        "Modal" => "<Modal buttonText=\"Open\" @>\nInside.\n</Modal>".into(),
         "Accordion" => "<Accordion @>\n<AccordionItem title=\"A\">\nOne.\n</AccordionItem>\n</Accordion>".into(),
         "AccordionItem" => "<Accordion>\n<AccordionItem title=\"A\" @>\nOne.\n</AccordionItem>\n</Accordion>".into(),
         "Image" => "<Image url=\"/logo.png\" @/>".into(),

@@ -170,3 +170,11 @@ fn accordion() {
          <AccordionItem title=\"Item 2\">\n    <p>Content 2</p>\n  </AccordionItem>\n</Accordion>\n"
     ));
 }
+
+#[test]
+fn modal() {
+    insta::assert_snapshot!(html(
+        "<Modal title=\"Title\" buttonText='Open Modal'>\n\n**bold** and _italic_ text is supported.\n\n</Modal>\n\n\
+         <Modal buttonText=\"Growth\" open=true>\n    Up <Delta data={growth} column=positive fmt=pct1 />.\n</Modal>\n"
+    ));
+}
