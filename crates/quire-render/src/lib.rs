@@ -18,6 +18,7 @@ mod layout;
 mod lineage;
 mod markdown;
 mod media;
+mod print;
 mod shell;
 mod table;
 pub use table::{MAX_ROWS_IN_PAGE, ROWS_SCHEME};
@@ -368,6 +369,7 @@ fn piece(ctx: &mut ctx::Ctx<'_>, node: &Node) -> Option<(bool, (String, String))
                     "LastRefreshed" => layout::last_refreshed(ctx, c),
                     "Sparkline" => value::sparkline_component(ctx, c),
                     "Delta" => delta::component(ctx, c),
+                    "LineBreak" => print::line_break(ctx, c),
                     _ => value::value(ctx, c),
                 },
             )),
@@ -404,6 +406,8 @@ fn block(ctx: &mut ctx::Ctx<'_>, c: &Component) -> String {
         "Tabs" => layout::tabs(ctx, c),
         "Accordion" => layout::accordion(ctx, c),
         "Modal" => layout::modal(ctx, c),
+        "PageBreak" => print::page_break(ctx, c),
+        "PrintGroup" => print::print_group(ctx, c),
         "Grid" | "Group" => layout::grid(ctx, c),
         "LinkButton" => layout::link_button(ctx, c),
         "BigLink" => layout::big_link(ctx, c),

@@ -178,3 +178,17 @@ fn modal() {
          <Modal buttonText=\"Growth\" open=true>\n    Up <Delta data={growth} column=positive fmt=pct1 />.\n</Modal>\n"
     ));
 }
+
+#[test]
+fn print_format() {
+    insta::assert_snapshot!(html(
+        "Text on original line <LineBreak/> Text on new line, <LineBreak lines=2/> and two lower.\n\n\
+         Before the break.\n\n<PageBreak/>\n\nOn a new page.\n\n\
+         <PrintGroup>\n\n    Kept together: <Delta data={growth} column=positive fmt=pct1 />.\n\n</PrintGroup>\n\n\
+         <PrintGroup hidden=true>\nOn screen only.\n</PrintGroup>\n"
+    ));
+    assert_eq!(
+        problems("<LineBreak lines=0/>\n"),
+        ["`lines` must be a whole number from 1 to 20 | the number of line breaks: `lines=2` | at `0`"]
+    );
+}
