@@ -67,6 +67,15 @@ fn problems(body: &str) -> Vec<String> {
     }
 }
 
+/// Problems the page's checks find before anything runs.
+fn check_problems(body: &str) -> Vec<String> {
+    let text = format!("{QUERIES}{body}");
+    match Page::parse(&text) {
+        Ok(_) => panic!("expected problems"),
+        Err(ps) => described(&text, &ps),
+    }
+}
+
 #[test]
 fn delta() {
     insta::assert_snapshot!(html(
@@ -190,5 +199,23 @@ fn print_format() {
     assert_eq!(
         problems("<LineBreak lines=0/>\n"),
         ["`lines` must be a whole number from 1 to 20 | the number of line breaks: `lines=2` | at `0`"]
+    );
+}
+
+/// Evidence's `<ECharts config={...}>`, and Vega-Lite's components: refused at the tag, with
+/// the nearest quire chart.
+#[test]
+fn other_chart_libraries_are_refused_with_the_nearest_chart() {
+    let treemap = "<ECharts config={\n    {\n      title: { text: 'Treemap Example' },\n      series: [{ type: 'treemap', data: [...growth] }]\n    }\n}/>\n";
+    let funnel = "<ECharts config={{ series: [{ type: 'funnel', data: [...growth] }] }} />\n";
+    let vega = "<VegaLite spec={{ mark: \"bar\", encoding: { x: { field: 'a' } } }} />\n\n<Vega spec={{ marks: [{ type: 'line' }] }} />\n";
+    insta::assert_snapshot!(
+        [treemap, funnel, vega].map(|b| check_problems(b).join("\n")).join("\n"),
+        @r"
+    quire does not draw `<ECharts>` | quire draws its charts as SVG itself, so it has no ECharts to pass a configuration to; write a quire chart with a query, `data={my_query}`: `<LineChart>`, `<AreaChart>`, `<BarChart>`, `<ScatterPlot>`, `<BubbleChart>`, `<Histogram>`, `<Heatmap>`, `<FunnelChart>` | at `ECharts`
+    quire does not draw `<ECharts>` | quire draws its charts as SVG itself, so it has no ECharts to pass a configuration to; the nearest quire chart is `<FunnelChart>`: give it a query, `data={my_query}`, and name the columns it draws | at `ECharts`
+    quire does not draw `<VegaLite>` | quire draws its charts as SVG itself, so it has no Vega-Lite to pass a configuration to; the nearest quire chart is `<BarChart>`: give it a query, `data={my_query}`, and name the columns it draws | at `VegaLite`
+    quire does not draw `<Vega>` | quire draws its charts as SVG itself, so it has no Vega to pass a configuration to; the nearest quire chart is `<LineChart>`: give it a query, `data={my_query}`, and name the columns it draws | at `Vega`
+    "
     );
 }
