@@ -426,6 +426,28 @@ pub const CATALOGUE: &[Spec] = &[
         required: &["data"],
     },
     Spec {
+        name: "Delta",
+        kind: Kind::Inline,
+        props: &[
+            "data",
+            "column",
+            "row",
+            "value",
+            "fmt",
+            "downIsGood",
+            "showSymbol",
+            "showValue",
+            "text",
+            "neutralMin",
+            "neutralMax",
+            "chip",
+            "symbolPosition",
+            "emptySet",
+            "emptyMessage",
+        ],
+        required: &[],
+    },
+    Spec {
         name: "BigValue",
         kind: Kind::Block,
         props: &[
@@ -853,9 +875,33 @@ const LAYOUT: &[Spec] = &[
         props: &["label", "id", "description", "printShowAll", "selected"],
         required: &["label"],
     },
+    Spec { name: "Accordion", kind: Kind::Block, props: &["single", "class"], required: &[] },
+    Spec {
+        name: "AccordionItem",
+        kind: Kind::Child("Accordion"),
+        props: &["title", "description", "class"],
+        required: &["title"],
+    },
+    Spec { name: "Modal", kind: Kind::Block, props: &["buttonText", "title", "open"], required: &["buttonText"] },
+    Spec { name: "PageBreak", kind: Kind::Block, props: &[], required: &[] },
+    Spec { name: "PrintGroup", kind: Kind::Block, props: &["hidden"], required: &[] },
+    Spec { name: "LineBreak", kind: Kind::Inline, props: &["lines"], required: &[] },
     Spec { name: "Grid", kind: Kind::Block, props: &["cols", "gapSize"], required: &[] },
     Spec { name: "Group", kind: Kind::Block, props: &[], required: &[] },
     Spec { name: "LinkButton", kind: Kind::Block, props: &["url"], required: &["url"] },
+    Spec { name: "BigLink", kind: Kind::Block, props: &["url", "href"], required: &[] },
+    Spec {
+        name: "Image",
+        kind: Kind::Block,
+        props: &["url", "description", "width", "height", "border", "align", "class"],
+        required: &["url"],
+    },
+    Spec {
+        name: "Embed",
+        kind: Kind::Block,
+        props: &["url", "title", "width", "height", "border", "align", "class"],
+        required: &["url"],
+    },
     Spec {
         name: "DownloadData",
         kind: Kind::Block,
@@ -1043,8 +1089,72 @@ pub fn unknown_query(name: &str, span: crate::Span, queries: &[&str]) -> Problem
     Problem::new(format!("unknown query `{name}`"), span).label("not defined on this page").help(help)
 }
 
+/// Evidence's components that hand a chart library a configuration of its own (`<ECharts
+/// config={...}>`; Vega-Lite's `<VegaLite spec={...}>` and `<Vega>`), and the library.
+const FOREIGN_CHARTS: &[(&str, &str)] = &[("ECharts", "ECharts"), ("VegaLite", "Vega-Lite"), ("Vega", "Vega")];
+
+/// The chart types and marks such a configuration names, and the quire chart nearest each.
+const NEAREST_CHART: &[(&str, &str)] = &[
+    ("funnel", "FunnelChart"),
+    ("heatmap", "Heatmap"),
+    ("rect", "Heatmap"),
+    ("scatter", "ScatterPlot"),
+    ("effectScatter", "ScatterPlot"),
+    ("point", "ScatterPlot"),
+    ("circle", "ScatterPlot"),
+    ("area", "AreaChart"),
+    ("bar", "BarChart"),
+    ("pie", "BarChart"),
+    ("line", "LineChart"),
+];
+
+/// `<ECharts>` and the like, refused: quire draws SVG itself. The help names the quire chart
+/// nearest to the first chart type the configuration names (`type: 'bar'`, `mark: 'line'`).
+fn foreign_chart(c: &Component) -> Option<Problem> {
+    let (_, library) = FOREIGN_CHARTS.iter().find(|(name, _)| *name == c.name)?;
+    let config: String = c
+        .props
+        .iter()
+        .filter_map(|p| match &p.value {
+            PropValue::Str(s) | PropValue::Expr(s) | PropValue::Query(s) => Some(s.as_str()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let nearest = NEAREST_CHART
+        .iter()
+        .filter_map(|(kind, chart)| {
+            ["'", "\""].iter().filter_map(|q| config.find(&format!("{q}{kind}{q}"))).min().map(|at| (at, *chart))
+        })
+        .min()
+        .map(|(_, chart)| chart);
+    let help = match nearest {
+        Some(chart) => format!(
+            "quire draws its charts as SVG itself, so it has no {library} to pass a configuration to; the nearest quire chart is `<{chart}>`: give it a query, `data={{my_query}}`, and name the columns it draws"
+        ),
+        None => format!(
+            "quire draws its charts as SVG itself, so it has no {library} to pass a configuration to; write a quire chart with a query, `data={{my_query}}`: {}",
+            CHARTS
+                .iter()
+                .chain(["Heatmap", "FunnelChart"].iter())
+                .map(|c| format!("`<{c}>`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Some(
+        Problem::new(format!("quire does not draw `<{}>`", c.name), c.name_span)
+            .label(format!("a {library} chart"))
+            .help(help),
+    )
+}
+
 fn check_component(c: &Component, parent: Option<&str>, queries: &[&str], checks: &mut Checks) {
     let problems = &mut *checks.problems;
+    if let Some(refused) = foreign_chart(c) {
+        problems.push(refused);
+        return;
+    }
     let Some(spec) = spec(&c.name) else {
         let help = match suggest(&c.name, all().map(|s| s.name)) {
             Some(s) => format!("did you mean `<{s}>`?"),

@@ -44,7 +44,7 @@ impl Val<'_> {
         }
     }
 
-    fn number(&self) -> Option<f64> {
+    pub fn number(&self) -> Option<f64> {
         match self {
             Val::Num(n) => Some(*n),
             Val::Bool(b) => Some(f64::from(u8::from(*b))),

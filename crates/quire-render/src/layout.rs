@@ -1,6 +1,6 @@
 //! Components that arrange or annotate a page rather than show a query: `Details`,
-//! `Alert`, `Note`, `Info`, `Tabs` with `Tab`, `Grid` and `Group`, `LinkButton`,
-//! `DownloadData` and `LastRefreshed`. Containers render their children as Markdown with
+//! `Alert`, `Note`, `Info`, `Tabs` with `Tab`, `Grid` and `Group`, `LinkButton`, `BigLink`,
+//! `DownloadData`, `LastRefreshed`, `Accordion` with `AccordionItem`, and `Modal`. Containers render their children as Markdown with
 //! components in place, the same way the page body is rendered.
 //!
 //! Tabs work without script: one radio button per tab, and CSS shows the checked one's
@@ -160,6 +160,49 @@ pub(crate) fn tabs(ctx: &mut Ctx<'_>, c: &Component) -> String {
     )
 }
 
+/// `Accordion` holding `AccordionItem title=...` children: one `<details>` each, every one
+/// closed at first. `single`: opening one closes the others (the browser does it for
+/// `<details>` sharing a `name`).
+pub(crate) fn accordion(ctx: &mut Ctx<'_>, c: &Component) -> String {
+    let name = match c.flag("single") {
+        Some(true) => format!(" name=\"q-accordion-{}\"", ctx.id_for(c.span.start)),
+        _ => String::new(),
+    };
+    let mut items = String::new();
+    for item in c.children.iter().filter_map(|n| match n {
+        Node::Component(t) if t.name == "AccordionItem" => Some(t),
+        _ => None,
+    }) {
+        let title = item.text("title").unwrap_or_default();
+        let info = item.text("description").map(|d| format!(" {}", info_icon(&d, ""))).unwrap_or_default();
+        let body = crate::nodes_html(ctx, &dedent(&item.children), false).0;
+        items.push_str(&format!(
+            "<details class=\"q-accordion-item\"{name}><summary><span>{}{info}</span></summary><div class=\"q-accordion-body\">{body}</div></details>",
+            text(&title)
+        ));
+    }
+    format!("<div {}>{items}</div>", component_attrs("Accordion", None, ""))
+}
+
+/// `Modal`: a button that opens its content over the page, without script. It is a
+/// `<details>`: the button is its `<summary>`, and while open the summary's `::before`
+/// covers the page (a click anywhere outside the box closes it) and its `::after` is the ×
+/// in the corner. Printed, the content stands in the page under its title.
+pub(crate) fn modal(ctx: &mut Ctx<'_>, c: &Component) -> String {
+    let button = c.text("buttonText").unwrap_or_default();
+    let title = c.text("title").filter(|t| !t.trim().is_empty());
+    let open = if c.flag("open") == Some(true) { " open" } else { "" };
+    let heading = title.as_ref().map(|t| format!("<p class=\"q-modal-title\">{}</p>", text(t))).unwrap_or_default();
+    let body = crate::nodes_html(ctx, &dedent(&c.children), false).0;
+    format!(
+        "<details {}{open}><summary class=\"q-button\">{}</summary>\
+         <div class=\"q-modal-box\" role=\"dialog\"{}>{heading}<div class=\"q-modal-body\">{body}</div></div></details>",
+        component_attrs("Modal", None, ""),
+        text(&button),
+        title.map(|t| format!(" aria-label=\"{}\"", attr(&t))).unwrap_or_default()
+    )
+}
+
 /// `Grid cols=2` (and `Group`): children side by side.
 pub(crate) fn grid(ctx: &mut Ctx<'_>, c: &Component) -> String {
     let cols = c.number("cols").unwrap_or(2.0).clamp(1.0, 6.0) as usize;
@@ -249,6 +292,34 @@ pub(crate) fn link_button(ctx: &mut Ctx<'_>, c: &Component) -> String {
         None => {
             ctx.report(
                 Problem::new("`url` is not a link quire can follow", c.span_of("url"))
+                    .help("write a page path (`/customers`) or an http(s) address"),
+            );
+            String::new()
+        }
+    }
+}
+
+/// `BigLink`: a link in a box the width of the page, its text the children (the address
+/// if there are none). `href` is Evidence's old name for `url`.
+pub(crate) fn big_link(ctx: &mut Ctx<'_>, c: &Component) -> String {
+    let prop = if c.prop("url").is_none() && c.prop("href").is_some() { "href" } else { "url" };
+    let Some(given) = c.text(prop) else {
+        ctx.report(
+            Problem::new("`<BigLink>` needs a `url`", c.name_span)
+                .help("write the page or address it goes to: `<BigLink url=\"/sales\">Sales</BigLink>`"),
+        );
+        return String::new();
+    };
+    let label = crate::nodes_html(ctx, &c.children, true).0;
+    let label = if label.trim().is_empty() { text(&given) } else { label };
+    match href(&given) {
+        Some(url) => format!(
+            "<a {} href=\"{url}\"><span class=\"q-biglink-text\">{label}</span></a>",
+            component_attrs("BigLink", None, "")
+        ),
+        None => {
+            ctx.report(
+                Problem::new(format!("`{prop}` is not a link quire can follow"), c.span_of(prop))
                     .help("write a page path (`/customers`) or an http(s) address"),
             );
             String::new()

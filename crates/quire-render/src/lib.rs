@@ -9,6 +9,7 @@
 
 mod chart;
 mod ctx;
+mod delta;
 pub mod escape;
 mod eval;
 pub mod fmt;
@@ -16,6 +17,8 @@ mod input;
 mod layout;
 mod lineage;
 mod markdown;
+mod media;
+mod print;
 mod shell;
 mod table;
 pub use table::{MAX_ROWS_IN_PAGE, ROWS_SCHEME};
@@ -365,6 +368,8 @@ fn piece(ctx: &mut ctx::Ctx<'_>, node: &Node) -> Option<(bool, (String, String))
                     "Info" => layout::info(ctx, c),
                     "LastRefreshed" => layout::last_refreshed(ctx, c),
                     "Sparkline" => value::sparkline_component(ctx, c),
+                    "Delta" => delta::component(ctx, c),
+                    "LineBreak" => print::line_break(ctx, c),
                     _ => value::value(ctx, c),
                 },
             )),
@@ -399,8 +404,15 @@ fn block(ctx: &mut ctx::Ctx<'_>, c: &Component) -> String {
         "Details" => layout::details(ctx, c),
         "Alert" | "Note" => layout::callout(ctx, c),
         "Tabs" => layout::tabs(ctx, c),
+        "Accordion" => layout::accordion(ctx, c),
+        "Modal" => layout::modal(ctx, c),
+        "PageBreak" => print::page_break(ctx, c),
+        "PrintGroup" => print::print_group(ctx, c),
         "Grid" | "Group" => layout::grid(ctx, c),
         "LinkButton" => layout::link_button(ctx, c),
+        "BigLink" => layout::big_link(ctx, c),
+        "Image" => media::image(ctx, c),
+        "Embed" => media::embed(ctx, c),
         "DownloadData" => layout::download_data(ctx, c),
         _ => chart::chart(ctx, c),
     }

@@ -119,7 +119,7 @@ fn colour_prop(ctx: &mut Ctx<'_>, c: &Component, prop: &str) -> Option<String> {
     ok
 }
 
-fn row_prop(ctx: &mut Ctx<'_>, c: &Component) -> Option<usize> {
+pub(crate) fn row_prop(ctx: &mut Ctx<'_>, c: &Component) -> Option<usize> {
     // `row={i}` inside `{#each q as r, i}`, or any expression.
     let computed = match c.prop("row").map(|p| (&p.value, p.value_span)) {
         Some((quire_core::PropValue::Query(t) | quire_core::PropValue::Expr(t), span)) => {

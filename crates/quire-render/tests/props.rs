@@ -65,7 +65,11 @@ fn results() -> BTreeMap<String, Table> {
     let trend = |channel: &str| {
         let sales = &r["sales"];
         Cell::Rows(Table {
-            columns: vec![col("month", ColumnType::Date), col("sales", ColumnType::Float), col("orders", ColumnType::Int)],
+            columns: vec![
+                col("month", ColumnType::Date),
+                col("sales", ColumnType::Float),
+                col("orders", ColumnType::Int),
+            ],
             rows: sales
                 .rows
                 .iter()
@@ -92,6 +96,7 @@ fn base(name: &str) -> Option<String> {
     Some(match name {
         "Value" => "<Value data={sales} column=sales @/>".into(),
         "BigValue" => "<BigValue data={sales} value=sales @/>".into(),
+        "Delta" => "<Delta data={sales} column=growth @/>".into(),
         "DataTable" => "<DataTable data={sales} @/>".into(),
         "Column" => "<DataTable data={sales}>\n<Column id=sales @/>\n<Column id=channel />\n</DataTable>".into(),
         "LineChart" | "AreaChart" | "BarChart" | "ScatterPlot" => chart(name),
@@ -123,6 +128,15 @@ fn base(name: &str) -> Option<String> {
         "Grid" => "<Grid @>\n\nOne.\n\nTwo.\n\n</Grid>".into(),
         "Group" => "<Group @>\n\nOne.\n\n</Group>".into(),
         "LinkButton" => "<LinkButton url=\"/x\" @>Go</LinkButton>".into(),
+        "BigLink" => "<BigLink url=\"/x\" @>Go</BigLink>".into(),
+        "PageBreak" => "<PageBreak @/>".into(),
+        "PrintGroup" => "<PrintGroup @>\nInside.\n</PrintGroup>".into(),
+        "LineBreak" => "One <LineBreak @/> two.".into(),
+        "Modal" => "<Modal buttonText=\"Open\" @>\nInside.\n</Modal>".into(),
+        "Accordion" => "<Accordion @>\n<AccordionItem title=\"A\">\nOne.\n</AccordionItem>\n</Accordion>".into(),
+        "AccordionItem" => "<Accordion>\n<AccordionItem title=\"A\" @>\nOne.\n</AccordionItem>\n</Accordion>".into(),
+        "Image" => "<Image url=\"/logo.png\" @/>".into(),
+        "Embed" => "<Embed url=\"https://example.com/embed\" @/>".into(),
         "DownloadData" => "<DownloadData data={sales} @/>".into(),
         "LastRefreshed" => "<LastRefreshed @/>".into(),
         _ => return None,
@@ -250,6 +264,14 @@ fn variants(name: &str) -> Vec<String> {
             // A trend above zero, whose range may or may not start at zero.
             out.push("<BigValue data={sales} value=orders sparkline=month @/>".into());
         }
+        // `href`, Evidence's old name for `url`.
+        "BigLink" => out.push("<BigLink @>Go</BigLink>".into()),
+        "Delta" => {
+            // A rise (for `neutralMax`), the first column, and a number given rather than read.
+            out.push("<Delta data={sales} column=sales @/>".into());
+            out.push("<Delta data={sales} @/>".into());
+            out.push("<Delta @/>".into());
+        }
         "Sparkline" => out.push(simplest.replace("valueCol=sales", "valueCol=orders")),
         "DataTable" => {
             out.push(with("totalRow=true link=link"));
@@ -370,11 +392,13 @@ fn effect_on(base: &str, prop: &str, simplest: bool) -> bool {
     }
     // An empty result (for `emptyMessage` and the like) only on the simplest form.
     for empty in [false, true].into_iter().take(if simplest { 2 } else { 1 }) {
-        let Some(without) = render(&base.replace('@', ""), empty) else { continue };
+        // A form that fails without the prop and renders with it (`<Delta value=...>`)
+        // shows an effect too.
+        let without = render(&base.replace('@', ""), empty);
         for v in VALUES {
             let with = base.replace('@', &format!("{prop}={v} "));
             if let Some(html) = render(&with, empty)
-                && html != without
+                && without.as_ref() != Some(&html)
             {
                 return true;
             }

@@ -6,6 +6,7 @@ use quire_core::{Cell, Component, Problem, Table};
 
 use super::scale::{self, Scale};
 use crate::ctx::Ctx;
+use crate::delta::Delta;
 use crate::escape;
 
 pub(super) enum Content {
@@ -46,15 +47,6 @@ pub(super) struct Image {
     width: Option<String>,
 }
 
-pub(super) struct Delta {
-    down_is_good: bool,
-    neutral_min: f64,
-    neutral_max: f64,
-    chip: bool,
-    symbol: bool,
-    show_value: bool,
-}
-
 pub(super) struct Bar {
     colour: String,
     negative: String,
@@ -90,6 +82,7 @@ pub(super) fn content(ctx: &mut Ctx<'_>, ch: &Component, query: &str, table: &Ta
             chip: ch.flag("chip") == Some(true),
             symbol: ch.flag("deltaSymbol") != Some(false),
             show_value: ch.flag("showValue") != Some(false),
+            symbol_left: false,
         }),
         "bar" => {
             let (lo, hi) = range(table, index);
@@ -338,7 +331,7 @@ pub(super) fn draw(
             plain(format!("<img class=\"q-table-img\" src=\"{src}\" alt=\"{}\"{style}>", escape::attr(&alt)))
         }
         Content::Delta(d) => match cell.as_f64() {
-            Some(v) => plain(delta(d, v, text)),
+            Some(v) => plain(crate::delta::draw(d, Some(v), text, None)),
             None => plain(escape::text(text)),
         },
         Content::Bar(b) => match cell.as_f64() {
@@ -378,31 +371,6 @@ fn file_stem(url: &str) -> String {
         Some(i) if i > 0 => name[..i].to_string(),
         _ => name.to_string(),
     }
-}
-
-/// A value with its direction: ▲ above `neutralMax`, ▼ below `neutralMin`, – between.
-pub(super) fn delta(d: &Delta, v: f64, text: &str) -> String {
-    let (dir, symbol) = if v > d.neutral_max {
-        ("up", "▲")
-    } else if v < d.neutral_min {
-        ("down", "▼")
-    } else {
-        ("neutral", "–")
-    };
-    let mood = match (dir, d.down_is_good) {
-        ("neutral", _) => "",
-        ("up", false) | ("down", true) => " q-good",
-        _ => " q-bad",
-    };
-    let chip = if d.chip { " q-chip" } else { "" };
-    let mut inner = Vec::new();
-    if d.show_value {
-        inner.push(escape::text(text));
-    }
-    if d.symbol {
-        inner.push(format!("<span class=\"q-delta-symbol\" aria-hidden=\"true\">{symbol}</span>"));
-    }
-    format!("<span class=\"q-delta q-delta-{dir}{mood}{chip}\">{}</span>", inner.join(" "))
 }
 
 pub(super) fn is_delta(content: &Content) -> Option<&Delta> {

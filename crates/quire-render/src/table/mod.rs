@@ -592,7 +592,7 @@ fn summary(
         fmt::format_cell(&cell, ty, fmt)
     };
     Ok(Some(match content::is_delta(&col.content) {
-        Some(d) if !is_count(agg) => content::delta(d, v, &text),
+        Some(d) if !is_count(agg) => crate::delta::draw(d, Some(v), &text, None),
         _ => escape::text(&text),
     }))
 }
