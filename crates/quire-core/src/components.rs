@@ -20,7 +20,8 @@ pub enum Kind {
 }
 
 /// The charts annotations may sit in.
-pub const CHARTS: &[&str] = &["LineChart", "AreaChart", "BarChart", "ScatterPlot", "BubbleChart", "Histogram"];
+pub const CHARTS: &[&str] =
+    &["LineChart", "AreaChart", "BarChart", "ScatterPlot", "BubbleChart", "Histogram", "BoxPlot"];
 
 pub struct Spec {
     pub name: &'static str,
@@ -601,6 +602,58 @@ pub const CATALOGUE: &[Spec] = &[
             "connectGroup",
         ],
         required: &["data", "x", "y", "value"],
+    },
+    Spec {
+        name: "BoxPlot",
+        kind: Kind::Block,
+        props: &[
+            "data",
+            "name",
+            "min",
+            "intervalBottom",
+            "midpoint",
+            "intervalTop",
+            "max",
+            "confidenceInterval",
+            "color",
+            "yFmt",
+            "xFmt",
+            "yLog",
+            "yLogBase",
+            "seriesColors",
+            "leftPadding",
+            "rightPadding",
+            "xLabelWrap",
+            "swapXY",
+            "xAxisTitle",
+            "yAxisTitle",
+            "xGridlines",
+            "yGridlines",
+            "xAxisLabels",
+            "yAxisLabels",
+            "xBaseline",
+            "yBaseline",
+            "xTickMarks",
+            "yTickMarks",
+            "yMin",
+            "yMax",
+            "title",
+            "subtitle",
+            "legend",
+            "chartAreaHeight",
+            "emptySet",
+            "emptyMessage",
+            "renderer",
+            "downloadableData",
+            "downloadableImage",
+            "echartsOptions",
+            "seriesOptions",
+            "printEchartsConfig",
+            "connectGroup",
+            "series",
+            "xType",
+        ],
+        required: &["data", "name", "midpoint"],
     },
     Spec {
         name: "FunnelChart",

@@ -65,7 +65,11 @@ fn results() -> BTreeMap<String, Table> {
     let trend = |channel: &str| {
         let sales = &r["sales"];
         Cell::Rows(Table {
-            columns: vec![col("month", ColumnType::Date), col("sales", ColumnType::Float), col("orders", ColumnType::Int)],
+            columns: vec![
+                col("month", ColumnType::Date),
+                col("sales", ColumnType::Float),
+                col("orders", ColumnType::Int),
+            ],
             rows: sales
                 .rows
                 .iter()
@@ -98,6 +102,7 @@ fn base(name: &str) -> Option<String> {
         "Histogram" => "<Histogram data={values} x=order_value @/>".into(),
         "BubbleChart" => "<BubbleChart data={sales} x=orders y=sales size=orders series=channel @/>".into(),
         "Heatmap" => "<Heatmap data={sales} x=month y=channel value=sales @/>".into(),
+        "BoxPlot" => "<BoxPlot data={sales} name=channel intervalBottom=orders midpoint=sales intervalTop=sales @/>".into(),
         "FunnelChart" => "<FunnelChart data={sales} nameCol=channel valueCol=orders @/>".into(),
         "Sparkline" => "<Sparkline data={sales} dateCol=month valueCol=sales @/>".into(),
         "ReferenceLine" => "<LineChart data={sales} x=month y=sales series=channel>\n<ReferenceLine y=1000 @/>\n</LineChart>".into(),
@@ -346,6 +351,17 @@ fn variants(name: &str) -> Vec<String> {
             let sparse = simplest.replace("y=channel", "y=orders");
             out.push(sparse.replacen('@', "nullsZero=true @", 1));
             out.push(sparse);
+        }
+        "BoxPlot" => {
+            // A reference line in it, for the props that place it.
+            out.push(simplest.replace("@/>", "@>\n<ReferenceLine y=1000 label=Target/>\n</BoxPlot>"));
+            out.push(with("swapXY=true"));
+            // Dates for names, numbers above zero (for `yLog`), and sixty crowded bands.
+            out.push(simplest.replace("name=channel", "name=month"));
+            let positive = simplest.replace("midpoint=sales intervalTop=sales", "midpoint=orders intervalTop=orders");
+            out.push(positive.replacen('@', "yLog=true @", 1));
+            out.push(positive);
+            out.push("<BoxPlot data={values} name=order_value midpoint=order_value @/>".into());
         }
         "Dropdown" => out.push(with("multiple=true")),
         "ButtonGroupItem" => out.push(
