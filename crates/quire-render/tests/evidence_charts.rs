@@ -158,3 +158,25 @@ fn box_plots() {
         ]
     );
 }
+
+#[test]
+fn calendar_heatmaps() {
+    insta::assert_snapshot!(
+        "calendar",
+        html("<CalendarHeatmap data={daily} date=day value=sales title=\"Daily sales\" subtitle=\"Every third day\"/>")
+    );
+    insta::assert_snapshot!(
+        "calendar_plain",
+        html(
+            "<CalendarHeatmap data={daily} date=day value=sales yearLabel=false monthLabel=false dayLabel=false legend=false min=0 max=50 valueFmt=usd0 colorScale={[['rgb(254,234,159)', 'rgb(254,234,159)'], ['rgb(218,66,41)', 'rgb(218,66,41)']]}/>"
+        )
+    );
+    assert_eq!(
+        problems("<CalendarHeatmap data={daily} date=sales value=day min=low/>"),
+        [
+            "`min` must be a number | the value of the lightest shade: min=100 | at `low`",
+            "`date` column `sales` does not hold dates | name a date or timestamp column: the calendar has a cell per day | at `sales`",
+            "`value` column `day` is not numeric | the value shades each day: name a number column | at `day`",
+        ]
+    );
+}

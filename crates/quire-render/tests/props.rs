@@ -103,6 +103,7 @@ fn base(name: &str) -> Option<String> {
         "BubbleChart" => "<BubbleChart data={sales} x=orders y=sales size=orders series=channel @/>".into(),
         "Heatmap" => "<Heatmap data={sales} x=month y=channel value=sales @/>".into(),
         "BoxPlot" => "<BoxPlot data={sales} name=channel intervalBottom=orders midpoint=sales intervalTop=sales @/>".into(),
+        "CalendarHeatmap" => "<CalendarHeatmap data={sales} date=month value=sales @/>".into(),
         "FunnelChart" => "<FunnelChart data={sales} nameCol=channel valueCol=orders @/>".into(),
         "Sparkline" => "<Sparkline data={sales} dateCol=month valueCol=sales @/>".into(),
         "ReferenceLine" => "<LineChart data={sales} x=month y=sales series=channel>\n<ReferenceLine y=1000 @/>\n</LineChart>".into(),

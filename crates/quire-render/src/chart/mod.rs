@@ -5,6 +5,7 @@ mod axes;
 mod axis;
 mod bar;
 mod boxplot;
+mod calendar;
 mod canvas;
 mod frame;
 mod funnel;
@@ -193,6 +194,7 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
     match c.name.as_str() {
         "Heatmap" => return heatmap::heatmap(ctx, c),
         "FunnelChart" => return funnel::funnel(ctx, c),
+        "CalendarHeatmap" => return calendar::calendar(ctx, c),
         _ => {}
     }
     let Some(kind) = Kind::of(&c.name) else {
