@@ -180,3 +180,40 @@ fn calendar_heatmaps() {
         ]
     );
 }
+
+#[test]
+fn reference_points_and_callouts() {
+    let chart =
+        |inner: &str| html(&format!("<LineChart data={{monthly}} x=month y=sales yFmt=usd0>\n{inner}\n</LineChart>"));
+    insta::assert_snapshot!(
+        "reference_point",
+        chart(
+            "<ReferencePoint x=\"2024-03-01\" y=50 label=\"Big drop\" labelPosition=bottom color=\"#cc0000\"/>\n<Callout x=\"2024-05-01\" y=500 labelPosition=bottom labelWidth=fit>\n  Callout\n  Data trending up here\n</Callout>"
+        )
+    );
+    insta::assert_snapshot!(
+        "reference_point_positions",
+        chart(
+            "<ReferencePoint x=\"2024-03-01\" y=50 label=top labelPosition=top/>\n<ReferencePoint x=\"2024-03-01\" y=50 label=right labelPosition=right/>\n<ReferencePoint x=\"2024-03-01\" y=50 label=bottom labelPosition=bottom/>\n<ReferencePoint x=\"2024-03-01\" y=50 label=left labelPosition=left/>"
+        )
+    );
+    insta::assert_snapshot!(
+        "reference_point_styled",
+        chart(
+            "<ReferencePoint x=\"2024-03-01\" y=50 label=\"Big drop\" labelPosition=right color=\"#cc0000\" symbolSize=16 symbolBorderWidth=1 symbolBorderColor=\"#cc0000\" symbolOpacity=0.25 bold=true fontSize=14/>\n<ReferencePoint x=\"2024-05-01\" y=500 symbol=diamond symbolColor=teal label=\"A note\" labelBackgroundColor=\"#ffeecc\" labelBorderColor=\"#cc8800\" labelBorderWidth=1 labelBorderRadius=3 labelPadding=4 align=left labelPosition=bottom/>"
+        )
+    );
+    insta::assert_snapshot!(
+        "callout_from_data",
+        chart("<Callout data={drops} x=month y=sales label=note labelPosition=bottom align=right/>")
+    );
+    assert_eq!(
+        problems(
+            "<LineChart data={monthly} x=month y=sales>\n<ReferencePoint y=50 label=x labelWidth=wide/>\n</LineChart>"
+        ),
+        [
+            "`wide` is not a label width | write labelWidth=fit, or a width in pixels such as labelWidth=120 | at `wide`",
+            "`<ReferencePoint>` needs an `x` and a `y` | write x='2024-01-01' y=100 (or read them from a query with `data=`) | at `ReferencePoint`",
+        ]
+    );
+}

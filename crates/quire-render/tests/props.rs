@@ -111,6 +111,9 @@ fn base(name: &str) -> Option<String> {
             "<LineChart data={sales} x=month y=sales series=channel>\n<ReferenceArea yMin=900 yMax=1100 @/>\n</LineChart>"
                 .into()
         }
+        "ReferencePoint" | "Callout" => format!(
+            "<LineChart data={{sales}} x=month y=sales series=channel>\n<{name} x=\"2024-02-01\" y=1000 label=\"Dip\" @/>\n</LineChart>"
+        ),
         "Dropdown" => "<Dropdown name=pick data={sales} value=channel @/>".into(),
         "DropdownOption" => "<Dropdown name=pick>\n<DropdownOption value=a @/>\n<DropdownOption value=b />\n</Dropdown>".into(),
         "ButtonGroup" => "<ButtonGroup name=pick data={sales} value=channel @/>".into(),
@@ -339,6 +342,17 @@ fn variants(name: &str) -> Vec<String> {
             // A start on both axes, for an end (`x2`, `y2`) to go to.
             out.push(simplest.replace("y=1000 ", "x=\"2024-01-01\" y=1000 label=\"Goal\" "));
             out.push(with("symbolStart=circle symbolEnd=circle"));
+        }
+        "ReferencePoint" | "Callout" => {
+            // Read from a query, and a label long enough to wrap, in its own lines.
+            out.push(
+                simplest
+                    .replace("x=\"2024-02-01\" y=1000 label=\"Dip\" ", "data={sales} x=month y=sales label=channel "),
+            );
+            out.push(simplest.replace(
+                "label=\"Dip\" @/>",
+                &format!("@>\n  Sales dipped here in February,\n  after the holidays were over\n</{name}>"),
+            ));
         }
         "ReferenceArea" => out.push(simplest.replace("yMin=900 yMax=1100 ", "yMin=900 yMax=1100 label=\"Band\" ")),
         "Slider" => {
