@@ -46,7 +46,26 @@ function showTip(target, event) {
     title.textContent = d.title;
     tip.append(title);
   }
-  tip.append(head, row);
+  // Several named values in place of the series row (a box plot's five numbers).
+  let rows = null;
+  try { rows = d.rows ? JSON.parse(d.rows) : null; } catch (_) { rows = null; }
+  if (Array.isArray(rows)) {
+    tip.append(head);
+    for (const [label, v] of rows) {
+      const r = document.createElement('div');
+      r.className = 'q-tip-row';
+      const blank = document.createElement('span');
+      blank.className = 'q-tip-swatch';
+      const n = document.createElement('span');
+      n.textContent = String(label);
+      const b = document.createElement('b');
+      b.textContent = String(v);
+      r.append(blank, n, b);
+      tip.append(r);
+    }
+  } else {
+    tip.append(head, row);
+  }
   if (d.size !== undefined) {
     const size = document.createElement('div');
     size.className = 'q-tip-row';

@@ -122,7 +122,9 @@ pub fn split_front_matter(text: &str) -> Result<(FrontMatter, usize, Vec<Problem
                     map.remove(key.as_str());
                     let help = match crate::components::suggest(&key, FRONT_MATTER_KEYS.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`? (quire reads {})", FRONT_MATTER_KEYS.join(", ")),
-                        None => format!("quire reads {}; remove it, or keep it for Evidence", FRONT_MATTER_KEYS.join(", ")),
+                        None => {
+                            format!("quire reads {}; remove it, or keep it for Evidence", FRONT_MATTER_KEYS.join(", "))
+                        }
                     };
                     warnings.push(
                         Problem::new(format!("front matter: quire does not read `{key}`"), key_span(yaml, start, &key))
@@ -147,9 +149,9 @@ pub(crate) fn key_span(yaml: &str, start: usize, key: &str) -> Span {
     let mut at = 0;
     for line in yaml.split_inclusive('\n') {
         let bare = line.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'));
-        let quoted = ['"', '\''].iter().any(|q| {
-            line.strip_prefix(*q).and_then(|r| r.strip_prefix(key)).is_some_and(|r| r.starts_with(*q))
-        });
+        let quoted = ['"', '\'']
+            .iter()
+            .any(|q| line.strip_prefix(*q).and_then(|r| r.strip_prefix(key)).is_some_and(|r| r.starts_with(*q)));
         if bare || quoted {
             let len = key.len() + if quoted { 2 } else { 0 };
             return Span::new(start + at, start + at + len);

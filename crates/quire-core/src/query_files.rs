@@ -79,10 +79,9 @@ pub fn named(text: &str) -> Result<Vec<QueryFile>, Vec<Problem>> {
             && !path.contains(['\\', ':', '\0'])
             && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
         if !safe {
-            problems.push(
-                Problem::new(format!("`{path}` is not a file under queries/"), span)
-                    .help("name a file inside the project's queries/ folder, such as `orders.sql` or `sales/by_month.sql`"),
-            );
+            problems.push(Problem::new(format!("`{path}` is not a file under queries/"), span).help(
+                "name a file inside the project's queries/ folder, such as `orders.sql` or `sales/by_month.sql`",
+            ));
             continue;
         }
         let name = name.unwrap_or_else(|| {

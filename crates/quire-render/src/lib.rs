@@ -112,10 +112,7 @@ pub fn error_box(problems: &[Problem], locate: &dyn Fn(&Problem) -> String, bloc
         })
         .collect();
     let (tag, role) = if block { ("div", "alert") } else { ("span", "alert") };
-    format!(
-        "<{tag} class=\"q-error-box\" role=\"{role}\"><strong>Error</strong> {}</{tag}>",
-        items.join(" ")
-    )
+    format!("<{tag} class=\"q-error-box\" role=\"{role}\"><strong>Error</strong> {}</{tag}>", items.join(" "))
 }
 
 fn render_nodes(ctx: &mut ctx::Ctx<'_>, nodes: &[Node], keep_going: Option<&dyn Fn(&Problem) -> String>) -> Rendered {

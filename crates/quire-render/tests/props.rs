@@ -103,6 +103,8 @@ fn base(name: &str) -> Option<String> {
         "Histogram" => "<Histogram data={values} x=order_value @/>".into(),
         "BubbleChart" => "<BubbleChart data={sales} x=orders y=sales size=orders series=channel @/>".into(),
         "Heatmap" => "<Heatmap data={sales} x=month y=channel value=sales @/>".into(),
+        "BoxPlot" => "<BoxPlot data={sales} name=channel intervalBottom=orders midpoint=sales intervalTop=sales @/>".into(),
+        "CalendarHeatmap" => "<CalendarHeatmap data={sales} date=month value=sales @/>".into(),
         "FunnelChart" => "<FunnelChart data={sales} nameCol=channel valueCol=orders @/>".into(),
         "Sparkline" => "<Sparkline data={sales} dateCol=month valueCol=sales @/>".into(),
         "ReferenceLine" => "<LineChart data={sales} x=month y=sales series=channel>\n<ReferenceLine y=1000 @/>\n</LineChart>".into(),
@@ -110,6 +112,9 @@ fn base(name: &str) -> Option<String> {
             "<LineChart data={sales} x=month y=sales series=channel>\n<ReferenceArea yMin=900 yMax=1100 @/>\n</LineChart>"
                 .into()
         }
+        "ReferencePoint" | "Callout" => format!(
+            "<LineChart data={{sales}} x=month y=sales series=channel>\n<{name} x=\"2024-02-01\" y=1000 label=\"Dip\" @/>\n</LineChart>"
+        ),
         "Dropdown" => "<Dropdown name=pick data={sales} value=channel @/>".into(),
         "DropdownOption" => "<Dropdown name=pick>\n<DropdownOption value=a @/>\n<DropdownOption value=b />\n</Dropdown>".into(),
         "ButtonGroup" => "<ButtonGroup name=pick data={sales} value=channel @/>".into(),
@@ -356,6 +361,17 @@ fn variants(name: &str) -> Vec<String> {
             out.push(simplest.replace("y=1000 ", "x=\"2024-01-01\" y=1000 label=\"Goal\" "));
             out.push(with("symbolStart=circle symbolEnd=circle"));
         }
+        "ReferencePoint" | "Callout" => {
+            // Read from a query, and a label long enough to wrap, in its own lines.
+            out.push(
+                simplest
+                    .replace("x=\"2024-02-01\" y=1000 label=\"Dip\" ", "data={sales} x=month y=sales label=channel "),
+            );
+            out.push(simplest.replace(
+                "label=\"Dip\" @/>",
+                &format!("@>\n  Sales dipped here in February,\n  after the holidays were over\n</{name}>"),
+            ));
+        }
         "ReferenceArea" => out.push(simplest.replace("yMin=900 yMax=1100 ", "yMin=900 yMax=1100 label=\"Band\" ")),
         "Slider" => {
             out.push(with("data={sales} range=orders"));
@@ -368,6 +384,17 @@ fn variants(name: &str) -> Vec<String> {
             let sparse = simplest.replace("y=channel", "y=orders");
             out.push(sparse.replacen('@', "nullsZero=true @", 1));
             out.push(sparse);
+        }
+        "BoxPlot" => {
+            // A reference line in it, for the props that place it.
+            out.push(simplest.replace("@/>", "@>\n<ReferenceLine y=1000 label=Target/>\n</BoxPlot>"));
+            out.push(with("swapXY=true"));
+            // Dates for names, numbers above zero (for `yLog`), and sixty crowded bands.
+            out.push(simplest.replace("name=channel", "name=month"));
+            let positive = simplest.replace("midpoint=sales intervalTop=sales", "midpoint=orders intervalTop=orders");
+            out.push(positive.replacen('@', "yLog=true @", 1));
+            out.push(positive);
+            out.push("<BoxPlot data={values} name=order_value midpoint=order_value @/>".into());
         }
         "Dropdown" => out.push(with("multiple=true")),
         "ButtonGroupItem" => out.push(

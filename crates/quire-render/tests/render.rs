@@ -963,7 +963,9 @@ fn sparkline_columns_draw_each_rows_list() {
     let plain = html("```sql trends\nselect 1\n```\n\n<DataTable data={trends} />\n");
     assert!(plain.contains("[{date: 2024-01-01, sales: "), "{plain}");
     assert_eq!(
-        problems("```sql trends\nselect 1\n```\n\n<DataTable data={trends}>\n<Column id=sales contentType=sparkline sparkY=sale />\n<Column id=channel contentType=sparkbar />\n</DataTable>\n"),
+        problems(
+            "```sql trends\nselect 1\n```\n\n<DataTable data={trends}>\n<Column id=sales contentType=sparkline sparkY=sale />\n<Column id=channel contentType=sparkbar />\n</DataTable>\n"
+        ),
         [
             "the list's items have no field `sale` | did you mean `sales`? | at `sale`",
             "`channel` holds no lists to draw | make a list per row in the query: `array_agg({'date': month, 'sales': sales}) as sales` | at `sparkbar`",

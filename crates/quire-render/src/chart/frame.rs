@@ -47,7 +47,7 @@ impl Frame {
             Kind::Scatter | Kind::Bubble => true,
             // Bars are bands unless `xType=value` or `time` asks otherwise; never horizontal ones.
             Kind::Bar => spec.axes.x_type == XType::Value && !spec.swap,
-            Kind::Histogram => false,
+            Kind::Histogram | Kind::Box => false,
         };
         let continuous = by_value && (x_ty.is_numeric() || temporal);
         let (x_firsts, x_index) = distinct(table, spec.x);
@@ -167,7 +167,7 @@ pub(crate) fn position(cell: &Cell, ty: ColumnType) -> Option<f64> {
 }
 
 /// Date bands read better at the grain of the data: "2022" for years, "Jan 2022" for months.
-fn band_format(table: &Table, x: usize) -> Option<Format> {
+pub(crate) fn band_format(table: &Table, x: usize) -> Option<Format> {
     let ty = table.columns[x].ty;
     if !ty.is_temporal() {
         return fmt::for_column(table, x);

@@ -14,7 +14,7 @@ use crate::text::{self, component_attrs, title_case};
 
 /// Light to dark in the accent's hue: readable on either theme, as the cells carry their
 /// own colour.
-const SHADES: [&str; 9] =
+pub(crate) const SHADES: [&str; 9] =
     ["#eef4fa", "#dbe8f4", "#c2d8ec", "#a3c4e2", "#80add6", "#5f95c8", "#4480b9", "#2f6ea9", "#1d5a91"];
 const ON_DARK: TextStyle = TextStyle { size: 10, ink: Ink::Label, class: "q-on-dark" };
 const ON_LIGHT: TextStyle = TextStyle { size: 10, ink: Ink::Label, class: "q-on-light" };
@@ -312,7 +312,7 @@ fn colour_scale(ctx: &mut Ctx<'_>, c: &Component) -> Option<Vec<String>> {
 
 /// `n` colours evenly through `stops`: exact hex where both neighbours are hex or `rgb()`,
 /// else a CSS `color-mix()` the browser works out.
-fn gradient(stops: &[String], n: usize) -> Vec<String> {
+pub(crate) fn gradient(stops: &[String], n: usize) -> Vec<String> {
     (0..n)
         .map(|i| {
             let t = if n > 1 { i as f64 / (n - 1) as f64 } else { 0.0 };
@@ -361,7 +361,7 @@ fn is_dark(colour: &str) -> Option<bool> {
 }
 
 /// The colour scale with its ends' values, under the cells.
-fn scale_legend(shades: &[String], lo: &str, hi: &str) -> String {
+pub(crate) fn scale_legend(shades: &[String], lo: &str, hi: &str) -> String {
     let stops: Vec<String> = shades.iter().map(|s| escape::attr(s)).collect();
     format!(
         "<div class=\"q-legend q-scale-legend\"><span>{}</span><span class=\"q-scale\" style=\"background:linear-gradient(90deg, {})\"></span><span>{}</span></div>\n",

@@ -41,9 +41,9 @@ const DOCUMENTED: &[(&str, &[Kind])] = {
         ("seriesLabels", &[Bar]),
         ("stackTotalLabel", &[Bar]),
         ("seriesLabelFmt", &[Line, Area, Bar, Scatter, Bubble]),
-        ("leftPadding", &[Line, Area, Bar, Scatter, Bubble, Histogram]),
-        ("rightPadding", &[Line, Area, Bar, Scatter, Bubble, Histogram]),
-        ("downloadableData", &[Line, Area, Bar, Scatter, Bubble, Histogram]),
+        ("leftPadding", &[Line, Area, Bar, Scatter, Bubble, Histogram, Box]),
+        ("rightPadding", &[Line, Area, Bar, Scatter, Bubble, Histogram, Box]),
+        ("downloadableData", &[Line, Area, Bar, Scatter, Bubble, Histogram, Box]),
     ]
 };
 

@@ -4,6 +4,8 @@
 mod axes;
 mod axis;
 mod bar;
+mod boxplot;
+mod calendar;
 mod canvas;
 mod frame;
 mod funnel;
@@ -42,6 +44,7 @@ pub(crate) enum Kind {
     Scatter,
     Bubble,
     Histogram,
+    Box,
 }
 
 impl Kind {
@@ -53,6 +56,7 @@ impl Kind {
             "ScatterPlot" => Kind::Scatter,
             "BubbleChart" => Kind::Bubble,
             "Histogram" => Kind::Histogram,
+            "BoxPlot" => Kind::Box,
             _ => return None,
         })
     }
@@ -64,6 +68,7 @@ impl Kind {
             Kind::Scatter => "Scatter plot",
             Kind::Bubble => "Bubble chart",
             Kind::Histogram => "Histogram",
+            Kind::Box => "Box plot",
         }
     }
 }
@@ -118,6 +123,8 @@ pub(crate) struct Spec<'a> {
     pub size_col: Option<usize>,
     /// `ReferenceLine`s and `ReferenceArea`s inside the chart.
     pub references: Vec<reference::Reference>,
+    /// A BoxPlot's columns: each row's box.
+    pub boxes: Option<boxplot::Columns>,
     /// How lines, points, bars and value labels look.
     pub marks: marks::Marks,
     /// What each axis shows, the x axis' type, and the secondary axis.
@@ -187,6 +194,7 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
     match c.name.as_str() {
         "Heatmap" => return heatmap::heatmap(ctx, c),
         "FunnelChart" => return funnel::funnel(ctx, c),
+        "CalendarHeatmap" => return calendar::calendar(ctx, c),
         _ => {}
     }
     let Some(kind) = Kind::of(&c.name) else {
@@ -223,6 +231,7 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
         let (svg, names) = match kind {
             // One series, named after its column: in a legend only when asked for.
             Kind::Histogram => (bar::histogram(&spec, &label)?, vec![(title_case(&table.columns[spec.x].name), 0)]),
+            Kind::Box => boxplot::draw(&spec, &label)?,
             _ => {
                 let mut frame = Frame::build(&spec)?;
                 let mut spec = spec;
@@ -240,7 +249,8 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
     });
     match drawn {
         Some((svg, names, palette)) => {
-            let show_legend = c.flag("legend").unwrap_or(names.len() > 1 && kind != Kind::Histogram);
+            let show_legend =
+                c.flag("legend").unwrap_or(names.len() > 1 && !matches!(kind, Kind::Histogram | Kind::Box));
             if show_legend && !names.is_empty() {
                 html.push_str(&legend(&names, &palette));
             }
@@ -380,9 +390,15 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
     if table.columns.is_empty() {
         return None;
     }
-    let x = if c.prop("x").is_some() { ctx.column_prop(c, query, table, "x") } else { Some(0) };
-    let series = ctx.column_prop(c, query, table, "series");
-    let given_y = if kind == Kind::Histogram { None } else { ctx.columns_prop(c, query, table, "y") };
+    let x_prop = if kind == Kind::Box { "name" } else { "x" };
+    let x = if c.prop(x_prop).is_some() { ctx.column_prop(c, query, table, x_prop) } else { Some(0) };
+    let series = if kind == Kind::Box { None } else { ctx.column_prop(c, query, table, "series") };
+    let boxes = if kind == Kind::Box { Some(boxplot::columns(ctx, c, query, table)) } else { None };
+    let given_y = match (&boxes, kind) {
+        (Some(b), _) => Some(b.numbers()),
+        (None, Kind::Histogram) => None,
+        (None, _) => ctx.columns_prop(c, query, table, "y"),
+    };
     let x_fmt = ctx.format_prop(c, "xFmt");
     let y_fmt = ctx.format_prop(c, "yFmt");
     let label_fmt = ctx.format_prop(c, "labelFmt");
@@ -391,7 +407,7 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
 
     let ys = match given_y {
         Some(ys) => {
-            for &y in &ys {
+            for &y in ys.iter().filter(|_| kind != Kind::Box) {
                 let col = &table.columns[y];
                 if !col.ty.is_numeric() {
                     ctx.report(
@@ -470,11 +486,20 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
         Some(t) => Some(t.to_string()),
     };
     // Dates explain themselves; other x axes are named after their column.
-    let x_title = axis_title("xAxisTitle", (!x_col.ty.is_temporal()).then(|| title_case(&x_col.name)));
+    let x_title = match kind {
+        // A BoxPlot's titles are off unless asked for (`true`: the column's name).
+        Kind::Box if c.text("xAxisTitle").as_deref() == Some("true") => Some(title_case(&x_col.name)),
+        Kind::Box if c.prop("xAxisTitle").is_none() => None,
+        _ => axis_title("xAxisTitle", (!x_col.ty.is_temporal()).then(|| title_case(&x_col.name))),
+    };
     let y_title = axis_title(
         "yAxisTitle",
         match kind {
             Kind::Histogram => None,
+            Kind::Box if c.text("yAxisTitle").as_deref() == Some("true") => {
+                boxes.as_ref().and_then(|b| b.mid).map(|m| title_case(&table.columns[m].name))
+            }
+            Kind::Box => None,
             _ if ys.len() == 1 && stack != Stack::Stacked100 => Some(title_case(&table.columns[ys[0]].name)),
             _ => None,
         },
@@ -549,6 +574,7 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
     let number = |prop: &str| c.number(prop).filter(|n| n.is_finite());
     Some(Spec {
         marks,
+        boxes,
         size_col,
         references,
         kind,

@@ -31,6 +31,24 @@ pub(crate) struct Reference {
     pub value: Option<String>,
     /// A line's `symbolStart` and `symbolEnd`, with their sizes.
     pub symbols: [Option<(Symbol, f64)>; 2],
+    /// A `ReferencePoint`'s or `Callout`'s mark and label; `None` for lines and areas.
+    pub point: Option<PointLook>,
+}
+
+/// How a `ReferencePoint` or `Callout` is drawn at its `x` and `y`.
+#[derive(Clone)]
+pub(crate) struct PointLook {
+    /// `symbol` (a circle unless `none`) and `symbolSize`.
+    pub symbol: Option<(Symbol, f64)>,
+    /// `symbolColor`, else `color`.
+    pub ink: Ink,
+    pub opacity: f64,
+    /// `symbolBorderColor` and `symbolBorderWidth`, as CSS.
+    pub border: Option<(String, f64)>,
+    /// `labelPosition`: 0 top, 1 right, 2 bottom, 3 left.
+    pub side: u8,
+    /// `labelWidth`: lines wrap at this width; `None` (`fit`): only at the label's own breaks.
+    pub width: Option<f64>,
 }
 
 /// A mark at an end of a reference line.
@@ -75,9 +93,10 @@ pub(crate) fn resolve(ctx: &mut Ctx<'_>, chart: &Component, palette: &mut Vec<St
     let mut out = Vec::new();
     for child in &chart.children {
         let Node::Component(c) = child else { continue };
-        let area = match c.name.as_str() {
-            "ReferenceLine" => false,
-            "ReferenceArea" => true,
+        let (area, point) = match c.name.as_str() {
+            "ReferenceLine" => (false, false),
+            "ReferenceArea" => (true, false),
+            "ReferencePoint" | "Callout" => (false, true),
             _ => continue,
         };
         let ink = match c.text("color").or_else(|| c.text("lineColor")).or_else(|| c.text("areaColor")) {
@@ -94,8 +113,10 @@ pub(crate) fn resolve(ctx: &mut Ctx<'_>, chart: &Component, palette: &mut Vec<St
                     Ink::Axis
                 }
             },
-            // The theme's colours: the axis's for lines, the labels' (faintly) for areas.
+            // The theme's colours: the axis's for lines, the labels' (faintly) for areas,
+            // the muted text's for points.
             None if area => Ink::Label,
+            None if point => Ink::Tick,
             None => Ink::Axis,
         };
         let line = match c.text("lineType").as_deref() {
@@ -105,13 +126,26 @@ pub(crate) fn resolve(ctx: &mut Ctx<'_>, chart: &Component, palette: &mut Vec<St
         };
         let width = c.number("lineWidth").map_or(1, |w| w.clamp(1.0, 6.0) as u32);
         let opacity = c.number("opacity").map_or(0.12, |o| o.clamp(0.02, 1.0));
-        let look = label_look(ctx, c, area, palette);
+        let mut look = label_look(ctx, c, area, palette);
+        let point_look = point.then(|| point_look(ctx, c, ink, palette));
+        if point && look.ink.is_none() && c.prop("color").is_some() {
+            // A point's `color` is its label's too (`labelColor` over it).
+            look.ink = Some(ink);
+        }
         let border = if area { area_border(ctx, c, ink, palette) } else { None };
         // Evidence writes a line's value after its label; quire does when `hideValue=false`.
         let show_value = !area && c.flag("hideValue") == Some(false);
-        let symbols = if area { [None, None] } else { [symbol(ctx, c, "symbolStart"), symbol(ctx, c, "symbolEnd")] };
-        let (xs, ys): ([&str; 2], [&str; 2]) =
-            if area { (["xMin", "xMax"], ["yMin", "yMax"]) } else { (["x", "x2"], ["y", "y2"]) };
+        let symbols =
+            if area || point { [None, None] } else { [symbol(ctx, c, "symbolStart"), symbol(ctx, c, "symbolEnd")] };
+        // A point has one place: `NONE` names no prop, so its second end stays empty.
+        const NONE: &str = "";
+        let (xs, ys): ([&str; 2], [&str; 2]) = if area {
+            (["xMin", "xMax"], ["yMin", "yMax"])
+        } else if point {
+            (["x", NONE], ["y", NONE])
+        } else {
+            (["x", "x2"], ["y", "y2"])
+        };
         let data = if c.prop("data").is_some() { Some(ctx.data(c)) } else { None };
         match data {
             // One reference per row, the props naming columns.
@@ -137,6 +171,7 @@ pub(crate) fn resolve(ctx: &mut Ctx<'_>, chart: &Component, palette: &mut Vec<St
                         border,
                         value,
                         symbols,
+                        point: point_look.clone(),
                     });
                 }
             }
@@ -152,7 +187,12 @@ pub(crate) fn resolve(ctx: &mut Ctx<'_>, chart: &Component, palette: &mut Vec<St
                     }
                 }
                 let x = xs.map(|p| c.text(p));
-                if x.iter().all(Option::is_none) && y.iter().all(Option::is_none) {
+                if point && (x[0].is_none() || y[0].is_none()) {
+                    ctx.report(
+                        Problem::new(format!("`<{}>` needs an `x` and a `y`", c.name), c.name_span)
+                            .help("write x='2024-01-01' y=100 (or read them from a query with `data=`)"),
+                    );
+                } else if x.iter().all(Option::is_none) && y.iter().all(Option::is_none) {
                     ctx.report(Problem::new(format!("`<{}>` needs a place", c.name), c.name_span).help(if area {
                         "write xMin= and xMax= (a period) or yMin= and yMax= (a band)"
                     } else {
@@ -164,7 +204,7 @@ pub(crate) fn resolve(ctx: &mut Ctx<'_>, chart: &Component, palette: &mut Vec<St
                     area,
                     x,
                     y,
-                    label: c.text("label"),
+                    label: c.text("label").or_else(|| if point { slot_text(c) } else { None }),
                     ink,
                     line,
                     width,
@@ -173,11 +213,80 @@ pub(crate) fn resolve(ctx: &mut Ctx<'_>, chart: &Component, palette: &mut Vec<St
                     border,
                     value,
                     symbols,
+                    point: point_look,
                 });
             }
         }
     }
     out
+}
+
+/// The text between a point's tags, as its label: a line per line, each trimmed unless
+/// `preserveWhitespace`.
+fn slot_text(c: &Component) -> Option<String> {
+    let keep = c.flag("preserveWhitespace") == Some(true);
+    let mut lines = Vec::new();
+    for child in &c.children {
+        if let Node::Markdown { text, .. } = child {
+            for line in text.lines() {
+                let line = if keep { line.trim_end_matches('\r') } else { line.trim() };
+                if !line.trim().is_empty() {
+                    lines.push(line.to_string());
+                }
+            }
+        }
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// A point's `symbol*` props, `labelPosition` and `labelWidth`.
+fn point_look(ctx: &mut Ctx<'_>, c: &Component, ink: Ink, palette: &mut Vec<String>) -> PointLook {
+    let size = number_in(ctx, c, "symbolSize", 1.0, 60.0).unwrap_or(8.0);
+    let symbol = match c.text("symbol") {
+        None => Some((Symbol::Circle, size)),
+        Some(_) => symbol(ctx, c, "symbol").map(|(kind, _)| (kind, size)),
+    };
+    let ink = colour_ink(ctx, c, "symbolColor", palette).unwrap_or(ink);
+    let opacity = number_in(ctx, c, "symbolOpacity", 0.0, 1.0).unwrap_or(1.0);
+    let border_colour = c.text("symbolBorderColor").and_then(|t| {
+        let ok = escape::colour(&t);
+        if ok.is_none() {
+            ctx.report(
+                Problem::new(format!("`{t}` is not a colour quire can use"), c.span_of("symbolBorderColor"))
+                    .help("write colours as #236aa4, rgb(35,106,164) or a CSS name such as teal"),
+            );
+        }
+        ok
+    });
+    let border_width = number_in(ctx, c, "symbolBorderWidth", 0.0, 20.0);
+    let border = match (border_colour, border_width) {
+        (_, Some(w)) if w <= 0.0 => None,
+        (None, None) => None,
+        (colour, w) => Some((colour.unwrap_or_else(|| "currentColor".to_string()), w.unwrap_or(1.0))),
+    };
+    let callout = c.name == "Callout";
+    let side = match c.text("labelPosition").as_deref() {
+        None | Some("top") => 0,
+        Some("right") => 1,
+        Some("bottom") => 2,
+        Some("left") => 3,
+        Some(_) => 0,
+    };
+    let width = match c.text("labelWidth").as_deref() {
+        None if callout => Some(80.0),
+        None | Some("fit") => None,
+        Some(w) => match w.trim().trim_end_matches("px").parse::<f64>() {
+            Ok(n) if n.is_finite() && n > 0.0 => Some(n.clamp(20.0, 600.0)),
+            _ => {
+                ctx.report(
+                    Problem::new(format!("`{w}` is not a label width"), c.span_of("labelWidth"))
+                        .help("write labelWidth=fit, or a width in pixels such as labelWidth=120"),
+                );
+                None
+            }
+        },
+    };
+    PointLook { symbol, ink, opacity, border, side, width }
 }
 
 /// The value a line marks, as its label shows it: the y of a horizontal line, the x of a
@@ -250,8 +359,12 @@ fn label_look(ctx: &mut Ctx<'_>, c: &Component, area: bool, palette: &mut Vec<St
         (false, true) => "q-ref-italic",
         (true, true) => "q-ref-bold q-ref-italic",
     };
+    let point = matches!(c.name.as_str(), "ReferencePoint" | "Callout");
+    let callout = c.name == "Callout";
     let position = c.text("labelPosition").and_then(|p| {
-        let found = if area {
+        let found = if point {
+            ["top", "right", "bottom", "left"].iter().position(|w| *w == p).map(|i| (i as u8, 0))
+        } else if area {
             ["topLeft", "top", "topRight", "left", "center", "right", "bottomLeft", "bottom", "bottomRight"]
                 .iter()
                 .position(|w| *w == p)
@@ -264,7 +377,9 @@ fn label_look(ctx: &mut Ctx<'_>, c: &Component, area: bool, palette: &mut Vec<St
         };
         if found.is_none() {
             ctx.report(Problem::new(format!("`{p}` is not a label position"), c.span_of("labelPosition")).help(
-                if area {
+                if point {
+                    "use top, right, bottom or left"
+                } else if area {
                     "use topLeft, top, topRight, left, center, right, bottomLeft, bottom or bottomRight"
                 } else {
                     "use aboveStart, aboveCenter, aboveEnd, belowStart, belowCenter or belowEnd"
@@ -294,7 +409,10 @@ fn label_look(ctx: &mut Ctx<'_>, c: &Component, area: bool, palette: &mut Vec<St
     let border_width = number_in(ctx, c, "labelBorderWidth", 0.0, 12.0);
     let border_type = line_kind(ctx, c, "labelBorderType", "solid");
     let radius = number_in(ctx, c, "labelBorderRadius", 0.0, 30.0);
-    let wanted = c.flag("labelBackground") == Some(true)
+    // A Callout is a point whose label sits in a box (the page's background, a thin border,
+    // rounded corners), as Evidence's.
+    let wanted = callout
+        || c.flag("labelBackground") == Some(true)
         || fill.is_some()
         || padding.is_some()
         || border_ink.is_some()
@@ -304,6 +422,8 @@ fn label_look(ctx: &mut Ctx<'_>, c: &Component, area: bool, palette: &mut Vec<St
     let background = wanted.then(|| {
         let (fill, fill_opacity) = match fill {
             Some(ink) => (ink, 1.0),
+            // The theme's background: the stylesheet fills `q-callout-box`.
+            None if callout => (Ink::Grid, 1.0),
             None => {
                 palette.push("#ffffff".to_string());
                 (Ink::Series(palette.len() - 1), 0.7)
@@ -311,10 +431,12 @@ fn label_look(ctx: &mut Ctx<'_>, c: &Component, area: bool, palette: &mut Vec<St
         };
         let border = match (border_ink, border_width) {
             (_, Some(w)) if w <= 0.0 => None,
+            (None, None) if callout => Some((Ink::Grid, 1, border_type)),
             (None, None) if c.prop("labelBorderType").is_none() => None,
             (ink, w) => Some((ink.unwrap_or(Ink::Axis), w.map_or(1, |w| w.round().max(1.0) as u32), border_type)),
         };
-        LabelBox { fill, fill_opacity, padding: padding.unwrap_or(2.0), border, radius: radius.unwrap_or(0.0) }
+        let (pad, round) = if callout { (8.0, 4.0) } else { (2.0, 0.0) };
+        LabelBox { fill, fill_opacity, padding: padding.unwrap_or(pad), border, radius: radius.unwrap_or(round) }
     });
     LabelLook { ink, size, class, position, align, background }
 }
@@ -343,7 +465,7 @@ fn symbol(ctx: &mut Ctx<'_>, c: &Component, prop: &str) -> Option<(Symbol, f64)>
 }
 
 /// A line's end mark at `at`, the line coming from `from`.
-fn draw_symbol(c: &mut Canvas, (kind, size): (Symbol, f64), at: (f64, f64), from: (f64, f64), ink: Ink) {
+fn draw_symbol(c: &mut Canvas, (kind, size): (Symbol, f64), at: (f64, f64), from: (f64, f64), ink: Ink, opacity: f64) {
     let r = size / 2.0;
     let (dx, dy) = (at.0 - from.0, at.1 - from.1);
     let len = (dx * dx + dy * dy).sqrt();
@@ -351,14 +473,14 @@ fn draw_symbol(c: &mut Canvas, (kind, size): (Symbol, f64), at: (f64, f64), from
     let (ux, uy) = if len > 0.0 { (dx / len, dy / len) } else { (1.0, 0.0) };
     let pt = |x: f64, y: f64| (px(x), px(y));
     match kind {
-        Symbol::Circle => c.circle(pt(at.0, at.1), r.round().max(1.0) as u32, ink, 1.0, "q-ref-symbol", ""),
+        Symbol::Circle => c.circle(pt(at.0, at.1), r.round().max(1.0) as u32, ink, opacity, "q-ref-symbol", ""),
         Symbol::Rect | Symbol::RoundRect => {
-            c.rect(pt(at.0 - r, at.1 - r), pt(at.0 + r, at.1 + r), ink, 1.0, "q-ref-symbol", "")
+            c.rect(pt(at.0 - r, at.1 - r), pt(at.0 + r, at.1 + r), ink, opacity, "q-ref-symbol", "")
         }
         Symbol::Diamond => c.polygon(
             &[pt(at.0, at.1 - r), pt(at.0 + r, at.1), pt(at.0, at.1 + r), pt(at.0 - r, at.1)],
             ink,
-            1.0,
+            opacity,
             "q-ref-symbol",
             "",
         ),
@@ -370,7 +492,7 @@ fn draw_symbol(c: &mut Canvas, (kind, size): (Symbol, f64), at: (f64, f64), from
             c.polygon(
                 &[pt(tip.0, tip.1), pt(back.0 - uy * w, back.1 + ux * w), pt(back.0 + uy * w, back.1 - ux * w)],
                 ink,
-                1.0,
+                opacity,
                 "q-ref-symbol",
                 "",
             )
@@ -381,11 +503,11 @@ fn draw_symbol(c: &mut Canvas, (kind, size): (Symbol, f64), at: (f64, f64), from
             c.polygon(
                 &[pt(at.0, at.1), pt(head.0 - r * 0.7, head.1 + r * 0.3), pt(head.0 + r * 0.7, head.1 + r * 0.3)],
                 ink,
-                1.0,
+                opacity,
                 "q-ref-symbol",
                 "",
             );
-            c.circle(pt(head.0, head.1), (r * 0.8).round().max(1.0) as u32, ink, 1.0, "q-ref-symbol", "");
+            c.circle(pt(head.0, head.1), (r * 0.8).round().max(1.0) as u32, ink, opacity, "q-ref-symbol", "");
         }
     }
 }
@@ -439,6 +561,10 @@ pub(crate) fn draw(refs: &[Reference], frame: &Frame, cart: &Cartesian, c: &mut 
     let (top, bottom) = (cart.top, cart.bottom());
     let half = if frame.continuous { 0.0 } else { cart.band() / 2.0 };
     for r in refs {
+        if let Some(p) = &r.point {
+            draw_point(c, r, p, frame, cart);
+            continue;
+        }
         let class = format!("q-ref q-ref-{}", r.line);
         if r.area {
             let x0 = r.x[0].as_deref().and_then(|v| x_pos(frame, cart, v)).map_or(left, |x| x - half);
@@ -545,13 +671,87 @@ pub(crate) fn draw(refs: &[Reference], frame: &Frame, cart: &Cartesian, c: &mut 
     }
 }
 
+/// A point's mark, and its label on the side `labelPosition` says, in lines (its own and
+/// those `labelWidth` wraps), in a box when it has one.
+fn draw_point(c: &mut Canvas, r: &Reference, p: &PointLook, frame: &Frame, cart: &Cartesian) {
+    let (Some(x), Some(y)) = (r.x[0].as_deref().and_then(|v| x_pos(frame, cart, v)), r.y[0]) else { return };
+    let y = cart.py(y);
+    if let Some(sym) = p.symbol {
+        draw_symbol(c, sym, (x, y), (x - 1.0, y), p.ink, p.opacity);
+        if let Some((colour, width)) = &p.border {
+            let w = crate::fmt::plain(*width, 1, false);
+            c.add_to_last(&format!(" style=\"stroke:{};stroke-width:{w}px\"", escape::attr(colour)));
+        }
+    }
+    let Some(text) = &r.label else { return };
+    let look = &r.look;
+    let size = f64::from(look.size);
+    let lines: Vec<String> = text
+        .split('\n')
+        .flat_map(|l| match p.width {
+            Some(w) => {
+                // Wrapped, a kept indent (`preserveWhitespace`) still leads the first line.
+                let mut wrapped = super::axis::wrap(l, size, w);
+                let indent = &l[..l.len() - l.trim_start().len()];
+                wrapped[0].insert_str(0, indent);
+                wrapped
+            }
+            None => vec![l.to_string()],
+        })
+        .collect();
+    let bold = if look.class.contains("q-ref-bold") { 1.1 } else { 1.0 };
+    let w = lines.iter().map(|l| crate::text::width(l, size) * bold).fold(0.0, f64::max);
+    let lh = (size * 1.25).round();
+    let h = lh * lines.len() as f64;
+    let pad = look.background.as_ref().map_or(0.0, |b| b.padding);
+    let gap = p.symbol.map_or(2.0, |(_, s)| s / 2.0) + 4.0 + pad;
+    // The text block's left and top, and how its lines line up.
+    let (left, top, anchor) = match p.side {
+        1 => (x + gap, y - h / 2.0, look.align.unwrap_or(Anchor::Start)),
+        3 => (x - gap - w, y - h / 2.0, look.align.unwrap_or(Anchor::End)),
+        side => {
+            let top = if side == 2 { y + gap } else { y - gap - h };
+            match look.align {
+                Some(Anchor::Start) => (x - gap.min(8.0), top, Anchor::Start),
+                Some(Anchor::End) => (x + gap.min(8.0) - w, top, Anchor::End),
+                _ => (x - w / 2.0, top, Anchor::Middle),
+            }
+        }
+    };
+    if let Some(b) = &look.background {
+        let (l, t) = (px(left - b.padding), px(top - b.padding));
+        let (rr, btm) = (px(left + w + b.padding), px(top + h + b.padding));
+        let class = if b.fill == Ink::Grid { "q-ref-label-box q-callout-box" } else { "q-ref-label-box" };
+        c.rect((l, t), (rr, btm), b.fill, b.fill_opacity, class, "");
+        let radius = b.radius.min(f64::from((rr - l).min(btm - t)) / 2.0);
+        if radius > 0.0 {
+            let rad = crate::fmt::plain(radius, 1, false);
+            c.add_to_last(&format!(" rx=\"{rad}\" ry=\"{rad}\""));
+        }
+        if let Some((ink, width, kind)) = b.border {
+            c.path(&rounded((l, t, rr, btm), radius), ink, width, &format!("q-ref q-ref-{kind}"), "");
+        }
+    }
+    let style = TextStyle { size: look.size, ink: look.ink.unwrap_or(LABEL.ink), class: look.class };
+    let tx = match anchor {
+        Anchor::Start => left,
+        Anchor::Middle => left + w / 2.0,
+        Anchor::End => left + w,
+    };
+    for (i, line) in lines.iter().enumerate() {
+        // SVG folds leading spaces away unless told to keep them.
+        let keep = if line.starts_with(char::is_whitespace) { " style=\"white-space:pre\"" } else { "" };
+        c.text_with(line, (px(tx), px(top + lh * (i as f64 + 0.5))), anchor, false, &style, keep);
+    }
+}
+
 /// A line's start and end marks.
 fn symbols(c: &mut Canvas, r: &Reference, start: (f64, f64), end: (f64, f64)) {
     if let Some(s) = r.symbols[0] {
-        draw_symbol(c, s, start, end, r.ink);
+        draw_symbol(c, s, start, end, r.ink, 1.0);
     }
     if let Some(s) = r.symbols[1] {
-        draw_symbol(c, s, end, start, r.ink);
+        draw_symbol(c, s, end, start, r.ink, 1.0);
     }
 }
 
