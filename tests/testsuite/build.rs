@@ -230,3 +230,24 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// `static/` (Evidence's folder of pictures and files) is copied to the site's root as it
+/// is; dot-files stay out; a name quire writes itself is an error, not a silent winner.
+#[test]
+fn static_files_are_copied_to_the_sites_root() {
+    let p = Project::with_files(&[
+        ("pages/index.md", "# Home\n\n<Image url=\"img/logo.svg\" description=\"Logo\" />\n"),
+        ("static/img/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+        ("static/report.pdf", "%PDF-1.4"),
+        ("static/.secret", "x"),
+    ]);
+    p.build().ok();
+    assert_eq!(p.read("dist/img/logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    assert_eq!(p.read("dist/report.pdf"), "%PDF-1.4");
+    assert!(!p.path().join("dist/.secret").exists());
+    assert!(p.read("dist/index.html").contains("src=\"img/logo.svg\""));
+    p.write("static/style.css", "body{}");
+    let run = p.build();
+    assert_eq!(run.output.status.code(), Some(1), "{}", run.stderr());
+    assert!(run.stderr().contains("static/style.css: quire writes `style.css` itself"), "{}", run.stderr());
+}

@@ -1066,7 +1066,45 @@ pub(crate) async fn assemble(
         });
         site.files.insert(format!("{}index.html", c.source.url), Bytes::from(html));
     }
+    static_files(&project.root, &mut site)?;
     Ok(site)
+}
+
+/// The project's `static/` folder (Evidence's: pictures, fonts, files to download), copied
+/// to the site's root as it is. Links and dot-files are skipped; a name quire writes itself
+/// is an error rather than either file winning.
+fn static_files(root: &std::path::Path, site: &mut Site) -> Result<(), BuildError> {
+    let dir = root.join("static");
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let mut stack = vec![dir.clone()];
+    while let Some(folder) = stack.pop() {
+        let entries = std::fs::read_dir(&folder).map_err(|e| BuildError::file(&folder, e))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Ok(kind) = entry.file_type() else { continue };
+            if name.starts_with('.') || kind.is_symlink() {
+                continue;
+            }
+            if kind.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path.strip_prefix(&dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            if site.files.contains_key(&rel) || rel == crate::MARKER {
+                return Err(BuildError::File {
+                    path: std::path::Path::new("static").join(&rel),
+                    message: format!("quire writes `{rel}` itself"),
+                    help: Some("rename the file in static/".into()),
+                });
+            }
+            let bytes = std::fs::read(&path).map_err(|e| BuildError::file(&path, e))?;
+            site.files.insert(rel, Bytes::from(bytes));
+        }
+    }
+    Ok(())
 }
 
 /// The JSON the runtime reads: the page's source (the runtime parses it as the build did),

@@ -11,7 +11,7 @@ use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::DevError;
 
-const FOLDERS: &[&str] = &["pages", "partials", "queries", "sources", "pipeline"];
+const FOLDERS: &[&str] = &["pages", "partials", "queries", "sources", "pipeline", "static"];
 const POLL_EVERY: Duration = Duration::from_millis(200);
 
 pub struct Changes {

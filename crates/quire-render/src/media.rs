@@ -31,13 +31,12 @@ pub(crate) fn image(ctx: &mut Ctx<'_>, c: &Component) -> String {
 /// `<Embed url=...>`: another site's page in a frame, bordered unless `border=false`.
 pub(crate) fn embed(ctx: &mut Ctx<'_>, c: &Component) -> String {
     let given = c.text("url").unwrap_or_default();
-    let absolute = given.trim().get(..8).is_some_and(|s| {
-        let s = s.to_ascii_lowercase();
-        s.starts_with("https://") || s.starts_with("http://")
-    });
-    let Some(src) = href(&given).filter(|_| absolute) else {
+    // Another site's page (http or https), or a page of this site by its path.
+    let lower = given.trim().to_ascii_lowercase();
+    let allowed = lower.starts_with("https://") || lower.starts_with("http://") || !lower.contains(':');
+    let Some(src) = href(&given).filter(|_| allowed && !lower.is_empty()) else {
         ctx.report(
-            Problem::new("`url` must be an http(s) address", c.span_of("url")).help(
+            Problem::new("`url` must be an http(s) address or a path in the site", c.span_of("url")).help(
                 "write the address the other site gives for embedding: `url=\"https://www.youtube.com/embed/...\"`",
             ),
         );

@@ -33,5 +33,6 @@ pub(crate) fn line_break(ctx: &mut Ctx<'_>, c: &Component) -> (String, String) {
             1
         }
     };
-    ("<br class=\"q-linebreak\">".repeat(lines), "\n".repeat(lines))
+    let br = "<br class=\"q-linebreak\">".repeat(lines);
+    (format!("<span class=\"q-component q-linebreak\" data-component=\"LineBreak\">{br}</span>"), "\n".repeat(lines))
 }

@@ -159,15 +159,17 @@ fn embed() {
     )));
     assert_eq!(
         problems(
-            "<Embed url=\"/local/page\" />\n\n<Embed url=\"javascript:alert(1)\" />\n\n\
+            "<Embed url=\"javascript:alert(1)\" />\n\n<Embed url=\"data:text/html,x\" />\n\n\
              <Embed url=\"https://x.org\" height=-4 />\n"
         ),
         [
-            "`url` must be an http(s) address | write the address the other site gives for embedding: `url=\"https://www.youtube.com/embed/...\"` | at `\"/local/page\"`",
-            "`url` must be an http(s) address | write the address the other site gives for embedding: `url=\"https://www.youtube.com/embed/...\"` | at `\"javascript:alert(1)\"`",
+            "`url` must be an http(s) address or a path in the site | write the address the other site gives for embedding: `url=\"https://www.youtube.com/embed/...\"` | at `\"javascript:alert(1)\"`",
+            "`url` must be an http(s) address or a path in the site | write the address the other site gives for embedding: `url=\"https://www.youtube.com/embed/...\"` | at `\"data:text/html,x\"`",
             "`-4` is not a size | write pixels (`height=400`) or a CSS length (`height=50%`) | at `-4`",
         ]
     );
+    // A page of the site itself.
+    assert!(html("<Embed url=\"../inputs/\" title=\"Inputs\" />\n").contains("src=\"../inputs/\""));
 }
 
 #[test]
