@@ -121,8 +121,11 @@ fn a_save_rebuilds_only_what_it_touches() {
     // A SQL file a page names (`queries:`): editing it compiles the pages again.
     std::fs::create_dir_all(p.path().join("queries")).expect("mkdir");
     std::fs::write(p.path().join("queries/n.sql"), "select count(*) as n from shop.orders\n").expect("write");
-    std::fs::write(p.path().join("pages/fresh.md"), "---\nqueries:\n  - n.sql\n---\n\nOrders: <Value data={n} column=n />.\n")
-        .expect("write");
+    std::fs::write(
+        p.path().join("pages/fresh.md"),
+        "---\nqueries:\n  - n.sql\n---\n\nOrders: <Value data={n} column=n />.\n",
+    )
+    .expect("write");
     let r = site.rebuild().expect("a page with a SQL file");
     assert!(page(&r, "fresh/index.html").contains("Orders: 7."), "{}", page(&r, "fresh/index.html"));
     edit(&p, "queries/n.sql", "from shop.orders", "from shop.orders where channel = 'web'");

@@ -73,14 +73,7 @@ fn spans_point_at_the_source() {
 fn several_mistakes_are_reported_together() {
     let problems = Page::parse("<Foo />\n<BarChart data={nope} colour=red />\n{x.y\n").expect_err("broken");
     let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
-    assert_eq!(
-        messages,
-        [
-            "`{` is never closed",
-            "unknown component `<Foo>`",
-            "unknown query `nope`"
-        ]
-    );
+    assert_eq!(messages, ["`{` is never closed", "unknown component `<Foo>`", "unknown query `nope`"]);
 }
 
 /// Evidence's components ignore props they do not declare, and its pages ignore front-matter

@@ -28,7 +28,12 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ("bom", "\u{feff}id,name\n1,a\n2,b\n", "type: csv\n", ""),
     ("names", "région,montant,日付\nÎle,1.5,2024-01-01\nNord,2,2024-02-01\n", "type: csv\n", ""),
     ("noheader", "1,a,2024-01-01\n2,b,2024-01-02\n", "type: csv\noptions:\n  header: false\n", ", header=false"),
-    ("quotes", "id,txt\n1,'it''s, here'\n2,'x'\n", "type: csv\noptions: quote=\"'\",header=true\n", ", quote='''', header=true"),
+    (
+        "quotes",
+        "id,txt\n1,'it''s, here'\n2,'x'\n",
+        "type: csv\noptions: quote=\"'\",header=true\n",
+        ", quote='''', header=true",
+    ),
     (
         "dates",
         "id;day;at\n1;31/01/2024;31/01/2024 10:30\n2;01/02/2024;01/02/2024 08:00\n",
@@ -133,7 +138,11 @@ fn unqualified_table_names_resolve_when_one_source_has_them() {
     let run = project.build();
     assert_eq!(run.output.status.code(), Some(1), "{}", run.stderr());
     assert!(run.stderr().contains("error: pipeline/staging/big.sql:1:15"), "{}", run.stderr());
-    assert!(run.stderr().contains("table `orders` is in several places: `crm.orders`, `shop.orders`"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("table `orders` is in several places: `crm.orders`, `shop.orders`"),
+        "{}",
+        run.stderr()
+    );
     std::fs::remove_dir_all(project.path().join("pipeline")).expect("rm pipeline");
     std::fs::remove_file(project.path().join("pages/big.md")).expect("rm big.md");
     let run = project.build();
@@ -195,7 +204,10 @@ fn duckdb_sources_run_in_duckdb_and_show_duckdbs_values() {
         return;
     }
     let project = Project::with_files(&[
-        ("sources/needful_things/connection.yaml", "name: needful_things\ntype: duckdb\noptions:\n  filename: needful_things.duckdb\n"),
+        (
+            "sources/needful_things/connection.yaml",
+            "name: needful_things\ntype: duckdb\noptions:\n  filename: needful_things.duckdb\n",
+        ),
         // DuckDB's monthname and strftime(ts, fmt): not quire's spellings, DuckDB's answers.
         (
             "sources/needful_things/orders.sql",
@@ -217,7 +229,11 @@ fn duckdb_sources_run_in_duckdb_and_show_duckdbs_values() {
         &nt,
         "create table orders as select range as id, timestamp '2024-01-15 10:00:00' + to_months(range % 5) as order_datetime, (range * 7) % 100 as sales from range(50)",
     );
-    make_duckdb_file(&python, &root.join("sources/plain/plain.duckdb"), "create table things as select range as x from range(10)");
+    make_duckdb_file(
+        &python,
+        &root.join("sources/plain/plain.duckdb"),
+        "create table things as select range as x from range(10)",
+    );
     let duck = [
         format!("attach '{}' as nt (read_only)", nt.display()),
         "select count(*), sum(sales), max(monthname(order_datetime)), min(strftime(order_datetime, '%Y-%m')) from nt.orders".to_string(),
@@ -295,7 +311,8 @@ fn sqlite_sources_run_in_sqlite_and_show_sqlites_values() {
     let answer = String::from_utf8_lossy(&out.stdout).trim().to_string();
     let v: Vec<&str> = answer.split('|').collect();
     let num = |s: &str| group(s.parse::<f64>().expect("a number").trunc()) + &s[s.find('.').unwrap_or(s.len())..];
-    let want = format!("Orders {}, sales {}, last region {}, first day {}, twice {}.", v[0], num(v[1]), v[2], v[3], num(v[4]));
+    let want =
+        format!("Orders {}, sales {}, last region {}, first day {}, twice {}.", v[0], num(v[1]), v[2], v[3], num(v[4]));
     let build = project.build().ok();
     let page = text(&std::fs::read_to_string(project.path().join("dist/index.html")).expect("the page"));
     assert!(page.contains(&want), "want {want}\n{page}\n{}", build.stderr());

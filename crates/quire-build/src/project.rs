@@ -104,8 +104,7 @@ impl Project {
         sources.retain(|s| s.format != sources::Format::Database);
         sources.extend(sources::committed(root, &committed));
         let refreshed = refreshed(root, &sources);
-        let keep_going =
-            config.build.as_ref().and_then(|b| b.on_error) == Some(quire_core::config::OnError::Page);
+        let keep_going = config.build.as_ref().and_then(|b| b.on_error) == Some(quire_core::config::OnError::Page);
         Ok(Project { root: root.to_path_buf(), config, sources, pages, committed, refreshed, keep_going })
     }
 

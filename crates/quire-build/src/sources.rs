@@ -116,7 +116,10 @@ pub enum Server {
         folder: PathBuf,
     },
     /// SQLite, in this process: a database file opened read-only.
-    Sqlite { file: PathBuf, folder: PathBuf },
+    Sqlite {
+        file: PathBuf,
+        folder: PathBuf,
+    },
 }
 
 /// A database table: its connection, its query (the `.sql` file), and an optional `cache`
@@ -274,9 +277,12 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
         } else {
             if !duckdb && !sqlite && conn.options.as_ref().is_some_and(|o| !o.is_null()) {
                 errors.push(
-                    Problem::new(format!("`options` are read for CSV sources only, not `{kind}`"), key_line(&redacted.text, "options"))
-                        .help("remove `options:`")
-                        .in_file(&file),
+                    Problem::new(
+                        format!("`options` are read for CSV sources only, not `{kind}`"),
+                        key_line(&redacted.text, "options"),
+                    )
+                    .help("remove `options:`")
+                    .in_file(&file),
                 );
                 continue;
             }
@@ -328,8 +334,15 @@ pub fn discover(root: &Path) -> Result<Vec<SourceTable>, BuildError> {
                 Ok(found) => {
                     for (schema, table) in found {
                         let name = if schema == "main" { table.clone() } else { format!("{schema}_{table}") };
-                        let sql = format!("select * from \"{}\".\"{}\"", schema.replace('"', "\"\""), table.replace('"', "\"\""));
-                        let rel = format!("sources/{source}/{}", db.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+                        let sql = format!(
+                            "select * from \"{}\".\"{}\"",
+                            schema.replace('"', "\"\""),
+                            table.replace('"', "\"\"")
+                        );
+                        let rel = format!(
+                            "sources/{source}/{}",
+                            db.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+                        );
                         tables.push(SourceTable {
                             name: TableName::new(&source, name),
                             path: db.clone(),
@@ -447,7 +460,9 @@ fn duckdb_file(
                 Some(_) => return Err(bad("`filename` must be a file name".into(), "write `filename: my.duckdb`")),
             }
         }
-        Some(_) => return Err(bad("`options` must hold `filename:`".into(), "write `options:` then `  filename: my.duckdb`")),
+        Some(_) => {
+            return Err(bad("`options` must hold `filename:`".into(), "write `options:` then `  filename: my.duckdb`"));
+        }
     };
     if name == ":memory:" || name.is_empty() {
         return Ok(None);
@@ -470,9 +485,9 @@ fn duckdb_tables(
 ) -> Result<Vec<(String, String)>, quire_core::AuthorError> {
     let fail = |m: String, h: String| Problem::new(m, Span::default()).help(h).in_file(conn);
     let lib = quire_duckdb::library().map_err(|e| fail(e.to_string(), quire_duckdb::INSTALL_HELP.to_string()))?;
-    let database = lib
-        .open_database(Some(db), root)
-        .map_err(|e| fail(format!("DuckDB cannot open {}: {e}", db.display()), "is it a DuckDB database file?".into()))?;
+    let database = lib.open_database(Some(db), root).map_err(|e| {
+        fail(format!("DuckDB cannot open {}: {e}", db.display()), "is it a DuckDB database file?".into())
+    })?;
     let scratch = tempfile::Builder::new()
         .prefix(".quire-duckdb-")
         .suffix(".parquet")
@@ -495,8 +510,18 @@ fn duckdb_tables(
 }
 
 /// The DuckDB `read_csv` options quire honours, by DuckDB's names.
-const CSV_OPTIONS: &[&str] =
-    &["delim", "sep", "delimiter", "header", "quote", "escape", "comment", "dateformat", "timestampformat", "auto_detect"];
+const CSV_OPTIONS: &[&str] = &[
+    "delim",
+    "sep",
+    "delimiter",
+    "header",
+    "quote",
+    "escape",
+    "comment",
+    "dateformat",
+    "timestampformat",
+    "auto_detect",
+];
 
 /// A CSV source's `options`: DuckDB's `read_csv` arguments as Evidence passes them (a string
 /// `delim=';',header=false`, that string under `options:` as Evidence's settings page writes
@@ -672,7 +697,10 @@ pub async fn register(engine: &Engine, tables: &[SourceTable], root: &Path) -> R
         };
         match &t.format {
             Format::Csv(options) => {
-                engine.register_file(&t.name, &t.path, FileFormat::Csv(options.clone())).await.map_err(|e| fail(&e, "CSV"))?;
+                engine
+                    .register_file(&t.name, &t.path, FileFormat::Csv(options.clone()))
+                    .await
+                    .map_err(|e| fail(&e, "CSV"))?;
                 // Read it all now, so a malformed row fails here naming the file and its
                 // line, rather than in some page's query.
                 let sql = format!("select count(*) from {}", quoted(&t.name));
@@ -702,9 +730,8 @@ pub async fn register(engine: &Engine, tables: &[SourceTable], root: &Path) -> R
 /// Arrow's "Expected 3 records, found 2 records at line 3" (it means fields) in an author's
 /// words; other messages as they are.
 fn plain_csv_error(message: &str) -> String {
-    let numbers = |s: &str| -> Vec<usize> {
-        s.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).collect()
-    };
+    let numbers =
+        |s: &str| -> Vec<usize> { s.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).collect() };
     match message.split_once("Encountered unequal lengths between records on CSV file.") {
         Some((_, rest)) => match numbers(rest)[..] {
             [expected, found, line, ..] => format!(

@@ -80,7 +80,9 @@ fn cells(array: &ArrayRef, ty: ColumnType) -> Result<Vec<Cell>> {
             let a: &TimestampMicrosecondArray = a.as_primitive();
             (0..n).map(|i| if nulls(i) { Cell::Null } else { Cell::Int(a.value(i)) }).collect()
         }
-        ColumnType::List => (0..n).map(|i| if nulls(i) { Ok(Cell::Null) } else { list_cell(array, i) }).collect::<Result<_>>()?,
+        ColumnType::List => {
+            (0..n).map(|i| if nulls(i) { Ok(Cell::Null) } else { list_cell(array, i) }).collect::<Result<_>>()?
+        }
         ColumnType::Text => match cast(array, &DataType::Utf8) {
             Ok(a) => {
                 let a: &StringArray = a.as_string();
@@ -145,7 +147,9 @@ pub fn parse_dates(
         let mut kind = None;
         if matches!(f.data_type(), DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) {
             let values = texts(i);
-            let all = |ok: &dyn Fn(&str) -> bool| values.iter().flatten().all(|v| ok(v)) && values.iter().any(Option::is_some);
+            let all = |ok: &dyn Fn(&str) -> bool| {
+                values.iter().flatten().all(|v| ok(v)) && values.iter().any(Option::is_some)
+            };
             if let Some(fmt) = date_format
                 && all(&|v| chrono::NaiveDate::parse_from_str(v, fmt).is_ok())
             {

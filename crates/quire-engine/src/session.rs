@@ -162,7 +162,11 @@ impl Engine {
                     .iter()
                     .enumerate()
                     .map(|(i, f)| {
-                        let n = if o.header { f.name().trim_start_matches('\u{feff}').to_string() } else { format!("column{i}") };
+                        let n = if o.header {
+                            f.name().trim_start_matches('\u{feff}').to_string()
+                        } else {
+                            format!("column{i}")
+                        };
                         f.as_ref().clone().with_name(n)
                     })
                     .collect();
@@ -174,7 +178,8 @@ impl Engine {
                 if o.date_format.is_some() || o.timestamp_format.is_some() {
                     // Read once, and make the columns written in the author's format dates.
                     let batches = self.run(&format!("select * from {}", name.quoted())).await?;
-                    let batches = crate::convert::parse_dates(batches, o.date_format.as_deref(), o.timestamp_format.as_deref())?;
+                    let batches =
+                        crate::convert::parse_dates(batches, o.date_format.as_deref(), o.timestamp_format.as_deref())?;
                     self.register_batches(name, batches)?;
                 }
                 Ok(())

@@ -12,8 +12,8 @@ use crate::postgres::FetchError;
 
 /// Run `sql` in DuckDB on `file` (or in memory), relative paths read from `root`.
 pub fn fetch(file: Option<&Path>, root: &Path, sql: &str) -> Result<(SchemaRef, Vec<RecordBatch>), FetchError> {
-    let lib = quire_duckdb::library()
-        .map_err(|e| FetchError::Connect(format!("{e}. {}", quire_duckdb::INSTALL_HELP)))?;
+    let lib =
+        quire_duckdb::library().map_err(|e| FetchError::Connect(format!("{e}. {}", quire_duckdb::INSTALL_HELP)))?;
     let db = lib.open_database(file, root).map_err(|e| {
         let what = file.map_or_else(|| "an in-memory database".to_string(), |f| f.display().to_string());
         FetchError::Connect(format!("DuckDB {} cannot open {what}: {e}", lib.version()))

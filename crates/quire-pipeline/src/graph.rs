@@ -147,8 +147,11 @@ fn read_model(
             }
         } else if candidates.len() > 1 {
             let list: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
-            return Err(Problem::new(format!("table `{name}` is in several places: {}", list.join(", ")), span_of(sql, &name))
-                .help("write which one, as `source.table` or `stage.model`"));
+            return Err(Problem::new(
+                format!("table `{name}` is in several places: {}", list.join(", ")),
+                span_of(sql, &name),
+            )
+            .help("write which one, as `source.table` or `stage.model`"));
         } else {
             let known: Vec<&String> = tables.iter().chain(sources.iter()).collect();
             let help = match known.iter().min_by_key(|k| strsim::levenshtein(k, &name)) {

@@ -217,7 +217,10 @@ async fn run_locked(
                 entries.sort();
                 for p in entries {
                     let sha = file_hash(root, &p, &mut files)?;
-                    h.update(format!("file {} {sha}\n", p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
+                    h.update(format!(
+                        "file {} {sha}\n",
+                        p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+                    ));
                 }
             }
         }

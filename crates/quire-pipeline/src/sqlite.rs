@@ -37,10 +37,8 @@ pub fn fetch(file: &Path, sql: &str) -> Result<(SchemaRef, Vec<RecordBatch>), Fe
     let text = sql.trim_end().trim_end_matches(';');
     let mut statement = conn.prepare(text).map_err(|e| FetchError::Query(problem(&e, sql)))?;
     let names: Vec<String> = statement.column_names().map(str::to_string).collect();
-    let declared: Vec<String> = statement
-        .columns()
-        .map(|c| c.decl_type().unwrap_or_default().to_ascii_uppercase())
-        .collect();
+    let declared: Vec<String> =
+        statement.columns().map(|c| c.decl_type().unwrap_or_default().to_ascii_uppercase()).collect();
     let mut columns: Vec<Vec<Value>> = vec![Vec::new(); names.len()];
     let mut rows = statement.query([]).map_err(|e| FetchError::Query(problem(&e, sql)))?;
     while let Some(row) = rows.next().map_err(|e| FetchError::Query(problem(&e, sql)))? {
@@ -96,7 +94,8 @@ fn column(decl: &str, values: &[Value]) -> (DataType, ArrayRef) {
     }
     let texts = || present().filter_map(|v| if let Value::Text(t) = v { Some(t.as_str()) } else { None });
     let all_text = present().all(|v| matches!(v, Value::Text(_)));
-    if all_text && (decl.contains("TIMESTAMP") || decl.contains("DATETIME")) && texts().all(|t| timestamp(t).is_some()) {
+    if all_text && (decl.contains("TIMESTAMP") || decl.contains("DATETIME")) && texts().all(|t| timestamp(t).is_some())
+    {
         let mut b = TimestampMicrosecondBuilder::new();
         for v in values {
             b.append_option(if let Value::Text(t) = v { timestamp(t) } else { None });

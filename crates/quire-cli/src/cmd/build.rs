@@ -60,8 +60,12 @@ pub fn run(args: Args) -> ExitCode {
         eprintln!("{}: the build did not start; the previous site was left as it was", report::red("error"));
         return ExitCode::FAILURE;
     }
-    let options =
-        BuildOptions { out_dir: args.out.clone(), runtime: runtime(), strict: args.strict, keep_going: args.keep_going };
+    let options = BuildOptions {
+        out_dir: args.out.clone(),
+        runtime: runtime(),
+        strict: args.strict,
+        keep_going: args.keep_going,
+    };
     match quire_build::build(&args.project, &options) {
         Ok(r) => {
             report::warnings(&r.warnings);

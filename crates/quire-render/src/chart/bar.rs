@@ -3,8 +3,8 @@
 use quire_core::Cell;
 
 use super::axis::{self, Bounds};
-use super::frame::Series;
 use super::canvas::TextStyle;
+use super::frame::Series;
 use super::marks::{LabelAt, Placed, is_light, style_attr};
 use super::plot::{Cartesian, TICK_SIZE, Titles, XAxis, px};
 use super::xy::{point_data, ticks_for_height};

@@ -284,7 +284,6 @@ fn sorted_distinct(
     (firsts, index)
 }
 
-
 /// `colorScale={['white', 'navy']}` (or `colorPalette`, its older name): the colours the
 /// cells shade through, lowest value first.
 fn colour_scale(ctx: &mut Ctx<'_>, c: &Component) -> Option<Vec<String>> {

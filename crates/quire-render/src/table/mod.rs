@@ -473,7 +473,6 @@ fn sort_order(ctx: &mut Ctx<'_>, c: &Component, query: &str, table: &Table) -> (
     (order, Some((col, desc)))
 }
 
-
 fn cell_class(col: &Col, table: &Table) -> &'static str {
     col.align.unwrap_or(if table.columns[col.index].ty.is_numeric() { "q-num" } else { "q-text" })
 }
