@@ -6,11 +6,10 @@ use std::collections::BTreeMap;
 use quire_core::{Component, Problem, PropValue};
 
 use super::canvas::TextStyle;
-use super::heatmap::{SHADES, gradient, scale_legend};
+use super::heatmap::{SHADES, gradient, scale_legend, shades};
 use super::plot::px;
 use super::{Anchor, Canvas, Ink, TICK, WIDTH};
 use crate::ctx::Ctx;
-use crate::escape;
 use crate::fmt::{self, MONTHS, civil, days_from_civil, weekday_of};
 use crate::text::{component_attrs, title_case};
 
@@ -182,24 +181,7 @@ fn colour_scale(ctx: &mut Ctx<'_>, c: &Component) -> Option<Vec<String>> {
         PropValue::Expr(t) | PropValue::Str(t) if t.contains(['\'', '"']) => quoted(t),
         _ => c.list(prop).unwrap_or_default(),
     };
-    let mut stops = Vec::new();
-    for colour in &given {
-        match escape::colour(colour) {
-            Some(ok) => stops.push(ok),
-            None => {
-                ctx.report(
-                    Problem::new(format!("`{colour}` is not a colour quire can use"), c.span_of(prop))
-                        .help("write colours as #236aa4, rgb(35,106,164) or a CSS name such as teal"),
-                );
-                return None;
-            }
-        }
-    }
-    match stops.len() {
-        0 => None,
-        1 => Some(vec![SHADES[0].to_string(), stops.remove(0)]),
-        _ => Some(stops),
-    }
+    shades(ctx, c, prop, &given)
 }
 
 /// Every quoted string in `t`, in order.

@@ -289,8 +289,14 @@ fn sorted_distinct(
 fn colour_scale(ctx: &mut Ctx<'_>, c: &Component) -> Option<Vec<String>> {
     let prop = if c.prop("colorScale").is_some() { "colorScale" } else { "colorPalette" };
     let list = c.list(prop)?;
+    shades(ctx, c, prop, &list)
+}
+
+/// The shades of a colour scale `prop` gives: each colour checked (a problem at the prop
+/// for one quire cannot use), one colour fading in from the lightest shade.
+pub(super) fn shades(ctx: &mut Ctx<'_>, c: &Component, prop: &str, list: &[String]) -> Option<Vec<String>> {
     let mut stops = Vec::new();
-    for colour in &list {
+    for colour in list {
         match escape::colour(colour) {
             Some(ok) => stops.push(ok),
             None => {
