@@ -225,25 +225,55 @@ fn stack_tops(frame: &Frame, segs: &Segments) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// Where a chart laid across the page puts things: categories down the left (each band at
+/// least `row` high), values along the bottom. Horizontal bars and box plots share it.
+pub(super) struct Across {
+    /// The category labels, cut to fit.
+    pub(super) cats: Vec<String>,
+    /// The value axis' tick labels.
+    pub(super) labels: Vec<String>,
+    pub(super) left: f64,
+    pub(super) top: f64,
+    /// The plot's width and the whole chart's height.
+    pub(super) width: f64,
+    pub(super) height: u32,
+    pub(super) plot_h: f64,
+    /// Each category's band down the plot.
+    pub(super) band: f64,
+}
+
+impl Across {
+    pub(super) fn new(spec: &Spec<'_>, frame: &Frame, value: &axis::Linear, row: f64) -> Across {
+        let tick = f64::from(TICK_SIZE);
+        let n = frame.xs.len().max(1);
+        let plot_h = spec.plot_height.max(n as f64 * row).min(2400.0);
+        let cats: Vec<String> = frame.xs.iter().map(|x| text::fit(&x.label, tick, f64::from(WIDTH) * 0.3)).collect();
+        let (pad_left, pad_right) = (spec.marks.padding.0.round(), spec.marks.padding.1.round());
+        let shown = |l: &String| if spec.axes.x.labels { text::width(l, tick) } else { 0.0 };
+        let left = (cats.iter().map(shown).fold(0.0, f64::max) + 14.0).ceil() + pad_left;
+        let top = if spec.x_title.is_some() { 30.0 } else { 10.0 };
+        let bottom = 30.0 + if spec.y_title.is_some() { 20.0 } else { 0.0 };
+        let labels = axis::labels(value, spec.axis_format().as_ref());
+        let right = labels.last().map_or(16.0, |l| (text::width(l, tick) / 2.0 + 4.0).max(16.0)).ceil() + pad_right;
+        Across {
+            cats,
+            labels,
+            left,
+            top,
+            width: f64::from(WIDTH) - left - right,
+            height: (top + plot_h + bottom).ceil() as u32,
+            plot_h,
+            band: plot_h / n as f64,
+        }
+    }
+}
+
 /// Horizontal bars: categories down the left, values along the bottom.
 fn horizontal(spec: &Spec<'_>, frame: &Frame, segs: &Segments, (lo, hi): (f64, f64), label: &str) -> String {
-    let tick = f64::from(TICK_SIZE);
-    let n = frame.xs.len().max(1);
-    let plot_h = spec.plot_height.max(n as f64 * 22.0).min(2400.0);
-    let cats: Vec<String> = frame.xs.iter().map(|x| text::fit(&x.label, tick, f64::from(WIDTH) * 0.3)).collect();
-    let (pad_left, pad_right) = (spec.marks.padding.0.round(), spec.marks.padding.1.round());
-    let shown = |l: &String| if spec.axes.x.labels { text::width(l, tick) } else { 0.0 };
-    let left = (cats.iter().map(shown).fold(0.0, f64::max) + 14.0).ceil() + pad_left;
-    let top = if spec.x_title.is_some() { 30.0 } else { 10.0 };
-    let bottom = 30.0 + if spec.y_title.is_some() { 20.0 } else { 0.0 };
     let pct = spec.stack == Stack::Stacked100;
     let value = spec.value_axis(lo, hi, positive_lo(segs), 6, value_bounds(spec, pct));
-    let labels = axis::labels(&value, spec.axis_format().as_ref());
-    let right = labels.last().map_or(16.0, |l| (text::width(l, tick) / 2.0 + 4.0).max(16.0)).ceil() + pad_right;
-    let width = f64::from(WIDTH) - left - right;
-    let height = (top + plot_h + bottom).ceil() as u32;
+    let Across { cats, labels, left, top, width, height, plot_h, band, .. } = Across::new(spec, frame, &value, 22.0);
     let vx = |v: f64| value.map(v, left, left + width);
-    let band = plot_h / n as f64;
     let cy = |i: usize| top + band * (i as f64 + 0.5);
 
     let mut c = Canvas::new(WIDTH, height, &spec.palette);

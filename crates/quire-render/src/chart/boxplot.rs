@@ -5,7 +5,8 @@
 use quire_core::{Component, Problem, Table};
 
 use super::axis::{self, Bounds};
-use super::plot::{Cartesian, TICK_SIZE, Titles, XAxis, px};
+use super::bar::Across;
+use super::plot::{Cartesian, Titles, XAxis, px};
 use super::xy::{point_data, ticks_for_height};
 use super::{AXIS_TITLE, Anchor, Canvas, Frame, Ink, Spec, TICK, WIDTH, key, y2};
 use crate::ctx::Ctx;
@@ -216,21 +217,9 @@ fn horizontal(
     palette: &[String],
     label: &str,
 ) -> String {
-    let tick = f64::from(TICK_SIZE);
     let n = frame.xs.len().max(1);
-    let plot_h = spec.plot_height.max(n as f64 * 28.0).min(2400.0);
-    let cats: Vec<String> = frame.xs.iter().map(|x| text::fit(&x.label, tick, f64::from(WIDTH) * 0.3)).collect();
-    let (pad_left, pad_right) = (spec.marks.padding.0.round(), spec.marks.padding.1.round());
-    let shown = |l: &String| if spec.axes.x.labels { text::width(l, tick) } else { 0.0 };
-    let left = (cats.iter().map(shown).fold(0.0, f64::max) + 14.0).ceil() + pad_left;
-    let top = if spec.x_title.is_some() { 30.0 } else { 10.0 };
-    let bottom = 30.0 + if spec.y_title.is_some() { 20.0 } else { 0.0 };
-    let labels = axis::labels(&value, spec.axis_format().as_ref());
-    let right = labels.last().map_or(16.0, |l| (text::width(l, tick) / 2.0 + 4.0).max(16.0)).ceil() + pad_right;
-    let width = f64::from(WIDTH) - left - right;
-    let height = (top + plot_h + bottom).ceil() as u32;
+    let Across { cats, labels, left, top, width, height, plot_h, band } = Across::new(spec, frame, &value, 28.0);
     let vx = |v: f64| value.map(v, left, left + width);
-    let band = plot_h / n as f64;
     let cy = |i: usize| top + band * (i as f64 + 0.5);
     let mut c = Canvas::new(WIDTH, height, palette);
     for (t, l) in value.ticks.iter().zip(&labels) {
