@@ -495,7 +495,8 @@ async function startEngine() {
   for (const [name, path] of Object.entries(island.tables || {})) tables[name] = new URL(path, base).href;
   let r;
   try {
-    r = await post({ op: 'init', island: { ...island, tables }, url: urlState() });
+    const script = island.script ? new URL(island.script, base).href : null;
+    r = await post({ op: 'init', island: { ...island, tables, script }, url: urlState() });
   } finally {
     loaded();
   }

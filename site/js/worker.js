@@ -1,6 +1,11 @@
 // quire's engine worker. quire.js starts it with the engine's module and wasm URLs; once
 // the wasm is instantiated, its main() answers messages and posts {"op":"ready"}.
 const params = new URL(self.location.href).searchParams;
+// For the runtime: a page's own script (a module of this site), and quire's formats for it.
+self.__quire_import = (url) => import(url);
 import(params.get('engine'))
-  .then((engine) => engine.default({ module_or_path: params.get('wasm') }))
+  .then((engine) => {
+    self.__quire_fmt = (value, format) => engine.quire_fmt(value, format);
+    return engine.default({ module_or_path: params.get('wasm') });
+  })
   .catch((err) => postMessage(JSON.stringify({ id: 0, ok: false, op: 'ready', error: `the engine did not load: ${err}` })));

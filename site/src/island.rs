@@ -18,6 +18,9 @@ pub struct Island {
     /// The results inputs take their choices from.
     pub choices: BTreeMap<String, Table>,
     pub check: Option<Check>,
+    /// The page's JavaScript module (absolute URL), when the page has a script.
+    #[serde(default)]
+    pub script: Option<String>,
 }
 
 /// A browser-side query the build ran at the defaults, with its result.

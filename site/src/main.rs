@@ -8,6 +8,7 @@
 
 mod island;
 mod runtime;
+mod script;
 #[cfg(test)]
 mod tests;
 

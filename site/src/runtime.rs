@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
 
 use crate::island::Island;
+use crate::script::BrowserJs;
 
 struct Session {
     engine: Engine,
@@ -20,6 +21,8 @@ struct Session {
     defaults: InputState,
     state: InputState,
     results: BTreeMap<String, Table>,
+    /// The page's JavaScript, when it has some.
+    js: Option<BrowserJs>,
 }
 
 thread_local! {
@@ -83,7 +86,12 @@ async fn init(req: &Value) -> Result<Value, String> {
             .map_err(|e| format!("reading {url}: {e}"))?;
     }
     let data_ms = now() - t0;
+    let js = match (&island.script, page.program()) {
+        (Some(url), Ok(Some(program))) => Some(BrowserJs::load(url, program).await?),
+        _ => None,
+    };
     let mut session = Session {
+        js,
         engine,
         page,
         live: island.live,
@@ -175,9 +183,23 @@ async fn update(s: &mut Session, next: InputState) -> Result<Value, String> {
             Err(e) => errors.push(e),
         }
     }
+    // The page's JavaScript runs again on the new state, and makes its tables again.
+    let mut results = std::borrow::Cow::Borrowed(&s.results);
+    if let Some(js) = &mut s.js {
+        let names: Vec<&str> = s.page.queries.iter().map(|q| q.name.as_str()).collect();
+        match js.run(&quire_core::script::env_wire(&s.results, &s.state, &names)) {
+            Ok(()) => {
+                let (tables, problems) = quire_render::script_tables(&s.page.body, js, js.names(), &s.results);
+                errors.extend(problems.into_iter().map(|p| p.message));
+                results.to_mut().extend(tables);
+            }
+            Err(e) => errors.push(format!("the page's script: {e}")),
+        }
+    }
+    let runner = s.js.as_ref().map(|j| j as &dyn quire_core::script::Runner);
     let mut slots = Vec::new();
-    for i in quire_render::slots_showing(&s.page.body, &queries, &changed) {
-        match quire_render::render_slot(&s.page.body, i, &s.results, &s.state) {
+    for i in quire_render::slots_showing_scripted(&s.page.body, &queries, &changed, runner.is_some()) {
+        match quire_render::render_slot(&s.page.body, i, &results, &s.state, runner) {
             Ok(html) => slots.push(json!([i, html])),
             Err(p) => errors.extend(p.into_iter().map(|p| p.message)),
         }

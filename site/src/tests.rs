@@ -194,3 +194,40 @@ Matched: <Value data={matched} column=n />, <Value data={matched} column=tail />
     assert!(all.contains(">2</span>"), "Toys and Toy's: {all}");
     assert!(all.contains(">oys</span>"), "regexp_replace: {all}");
 }
+
+/// The prelude's en-US locale functions (which Boa, without Intl, runs at build) print what
+/// the browser's own Intl prints.
+#[wasm_bindgen_test]
+fn the_preludes_locale_functions_print_what_the_browsers_intl_prints() {
+    let body = format!(
+        r#"
+        const nativeNum = Number.prototype.toLocaleString;
+        const nativeDate = Date.prototype.toLocaleDateString;
+        const nativeTime = Date.prototype.toLocaleTimeString;
+        const nums = [0, 1, -1, 12, 999, 1000, -1234.5, 1234567.891, 0.1 + 0.2, 1e21, 123.4567, 2.5, -0.0004,
+          99999.9995, 1/3, NaN, Infinity, -Infinity, 5e-7, 1234.5678];
+        const opts = [undefined, {{ maximumFractionDigits: 0 }}, {{ maximumFractionDigits: 2 }}, {{ minimumFractionDigits: 2 }},
+          {{ minimumFractionDigits: 1, maximumFractionDigits: 1 }}];
+        const dates = [0, 86400000 * 19723, 86400000 * 19723 + 3600000 * 13 + 60000 * 5 + 9000, -86400000 * 400, 951782400000];
+        const expected = [], got = [];
+        for (const n of nums) for (const o of opts) expected.push(nativeNum.call(n, 'en-US', o));
+        for (const d of dates) {{
+          expected.push(nativeDate.call(new Date(d), 'en-US', {{ timeZone: 'UTC' }}));
+          expected.push(nativeTime.call(new Date(d), 'en-US', {{ timeZone: 'UTC' }}));
+        }}
+        {prelude}
+        for (const n of nums) for (const o of opts) got.push(n.toLocaleString('en-US', o));
+        for (const d of dates) {{ got.push(new Date(d).toLocaleDateString()); got.push(new Date(d).toLocaleTimeString()); }}
+        Number.prototype.toLocaleString = nativeNum;
+        Date.prototype.toLocaleDateString = nativeDate;
+        Date.prototype.toLocaleTimeString = nativeTime;
+        return JSON.stringify({{ expected, got }});
+        "#,
+        prelude = quire_core::script::PRELUDE
+    );
+    let f = js_sys::Function::new_no_args(&body);
+    let out: Value =
+        serde_json::from_str(&f.call0(&wasm_bindgen::JsValue::NULL).expect("runs").as_string().expect("text"))
+            .expect("JSON");
+    assert_eq!(out["got"], out["expected"]);
+}

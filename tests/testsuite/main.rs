@@ -16,5 +16,6 @@ mod parity;
 mod parse;
 mod pipeline;
 mod postgres;
+mod scripts;
 mod sources;
 mod util;

@@ -91,6 +91,8 @@ pub(crate) struct Compiled {
     /// Every query's result as CSV, for download: query → (path in the site, bytes).
     csv: BTreeMap<String, (String, Bytes)>,
     check: Option<(String, Table)>,
+    /// The page's JavaScript as one program (see `quire_core::script`), for the browser.
+    program: Option<String>,
     /// Every table the page's queries read, as `schema.table`.
     pub(crate) reads: BTreeSet<String>,
     /// Components whose query returned no rows.
@@ -330,8 +332,19 @@ async fn compile_with_errors(
         let (line, col) = quire_core::span::line_col(&f.text, span.start);
         format!("{}:{line}:{col}", f.path)
     };
-    let (body, mut problems) =
-        quire_render::render_body_keep_going(&page.body, &run.results, &run.inputs, failed, &locate);
+    let (scripted, mut script_problems) = match crate::scripted::run(&page, &run.results, &run.inputs) {
+        Ok(s) => (s, Vec::new()),
+        Err(p) => (crate::scripted::Scripted { js: None, results: run.results.clone(), program: None }, p),
+    };
+    let (body, mut problems) = quire_render::render_body_keep_going(
+        &page.body,
+        &scripted.results,
+        &run.inputs,
+        failed,
+        &locate,
+        scripted.runner(),
+    );
+    problems.append(&mut script_problems);
     // Every mistake, once: the queries' own, and the pieces that showed a box.
     let mut all: Vec<Problem> = run.problems.clone();
     all.append(&mut problems);
@@ -374,6 +387,7 @@ fn error_compiled(
         choices: BTreeMap::new(),
         csv: BTreeMap::new(),
         check: None,
+        program: None,
         ran: Vec::new(),
         reused: Vec::new(),
     }
@@ -387,7 +401,9 @@ async fn compile_checked(
 ) -> Result<Compiled, BuildError> {
     let Prepared { source, page, run, live, shown } = prepare(engine, project, pf, params).await?;
     let author = |problems: Vec<Problem>| source.author(problems);
-    let body = quire_render::render_body(&page.body, &run.results, &shown).map_err(author)?;
+    let scripted = crate::scripted::run(&page, &run.results, &shown).map_err(author)?;
+    let body =
+        quire_render::render_body_scripted(&page.body, &scripted.results, &shown, scripted.runner()).map_err(author)?;
     let source_names: BTreeSet<&TableName> = project.sources.iter().map(|s| &s.name).collect();
     // The tables (and their columns) the browser needs to run the live queries.
     let mut tables: BTreeMap<TableName, BTreeSet<String>> = BTreeMap::new();
@@ -412,6 +428,10 @@ async fn compile_checked(
     if !live.is_empty() {
         for i in quire_render::slots_showing(&page.body, &live_list, &all_inputs) {
             needed.extend(quire_render::queries_read(std::slice::from_ref(&page.body[i])));
+        }
+        // The page's JavaScript runs again in the browser, and may read any query.
+        if scripted.program.is_some() {
+            needed.extend(page.queries.iter().map(|q| q.name.clone()));
         }
     }
     let choices: BTreeMap<String, Table> = needed
@@ -487,6 +507,7 @@ async fn compile_checked(
         BuildError::Author(w) => w,
         _ => Vec::new(),
     };
+    let program = scripted.program.filter(|_| !live.is_empty());
     Ok(Compiled {
         warnings,
         errors: Vec::new(),
@@ -504,6 +525,7 @@ async fn compile_checked(
         choices,
         csv,
         check,
+        program,
         ran: run.ran,
         reused: run.reused,
     })
@@ -1042,7 +1064,22 @@ pub(crate) async fn assemble(
             );
             site.files.entry(path).or_insert_with(|| Bytes::from(json));
         }
-        let island = data_island(c, &root, &shipped, &csv, runtime);
+        // The page's JavaScript, for the browser to run when inputs change: a module of the
+        // site's own origin (no `eval`), named by content.
+        let script = match (&c.program, runtime) {
+            (Some(program), Some(_)) => {
+                let module = format!(
+                    "// quire: this page's JavaScript, run again when a reader changes an input.\n{}\nexport const program = {};\nexport const quire = __quire;\n",
+                    quire_core::script::PRELUDE,
+                    program
+                );
+                let path = format!("_quire/page.{}.js", hex(&Sha256::digest(module.as_bytes())[..8]));
+                site.files.entry(path.clone()).or_insert_with(|| Bytes::from(module));
+                Some(path)
+            }
+            _ => None,
+        };
+        let island = data_island(c, &root, &shipped, &csv, runtime, script.as_deref());
         let mut tail = String::new();
         let _ = write!(tail, "<script type=\"application/json\" id=\"quire-data\">{island}</script>");
         let head = String::new();
@@ -1117,6 +1154,7 @@ fn data_island(
     shipped: &BTreeMap<TableName, String>,
     csv: &BTreeMap<&str, String>,
     runtime: Option<&Runtime>,
+    script: Option<&str>,
 ) -> String {
     let tables: BTreeMap<String, &String> =
         c.tables.keys().filter_map(|t| Some((t.to_string(), shipped.get(t)?))).collect();
@@ -1134,6 +1172,7 @@ fn data_island(
         "choices": c.choices,
         "csv": csv,
         "runtime": runtime,
+        "script": script,
         "check": check,
     });
     // `<` escaped so that no value can close the script element.
@@ -1207,7 +1246,10 @@ pub fn page_at(project: &Project, url: &str, state: &quire_core::InputState) -> 
         sources::register(&engine, &project.sources, &project.root).await?;
         let Prepared { source, page, mut run, shown, .. } = prepare(&engine, project, &pf, &params).await?;
         let author = |problems: Vec<Problem>| source.author(problems);
-        let built = quire_render::render_body(&page.body, &run.results, &shown).map_err(author)?.html;
+        let scripted = crate::scripted::run(&page, &run.results, &shown).map_err(author)?;
+        let built = quire_render::render_body_scripted(&page.body, &scripted.results, &shown, scripted.runner())
+            .map_err(author)?
+            .html;
         // As the runtime does: only what the page's inputs accept changes the state.
         let changed: BTreeSet<String> =
             state.iter().filter(|(k, v)| shown.get(*k) != Some(*v)).map(|(k, _)| k.clone()).collect();
@@ -1225,9 +1267,11 @@ pub fn page_at(project: &Project, url: &str, state: &quire_core::InputState) -> 
             let table = engine.run_expanded(&page, q, &expanded).await.map_err(|p| author(vec![p]))?;
             run.results.insert(q.clone(), table);
         }
+        let scripted = crate::scripted::run(&page, &run.results, &full).map_err(author)?;
         let mut slots = BTreeMap::new();
-        for i in quire_render::slots_showing(&page.body, &queries, &changed) {
-            let html = quire_render::render_slot(&page.body, i, &run.results, &full).map_err(author)?;
+        for i in quire_render::slots_showing_scripted(&page.body, &queries, &changed, scripted.js.is_some()) {
+            let html = quire_render::render_slot(&page.body, i, &scripted.results, &full, scripted.runner())
+                .map_err(author)?;
             slots.insert(i, html);
         }
         let results = queries.iter().filter_map(|q| Some((q.clone(), run.results.get(q)?.clone()))).collect();

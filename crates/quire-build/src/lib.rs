@@ -17,6 +17,7 @@ mod lineage;
 mod nav;
 mod output;
 mod project;
+mod scripted;
 pub mod sources;
 
 pub use compile::{PageAt, Runtime, Site, compile, page_at, page_results};

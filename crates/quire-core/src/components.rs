@@ -1164,7 +1164,10 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 /// Errors go to `problems`; what Evidence would ignore (a prop the component does not take)
 /// to `lenient`, as warnings.
 pub(crate) fn check_page(page: &Page, problems: &mut Vec<Problem>, lenient: &mut Vec<Problem>) {
-    let queries: Vec<&str> = page.queries.iter().map(|q| q.name.as_str()).collect();
+    // A script's names read like queries: `data={regions}`, `{#each regions as r}`.
+    let declared = crate::script::declared_names(&page.scripts);
+    let mut queries: Vec<&str> = page.queries.iter().map(|q| q.name.as_str()).collect();
+    queries.extend(declared.iter().map(String::as_str));
     let mut checks = Checks { problems, lenient };
     check_nodes(&page.body, None, &queries, &mut Vec::new(), &mut checks);
 }
@@ -1206,7 +1209,7 @@ fn check_nodes<'a>(
                 }
             }
             Node::Each { query, query_span, alias, index, body, .. } => {
-                if !queries.contains(&query.as_str()) {
+                if crate::page::is_identifier(query) && !queries.contains(&query.as_str()) {
                     checks.problems.push(unknown_query(query, *query_span, queries));
                 }
                 let depth = scope.len();
@@ -1362,6 +1365,9 @@ fn check_component(c: &Component, parent: Option<&str>, queries: &[&str], checks
                 problems.push(unknown_query(q, p.value_span, queries))
             }
             PropValue::Query(_) => {}
+            // JavaScript (`data={rows.filter(...)}`, `data={[{...}]}`): the page's program makes it.
+            PropValue::Expr(t)
+                if matches!(crate::expr::parse_or_js(t, p.value_span.start + 1), crate::expr::Expr::Js { .. }) => {}
             _ => problems.push(Problem::new("`data` must name a query in braces", p.value_span).help(format!(
                 "write `data={{{}}}`",
                 match &p.value {

@@ -41,6 +41,12 @@ pub enum Expr {
         format: String,
         format_span: Span,
     },
+    /// Any other JavaScript (`{items.map(d => d.name).join(', ')}`): run by the page's
+    /// program (see [`crate::script`]), keyed by `span`, the inside of the braces.
+    Js {
+        source: String,
+        span: Span,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -101,8 +107,19 @@ impl Expr {
                 otherwise.walk(f);
             }
             Expr::Fmt { value, .. } => value.walk(f),
-            Expr::Null | Expr::Bool(_) | Expr::Number(_) | Expr::Text(_) => {}
+            Expr::Null | Expr::Bool(_) | Expr::Number(_) | Expr::Text(_) | Expr::Js { .. } => {}
         }
+    }
+}
+
+/// The inside of `{...}` as quire's own expressions read it, or else as JavaScript for the
+/// page's program to run (a template literal with `${...}` always is).
+pub fn parse_or_js(inner: &str, offset: usize) -> Expr {
+    // Template literals, and Evidence's `$page.params`, are JavaScript's alone.
+    let template = (inner.contains('`') && inner.contains("${")) || inner.contains("$page");
+    match parse(inner, offset) {
+        Ok(e) if !template => e,
+        _ => Expr::Js { source: inner.to_string(), span: Span::new(offset, offset + inner.len()) },
     }
 }
 

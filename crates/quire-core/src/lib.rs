@@ -4,7 +4,7 @@
 //! with named SQL fences, component tags and `{...}` expressions parsed into a [`Page`],
 //! the component and prop catalogue, inputs and their state, `${query}` chaining (with
 //! `${inputs.x}` as bound parameters), `{#if}`/`{#each}` blocks and their expressions,
-//! `{@partial}` splicing, `quire.toml` and front matter,
+//! `{@partial}` splicing, pages' JavaScript made into one program for the engines that run it, `quire.toml` and front matter,
 //! and the span-carrying errors an author reads. No I/O; compiles for wasm32, where the
 //! browser runtime uses the same types.
 
@@ -18,6 +18,7 @@ pub mod inputs;
 pub mod page;
 pub mod partials;
 pub mod query_files;
+pub mod script;
 pub mod span;
 pub mod time;
 

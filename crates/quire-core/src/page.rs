@@ -18,6 +18,8 @@ pub struct Page {
     pub front: FrontMatter,
     pub queries: Vec<Query>,
     pub body: Vec<Node>,
+    /// `<script>` blocks, run with the page's JavaScript expressions (see [`crate::script`]).
+    pub scripts: Vec<crate::script::Script>,
     /// What Evidence ignores and quire warns about: props a component does not take,
     /// front-matter keys quire does not read. Errors under `--strict`.
     pub lenient: Vec<Problem>,
@@ -225,6 +227,7 @@ impl Page {
             text,
             pos: body_start,
             queries: Vec::new(),
+            scripts: Vec::new(),
             problems: Vec::new(),
             block_end: None,
             depth: 0,
@@ -234,6 +237,7 @@ impl Page {
         let mut body = scanner.nodes(Parent::Page);
         problems.append(&mut scanner.problems);
         let mut queries = scanner.queries;
+        let scripts = std::mem::take(&mut scanner.scripts);
         crate::inputs::options_queries(&mut body, &mut queries);
 
         let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
@@ -247,7 +251,10 @@ impl Page {
                 );
             }
         }
-        let mut page = Page { front, queries, body, lenient: Vec::new() };
+        let mut page = Page { front, queries, body, scripts, lenient: Vec::new() };
+        if let Err(mut p) = page.program() {
+            problems.append(&mut p);
+        }
         components::check_page(&page, &mut problems, &mut lenient);
         page.lenient = lenient;
         crate::inputs::check_page(&page, &mut problems);
@@ -329,6 +336,7 @@ struct Scanner<'a> {
     text: &'a str,
     pos: usize,
     queries: Vec<Query>,
+    scripts: Vec<crate::script::Script>,
     problems: Vec<Problem>,
     /// Set when [`Scanner::nodes`] stopped at a block's `{:...}` or `{/...}`.
     block_end: Option<BlockTag>,
@@ -408,6 +416,13 @@ impl<'a> Scanner<'a> {
                         Some(i) if !rest[run..run + i].contains("\n\n") => self.pos += run + i + run,
                         _ => self.pos += run,
                     }
+                }
+                b'<' if starts_with_ignore_case(rest, "<script")
+                    && rest[7..].starts_with(|c: char| c.is_whitespace() || c == '>') =>
+                {
+                    flush(&mut nodes, text_start, self.pos, self.text);
+                    self.script();
+                    text_start = self.pos;
                 }
                 b'<' if rest.starts_with("<!--") => {
                     self.pos += rest.find("-->").map_or(rest.len(), |i| i + 3);
@@ -505,10 +520,7 @@ impl<'a> Scanner<'a> {
                         }
                         continue;
                     }
-                    match expr::parse(inner, start + 1) {
-                        Ok(expr) => nodes.push(Node::Expr { expr, span }),
-                        Err(p) => self.problems.push(p),
-                    }
+                    nodes.push(Node::Expr { expr: expr::parse_or_js(inner, start + 1), span });
                 }
                 _ => {
                     let step = rest.chars().next().map_or(1, char::len_utf8);
@@ -642,13 +654,7 @@ impl<'a> Scanner<'a> {
             );
             return None;
         }
-        match expr::parse(text, offset) {
-            Ok(e) => Some(e),
-            Err(p) => {
-                self.problems.push(p);
-                None
-            }
-        }
+        Some(expr::parse_or_js(text, offset))
     }
 
     /// `{#each query as row, i}`: the query, the row's name and the index's name.
@@ -665,8 +671,8 @@ impl<'a> Scanner<'a> {
         let source = text[..as_at].trim();
         let lead = text[..as_at].len() - text[..as_at].trim_start().len();
         let query_span = Span::new(open.rest_offset + lead, open.rest_offset + lead + source.len());
-        if !is_identifier(source) {
-            return bad(self, &format!("`{source}` is not a query name: `{{#each}}` walks the rows of a query"));
+        if source.is_empty() {
+            return bad(self, "this `{#each}` names nothing to walk");
         }
         let names: Vec<&str> = text[as_at + 4..].split(',').map(str::trim).collect();
         match names.as_slice() {
@@ -794,6 +800,52 @@ impl<'a> Scanner<'a> {
         Some(Component { name, span: Span::new(start, open_end), name_span, props, children, derived_query: None })
     }
 
+    /// At `<script`: the whole block, kept in [`Scanner::scripts`].
+    fn script(&mut self) {
+        let start = self.pos;
+        let rest = self.rest();
+        let Some(open_end) = rest.find('>') else {
+            self.problems.push(
+                Problem::new("this `<script` tag is never finished", Span::new(start, start + 7))
+                    .help("end it with `>`"),
+            );
+            self.pos = self.text.len();
+            return;
+        };
+        let attrs = &rest[7..open_end];
+        let code_start = start + open_end + 1;
+        let lower = self.text[code_start..].to_ascii_lowercase();
+        let Some(close) = lower.find("</script") else {
+            self.problems.push(
+                Problem::new("this `<script>` is never closed", Span::new(start, code_start))
+                    .help("end the script with `</script>`"),
+            );
+            self.pos = self.text.len();
+            return;
+        };
+        let code_end = code_start + close;
+        let end = self.text[code_end..].find('>').map_or(self.text.len(), |i| code_end + i + 1);
+        self.pos = end;
+        let a = attrs.to_ascii_lowercase();
+        let span = Span::new(start, end);
+        if a.contains("lang=\"ts\"") || a.contains("lang='ts'") || a.contains("typescript") {
+            self.problems.push(
+                Problem::new("quire runs a page's script as JavaScript, not TypeScript", Span::new(start, code_start))
+                    .help("remove `lang=\"ts\"` and the type annotations"),
+            );
+            return;
+        }
+        let module = a.contains("context=\"module\"")
+            || a.contains("context='module'")
+            || a.split_whitespace().any(|w| w == "module");
+        self.scripts.push(crate::script::Script {
+            code: self.text[code_start..code_end].to_string(),
+            offset: code_start,
+            module,
+            span,
+        });
+    }
+
     fn skip_ws(&mut self) {
         let rest = self.rest();
         self.pos += rest.len() - rest.trim_start().len();
@@ -808,6 +860,14 @@ impl<'a> Scanner<'a> {
         }
         let name_span = Span::new(self.pos, self.pos + name_len);
         let name = rest[..name_len].to_string();
+        if let Some((directive, _)) = name.split_once(':')
+            && let Some(help) = svelte_directive(directive)
+        {
+            self.problems.push(
+                Problem::new(format!("`{name}` is a Svelte directive, and quire pages do not run Svelte"), name_span)
+                    .help(help),
+            );
+        }
         self.pos += name_len;
         let after = self.rest();
         let trimmed = after.trim_start();
@@ -961,6 +1021,24 @@ fn words(s: &str) -> Vec<(usize, &str)> {
         out.push((st, &s[st..]));
     }
     out
+}
+
+fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+/// Svelte's directives (`on:click`, `bind:value`, ...), and what to write instead.
+fn svelte_directive(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "on" => "a quire page has no event handlers; inputs re-run the queries that read them",
+        "bind" => "read an input's value as `${inputs.name}` in SQL or `{inputs.name.value}` in the page",
+        "use" | "transition" | "in" | "out" | "animate" => {
+            "remove it; quire draws components without Svelte actions or transitions"
+        }
+        "class" | "style" => "write the class or style as a plain attribute of HTML around the component",
+        "let" => "slot props are Svelte's; read the data through a query instead",
+        _ => return None,
+    })
 }
 
 fn is_name_char(c: char) -> bool {

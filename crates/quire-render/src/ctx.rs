@@ -11,6 +11,8 @@ use crate::fmt::{self, Format};
 
 pub(crate) struct Ctx<'a> {
     results: &'a BTreeMap<String, Table>,
+    /// The page's JavaScript, run (`None`: the page has none).
+    pub script: Option<&'a dyn quire_core::script::Runner>,
     inputs: &'a InputState,
     pub problems: Vec<Problem>,
     /// Queries that failed (with `on_error = "page"`), and why in a line: a component
@@ -40,6 +42,7 @@ impl<'a> Ctx<'a> {
     pub fn new(results: &'a BTreeMap<String, Table>, inputs: &'a InputState) -> Self {
         Ctx {
             results,
+            script: None,
             inputs,
             problems: Vec::new(),
             failed: BTreeMap::new(),
@@ -132,6 +135,22 @@ impl<'a> Ctx<'a> {
 
     /// The query a component's `data=` names, and its result.
     pub fn data(&mut self, c: &Component) -> Option<(&'a str, &'a Table)> {
+        // `data={[...]}` or any JavaScript: its table, made before the render.
+        if let Some(p) = c.prop("data")
+            && let quire_core::PropValue::Expr(_) = &p.value
+        {
+            let key = crate::script_key(p.value_span.start + 1);
+            return match self.results.get_key_value(&key) {
+                Some((name, table)) => Some((name.as_str(), table)),
+                None => {
+                    self.report(
+                        Problem::new("this `data` is not a list of rows", p.value_span)
+                            .help("give a query's name, or an array of objects: `data={[{x: 1, y: 2}]}`"),
+                    );
+                    None
+                }
+            };
+        }
         let Some(q) = c.data() else {
             self.report(
                 Problem::new(format!("`<{}>` needs a `data` prop", c.name), c.name_span)

@@ -2,6 +2,7 @@
 //! inputs, with JavaScript's truthiness and comparisons (Evidence evaluates them in Svelte).
 
 use quire_core::expr::{Expr, Op, Step};
+use quire_core::script::{JsVal, Local};
 use quire_core::{Cell, ColumnType, Problem, Span, Table};
 
 use crate::ctx::{Binding, Ctx};
@@ -23,6 +24,21 @@ pub(crate) enum Val<'a> {
     /// A whole result (`q`), or a row of one (`q[0]`, or an `{#each}` row).
     Rows(&'a Table),
     Row(&'a Table, usize),
+    /// A date, array or object the page's JavaScript made.
+    Js(JsVal),
+}
+
+impl Val<'_> {
+    /// A value from the page's JavaScript: plain values as quire's own.
+    pub fn from_js<'b>(v: JsVal) -> Val<'b> {
+        match v {
+            JsVal::Null => Val::Null,
+            JsVal::Bool(b) => Val::Bool(b),
+            JsVal::Num(n) => Val::Num(n),
+            JsVal::Text(s) => Val::Text(s),
+            other => Val::Js(other),
+        }
+    }
 }
 
 impl Val<'_> {
@@ -40,7 +56,7 @@ impl Val<'_> {
                 Cell::Text(s) => !s.is_empty(),
                 Cell::Rows(t) => !t.is_empty(),
             },
-            Val::Rows(_) | Val::Row(..) => true,
+            Val::Rows(_) | Val::Row(..) | Val::Js(_) => true,
         }
     }
 
@@ -49,6 +65,7 @@ impl Val<'_> {
             Val::Num(n) => Some(*n),
             Val::Bool(b) => Some(f64::from(u8::from(*b))),
             Val::Text(s) => s.trim().parse().ok(),
+            Val::Js(JsVal::Date(ms)) => *ms,
             Val::Cell { cell, ty, .. } if !ty.is_temporal() => match cell {
                 Cell::Text(s) => s.trim().parse().ok(),
                 c => c.as_f64(),
@@ -67,6 +84,7 @@ impl Val<'_> {
             Val::Cell { cell, ty, .. } => quire_core::inputs::raw(cell, *ty),
             Val::Rows(t) => format!("{} rows", t.len()),
             Val::Row(..) => String::new(),
+            Val::Js(v) => v.text(),
         }
     }
 
@@ -80,6 +98,14 @@ impl Val<'_> {
                 None => fmt::auto_number(*n),
             },
             Val::Null => fmt::NULL.to_string(),
+            Val::Js(JsVal::Date(Some(ms))) => {
+                let (cell, ty) = if ms.rem_euclid(86_400_000.0) == 0.0 {
+                    (Cell::Int((ms / 86_400_000.0) as i64), ColumnType::Date)
+                } else {
+                    (Cell::Int((ms * 1000.0) as i64), ColumnType::Timestamp)
+                };
+                fmt::format_cell(&cell, ty, given)
+            }
             other => other.raw(),
         }
     }
@@ -114,7 +140,39 @@ pub(crate) fn eval<'a>(ctx: &mut Ctx<'a>, e: &Expr) -> Option<Val<'a>> {
             binary(*op, &l, &r)
         }
         Expr::Path { root, root_span, steps } => path(ctx, root, *root_span, steps)?,
+        Expr::Js { span, .. } => js(ctx, *span)?,
     })
+}
+
+/// An expression the page's program runs, with the `{#each}` names around it.
+pub(crate) fn js<'a>(ctx: &mut Ctx<'a>, span: Span) -> Option<Val<'a>> {
+    let Some(runner) = ctx.script else {
+        ctx.report(
+            Problem::new("this expression is JavaScript, and nothing runs it here", span)
+                .help("quire runs a page's JavaScript at build; this is a bug if you see it there"),
+        );
+        return None;
+    };
+    let key = quire_core::script::key(span);
+    let names = runner.locals(&key).unwrap_or_default();
+    let mut locals = Vec::new();
+    for n in names {
+        locals.push(match ctx.binding(n) {
+            Some(Binding::Row(_, t, r)) => Local::Row(t, r),
+            Some(Binding::Index(i)) => Local::Index(i),
+            None => Local::Index(0),
+        });
+    }
+    match runner.eval(&key, &quire_core::script::locals_wire(&locals)) {
+        Ok(v) => Some(Val::from_js(v)),
+        Err(message) => {
+            ctx.report(
+                Problem::new(message, span)
+                    .help("quire runs this expression as JavaScript with the page's data, as a browser would"),
+            );
+            None
+        }
+    }
 }
 
 fn binary<'a>(op: Op, l: &Val<'_>, r: &Val<'_>) -> Val<'a> {
@@ -168,6 +226,12 @@ fn path<'a>(ctx: &mut Ctx<'a>, root: &str, root_span: Span, steps: &[Step]) -> O
         }
         Some(Binding::Index(i)) => Val::Num(i as f64),
         None if root == "params" || root == "inputs" => return state(ctx, root, root_span, steps),
+        // A name the page's script declares: its value (a query of that name is shadowed by
+        // the script's own, as in JavaScript).
+        None if ctx.script.is_some_and(|s| s.value(root).is_some()) => {
+            let v = ctx.script.and_then(|s| s.value(root)).unwrap_or(JsVal::Null);
+            return js_steps(ctx, Val::from_js(v), root, steps);
+        }
         None => Val::Rows(ctx.result(root, root_span)?),
     };
     let whole = Span::new(
@@ -221,6 +285,35 @@ fn path<'a>(ctx: &mut Ctx<'a>, root: &str, root_span: Span, steps: &[Step]) -> O
     Some(value)
 }
 
+/// `name.field`, `name[0]`, `name.length` into a script's value.
+fn js_steps<'a>(ctx: &mut Ctx<'a>, mut value: Val<'a>, root: &str, steps: &[Step]) -> Option<Val<'a>> {
+    for step in steps {
+        value = match (value, step) {
+            (Val::Js(JsVal::Array(a)), Step::Field { name, .. }) if name == "length" => Val::Num(a.len() as f64),
+            (Val::Text(s), Step::Field { name, .. }) if name == "length" => Val::Num(s.encode_utf16().count() as f64),
+            (Val::Js(JsVal::Object(kv)), Step::Field { name, .. }) => {
+                Val::from_js(kv.into_iter().find(|(k, _)| k == name).map_or(JsVal::Null, |(_, v)| v))
+            }
+            (Val::Js(JsVal::Array(a)), Step::Index { index, .. }) => {
+                let i = eval(ctx, index)?.number().unwrap_or(f64::NAN);
+                let found = (i >= 0.0 && i.fract() == 0.0).then(|| a.get(i as usize).cloned()).flatten();
+                Val::from_js(found.unwrap_or(JsVal::Null))
+            }
+            (_, step) => {
+                let span = match step {
+                    Step::Field { span, .. } | Step::Index { span, .. } => *span,
+                };
+                ctx.report(
+                    Problem::new(format!("cannot look inside this value of `{root}`"), span)
+                        .help("it is not an object or an array here"),
+                );
+                return None;
+            }
+        };
+    }
+    Some(value)
+}
+
 fn cell<'a>(ctx: &mut Ctx<'a>, query: &str, t: &'a Table, row: usize, name: &str, span: Span) -> Option<Val<'a>> {
     let col = ctx.column(query, t, name, span)?;
     let Some(r) = t.rows.get(row) else { return Some(Val::Null) };
@@ -254,4 +347,42 @@ fn state<'a>(ctx: &mut Ctx<'a>, root: &str, root_span: Span, steps: &[Step]) -> 
         [one] => Val::Text(one.clone()),
         many => Val::Text(many.join(",")),
     })
+}
+
+/// A cell as the page's JavaScript sees it (dates as `Date`s, lists as arrays of rows).
+fn cell_js(cell: &Cell, ty: ColumnType) -> JsVal {
+    match (cell, ty) {
+        (Cell::Null, _) => JsVal::Null,
+        (Cell::Int(d), ColumnType::Date) => JsVal::Date(Some(*d as f64 * 86_400_000.0)),
+        (Cell::Int(us), ColumnType::Timestamp) => JsVal::Date(Some(*us as f64 / 1000.0)),
+        (Cell::Int(i), _) => JsVal::Num(*i as f64),
+        (Cell::Float(f), _) => JsVal::Num(*f),
+        (Cell::Bool(b), _) => JsVal::Bool(*b),
+        (Cell::Text(s), _) => JsVal::Text(s.clone()),
+        (Cell::Rows(t), _) => rows_js(t),
+    }
+}
+
+fn row_js(t: &Table, r: usize) -> JsVal {
+    JsVal::Object(t.columns.iter().zip(&t.rows[r]).map(|(c, v)| (c.name.clone(), cell_js(v, c.ty))).collect())
+}
+
+fn rows_js(t: &Table) -> JsVal {
+    JsVal::Array((0..t.len()).map(|r| row_js(t, r)).collect())
+}
+
+impl Val<'_> {
+    /// The value as the page's JavaScript would hold it.
+    pub fn to_js(&self) -> JsVal {
+        match self {
+            Val::Null => JsVal::Null,
+            Val::Bool(b) => JsVal::Bool(*b),
+            Val::Num(n) => JsVal::Num(*n),
+            Val::Text(s) => JsVal::Text(s.clone()),
+            Val::Cell { cell, ty, .. } => cell_js(cell, *ty),
+            Val::Rows(t) => rows_js(t),
+            Val::Row(t, r) => row_js(t, *r),
+            Val::Js(v) => v.clone(),
+        }
+    }
 }

@@ -29,7 +29,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use quire_core::components::{self, Kind};
 use quire_core::inputs::InputState;
-use quire_core::{Component, Node, Problem, Table};
+use quire_core::script::{JsVal, Runner};
+use quire_core::{Component, Node, Problem, PropValue, Table};
 
 pub use escape::{attr as escape_attr, text as escape_text};
 pub use lineage::{Lineage, LineageNode, lineage_svg};
@@ -66,7 +67,19 @@ pub fn render_body(
     results: &BTreeMap<String, Table>,
     inputs: &InputState,
 ) -> Result<Rendered, Vec<Problem>> {
+    render_body_scripted(nodes, results, inputs, None)
+}
+
+/// [`render_body`] for a page with JavaScript: `script` runs its expressions, and `results`
+/// holds the tables [`script_tables`] made.
+pub fn render_body_scripted(
+    nodes: &[Node],
+    results: &BTreeMap<String, Table>,
+    inputs: &InputState,
+    script: Option<&dyn Runner>,
+) -> Result<Rendered, Vec<Problem>> {
     let mut ctx = ctx::Ctx::new(results, inputs).with_row_limit(table::MAX_ROWS_IN_PAGE);
+    ctx.script = script;
     let rendered = render_nodes(&mut ctx, nodes, None);
     if !ctx.problems.is_empty() {
         return Err(ctx.problems);
@@ -85,9 +98,11 @@ pub fn render_body_keep_going(
     inputs: &InputState,
     failed: BTreeMap<String, String>,
     locate: &dyn Fn(&Problem) -> String,
+    script: Option<&dyn Runner>,
 ) -> (Rendered, Vec<Problem>) {
     let mut ctx = ctx::Ctx::new(results, inputs).with_row_limit(table::MAX_ROWS_IN_PAGE);
     ctx.failed = failed;
+    ctx.script = script;
     let rendered = render_nodes(&mut ctx, nodes, Some(locate));
     (rendered, ctx.problems)
 }
@@ -185,11 +200,75 @@ fn finish_nested(doc: markdown::Doc, plain: String, inline: bool) -> (String, St
     (html, plain.trim().to_string())
 }
 
-/// A component whose quoted props hold expressions (`title="Sales in {params.region}"`),
-/// with each expression's text in place, as Svelte fills attributes in.
+/// Whether a component (or one inside it) has a prop to work out before it is drawn: a
+/// quoted prop with `{...}` in it, JavaScript, or a name the page's script declares.
+fn needs_resolving(ctx: &ctx::Ctx<'_>, c: &Component) -> bool {
+    c.props.iter().any(|p| match &p.value {
+        PropValue::Str(s) => s.contains('{'),
+        PropValue::Expr(t) if p.name != "data" => {
+            matches!(quire_core::expr::parse_or_js(t, p.value_span.start + 1), quire_core::expr::Expr::Js { .. })
+        }
+        PropValue::Query(n) if p.name != "data" => {
+            !ctx.results().contains_key(n) && ctx.script.is_some_and(|s| s.value(n).is_some())
+        }
+        _ => false,
+    }) || c.children.iter().any(|n| matches!(n, Node::Component(k) if needs_resolving(ctx, k)))
+}
+
+/// A value of the page's JavaScript as a prop's value.
+fn prop_value(v: JsVal) -> PropValue {
+    match v {
+        JsVal::Bool(b) => PropValue::Bool(b),
+        JsVal::Num(n) => PropValue::Number(n),
+        JsVal::Array(items) if items.iter().all(|i| !matches!(i, JsVal::Array(_) | JsVal::Object(_))) => {
+            PropValue::List(items.iter().map(JsVal::text).collect())
+        }
+        JsVal::Date(Some(ms)) if ms.rem_euclid(86_400_000.0) == 0.0 => {
+            PropValue::Str(quire_core::time::iso_date((ms / 86_400_000.0) as i64))
+        }
+        other => PropValue::Str(other.text()),
+    }
+}
+
+/// A component with its props worked out (and those of the components inside it): each
+/// expression in a quoted prop (`title="Sales in {params.region}"`) in place, as Svelte
+/// fills attributes in; JavaScript props and script names as their values.
 fn interpolate(ctx: &mut ctx::Ctx<'_>, c: &quire_core::Component) -> quire_core::Component {
     let mut c = c.clone();
+    for child in &mut c.children {
+        if let Node::Component(k) = child
+            && needs_resolving(ctx, k)
+        {
+            *k = interpolate(ctx, k);
+        }
+    }
     for p in &mut c.props {
+        if p.name != "data" {
+            match &p.value {
+                PropValue::Expr(t) => {
+                    if let e @ quire_core::expr::Expr::Js { .. } =
+                        quire_core::expr::parse_or_js(t, p.value_span.start + 1)
+                        && let Some(v) = eval::eval(ctx, &e)
+                    {
+                        p.value = match v {
+                            eval::Val::Js(j) => prop_value(j),
+                            eval::Val::Num(n) => PropValue::Number(n),
+                            eval::Val::Bool(b) => PropValue::Bool(b),
+                            eval::Val::Null => PropValue::Str(String::new()),
+                            other => PropValue::Str(other.raw()),
+                        };
+                    }
+                    continue;
+                }
+                PropValue::Query(n) if !ctx.results().contains_key(n) => {
+                    if let Some(v) = ctx.script.and_then(|s| s.value(n)) {
+                        p.value = prop_value(v);
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+        }
         let quire_core::PropValue::Str(s) = &p.value else { continue };
         if !s.contains('{') {
             continue;
@@ -202,13 +281,9 @@ fn interpolate(ctx: &mut ctx::Ctx<'_>, c: &quire_core::Component) -> quire_core:
             out.push_str(&rest[..i]);
             let Some(close) = rest[i..].find('}') else { break };
             let inner = &rest[i + 1..i + close];
-            match quire_core::expr::parse(inner, offset + i + 1) {
-                Ok(e) => {
-                    if let Some(v) = eval::eval(ctx, &e) {
-                        out.push_str(&v.display(None));
-                    }
-                }
-                Err(problem) => ctx.report(problem),
+            let e = quire_core::expr::parse_or_js(inner, offset + i + 1);
+            if let Some(v) = eval::eval(ctx, &e) {
+                out.push_str(&v.display(None));
             }
             offset += i + close + 1;
             rest = &rest[i + close + 1..];
@@ -239,6 +314,16 @@ fn if_block(
 /// `{#each}`: the body once per row, as one document (so list items make one list).
 fn each_block(ctx: &mut ctx::Ctx<'_>, node: &Node) -> String {
     let Node::Each { query, query_span, alias, index, body, inline, .. } = node else { return String::new() };
+    // `{#each items.filter(...) as x}`: the table made before the render.
+    let key = if quire_core::page::is_identifier(query) { query.clone() } else { script_key(query_span.start) };
+    if !ctx.results().contains_key(&key) && key != *query {
+        ctx.report(
+            Problem::new("quire walks JavaScript values only outside other `{#each}` blocks", *query_span)
+                .help("make the list in the page's script, then walk it by name"),
+        );
+        return String::new();
+    }
+    let query = &key;
     let Some(table) = ctx.result(query, *query_span) else { return String::new() };
     let Some((query, _)) = ctx.results().get_key_value(query.as_str()) else { return String::new() };
     let mut doc = markdown::Doc::default();
@@ -272,8 +357,10 @@ pub fn render_slot(
     index: usize,
     results: &BTreeMap<String, Table>,
     inputs: &InputState,
+    script: Option<&dyn Runner>,
 ) -> Result<String, Vec<Problem>> {
     let mut ctx = ctx::Ctx::new(results, inputs);
+    ctx.script = script;
     let html = nodes.get(index).and_then(|n| piece(&mut ctx, n));
     if !ctx.problems.is_empty() {
         return Err(ctx.problems);
@@ -291,6 +378,20 @@ pub fn render_slot(
 /// callers share this, so both re-render the same set.
 pub fn slots_showing(nodes: &[Node], queries: &[String], changed: &BTreeSet<String>) -> Vec<usize> {
     nodes.iter().enumerate().filter(|(_, node)| shows(node, queries, changed)).map(|(i, _)| i).collect()
+}
+
+/// [`slots_showing`] for a page whose JavaScript may read anything: every slot with
+/// something drawn in it, when the page has a script.
+pub fn slots_showing_scripted(
+    nodes: &[Node],
+    queries: &[String],
+    changed: &BTreeSet<String>,
+    scripted: bool,
+) -> Vec<usize> {
+    if !scripted {
+        return slots_showing(nodes, queries, changed);
+    }
+    nodes.iter().enumerate().filter(|(_, n)| !matches!(n, Node::Markdown { .. })).map(|(i, _)| i).collect()
 }
 
 /// Every query the nodes read: `data=` props, expressions, `{#each}` sources.
@@ -352,9 +453,7 @@ fn piece(ctx: &mut ctx::Ctx<'_>, node: &Node) -> Option<(bool, (String, String))
             Some((!*inline, (if_block(ctx, branches, otherwise.as_deref(), *inline), String::new())))
         }
         Node::Each { inline, .. } => Some((!*inline, (each_block(ctx, node), String::new()))),
-        Node::Component(c)
-            if c.props.iter().any(|p| matches!(&p.value, quire_core::PropValue::Str(s) if s.contains('{'))) =>
-        {
+        Node::Component(c) if needs_resolving(ctx, c) => {
             let c = interpolate(ctx, c);
             piece(ctx, &Node::Component(c))
         }
@@ -413,6 +512,100 @@ fn block(ctx: &mut ctx::Ctx<'_>, c: &Component) -> String {
         "DownloadData" => layout::download_data(ctx, c),
         _ => chart::chart(ctx, c),
     }
+}
+
+/// What quire's own evaluator makes of an expression (one it parses, not JavaScript), as
+/// the page's JavaScript would hold the value: for the test that both agree.
+pub fn evaluate(
+    e: &quire_core::expr::Expr,
+    results: &BTreeMap<String, Table>,
+    inputs: &InputState,
+) -> Result<JsVal, Vec<Problem>> {
+    let mut ctx = ctx::Ctx::new(results, inputs);
+    let v = eval::eval(&mut ctx, e).map(|v| v.to_js());
+    match v {
+        Some(v) if ctx.problems.is_empty() => Ok(v),
+        _ => Err(ctx.problems),
+    }
+}
+
+/// The key under which [`script_tables`] keeps the table of the JavaScript at `at`.
+pub(crate) fn script_key(at: usize) -> String {
+    format!("@{at}")
+}
+
+/// The tables a page's JavaScript makes, for components to read like query results: each
+/// array its scripts declare (by its name, unless a query has it), and each `data={...}`
+/// and `{#each ... as x}` written as JavaScript outside `{#each}` blocks. Problems (an
+/// expression that throws, a value that is not a list) at their spans.
+pub fn script_tables(
+    nodes: &[Node],
+    script: &dyn Runner,
+    names: &[String],
+    results: &BTreeMap<String, Table>,
+) -> (BTreeMap<String, Table>, Vec<Problem>) {
+    let mut out = BTreeMap::new();
+    let mut problems = Vec::new();
+    for n in names {
+        if results.contains_key(n) {
+            continue;
+        }
+        if let Some(t) = script.value(n).and_then(|v| v.to_table()) {
+            out.insert(n.clone(), t);
+        }
+    }
+    let mut heads = Vec::new();
+    fn walk(nodes: &[Node], inside_each: bool, out: &mut Vec<(quire_core::Span, bool)>) {
+        for n in nodes {
+            match n {
+                Node::Each { query, query_span, body, .. } => {
+                    if !quire_core::page::is_identifier(query) {
+                        out.push((*query_span, inside_each));
+                    }
+                    walk(body, true, out);
+                }
+                Node::Component(c) => {
+                    if let Some(p) = c.prop("data")
+                        && let PropValue::Expr(t) = &p.value
+                        && let quire_core::expr::Expr::Js { .. } =
+                            quire_core::expr::parse_or_js(t, p.value_span.start + 1)
+                    {
+                        let at = p.value_span.start + 1;
+                        out.push((quire_core::Span::new(at, p.value_span.end.saturating_sub(1)), inside_each));
+                    }
+                    walk(&c.children, inside_each, out);
+                }
+                other => {
+                    for children in other.children() {
+                        walk(children, inside_each, out);
+                    }
+                }
+            }
+        }
+    }
+    walk(nodes, false, &mut heads);
+    for (span, inside_each) in heads {
+        if inside_each {
+            continue;
+        }
+        let key = quire_core::script::key(span);
+        match script.eval(&key, "[]") {
+            Ok(v) => match v.to_table() {
+                Some(t) => {
+                    out.insert(script_key(span.start), t);
+                }
+                None => problems.push(
+                    Problem::new(format!("this is not a list of rows: it is {}", v.text()), span)
+                        .help("give an array of objects, such as `[{x: 1, y: 2}]`"),
+                ),
+            },
+            Err(message) => problems.push(
+                Problem::new(message, span)
+                    .help("quire runs this expression as JavaScript with the page's data, as a browser would"),
+            ),
+        }
+    }
+    (out, problems)
 }
 
 /// The whole site's stylesheet, served at `{root}style.css`.

@@ -1,6 +1,7 @@
 //! Single values: `{q[0].col}` expressions, `<Value>` in prose, and `<BigValue>` cards.
 
 use quire_core::expr::Expr;
+use quire_core::script::JsVal;
 use quire_core::{Cell, Component, Problem, Span, Table};
 
 use crate::chart::{Canvas, Ink, PALETTE};
@@ -16,7 +17,17 @@ pub(crate) fn expr(ctx: &mut Ctx<'_>, e: &Expr) -> (String, String) {
         Expr::Fmt { format, format_span, .. } => ctx.format(format, *format_span),
         _ => None,
     };
-    let text = crate::eval::eval(ctx, e).map(|v| v.display(given.as_ref())).unwrap_or_default();
+    // What the page's JavaScript computed shows as Svelte shows it: `String(value)`, and
+    // nothing for null. quire's own expressions show cells in their columns' formats.
+    let javascript = matches!(e, Expr::Js { .. })
+        || e.roots().first().is_some_and(|(r, _)| ctx.script.is_some_and(|s| s.value(r).is_some()));
+    let text = crate::eval::eval(ctx, e)
+        .map(|v| match v.to_js() {
+            JsVal::Null if javascript && given.is_none() => String::new(),
+            js if javascript && given.is_none() && !matches!(js, JsVal::Date(_)) => js.text(),
+            _ => v.display(given.as_ref()),
+        })
+        .unwrap_or_default();
     let query = e.roots().first().map_or("", |r| r.0);
     let html = format!("<span class=\"q-value\" data-query=\"{}\">{}</span>", escape::attr(query), escape::text(&text));
     (html, text)

@@ -519,7 +519,7 @@ fn inputs_show_the_readers_values() {
         if matches!(node, quire_core::Node::Markdown { .. }) {
             continue;
         }
-        let slot = quire_render::render_slot(&page.body, i, &results(), &state).expect("renders");
+        let slot = quire_render::render_slot(&page.body, i, &results(), &state, None).expect("renders");
         assert!(out.contains(&slot), "slot {i} differs:\n{slot}");
     }
 }

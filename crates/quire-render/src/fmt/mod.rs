@@ -485,3 +485,23 @@ pub(crate) fn decimals_for_step(step: f64) -> usize {
 
 #[cfg(test)]
 mod tests;
+
+/// A value of a page's JavaScript in one of quire's formats (`fmt(value, 'usd0')` in a
+/// script): as a cell of its kind would show; with no format, or one that does not parse,
+/// as the page shows values. Both engines call this one, so a build and a browser agree.
+pub fn format_js(v: &quire_core::script::JsVal, code: &str) -> String {
+    use quire_core::script::JsVal;
+    let f = parse(code).ok();
+    let (cell, ty) = match v {
+        JsVal::Num(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => (Cell::Int(*n as i64), ColumnType::Int),
+        JsVal::Num(n) => (Cell::Float(*n), ColumnType::Float),
+        JsVal::Date(Some(ms)) if ms.rem_euclid(86_400_000.0) == 0.0 => {
+            (Cell::Int((ms / 86_400_000.0) as i64), ColumnType::Date)
+        }
+        JsVal::Date(Some(ms)) => (Cell::Int((ms * 1000.0) as i64), ColumnType::Timestamp),
+        JsVal::Bool(b) => (Cell::Bool(*b), ColumnType::Bool),
+        JsVal::Null | JsVal::Date(None) => (Cell::Null, ColumnType::Text),
+        other => (Cell::Text(other.text()), ColumnType::Text),
+    };
+    format_cell(&cell, ty, f.as_ref())
+}
