@@ -97,13 +97,13 @@ async fn init(req: &Value) -> Result<Value, String> {
         live: island.live,
         defaults: island.inputs.clone(),
         state: island.inputs,
-        results: island.choices,
+        results: island.choices.into_iter().map(|(k, t)| (k, t.retyped())).collect(),
     };
     let check = match &island.check {
         Some(c) => {
             let t = now();
             let actual = run(&session, &c.query).await?;
-            let same = actual.same_values(&c.expected);
+            let same = actual.same_values(&c.expected.clone().retyped());
             if !same {
                 web_sys::console::error_1(
                     &format!(
@@ -173,7 +173,15 @@ async fn update(s: &mut Session, next: InputState) -> Result<Value, String> {
     let changed: BTreeSet<String> =
         next.iter().filter(|(k, v)| s.state.get(*k) != Some(*v)).map(|(k, _)| k.clone()).collect();
     s.state = next;
-    let queries = quire_engine::queries_reading(&s.page, &s.state, &changed);
+    let mut queries = quire_engine::queries_reading(&s.page, &s.state, &changed);
+    // The page's JavaScript reads every query: the live ones not run yet run now, once.
+    if s.js.is_some() && !(queries.is_empty() && changed.is_empty()) {
+        let missing: Vec<String> =
+            s.live.iter().filter(|q| !s.results.contains_key(*q) && !queries.contains(*q)).cloned().collect();
+        let mut all: Vec<String> = s.page.queries.iter().map(|q| q.name.clone()).collect();
+        all.retain(|q| queries.contains(q) || missing.contains(q));
+        queries = all;
+    }
     let mut errors = Vec::new();
     for q in &queries {
         match run(s, q).await {
@@ -185,7 +193,7 @@ async fn update(s: &mut Session, next: InputState) -> Result<Value, String> {
     }
     // The page's JavaScript runs again on the new state, and makes its tables again.
     let mut results = std::borrow::Cow::Borrowed(&s.results);
-    if let Some(js) = &mut s.js {
+    if let Some(js) = s.js.as_mut().filter(|_| !(queries.is_empty() && changed.is_empty())) {
         let names: Vec<&str> = s.page.queries.iter().map(|q| q.name.as_str()).collect();
         match js.run(&quire_core::script::env_wire(&s.results, &s.state, &names)) {
             Ok(()) => {

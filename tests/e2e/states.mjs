@@ -27,11 +27,17 @@ try {
   for (const c of cases) {
     const r = { page: c.page, state: c.state, search: c.search };
     const page = await watchedPage(browser.context, base, r);
-    await page.goto(new URL(c.page + c.search, base).href, { waitUntil: 'load', timeout });
-    await page.waitForFunction(() => ['match', 'mismatch', 'ready', 'error'].includes(document.documentElement.dataset.quireRuntime), null, { timeout });
-    await page.waitForFunction(() => !document.documentElement.hasAttribute('data-quire-busy'), null, { timeout });
-    r.runtime = await page.evaluate(() => document.documentElement.dataset.quireRuntime);
-    r.diffs = await slotDiffs(page, c.slots);
+    try {
+      await page.goto(new URL(c.page + c.search, base).href, { waitUntil: 'load', timeout });
+      await page.waitForFunction(() => ['match', 'mismatch', 'ready', 'error'].includes(document.documentElement.dataset.quireRuntime), null, { timeout });
+      await page.waitForFunction(() => !document.documentElement.hasAttribute('data-quire-busy'), null, { timeout });
+      r.runtime = await page.evaluate(() => document.documentElement.dataset.quireRuntime);
+      r.diffs = await slotDiffs(page, c.slots);
+    } catch (e) {
+      // A state that never settles is a failure of that state, reported with the rest.
+      r.runtime = await page.evaluate(() => `${document.documentElement.dataset.quireRuntime}: ${document.documentElement.dataset.quireRuntimeDetail}`).catch(() => 'gone');
+      r.diffs = [`${e.name}: ${e.message.split('\n')[0]}`];
+    }
     r.slots = Object.keys(c.slots).length;
     report.results.push(r);
     await page.close();

@@ -173,3 +173,19 @@ fn a_script_that_runs_away_is_stopped_at_its_line() {
         assert!(!p.path().join("dist").exists());
     }
 }
+
+/// A prop written as JavaScript that throws is an error at the prop (and the page's other
+/// JavaScript props are still worked out once each, not retried).
+#[test]
+fn a_prop_written_as_javascript_that_throws_is_an_error_at_the_prop() {
+    let p = Project::with_files(&[(
+        "pages/index.md",
+        "# Props\n\n<BigValue data={[{ v: 1 }]} value=v title={nothing.here} />\n\n<BigValue data={[{ v: 2 }]} value=v title={`Two`} />\n",
+    )]);
+    let run = p.build();
+    assert_eq!(run.output.status.code(), Some(1));
+    let stderr = run.stderr();
+    assert!(stderr.contains("error: pages/index.md:3:45"), "{stderr}");
+    assert!(stderr.contains("ReferenceError"), "{stderr}");
+    assert_eq!(stderr.matches("ReferenceError").count(), 1, "{stderr}");
+}

@@ -178,6 +178,24 @@ impl Table {
         format!("[{}]", items.join(", "))
     }
 
+    /// The table with each float column's whole numbers as floats again: a result that
+    /// crossed JavaScript's JSON (the page hands its data island to the worker that way)
+    /// comes back with `2925.0` as `2925`.
+    pub fn retyped(mut self) -> Table {
+        let floats: Vec<usize> =
+            self.columns.iter().enumerate().filter(|(_, c)| c.ty == ColumnType::Float).map(|(i, _)| i).collect();
+        if !floats.is_empty() {
+            for row in &mut self.rows {
+                for &i in &floats {
+                    if let Some(Cell::Int(v)) = row.get(i) {
+                        row[i] = Cell::Float(*v as f64);
+                    }
+                }
+            }
+        }
+        self
+    }
+
     /// Whether two results hold the same values, allowing the last bits of floating-point
     /// sums to differ (the build runs partitions in parallel, the browser in one).
     pub fn same_values(&self, other: &Table) -> bool {

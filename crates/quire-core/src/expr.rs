@@ -123,6 +123,52 @@ pub fn parse_or_js(inner: &str, offset: usize) -> Expr {
     }
 }
 
+/// An assignment in markup (`{#if q.length = 1}`): legal JavaScript, and nearly always a
+/// comparison mistyped. The problem at its `=`, if there is one outside strings and brackets.
+pub fn assignment(inner: &str, offset: usize) -> Option<Problem> {
+    let b = inner.as_bytes();
+    let mut depth = 0i32;
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match quote {
+            Some(q) => {
+                if c == b'\\' {
+                    i += 1;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                b'\'' | b'"' | b'`' => quote = Some(c),
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth -= 1,
+                b'=' if depth == 0 => {
+                    let prev = if i > 0 { b[i - 1] } else { b' ' };
+                    let next = b.get(i + 1).copied().unwrap_or(b' ');
+                    if !matches!(
+                        prev,
+                        b'=' | b'!' | b'<' | b'>' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'?' | b'^'
+                    ) && !matches!(next, b'=' | b'>')
+                    {
+                        return Some(
+                            Problem::new("`=` has no meaning in an expression", Span::new(offset + i, offset + i + 1))
+                                .help("compare with `==` or `===`; a page's markup does not assign"),
+                        );
+                    }
+                    if next == b'=' {
+                        i += 1;
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Parse the inside of `{...}`; `offset` is where `inner` starts in the file.
 pub fn parse(inner: &str, offset: usize) -> Result<Expr, Problem> {
     let tokens = lex(inner, offset)?;

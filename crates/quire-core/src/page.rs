@@ -520,7 +520,10 @@ impl<'a> Scanner<'a> {
                         }
                         continue;
                     }
-                    nodes.push(Node::Expr { expr: expr::parse_or_js(inner, start + 1), span });
+                    match expr::assignment(inner, start + 1) {
+                        Some(p) => self.problems.push(p),
+                        None => nodes.push(Node::Expr { expr: expr::parse_or_js(inner, start + 1), span }),
+                    }
                 }
                 _ => {
                     let step = rest.chars().next().map_or(1, char::len_utf8);
@@ -652,6 +655,10 @@ impl<'a> Scanner<'a> {
             self.problems.push(
                 Problem::new("this `{#if}` has no condition", tag).help("write `{#if query.length > 0}`, for example"),
             );
+            return None;
+        }
+        if let Some(p) = expr::assignment(text, offset) {
+            self.problems.push(p);
             return None;
         }
         Some(expr::parse_or_js(text, offset))

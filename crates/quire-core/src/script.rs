@@ -785,6 +785,20 @@ impl JsVal {
         }
     }
 
+    /// The value as a JavaScript literal (strings double-quoted, dates as ISO strings).
+    pub fn literal(&self) -> String {
+        match self {
+            JsVal::Text(s) => js_string(s),
+            JsVal::Date(Some(_)) => js_string(&self.text()),
+            JsVal::Array(a) => format!("[{}]", a.iter().map(JsVal::literal).collect::<Vec<_>>().join(", ")),
+            JsVal::Object(kv) => format!(
+                "{{{}}}",
+                kv.iter().map(|(k, v)| format!("{}: {}", js_string(k), v.literal())).collect::<Vec<_>>().join(", ")
+            ),
+            other => other.text(),
+        }
+    }
+
     pub fn field(&self, name: &str) -> Option<&JsVal> {
         match self {
             JsVal::Object(kv) => kv.iter().find(|(k, _)| k == name).map(|(_, v)| v),
@@ -795,6 +809,10 @@ impl JsVal {
     /// An array of objects (or of plain values) as a table, as components read `data`:
     /// columns from the keys in the order first met, typed from their values.
     pub fn to_table(&self) -> Option<Table> {
+        // One object (`data={q.at(0)}`): a table of one row.
+        if let JsVal::Object(_) = self {
+            return JsVal::Array(vec![self.clone()]).to_table();
+        }
         let JsVal::Array(items) = self else { return None };
         let mut names: Vec<String> = Vec::new();
         let objects = items.iter().all(|v| matches!(v, JsVal::Object(_) | JsVal::Null));
@@ -872,7 +890,7 @@ pub fn js_number(n: f64) -> String {
         return "0".into();
     }
     let abs = n.abs();
-    if (1e-7..1e21).contains(&abs) {
+    if (1e-6..1e21).contains(&abs) {
         // Rust's shortest round-trip digits, in plain notation, are JavaScript's here.
         let s = format!("{n}");
         return s;
@@ -1046,4 +1064,85 @@ pub fn env_wire(results: &BTreeMap<String, Table>, state: &crate::InputState, qu
         inputs.join(","),
         params.join(",")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn script(code: &str) -> Script {
+        Script { code: code.to_string(), offset: 0, module: false, span: Span::new(0, code.len()) }
+    }
+
+    #[test]
+    fn top_level_names_and_reactive_statements() {
+        let code = "let a = 1, b = [1, 2];\nconst { c, d: e, ...f } = g;\nfunction h() { let inner = 1; return inner }\n\
+                    $: total = a + b.length\n$: share = total / 2;\nvar re = /[;}]/g, t = `x ${a + `y`} }`;\n\
+                    class K {}\nasync function load() {}\n";
+        let names = declared_names(&[script(code)]);
+        assert_eq!(names, ["a", "b", "c", "e", "f", "h", "re", "t", "K", "load", "total", "share"]);
+    }
+
+    #[test]
+    fn statements_end_where_javascript_ends_them() {
+        let code = "let a = rows\n  .filter(r => r.x)\n  .map(r => r.y)\nlet b = a\n+ 1\nlet c = 2";
+        let toks = lex(code).expect("lexes");
+        let st: Vec<&str> =
+            statements(code, &toks).iter().map(|&(f, t)| &code[toks[f].start..toks[t - 1].end]).collect();
+        assert_eq!(st, ["let a = rows\n  .filter(r => r.x)\n  .map(r => r.y)", "let b = a\n+ 1", "let c = 2"]);
+    }
+
+    #[test]
+    fn reactive_statements_run_after_what_they_read() {
+        let code = "$: b = a * 2;\n$: a = base + 1;\n$: c = b + a;\nlet base = 1;";
+        let p = program(&[script(code)], &[], &[]).expect("a program");
+        let at = |s: &str| p.text.find(s).unwrap_or_else(|| panic!("{s} in {}", p.text));
+        assert!(at("a = base + 1") < at("b = a * 2"), "{}", p.text);
+        assert!(at("b = a * 2") < at("c = b + a"), "{}", p.text);
+        assert!(p.text.contains("var b, a, c;"), "{}", p.text);
+        // The script's own lines keep their places: `let base` maps back to line 4.
+        let off = p.text.find("let base").expect("copied");
+        assert_eq!(p.page_offset(off), Some(code.find("let base").expect("in the page")));
+    }
+
+    #[test]
+    fn unclosed_strings_and_templates_are_problems() {
+        let mut problems = Vec::new();
+        scan(&script("let a = 'open\nlet b = 1"), &mut problems);
+        assert_eq!(problems[0].message, "this string is never closed");
+        let mut problems = Vec::new();
+        scan(&script("let a = `open ${1}"), &mut problems);
+        assert_eq!(problems[0].message, "this template literal is never closed");
+    }
+
+    #[test]
+    fn values_become_tables_typed_by_what_they_hold() {
+        let v = JsVal::from_wire(
+            r#"[{"$o":[["name","a"],["n",1],["x",1.5],["d",{"$date":86400000}]]},{"$o":[["n",2],["name","b"]]}]"#,
+        )
+        .expect("wire");
+        let t = v.to_table().expect("a table");
+        let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["name", "n", "x", "d"]);
+        let types: Vec<ColumnType> = t.columns.iter().map(|c| c.ty).collect();
+        assert_eq!(types, [ColumnType::Text, ColumnType::Int, ColumnType::Float, ColumnType::Date]);
+        assert_eq!(t.rows[1], [Cell::Text("b".into()), Cell::Int(2), Cell::Null, Cell::Null]);
+        let one = JsVal::Object(vec![("v".into(), JsVal::Num(3.0))]).to_table().expect("one row");
+        assert_eq!(one.rows, [[Cell::Int(3)]]);
+        assert_eq!(JsVal::Array(vec![JsVal::Text("x".into())]).to_table().expect("values").columns[0].name, "value");
+    }
+
+    #[test]
+    fn numbers_print_as_javascript_prints_them() {
+        for (n, s) in [
+            (1.0, "1"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (1e21, "1e+21"),
+            (1.5e-7, "1.5e-7"),
+            (-0.0, "0"),
+            (123456789012.5, "123456789012.5"),
+        ] {
+            assert_eq!(js_number(n), s);
+        }
+    }
 }

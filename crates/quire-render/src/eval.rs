@@ -79,7 +79,7 @@ impl Val<'_> {
         match self {
             Val::Null => String::new(),
             Val::Bool(b) => b.to_string(),
-            Val::Num(n) => fmt::js_number(*n),
+            Val::Num(n) => quire_core::script::js_number(*n),
             Val::Text(s) => s.clone(),
             Val::Cell { cell, ty, .. } => quire_core::inputs::raw(cell, *ty),
             Val::Rows(t) => format!("{} rows", t.len()),

@@ -205,7 +205,8 @@ fn finish_nested(doc: markdown::Doc, plain: String, inline: bool) -> (String, St
 fn needs_resolving(ctx: &ctx::Ctx<'_>, c: &Component) -> bool {
     c.props.iter().any(|p| match &p.value {
         PropValue::Str(s) => s.contains('{'),
-        PropValue::Expr(t) if p.name != "data" => {
+        // Without a program (a page that has none), a prop is read as written, by its component.
+        PropValue::Expr(t) if p.name != "data" && ctx.script.is_some() => {
             matches!(quire_core::expr::parse_or_js(t, p.value_span.start + 1), quire_core::expr::Expr::Js { .. })
         }
         PropValue::Query(n) if p.name != "data" => {
@@ -226,6 +227,9 @@ fn prop_value(v: JsVal) -> PropValue {
         JsVal::Date(Some(ms)) if ms.rem_euclid(86_400_000.0) == 0.0 => {
             PropValue::Str(quire_core::time::iso_date((ms / 86_400_000.0) as i64))
         }
+        // Arrays of arrays or objects (`colorScale={[['#fff', '#000'], ...]}`): as literal
+        // text, which the components that take them read.
+        v @ (JsVal::Array(_) | JsVal::Object(_)) => PropValue::Expr(v.literal()),
         other => PropValue::Str(other.text()),
     }
 }
@@ -248,14 +252,14 @@ fn interpolate(ctx: &mut ctx::Ctx<'_>, c: &quire_core::Component) -> quire_core:
                 PropValue::Expr(t) => {
                     if let e @ quire_core::expr::Expr::Js { .. } =
                         quire_core::expr::parse_or_js(t, p.value_span.start + 1)
-                        && let Some(v) = eval::eval(ctx, &e)
                     {
-                        p.value = match v {
-                            eval::Val::Js(j) => prop_value(j),
-                            eval::Val::Num(n) => PropValue::Number(n),
-                            eval::Val::Bool(b) => PropValue::Bool(b),
-                            eval::Val::Null => PropValue::Str(String::new()),
-                            other => PropValue::Str(other.raw()),
+                        // A failure is reported by `eval`; the prop is then empty.
+                        p.value = match eval::eval(ctx, &e) {
+                            Some(eval::Val::Js(j)) => prop_value(j),
+                            Some(eval::Val::Num(n)) => PropValue::Number(n),
+                            Some(eval::Val::Bool(b)) => PropValue::Bool(b),
+                            Some(eval::Val::Null) | None => PropValue::Str(String::new()),
+                            Some(other) => PropValue::Str(other.raw()),
                         };
                     }
                     continue;
@@ -391,7 +395,23 @@ pub fn slots_showing_scripted(
     if !scripted {
         return slots_showing(nodes, queries, changed);
     }
-    nodes.iter().enumerate().filter(|(_, n)| !matches!(n, Node::Markdown { .. })).map(|(i, _)| i).collect()
+    if queries.is_empty() && changed.is_empty() {
+        return Vec::new();
+    }
+    // Everything drawn, but the inputs that kept their values.
+    let unchanged_input = |n: &Node| match n {
+        Node::Component(c) => {
+            components::spec(&c.name).is_some_and(|s| s.kind == Kind::Input)
+                && !c.text("name").is_some_and(|n| changed.contains(&n))
+        }
+        _ => false,
+    };
+    nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| !matches!(n, Node::Markdown { .. }) && !unchanged_input(n))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// Every query the nodes read: `data=` props, expressions, `{#each}` sources.
@@ -453,43 +473,49 @@ fn piece(ctx: &mut ctx::Ctx<'_>, node: &Node) -> Option<(bool, (String, String))
             Some((!*inline, (if_block(ctx, branches, otherwise.as_deref(), *inline), String::new())))
         }
         Node::Each { inline, .. } => Some((!*inline, (each_block(ctx, node), String::new()))),
+        // Worked out once: a prop that fails to is reported and left empty, never retried.
         Node::Component(c) if needs_resolving(ctx, c) => {
             let c = interpolate(ctx, c);
-            piece(ctx, &Node::Component(c))
+            component(ctx, &c)
         }
-        Node::Component(c) => match components::spec(&c.name).map(|s| s.kind) {
-            Some(Kind::Inline) => Some((
-                false,
-                match c.name.as_str() {
-                    "Info" => layout::info(ctx, c),
-                    "LastRefreshed" => layout::last_refreshed(ctx, c),
-                    "Sparkline" => value::sparkline_component(ctx, c),
-                    "Delta" => delta::component(ctx, c),
-                    "LineBreak" => print::line_break(ctx, c),
-                    _ => value::value(ctx, c),
-                },
-            )),
-            Some(Kind::Block) => Some((true, (block(ctx, c), String::new()))),
-            Some(Kind::Input) => Some((true, (input::input(ctx, c), String::new()))),
-            Some(Kind::Annotation) => {
-                ctx.report(
-                    Problem::new(format!("`<{}>` must be inside a chart", c.name), c.name_span)
-                        .help("write it between `<LineChart ...>` and `</LineChart>`"),
-                );
-                None
-            }
-            Some(Kind::Child(parent)) => {
-                ctx.report(
-                    Problem::new(format!("`<{}>` must be inside `<{parent}>`", c.name), c.name_span)
-                        .help(format!("move it between `<{parent} ...>` and `</{parent}>`")),
-                );
-                None
-            }
-            None => {
-                ctx.report(Problem::new(format!("unknown component `<{}>`", c.name), c.name_span));
-                None
-            }
-        },
+        Node::Component(c) => component(ctx, c),
+    }
+}
+
+/// A component's HTML, its props worked out.
+fn component(ctx: &mut ctx::Ctx<'_>, c: &Component) -> Option<(bool, (String, String))> {
+    match components::spec(&c.name).map(|s| s.kind) {
+        Some(Kind::Inline) => Some((
+            false,
+            match c.name.as_str() {
+                "Info" => layout::info(ctx, c),
+                "LastRefreshed" => layout::last_refreshed(ctx, c),
+                "Sparkline" => value::sparkline_component(ctx, c),
+                "Delta" => delta::component(ctx, c),
+                "LineBreak" => print::line_break(ctx, c),
+                _ => value::value(ctx, c),
+            },
+        )),
+        Some(Kind::Block) => Some((true, (block(ctx, c), String::new()))),
+        Some(Kind::Input) => Some((true, (input::input(ctx, c), String::new()))),
+        Some(Kind::Annotation) => {
+            ctx.report(
+                Problem::new(format!("`<{}>` must be inside a chart", c.name), c.name_span)
+                    .help("write it between `<LineChart ...>` and `</LineChart>`"),
+            );
+            None
+        }
+        Some(Kind::Child(parent)) => {
+            ctx.report(
+                Problem::new(format!("`<{}>` must be inside `<{parent}>`", c.name), c.name_span)
+                    .help(format!("move it between `<{parent} ...>` and `</{parent}>`")),
+            );
+            None
+        }
+        None => {
+            ctx.report(Problem::new(format!("unknown component `<{}>`", c.name), c.name_span));
+            None
+        }
     }
 }
 

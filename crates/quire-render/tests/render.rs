@@ -591,9 +591,7 @@ fn control_flow_parse_errors() {
     );
     assert_eq!(
         parse("{#if sales.length = 1}x{/if}\n"),
-        [
-            "`=` has no meaning in an expression | expressions use `.`, `[ ]`, comparisons (`==`, `<`, ...), `&&`, `||`, `!` and arithmetic | at `=`"
-        ]
+        ["`=` has no meaning in an expression | compare with `==` or `===`; a page's markup does not assign | at `=`"]
     );
     assert_eq!(
         parse("{#if sales}a{:else}b{:else if kpis}c{/if}\n")[0],

@@ -265,17 +265,6 @@ pub(crate) fn non_finite(v: f64) -> Option<String> {
 }
 
 /// Floats with no format: two decimals at most, or three significant digits below 1.
-/// A number as JavaScript's `String(n)` writes it: `3`, `1.5`, `NaN`, `Infinity`.
-pub(crate) fn js_number(v: f64) -> String {
-    if v.is_nan() {
-        "NaN".into()
-    } else if v.is_infinite() {
-        if v > 0.0 { "Infinity".into() } else { "-Infinity".into() }
-    } else {
-        format!("{v}")
-    }
-}
-
 pub(crate) fn auto_number(v: f64) -> String {
     if let Some(s) = non_finite(v) {
         return s;
