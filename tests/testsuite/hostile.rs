@@ -221,7 +221,8 @@ fn deep_nesting_is_an_author_error_not_a_crash() {
     let n = 100_000;
     let ifs = format!("{}deep\n{}", "{#if true}\n".repeat(n), "{/if}\n".repeat(n));
     let parens = format!("Value: {{{}1{}}}\n", "(".repeat(n), ")".repeat(n));
-    for (name, page) in [("ifs", ifs), ("parens", parens)] {
+    let script = format!("<script>\nlet x = {}1{};\n</script>\n", "[".repeat(n), "]".repeat(n));
+    for (name, page) in [("ifs", ifs), ("parens", parens), ("script", script)] {
         let project = Project::with_files(&[
             ("sources/t/connection.yaml", CONNECTION),
             ("sources/t/n.csv", "n\n1\n"),

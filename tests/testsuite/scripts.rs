@@ -93,6 +93,8 @@ fn evidence_pages_with_javascript_build_unchanged_with_duckdbs_values() {
     assert!(text.contains("Office Supplies leads with 32.1% of all sales."), "{text}");
     assert!(text.contains("There were 14 days above $1,500."), "{text}");
     assert!(!text.contains("No day passed"), "{text}");
+    assert!(text.contains("place 1: Office Supplies (OFFICE SUPPLIES)"), "an array of names, walked: {text}");
+    assert!(text.contains("place 3: Furniture (FURNITURE)"), "{text}");
     assert!(text.contains("Sales by category (4)"), "{text}");
     assert!(text.contains("North72.5"), "the script's own rows: {text}");
     assert!(text.contains("Days with orders"), "{text}");
@@ -180,12 +182,16 @@ fn a_script_that_runs_away_is_stopped_at_its_line() {
 fn a_prop_written_as_javascript_that_throws_is_an_error_at_the_prop() {
     let p = Project::with_files(&[(
         "pages/index.md",
-        "# Props\n\n<BigValue data={[{ v: 1 }]} value=v title={nothing.here} />\n\n<BigValue data={[{ v: 2 }]} value=v title={`Two`} />\n",
+        "# Props\n\n<BigValue data={[{ v: 1 }]} value=v title={[1].at(5).here} />\n\n<BigValue data={[{ v: 2 }]} value=v title={`Two`} />\n",
     )]);
     let run = p.build();
     assert_eq!(run.output.status.code(), Some(1));
     let stderr = run.stderr();
-    assert!(stderr.contains("error: pages/index.md:3:45"), "{stderr}");
-    assert!(stderr.contains("ReferenceError"), "{stderr}");
-    assert_eq!(stderr.matches("ReferenceError").count(), 1, "{stderr}");
+    assert!(stderr.contains("error: pages/index.md:3:44"), "{stderr}");
+    assert_eq!(stderr.matches("TypeError").count(), 1, "{stderr}");
+    // A name nothing defines is found before anything runs.
+    p.write("pages/index.md", "# Props\n\n<BigValue data={[{ v: 1 }]} value=v title={nothing.here} />\n");
+    let stderr = p.build().stderr();
+    assert!(stderr.contains("error: pages/index.md:3:44"), "{stderr}");
+    assert!(stderr.contains("unknown query `nothing`"), "{stderr}");
 }

@@ -123,9 +123,14 @@ pub fn parse_or_js(inner: &str, offset: usize) -> Expr {
     }
 }
 
-/// An assignment in markup (`{#if q.length = 1}`): legal JavaScript, and nearly always a
-/// comparison mistyped. The problem at its `=`, if there is one outside strings and brackets.
-pub fn assignment(inner: &str, offset: usize) -> Option<Problem> {
+/// How deep JavaScript may nest its brackets in a page (an expression, or a script): far
+/// beyond any real page, and well within what the engine's parser can take on a thread's stack.
+pub const MAX_JS_DEPTH: i32 = 64;
+
+/// What quire refuses in an expression before any engine reads it: brackets nested past
+/// [`MAX_JS_DEPTH`], and an assignment (`{#if q.length = 1}`: legal JavaScript, and nearly
+/// always a comparison mistyped). The problem at its place, if there is one.
+pub fn markup_problem(inner: &str, offset: usize) -> Option<Problem> {
     let b = inner.as_bytes();
     let mut depth = 0i32;
     let mut quote: Option<u8> = None;
@@ -142,7 +147,18 @@ pub fn assignment(inner: &str, offset: usize) -> Option<Problem> {
             }
             None => match c {
                 b'\'' | b'"' | b'`' => quote = Some(c),
-                b'(' | b'[' | b'{' => depth += 1,
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_JS_DEPTH {
+                        return Some(
+                            Problem::new(
+                                format!("this expression nests more than {MAX_JS_DEPTH} levels deep"),
+                                Span::new(offset + i, offset + i + 1),
+                            )
+                            .help("split it: compute parts in the page's script, or in SQL"),
+                        );
+                    }
+                }
                 b')' | b']' | b'}' => depth -= 1,
                 b'=' if depth == 0 => {
                     let prev = if i > 0 { b[i - 1] } else { b' ' };

@@ -520,7 +520,7 @@ impl<'a> Scanner<'a> {
                         }
                         continue;
                     }
-                    match expr::assignment(inner, start + 1) {
+                    match expr::markup_problem(inner, start + 1) {
                         Some(p) => self.problems.push(p),
                         None => nodes.push(Node::Expr { expr: expr::parse_or_js(inner, start + 1), span }),
                     }
@@ -657,7 +657,7 @@ impl<'a> Scanner<'a> {
             );
             return None;
         }
-        if let Some(p) = expr::assignment(text, offset) {
+        if let Some(p) = expr::markup_problem(text, offset) {
             self.problems.push(p);
             return None;
         }
@@ -946,6 +946,7 @@ fn brace_value(inner: &str) -> PropValue {
         .strip_prefix('"')
         .and_then(|s| s.strip_suffix('"'))
         .or_else(|| t.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')))
+        .or_else(|| t.strip_prefix('`').and_then(|s| s.strip_suffix('`')).filter(|s| !s.contains("${")))
     {
         return PropValue::Str(s.to_string());
     }

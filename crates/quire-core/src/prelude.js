@@ -65,7 +65,8 @@ var __quire = (function () {
       var f = page.exprs[key], locals = JSON.parse(localsJson), args = [];
       for (var i = 0; i < locals.length; i++) {
         var l = locals[i];
-        args.push(l && typeof l === 'object' && l.columns ? rows(l)[0] : l);
+        var row = l && typeof l === 'object' && l.columns ? rows(l)[0] : null;
+        args.push(row === null ? l : l.value === true ? row[l.columns[0].name] : row);
       }
       return encode(f.apply(null, args));
     },

@@ -340,6 +340,16 @@ fn scan(script: &Script, problems: &mut Vec<Problem>) -> Scan {
     };
     let text = |t: &Token| &code[t.start..t.end];
     let mut found = Scan::default();
+    if let Some(t) = toks.iter().find(|t| t.depth as i32 >= crate::expr::MAX_JS_DEPTH) {
+        problems.push(
+            Problem::new(
+                format!("this script nests more than {} levels deep", crate::expr::MAX_JS_DEPTH),
+                at(t.start, t.end),
+            )
+            .help("split it into functions or smaller statements"),
+        );
+        return found;
+    }
     for (from, to) in statements(code, &toks) {
         let st = &toks[from..to];
         let Some(first) = st.first() else { continue };
@@ -532,6 +542,12 @@ pub fn program(scripts: &[Script], exprs: &[JsExpr], queries: &[&str]) -> Result
     let mut ordered: Vec<&Script> = scripts.iter().filter(|s| s.module).collect();
     ordered.extend(scripts.iter().filter(|s| !s.module));
     let scans: Vec<Scan> = ordered.iter().map(|s| scan(s, &mut problems)).collect();
+    for e in exprs {
+        // Props and `{#each}` heads: `{...}` text and conditions were checked when parsed.
+        if let Some(p) = crate::expr::markup_problem(&e.source, e.span.start) {
+            problems.push(p);
+        }
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -827,7 +843,7 @@ impl JsVal {
                 }
             }
         } else {
-            names.push("value".into());
+            names.push(VALUES_COLUMN.into());
         }
         let cell_of = |v: &JsVal, name: &str| -> JsVal {
             if objects { v.field(name).cloned().unwrap_or(JsVal::Null) } else { v.clone() }
@@ -876,6 +892,14 @@ fn cell(v: &JsVal, ty: ColumnType) -> Cell {
         (JsVal::Array(_), _) => v.to_table().map_or(Cell::Text(v.text()), Cell::Rows),
         (v, _) => Cell::Text(v.text()),
     }
+}
+
+/// The one column of the table an array of plain values makes (`['a', 'b']`).
+pub const VALUES_COLUMN: &str = "value";
+
+/// Whether a table is what an array of plain values makes: one column, [`VALUES_COLUMN`].
+pub fn is_values_table(t: &Table) -> bool {
+    t.columns.len() == 1 && t.columns[0].name == VALUES_COLUMN
 }
 
 /// A number as JavaScript prints it (`Number.prototype.toString`).
@@ -1019,6 +1043,8 @@ pub trait Runner {
 /// A value an `{#each}` name stands for, handed to an expression.
 pub enum Local<'a> {
     Row(&'a Table, usize),
+    /// The only cell of a row: an item of an array of plain values.
+    Value(&'a Table, usize),
     Index(usize),
 }
 
@@ -1030,6 +1056,10 @@ pub fn locals_wire(locals: &[Local<'_>]) -> String {
             Local::Row(t, r) => {
                 let one = Table { columns: t.columns.clone(), rows: t.rows.get(*r).cloned().into_iter().collect() };
                 table_wire(&one)
+            }
+            Local::Value(t, r) => {
+                let one = Table { columns: t.columns.clone(), rows: t.rows.get(*r).cloned().into_iter().collect() };
+                format!("{{\"value\":true,{}", &table_wire(&one)[1..])
             }
             Local::Index(i) => i.to_string(),
         })

@@ -11,6 +11,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::pin;
+use std::sync::mpsc;
 use std::task::{Context as TaskContext, Poll, Waker};
 use std::time::{Duration, Instant};
 
@@ -44,11 +45,92 @@ impl Default for Budget {
 }
 
 /// A page's program after its run: the names its scripts declare, and an engine that
-/// evaluates its expressions.
+/// evaluates its expressions. The engine lives on a thread of its own with a deep stack
+/// (Boa's parser recurses once per bracket), and answers one request at a time.
 pub struct PageJs {
-    context: RefCell<Context>,
+    requests: Option<mpsc::Sender<Request>>,
+    thread: Option<std::thread::JoinHandle<()>>,
     program: Program,
     values: BTreeMap<String, JsVal>,
+}
+
+/// An expression's key and its locals' values, and where to send the answer.
+type Request = (String, String, mpsc::Sender<Result<JsVal, String>>);
+
+/// The engine's thread's stack: reserved, not used, unless a page nests deeply.
+const STACK: usize = 256 * 1024 * 1024;
+
+impl PageJs {
+    /// Run `program` (the page's, see `Page::program`) on `env` (`script::env_wire`).
+    /// `span` is where to report a problem that has no place of its own (the first script).
+    pub fn run(program: &Program, env: &str, budget: Budget, span: Span) -> Result<PageJs, Problem> {
+        let (requests, inbox) = mpsc::channel::<Request>();
+        let (ready, started) = mpsc::channel::<Result<BTreeMap<String, JsVal>, Problem>>();
+        let (owned, env) = (program.clone(), env.to_string());
+        let thread = std::thread::Builder::new()
+            .name("quire-js".into())
+            .stack_size(STACK)
+            .spawn(move || {
+                let engine = match Engine::start(&owned, &env, budget, span) {
+                    Ok((engine, values)) => {
+                        let _ = ready.send(Ok(values));
+                        engine
+                    }
+                    Err(p) => {
+                        let _ = ready.send(Err(p));
+                        return;
+                    }
+                };
+                for (key, locals, reply) in inbox {
+                    let _ = reply.send(engine.eval(&key, &locals));
+                }
+            })
+            .map_err(|e| Problem::new(format!("the page's engine did not start: {e}"), span))?;
+        let values = started.recv().map_err(|_| Problem::new("the page's JavaScript engine stopped", span))??;
+        Ok(PageJs { requests: Some(requests), thread: Some(thread), program: program.clone(), values })
+    }
+
+    /// Every name the scripts declare, with its value after the run.
+    pub fn values(&self) -> &BTreeMap<String, JsVal> {
+        &self.values
+    }
+}
+
+impl Drop for PageJs {
+    fn drop(&mut self) {
+        // Closing the requests ends the engine's loop; every request it takes is bounded.
+        self.requests.take();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Runner for PageJs {
+    fn value(&self, name: &str) -> Option<JsVal> {
+        self.values.get(name).cloned()
+    }
+
+    fn eval(&self, key: &str, locals: &str) -> Result<JsVal, String> {
+        let (reply, answer) = mpsc::channel();
+        let stopped = || "the page's JavaScript engine stopped".to_string();
+        self.requests
+            .as_ref()
+            .ok_or_else(stopped)?
+            .send((key.to_string(), locals.to_string(), reply))
+            .map_err(|_| stopped())?;
+        answer.recv().map_err(|_| stopped())?
+    }
+
+    fn locals(&self, key: &str) -> Option<&[String]> {
+        self.program.exprs.get(key).map(Vec::as_slice)
+    }
+}
+
+/// The engine itself, on its thread: a Boa context with the prelude and the page's program.
+struct Engine {
+    context: RefCell<Context>,
+    program: Program,
     budget: Budget,
     deadline: Instant,
 }
@@ -59,10 +141,13 @@ const PROGRAM: &str = "quire-page";
 /// How many "clock cycles" the engine runs between looks at the clock.
 const SLICE: u32 = 20_000;
 
-impl PageJs {
-    /// Run `program` (the page's, see `Page::program`) on `env` (`script::env_wire`).
-    /// `span` is where to report a problem that has no place of its own (the first script).
-    pub fn run(program: &Program, env: &str, budget: Budget, span: Span) -> Result<PageJs, Problem> {
+impl Engine {
+    fn start(
+        program: &Program,
+        env: &str,
+        budget: Budget,
+        span: Span,
+    ) -> Result<(Engine, BTreeMap<String, JsVal>), Problem> {
         let started = Instant::now();
         let mut context = Context::default();
         let limits = context.runtime_limits_mut();
@@ -72,13 +157,7 @@ impl PageJs {
             .register_global_builtin_callable(js_string!("__quire_fmt"), 2, NativeFunction::from_fn_ptr(host_fmt))
             .map_err(|e| Problem::new(format!("the page's engine did not start: {e}"), span))?;
         let deadline = started + budget.time;
-        let mut page = PageJs {
-            context: RefCell::new(context),
-            program: program.clone(),
-            values: BTreeMap::new(),
-            budget,
-            deadline,
-        };
+        let page = Engine { context: RefCell::new(context), program: program.clone(), budget, deadline };
         page.eval_text(PRELUDE, "quire-prelude", deadline).map_err(|e| page.problem(e, 0, span))?;
         {
             let mut ctx = page.context.borrow_mut();
@@ -91,15 +170,11 @@ impl PageJs {
             page.eval_text(&text, PROGRAM, deadline).map_err(|e| page.problem(e, "__quire.run(".len(), span))?;
         let names =
             JsVal::from_wire(&names).map_err(|e| Problem::new(format!("the page's script gave back {e}"), span))?;
-        if let JsVal::Object(kv) = names {
-            page.values = kv.into_iter().collect();
-        }
-        Ok(page)
-    }
-
-    /// Every name the scripts declare, with its value after the run.
-    pub fn values(&self) -> &BTreeMap<String, JsVal> {
-        &self.values
+        let values = match names {
+            JsVal::Object(kv) => kv.into_iter().collect(),
+            _ => BTreeMap::new(),
+        };
+        Ok((page, values))
     }
 
     /// Run `code` as a script within the time left; its result as a string. `path` names
@@ -149,11 +224,7 @@ impl PageJs {
     }
 }
 
-impl Runner for PageJs {
-    fn value(&self, name: &str) -> Option<JsVal> {
-        self.values.get(name).cloned()
-    }
-
+impl Engine {
     fn eval(&self, key: &str, locals: &str) -> Result<JsVal, String> {
         {
             let mut ctx = self.context.borrow_mut();
@@ -169,10 +240,6 @@ impl Runner for PageJs {
             }
             Err(Failure::TooBig(n)) => Err(format!("the expression gave back {n} bytes, more than quire takes")),
         }
-    }
-
-    fn locals(&self, key: &str) -> Option<&[String]> {
-        self.program.exprs.get(key).map(Vec::as_slice)
     }
 }
 

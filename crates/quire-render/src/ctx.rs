@@ -36,6 +36,9 @@ pub(crate) enum Binding<'a> {
     Row(&'a str, &'a Table, usize),
     /// `i` in `{#each q as row, i}`.
     Index(usize),
+    /// `name` in `{#each names as name}` over a script's array of plain values: the only
+    /// cell of row `usize` (see `JsVal::to_table`).
+    Value(&'a Table, usize),
 }
 
 impl<'a> Ctx<'a> {

@@ -159,6 +159,7 @@ pub(crate) fn js<'a>(ctx: &mut Ctx<'a>, span: Span) -> Option<Val<'a>> {
     for n in names {
         locals.push(match ctx.binding(n) {
             Some(Binding::Row(_, t, r)) => Local::Row(t, r),
+            Some(Binding::Value(t, r)) => Local::Value(t, r),
             Some(Binding::Index(i)) => Local::Index(i),
             None => Local::Index(0),
         });
@@ -225,6 +226,10 @@ fn path<'a>(ctx: &mut Ctx<'a>, root: &str, root_span: Span, steps: &[Step]) -> O
             Val::Row(table, row)
         }
         Some(Binding::Index(i)) => Val::Num(i as f64),
+        Some(Binding::Value(t, r)) => {
+            let v = Val::Cell { cell: &t.rows[r][0], ty: t.columns[0].ty, format: None };
+            return js_steps(ctx, Val::from_js(v.to_js()), root, steps);
+        }
         None if root == "params" || root == "inputs" => return state(ctx, root, root_span, steps),
         // A name the page's script declares: its value (a query of that name is shadowed by
         // the script's own, as in JavaScript).

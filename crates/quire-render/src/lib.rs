@@ -330,10 +330,15 @@ fn each_block(ctx: &mut ctx::Ctx<'_>, node: &Node) -> String {
     let query = &key;
     let Some(table) = ctx.result(query, *query_span) else { return String::new() };
     let Some((query, _)) = ctx.results().get_key_value(query.as_str()) else { return String::new() };
+    // A script's array of plain values: each name stands for the value itself.
+    let values = ctx.script.is_some()
+        && quire_core::script::is_values_table(table)
+        && (query.starts_with('@') || ctx.script.and_then(|s| s.value(query)).is_some());
     let mut doc = markdown::Doc::default();
     let mut plain = String::new();
     for row in 0..table.len() {
-        let mut names = vec![(alias.clone(), ctx::Binding::Row(query, table, row))];
+        let binding = if values { ctx::Binding::Value(table, row) } else { ctx::Binding::Row(query, table, row) };
+        let mut names = vec![(alias.clone(), binding)];
         if let Some(i) = index {
             names.push((i.clone(), ctx::Binding::Index(row)));
         }
