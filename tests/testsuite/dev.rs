@@ -28,17 +28,7 @@ fn ran(r: &Rebuilt) -> Vec<&str> {
 fn page(r: &Rebuilt, path: &str) -> String {
     let html =
         String::from_utf8_lossy(r.site.files.get(path).unwrap_or_else(|| panic!("{path} is built"))).into_owned();
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text
+    crate::util::plain_text(&html)
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::util::{Project, Run, article, quire, repo};
+use crate::util::{Project, Run, article, plain_text, quire, repo};
 
 /// Each `label: value` list item of a page, as plain text.
 fn items(html: &str) -> Vec<(String, String)> {
@@ -25,17 +25,7 @@ fn items(html: &str) -> Vec<(String, String)> {
 }
 
 fn strip(html: &str) -> String {
-    let mut out = String::new();
-    let mut tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => tag = true,
-            '>' => tag = false,
-            c if !tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", "\"")
+    plain_text(html).replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", "\"")
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::dialect::{agree, block_on, duckdb_answers, duckdb_python, quire_answer};
-use crate::util::{Project, Run, quire};
+use crate::util::{Project, Run, plain_text as text, quire};
 
 /// (file, its bytes, `connection.yaml`, DuckDB's `read_csv` options for the same reading).
 const CASES: &[(&str, &str, &str, &str)] = &[
@@ -150,21 +150,6 @@ fn unqualified_table_names_resolve_when_one_source_has_them() {
     let stderr = run.stderr();
     assert!(stderr.contains("error: pages/index.md:"), "{stderr}");
     assert!(stderr.contains("table `orders` is in several sources: `crm.orders`, `shop.orders`"), "{stderr}");
-}
-
-/// A page's text without its tags.
-fn text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Python with DuckDB makes a database file as Evidence's starter template has one (in the

@@ -152,6 +152,21 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// HTML's text, its tags removed (entities left as written).
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The `<article>` of a built page: what the author's Markdown became.
 pub fn article(html: &str) -> &str {
     let start = html.find("<article").expect("the page has an <article>");

@@ -276,13 +276,8 @@ fn path<'a>(ctx: &mut Ctx<'a>, root: &str, root_span: Span, steps: &[Step]) -> O
                 return None;
             }
             (_, step) => {
-                let span = match step {
-                    Step::Field { span, .. } | Step::Index { span, .. } => *span,
-                };
-                ctx.report(
-                    Problem::new(format!("cannot look inside this value of `{root}`"), span)
-                        .help("a query's rows are read as `query[0].column`, an `{#each}` row as `row.column`"),
-                );
+                let help = "a query's rows are read as `query[0].column`, an `{#each}` row as `row.column`";
+                ctx.report(cannot_look_inside(root, step, help));
                 return None;
             }
         };
@@ -305,18 +300,19 @@ fn js_steps<'a>(ctx: &mut Ctx<'a>, mut value: Val<'a>, root: &str, steps: &[Step
                 Val::from_js(found.unwrap_or(JsVal::Null))
             }
             (_, step) => {
-                let span = match step {
-                    Step::Field { span, .. } | Step::Index { span, .. } => *span,
-                };
-                ctx.report(
-                    Problem::new(format!("cannot look inside this value of `{root}`"), span)
-                        .help("it is not an object or an array here"),
-                );
+                ctx.report(cannot_look_inside(root, step, "it is not an object or an array here"));
                 return None;
             }
         };
     }
     Some(value)
+}
+
+fn cannot_look_inside(root: &str, step: &Step, help: &str) -> Problem {
+    let span = match step {
+        Step::Field { span, .. } | Step::Index { span, .. } => *span,
+    };
+    Problem::new(format!("cannot look inside this value of `{root}`"), span).help(help)
 }
 
 fn cell<'a>(ctx: &mut Ctx<'a>, query: &str, t: &'a Table, row: usize, name: &str, span: Span) -> Option<Val<'a>> {
