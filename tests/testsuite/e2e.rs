@@ -337,6 +337,13 @@ fn every_page_with_inputs_shows_the_native_numbers_in_every_state() {
                         add(vec![text(lo)]);
                         add(vec![text(hi)]);
                     }
+                    InputKind::DateInput => {
+                        if let Some((lo, hi)) = input.date_bounds(&results) {
+                            let iso = quire_core::time::iso_date;
+                            add(vec![iso(hi)]);
+                            add(vec![iso(lo + (hi - lo) / 2)]);
+                        }
+                    }
                     InputKind::DateRange => {
                         if let Some((lo, hi)) = input.date_bounds(&results) {
                             let iso = quire_core::time::iso_date;

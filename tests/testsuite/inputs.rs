@@ -277,3 +277,40 @@ fn a_dropdown_filters_and_orders_its_choices() {
     let at = broken.find("nn >= 10").expect("in the page");
     assert_eq!(problem.span.start, at, "{problem:?}");
 }
+
+/// Evidence's `<DateInput>`: one date by default (its first day, or `defaultValue`), read as
+/// `.value`; with `range`, a date range read as `.start` and `.end`, presets and all. A value
+/// from a URL is kept within the dates it spans; `presetRanges` without `range` is refused.
+#[test]
+fn a_date_input_picks_one_date_or_with_range_two() {
+    let page = Page::parse(
+        "```sql days\nselect * from (values (date '2024-01-05'), (date '2024-03-20')) as t(day)\n```\n\n\
+         ```sql after\nselect count(*) as n from ${days} where day >= '${inputs.since.value}'\n```\n\n\
+         ```sql between\nselect count(*) as n from ${days} where day between '${inputs.span.start}' and '${inputs.span.end}'\n```\n\n\
+         <DateInput name=since data={days} dates=day />\n<DateInput name=later data={days} dates=day defaultValue=\"2024-02-01\" />\n\
+         <DateInput name=span data={days} dates=day range defaultValue=\"Last 7 Days\" />\n",
+    )
+    .unwrap_or_else(|p| panic!("{p:#?}"));
+    let run = block_on(Engine::new().run_page(&page));
+    assert!(run.problems.is_empty(), "{:?}", run.problems);
+    assert_eq!(run.inputs["since"], ["2024-01-05"]);
+    assert_eq!(run.inputs["later"], ["2024-02-01"]);
+    assert_eq!(run.inputs["span"], ["2024-03-14", "2024-03-20"]);
+    assert_eq!(run.results["after"].rows[0][0], Cell::Int(2));
+    assert_eq!(run.results["between"].rows[0][0], Cell::Int(1));
+    let inputs = quire_core::inputs::inputs(&page);
+    let since = inputs.iter().find(|i| i.name == "since").expect("since");
+    let accept = |v: &str| since.accept(&[v.to_string()], &run.results);
+    assert_eq!(accept("2024-02-10"), Some(vec!["2024-02-10".to_string()]));
+    assert_eq!(accept("2030-01-01"), Some(vec!["2024-03-20".to_string()]), "kept within its dates");
+    assert_eq!(accept("soon"), None);
+
+    let problems = Page::parse("<DateInput name=d presetRanges=\"Last 7 Days\" />\n").expect_err("refused");
+    assert!(problems[0].message.contains("picks one date"), "{problems:?}");
+    let problems = Page::parse(
+        "```sql q\nselect 1 as x\n```\n\n```sql r\nselect 1 where 1 = '${inputs.d.start}'\n```\n\n<DateInput name=d />\n",
+    )
+    .map(|p| quire_core::chain::expand(&p, "r", &Default::default()).map(|_| ()))
+    .expect("parses");
+    assert!(problems.is_err(), "one date has no `.start`");
+}

@@ -972,6 +972,24 @@ pub const CATALOGUE: &[Spec] = &[
         required: &["name"],
     },
     Spec {
+        name: "DateInput",
+        kind: Kind::Input,
+        props: &[
+            "name",
+            "data",
+            "dates",
+            "title",
+            "start",
+            "end",
+            "description",
+            "hideDuringPrint",
+            "range",
+            "presetRanges",
+            "defaultValue",
+        ],
+        required: &["name"],
+    },
+    Spec {
         name: "Slider",
         kind: Kind::Input,
         props: &[

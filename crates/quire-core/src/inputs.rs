@@ -22,6 +22,8 @@ pub enum InputKind {
     ButtonGroup,
     TextInput,
     DateRange,
+    /// `<DateInput>` without `range`: one date (with `range`, it is a [`InputKind::DateRange`]).
+    DateInput,
     Slider,
     Checkbox,
 }
@@ -33,10 +35,19 @@ impl InputKind {
             "ButtonGroup" => InputKind::ButtonGroup,
             "TextInput" => InputKind::TextInput,
             "DateRange" => InputKind::DateRange,
+            "DateInput" => InputKind::DateInput,
             "Slider" => InputKind::Slider,
             "Checkbox" => InputKind::Checkbox,
             _ => return None,
         })
+    }
+
+    /// The kind of an input component: `<DateInput range>` is a date range, as Evidence draws it.
+    pub fn of_component(c: &Component) -> Option<InputKind> {
+        match InputKind::of(&c.name)? {
+            InputKind::DateInput if c.flag("range") == Some(true) => Some(InputKind::DateRange),
+            kind => Some(kind),
+        }
     }
 }
 
@@ -67,7 +78,7 @@ pub fn inputs(page: &Page) -> Vec<Input<'_>> {
 fn collect<'p>(nodes: &'p [Node], out: &mut Vec<Input<'p>>) {
     for node in nodes {
         if let Node::Component(c) = node {
-            if let Some(kind) = InputKind::of(&c.name) {
+            if let Some(kind) = InputKind::of_component(c) {
                 out.push(Input { name: c.text("name").unwrap_or_default(), kind, component: c });
             }
             collect(&c.children, out);
@@ -274,6 +285,18 @@ impl<'p> Input<'p> {
                 }
                 None => Vec::new(),
             },
+            // One date: `defaultValue` (a date, or a preset's first day), else the first day,
+            // as Evidence starts its calendar.
+            InputKind::DateInput => match self.date_bounds(results) {
+                Some(bounds) => {
+                    let day = c
+                        .text("defaultValue")
+                        .and_then(|d| time::parse_iso_date(&d).or_else(|| date_preset(&d, bounds).map(|(a, _)| a)))
+                        .map_or(bounds.0, |d| d.clamp(bounds.0, bounds.1));
+                    vec![time::iso_date(day)]
+                }
+                None => Vec::new(),
+            },
             InputKind::Slider => default.unwrap_or_else(|| vec![number_text(self.slider_bounds(results).0)]),
             InputKind::Checkbox => {
                 let on = c.flag("checked").or_else(|| default.as_ref().map(|d| d.first().is_some_and(|v| v == "true")));
@@ -302,6 +325,12 @@ impl<'p> Input<'p> {
                 let [a, b] = raw else { return None };
                 let (a, b) = (time::parse_iso_date(a)?, time::parse_iso_date(b)?);
                 Some(vec![time::iso_date(a.min(b)), time::iso_date(a.max(b))])
+            }
+            InputKind::DateInput => {
+                let [d] = raw else { return None };
+                let d = time::parse_iso_date(d)?;
+                let d = self.date_bounds(results).map_or(d, |(lo, hi)| d.clamp(lo, hi));
+                Some(vec![time::iso_date(d)])
             }
             InputKind::Slider => {
                 let v: f64 = raw.first()?.trim().parse().ok().filter(|v: &f64| v.is_finite())?;
@@ -461,11 +490,19 @@ pub fn params_help(state: &InputState, name: &str) -> String {
 fn check_presets(input: &Input<'_>, problems: &mut Vec<Problem>) {
     let c = input.component;
     match input.kind {
-        InputKind::DateRange => {
+        InputKind::DateInput if c.prop("presetRanges").is_some() => problems.push(
+            Problem::new(
+                "`presetRanges` offers ranges, and this `<DateInput>` picks one date",
+                c.span_of("presetRanges"),
+            )
+            .help("add `range` to pick a range, or remove `presetRanges`"),
+        ),
+        InputKind::DateRange | InputKind::DateInput => {
             let help = || format!("the presets are: {}", DATE_PRESETS.join(", "));
             for prop in ["presetRanges", "defaultValue"] {
                 for name in c.list(prop).unwrap_or_default() {
-                    if date_preset_name(&name).is_none() {
+                    let a_date = input.kind == InputKind::DateInput && time::parse_iso_date(&name).is_some();
+                    if date_preset_name(&name).is_none() && !a_date {
                         problems.push(
                             Problem::new(format!("`{name}` is not a preset range"), c.span_of(prop)).help(help()),
                         );

@@ -10,7 +10,7 @@ use crate::escape;
 use crate::text::{component_attrs, title_case};
 
 pub(crate) fn input(ctx: &mut Ctx<'_>, c: &Component) -> String {
-    let Some(kind) = InputKind::of(&c.name) else { return String::new() };
+    let Some(kind) = InputKind::of_component(c) else { return String::new() };
     let input = Input { name: c.text("name").unwrap_or_default(), kind, component: c };
     if let Some(q) = input.options_query() {
         // An unknown query is reported here, like any component's `data`.
@@ -160,6 +160,20 @@ pub(crate) fn input(ctx: &mut Ctx<'_>, c: &Component) -> String {
                 }
             }
             html.push_str("</div>");
+        }
+        InputKind::DateInput => {
+            label(&mut html, true);
+            let (min, max) = match input.date_bounds(ctx.results()) {
+                Some((lo, hi)) => (
+                    format!(" min=\"{}\"", quire_core::time::iso_date(lo)),
+                    format!(" max=\"{}\"", quire_core::time::iso_date(hi)),
+                ),
+                None => (String::new(), String::new()),
+            };
+            html.push_str(&format!(
+                "<input type=\"date\" id=\"{id}\" name=\"{name}\" data-part=\"value\" value=\"{}\"{min}{max}>",
+                escape::attr(value.first().map_or("", String::as_str))
+            ));
         }
         InputKind::Slider => {
             label(&mut html, true);

@@ -123,6 +123,7 @@ fn base(name: &str) -> Option<String> {
         }
         "TextInput" => "<TextInput name=pick @/>".into(),
         "DateRange" => "<DateRange name=pick data={sales} dates=month @/>".into(),
+        "DateInput" => "<DateInput name=pick data={sales} dates=month @/>".into(),
         "Slider" => "<Slider name=pick @/>".into(),
         "Checkbox" => "<Checkbox name=pick @/>".into(),
         "Details" => "<Details title=\"More\" @>\nInside.\n</Details>".into(),
@@ -278,6 +279,8 @@ fn variants(name: &str) -> Vec<String> {
             out.push("<Delta @/>".into());
         }
         "Sparkline" => out.push(simplest.replace("valueCol=sales", "valueCol=orders")),
+        // Presets choose ranges: a `range` picker.
+        "DateInput" => out.push(with("range")),
         "DataTable" => {
             out.push(with("totalRow=true link=link"));
             out.push(with("rows=5 search=true"));
