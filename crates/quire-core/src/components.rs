@@ -1060,6 +1060,7 @@ const LAYOUT: &[Spec] = &[
     Spec { name: "Grid", kind: Kind::Block, props: &["cols", "gapSize"], required: &[] },
     Spec { name: "Group", kind: Kind::Block, props: &[], required: &[] },
     Spec { name: "LinkButton", kind: Kind::Block, props: &["url"], required: &["url"] },
+    Spec { name: "Link", kind: Kind::Inline, props: &["url", "label", "newTab", "class"], required: &["url"] },
     Spec { name: "BigLink", kind: Kind::Block, props: &["url", "href"], required: &[] },
     Spec {
         name: "Image",

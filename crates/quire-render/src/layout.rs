@@ -299,6 +299,27 @@ pub(crate) fn link_button(ctx: &mut Ctx<'_>, c: &Component) -> String {
     }
 }
 
+/// `Link`: a link inside a sentence, its text `label` ("Click here" by default), opened in
+/// a new tab with `newTab` (and then told nothing of this page).
+pub(crate) fn link(ctx: &mut Ctx<'_>, c: &Component) -> (String, String) {
+    let label = c.text("label").unwrap_or_else(|| "Click here".to_string());
+    match c.text("url").as_deref().and_then(href) {
+        Some(url) => {
+            let target =
+                if c.flag("newTab") == Some(true) { " target=\"_blank\" rel=\"noopener noreferrer\"" } else { "" };
+            let html = format!("<a {} href=\"{url}\"{target}>{}</a>", component_attrs("Link", None, ""), text(&label));
+            (html, label)
+        }
+        None => {
+            ctx.report(
+                Problem::new("`url` is not a link quire can follow", c.span_of("url"))
+                    .help("write a page path (`/customers`) or an http(s) address"),
+            );
+            (String::new(), String::new())
+        }
+    }
+}
+
 /// `BigLink`: a link in a box the width of the page, its text the children (the address
 /// if there are none). `href` is Evidence's old name for `url`.
 pub(crate) fn big_link(ctx: &mut Ctx<'_>, c: &Component) -> String {

@@ -494,6 +494,7 @@ fn component(ctx: &mut ctx::Ctx<'_>, c: &Component) -> Option<(bool, (String, St
             false,
             match c.name.as_str() {
                 "Info" => layout::info(ctx, c),
+                "Link" => layout::link(ctx, c),
                 "LastRefreshed" => layout::last_refreshed(ctx, c),
                 "Sparkline" => value::sparkline_component(ctx, c),
                 "Delta" => delta::component(ctx, c),

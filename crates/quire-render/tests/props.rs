@@ -135,6 +135,7 @@ fn base(name: &str) -> Option<String> {
         "Group" => "<Group @>\n\nOne.\n\n</Group>".into(),
         "LinkButton" => "<LinkButton url=\"/x\" @>Go</LinkButton>".into(),
         "BigLink" => "<BigLink url=\"/x\" @>Go</BigLink>".into(),
+        "Link" => "<Link url=\"/x\" @/>".into(),
         "PageBreak" => "<PageBreak @/>".into(),
         "PrintGroup" => "<PrintGroup @>\nInside.\n</PrintGroup>".into(),
         "LineBreak" => "One <LineBreak @/> two.".into(),

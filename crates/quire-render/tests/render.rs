@@ -970,3 +970,20 @@ fn sparkline_columns_draw_each_rows_list() {
         ]
     );
 }
+
+#[test]
+fn links_inside_a_sentence() {
+    let out =
+        html("See <Link url=\"/sales\" label=\"sales\" /> or <Link url=\"https://example.com\" newTab=true />.\n");
+    assert!(out.contains("<a class=\"q-component q-link\" data-component=\"Link\" href=\"/sales\">sales</a>"), "{out}");
+    assert!(
+        out.contains("href=\"https://example.com\" target=\"_blank\" rel=\"noopener noreferrer\">Click here</a>"),
+        "{out}"
+    );
+    assert_eq!(
+        problems("<Link url=\"javascript:alert(1)\" />\n"),
+        [
+            "`url` is not a link quire can follow | write a page path (`/customers`) or an http(s) address | at `\"javascript:alert(1)\"`"
+        ]
+    );
+}
