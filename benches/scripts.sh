@@ -43,11 +43,13 @@ median() {
 plain=$(median "$work/plain")
 scripted=$(median "$work/scripted")
 pages=$(find "$work/scripted/dist/customers" -name index.html | wc -l)
-grep -q "Gold customer\|Silver customer\|Bronze customer" "$work/scripted/dist/customers/1/index.html"
+grep -q ">Gold<\|>Silver<\|>Bronze<" "$work/scripted/dist/customers/c0001/index.html"
 per=$(awk -v a="$scripted" -v b="$plain" -v n="$pages" 'BEGIN { printf "%.2f", (a - b) / n }')
 size=$(stat -c %s "$quire")
 # Boa's share of the binary: the sizes of its symbols (boa_engine, boa_parser, boa_gc, ...).
-boa=$(nm -S --size-sort "$quire" 2>/dev/null | awk '/boa_|4boa/ { sum += strtonum("0x" $2) } END { print sum + 0 }')
+boa=$(nm -S --size-sort "$quire" 2>/dev/null | python3 -c '
+import sys
+print(sum(int(f[1], 16) for f in (l.split() for l in sys.stdin) if len(f) >= 4 and "boa_" in f[3]))')
 echo "quire build, templated page x $pages instances: ${plain} ms without a script, ${scripted} ms with one (medians of $runs runs)"
 echo "the page's JavaScript costs ${per} ms per page (a fresh Boa context, the prelude, the program, 4 expressions)"
 echo "release quire: $size bytes ($(( size / 1048576 )) MiB, the runtime in site/dist embedded); Boa's symbols: $boa bytes ($(( boa / 1048576 )) MiB)"
