@@ -246,6 +246,14 @@ fn static_files_are_copied_to_the_sites_root() {
     assert_eq!(p.read("dist/report.pdf"), "%PDF-1.4");
     assert!(!p.path().join("dist/.secret").exists());
     assert!(p.read("dist/index.html").contains("src=\"img/logo.svg\""));
+    // From the site's root, a picture is found from a page in a folder too.
+    p.write(
+        "pages/about/team.md",
+        "# Team\n\n![Logo](/img/logo.svg)\n\n<Image url=\"/img/logo.svg\" description=\"Logo\" />\n",
+    );
+    p.build().ok();
+    let team = p.read("dist/about/team/index.html");
+    assert_eq!(team.matches("src=\"../../img/logo.svg\"").count(), 2, "{team}");
     p.write("static/style.css", "body{}");
     let run = p.build();
     assert_eq!(run.output.status.code(), Some(1), "{}", run.stderr());

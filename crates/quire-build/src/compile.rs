@@ -833,6 +833,25 @@ fn relative_links(html: &str, root: &str) -> String {
         out.push_str(&quire_render::escape::keep_relative(&new));
     }
     out.push_str(rest);
+    relative_sources(&out, root)
+}
+
+/// `src="/images/x.png"` (a picture from `static/`, written from the site's root) made
+/// relative to the page, as links are, so the site works from any folder of a host.
+fn relative_sources(html: &str, root: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(" src=\"/") {
+        let at = i + " src=\"".len();
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if rest.starts_with("//") {
+            continue;
+        }
+        out.push_str(root);
+        rest = &rest[1..];
+    }
+    out.push_str(rest);
     out
 }
 
