@@ -185,3 +185,20 @@ fn a_prop_written_as_javascript_that_throws_is_an_error_at_the_prop() {
     assert!(stderr.contains("error: pages/index.md:3:44"), "{stderr}");
     assert!(stderr.contains("unknown query `nothing`"), "{stderr}");
 }
+
+/// Svelte's template tags with no meaning on a static page say what to write instead.
+#[test]
+fn svelte_template_tags_say_what_to_write_instead() {
+    for (tag, help) in [
+        ("{@html orders[0].note}", "never turns data into markup"),
+        ("{@const total = 1}", "declare the value in the page's `<script>`"),
+        ("{#key orders}x{/key}", "quire draws the page again"),
+        ("{#await orders}waiting{/await}", "query results are ready before the page is drawn"),
+    ] {
+        let problems =
+            quire_core::Page::parse(&format!("```sql orders\nselect 1 as note\n```\n\n{tag}\n")).expect_err("refused");
+        let first = &problems[0];
+        assert!(first.message.ends_with("is not a block quire knows"), "{tag}: {problems:?}");
+        assert!(first.help.as_deref().unwrap_or("").contains(help), "{tag}: {problems:?}");
+    }
+}

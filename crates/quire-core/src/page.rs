@@ -513,10 +513,31 @@ impl<'a> Scanner<'a> {
                                     "write `{@partial \"name.md\"}` on a line of its own, naming a file in partials/",
                                 ))
                             }
-                            w => self.problems.push(
-                                Problem::new(format!("`{{{w}}}` is not a block quire knows"), span)
-                                    .help("blocks are `{#if ...}`, `{#each ... as row}` and `{@partial \"name.md\"}`"),
-                            ),
+                            w => {
+                                // Svelte's other tags, and what a quire page writes instead.
+                                let help = match w {
+                                    "@html" => {
+                                        "quire never turns data into markup: write the HTML in the page, or show the value as text with `{value}`"
+                                    }
+                                    "@const" => {
+                                        "declare the value in the page's `<script>` (a `$:` statement), or compute it in SQL"
+                                    }
+                                    "@debug" => {
+                                        "remove it: a page's values are printed by `quire check` and shown by `quire dev`"
+                                    }
+                                    "#await" => {
+                                        "query results are ready before the page is drawn: read the query directly, without `{#await}`"
+                                    }
+                                    "#key" => "remove it: quire draws the page again whenever what it shows changes",
+                                    "#snippet" | "@render" => {
+                                        "Svelte's snippets are not read by quire: write the markup in place, or in a partial"
+                                    }
+                                    _ => "blocks are `{#if ...}`, `{#each ... as row}` and `{@partial \"name.md\"}`",
+                                };
+                                self.problems.push(
+                                    Problem::new(format!("`{{{w}}}` is not a block quire knows"), span).help(help),
+                                )
+                            }
                         }
                         continue;
                     }
