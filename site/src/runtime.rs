@@ -97,13 +97,13 @@ async fn init(req: &Value) -> Result<Value, String> {
         live: island.live,
         defaults: island.inputs.clone(),
         state: island.inputs,
-        results: island.choices.into_iter().map(|(k, t)| (k, t.retyped())).collect(),
+        results: island.choices,
     };
     let check = match &island.check {
         Some(c) => {
             let t = now();
             let actual = run(&session, &c.query).await?;
-            let same = actual.same_values(&c.expected.clone().retyped());
+            let same = actual.same_values(&c.expected);
             if !same {
                 web_sys::console::error_1(
                     &format!(

@@ -86,9 +86,34 @@ impl Cell {
     }
 }
 
+/// A table as JSON holds it. A whole float that crossed JavaScript's JSON (the page hands
+/// its data island to the worker that way) comes back as `2925`, not `2925.0`: read back, a
+/// float column's whole numbers are floats again.
+#[derive(Deserialize)]
+struct TableWire {
+    columns: Vec<Column>,
+    rows: Vec<Vec<Cell>>,
+}
+
+impl From<TableWire> for Table {
+    fn from(TableWire { columns, mut rows }: TableWire) -> Table {
+        let floats: Vec<usize> =
+            columns.iter().enumerate().filter(|(_, c)| c.ty == ColumnType::Float).map(|(i, _)| i).collect();
+        for row in &mut rows {
+            for &i in &floats {
+                if let Some(Cell::Int(v)) = row.get(i) {
+                    row[i] = Cell::Float(*v as f64);
+                }
+            }
+        }
+        Table { columns, rows }
+    }
+}
+
 /// One query's result. Temporal cells are stored as [`Cell::Int`] in the unit their
 /// column's type says.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(from = "TableWire")]
 pub struct Table {
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<Cell>>,
@@ -178,24 +203,6 @@ impl Table {
         format!("[{}]", items.join(", "))
     }
 
-    /// The table with each float column's whole numbers as floats again: a result that
-    /// crossed JavaScript's JSON (the page hands its data island to the worker that way)
-    /// comes back with `2925.0` as `2925`.
-    pub fn retyped(mut self) -> Table {
-        let floats: Vec<usize> =
-            self.columns.iter().enumerate().filter(|(_, c)| c.ty == ColumnType::Float).map(|(i, _)| i).collect();
-        if !floats.is_empty() {
-            for row in &mut self.rows {
-                for &i in &floats {
-                    if let Some(Cell::Int(v)) = row.get(i) {
-                        row[i] = Cell::Float(*v as f64);
-                    }
-                }
-            }
-        }
-        self
-    }
-
     /// Whether two results hold the same values, allowing the last bits of floating-point
     /// sums to differ (the build runs partitions in parallel, the browser in one).
     pub fn same_values(&self, other: &Table) -> bool {
@@ -222,6 +229,15 @@ fn formula_like(s: &str) -> bool {
 #[cfg(test)]
 mod csv_tests {
     use super::*;
+
+    #[test]
+    fn a_whole_float_read_back_is_a_float() {
+        let t: Table = serde_json::from_str(
+            r#"{"columns":[{"name":"s","type":"float"},{"name":"n","type":"int"}],"rows":[[2925,3]]}"#,
+        )
+        .expect("JSON");
+        assert_eq!(t.rows[0], [Cell::Float(2925.0), Cell::Int(3)]);
+    }
 
     #[test]
     fn formulas_are_neutralised_and_numbers_kept() {

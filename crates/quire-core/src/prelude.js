@@ -31,7 +31,8 @@ var __quire = (function () {
       if (raw instanceof Date) { var t = raw.getTime(); return { $date: t === t ? t : null }; }
       if (typeof x === 'number' && !isFinite(x)) return { $num: String(x) };
       if (typeof x === 'bigint') return Number(x);
-      if (x !== null && typeof x === 'object' && !Array.isArray(x) && !('$o' in x && Object.keys(x).length === 1)) {
+      // An object as its pairs, in order (the replacer is not called again on what it returns).
+      if (x !== null && typeof x === 'object' && !Array.isArray(x)) {
         var keys = Object.keys(x), pairs = [];
         for (var i = 0; i < keys.length; i++) {
           var val = x[keys[i]];

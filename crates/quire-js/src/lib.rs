@@ -7,7 +7,6 @@
 //! a loop iteration limit, a recursion limit, and a cap on the size of what comes back; an
 //! exception is a problem at the page's line and column.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::pin;
@@ -71,7 +70,7 @@ impl PageJs {
             .name("quire-js".into())
             .stack_size(STACK)
             .spawn(move || {
-                let engine = match Engine::start(&owned, &env, budget, span) {
+                let mut engine = match Engine::start(&owned, &env, budget, span) {
                     Ok((engine, values)) => {
                         let _ = ready.send(Ok(values));
                         engine
@@ -129,7 +128,7 @@ impl Runner for PageJs {
 
 /// The engine itself, on its thread: a Boa context with the prelude and the page's program.
 struct Engine {
-    context: RefCell<Context>,
+    context: Context,
     program: Program,
     budget: Budget,
     deadline: Instant,
@@ -157,17 +156,14 @@ impl Engine {
             .register_global_builtin_callable(js_string!("__quire_fmt"), 2, NativeFunction::from_fn_ptr(host_fmt))
             .map_err(|e| Problem::new(format!("the page's engine did not start: {e}"), span))?;
         let deadline = started + budget.time;
-        let page = Engine { context: RefCell::new(context), program: program.clone(), budget, deadline };
-        page.eval_text(PRELUDE, "quire-prelude", deadline).map_err(|e| page.problem(e, 0, span))?;
-        {
-            let mut ctx = page.context.borrow_mut();
-            ctx.register_global_property(js_string!("__quire_env"), JsString::from(env), Attribute::all())
-                .map_err(|e| Problem::new(format!("the page's engine did not start: {e}"), span))?;
-        }
+        let mut page = Engine { context, program: program.clone(), budget, deadline };
+        page.eval_text(PRELUDE, "quire-prelude").map_err(|e| page.problem(e, 0, span))?;
+        page.context
+            .register_global_property(js_string!("__quire_env"), JsString::from(env), Attribute::all())
+            .map_err(|e| Problem::new(format!("the page's engine did not start: {e}"), span))?;
         let text = format!("__quire.run({}, __quire_env)", program.text);
         // The program text starts after `__quire.run(`; errors are placed from there.
-        let names =
-            page.eval_text(&text, PROGRAM, deadline).map_err(|e| page.problem(e, "__quire.run(".len(), span))?;
+        let names = page.eval_text(&text, PROGRAM).map_err(|e| page.problem(e, "__quire.run(".len(), span))?;
         let names =
             JsVal::from_wire(&names).map_err(|e| Problem::new(format!("the page's script gave back {e}"), span))?;
         let values = match names {
@@ -177,16 +173,16 @@ impl Engine {
         Ok((page, values))
     }
 
-    /// Run `code` as a script within the time left; its result as a string. `path` names
-    /// it in the engine's backtraces ([`PROGRAM`] for the page's program).
-    fn eval_text(&self, code: &str, path: &str, deadline: Instant) -> Result<String, Failure> {
-        let mut ctx = self.context.borrow_mut();
+    /// Run `code` as a script within the page's time left; its result as a string. `path`
+    /// names it in the engine's backtraces ([`PROGRAM`] for the page's program).
+    fn eval_text(&mut self, code: &str, path: &str) -> Result<String, Failure> {
+        let ctx = &mut self.context;
         let source = Source::from_bytes(code).with_path(std::path::Path::new(path));
-        let script = Script::parse(source, None, &mut ctx).map_err(Failure::Js)?;
-        let value = drive(script.evaluate_async_with_budget(&mut ctx, SLICE), deadline)?.map_err(Failure::Js)?;
+        let script = Script::parse(source, None, ctx).map_err(Failure::Js)?;
+        let value = drive(script.evaluate_async_with_budget(ctx, SLICE), self.deadline)?.map_err(Failure::Js)?;
         let text = match value.as_string() {
             Some(s) => s.to_std_string_escaped(),
-            None => value.to_string(&mut ctx).map_err(Failure::Js)?.to_std_string_escaped(),
+            None => value.to_string(ctx).map_err(Failure::Js)?.to_std_string_escaped(),
         };
         if text.len() > self.budget.result_bytes {
             return Err(Failure::TooBig(text.len()));
@@ -222,17 +218,13 @@ impl Engine {
             None => "quire runs a page's script with its queries' results; loops and data must end in seconds",
         })
     }
-}
 
-impl Engine {
-    fn eval(&self, key: &str, locals: &str) -> Result<JsVal, String> {
-        {
-            let mut ctx = self.context.borrow_mut();
-            ctx.register_global_property(js_string!("__quire_locals"), JsString::from(locals), Attribute::all())
-                .map_err(|e| e.to_string())?;
-        }
+    fn eval(&mut self, key: &str, locals: &str) -> Result<JsVal, String> {
+        self.context
+            .register_global_property(js_string!("__quire_locals"), JsString::from(locals), Attribute::all())
+            .map_err(|e| e.to_string())?;
         let code = format!("__quire.eval({}, __quire_locals)", quire_core::script::js_string(key));
-        match self.eval_text(&code, "quire-call", self.deadline) {
+        match self.eval_text(&code, "quire-call") {
             Ok(text) => JsVal::from_wire(&text),
             Err(Failure::Js(e)) => Err(first_line(&e.to_string())),
             Err(Failure::Time) => {

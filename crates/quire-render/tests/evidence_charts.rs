@@ -3,12 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use quire_core::{Cell, Column, ColumnType, Page, Table};
+use quire_core::{Cell, ColumnType, Page, Table};
 use quire_render::render_body;
 
-fn col(name: &str, ty: ColumnType) -> Column {
-    Column { name: name.into(), ty }
-}
+mod common;
+use common::col;
 
 fn days(y: i64, m: u32, d: u32) -> i64 {
     quire_render::fmt::days_from_civil(y, m, d)
@@ -113,22 +112,7 @@ fn sample(body: &str) {
 }
 
 fn problems(body: &str) -> Vec<String> {
-    let text = format!("{QUERIES}{body}\n");
-    let page = Page::parse(&text).unwrap_or_else(|p| panic!("page does not parse: {p:?}"));
-    match render_body(&page.body, &results(), &Default::default()) {
-        Ok(_) => panic!("expected problems"),
-        Err(ps) => ps
-            .iter()
-            .map(|p| {
-                format!(
-                    "{} | {} | at `{}`",
-                    p.message,
-                    p.help.as_deref().unwrap_or(""),
-                    &text[p.span.start..p.span.end]
-                )
-            })
-            .collect(),
-    }
+    common::render_problems(&format!("{QUERIES}{body}\n"), &results())
 }
 
 #[test]

@@ -4,11 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use quire_core::{Cell, Column, ColumnType, Page, Table};
+use quire_core::{Cell, ColumnType, Page, Table};
 
-fn col(name: &str, ty: ColumnType) -> Column {
-    Column { name: name.into(), ty }
-}
+mod common;
+use common::col;
 
 /// Sales by month and channel, with a store name per row and order counts.
 fn results() -> BTreeMap<String, Table> {

@@ -11,11 +11,10 @@
 use std::collections::BTreeMap;
 
 use quire_core::components::{self, PropStatus};
-use quire_core::{Cell, Column, ColumnType, Page, Table};
+use quire_core::{Cell, ColumnType, Page, Table};
 
-fn col(name: &str, ty: ColumnType) -> Column {
-    Column { name: name.into(), ty }
-}
+mod common;
+use common::col;
 
 /// Monthly sales by channel (dates, text, numbers), a row of figures, a distribution, and
 /// empty results of both.

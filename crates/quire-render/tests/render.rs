@@ -3,12 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use quire_core::{Cell, Column, ColumnType, Page, Problem, Table};
+use quire_core::{Cell, ColumnType, Page, Problem, Table};
 use quire_render::{NavItem, Rendered, Shell, TocEntry, page_shell, render_body, stylesheet};
 
-fn col(name: &str, ty: ColumnType) -> Column {
-    Column { name: name.into(), ty }
-}
+mod common;
+use common::col;
 
 fn days(y: i64, m: u32, d: u32) -> Cell {
     Cell::Int(quire_render::fmt::days_from_civil(y, m, d))
@@ -126,29 +125,12 @@ fn html(body: &str) -> String {
 
 /// Problems rendering `body` as `message | help | at `text``, with the text each span covers.
 fn problems(body: &str) -> Vec<String> {
-    let text = format!("{QUERIES}{body}");
-    let page = Page::parse(&text).unwrap_or_else(|p| panic!("page does not parse: {p:?}"));
-    match render_body(&page.body, &results(), &Default::default()) {
-        Ok(_) => panic!("expected problems"),
-        Err(ps) => described(&text, &ps),
-    }
+    common::render_problems(&format!("{QUERIES}{body}"), &results())
 }
 
 /// Problems parsing `body`, as [`problems`] shows them.
 fn parse_problems(body: &str) -> Vec<String> {
-    let text = format!("{QUERIES}{body}");
-    match Page::parse(&text) {
-        Ok(_) => panic!("expected problems"),
-        Err(ps) => described(&text, &ps),
-    }
-}
-
-fn described(text: &str, ps: &[Problem]) -> Vec<String> {
-    ps.iter()
-        .map(|p| {
-            format!("{} | {} | at `{}`", p.message, p.help.as_deref().unwrap_or(""), &text[p.span.start..p.span.end])
-        })
-        .collect()
+    common::parse_problems(&format!("{QUERIES}{body}"))
 }
 
 #[test]

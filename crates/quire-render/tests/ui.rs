@@ -4,12 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use quire_core::{Cell, Column, ColumnType, Page, Problem, Table};
+use quire_core::{Cell, ColumnType, Page, Problem, Table};
 use quire_render::{Rendered, render_body};
 
-fn col(name: &str, ty: ColumnType) -> Column {
-    Column { name: name.into(), ty }
-}
+mod common;
+use common::col;
 
 /// Evidence's example: `select 0.366 as positive, -0.366 as negative, 0.01 as neutral`,
 /// and a second row with a null.
@@ -49,31 +48,14 @@ fn html(body: &str) -> String {
     }
 }
 
-fn described(text: &str, ps: &[Problem]) -> Vec<String> {
-    ps.iter()
-        .map(|p| {
-            format!("{} | {} | at `{}`", p.message, p.help.as_deref().unwrap_or(""), &text[p.span.start..p.span.end])
-        })
-        .collect()
-}
-
 /// Problems rendering `body` as `message | help | at `text``.
 fn problems(body: &str) -> Vec<String> {
-    let text = format!("{QUERIES}{body}");
-    let page = Page::parse(&text).unwrap_or_else(|p| panic!("page does not parse: {p:?}"));
-    match render_body(&page.body, &results(), &Default::default()) {
-        Ok(_) => panic!("expected problems"),
-        Err(ps) => described(&text, &ps),
-    }
+    common::render_problems(&format!("{QUERIES}{body}"), &results())
 }
 
 /// Problems the page's checks find before anything runs.
 fn check_problems(body: &str) -> Vec<String> {
-    let text = format!("{QUERIES}{body}");
-    match Page::parse(&text) {
-        Ok(_) => panic!("expected problems"),
-        Err(ps) => described(&text, &ps),
-    }
+    common::parse_problems(&format!("{QUERIES}{body}"))
 }
 
 #[test]
