@@ -50,15 +50,23 @@ function showTip(target, event) {
   let rows = null;
   try { rows = d.rows ? JSON.parse(d.rows) : null; } catch (_) { rows = null; }
   if (Array.isArray(rows)) {
-    tip.append(head);
-    for (const [label, v] of rows) {
+    if (d.x) tip.append(head);
+    // A map's rows may end in a link (`contentType: 'link'`), checked by the build.
+    for (const [label, v, href] of rows) {
       const r = document.createElement('div');
       r.className = 'q-tip-row';
       const blank = document.createElement('span');
       blank.className = 'q-tip-swatch';
       const n = document.createElement('span');
       n.textContent = String(label);
-      const b = document.createElement('b');
+      let b = document.createElement('b');
+      if (href) {
+        const to = new URL(String(href), location.href);
+        if (['http:', 'https:', 'mailto:'].includes(to.protocol)) {
+          b = document.createElement('a');
+          b.href = to.href;
+        }
+      }
       b.textContent = String(v);
       r.append(blank, n, b);
       tip.append(r);
@@ -89,12 +97,28 @@ function showTip(target, event) {
   tip.style.transform = `translate(${Math.round(x)}px, ${Math.round(y)}px)`;
 }
 
+// Hover shows a tooltip; a map with `tooltipType=click` shows one on a click, and keeps it
+// (so its links can be followed) until the next click elsewhere.
+const pinnable = (t) => t.closest('[data-tooltip="click"]');
 document.addEventListener('pointermove', (e) => {
+  if (tip.dataset.pinned) return;
   const t = e.target instanceof Element ? e.target.closest('.q-svg [data-x]') : null;
-  if (t) showTip(t, e);
+  if (t && !pinnable(t)) showTip(t, e);
   else if (!tip.hidden) tip.hidden = true;
 });
-document.addEventListener('scroll', () => { tip.hidden = true; }, { passive: true });
+document.addEventListener('click', (e) => {
+  if (!(e.target instanceof Element) || e.target.closest('.q-tip')) return;
+  const t = e.target.closest('.q-svg [data-x]');
+  if (t && pinnable(t)) {
+    e.preventDefault();
+    showTip(t, e);
+    tip.dataset.pinned = '1';
+  } else if (tip.dataset.pinned) {
+    delete tip.dataset.pinned;
+    tip.hidden = true;
+  }
+});
+document.addEventListener('scroll', () => { tip.hidden = true; delete tip.dataset.pinned; }, { passive: true });
 
 // ---------------------------------------------------------------- tables
 function setupTable(wrap) {
@@ -493,10 +517,12 @@ async function startEngine() {
   performance.mark('quire-engine-ready');
   const tables = {};
   for (const [name, path] of Object.entries(island.tables || {})) tables[name] = new URL(path, base).href;
+  const shapes = {};
+  for (const [name, path] of Object.entries(island.shapes || {})) shapes[name] = new URL(path, base).href;
   let r;
   try {
     const script = island.script ? new URL(island.script, base).href : null;
-    r = await post({ op: 'init', island: { ...island, tables, script }, url: urlState() });
+    r = await post({ op: 'init', island: { ...island, tables, shapes, script }, url: urlState() });
   } finally {
     loaded();
   }

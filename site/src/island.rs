@@ -17,6 +17,10 @@ pub struct Island {
     pub inputs: InputState,
     /// The results inputs take their choices from.
     pub choices: BTreeMap<String, Table>,
+    /// Shape tables for maps (`shapes:...` → absolute URL of their JSON, `quire.js` resolves
+    /// them), fetched into the results before anything renders.
+    #[serde(default)]
+    pub shapes: BTreeMap<String, String>,
     pub check: Option<Check>,
     /// The page's JavaScript module (absolute URL), when the page has a script.
     #[serde(default)]

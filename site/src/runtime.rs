@@ -85,20 +85,20 @@ async fn init(req: &Value) -> Result<Value, String> {
             .register_parquet_bytes(&TableName::new(schema, table), data.into())
             .map_err(|e| format!("reading {url}: {e}"))?;
     }
+    let mut results = island.choices;
+    for (key, url) in &island.shapes {
+        let data = fetch(url).await?;
+        bytes += data.len();
+        let table: quire_core::Table = serde_json::from_slice(&data).map_err(|e| format!("reading {url}: {e}"))?;
+        results.insert(key.clone(), table);
+    }
     let data_ms = now() - t0;
     let js = match (&island.script, page.program()) {
         (Some(url), Ok(Some(program))) => Some(BrowserJs::load(url, program).await?),
         _ => None,
     };
-    let mut session = Session {
-        js,
-        engine,
-        page,
-        live: island.live,
-        defaults: island.inputs.clone(),
-        state: island.inputs,
-        results: island.choices,
-    };
+    let mut session =
+        Session { js, engine, page, live: island.live, defaults: island.inputs.clone(), state: island.inputs, results };
     let check = match &island.check {
         Some(c) => {
             let t = now();

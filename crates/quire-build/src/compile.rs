@@ -241,10 +241,11 @@ pub(crate) async fn prepare(
 ) -> Result<Prepared, BuildError> {
     let source = Source::read(project, pf)?;
     let page = Page::parse(&source.spliced.text).map_err(|p| source.author(p))?;
-    let run = engine.run_page_with(&page, params).await;
+    let mut run = engine.run_page_with(&page, params).await;
     if !run.problems.is_empty() {
         return Err(source.author(run.problems));
     }
+    crate::shapes::add(&project.root, &page, &mut run.results).map_err(|p| source.author(p))?;
     let live: BTreeSet<String> =
         run.expanded.iter().filter(|(_, e)| !e.inputs.is_empty()).map(|(q, _)| q.clone()).collect();
     // A live query must run in the browser as it ran here.
@@ -312,7 +313,9 @@ async fn compile_with_errors(
         let page = Page::parse("").unwrap_or_else(|_| unreachable!("an empty page parses"));
         return error_compiled(pf, params, pf.file.text.to_string(), page, default_title(&pf.url), body, errors);
     };
-    let run = engine.run_page_with(&page, params).await;
+    let mut run = engine.run_page_with(&page, params).await;
+    // A map whose shapes cannot be read shows that in its box, as a failed query would.
+    let shape_problems = crate::shapes::add(&project.root, &page, &mut run.results).err().unwrap_or_default();
     // The queries that failed, and why, for the components that read them.
     let mut failed: BTreeMap<String, String> = BTreeMap::new();
     for q in &page.queries {
@@ -347,6 +350,7 @@ async fn compile_with_errors(
     problems.append(&mut script_problems);
     // Every mistake, once: the queries' own, and the pieces that showed a box.
     let mut all: Vec<Problem> = run.problems.clone();
+    all.extend(shape_problems);
     all.append(&mut problems);
     let mut located = match source.author(all) {
         BuildError::Author(e) => e,
@@ -448,6 +452,7 @@ async fn compile_checked(
     let csv = run
         .results
         .iter()
+        .filter(|(q, _)| !q.starts_with(quire_core::shape::KEY_PREFIX))
         .map(|(q, t)| {
             let bytes = t.to_csv().into_bytes();
             let path = format!("data/{q}.{}.csv", hex(&Sha256::digest(&bytes)[..8]));
@@ -1098,7 +1103,16 @@ pub(crate) async fn assemble(
             }
             _ => None,
         };
-        let island = data_island(c, &root, &shipped, &csv, runtime, script.as_deref());
+        // The shapes a live map is redrawn from: files of their own, named by content, so
+        // every page with the same map shares one download.
+        let mut shapes: BTreeMap<&str, String> = BTreeMap::new();
+        for (key, table) in c.choices.iter().filter(|(k, _)| k.starts_with(quire_core::shape::KEY_PREFIX)) {
+            let json = serde_json::to_string(table).map_err(|e| BuildError::Internal(e.to_string()))?;
+            let path = format!("data/shapes.{}.json", hex(&Sha256::digest(json.as_bytes())[..8]));
+            site.files.entry(path.clone()).or_insert_with(|| Bytes::from(json));
+            shapes.insert(key, path);
+        }
+        let island = data_island(c, &root, &shipped, &csv, &shapes, runtime, script.as_deref());
         let mut tail = String::new();
         let _ = write!(tail, "<script type=\"application/json\" id=\"quire-data\">{island}</script>");
         let head = String::new();
@@ -1172,9 +1186,12 @@ fn data_island(
     root: &str,
     shipped: &BTreeMap<TableName, String>,
     csv: &BTreeMap<&str, String>,
+    shapes: &BTreeMap<&str, String>,
     runtime: Option<&Runtime>,
     script: Option<&str>,
 ) -> String {
+    let choices: BTreeMap<&String, &Table> =
+        c.choices.iter().filter(|(k, _)| !shapes.contains_key(k.as_str())).collect();
     let tables: BTreeMap<String, &String> =
         c.tables.keys().filter_map(|t| Some((t.to_string(), shipped.get(t)?))).collect();
     let check = c.check.as_ref().map(|(name, expected)| serde_json::json!({ "query": name, "expected": expected }));
@@ -1188,7 +1205,8 @@ fn data_island(
         "tables": tables,
         "live": c.live,
         "inputs": c.inputs,
-        "choices": c.choices,
+        "choices": choices,
+        "shapes": shapes,
         "csv": csv,
         "runtime": runtime,
         "script": script,

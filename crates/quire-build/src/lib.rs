@@ -18,6 +18,7 @@ mod nav;
 mod output;
 mod project;
 mod scripted;
+mod shapes;
 pub mod sources;
 
 pub use compile::{PageAt, Runtime, Site, compile, page_at, page_results};

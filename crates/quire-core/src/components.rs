@@ -975,6 +975,298 @@ pub const CATALOGUE: &[Spec] = &[
     },
 ];
 
+/// Maps (see `quire-render`'s `map`): Evidence's documented props for each, its layers'
+/// inside `<BaseMap>`.
+const MAPS: &[Spec] = &[
+    Spec {
+        name: "AreaMap",
+        kind: Kind::Block,
+        props: &[
+            "data",
+            "value",
+            "valueFmt",
+            "ignoreZoom",
+            "colorPalette",
+            "min",
+            "max",
+            "legend",
+            "legendType",
+            "legendPosition",
+            "link",
+            "name",
+            "color",
+            "borderWidth",
+            "borderColor",
+            "opacity",
+            "selectedColor",
+            "selectedBorderWidth",
+            "selectedBorderColor",
+            "selectedOpacity",
+            "showTooltip",
+            "tooltipType",
+            "tooltipClass",
+            "tooltip",
+            "geoJsonUrl",
+            "areaCol",
+            "geoId",
+            "title",
+            "subtitle",
+            "basemap",
+            "attribution",
+            "startingLat",
+            "startingLong",
+            "startingZoom",
+            "height",
+        ],
+        required: &["data", "geoJsonUrl", "areaCol", "geoId"],
+    },
+    Spec {
+        name: "PointMap",
+        kind: Kind::Block,
+        props: &[
+            "data",
+            "value",
+            "valueFmt",
+            "ignoreZoom",
+            "colorPalette",
+            "min",
+            "max",
+            "legend",
+            "legendType",
+            "legendPosition",
+            "link",
+            "name",
+            "color",
+            "borderWidth",
+            "borderColor",
+            "opacity",
+            "selectedColor",
+            "selectedBorderWidth",
+            "selectedBorderColor",
+            "selectedOpacity",
+            "showTooltip",
+            "tooltipType",
+            "tooltipClass",
+            "tooltip",
+            "lat",
+            "long",
+            "pointName",
+            "size",
+            "title",
+            "subtitle",
+            "basemap",
+            "attribution",
+            "startingLat",
+            "startingLong",
+            "startingZoom",
+            "height",
+        ],
+        required: &["data", "lat", "long"],
+    },
+    Spec {
+        name: "BubbleMap",
+        kind: Kind::Block,
+        props: &[
+            "data",
+            "value",
+            "valueFmt",
+            "ignoreZoom",
+            "colorPalette",
+            "min",
+            "max",
+            "legend",
+            "legendType",
+            "legendPosition",
+            "link",
+            "name",
+            "color",
+            "borderWidth",
+            "borderColor",
+            "opacity",
+            "selectedColor",
+            "selectedBorderWidth",
+            "selectedBorderColor",
+            "selectedOpacity",
+            "showTooltip",
+            "tooltipType",
+            "tooltipClass",
+            "tooltip",
+            "lat",
+            "long",
+            "pointName",
+            "size",
+            "sizeFmt",
+            "maxSize",
+            "title",
+            "subtitle",
+            "basemap",
+            "attribution",
+            "startingLat",
+            "startingLong",
+            "startingZoom",
+            "height",
+        ],
+        required: &["data", "lat", "long", "size"],
+    },
+    Spec {
+        name: "BaseMap",
+        kind: Kind::Block,
+        props: &[
+            "title",
+            "subtitle",
+            "basemap",
+            "attribution",
+            "startingLat",
+            "startingLong",
+            "startingZoom",
+            "height",
+        ],
+        required: &[],
+    },
+    Spec {
+        name: "Areas",
+        kind: Kind::Child("BaseMap"),
+        props: &[
+            "data",
+            "value",
+            "valueFmt",
+            "ignoreZoom",
+            "colorPalette",
+            "min",
+            "max",
+            "legend",
+            "legendType",
+            "legendPosition",
+            "link",
+            "name",
+            "color",
+            "borderWidth",
+            "borderColor",
+            "opacity",
+            "selectedColor",
+            "selectedBorderWidth",
+            "selectedBorderColor",
+            "selectedOpacity",
+            "showTooltip",
+            "tooltipType",
+            "tooltipClass",
+            "tooltip",
+            "geoJsonUrl",
+            "areaCol",
+            "geoId",
+            "paneType",
+            "z",
+        ],
+        required: &["data", "geoJsonUrl", "areaCol", "geoId"],
+    },
+    Spec {
+        name: "Points",
+        kind: Kind::Child("BaseMap"),
+        props: &[
+            "data",
+            "value",
+            "valueFmt",
+            "ignoreZoom",
+            "colorPalette",
+            "min",
+            "max",
+            "legend",
+            "legendType",
+            "legendPosition",
+            "link",
+            "name",
+            "color",
+            "borderWidth",
+            "borderColor",
+            "opacity",
+            "selectedColor",
+            "selectedBorderWidth",
+            "selectedBorderColor",
+            "selectedOpacity",
+            "showTooltip",
+            "tooltipType",
+            "tooltipClass",
+            "tooltip",
+            "lat",
+            "long",
+            "pointName",
+            "size",
+            "paneType",
+            "z",
+        ],
+        required: &["data", "lat", "long"],
+    },
+    Spec {
+        name: "Bubbles",
+        kind: Kind::Child("BaseMap"),
+        props: &[
+            "data",
+            "value",
+            "valueFmt",
+            "ignoreZoom",
+            "colorPalette",
+            "min",
+            "max",
+            "legend",
+            "legendType",
+            "legendPosition",
+            "link",
+            "name",
+            "color",
+            "borderWidth",
+            "borderColor",
+            "opacity",
+            "selectedColor",
+            "selectedBorderWidth",
+            "selectedBorderColor",
+            "selectedOpacity",
+            "showTooltip",
+            "tooltipType",
+            "tooltipClass",
+            "tooltip",
+            "lat",
+            "long",
+            "pointName",
+            "size",
+            "sizeFmt",
+            "maxSize",
+            "paneType",
+            "z",
+        ],
+        required: &["data", "lat", "long", "size"],
+    },
+    Spec {
+        name: "USMap",
+        kind: Kind::Block,
+        props: &[
+            "data",
+            "state",
+            "abbreviations",
+            "value",
+            "colorScale",
+            "colorPalette",
+            "min",
+            "max",
+            "title",
+            "subtitle",
+            "link",
+            "fmt",
+            "legend",
+            "filter",
+            "emptySet",
+            "emptyMessage",
+            "renderer",
+            "downloadableData",
+            "downloadableImage",
+            "echartsOptions",
+            "seriesOptions",
+            "printEchartsConfig",
+            "connectGroup",
+        ],
+        required: &["data", "state", "value"],
+    },
+];
+
 /// Layout and annotation components (see `quire-render`'s `layout`).
 const LAYOUT: &[Spec] = &[
     Spec { name: "Details", kind: Kind::Block, props: &["title", "open", "printShowAll"], required: &[] },
@@ -1097,6 +1389,12 @@ pub fn prop_warnings(page: &Page) -> Vec<Problem> {
                         .label("no effect")
                         .help("quire passes the text to queries as a parameter, so quotes and `%` are the reader's text, never SQL; remove `unsafe`"),
                 ),
+                // Tiles come from another site: quire's maps draw the shapes they ship.
+                PropStatus::NotYet if p.name == "basemap" => out.push(
+                    Problem::new("quire draws maps without tiles", p.name_span)
+                        .label("no effect")
+                        .help("a quire site loads nothing from other sites, so the map shows its regions and points over the world's country outlines quire ships; remove `basemap`"),
+                ),
                 PropStatus::NotYet => out.push(
                     Problem::new(format!("`<{}>` does not draw `{}` yet", c.name, p.name), p.name_span)
                         .label("no effect")
@@ -1109,13 +1407,51 @@ pub fn prop_warnings(page: &Page) -> Vec<Problem> {
                 ),
             }
         }
+        if let Some(p) = c.prop("tooltip")
+            && MAPS.iter().any(|m| m.name == c.name)
+        {
+            out.extend(tooltip_warnings(p));
+        }
     }
     out
 }
 
+/// The fields a map's `tooltip` list may give, and what quire does with each.
+const TOOLTIP_FIELDS: &[&str] =
+    &["id", "title", "fmt", "showColumnName", "contentType", "linkLabel", "formatColumnTitle"];
+
+/// A map's `tooltip={[{id: 'sales', valueClass: 'text-xl'}]}`: keys quire does not act on.
+fn tooltip_warnings(p: &crate::page::Prop) -> Vec<Problem> {
+    let text = match &p.value {
+        PropValue::Expr(t) | PropValue::Str(t) => t,
+        _ => return Vec::new(),
+    };
+    let Some(crate::script::JsVal::Array(items)) = crate::script::JsVal::parse_literal(text) else { return Vec::new() };
+    let mut keys: Vec<&str> = Vec::new();
+    for item in &items {
+        if let crate::script::JsVal::Object(kv) = item {
+            for (k, _) in kv {
+                if !TOOLTIP_FIELDS.contains(&k.as_str()) && !keys.contains(&k.as_str()) {
+                    keys.push(k);
+                }
+            }
+        }
+    }
+    keys.into_iter()
+        .map(|k| {
+            let help = if k.ends_with("Class") {
+                "quire styles its tooltips itself and applies no Tailwind classes; remove it".to_string()
+            } else {
+                format!("a tooltip field takes: {}", TOOLTIP_FIELDS.join(", "))
+            };
+            Problem::new(format!("tooltip fields' `{k}` has no effect"), p.value_span).label("no effect").help(help)
+        })
+        .collect()
+}
+
 /// Every component, for suggestions and documentation.
 pub fn all() -> impl Iterator<Item = &'static Spec> {
-    CATALOGUE.iter().chain(LAYOUT)
+    CATALOGUE.iter().chain(LAYOUT).chain(MAPS)
 }
 
 pub fn spec(name: &str) -> Option<&'static Spec> {

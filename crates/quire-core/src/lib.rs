@@ -19,6 +19,7 @@ pub mod page;
 pub mod partials;
 pub mod query_files;
 pub mod script;
+pub mod shape;
 pub mod span;
 pub mod time;
 

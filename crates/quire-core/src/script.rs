@@ -742,6 +742,17 @@ pub enum JsVal {
 }
 
 impl JsVal {
+    /// A literal as an author writes it in a prop (`[{id: 'sales', fmt: 'usd'}]`,
+    /// `[['yellow', 'yellow'], 'red']`): arrays, objects with bare or quoted keys, strings in
+    /// either quotes, numbers, `true`, `false`, `null`. `None` for anything else (a name,
+    /// a call): such a value comes from the page's program instead, already a literal.
+    pub fn parse_literal(text: &str) -> Option<JsVal> {
+        let mut p = Literal { s: text.as_bytes(), at: 0, depth: 0 };
+        let v = p.value()?;
+        p.space();
+        (p.at == p.s.len()).then_some(v)
+    }
+
     /// From the JSON the prelude's `encode` writes.
     pub fn from_wire(text: &str) -> Result<JsVal, String> {
         let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
@@ -1173,6 +1184,144 @@ mod tests {
             (123456789012.5, "123456789012.5"),
         ] {
             assert_eq!(js_number(n), s);
+        }
+    }
+}
+
+/// [`JsVal::parse_literal`]'s reader; nesting is bounded by [`crate::expr::MAX_JS_DEPTH`].
+struct Literal<'a> {
+    s: &'a [u8],
+    at: usize,
+    depth: i32,
+}
+
+impl Literal<'_> {
+    fn space(&mut self) {
+        while self.at < self.s.len() && self.s[self.at].is_ascii_whitespace() {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        self.space();
+        let ok = self.s.get(self.at) == Some(&b);
+        if ok {
+            self.at += 1;
+        }
+        ok
+    }
+
+    fn value(&mut self) -> Option<JsVal> {
+        self.space();
+        let b = *self.s.get(self.at)?;
+        match b {
+            b'[' | b'{' => {
+                self.depth += 1;
+                if self.depth > crate::expr::MAX_JS_DEPTH {
+                    return None;
+                }
+                self.at += 1;
+                let close = if b == b'[' { b']' } else { b'}' };
+                let (mut items, mut fields) = (Vec::new(), Vec::new());
+                while !self.eat(close) {
+                    if b == b'[' {
+                        items.push(self.value()?);
+                    } else {
+                        let key = match self.value()? {
+                            JsVal::Text(k) => k,
+                            JsVal::Num(n) => js_number(n),
+                            _ => return None,
+                        };
+                        if !self.eat(b':') {
+                            return None;
+                        }
+                        fields.push((key, self.value()?));
+                    }
+                    if !self.eat(b',') {
+                        if !self.eat(close) {
+                            return None;
+                        }
+                        break;
+                    }
+                }
+                self.depth -= 1;
+                Some(if b == b'[' { JsVal::Array(items) } else { JsVal::Object(fields) })
+            }
+            b'\'' | b'"' | b'`' => {
+                self.at += 1;
+                let mut out = Vec::new();
+                loop {
+                    let c = *self.s.get(self.at)?;
+                    self.at += 1;
+                    match c {
+                        _ if c == b => break,
+                        b'\\' => {
+                            let e = *self.s.get(self.at)?;
+                            self.at += 1;
+                            out.push(match e {
+                                b'n' => b'\n',
+                                b't' => b'\t',
+                                other => other,
+                            });
+                        }
+                        b'$' if b == b'`' && self.s.get(self.at) == Some(&b'{') => return None,
+                        _ => out.push(c),
+                    }
+                }
+                String::from_utf8(out).ok().map(JsVal::Text)
+            }
+            _ => {
+                let start = self.at;
+                while self.at < self.s.len()
+                    && (self.s[self.at].is_ascii_alphanumeric()
+                        || matches!(self.s[self.at], b'_' | b'$' | b'.' | b'-' | b'+'))
+                {
+                    self.at += 1;
+                }
+                let word = std::str::from_utf8(&self.s[start..self.at]).ok()?;
+                match word {
+                    "true" => Some(JsVal::Bool(true)),
+                    "false" => Some(JsVal::Bool(false)),
+                    "null" | "undefined" => Some(JsVal::Null),
+                    // A bare key (`{id: ...}`) reads as its name; a bare value is refused by
+                    // the caller (a key must be followed by `:`).
+                    _ if word.parse::<f64>().is_ok() && !word.starts_with(['.', '+']) => {
+                        word.parse().ok().map(JsVal::Num)
+                    }
+                    _ if !word.is_empty()
+                        && self
+                            .s
+                            .get(self.at..)
+                            .is_some_and(|r| r.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b':')) =>
+                    {
+                        Some(JsVal::Text(word.to_string()))
+                    }
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod literal_tests {
+    use super::JsVal;
+
+    #[test]
+    fn literals_read_as_authors_write_them() {
+        let v = JsVal::parse_literal("[{id: 'zip', fmt: \"usd\", showColumnName: false}, {'id': 'sales', n: -1.5,}]")
+            .expect("a literal");
+        assert_eq!(
+            v.literal(),
+            "[{\"id\": \"zip\", \"fmt\": \"usd\", \"showColumnName\": false}, {\"id\": \"sales\", \"n\": -1.5}]"
+        );
+        assert_eq!(JsVal::parse_literal(&v.literal()), Some(v));
+        assert_eq!(
+            JsVal::parse_literal("[['yellow', 'yellow'], 'red']").map(|v| v.literal()).as_deref(),
+            Some("[[\"yellow\", \"yellow\"], \"red\"]")
+        );
+        for bad in ["[rows]", "{a}", "[1, 2", "f(x)", "`${x}`", &"[".repeat(100)] {
+            assert_eq!(JsVal::parse_literal(bad), None, "{bad}");
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod fmt;
 mod input;
 mod layout;
 mod lineage;
+mod map;
 mod markdown;
 mod media;
 mod print;
@@ -424,7 +425,10 @@ pub fn queries_read(nodes: &[Node]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for node in nodes {
         match node {
-            Node::Component(c) => out.extend(c.data().map(str::to_string)),
+            Node::Component(c) => {
+                out.extend(c.data().map(str::to_string));
+                out.extend(map::shapes_read(c));
+            }
             Node::Expr { expr, .. } => out.extend(expr.roots().into_iter().map(|(r, _)| r.to_string())),
             Node::If { branches, .. } => {
                 out.extend(branches.iter().flat_map(|b| b.cond.roots()).map(|(r, _)| r.to_string()))
@@ -542,6 +546,7 @@ fn block(ctx: &mut ctx::Ctx<'_>, c: &Component) -> String {
         "Image" => media::image(ctx, c),
         "Embed" => media::embed(ctx, c),
         "DownloadData" => layout::download_data(ctx, c),
+        "AreaMap" | "PointMap" | "BubbleMap" | "BaseMap" | "USMap" => map::map(ctx, c),
         _ => chart::chart(ctx, c),
     }
 }

@@ -18,6 +18,12 @@ use common::col;
 
 /// Monthly sales by channel (dates, text, numbers), a row of figures, a distribution, and
 /// empty results of both.
+/// [`results`], made once: the probe renders thousands of forms.
+fn shared_results() -> &'static BTreeMap<String, Table> {
+    static R: std::sync::OnceLock<BTreeMap<String, Table>> = std::sync::OnceLock::new();
+    R.get_or_init(results)
+}
+
 fn results() -> BTreeMap<String, Table> {
     let mut sales = Vec::new();
     for (i, m) in [1u32, 2, 3, 4].into_iter().enumerate() {
@@ -84,10 +90,52 @@ fn results() -> BTreeMap<String, Table> {
     r.insert("lists".to_string(), lists);
     let columns = r["values"].columns.clone();
     r.insert("novalues".to_string(), Table { columns, rows: vec![] });
+    // Places for maps: a zone each (shapes named `zones`), a point each, and US states.
+    let places = Table {
+        columns: vec![
+            col("channel", ColumnType::Text),
+            col("lat", ColumnType::Float),
+            col("long", ColumnType::Float),
+            col("sales", ColumnType::Float),
+            col("orders", ColumnType::Int),
+            col("link", ColumnType::Text),
+            col("state", ColumnType::Text),
+        ],
+        rows: [
+            ("Online", 34.05, -118.25, 1800.0, 40, "California"),
+            ("Retail", 34.1, -118.1, 950.0, 31, "Texas"),
+            ("Phone", 33.95, -118.4, 400.0, 22, "Maine"),
+        ]
+        .iter()
+        .map(|(ch, la, lo, s, o, st)| {
+            vec![
+                Cell::Text((*ch).into()),
+                Cell::Float(*la),
+                Cell::Float(*lo),
+                Cell::Float(*s),
+                Cell::Int(*o),
+                Cell::Text(format!("/channels/{ch}")),
+                Cell::Text((*st).into()),
+            ]
+        })
+        .collect(),
+    };
+    r.insert("noplaces".to_string(), Table { columns: places.columns.clone(), rows: vec![] });
+    r.insert("places".to_string(), places);
+    let zones = r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"zone":"Online"},"geometry":{"type":"Polygon","coordinates":[[[-118.3,34.0],[-118.2,34.0],[-118.2,34.1],[-118.3,34.0]]]}},
+        {"type":"Feature","properties":{"zone":"Retail"},"geometry":{"type":"Polygon","coordinates":[[[-118.15,34.05],[-118.05,34.05],[-118.05,34.15],[-118.15,34.05]]]}},
+        {"type":"Feature","properties":{"zone":"Phone"},"geometry":{"type":"Polygon","coordinates":[[[-118.45,33.9],[-118.35,33.9],[-118.35,34.0],[-118.45,33.9]]]}}]}"#;
+    r.insert(quire_core::shape::key("zones"), quire_core::shape::read_geojson(zones).expect("valid in this test"));
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../quire-build/shapes");
+    for name in [quire_core::shape::US_STATES, quire_core::shape::WORLD_COUNTRIES] {
+        let text = std::fs::read_to_string(shipped.join(format!("{name}.geojson"))).expect("quire's shapes");
+        r.insert(quire_core::shape::key(name), quire_core::shape::read_geojson(&text).expect("valid"));
+    }
     r
 }
 
-const QUERIES: &str = "```sql sales\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n```sql lists\nselect 1\n```\n\n```sql novalues\nselect 1\n```\n\n";
+const QUERIES: &str = "```sql sales\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n```sql lists\nselect 1\n```\n\n```sql novalues\nselect 1\n```\n\n```sql places\nselect 1\n```\n\n```sql noplaces\nselect 1\n```\n\n";
 
 /// How each component is written at its simplest; `@` is where the probed prop goes.
 fn base(name: &str) -> Option<String> {
@@ -145,6 +193,16 @@ fn base(name: &str) -> Option<String> {
         "Embed" => "<Embed url=\"https://example.com/embed\" @/>".into(),
         "DownloadData" => "<DownloadData data={sales} @/>".into(),
         "LastRefreshed" => "<LastRefreshed @/>".into(),
+        "AreaMap" => "<AreaMap data={places} geoJsonUrl=zones geoId=zone areaCol=channel value=sales @/>".into(),
+        "PointMap" => "<PointMap data={places} lat=lat long=long value=sales @/>".into(),
+        "BubbleMap" => "<BubbleMap data={places} lat=lat long=long size=sales value=sales @/>".into(),
+        "BaseMap" => "<BaseMap @>\n<Points data={places} lat=lat long=long value=sales />\n</BaseMap>".into(),
+        "Areas" => {
+            "<BaseMap>\n<Areas data={places} geoJsonUrl=zones geoId=zone areaCol=channel value=sales @/>\n</BaseMap>".into()
+        }
+        "Points" => "<BaseMap>\n<Points data={places} lat=lat long=long value=sales @/>\n</BaseMap>".into(),
+        "Bubbles" => "<BaseMap>\n<Bubbles data={places} lat=lat long=long size=sales value=sales @/>\n</BaseMap>".into(),
+        "USMap" => "<USMap data={places} state=state value=sales @/>".into(),
         _ => return None,
     })
 }
@@ -238,11 +296,19 @@ const VALUES: &[&str] = &[
     "dates",
     "\"Last Month\"",
     "belowStart",
+    "topLeft",
+    "topRight",
+    "categorical",
+    "click",
+    "state",
+    "{[{id: 'sales', fmt: 'usd'}, {id: 'link', contentType: 'link', linkLabel: 'Open'}]}",
 ];
 
 fn render(body: &str, empty: bool) -> Option<String> {
     let body = if empty {
-        body.replace("data={sales}", "data={nothing}").replace("data={values}", "data={novalues}")
+        body.replace("data={sales}", "data={nothing}")
+            .replace("data={values}", "data={novalues}")
+            .replace("data={places}", "data={noplaces}")
     } else {
         body.to_string()
     };
@@ -251,7 +317,7 @@ fn render(body: &str, empty: bool) -> Option<String> {
     // A build passes when the data was refreshed, for `LastRefreshed`.
     let mut state = quire_core::inputs::InputState::new();
     state.insert("@refreshed".into(), vec!["2024-05-01 10:20:30".into()]);
-    quire_render::render_body(&page.body, &results(), &state).ok().map(|r| r.html)
+    quire_render::render_body(&page.body, shared_results(), &state).ok().map(|r| r.html)
 }
 
 /// The simplest form, and forms with the props some others only act with (a comparison
@@ -398,6 +464,24 @@ fn variants(name: &str) -> Vec<String> {
             out.push(positive.replacen('@', "yLog=true @", 1));
             out.push(positive);
             out.push("<BoxPlot data={values} name=order_value midpoint=order_value @/>".into());
+        }
+        "AreaMap" | "PointMap" | "BubbleMap" | "Areas" | "Points" | "Bubbles" | "USMap" => {
+            // Categories, and a value given as the colour.
+            out.push(simplest.replace("value=sales", "value=channel"));
+            out.push(simplest.replace(" value=sales", ""));
+            // A second layer the view may or may not fit, and a centre to start from.
+            if matches!(name, "Areas" | "Points" | "Bubbles") {
+                out.push(
+                    simplest.replace("</BaseMap>", "<Points data={places} lat=lat long=long color=red />\n</BaseMap>"),
+                );
+            } else {
+                out.push(with("startingLong=-118"));
+                out.push(with("startingLat=34"));
+            }
+        }
+        "BaseMap" => {
+            out.push(with("startingLong=-118"));
+            out.push(with("startingLat=34"));
         }
         "Dropdown" => out.push(with("multiple=true")),
         "ButtonGroupItem" => out.push(

@@ -7,7 +7,7 @@
 
 mod content;
 mod groups;
-mod scale;
+pub(crate) mod scale;
 
 use std::collections::BTreeMap;
 

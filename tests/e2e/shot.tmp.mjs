@@ -1,0 +1,10 @@
+import { launch } from './browser.mjs';
+const [url, out, selector, nth, dark] = process.argv.slice(2);
+const b = await launch();
+const page = await b.context.newPage();
+if (dark === 'dark') await page.emulateMedia({ colorScheme: 'dark' });
+await page.goto(url, { waitUntil: 'networkidle' });
+await page.waitForTimeout(500);
+if (selector) await page.locator(selector).nth(Number(nth || 0)).screenshot({ path: out });
+else await page.screenshot({ path: out });
+await b.close();
