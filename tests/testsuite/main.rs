@@ -12,6 +12,7 @@ mod e2e;
 mod evidence;
 mod hostile;
 mod inputs;
+mod maps;
 mod parity;
 mod parse;
 mod pipeline;

@@ -434,8 +434,10 @@ async fn compile_checked(
             needed.extend(quire_render::queries_read(std::slice::from_ref(&page.body[i])));
         }
         // The page's JavaScript runs again in the browser, and may read any query.
+        // (and its slots are all redrawn, maps with the shapes they read).
         if scripted.program.is_some() {
             needed.extend(page.queries.iter().map(|q| q.name.clone()));
+            needed.extend(quire_render::queries_read(&page.body));
         }
     }
     let choices: BTreeMap<String, Table> = needed

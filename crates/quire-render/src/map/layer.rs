@@ -286,7 +286,8 @@ impl<'a> Layer<'a> {
                 if let Some((s, f)) = &self.size {
                     rows.push(serde_json::json!([title_case(&t.columns[*s].name), shown(*s, f.as_ref())]));
                 }
-                self.label.map(|l| shown(l, None)).unwrap_or_default()
+                // A name as written (a zip code is not a quantity: `90001`, not `90,001`).
+                self.label.map(|l| cell_text(&t.rows[row][l])).unwrap_or_default()
             }
         };
         format!(
@@ -330,6 +331,10 @@ impl<'a> Layer<'a> {
                         continue;
                     }
                     let (x, y) = p.point(*lon, *lat, Region::Main);
+                    // Outside the view (`ignoreZoom`, a starting view): not drawn.
+                    if x + r < 0.0 || y + r < 0.0 || x - r > view.0 || y - r > view.1 {
+                        continue;
+                    }
                     let q = |v: f64| super::tenths((v * 10.0).round() as i64);
                     format!(
                         "<circle cx=\"{}\" cy=\"{}\" r=\"{}\"{fill} stroke-width=\"{width}\"{tip}/>",
