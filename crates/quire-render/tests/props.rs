@@ -120,6 +120,27 @@ fn results() -> BTreeMap<String, Table> {
         })
         .collect(),
     };
+    // Flows for a Sankey diagram, in its default columns, with a share of each.
+    let flow = |s: &str, t: &str, v: f64, p: f64| {
+        vec![Cell::Text(s.into()), Cell::Text(t.into()), Cell::Float(v), Cell::Float(p)]
+    };
+    let flows = Table {
+        columns: vec![
+            col("source", ColumnType::Text),
+            col("target", ColumnType::Text),
+            col("value", ColumnType::Float),
+            col("growth", ColumnType::Float),
+        ],
+        rows: vec![
+            flow("Online", "Sales", 120.0, 0.6),
+            flow("Retail", "Sales", 80.0, 0.4),
+            flow("Sales", "Profit", 60.0, 0.3),
+            flow("Sales", "Costs", 140.0, 0.7),
+            flow("Costs", "Wages", 90.0, 0.64),
+        ],
+    };
+    r.insert("noflows".to_string(), Table { columns: flows.columns.clone(), rows: vec![] });
+    r.insert("flows".to_string(), flows);
     r.insert("noplaces".to_string(), Table { columns: places.columns.clone(), rows: vec![] });
     r.insert("places".to_string(), places);
     let zones = r#"{"type":"FeatureCollection","features":[
@@ -135,7 +156,7 @@ fn results() -> BTreeMap<String, Table> {
     r
 }
 
-const QUERIES: &str = "```sql sales\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n```sql lists\nselect 1\n```\n\n```sql novalues\nselect 1\n```\n\n```sql places\nselect 1\n```\n\n```sql noplaces\nselect 1\n```\n\n";
+const QUERIES: &str = "```sql sales\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n```sql lists\nselect 1\n```\n\n```sql novalues\nselect 1\n```\n\n```sql places\nselect 1\n```\n\n```sql noplaces\nselect 1\n```\n\n```sql flows\nselect 1\n```\n\n```sql noflows\nselect 1\n```\n\n";
 
 /// How each component is written at its simplest; `@` is where the probed prop goes.
 fn base(name: &str) -> Option<String> {
@@ -153,6 +174,7 @@ fn base(name: &str) -> Option<String> {
         "BoxPlot" => "<BoxPlot data={sales} name=channel intervalBottom=orders midpoint=sales intervalTop=sales @/>".into(),
         "CalendarHeatmap" => "<CalendarHeatmap data={sales} date=month value=sales @/>".into(),
         "FunnelChart" => "<FunnelChart data={sales} nameCol=channel valueCol=orders @/>".into(),
+        "SankeyDiagram" => "<SankeyDiagram data={flows} @/>".into(),
         "Sparkline" => "<Sparkline data={sales} dateCol=month valueCol=sales @/>".into(),
         "ReferenceLine" => "<LineChart data={sales} x=month y=sales series=channel>\n<ReferenceLine y=1000 @/>\n</LineChart>".into(),
         "ReferenceArea" => {
@@ -302,6 +324,13 @@ const VALUES: &[&str] = &[
     "click",
     "state",
     "{[{id: 'sales', fmt: 'usd'}, {id: 'link', contentType: 'link', linkLabel: 'Open'}]}",
+    "vertical",
+    "full",
+    "percent",
+    "source",
+    "target",
+    "gradient",
+    "{{'Sales': 2}}",
 ];
 
 fn render(body: &str, empty: bool) -> Option<String> {
@@ -309,6 +338,7 @@ fn render(body: &str, empty: bool) -> Option<String> {
         body.replace("data={sales}", "data={nothing}")
             .replace("data={values}", "data={novalues}")
             .replace("data={places}", "data={noplaces}")
+            .replace("data={flows}", "data={noflows}")
     } else {
         body.to_string()
     };
@@ -482,6 +512,11 @@ fn variants(name: &str) -> Vec<String> {
         "BaseMap" => {
             out.push(with("startingLong=-118"));
             out.push(with("startingLat=34"));
+        }
+        // Shares to label the links with.
+        "SankeyDiagram" => {
+            out.push(with("linkLabels=full"));
+            out.push(with("linkLabels=full percentCol=growth"));
         }
         "Dropdown" => out.push(with("multiple=true")),
         "ButtonGroupItem" => out.push(

@@ -151,7 +151,7 @@ enum Align {
 
 /// `colorPalette={['#cf0d06', 'teal']}`: the stages' colours in turn; the built-in palette
 /// without it.
-fn palette(ctx: &mut Ctx<'_>, c: &Component) -> Vec<String> {
+pub(crate) fn palette(ctx: &mut Ctx<'_>, c: &Component) -> Vec<String> {
     let mut out = Vec::new();
     for colour in c.list("colorPalette").unwrap_or_default() {
         match escape::colour(&colour) {
@@ -171,7 +171,7 @@ fn palette(ctx: &mut Ctx<'_>, c: &Component) -> Vec<String> {
 
 /// `outlineColor` and `outlineWidth`: a border around each stage (white and 1 wide, as
 /// ECharts draws it, for whichever is not given).
-fn outline(ctx: &mut Ctx<'_>, c: &Component) -> Option<(String, u32)> {
+pub(crate) fn outline(ctx: &mut Ctx<'_>, c: &Component) -> Option<(String, u32)> {
     if c.prop("outlineColor").is_none() && c.prop("outlineWidth").is_none() {
         return None;
     }

@@ -13,6 +13,7 @@ mod heatmap;
 mod marks;
 mod plot;
 mod reference;
+mod sankey;
 mod xy;
 mod y2;
 
@@ -194,6 +195,7 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
     match c.name.as_str() {
         "Heatmap" => return heatmap::heatmap(ctx, c),
         "FunnelChart" => return funnel::funnel(ctx, c),
+        "SankeyDiagram" => return sankey::sankey(ctx, c),
         "CalendarHeatmap" => return calendar::calendar(ctx, c),
         _ => {}
     }
