@@ -21,7 +21,7 @@ pub enum Kind {
 
 /// The charts annotations may sit in.
 pub const CHARTS: &[&str] =
-    &["LineChart", "AreaChart", "BarChart", "ScatterPlot", "BubbleChart", "Histogram", "BoxPlot"];
+    &["LineChart", "AreaChart", "BarChart", "ScatterPlot", "BubbleChart", "Histogram", "BoxPlot", "Chart"];
 
 pub struct Spec {
     pub name: &'static str,
@@ -1300,6 +1300,124 @@ const MAPS: &[Spec] = &[
     },
 ];
 
+/// `<Chart>` and the series inside it (Evidence's mixed-type charts; see `quire-render`'s
+/// `chart::mixed`).
+const MIXED: &[Spec] = &[
+    Spec {
+        name: "Chart",
+        kind: Kind::Block,
+        props: &[
+            "data",
+            "x",
+            "y",
+            "sort",
+            "series",
+            "xFmt",
+            "yFmt",
+            "yLog",
+            "yLogBase",
+            "emptySet",
+            "emptyMessage",
+            "swapXY",
+            "title",
+            "subtitle",
+            "legend",
+            "chartAreaHeight",
+            "xAxisTitle",
+            "yAxisTitle",
+            "xGridlines",
+            "yGridlines",
+            "xAxisLabels",
+            "yAxisLabels",
+            "xBaseline",
+            "yBaseline",
+            "xTickMarks",
+            "yTickMarks",
+            "yMin",
+            "yMax",
+            "yScale",
+            "options",
+            "colorPalette",
+            "seriesColors",
+            "renderer",
+            "downloadableData",
+            "downloadableImage",
+        ],
+        required: &["data"],
+    },
+    Spec {
+        name: "Line",
+        kind: Kind::Child("Chart"),
+        props: &[
+            "y",
+            "series",
+            "name",
+            "lineColor",
+            "lineOpacity",
+            "lineType",
+            "lineWidth",
+            "markers",
+            "markerShape",
+            "markerSize",
+            "handleMissing",
+            "options",
+        ],
+        required: &[],
+    },
+    Spec {
+        name: "Area",
+        kind: Kind::Child("Chart"),
+        props: &["y", "series", "name", "fillColor", "fillOpacity", "line", "handleMissing", "options"],
+        required: &[],
+    },
+    Spec {
+        name: "Bar",
+        kind: Kind::Child("Chart"),
+        props: &[
+            "y",
+            "name",
+            "type",
+            "stackName",
+            "fillColor",
+            "fillOpacity",
+            "outlineWidth",
+            "outlineColor",
+            "options",
+        ],
+        required: &[],
+    },
+    Spec {
+        name: "Scatter",
+        kind: Kind::Child("Chart"),
+        props: &["y", "name", "shape", "pointSize", "opacity", "fillColor", "outlineWidth", "outlineColor", "options"],
+        required: &[],
+    },
+    Spec {
+        name: "Bubble",
+        kind: Kind::Child("Chart"),
+        props: &[
+            "y",
+            "size",
+            "name",
+            "shape",
+            "minSize",
+            "maxSize",
+            "opacity",
+            "fillColor",
+            "outlineWidth",
+            "outlineColor",
+            "options",
+        ],
+        required: &[],
+    },
+    Spec {
+        name: "Hist",
+        kind: Kind::Child("Chart"),
+        props: &["x", "fillColor", "fillOpacity", "options"],
+        required: &[],
+    },
+];
+
 /// Layout and annotation components (see `quire-render`'s `layout`).
 const LAYOUT: &[Spec] = &[
     Spec { name: "Details", kind: Kind::Block, props: &["title", "open", "printShowAll"], required: &[] },
@@ -1386,7 +1504,8 @@ impl PropStatus {
 ///
 /// `connectGroup` links ECharts instances so that hovering one shows the others' tooltips
 /// (`echarts.connect`): quire's charts are separate SVGs with no such link.
-const ECHARTS_ONLY: &[&str] = &["echartsOptions", "seriesOptions", "printEchartsConfig", "renderer", "connectGroup"];
+const ECHARTS_ONLY: &[&str] =
+    &["echartsOptions", "seriesOptions", "printEchartsConfig", "renderer", "connectGroup", "options"];
 
 /// Props honoured by the build rather than the renderer, so no rendering shows them:
 /// `emptySet` (the empty-data warning), an input's `where` and `order` (the query its
@@ -1484,7 +1603,7 @@ fn tooltip_warnings(p: &crate::page::Prop) -> Vec<Problem> {
 
 /// Every component, for suggestions and documentation.
 pub fn all() -> impl Iterator<Item = &'static Spec> {
-    CATALOGUE.iter().chain(LAYOUT).chain(MAPS)
+    CATALOGUE.iter().chain(LAYOUT).chain(MAPS).chain(MIXED)
 }
 
 pub fn spec(name: &str) -> Option<&'static Spec> {

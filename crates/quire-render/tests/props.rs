@@ -175,6 +175,13 @@ fn base(name: &str) -> Option<String> {
         "CalendarHeatmap" => "<CalendarHeatmap data={sales} date=month value=sales @/>".into(),
         "FunnelChart" => "<FunnelChart data={sales} nameCol=channel valueCol=orders @/>".into(),
         "SankeyDiagram" => "<SankeyDiagram data={flows} @/>".into(),
+        "Chart" => "<Chart data={sales} x=month @>\n<Bar y=sales />\n<Line y=orders />\n</Chart>".into(),
+        "Bar" => "<Chart data={sales} x=month>\n<Bar y=sales @/>\n<Line y=orders />\n</Chart>".into(),
+        "Line" => "<Chart data={sales} x=month>\n<Bar y=sales />\n<Line y=orders @/>\n</Chart>".into(),
+        "Area" => "<Chart data={sales} x=month>\n<Area y=sales @/>\n<Line y=orders />\n</Chart>".into(),
+        "Scatter" => "<Chart data={sales} x=month>\n<Line y=sales />\n<Scatter y=orders @/>\n</Chart>".into(),
+        "Bubble" => "<Chart data={sales} x=month>\n<Bubble @/>\n</Chart>".into(),
+        "Hist" => "<Chart data={sales}>\n<Hist @/>\n</Chart>".into(),
         "Sparkline" => "<Sparkline data={sales} dateCol=month valueCol=sales @/>".into(),
         "ReferenceLine" => "<LineChart data={sales} x=month y=sales series=channel>\n<ReferenceLine y=1000 @/>\n</LineChart>".into(),
         "ReferenceArea" => {
@@ -518,6 +525,16 @@ fn variants(name: &str) -> Vec<String> {
             out.push(with("linkLabels=full"));
             out.push(with("linkLabels=full percentCol=growth"));
         }
+        // The chart's `y` where the series give none; bars split by a series column.
+        "Chart" => {
+            out.push(simplest.replace("<Bar y=sales />", "<Bar />"));
+            out.push(simplest.replace("x=month @", "x=month series=channel @").replace("<Line y=orders />\n", ""));
+            // Categories on x (for `sort`); one kind of positive values (for `yLog`).
+            out.push(simplest.replace("x=month", "x=channel"));
+            out.push("<Chart data={sales} x=month @>\n<Line y=orders />\n</Chart>".into());
+            out.push("<Chart data={sales} x=month yLog=true @>\n<Line y=orders />\n</Chart>".into());
+        }
+        "Bar" => out.push(simplest.replace("x=month>", "x=month series=channel>").replace("<Line y=orders />\n", "")),
         "Dropdown" => out.push(with("multiple=true")),
         "ButtonGroupItem" => out.push(
             "<ButtonGroup name=pick>\n<ButtonGroupItem value=a />\n<ButtonGroupItem value=b @/>\n</ButtonGroup>".into(),

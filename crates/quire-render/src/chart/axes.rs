@@ -54,6 +54,9 @@ pub(crate) struct Secondary {
     pub ticks: bool,
     pub baseline: bool,
     pub colour: Option<AxisColour>,
+    /// Drawn against the left axis, with no axis of its own: a `<Chart>`'s second kind of
+    /// series (`<Bar>`s with `<Line>`s).
+    pub shared: bool,
 }
 
 /// The x axis as the author typed it (`xType`).
@@ -279,5 +282,6 @@ fn secondary(
         baseline: on(ctx, "y2Baseline", false),
         colour: axis_colour(ctx, c, "y2AxisColor", palette).unwrap_or(Some(AxisColour::FirstSeries)),
         cols,
+        shared: false,
     })
 }

@@ -18,6 +18,9 @@ type Segments = Vec<Vec<Option<(f64, f64)>>>;
 pub(crate) fn bars(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
     let segs = segments(spec, frame);
     let (mut lo, mut hi) = extent(&segs, spec.axes.y_scale);
+    if let Some((a, b)) = y2::shared_extent(spec, frame) {
+        (lo, hi) = (lo.min(a), hi.max(b));
+    }
     let pct = spec.stack == Stack::Stacked100;
     if !spec.swap {
         for y in super::reference::y_values(&spec.references) {

@@ -11,6 +11,7 @@ mod frame;
 mod funnel;
 mod heatmap;
 mod marks;
+mod mixed;
 mod plot;
 mod reference;
 mod sankey;
@@ -192,7 +193,14 @@ impl Spec<'_> {
 }
 
 pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
+    draw(ctx, c, &[])
+}
+
+/// A chart; `renamed` gives series new names (`<Line y=x name="...">` in a `<Chart>`), and
+/// makes the `y2` series share the left axis.
+fn draw(ctx: &mut Ctx<'_>, c: &Component, renamed: &[(String, String)]) -> String {
     match c.name.as_str() {
+        "Chart" => return mixed::chart(ctx, c),
         "Heatmap" => return heatmap::heatmap(ctx, c),
         "FunnelChart" => return funnel::funnel(ctx, c),
         "SankeyDiagram" => return sankey::sankey(ctx, c),
@@ -206,8 +214,9 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
     // (`y2` on an AreaChart): the drawing must not read it either.
     let taken;
     let c = match quire_core::components::spec(&c.name) {
-        Some(s) if c.props.iter().any(|p| !s.props.contains(&p.name.as_str())) => {
-            let props = c.props.iter().filter(|p| s.props.contains(&p.name.as_str())).cloned().collect();
+        Some(s) if c.props.iter().any(|p| !s.props.contains(&p.name.as_str()) && p.name != "@mixed") => {
+            let props =
+                c.props.iter().filter(|p| s.props.contains(&p.name.as_str()) || p.name == "@mixed").cloned().collect();
             taken = Component { props, ..c.clone() };
             &taken
         }
@@ -217,7 +226,19 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
         return String::new();
     };
     let before = ctx.problems.len();
-    let spec = resolve(ctx, c, kind, query, table);
+    let mut spec = resolve(ctx, c, kind, query, table);
+    // A `<Chart>`'s second kind shares the left axis, which then belongs to no one series:
+    // no colour of one, and no title unless asked for.
+    if c.prop("@mixed").is_some()
+        && let Some(spec) = spec.as_mut()
+        && let Some(y2) = spec.axes.y2.as_mut()
+    {
+        y2.shared = true;
+        spec.axes.y_colour = None;
+        if c.prop("yAxisTitle").is_none() {
+            spec.y_title = None;
+        }
+    }
     let series_order = c.list("seriesOrder").unwrap_or_default();
     let series_colours = series_colours(ctx, c);
     if ctx.problems.len() > before {
@@ -237,6 +258,11 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
             _ => {
                 let mut frame = Frame::build(&spec)?;
                 let mut spec = spec;
+                for s in frame.series.iter_mut().chain(&mut frame.series2) {
+                    if let Some((_, to)) = renamed.iter().find(|(from, _)| *from == s.name) {
+                        s.name = to.clone();
+                    }
+                }
                 order_series(&mut frame, &series_order);
                 colour_series(&mut frame, &mut spec.palette, &series_colours);
                 let svg = match kind {

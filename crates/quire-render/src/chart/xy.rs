@@ -34,6 +34,9 @@ pub(crate) fn draw(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
             hi = hi.max(base.max(*top));
         }
     }
+    if let Some((a, b)) = super::y2::shared_extent(spec, frame) {
+        (lo, hi) = (lo.min(a), hi.max(b));
+    }
     let pct = spec.stack == Stack::Stacked100;
     let positive_lo = if spec.points() {
         frame

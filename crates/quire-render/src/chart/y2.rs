@@ -55,7 +55,7 @@ fn label(spec: &Spec<'_>, v: f64) -> String {
 /// The right-hand axis for the y2 series: its ticks at the heights of the left axis' ticks
 /// (so both share grid lines) unless `y2Min`/`y2Max` or a logarithmic left axis forbid.
 pub(crate) fn right(spec: &Spec<'_>, frame: &Frame, left: &Linear) -> Option<Right> {
-    let y2 = spec.y2()?;
+    let y2 = spec.y2().filter(|y2| !y2.shared)?;
     let values = frame.series2.iter().flat_map(|s| s.values.iter().flatten().copied());
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let include_zero = !y2.scale;
@@ -79,6 +79,16 @@ pub(crate) fn right(spec: &Spec<'_>, frame: &Frame, left: &Linear) -> Option<Rig
         baseline: y2.baseline,
         colour: y2.colour.map(|c| colour(c, first)),
     })
+}
+
+/// The values the left axis must also show when the y2 series share it (a `<Chart>` of
+/// two kinds): theirs, and zero under bars.
+pub(crate) fn shared_extent(spec: &Spec<'_>, frame: &Frame) -> Option<(f64, f64)> {
+    let y2 = spec.y2().filter(|y2| y2.shared)?;
+    let zero = (y2.kind == SeriesType::Bar).then_some(0.0);
+    let values = frame.series2.iter().flat_map(|s| s.values.iter().flatten().copied()).chain(zero);
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    (lo <= hi).then_some((lo, hi))
 }
 
 /// How many y2 series are bars, each taking a slot beside the y bars.

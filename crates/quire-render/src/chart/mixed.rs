@@ -1,0 +1,140 @@
+//! `<Chart>` with `<Bar>`, `<Line>`, `<Area>` and `<Scatter>` inside (Evidence's mixed-type
+//! charts): drawn as the chart of its first child's kind, with the second kind's series on
+//! the same axis (the `y2` machinery, sharing the left scale).
+
+use quire_core::{Component, Node, Problem, Prop, PropValue};
+
+use crate::ctx::Ctx;
+use crate::text::title_case;
+
+/// The series kinds a `<Chart>` holds, and the chart each is drawn as.
+const KINDS: &[(&str, &str, Option<&str>)] = &[
+    ("Bar", "BarChart", Some("bar")),
+    ("Line", "LineChart", Some("line")),
+    ("Scatter", "ScatterPlot", Some("scatter")),
+    ("Area", "AreaChart", None),
+];
+
+pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
+    let children: Vec<&Component> = c
+        .children
+        .iter()
+        .filter_map(|n| match n {
+            Node::Component(k)
+                if matches!(k.name.as_str(), "Bar" | "Line" | "Area" | "Scatter" | "Bubble" | "Hist") =>
+            {
+                Some(k)
+            }
+            _ => None,
+        })
+        .collect();
+    let Some(first) = children.first() else {
+        ctx.report(
+            Problem::new("a `<Chart>` draws the series written inside it", c.name_span)
+                .help("add them: `<Chart data={q} x=month>` `<Bar y=sales/>` `<Line y=orders/>` `</Chart>`"),
+        );
+        return String::new();
+    };
+    let mut kinds: Vec<&str> = Vec::new();
+    for k in &children {
+        if let Some(own) = match k.name.as_str() {
+            "Bubble" => Some("BubbleChart"),
+            "Hist" => Some("Histogram"),
+            _ => None,
+        } {
+            ctx.report(
+                Problem::new(format!("quire does not draw `<{}>` inside a `<Chart>` yet", k.name), k.name_span)
+                    .help(format!("draw it as a chart of its own: `<{own} data={{...}}>`")),
+            );
+            return String::new();
+        }
+        if !kinds.contains(&k.name.as_str()) {
+            kinds.push(&k.name);
+        }
+    }
+    if kinds.len() > 2 {
+        let third = children.iter().find(|k| k.name == kinds[2]).map_or(c.name_span, |k| k.name_span);
+        ctx.report(
+            Problem::new(format!("a `<Chart>` draws two kinds of series; this is a third, `<{}>`", kinds[2]), third)
+                .help("keep two kinds (e.g. `<Bar>` and `<Line>`), or draw the rest in a chart of their own"),
+        );
+        return String::new();
+    }
+    let (_, base, _) = KINDS.iter().find(|(k, _, _)| *k == first.name).copied().unwrap_or(KINDS[0]);
+    let second = kinds.get(1).and_then(|k| KINDS.iter().find(|(n, _, _)| n == k));
+    if let Some((name, _, None)) = second {
+        let at = children.iter().find(|k| k.name == *name).map_or(c.name_span, |k| k.name_span);
+        ctx.report(
+            Problem::new(format!("an `<{name}>` is drawn first in a `<Chart>`, under the other series"), at)
+                .help(format!("move `<{name}>` above the `<{}>`", first.name)),
+        );
+        return String::new();
+    }
+    if base != "BarChart" && c.flag("swapXY") == Some(true) {
+        ctx.report(
+            Problem::new("only bars turn sideways", c.span_of("swapXY"))
+                .help("write the `<Bar>` first, or leave out swapXY"),
+        );
+        return String::new();
+    }
+    // Each child's columns (its own `y`, else the chart's), and the names it gives them.
+    let mut ys: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+    let mut renamed = Vec::new();
+    for k in &children {
+        let cols = k.list("y").or_else(|| c.list("y")).unwrap_or_default();
+        if cols.is_empty() {
+            ctx.report(
+                Problem::new(format!("`<{}>` needs a `y` column", k.name), k.name_span)
+                    .help("name the number column it draws: y=sales (or give the `<Chart>` one)"),
+            );
+            return String::new();
+        }
+        if let (Some(name), [col]) = (k.text("name"), cols.as_slice()) {
+            renamed.push((title_case(col), name));
+        }
+        ys[usize::from(k.name != first.name)].extend(cols);
+    }
+    let list = |name: &str, values: Vec<String>, at: &Component| Prop {
+        name: name.into(),
+        name_span: at.name_span,
+        value: PropValue::List(values),
+        value_span: at.name_span,
+    };
+    let word = |name: &str, value: &str| Prop {
+        name: name.into(),
+        name_span: c.name_span,
+        value: PropValue::Str(value.into()),
+        value_span: c.name_span,
+    };
+    let mut props: Vec<Prop> = c.props.iter().filter(|p| p.name != "y").cloned().collect();
+    props.push(list("y", ys[0].clone(), first));
+    if let Some((_, _, Some(kind))) = second {
+        props.push(list("y2", ys[1].clone(), first));
+        props.push(word("y2SeriesType", kind));
+        props.push(Prop {
+            name: "@mixed".into(),
+            name_span: c.name_span,
+            value: PropValue::Bool(true),
+            value_span: c.name_span,
+        });
+    }
+    // `<Bar type=grouped>`: the bars' arrangement, as `BarChart`'s `type`.
+    if let Some(p) = children.iter().filter(|k| k.name == "Bar").find_map(|k| k.prop("type")) {
+        props.push(p.clone());
+    }
+    let synth = Component {
+        name: base.into(),
+        span: c.span,
+        name_span: c.name_span,
+        props,
+        // Annotations (`<ReferenceLine>`) stay; the series are in the props now.
+        children: c
+            .children
+            .iter()
+            .filter(|n| !matches!(n, Node::Component(k) if KINDS.iter().any(|(kind, _, _)| *kind == k.name)))
+            .cloned()
+            .collect(),
+        derived_query: c.derived_query.clone(),
+    };
+    super::draw(ctx, &synth, &renamed).replacen("data-component=\"", "data-component=\"Chart\" data-drawn-as=\"", 1)
+}
