@@ -196,3 +196,22 @@ fn hostile_shapes_and_data_stay_text() {
     assert!(!body.contains("javascript:"), "a script URL is never a link");
     assert_eq!(body.matches("<path d=").count(), 1);
 }
+
+/// `quire dev`: editing a map's GeoJSON in `static/` redraws the map (its page compiles
+/// again) without a restart.
+#[test]
+fn an_edited_geojson_redraws_its_map() {
+    let p = Project::fixture("maps");
+    let mut site = quire_build::Incremental::new(p.path(), None).expect("start");
+    let page = |r: &quire_build::Rebuilt| String::from_utf8_lossy(&r.site.files["index.html"]).into_owned();
+    let r = site.rebuild().expect("first build");
+    let before = page(&r);
+    assert_eq!(figures(&before).iter().filter(|(n, _)| n == "AreaMap").map(|(_, f)| fills(f).len()).next(), Some(5));
+    // The sixth zone takes the id of a zip that has sales: one region more on every map.
+    let geo = p.read("static/geo/la_zips.geojson").replace("\"90006\"", "\"90005\"");
+    std::fs::write(p.path().join("static/geo/la_zips.geojson"), geo).expect("write");
+    let r = site.rebuild().expect("after the edit");
+    assert_eq!(r.reason, "static");
+    let after = page(&r);
+    assert_eq!(figures(&after).iter().filter(|(n, _)| n == "AreaMap").map(|(_, f)| fills(f).len()).next(), Some(6));
+}

@@ -32,6 +32,7 @@ pub struct Incremental {
     config: Option<Config>,
     partials: Fingerprint,
     queries: Fingerprint,
+    statics: Fingerprint,
     /// Compiled pages by file path, with the text they were compiled from.
     pages: BTreeMap<String, (Arc<str>, Compiled)>,
 }
@@ -69,6 +70,7 @@ impl Incremental {
             config: None,
             partials: Fingerprint::default(),
             queries: Fingerprint::default(),
+            statics: Fingerprint::default(),
             pages: BTreeMap::new(),
         })
     }
@@ -104,8 +106,11 @@ impl Incremental {
             self.rt.block_on(crate::sources::register(&engine, &project.sources, &project.root))?;
             self.tables = Some(Tables { engine, fingerprint, exports: Exports::new() });
         }
-        // Partials and SQL files (`queries:`) are read into pages.
-        for (folder, known) in [("partials", &mut self.partials), ("queries", &mut self.queries)] {
+        // Partials and SQL files (`queries:`) are read into pages, and maps' GeoJSON files
+        // (from `static/`) into their results.
+        for (folder, known) in
+            [("partials", &mut self.partials), ("queries", &mut self.queries), ("static", &mut self.statics)]
+        {
             let now = Fingerprint::of(&self.root, &[folder]);
             if now != *known {
                 if !self.pages.is_empty() {

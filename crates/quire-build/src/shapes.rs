@@ -59,8 +59,8 @@ fn builtin(name: &str) -> Arc<Table> {
     cell.get_or_init(|| Arc::new(shape::read_geojson(text).expect("quire's own shapes are valid GeoJSON"))).clone()
 }
 
-/// The shapes `geoJsonUrl` names: a file in the project (`/geo/x.geojson` from `static/`,
-/// as Evidence serves it, or from the project's root), one of quire's own by name
+/// The shapes `geoJsonUrl` names: a file in the project's `static/` (`/geo/x.geojson`, as
+/// Evidence serves it; `quire dev` redraws the maps when it changes), one of quire's own by name
 /// (`us-states`, `world-countries`) or by the Natural Earth URL Evidence's docs use.
 fn read(root: &Path, c: &Component) -> Result<Option<(String, Arc<Table>)>, Problem> {
     let Some(p) = c.prop("geoJsonUrl") else { return Ok(None) };
@@ -88,20 +88,20 @@ fn read(root: &Path, c: &Component) -> Result<Option<(String, Arc<Table>)>, Prob
             "write a path from the project's `static/` folder: geoJsonUrl=/geo/regions.geojson",
         ));
     }
-    let candidates = [root.join("static").join(path), root.join(path)];
-    let Some(file) = candidates.iter().find(|f| f.is_file()) else {
+    let file = root.join("static").join(path);
+    if !file.is_file() {
         if relative == shape::US_STATES || relative == shape::WORLD_COUNTRIES {
             return Ok(Some((written.clone(), builtin(relative))));
         }
         return Err(at(
             format!("no GeoJSON file `{written}`"),
             &format!(
-                "looked for {} and {}; put the file in `static/`, or use quire's own `us-states` or `world-countries`",
-                candidates[0].display(),
-                candidates[1].display()
+                "looked for {}; put the file in the project's `static/` folder, or use quire's own `us-states` or `world-countries`",
+                file.display()
             ),
         ));
-    };
+    }
+    let file = &file;
     let table = cached(file).map_err(|e| {
         at(format!("`{}` cannot be drawn: {e}", file.display()), "give a GeoJSON FeatureCollection of polygons")
     })?;
