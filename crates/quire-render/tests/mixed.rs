@@ -54,7 +54,7 @@ fn what_a_chart_refuses() {
             "<Chart data={recalls} x=year>\n</Chart>",
             "<Chart data={recalls} x=year>\n<Bar y=fda_recalls/>\n<Line y=fda_recalls/>\n<Scatter y=fda_recalls/>\n</Chart>",
             "<Chart data={recalls} x=year>\n<Line y=fda_recalls/>\n<Area y=fda_recalls/>\n</Chart>",
-            "<Chart data={recalls} x=year>\n<Bubble y=fda_recalls size=fda_recalls/>\n</Chart>",
+            "<Chart data={recalls} x=year>\n<Line y=fda_recalls/>\n<Bubble y=fda_recalls size=fda_recalls/>\n</Chart>",
             "<Chart data={recalls} x=year swapXY=true>\n<Line y=fda_recalls/>\n</Chart>",
             "<Chart data={recalls} x=year>\n<Line/>\n</Chart>",
         ]

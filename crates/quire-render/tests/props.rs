@@ -180,8 +180,8 @@ fn base(name: &str) -> Option<String> {
         "Line" => "<Chart data={sales} x=month>\n<Bar y=sales />\n<Line y=orders @/>\n</Chart>".into(),
         "Area" => "<Chart data={sales} x=month>\n<Area y=sales @/>\n<Line y=orders />\n</Chart>".into(),
         "Scatter" => "<Chart data={sales} x=month>\n<Line y=sales />\n<Scatter y=orders @/>\n</Chart>".into(),
-        "Bubble" => "<Chart data={sales} x=month>\n<Bubble @/>\n</Chart>".into(),
-        "Hist" => "<Chart data={sales}>\n<Hist @/>\n</Chart>".into(),
+        "Bubble" => "<Chart data={sales} x=orders>\n<Bubble y=sales size=orders @/>\n</Chart>".into(),
+        "Hist" => "<Chart data={values}>\n<Hist x=order_value @/>\n</Chart>".into(),
         "Sparkline" => "<Sparkline data={sales} dateCol=month valueCol=sales @/>".into(),
         "ReferenceLine" => "<LineChart data={sales} x=month y=sales series=channel>\n<ReferenceLine y=1000 @/>\n</LineChart>".into(),
         "ReferenceArea" => {

@@ -1,6 +1,7 @@
 //! `<Chart>` with `<Bar>`, `<Line>`, `<Area>` and `<Scatter>` inside (Evidence's mixed-type
 //! charts): drawn as the chart of its first child's kind, with the second kind's series on
-//! the same axis (the `y2` machinery, sharing the left scale).
+//! the same axis (the `y2` machinery, sharing the left scale). `<Bubble>` and `<Hist>` draw
+//! alone, as a bubble chart and a histogram.
 
 use quire_core::{Component, Node, Problem, Prop, PropValue};
 
@@ -13,6 +14,8 @@ const KINDS: &[(&str, &str, Option<&str>)] = &[
     ("Line", "LineChart", Some("line")),
     ("Scatter", "ScatterPlot", Some("scatter")),
     ("Area", "AreaChart", None),
+    ("Bubble", "BubbleChart", None),
+    ("Hist", "Histogram", None),
 ];
 
 pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
@@ -37,20 +40,23 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
     };
     let mut kinds: Vec<&str> = Vec::new();
     for k in &children {
-        if let Some(own) = match k.name.as_str() {
-            "Bubble" => Some("BubbleChart"),
-            "Hist" => Some("Histogram"),
-            _ => None,
-        } {
-            ctx.report(
-                Problem::new(format!("quire does not draw `<{}>` inside a `<Chart>` yet", k.name), k.name_span)
-                    .help(format!("draw it as a chart of its own: `<{own} data={{...}}>`")),
-            );
-            return String::new();
-        }
         if !kinds.contains(&k.name.as_str()) {
             kinds.push(&k.name);
         }
+    }
+    // Bubbles and histograms have axes of their own: alone in a `<Chart>`, or not at all.
+    if kinds.len() > 1
+        && let Some(k) = children.iter().find(|k| matches!(k.name.as_str(), "Bubble" | "Hist"))
+    {
+        let own = if k.name == "Bubble" { "BubbleChart" } else { "Histogram" };
+        ctx.report(
+            Problem::new(
+                format!("quire draws `<{}>` alone in a `<Chart>`, not with other series", k.name),
+                k.name_span,
+            )
+            .help(format!("give it a `<Chart>` of its own, or write `<{own} data={{...}}>`")),
+        );
+        return String::new();
     }
     if kinds.len() > 2 {
         let third = children.iter().find(|k| k.name == kinds[2]).map_or(c.name_span, |k| k.name_span);
@@ -77,15 +83,17 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
         );
         return String::new();
     }
-    // Each child's columns (its own `y`, else the chart's), and the names it gives them.
+    // Each child's columns (its own `y`, else the chart's; a histogram's `x`), and the names
+    // it gives them.
     let mut ys: [Vec<String>; 2] = [Vec::new(), Vec::new()];
     let mut renamed = Vec::new();
+    let axis = if first.name == "Hist" { "x" } else { "y" };
     for k in &children {
-        let cols = k.list("y").or_else(|| c.list("y")).unwrap_or_default();
+        let cols = k.list(axis).or_else(|| c.list(axis)).unwrap_or_default();
         if cols.is_empty() {
             ctx.report(
-                Problem::new(format!("`<{}>` needs a `y` column", k.name), k.name_span)
-                    .help("name the number column it draws: y=sales (or give the `<Chart>` one)"),
+                Problem::new(format!("`<{}>` needs a `{axis}` column", k.name), k.name_span)
+                    .help(format!("name the number column it draws: {axis}=sales (or give the `<Chart>` one)")),
             );
             return String::new();
         }
@@ -106,8 +114,12 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
         value: PropValue::Str(value.into()),
         value_span: c.name_span,
     };
-    let mut props: Vec<Prop> = c.props.iter().filter(|p| p.name != "y").cloned().collect();
-    props.push(list("y", ys[0].clone(), first));
+    let mut props: Vec<Prop> = c.props.iter().filter(|p| p.name != axis).cloned().collect();
+    props.push(list(axis, ys[0].clone(), first));
+    // A bubble's `size` column.
+    if let Some(p) = children.iter().find_map(|k| k.prop("size")) {
+        props.push(p.clone());
+    }
     if let Some((_, _, Some(kind))) = second {
         props.push(list("y2", ys[1].clone(), first));
         props.push(word("y2SeriesType", kind));
