@@ -196,7 +196,7 @@ fn other_chart_libraries_are_refused_with_the_nearest_chart() {
     insta::assert_snapshot!(
         [treemap, funnel, vega].map(|b| check_problems(b).join("\n")).join("\n"),
         @r"
-    quire does not draw `<ECharts>` | quire draws its charts as SVG itself, so it has no ECharts to pass a configuration to; write a quire chart with a query, `data={my_query}`: `<LineChart>`, `<AreaChart>`, `<BarChart>`, `<ScatterPlot>`, `<BubbleChart>`, `<Histogram>`, `<BoxPlot>`, `<Heatmap>`, `<FunnelChart>` | at `ECharts`
+    quire does not draw `<ECharts>` | quire draws its charts as SVG itself, so it has no ECharts to pass a configuration to; write a quire chart with a query, `data={my_query}`: `<LineChart>`, `<AreaChart>`, `<BarChart>`, `<ScatterPlot>`, `<BubbleChart>`, `<Histogram>`, `<BoxPlot>`, `<Chart>`, `<Heatmap>`, `<FunnelChart>`, `<SankeyDiagram>` | at `ECharts`
     quire does not draw `<ECharts>` | quire draws its charts as SVG itself, so it has no ECharts to pass a configuration to; the nearest quire chart is `<FunnelChart>`: give it a query, `data={my_query}`, and name the columns it draws | at `ECharts`
     quire does not draw `<VegaLite>` | quire draws its charts as SVG itself, so it has no Vega-Lite to pass a configuration to; the nearest quire chart is `<BarChart>`: give it a query, `data={my_query}`, and name the columns it draws | at `VegaLite`
     quire does not draw `<Vega>` | quire draws its charts as SVG itself, so it has no Vega to pass a configuration to; the nearest quire chart is `<LineChart>`: give it a query, `data={my_query}`, and name the columns it draws | at `Vega`
