@@ -97,3 +97,13 @@ fn map_mistakes_name_the_prop() {
         .join("\n")
     );
 }
+
+/// A prop a map does not take is warned about as drawn as if not set: so it is not drawn.
+#[test]
+fn props_a_map_does_not_take_change_nothing() {
+    let plain = html("<AreaMap data={zones} geoJsonUrl=/geo/zones.geojson geoId=id areaCol=zone value=sales />");
+    let with = html(
+        "<AreaMap data={zones} geoJsonUrl=/geo/zones.geojson geoId=id areaCol=zone value=sales colorScale=negative fmt=usd />",
+    );
+    assert_eq!(plain, with);
+}

@@ -27,6 +27,7 @@ const MAX_LAND_WORLD: f64 = 256.0 * 64.0;
 const US_HEIGHT: f64 = 375.0;
 
 pub(crate) fn map(ctx: &mut Ctx<'_>, c: &Component) -> String {
+    let c = &taken(c);
     let before = ctx.problems.len();
     let us = c.name == "USMap";
     // The layers, lowest first: the map's own, or `<BaseMap>`'s children ordered by `z`.
@@ -41,7 +42,7 @@ pub(crate) fn map(ctx: &mut Ctx<'_>, c: &Component) -> String {
             })
             .collect();
         for k in children {
-            layers.extend(Layer::of(ctx, k));
+            layers.extend(Layer::of(ctx, &taken(k)));
         }
         layers.sort_by(|a, b| a.z.total_cmp(&b.z));
     } else {
@@ -154,6 +155,17 @@ pub(crate) fn map(ctx: &mut Ctx<'_>, c: &Component) -> String {
     }
     html.push_str("</div>\n</figure>");
     html
+}
+
+/// The component with only the props it takes: one it does not take is warned about
+/// ("drawn as if not set"), so the drawing must not read it either (`colorScale` is
+/// `<USMap>`'s, `tooltip` is not).
+fn taken(c: &Component) -> Component {
+    let mut c = c.clone();
+    if let Some(spec) = quire_core::components::spec(&c.name) {
+        c.props.retain(|p| spec.props.contains(&p.name.as_str()));
+    }
+    c
 }
 
 /// The shape tables a map component draws from (so the browser is handed them with a
