@@ -201,7 +201,7 @@ impl<'a> Layer<'a> {
             }
         };
         let legend = (legend_on && value.is_some() && !matches!(fill, Fill::One(_)))
-            .then_some(if us && c.prop("legendPosition").is_none() { "top-left" } else { legend });
+            .then_some(if us { "bottom-right" } else { legend });
         let click_tooltips = match c.text("tooltipType").as_deref() {
             None | Some("hover") => false,
             Some("click") => true,
