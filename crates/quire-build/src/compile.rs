@@ -1058,6 +1058,7 @@ pub(crate) async fn assemble(
     }
     site.files.insert("search.js".into(), Bytes::from(search_index(compiled)));
     let titles: BTreeMap<&str, &str> = compiled.iter().map(|c| (c.source.url.as_str(), c.title.as_str())).collect();
+    let mut shape_files: BTreeMap<String, String> = BTreeMap::new();
     for c in compiled {
         // Never empty: module URLs must start with `./` or `../`, and a link to a page named
         // after data (`javascript:x/`) must stay a path.
@@ -1107,12 +1108,16 @@ pub(crate) async fn assemble(
         };
         // The shapes a live map is redrawn from: files of their own, named by content, so
         // every page with the same map shares one download.
+        // Written once a build: a key names the same file on every page.
         let mut shapes: BTreeMap<&str, String> = BTreeMap::new();
         for (key, table) in c.choices.iter().filter(|(k, _)| k.starts_with(quire_core::shape::KEY_PREFIX)) {
-            let json = serde_json::to_string(table).map_err(|e| BuildError::Internal(e.to_string()))?;
-            let path = format!("data/shapes.{}.json", hex(&Sha256::digest(json.as_bytes())[..8]));
-            site.files.entry(path.clone()).or_insert_with(|| Bytes::from(json));
-            shapes.insert(key, path);
+            if !shape_files.contains_key(key) {
+                let json = serde_json::to_string(table).map_err(|e| BuildError::Internal(e.to_string()))?;
+                let path = format!("data/shapes.{}.json", hex(&Sha256::digest(json.as_bytes())[..8]));
+                site.files.entry(path.clone()).or_insert_with(|| Bytes::from(json));
+                shape_files.insert(key.clone(), path);
+            }
+            shapes.insert(key, shape_files[key].clone());
         }
         let island = data_island(c, &root, &shipped, &csv, &shapes, runtime, script.as_deref());
         let mut tail = String::new();

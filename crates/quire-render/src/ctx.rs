@@ -192,6 +192,46 @@ impl<'a> Ctx<'a> {
         Some(names.iter().filter_map(|n| self.column(query, table, n, span)).collect())
     }
 
+    /// A colour prop, checked: `None` when it is not given or not a colour (then a problem).
+    pub fn colour_prop(&mut self, c: &Component, prop: &str) -> Option<String> {
+        let given = c.text(prop)?;
+        self.colour(c, prop, &given)
+    }
+
+    /// `given` (prop `prop`'s value, or an item of its list) as a colour quire can write, or
+    /// a problem at the prop.
+    pub fn colour(&mut self, c: &Component, prop: &str, given: &str) -> Option<String> {
+        let ok = crate::escape::colour(given);
+        if ok.is_none() {
+            self.report(
+                Problem::new(format!("`{given}` is not a colour quire can use"), c.span_of(prop))
+                    .help("write a colour as #236aa4, rgb(35,106,164) or a CSS name such as teal"),
+            );
+        }
+        ok
+    }
+
+    /// A number prop `ok` accepts, or `default` when it is not given; anything else is a
+    /// problem at the prop (`message`, `help`), and `default`.
+    pub fn number_prop(
+        &mut self,
+        c: &Component,
+        prop: &str,
+        default: f64,
+        ok: impl Fn(f64) -> bool,
+        message: String,
+        help: String,
+    ) -> f64 {
+        match c.prop(prop).map(|_| c.number(prop)) {
+            None => default,
+            Some(Some(v)) if ok(v) => v,
+            Some(_) => {
+                self.report(Problem::new(message, c.span_of(prop)).help(help));
+                default
+            }
+        }
+    }
+
     /// A format prop, parsed; a problem if it does not parse.
     pub fn format_prop(&mut self, c: &Component, prop: &str) -> Option<Format> {
         let code = c.text(prop)?;

@@ -63,7 +63,7 @@ pub(crate) fn info(ctx: &mut Ctx<'_>, c: &Component) -> (String, String) {
     let description = c.text("description").unwrap_or_default();
     // `color` and `size` (Evidence's icon size: 4 is 1rem).
     let mut style = String::new();
-    if let Some(colour) = colour_prop(ctx, c, "color") {
+    if let Some(colour) = ctx.colour_prop(c, "color") {
         style.push_str(&format!("color:{};", attr(&colour)));
     }
     match c.prop("size").map(|_| c.number("size")) {
@@ -88,19 +88,6 @@ fn info_icon(description: &str, style: &str) -> String {
         attr(description),
         attr(description)
     )
-}
-
-/// A colour prop, checked.
-fn colour_prop(ctx: &mut Ctx<'_>, c: &Component, prop: &str) -> Option<String> {
-    let given = c.text(prop)?;
-    let ok = crate::escape::colour(&given);
-    if ok.is_none() {
-        ctx.report(
-            Problem::new(format!("`{given}` is not a colour quire can use"), c.span_of(prop))
-                .help("write a colour as #236aa4, rgb(35,106,164) or a CSS name such as teal"),
-        );
-    }
-    ok
 }
 
 /// `Tabs` holding `Tab label=...` children.
@@ -147,7 +134,7 @@ pub(crate) fn tabs(ctx: &mut Ctx<'_>, c: &Component) -> String {
     if c.flag("printShowAll") == Some(false) || tabs.iter().any(|t| t.flag("printShowAll") == Some(false)) {
         class.push_str(" q-print-as-is");
     }
-    let style = match colour_prop(ctx, c, "color") {
+    let style = match ctx.colour_prop(c, "color") {
         Some(colour) => {
             class.push_str(" q-picked-colour");
             format!(" style=\"--q-pick:{}\"", attr(&colour))

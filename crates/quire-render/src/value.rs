@@ -52,7 +52,7 @@ pub(crate) fn value(ctx: &mut Ctx<'_>, c: &Component) -> (String, String) {
     } else {
         (!table.columns.is_empty()).then_some(0)
     };
-    let colour = colour_prop(ctx, c, "color");
+    let colour = ctx.colour_prop(c, "color");
     let given = ctx.format_prop(c, "fmt");
     let row = row_prop(ctx, c);
     let (Some(col), Some(row)) = (col, row) else {
@@ -115,19 +115,6 @@ fn number(cell: &Cell) -> Option<f64> {
 /// ` ⓘ`, its title the description.
 fn info_icon(description: &str) -> String {
     format!(" <span class=\"q-info\" title=\"{}\" aria-label=\"{0}\">ⓘ</span>", escape::attr(description))
-}
-
-/// A colour prop, checked: `None` when it is not given or not a colour (then a problem).
-fn colour_prop(ctx: &mut Ctx<'_>, c: &Component, prop: &str) -> Option<String> {
-    let given = c.text(prop)?;
-    let ok = escape::colour(&given);
-    if ok.is_none() {
-        ctx.report(
-            Problem::new(format!("`{given}` is not a colour quire can use"), c.span_of(prop))
-                .help("write a colour as #236aa4, rgb(35,106,164) or a CSS name such as teal"),
-        );
-    }
-    ok
 }
 
 pub(crate) fn row_prop(ctx: &mut Ctx<'_>, c: &Component) -> Option<usize> {
@@ -346,7 +333,7 @@ pub(crate) fn sparkline_component(ctx: &mut Ctx<'_>, c: &Component) -> (String, 
 /// tooltip formats (`fmt`, else `sparklineValueFmt`; `sparklineDateFmt`).
 fn sparkline(ctx: &mut Ctx<'_>, c: &Component, table: &Table, (date, value): (usize, usize), title: &str) -> String {
     let kind = c.text("sparklineType").unwrap_or_else(|| "line".to_string());
-    let colour = colour_prop(ctx, c, "sparklineColor").unwrap_or_else(|| PALETTE[0].to_string());
+    let colour = ctx.colour_prop(c, "sparklineColor").unwrap_or_else(|| PALETTE[0].to_string());
     let value_fmt = ctx.format_prop(c, "sparklineValueFmt");
     let date_fmt = ctx.format_prop(c, "sparklineDateFmt");
     let tips = (value_fmt.is_some() || date_fmt.is_some())

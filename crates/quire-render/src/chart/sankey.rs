@@ -79,18 +79,10 @@ pub(crate) fn sankey(ctx: &mut Ctx<'_>, c: &Component) -> String {
     let node_labels = word(ctx, "nodeLabels", &["name", "value", "full"]).unwrap_or("name");
     let link_labels = word(ctx, "linkLabels", &["full", "value", "percent"]);
     let link_colour = word(ctx, "linkColor", &["base-content-muted", "source", "target", "gradient"]);
-    let number =
-        |ctx: &mut Ctx<'_>, prop: &str, default: f64, range: (f64, f64)| match c.prop(prop).map(|_| c.number(prop)) {
-            None => default,
-            Some(Some(v)) if (range.0..=range.1).contains(&v) => v,
-            Some(_) => {
-                ctx.report(
-                    Problem::new(format!("`{prop}` must be a number from {} to {}", range.0, range.1), c.span_of(prop))
-                        .help(format!("{prop}={default}")),
-                );
-                default
-            }
-        };
+    let number = |ctx: &mut Ctx<'_>, prop: &str, default: f64, (lo, hi): (f64, f64)| {
+        let (message, help) = (format!("`{prop}` must be a number from {lo} to {hi}"), format!("{prop}={default}"));
+        ctx.number_prop(c, prop, default, |v| (lo..=hi).contains(&v), message, help)
+    };
     let node_gap = number(ctx, "nodeGap", 10.0, (0.0, 100.0));
     let node_width = number(ctx, "nodeWidth", 20.0, (1.0, 200.0));
     let height = number(ctx, "chartAreaHeight", 300.0, (60.0, 2000.0));

@@ -1,9 +1,10 @@
 //! One layer of a map: its rows placed (a region's shape, or a point), coloured by `value`
 //! (a scale for numbers, a palette for categories), with tooltips, links and a legend.
 
+use quire_core::inputs::raw;
 use quire_core::script::JsVal;
 use quire_core::shape::{self, Polygons};
-use quire_core::{Cell, Component, Problem, PropValue, Table};
+use quire_core::{Cell, ColumnType, Component, Problem, PropValue, Table};
 
 use super::project::{Projection, Region};
 use crate::chart::PALETTE;
@@ -116,11 +117,11 @@ impl<'a> Layer<'a> {
                 // Each row's region, matched by text (`90001` and "90001" alike).
                 let mut by_id: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
                 for (i, row) in table.rows.iter().enumerate() {
-                    by_id.entry(key_text(&row[area], us)).or_insert(i);
+                    by_id.entry(key_text(&row[area], table.columns[area].ty, us)).or_insert(i);
                 }
                 for srow in &shapes.rows {
                     let Cell::Text(outline) = &srow[shape_col] else { continue };
-                    let id = key_text(&srow[id_col], us);
+                    let id = key_text(&srow[id_col], shapes.columns[id_col].ty, us);
                     let region = match (us, abbreviations.map(|a| &srow[a])) {
                         (true, Some(Cell::Text(a))) => Region::of_state(a),
                         _ => Region::Main,
@@ -171,21 +172,16 @@ impl<'a> Layer<'a> {
         }
         let fill = fill(ctx, c, table, value);
         // Without `borderColor`, the page's background (white, or dark in a dark theme).
-        let border = match c.text("borderColor") {
-            Some(t) => colour(ctx, c, "borderColor", &t),
-            None => None,
-        };
+        let border = ctx.colour_prop(c, "borderColor");
         let border_width = non_negative(ctx, c, "borderWidth", if kind == Kind::Areas { 0.75 } else { 1.0 });
-        let opacity = match c.prop("opacity").map(|_| c.number("opacity")) {
-            None => 0.8,
-            Some(Some(o)) if (0.0..=1.0).contains(&o) => o,
-            Some(_) => {
-                ctx.report(
-                    Problem::new("`opacity` must be a number from 0 to 1", c.span_of("opacity")).help("opacity=0.6"),
-                );
-                0.8
-            }
-        };
+        let opacity = ctx.number_prop(
+            c,
+            "opacity",
+            0.8,
+            |o| (0.0..=1.0).contains(&o),
+            "`opacity` must be a number from 0 to 1".into(),
+            "opacity=0.6".into(),
+        );
         let legend_on = c.flag("legend").unwrap_or(!us);
         let legend = match c.text("legendPosition").as_deref() {
             None | Some("bottomLeft") => "bottom-left",
@@ -200,8 +196,11 @@ impl<'a> Layer<'a> {
                 "bottom-left"
             }
         };
-        let legend = (legend_on && value.is_some() && !matches!(fill, Fill::One(_)))
-            .then_some(if us { "bottom-right" } else { legend });
+        let legend = (legend_on && value.is_some() && !matches!(fill, Fill::One(_))).then_some(if us {
+            "bottom-right"
+        } else {
+            legend
+        });
         let click_tooltips = match c.text("tooltipType").as_deref() {
             None | Some("hover") => false,
             Some("click") => true,
@@ -248,7 +247,7 @@ impl<'a> Layer<'a> {
                 self.value.and_then(|v| self.table.rows[row][v].as_f64()).map(|x| scale.at(x).hex())
             }
             Fill::Categories(cats) => {
-                let v = self.value.map(|v| cell_text(&self.table.rows[row][v]))?;
+                let v = self.value.map(|v| text_at(self.table, row, v))?;
                 cats.iter().find(|(name, _)| *name == v).map(|(_, c)| c.clone())
             }
         }
@@ -271,7 +270,7 @@ impl<'a> Layer<'a> {
                     let value = shown(f.column, f.format.as_ref());
                     match &f.link_label {
                         Some(label) => {
-                            let Some(href) = escape::href(&cell_text(&t.rows[row][f.column])) else { continue };
+                            let Some(href) = escape::href(&text_at(t, row, f.column)) else { continue };
                             rows.push(serde_json::json!([f.title, label, href]));
                         }
                         None => rows.push(serde_json::json!([f.title, value])),
@@ -287,7 +286,7 @@ impl<'a> Layer<'a> {
                     rows.push(serde_json::json!([title_case(&t.columns[*s].name), shown(*s, f.as_ref())]));
                 }
                 // A name as written (a zip code is not a quantity: `90001`, not `90,001`).
-                self.label.map(|l| cell_text(&t.rows[row][l])).unwrap_or_default()
+                self.label.map(|l| text_at(t, row, l)).unwrap_or_default()
             }
         };
         format!(
@@ -344,8 +343,7 @@ impl<'a> Layer<'a> {
                     )
                 }
             };
-            let href =
-                self.link.filter(|_| m.has_row).and_then(|l| escape::href(&cell_text(&self.table.rows[m.row][l])));
+            let href = self.link.filter(|_| m.has_row).and_then(|l| escape::href(&text_at(self.table, m.row, l)));
             match href {
                 Some(h) => {
                     out.push_str(&format!("<a href=\"{}\" class=\"q-map-link\">{element}</a>\n", escape::attr(&h)))
@@ -414,8 +412,8 @@ fn across_antimeridian(mut polygons: Polygons) -> Polygons {
 /// How `value` colours the marks: one colour (`color`, or no `value`), a scale over numbers
 /// (`colorPalette`, `min`, `max`; `<USMap>`'s `colorScale`), or a colour per category.
 fn fill(ctx: &mut Ctx<'_>, c: &Component, table: &Table, value: Option<usize>) -> Fill {
-    if let Some(t) = c.text("color") {
-        return Fill::One(colour(ctx, c, "color", &t).unwrap_or_else(|| PALETTE[0].to_string()));
+    if c.prop("color").is_some() {
+        return Fill::One(ctx.colour_prop(c, "color").unwrap_or_else(|| PALETTE[0].to_string()));
     }
     let Some(v) = value else { return Fill::One(PALETTE[0].to_string()) };
     let numeric = table.columns[v].ty.is_numeric();
@@ -446,7 +444,7 @@ fn fill(ctx: &mut Ctx<'_>, c: &Component, table: &Table, value: Option<usize>) -
         let palette: Vec<String> = palette.unwrap_or_else(|| PALETTE.iter().map(|s| s.to_string()).collect());
         let mut cats: Vec<(String, String)> = Vec::new();
         for row in &table.rows {
-            let name = cell_text(&row[v]);
+            let name = raw(&row[v], table.columns[v].ty);
             if !row[v].is_null() && !cats.iter().any(|(n, _)| *n == name) && cats.len() < 1000 {
                 let colour = palette[cats.len() % palette.len()].clone();
                 cats.push((name, colour));
@@ -507,7 +505,7 @@ fn colour_list(ctx: &mut Ctx<'_>, c: &Component, prop: &str) -> Option<Vec<Strin
     };
     let mut out = Vec::new();
     for item in items.unwrap_or_default() {
-        out.push(colour(ctx, c, prop, &item)?);
+        out.push(ctx.colour(c, prop, &item)?);
     }
     if out.is_empty() {
         ctx.report(
@@ -517,17 +515,6 @@ fn colour_list(ctx: &mut Ctx<'_>, c: &Component, prop: &str) -> Option<Vec<Strin
         return None;
     }
     Some(out)
-}
-
-fn colour(ctx: &mut Ctx<'_>, c: &Component, prop: &str, t: &str) -> Option<String> {
-    let ok = escape::colour(t);
-    if ok.is_none() {
-        ctx.report(
-            Problem::new(format!("`{t}` is not a colour quire can use"), c.span_of(prop))
-                .help("write colours as #236aa4, rgb(35,106,164) or a CSS name such as teal"),
-        );
-    }
-    ok
 }
 
 /// `tooltip={[{id: 'zip_code', fmt: 'id', showColumnName: false}, ...]}`: the fields shown.
@@ -584,49 +571,25 @@ fn tooltip_fields(ctx: &mut Ctx<'_>, c: &Component, query: &str, table: &Table) 
 }
 
 fn positive(ctx: &mut Ctx<'_>, c: &Component, prop: &str, default: f64) -> f64 {
-    match c.prop(prop).map(|_| c.number(prop)) {
-        None => default,
-        Some(Some(v)) if v > 0.0 && v <= 500.0 => v,
-        Some(_) => {
-            ctx.report(
-                Problem::new(format!("`{prop}` must be a number of pixels above 0"), c.span_of(prop))
-                    .help(format!("{prop}=10")),
-            );
-            default
-        }
-    }
+    let (message, help) = (format!("`{prop}` must be a number of pixels above 0"), format!("{prop}=10"));
+    ctx.number_prop(c, prop, default, |v| v > 0.0 && v <= 500.0, message, help)
 }
 
 fn non_negative(ctx: &mut Ctx<'_>, c: &Component, prop: &str, default: f64) -> f64 {
-    match c.prop(prop).map(|_| c.number(prop)) {
-        None => default,
-        Some(Some(v)) if (0.0..=50.0).contains(&v) => v,
-        Some(_) => {
-            ctx.report(
-                Problem::new(format!("`{prop}` must be a number of pixels from 0"), c.span_of(prop))
-                    .help(format!("{prop}=1")),
-            );
-            default
-        }
-    }
+    let (message, help) = (format!("`{prop}` must be a number of pixels from 0"), format!("{prop}=1"));
+    ctx.number_prop(c, prop, default, |v| (0.0..=50.0).contains(&v), message, help)
 }
 
-/// A cell as the text regions are matched by: numbers without a fraction as integers
-/// (`90001.0` is `90001`); US state names without regard to case.
-fn key_text(cell: &Cell, fold: bool) -> String {
-    let t = cell_text(cell);
+/// A cell as the text regions are matched by (an input's text: `90001`, dates as
+/// `YYYY-MM-DD`); US state names without regard to case.
+fn key_text(cell: &Cell, ty: ColumnType, fold: bool) -> String {
+    let t = raw(cell, ty);
     if fold { t.trim().to_ascii_lowercase() } else { t }
 }
 
-fn cell_text(cell: &Cell) -> String {
-    match cell {
-        Cell::Null => String::new(),
-        Cell::Bool(b) => b.to_string(),
-        Cell::Int(i) => i.to_string(),
-        Cell::Float(f) => quire_core::script::js_number(*f),
-        Cell::Text(s) => s.clone(),
-        Cell::Rows(_) => String::new(),
-    }
+/// Row `row`'s cell in column `col`, as plain text.
+fn text_at(table: &Table, row: usize, col: usize) -> String {
+    raw(&table.rows[row][col], table.columns[col].ty)
 }
 
 fn fmt_num(v: f64) -> String {

@@ -48,23 +48,14 @@ pub(crate) fn map(ctx: &mut Ctx<'_>, c: &Component) -> String {
     } else {
         layers.extend(Layer::of(ctx, c));
     }
-    let height = match c.prop("height").map(|_| c.number("height")) {
-        None => {
-            if us {
-                US_HEIGHT
-            } else {
-                HEIGHT
-            }
-        }
-        Some(Some(h)) if (40.0..=2000.0).contains(&h) => h,
-        Some(_) => {
-            ctx.report(
-                Problem::new("`height` must be a number of pixels from 40 to 2000", c.span_of("height"))
-                    .help("the map's height: height=400"),
-            );
-            HEIGHT
-        }
-    };
+    let height = ctx.number_prop(
+        c,
+        "height",
+        if us { US_HEIGHT } else { HEIGHT },
+        |h| (40.0..=2000.0).contains(&h),
+        "`height` must be a number of pixels from 40 to 2000".into(),
+        "the map's height: height=400".into(),
+    );
     let center = match (c.number("startingLat"), c.number("startingLong")) {
         (Some(lat), Some(lon)) if lat.abs() <= 90.0 && lon.abs() <= 180.0 => Some((lon, lat)),
         (None, None) => None,
