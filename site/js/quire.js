@@ -441,6 +441,21 @@ function wireInputs(scope) {
         change(name, [b.value]);
       });
     }
+    // A grid: a row selects its value (or unselects it); one value a column unless
+    // `multiple`. The page updates with every selection of the grid.
+    for (const b of box.querySelectorAll('.q-dims-row')) {
+      b.addEventListener('click', () => {
+        const cut = b.closest('.q-dims-cut');
+        const on = b.getAttribute('aria-pressed') === 'true';
+        const picked = [];
+        for (const o of box.querySelectorAll('.q-dims-row[aria-pressed="true"]')) {
+          if (o === b || (!box.hasAttribute('data-multiple') && o.closest('.q-dims-cut') === cut)) continue;
+          picked.push(o.value);
+        }
+        if (!on) picked.push(b.value);
+        change(name, picked);
+      });
+    }
     const text = box.querySelector('input[type=search]');
     if (text) text.addEventListener('input', () => later(name, () => change(name, [text.value]), 200));
     const range = box.querySelector('input[type=range]');

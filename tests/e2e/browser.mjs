@@ -53,6 +53,7 @@ const DIGEST = `(el) => {
   el.querySelectorAll('.q-value').forEach((v) => out.push('value:' + v.textContent.trim()));
   el.querySelectorAll('.q-empty').forEach((v) => out.push('empty:' + v.textContent.trim()));
   el.querySelectorAll('.q-callout, strong').forEach((v) => out.push('text:' + v.textContent.trim()));
+  el.querySelectorAll('.q-dims-row').forEach((r) => out.push('grid:' + [r.value, r.getAttribute('aria-pressed'), r.getAttribute('style'), r.textContent].join('|')));
   return out;
 }`;
 

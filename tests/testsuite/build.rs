@@ -216,6 +216,15 @@ fn the_documentation_builds_and_shows_every_component() {
         };
         assert!(shown, "www/ has no live example of <{}>", spec.name);
     }
+    // The migration guide's list of components is the catalogue.
+    let guide = std::fs::read_to_string(repo().join("www/pages/migrating-from-evidence.md")).expect("the guide");
+    for spec in quire_core::components::all() {
+        assert!(
+            guide.contains(&format!("`{}`", spec.name)),
+            "migrating-from-evidence.md does not list <{}>",
+            spec.name
+        );
+    }
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::util::{Run, quire, repo};
 
 /// Serve `root` on 127.0.0.1 in a background thread; returns the base URL.
-fn serve(root: PathBuf) -> String {
+pub(crate) fn serve(root: PathBuf) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let addr = listener.local_addr().expect("addr");
     std::thread::spawn(move || {
@@ -305,7 +305,14 @@ fn every_page_with_inputs_shows_the_native_numbers_in_every_state() {
     let mut failures = Vec::new();
     let mut checked = 0;
     let mut slots = 0u64;
-    for dir in ["reports_example", "www", "tests/fixtures/parity", "tests/fixtures/shop", "tests/fixtures/evidence"] {
+    for dir in [
+        "reports_example",
+        "www",
+        "tests/fixtures/parity",
+        "tests/fixtures/shop",
+        "tests/fixtures/evidence",
+        "tests/fixtures/grid",
+    ] {
         let dir = root.join(dir);
         let project = quire_build::Project::load(&dir).expect("the project loads");
         let mut cases = Vec::new();
@@ -359,6 +366,38 @@ fn every_page_with_inputs_shows_the_native_numbers_in_every_state() {
                     InputKind::Checkbox => {
                         add(vec!["true".into()]);
                         add(vec!["false".into()]);
+                    }
+                    // A grid: the first value of a column, of two columns, two of one column
+                    // (`multiple`), a missing value, and nothing again.
+                    InputKind::DimensionGrid => {
+                        let cuts = &results[&quire_core::grid::cuts_query(&name)];
+                        let mut by_column: Vec<(String, Vec<String>)> = Vec::new();
+                        for row in &cuts.rows {
+                            let quire_core::Cell::Text(column) = &row[0] else { continue };
+                            let token = match &row[1] {
+                                quire_core::Cell::Text(v) => format!("{column}={v}"),
+                                _ => column.clone(),
+                            };
+                            match by_column.iter_mut().find(|(c, _)| c == column) {
+                                Some((_, tokens)) => tokens.push(token),
+                                None => by_column.push((column.clone(), vec![token])),
+                            }
+                        }
+                        let first = |i: usize| by_column.get(i).and_then(|(_, t)| t.first().cloned());
+                        add(first(0).into_iter().collect());
+                        add(first(0).into_iter().chain(first(1)).collect());
+                        if input.component.flag("multiple") == Some(true) {
+                            add(by_column
+                                .first()
+                                .map(|(_, t)| t.iter().take(2).cloned().collect())
+                                .unwrap_or_default());
+                        }
+                        if let Some(missing) =
+                            by_column.iter().flat_map(|(c, t)| t.iter().filter(move |t| *t == c)).next()
+                        {
+                            add(vec![missing.clone()]);
+                        }
+                        add(Vec::new());
                     }
                 }
             }

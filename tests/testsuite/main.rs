@@ -10,6 +10,7 @@ mod dev;
 mod dialect;
 mod e2e;
 mod evidence;
+mod grid;
 mod hostile;
 mod inputs;
 mod maps;

@@ -12,6 +12,7 @@
 
 use crate::components::{suggest, unknown_query};
 use crate::diag::Problem;
+use crate::grid;
 use crate::inputs::{self, Field, InputState};
 use crate::page::{Page, Query, is_identifier};
 use crate::span::Span;
@@ -34,6 +35,8 @@ struct Piece {
     end: usize,
     query: String,
     origin: usize,
+    /// Text quire wrote (a grid's cuts): every byte of it comes from `origin`.
+    fixed: bool,
 }
 
 impl Expanded {
@@ -44,6 +47,9 @@ impl Expanded {
             .iter()
             .find(|p| p.start <= at && at < p.end)
             .or_else(|| self.pieces.iter().rev().find(|p| p.start <= at))?;
+        if piece.fixed {
+            return Some((&piece.query, piece.origin));
+        }
         Some((&piece.query, piece.origin + (at - piece.start).min(piece.end - piece.start)))
     }
 
@@ -131,8 +137,13 @@ fn expand_into<'p>(
     stack: &mut Vec<&'p str>,
     out: &mut Expanded,
 ) -> Result<(), ChainError> {
-    let page = env.page;
     let name = query.name.as_str();
+    if let Some(grid) = &query.grid {
+        stack.push(name);
+        expand_cuts(env, query, grid, stack, out)?;
+        stack.pop();
+        return Ok(());
+    }
     stack.push(name);
     let quoted = scan(trim_statement(&query.sql)).literals;
     let sql = trim_statement(&query.sql);
@@ -141,7 +152,7 @@ fn expand_into<'p>(
         if to > from {
             let start = out.sql.len();
             out.sql.push_str(&sql[from..to]);
-            out.pieces.push(Piece { start, end: out.sql.len(), query: name.to_string(), origin: from });
+            out.pieces.push(Piece { start, end: out.sql.len(), query: name.to_string(), origin: from, fixed: false });
         }
     };
     for r in references(sql) {
@@ -154,6 +165,26 @@ fn expand_into<'p>(
             };
             Some(ReadValue { values: values.clone(), list: false })
         } else if let Some((input, field)) = inputs::parse_reference(r.name) {
+            // `where ${inputs.grid}`: the predicate of the grid's selections.
+            if let Some(grid) =
+                env.inputs.iter().find(|i| i.name == input && i.kind == inputs::InputKind::DimensionGrid)
+            {
+                if field.is_some() || quoted.iter().any(|(a, b)| *a < r.start && r.end <= *b) {
+                    return Err(Problem::new(format!("`{}` is a condition, not a value", r.name), span)
+                        .help(format!("write it as a condition of its own: `where ${{inputs.{input}}}`"))
+                        .into());
+                }
+                if !out.inputs.iter().any(|i| i == input) {
+                    out.inputs.push(input.to_string());
+                }
+                push_text(out, copied, r.start);
+                copied = r.end;
+                let columns = grid_columns(env, &grid.name);
+                let picked =
+                    grid::selections(env.state.get(&grid.name).map(Vec::as_slice).unwrap_or_default(), &columns);
+                grid::write_predicate(&mut out.sql, &mut out.params, &picked, &columns, None);
+                continue;
+            }
             let values = read_input(env, input, field, span)?;
             if !out.inputs.iter().any(|i| i == input) {
                 out.inputs.push(input.to_string());
@@ -194,33 +225,129 @@ fn expand_into<'p>(
                 .help("write `${other_query}` to read another query's result")
                 .into());
         }
-        if let Some(pos) = stack.iter().position(|s| *s == r.name) {
-            let mut cycle: Vec<&str> = stack[pos..].to_vec();
-            let first = page.queries.iter().map(|q| q.name.as_str()).find(|q| cycle.contains(q));
-            if first != Some(stack[0]) {
-                return Err(ChainError::ReadsCycle);
-            }
-            cycle.push(r.name);
-            return Err(Problem::new(format!("queries refer to each other in a cycle: {}", cycle.join(" → ")), span)
-                .label("this reference closes the cycle")
-                .help("a query can only read queries that do not, in turn, read it")
-                .into());
-        }
-        let Some(other) = page.query(r.name) else {
-            let names: Vec<&str> = page.queries.iter().map(|q| q.name.as_str()).collect();
-            return Err(unknown_query(r.name, span, &names).into());
-        };
-        out.sql.push('(');
-        expand_into(env, other, stack, out)?;
-        // A last line that is a `--` comment would swallow the closing parenthesis.
-        let other_sql = trim_statement(&other.sql);
-        if scan(other_sql).comments.last().is_some_and(|&(_, end)| end == other_sql.len()) {
-            out.sql.push('\n');
-        }
-        out.sql.push(')');
+        paste(env, r.name, span, stack, out)?;
     }
     push_text(out, copied, sql.len());
     stack.pop();
+    Ok(())
+}
+
+/// Paste query `name`, expanded, in parentheses: `${name}` at `span` read it.
+fn paste<'p>(
+    env: &Env<'p>,
+    name: &'p str,
+    span: Span,
+    stack: &mut Vec<&'p str>,
+    out: &mut Expanded,
+) -> Result<(), ChainError> {
+    let page = env.page;
+    let r_name = name;
+    if let Some(pos) = stack.iter().position(|s| *s == r_name) {
+        let mut cycle: Vec<&str> = stack[pos..].to_vec();
+        let first = page.queries.iter().map(|q| q.name.as_str()).find(|q| cycle.contains(q));
+        if first != Some(stack[0]) {
+            return Err(ChainError::ReadsCycle);
+        }
+        cycle.push(r_name);
+        return Err(Problem::new(format!("queries refer to each other in a cycle: {}", cycle.join(" → ")), span)
+            .label("this reference closes the cycle")
+            .help("a query can only read queries that do not, in turn, read it")
+            .into());
+    }
+    let Some(other) = page.query(r_name) else {
+        let names: Vec<&str> = page.queries.iter().map(|q| q.name.as_str()).collect();
+        return Err(unknown_query(r_name, span, &names).into());
+    };
+    out.sql.push('(');
+    expand_into(env, other, stack, out)?;
+    // A last line that is a `--` comment would swallow the closing parenthesis.
+    let other_sql = trim_statement(&other.sql);
+    if scan(other_sql).comments.last().is_some_and(|&(_, end)| end == other_sql.len()) {
+        out.sql.push('\n');
+    }
+    out.sql.push(')');
+    Ok(())
+}
+
+/// The text columns of grid `grid`, as the state keeps them once the grid is settled.
+fn grid_columns(env: &Env<'_>, grid: &str) -> Vec<String> {
+    env.state.get(&grid::columns_key(grid)).cloned().unwrap_or_default()
+}
+
+/// The SQL of a `<DimensionGrid>`'s cuts (see [`crate::grid`]): for each text column of
+/// its data, the column's values with the metric, filtered by the other columns'
+/// selections, ranked by the metric (ties by value), the first `limit` and any selected
+/// value kept. Columns: `dimension`, `value`, `metric`, `rank`, in column then rank order.
+/// The metric is the author's text; a mistake in it points at the `metric` prop.
+fn expand_cuts<'p>(
+    env: &Env<'p>,
+    query: &'p Query,
+    grid: &str,
+    stack: &mut Vec<&'p str>,
+    out: &mut Expanded,
+) -> Result<(), ChainError> {
+    let Some(input) = env.inputs.iter().find(|i| i.name == grid) else {
+        return Err(
+            Problem::new(format!("no grid is named `{grid}`"), Span::new(query.sql_offset, query.sql_offset)).into()
+        );
+    };
+    if !out.inputs.iter().any(|i| i == grid) {
+        out.inputs.push(grid.to_string());
+    }
+    let Some(data) = input.component.data() else {
+        return Err(Problem::new("`<DimensionGrid>` needs `data`", input.component.name_span).into());
+    };
+    let columns = grid_columns(env, grid);
+    let picked = grid::selections(env.state.get(grid).map(Vec::as_slice).unwrap_or_default(), &columns);
+    let limit =
+        input.component.number("limit").map_or(grid::DEFAULT_LIMIT, |n| n.clamp(0.0, grid::MAX_LIMIT as f64) as usize);
+    let metric = trim_statement(&query.sql);
+    let generated = |out: &mut Expanded, text: &str| {
+        let start = out.sql.len();
+        out.sql.push_str(text);
+        out.pieces.push(Piece { start, end: out.sql.len(), query: query.name.clone(), origin: 0, fixed: true });
+    };
+    let push_metric = |out: &mut Expanded| {
+        let start = out.sql.len();
+        out.sql.push_str(metric);
+        out.pieces.push(Piece { start, end: out.sql.len(), query: query.name.clone(), origin: 0, fixed: false });
+    };
+    if columns.is_empty() {
+        generated(
+            out,
+            "select CAST(NULL AS VARCHAR) as \"dimension\", CAST(NULL AS VARCHAR) as \"value\", \
+             CAST(NULL AS BIGINT) as \"metric\", CAST(NULL AS BIGINT) as \"rank\" where false",
+        );
+        return Ok(());
+    }
+    generated(out, "with \"grid_data\" as (select * from ");
+    paste(env, data, input.component.span_of("data"), stack, out)?;
+    generated(out, ")\nselect \"dimension\", \"value\", \"metric\", \"rank\" from (");
+    for (i, column) in columns.iter().enumerate() {
+        let col = grid::ident(column);
+        if i > 0 {
+            generated(out, "\nunion all");
+        }
+        out.params.push(Some(column.clone()));
+        let name_param = out.params.len();
+        generated(
+            out,
+            &format!(
+                "\n(select {i} as \"d\", CAST(${name_param} AS VARCHAR) as \"dimension\", \"value\", \"metric\", \"rank\" from (\
+                 select \"value\", \"metric\", row_number() over (order by \"metric\" desc nulls last, \"value\" asc nulls first) as \"rank\" from (\
+                 select CAST({col} AS VARCHAR) as \"value\", "
+            ),
+        );
+        push_metric(out);
+        generated(out, &format!(" as \"metric\" from \"grid_data\" where "));
+        let mut sql = String::new();
+        grid::write_predicate(&mut sql, &mut out.params, &picked, &columns, Some(column));
+        let own: Vec<&grid::Selection> = picked.iter().filter(|s| &s.column == column).collect();
+        let kept = grid::match_column("\"value\"", &own, &mut out.params);
+        sql.push_str(&format!(" group by {col})) where \"rank\" <= {limit} or {kept})"));
+        generated(out, &sql);
+    }
+    generated(out, "\n) order by \"d\", \"rank\"");
     Ok(())
 }
 

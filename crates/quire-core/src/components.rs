@@ -1001,6 +1001,12 @@ pub const CATALOGUE: &[Spec] = &[
         required: &["name"],
     },
     Spec {
+        name: "DimensionGrid",
+        kind: Kind::Input,
+        props: &["data", "metric", "name", "title", "subtitle", "metricLabel", "fmt", "limit", "multiple"],
+        required: &["data"],
+    },
+    Spec {
         name: "Checkbox",
         kind: Kind::Input,
         props: &["name", "title", "checked", "defaultValue", "description", "hideDuringPrint"],
@@ -1320,8 +1326,9 @@ const ECHARTS_ONLY: &[&str] =
 
 /// Props honoured by the build rather than the renderer, so no rendering shows them:
 /// `emptySet` (the empty-data warning), an input's `where` and `order` (the query its
-/// choices come from: tested in `tests/testsuite/inputs.rs`).
-pub const BUILD_PROPS: &[&str] = &["emptySet", "where", "order"];
+/// choices come from: tested in `tests/testsuite/inputs.rs`), a grid's `metric` and `limit`
+/// (the SQL of its cuts: tested against DuckDB in `tests/testsuite/grid.rs`).
+pub const BUILD_PROPS: &[&str] = &["emptySet", "where", "order", "metric", "limit"];
 
 /// `Component prop` per line: the props quire accepts from Evidence and does not draw yet.
 /// `quire-render/tests/props.rs` fails when a listed prop starts to change what is drawn,

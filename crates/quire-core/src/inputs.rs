@@ -26,6 +26,8 @@ pub enum InputKind {
     DateInput,
     Slider,
     Checkbox,
+    /// `<DimensionGrid>`: its state is its selections (see [`crate::grid`]).
+    DimensionGrid,
 }
 
 impl InputKind {
@@ -38,6 +40,7 @@ impl InputKind {
             "DateInput" => InputKind::DateInput,
             "Slider" => InputKind::Slider,
             "Checkbox" => InputKind::Checkbox,
+            "DimensionGrid" => InputKind::DimensionGrid,
             _ => return None,
         })
     }
@@ -91,9 +94,30 @@ fn collect<'p>(nodes: &'p [Node], out: &mut Vec<Input<'p>>) {
 /// by ...`, named `<input>__options`, its `where` placed so that an error in it points at the
 /// prop's own text. Each input component is told the name (`Component::derived_query`).
 pub fn options_queries(body: &mut [Node], queries: &mut Vec<crate::page::Query>) {
+    let mut names = Vec::new();
+    input_names(body, &mut names);
+    derived_queries(body, queries, &mut names);
+}
+
+fn input_names(body: &[Node], names: &mut Vec<String>) {
+    for node in body {
+        if let Node::Component(c) = node {
+            if InputKind::of(&c.name).is_some() {
+                names.extend(c.text("name"));
+            }
+            input_names(&c.children, names);
+        }
+    }
+}
+
+fn derived_queries(body: &mut [Node], queries: &mut Vec<crate::page::Query>, names: &mut Vec<String>) {
     for node in body {
         let Node::Component(c) = node else { continue };
-        options_queries(&mut c.children, queries);
+        derived_queries(&mut c.children, queries, names);
+        if InputKind::of(&c.name) == Some(InputKind::DimensionGrid) {
+            grid_queries(c, queries, names);
+            continue;
+        }
         if !matches!(InputKind::of(&c.name), Some(InputKind::Dropdown | InputKind::ButtonGroup)) {
             continue;
         }
@@ -117,9 +141,66 @@ pub fn options_queries(body: &mut [Node], queries: &mut Vec<crate::page::Query>)
             None => sql,
         };
         let derived = format!("{name}__options");
-        queries.push(crate::page::Query { name: derived.clone(), name_span: c.name_span, sql, sql_offset: offset });
+        queries.push(crate::page::Query {
+            name: derived.clone(),
+            name_span: c.name_span,
+            sql,
+            sql_offset: offset,
+            grid: None,
+        });
         c.derived_query = Some(derived);
     }
+}
+
+/// A `<DimensionGrid>`'s two queries (see [`crate::grid`]). A grid without a `name` (it
+/// still filters its own columns) is named `dimension_grid`, `dimension_grid_2`, ...
+fn grid_queries(c: &mut Component, queries: &mut Vec<crate::page::Query>, names: &mut Vec<String>) {
+    if c.prop("name").is_none() {
+        let name = (1..)
+            .map(|i| if i == 1 { "dimension_grid".to_string() } else { format!("dimension_grid_{i}") })
+            .find(|n| !names.contains(n))
+            .unwrap_or_default();
+        names.push(name.clone());
+        let span = crate::span::Span::new(c.name_span.end, c.name_span.end);
+        c.props.push(crate::page::Prop {
+            name: "name".into(),
+            name_span: span,
+            value: PropValue::Str(name),
+            value_span: span,
+        });
+    }
+    let (Some(data), Some(name)) = (c.data().map(str::to_string), c.text("name")) else { return };
+    if !is_identifier(&name) || !is_identifier(&data) {
+        return; // reported by `check_page` and the renderer
+    }
+    // `${data}` sits on the `data` prop, so a mistake in it points there.
+    let prefix = "select * from ";
+    let at = c.span_of("data").start.saturating_sub(prefix.len());
+    let columns = crate::grid::columns_query(&name);
+    queries.push(crate::page::Query {
+        name: columns.clone(),
+        name_span: c.name_span,
+        sql: format!("{prefix}${{{data}}} limit 0"),
+        sql_offset: at,
+        grid: None,
+    });
+    // The cuts' SQL is written by the chain; what the author wrote of it is the metric.
+    let (metric, metric_at) = match c.prop("metric") {
+        Some(p) => {
+            let text = c.text("metric").unwrap_or_default();
+            let start = p.value_span.start + usize::from(p.value_span.end > p.value_span.start + text.len());
+            (text, start)
+        }
+        None => (crate::grid::DEFAULT_METRIC.to_string(), c.name_span.start),
+    };
+    queries.push(crate::page::Query {
+        name: crate::grid::cuts_query(&name),
+        name_span: c.name_span,
+        sql: metric,
+        sql_offset: metric_at,
+        grid: Some(name),
+    });
+    c.derived_query = Some(columns);
 }
 
 /// The fields a query may read: `${inputs.x}` and `${inputs.x.value}` are the value,
@@ -143,6 +224,9 @@ impl<'p> Input<'p> {
     /// makes for that (see [`options_queries`]).
     pub fn options_query(&self) -> Option<&'p str> {
         let data = self.component.data()?;
+        if self.kind == InputKind::DimensionGrid {
+            return self.component.derived_query.as_deref();
+        }
         if self.filters_options() {
             // The page made it while parsing; its name is kept on the page.
             return self.component.derived_query.as_deref().or(Some(data));
@@ -298,6 +382,8 @@ impl<'p> Input<'p> {
                 None => Vec::new(),
             },
             InputKind::Slider => default.unwrap_or_else(|| vec![number_text(self.slider_bounds(results).0)]),
+            // Nothing selected: `${inputs.grid}` is `(true)`, as Evidence's.
+            InputKind::DimensionGrid => Vec::new(),
             InputKind::Checkbox => {
                 let on = c.flag("checked").or_else(|| default.as_ref().map(|d| d.first().is_some_and(|v| v == "true")));
                 vec![on.unwrap_or(false).to_string()]
@@ -342,7 +428,37 @@ impl<'p> Input<'p> {
                 Some("false") => Some(vec!["false".into()]),
                 _ => None,
             },
+            // Selections of the grid's text columns, once each; one a column unless `multiple`.
+            // A URL says "nothing selected" with one empty value.
+            InputKind::DimensionGrid => {
+                let columns = self.grid_columns(results);
+                let raw = if raw.len() == 1 && raw[0].is_empty() { &[][..] } else { raw };
+                let mut kept: Vec<crate::grid::Selection> = Vec::new();
+                for token in raw {
+                    let s = crate::grid::Selection::parse(token, &columns)?;
+                    if !kept.contains(&s) {
+                        kept.push(s);
+                    }
+                }
+                let multiple = self.component.flag("multiple") == Some(true);
+                if !multiple && kept.iter().enumerate().any(|(i, s)| kept[..i].iter().any(|k| k.column == s.column)) {
+                    return None;
+                }
+                Some(kept.iter().map(crate::grid::Selection::token).collect())
+            }
         }
+    }
+
+    /// A grid's text columns, from its columns query's result.
+    pub fn grid_columns(&self, results: &BTreeMap<String, Table>) -> Vec<String> {
+        self.options_query().and_then(|q| results.get(q)).map(crate::grid::text_columns).unwrap_or_default()
+    }
+
+    /// What the state holds besides the input's value once it is settled: a grid's text
+    /// columns, which the SQL of its cuts is written from.
+    pub fn settled_extra(&self, results: &BTreeMap<String, Table>) -> Option<(String, Vec<String>)> {
+        (self.kind == InputKind::DimensionGrid)
+            .then(|| (crate::grid::columns_key(&self.name), self.grid_columns(results)))
     }
 
     /// The values a query receives for `field`.

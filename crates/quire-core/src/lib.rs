@@ -14,6 +14,7 @@ pub mod config;
 pub mod data;
 pub mod diag;
 pub mod expr;
+pub mod grid;
 pub mod inputs;
 pub mod page;
 pub mod partials;

@@ -33,6 +33,9 @@ pub struct Query {
     pub sql: String,
     /// Where `sql` starts in the file; `sql` is the fence's text verbatim.
     pub sql_offset: usize,
+    /// For a `<DimensionGrid>`'s cuts, the grid's name: the chain writes the SQL, and
+    /// `sql` is the grid's metric (see [`crate::grid`]).
+    pub grid: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -765,6 +768,7 @@ impl<'a> Scanner<'a> {
             name_span,
             sql: self.text[body_start..body_end].to_string(),
             sql_offset: body_start,
+            grid: None,
         })
     }
 

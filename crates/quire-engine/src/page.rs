@@ -52,6 +52,9 @@ impl Engine {
                 let ready = input.options_query().is_none_or(|q| run.results.contains_key(q) || failed.contains(q));
                 if ready && settled.insert(input.name.clone()) {
                     run.inputs.insert(input.name.clone(), input.default_value(&run.results));
+                    if let Some((key, values)) = input.settled_extra(&run.results) {
+                        run.inputs.insert(key, values);
+                    }
                 }
             }
             let mut progressed = false;

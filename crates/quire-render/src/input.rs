@@ -12,6 +12,9 @@ use crate::text::{component_attrs, title_case};
 pub(crate) fn input(ctx: &mut Ctx<'_>, c: &Component) -> String {
     let Some(kind) = InputKind::of_component(c) else { return String::new() };
     let input = Input { name: c.text("name").unwrap_or_default(), kind, component: c };
+    if kind == InputKind::DimensionGrid {
+        return crate::grid::grid(ctx, &input);
+    }
     if let Some(q) = input.options_query() {
         // An unknown query is reported here, like any component's `data`.
         ctx.result(q, c.span_of("data"));
@@ -218,6 +221,7 @@ pub(crate) fn input(ctx: &mut Ctx<'_>, c: &Component) -> String {
                 ));
             }
         }
+        InputKind::DimensionGrid => {}
         InputKind::Checkbox => {
             let checked = if value.first().is_some_and(|v| v == "true") { " checked" } else { "" };
             html.push_str(&format!(

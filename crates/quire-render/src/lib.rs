@@ -13,6 +13,7 @@ mod delta;
 pub mod escape;
 mod eval;
 pub mod fmt;
+mod grid;
 mod input;
 mod layout;
 mod lineage;
@@ -409,6 +410,7 @@ pub fn slots_showing_scripted(
         Node::Component(c) => {
             components::spec(&c.name).is_some_and(|s| s.kind == Kind::Input)
                 && !c.text("name").is_some_and(|n| changed.contains(&n))
+                && !quire_core::grid::queries_of(c).iter().any(|q| queries.contains(q))
         }
         _ => false,
     };
@@ -426,7 +428,12 @@ pub fn queries_read(nodes: &[Node]) -> BTreeSet<String> {
     for node in nodes {
         match node {
             Node::Component(c) => {
-                out.extend(c.data().map(str::to_string));
+                // A grid draws from the queries made for it, never from its data's rows.
+                let grid = quire_core::grid::queries_of(c);
+                if grid.is_empty() {
+                    out.extend(c.data().map(str::to_string));
+                }
+                out.extend(grid);
                 out.extend(map::shapes_read(c));
             }
             Node::Expr { expr, .. } => out.extend(expr.roots().into_iter().map(|(r, _)| r.to_string())),
@@ -454,6 +461,7 @@ fn shows(node: &Node, queries: &[String], changed: &BTreeSet<String>) -> bool {
     let own = match node {
         Node::Component(c) => {
             c.data().is_some_and(query)
+                || quire_core::grid::queries_of(c).iter().any(|q| query(q))
                 || (components::spec(&c.name).is_some_and(|s| s.kind == Kind::Input)
                     && c.text("name").is_some_and(|n| changed.contains(&n)))
         }

@@ -139,6 +139,29 @@ fn results() -> BTreeMap<String, Table> {
             flow("Costs", "Wages", 90.0, 0.64),
         ],
     };
+    // A dimension grid named `pick` over `sales`: its columns, and its cuts.
+    let columns = r["sales"].columns.clone();
+    r.insert("pick__columns".to_string(), Table { columns, rows: vec![] });
+    let cut = |d: &str, v: &str, m: f64, rank: i64| {
+        vec![Cell::Text(d.into()), Cell::Text(v.into()), Cell::Float(m), Cell::Int(rank)]
+    };
+    r.insert(
+        "pick__cuts".to_string(),
+        Table {
+            columns: vec![
+                col("dimension", ColumnType::Text),
+                col("value", ColumnType::Text),
+                col("metric", ColumnType::Float),
+                col("rank", ColumnType::Int),
+            ],
+            rows: vec![
+                cut("channel", "Online", 5400.5, 1),
+                cut("channel", "Retail", 4200.0, 2),
+                cut("channel", "Phone", 3000.25, 3),
+                cut("code", "usd0", 5400.5, 1),
+            ],
+        },
+    );
     r.insert("noflows".to_string(), Table { columns: flows.columns.clone(), rows: vec![] });
     r.insert("flows".to_string(), flows);
     r.insert("noplaces".to_string(), Table { columns: places.columns.clone(), rows: vec![] });
@@ -202,6 +225,7 @@ fn base(name: &str) -> Option<String> {
         "DateInput" => "<DateInput name=pick data={sales} dates=month @/>".into(),
         "Slider" => "<Slider name=pick @/>".into(),
         "Checkbox" => "<Checkbox name=pick @/>".into(),
+        "DimensionGrid" => "<DimensionGrid data={sales} name=pick @/>".into(),
         "Details" => "<Details title=\"More\" @>\nInside.\n</Details>".into(),
         "Alert" | "Note" => format!("<{name} @>\nInside.\n</{name}>"),
         "Info" => "<Info description=\"About this\" @/>".into(),
