@@ -8,7 +8,8 @@
 //   3 injection  type an SQL injection string into the state filter
 //   4 back       history.back(): the view of step 2 again
 //   5 reload     open step 2's URL in a fresh tab: the shared view is restored
-// then: CSV download of the table, a tooltip over a chart, sorting, table search.
+// then: CSV download of the table, a chart saved as a PNG, a tooltip over a chart, sorting,
+// table search.
 //
 //   node interact.mjs --base http://127.0.0.1:PORT/ --expected expected.json [--shots DIR]
 import { chromium } from 'playwright-core';
@@ -132,6 +133,26 @@ try {
   const [download] = await Promise.all([page.waitForEvent('download', { timeout }), table.locator('.q-download').click()]);
   report.csv = fs.readFileSync(await download.path(), 'utf8');
   report.csvName = download.suggestedFilename();
+
+  // The chart saved as a picture: a PNG with the chart's marks in it.
+  const chart = page.locator('figure[data-query="channel_mix"]');
+  await chart.scrollIntoViewIfNeeded();
+  await chart.hover();
+  const [picture] = await Promise.all([page.waitForEvent('download', { timeout }), chart.locator('.q-image').click()]);
+  const png = fs.readFileSync(await picture.path());
+  report.png = await page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const g = c.getContext('2d');
+    g.drawImage(bitmap, 0, 0);
+    const data = g.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    const colours = new Set();
+    for (let i = 0; i < data.length; i += 4 * 97) colours.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    return { width: bitmap.width, height: bitmap.height, colours: colours.size };
+  }, png.toString('base64'));
+  report.png.name = picture.suggestedFilename();
+  report.png.signature = png.subarray(1, 4).toString('latin1');
 
   // A tooltip under the pointer, with the formatted value.
   const mark = page.locator('figure[data-query="channel_mix"] .q-bar').first();

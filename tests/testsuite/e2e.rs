@@ -209,6 +209,12 @@ fn the_explorer_answers_its_inputs_offline() {
         Some(step2.results["category_states"].to_csv().as_str()),
         "CSV at the current inputs"
     );
+    // The chart saved as a picture: a PNG at twice the page's scale, with colours in it.
+    let png = &r["png"];
+    assert_eq!(png["signature"], "PNG", "{png}");
+    assert!(png["name"].as_str().is_some_and(|n| n.ends_with(".png")), "{png}");
+    assert!(png["width"].as_u64().unwrap_or(0) >= 600 && png["height"].as_u64().unwrap_or(0) >= 300, "{png}");
+    assert!(png["colours"].as_u64().unwrap_or(0) >= 4, "a picture of the chart, not a blank: {png}");
     assert_eq!(r["tooltip"], "ElectronicsMarketplace127,650.4", "a tooltip: x, series and the formatted value");
     assert_ne!(r["sort"]["ascending"], r["sort"]["descending"], "sorting reorders: {}", r["sort"]);
     assert_eq!(r["search"], 1, "searching `phone` leaves the Phones row");

@@ -59,7 +59,9 @@ pub(crate) fn calendar(ctx: &mut Ctx<'_>, c: &Component) -> String {
         return String::new();
     }
     let download = if c.flag("downloadableData") == Some(false) { " data-download=\"false\"" } else { "" };
-    let mut html = format!("<figure {}{download}>\n", component_attrs("CalendarHeatmap", Some(query), "q-chart"));
+    let image = super::image_attr(c);
+    let mut html =
+        format!("<figure {}{download}{image}>\n", component_attrs("CalendarHeatmap", Some(query), "q-chart"));
     html.push_str(&super::caption(c));
     // Each day's value, rows of the same day added up.
     let mut by_day: BTreeMap<i64, f64> = BTreeMap::new();

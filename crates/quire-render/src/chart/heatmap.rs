@@ -72,7 +72,8 @@ pub(crate) fn heatmap(ctx: &mut Ctx<'_>, c: &Component) -> String {
     let class = if mobile_labels == Some(false) { "q-chart q-narrow-no-labels" } else { "q-chart" };
     // `downloadableData=false`: no CSV button (the runtime adds one to every chart).
     let download = if c.flag("downloadableData") == Some(false) { " data-download=\"false\"" } else { "" };
-    let mut html = format!("<figure {}{download}>\n", component_attrs("Heatmap", Some(query), class));
+    let image = super::image_attr(c);
+    let mut html = format!("<figure {}{download}{image}>\n", component_attrs("Heatmap", Some(query), class));
     html.push_str(&super::caption(c));
     if table.is_empty() {
         html.push_str(&super::empty_state(c));

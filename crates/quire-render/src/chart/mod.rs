@@ -246,7 +246,7 @@ fn draw(ctx: &mut Ctx<'_>, c: &Component, renamed: &[(String, String)]) -> Strin
     }
     let title = c.text("title");
     let no_download = spec.as_ref().is_some_and(|s| s.marks.no_download);
-    let mut html = format!("<figure {}", component_attrs(&c.name, Some(query), "q-chart"));
+    let mut html = format!("<figure {}{}", component_attrs(&c.name, Some(query), "q-chart"), image_attr(c));
     html.push_str(if no_download { " data-downloadable=\"false\">\n" } else { ">\n" });
     html.push_str(&caption(c));
     let drawn = spec.and_then(|spec| {
@@ -293,6 +293,12 @@ fn draw(ctx: &mut Ctx<'_>, c: &Component, renamed: &[(String, String)]) -> Strin
 }
 
 /// A chart's `title` and `subtitle`, if it has them.
+/// `downloadableImage=false`: no button to save the chart as a picture (the runtime adds
+/// one to every chart and map).
+pub(crate) fn image_attr(c: &Component) -> &'static str {
+    if c.flag("downloadableImage") == Some(false) { " data-image=\"false\"" } else { "" }
+}
+
 pub(crate) fn caption(c: &Component) -> String {
     let (title, subtitle) = (c.text("title"), c.text("subtitle"));
     if title.is_none() && subtitle.is_none() {

@@ -86,7 +86,7 @@ pub(crate) fn map(ctx: &mut Ctx<'_>, c: &Component) -> String {
     }
     let query = layers.first().map(|l| l.query);
     let class = if us { "q-chart q-map q-map-us" } else { "q-chart q-map" };
-    let mut html = format!("<figure {}", component_attrs(&c.name, query, class));
+    let mut html = format!("<figure {}{}", component_attrs(&c.name, query, class), crate::chart::image_attr(c));
     if c.flag("downloadableData") == Some(false) || layers.is_empty() {
         html.push_str(" data-downloadable=\"false\"");
     }

@@ -1,0 +1,14 @@
+import { launch } from './browser.mjs';
+import fs from 'node:fs';
+const [url, sel, out, dark] = process.argv.slice(2);
+const b = await launch();
+const page = await b.context.newPage();
+if (dark === 'dark') await page.emulateMedia({ colorScheme: 'dark' });
+page.on('console', (m) => console.error('console:', m.type(), m.text()));
+await page.goto(url, { waitUntil: 'networkidle' });
+const fig = page.locator(sel).first();
+await fig.scrollIntoViewIfNeeded(); await fig.hover();
+const [d] = await Promise.all([page.waitForEvent('download'), fig.locator('.q-image').click()]);
+fs.copyFileSync(await d.path(), out);
+console.log(d.suggestedFilename());
+await b.close();
