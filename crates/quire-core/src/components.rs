@@ -1583,7 +1583,90 @@ fn foreign_chart(c: &Component) -> Option<Problem> {
     )
 }
 
+/// The props that style a `<Chart>`'s series, by series kind; the chart the kind is drawn
+/// as takes each under the same name. They style every series of the chart's first kind.
+pub const SERIES_STYLES: &[(&str, &[&str])] = &[
+    ("Line", &["lineWidth", "lineType", "lineOpacity", "markers", "markerShape", "markerSize", "handleMissing"]),
+    ("Bar", &["fillOpacity", "outlineColor", "outlineWidth"]),
+    ("Area", &["fillOpacity", "handleMissing", "line"]),
+    ("Scatter", &["opacity", "outlineColor", "outlineWidth", "pointSize", "shape"]),
+    ("Bubble", &["fillColor", "opacity", "outlineColor", "outlineWidth", "shape"]),
+    ("Hist", &["fillColor", "fillOpacity"]),
+];
+
+/// The prop that colours one series of a `<Chart>`, by series kind. (Bubbles and
+/// histograms are drawn alone; their `fillColor` is a look, as their charts'.)
+pub const SERIES_COLOUR: &[(&str, &str)] =
+    &[("Line", "lineColor"), ("Bar", "fillColor"), ("Area", "fillColor"), ("Scatter", "fillColor")];
+
+/// The styling props of a `<Chart>`'s series that quire cannot honour where they are
+/// written: on the second kind of series (drawn with the chart's look), or differing
+/// between two series of the first kind (each drawn with the first one's). Warnings.
+fn series_style_warnings(chart: &Component, lenient: &mut Vec<Problem>) {
+    let series: Vec<&Component> = chart
+        .children
+        .iter()
+        .filter_map(|n| match n {
+            Node::Component(k) if SERIES_STYLES.iter().any(|(kind, _)| *kind == k.name) => Some(k),
+            _ => None,
+        })
+        .collect();
+    let Some(first) = series.first() else { return };
+    // A series split by a column's values is not one series for one colour.
+    if chart.prop("series").is_some() {
+        for k in &series {
+            let colour = SERIES_COLOUR.iter().find(|(kind, _)| *kind == k.name).map(|(_, p)| *p);
+            if let Some(p) = colour.and_then(|c| k.prop(c)) {
+                lenient.push(
+                    Problem::new(
+                        format!("`{}` is not drawn: `series` splits this `<{}>` by its values", p.name, k.name),
+                        p.name_span,
+                    )
+                    .label("drawn as if not set")
+                    .help("colour the split series by name with the chart's seriesColors={{'Online': '#236aa4'}}"),
+                );
+            }
+        }
+    }
+    for (i, k) in series.iter().enumerate() {
+        let styles = SERIES_STYLES.iter().find(|(kind, _)| *kind == k.name).map_or(&[][..], |(_, p)| *p);
+        for p in k.props.iter().filter(|p| styles.contains(&p.name.as_str())) {
+            if k.name != first.name {
+                lenient.push(
+                    Problem::new(
+                        format!("`{}` is not drawn on a `<{}>` after a `<{}>`", p.name, k.name, first.name),
+                        p.name_span,
+                    )
+                    .label("drawn as if not set")
+                    .help(format!(
+                        "quire styles the first kind of series in a `<Chart>`; the others take the chart's look. Write the `<{}>` first, or draw it in a chart of its own",
+                        k.name
+                    )),
+                );
+                continue;
+            }
+            let earlier = series[..i].iter().filter(|e| e.name == k.name).find_map(|e| e.prop(&p.name));
+            if earlier.is_some_and(|e| e.value != p.value) {
+                lenient.push(
+                    Problem::new(
+                        format!("every `<{}>` of a `<Chart>` is drawn with the first one's `{}`", k.name, p.name),
+                        p.name_span,
+                    )
+                    .label("drawn with the first one's")
+                    .help(format!(
+                        "give each `<{}>` the same `{}`, or split them into charts of their own",
+                        k.name, p.name
+                    )),
+                );
+            }
+        }
+    }
+}
+
 fn check_component(c: &Component, parent: Option<&str>, queries: &[&str], checks: &mut Checks) {
+    if c.name == "Chart" {
+        series_style_warnings(c, checks.lenient);
+    }
     let problems = &mut *checks.problems;
     if let Some(refused) = foreign_chart(c) {
         problems.push(refused);

@@ -62,3 +62,56 @@ fn what_a_chart_refuses() {
         .join("\n")
     );
 }
+
+fn render(body: &str) -> String {
+    let page = Page::parse(&format!("{QUERIES}{body}\n")).expect("parses");
+    quire_render::render_body(&page.body, &results(), &Default::default()).expect("renders").html
+}
+
+#[test]
+fn each_series_takes_its_own_colour_and_the_first_kind_its_looks() {
+    let html = render(
+        "<Chart data={recalls} x=year>\n<Bar y=voluntary_recalls fillColor=#cc0000 fillOpacity=0.5 outlineWidth=2 outlineColor=black/>\n<Line y=fda_recalls lineColor=teal name=FDA/>\n</Chart>",
+    );
+    // The bars in their colour, half opaque, outlined; the line in its own colour.
+    assert_eq!(html.matches("<rect class=\"q-bar\"").count(), 3);
+    assert!(html.contains("#cc0000"), "{html}");
+    assert_eq!(html.matches("style=\"stroke:black;stroke-width:2\" x=").count(), 3, "{html}");
+    assert_eq!(html.matches("opacity=\"0.5\" fill=\"#cc0000\"").count(), 3, "{html}");
+    // The line in its colour, and not made half opaque by the bars' looks.
+    assert!(
+        html.contains(
+            "<polyline class=\"q-line\" data-series=\"FDA\" fill=\"none\" stroke=\"teal\" stroke-width=\"2\""
+        ),
+        "{html}"
+    );
+    // The legend says the same.
+    assert!(html.contains("background:#cc0000\"></span>Voluntary Recalls"), "{html}");
+    assert!(html.contains("></span>FDA</span>"), "{html}");
+    // Two lines: the first one's looks on both, the second in its colour.
+    let lines = render(
+        "<Chart data={recalls} x=year>\n<Line y=voluntary_recalls lineWidth=4 lineType=dashed markers=true/>\n<Line y=fda_recalls lineColor=#00aa00/>\n</Chart>",
+    );
+    let plain = render(
+        "<Chart data={recalls} x=year>\n<Line y=voluntary_recalls/>\n<Line y=fda_recalls lineColor=#00aa00/>\n</Chart>",
+    );
+    assert_ne!(lines, plain);
+    assert_eq!(lines.matches("stroke-width=\"4\"").count(), 2, "{lines}");
+    assert!(lines.contains("#00aa00"), "{lines}");
+    insta::assert_snapshot!(lines);
+}
+
+#[test]
+fn looks_quire_cannot_honour_are_warned_at_the_prop() {
+    let text = format!(
+        "{QUERIES}<Chart data={{recalls}} x=year>\n<Bar y=voluntary_recalls fillOpacity=0.5/>\n<Line y=fda_recalls lineWidth=3/>\n<Bar y=fda_recalls fillOpacity=0.8/>\n</Chart>\n"
+    );
+    let page = Page::parse(&text).expect("parses");
+    let mut warnings = common::described(&text, &quire_core::components::prop_warnings(&page));
+    let text = format!(
+        "{QUERIES}<Chart data={{recalls}} x=year series=year>\n<Line y=fda_recalls lineColor=red/>\n</Chart>\n"
+    );
+    let page = Page::parse(&text).expect("parses");
+    warnings.extend(common::described(&text, &quire_core::components::prop_warnings(&page)));
+    insta::assert_debug_snapshot!(warnings);
+}

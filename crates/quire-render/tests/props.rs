@@ -558,7 +558,23 @@ fn variants(name: &str) -> Vec<String> {
             out.push("<Chart data={sales} x=month @>\n<Line y=orders />\n</Chart>".into());
             out.push("<Chart data={sales} x=month yLog=true @>\n<Line y=orders />\n</Chart>".into());
         }
-        "Bar" => out.push(simplest.replace("x=month>", "x=month series=channel>").replace("<Line y=orders />\n", "")),
+        "Bubble" => out.push(with("outlineWidth=2")),
+        "Bar" | "Line" | "Area" | "Scatter" => {
+            if name == "Bar" {
+                out.push(simplest.replace("x=month>", "x=month series=channel>").replace("<Line y=orders />\n", ""));
+            }
+            // The kind first (or alone) in its chart, as the one its looks style: plain,
+            // with markers and outlines, and over x values each series has only some of.
+            let alone = format!("<Chart data={{sales}} x=month>\n<{name} y=orders @/>\n</Chart>");
+            out.push(alone.clone());
+            let extra = match name {
+                "Line" => "markers=true ",
+                "Bar" | "Scatter" => "outlineWidth=2 ",
+                _ => "",
+            };
+            out.push(alone.replacen('@', &format!("{extra}@"), 1));
+            out.push(format!("<Chart data={{sales}} x=orders series=channel>\n<{name} y=sales @/>\n</Chart>"));
+        }
         "Dropdown" => out.push(with("multiple=true")),
         "ButtonGroupItem" => out.push(
             "<ButtonGroup name=pick>\n<ButtonGroupItem value=a />\n<ButtonGroupItem value=b @/>\n</ButtonGroup>".into(),

@@ -3,6 +3,7 @@
 //! the same axis (the `y2` machinery, sharing the left scale). `<Bubble>` and `<Hist>` draw
 //! alone, as a bubble chart and a histogram.
 
+use quire_core::components::{SERIES_COLOUR, SERIES_STYLES};
 use quire_core::{Component, Node, Problem, Prop, PropValue};
 
 use crate::ctx::Ctx;
@@ -83,10 +84,11 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
         );
         return String::new();
     }
-    // Each child's columns (its own `y`, else the chart's; a histogram's `x`), and the names
-    // it gives them.
+    // Each child's columns (its own `y`, else the chart's; a histogram's `x`), the names
+    // it gives them, and its colour.
     let mut ys: [Vec<String>; 2] = [Vec::new(), Vec::new()];
     let mut renamed = Vec::new();
+    let mut coloured = Vec::new();
     let axis = if first.name == "Hist" { "x" } else { "y" };
     for k in &children {
         let cols = k.list(axis).or_else(|| c.list(axis)).unwrap_or_default();
@@ -97,8 +99,19 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
             );
             return String::new();
         }
-        if let (Some(name), [col]) = (k.text("name"), cols.as_slice()) {
-            renamed.push((title_case(col), name));
+        let named = match (k.text("name"), cols.as_slice()) {
+            (Some(name), [col]) => {
+                renamed.push((title_case(col), name.clone()));
+                vec![name]
+            }
+            _ => cols.iter().map(|c| title_case(c)).collect(),
+        };
+        let colour_prop = SERIES_COLOUR.iter().find(|(kind, _)| *kind == k.name).map(|(_, p)| *p);
+        if let Some(prop) = colour_prop
+            && k.prop(prop).is_some()
+        {
+            let colour = ctx.colour_prop(k, prop);
+            coloured.extend(colour.into_iter().flat_map(|c| named.iter().map(move |n| (n.clone(), c.clone()))));
         }
         ys[usize::from(k.name != first.name)].extend(cols);
     }
@@ -130,6 +143,15 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
             value_span: c.name_span,
         });
     }
+    // The first kind's looks (`<Line lineWidth=3>`), as the chart's: the first series of
+    // that kind to set one gives it (the others are warned about while parsing).
+    let styles = SERIES_STYLES.iter().find(|(kind, _)| *kind == first.name).map_or(&[][..], |(_, p)| *p);
+    for style in styles {
+        if let Some(p) = children.iter().filter(|k| k.name == first.name).find_map(|k| k.prop(style)) {
+            props.retain(|q| q.name != *style);
+            props.push(p.clone());
+        }
+    }
     // `<Bar type=grouped>`: the bars' arrangement, as `BarChart`'s `type`.
     if let Some(p) = children.iter().filter(|k| k.name == "Bar").find_map(|k| k.prop("type")) {
         props.push(p.clone());
@@ -148,5 +170,9 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
             .collect(),
         derived_query: c.derived_query.clone(),
     };
-    super::draw(ctx, &synth, &renamed).replacen("data-component=\"", "data-component=\"Chart\" data-drawn-as=\"", 1)
+    super::draw(ctx, &synth, &renamed, &coloured).replacen(
+        "data-component=\"",
+        "data-component=\"Chart\" data-drawn-as=\"",
+        1,
+    )
 }

@@ -193,12 +193,14 @@ impl Spec<'_> {
 }
 
 pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
-    draw(ctx, c, &[])
+    draw(ctx, c, &[], &[])
 }
 
 /// A chart; `renamed` gives series new names (`<Line y=x name="...">` in a `<Chart>`), and
 /// makes the `y2` series share the left axis.
-fn draw(ctx: &mut Ctx<'_>, c: &Component, renamed: &[(String, String)]) -> String {
+/// Draw chart `c`; a `<Chart>`'s series may be `renamed` (column title → name) and
+/// `coloured` (series name → colour) by the series components it was written with.
+fn draw(ctx: &mut Ctx<'_>, c: &Component, renamed: &[(String, String)], coloured: &[(String, String)]) -> String {
     match c.name.as_str() {
         "Chart" => return mixed::chart(ctx, c),
         "Heatmap" => return heatmap::heatmap(ctx, c),
@@ -240,7 +242,8 @@ fn draw(ctx: &mut Ctx<'_>, c: &Component, renamed: &[(String, String)]) -> Strin
         }
     }
     let series_order = c.list("seriesOrder").unwrap_or_default();
-    let series_colours = series_colours(ctx, c);
+    let mut series_colours = coloured.to_vec();
+    series_colours.extend(series_colours_prop(ctx, c));
     if ctx.problems.len() > before {
         return String::new();
     }
@@ -354,7 +357,7 @@ fn colour_series(frame: &mut Frame, palette: &mut Vec<String>, colours: &[(Strin
 
 /// The `seriesColors` prop: an object from series names to colours, as Evidence writes it
 /// (`{{'Online': '#cc0000', "Retail": 'teal'}}`).
-fn series_colours(ctx: &mut Ctx<'_>, c: &Component) -> Vec<(String, String)> {
+fn series_colours_prop(ctx: &mut Ctx<'_>, c: &Component) -> Vec<(String, String)> {
     let Some(p) = c.prop("seriesColors") else { return Vec::new() };
     let text = match &p.value {
         quire_core::PropValue::Expr(t) | quire_core::PropValue::Str(t) => t.trim().to_string(),
