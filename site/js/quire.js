@@ -314,6 +314,19 @@ async function download(query, button) {
   }
 }
 
+// A named map: a click (or Enter) on a region or point picks its row; on the picked one,
+// clears it. The runtime redraws the map and what reads it.
+function pick(e) {
+  const el = e.target.closest && e.target.closest('[data-pick]');
+  if (!el) return;
+  if (e.type === 'keydown' && e.key !== 'Enter' && e.key !== ' ') return;
+  e.preventDefault();
+  const picked = el.getAttribute('aria-pressed') === 'true';
+  change(el.dataset.pickInput, picked ? [] : JSON.parse(el.dataset.pick));
+}
+document.addEventListener('click', pick);
+document.addEventListener('keydown', pick);
+
 // <DownloadData> links the build's CSV; for a query the reader's inputs re-ran, it asks the
 // engine for the current result instead.
 document.addEventListener('click', (e) => {

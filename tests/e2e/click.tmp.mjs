@@ -13,5 +13,5 @@ for (const sel of clicks) {
   await page.waitForFunction((n) => (document.documentElement.dataset.quireUpdates || '0') !== n && !document.documentElement.hasAttribute('data-quire-busy'), n, { timeout: 60000 });
   console.log('after', sel, await page.evaluate(() => location.search));
 }
-await page.locator('.q-dimensiongrid').first().screenshot({ path: out });
+await page.screenshot({ path: out, fullPage: true });
 await b.close();

@@ -405,6 +405,14 @@ fn every_page_with_inputs_shows_the_native_numbers_in_every_state() {
                         }
                         add(Vec::new());
                     }
+                    // A named map: its first and last rows picked.
+                    InputKind::Map => {
+                        if let Some(table) = input.component.data().and_then(|q| results.get(q)) {
+                            for row in table.rows.first().into_iter().chain(table.rows.last()) {
+                                add(quire_core::inputs::map_row(table, row));
+                            }
+                        }
+                    }
                 }
             }
             states.dedup();

@@ -33,7 +33,7 @@ fn evidences_map_examples_build_with_the_colours_evidence_gives_them() {
     let p = Project::fixture("maps");
     let run = p.build().ok();
     let stderr = run.stderr();
-    assert!(stderr.contains("Built 4 pages"), "{stderr}");
+    assert!(stderr.contains("Built 5 pages"), "{stderr}");
     // Tailwind classes in a tooltip's fields are not applied: said, at the prop.
     assert!(stderr.contains("pages/index.md:35:13"), "{stderr}");
     assert!(stderr.contains("tooltip fields' `valueClass` has no effect"), "{stderr}");
@@ -214,4 +214,99 @@ fn an_edited_geojson_redraws_its_map() {
     assert_eq!(r.reason, "static");
     let after = page(&r);
     assert_eq!(figures(&after).iter().filter(|(n, _)| n == "AreaMap").map(|(_, f)| fills(f).len()).next(), Some(6));
+}
+
+/// Evidence's "Use Map as Input": a click on a region picks its row; queries read its
+/// columns (`true` until a row is picked, so Evidence's `x = ${inputs.m.x} or ${inputs.m.x}
+/// = true` is every row, then the picked one); the picked mark is drawn in the `selected...`
+/// looks; the browser agrees with the native render after each click.
+#[test]
+fn a_named_map_picks_a_row_that_queries_read() {
+    let dir = crate::util::fixtures().join("maps");
+    let project = quire_build::Project::load(&dir).expect("the project loads");
+    let built = quire_build::page_results(&project, "pages/input.md", &[]).expect("the page runs");
+    assert_eq!(built["filtered_areas"].len(), 5, "no row picked: every row");
+    assert_eq!(built["near_picked"].rows[0][0], quire_core::Cell::Int(5));
+    let zips = &built["la_zip_sales"];
+    let row =
+        zips.rows.iter().position(|r| quire_core::inputs::raw(&r[0], zips.columns[0].ty) == "90003").expect("90003");
+    let tokens = quire_core::inputs::map_row(zips, &zips.rows[row]);
+    let state: quire_core::InputState = [("my_area_map".to_string(), tokens.clone())].into();
+    let at = quire_build::page_at(&project, "input/", &state).expect("the native render");
+    let filtered = &at.results["filtered_areas"];
+    assert_eq!(filtered.len(), 1);
+    assert_eq!(quire_core::inputs::raw(&filtered.rows[0][0], filtered.columns[0].ty), "90003");
+    let html: String = at.slots.values().cloned().collect();
+    // The picked region in the theme's accent, the others as they were; the value shown.
+    assert_eq!(html.matches("aria-pressed=\"true\"").count(), 1, "{html}");
+    assert!(html.contains("class=\"q-map-picked q-map-picked-edge\" stroke-width=\"1\""), "{html}");
+    assert!(html.contains("data-query=\"inputs\">90003</span>"), "{html}");
+
+    // In Chromium: pick a zip, a point, and unpick the zip.
+    let pick = |input: &str, tokens: &[String]| {
+        let json = serde_json::Value::from(tokens.to_vec()).to_string();
+        format!("[data-pick-input=\"{input}\"][data-pick=\"{}\"]", json.replace('\\', "\\\\").replace('"', "\\\""))
+    };
+    let places = &built["la_locations"];
+    let point = quire_core::inputs::map_row(places, &places.rows[1]);
+    let mut state = quire_core::InputState::new();
+    let mut steps = Vec::new();
+    for (input, picked, click) in [
+        ("my_area_map", tokens.clone(), tokens.clone()),
+        ("picked_point", point.clone(), point.clone()),
+        ("my_area_map", Vec::new(), tokens.clone()),
+    ] {
+        state.insert(input.to_string(), picked);
+        let at = quire_build::page_at(&project, "input/", &state).expect("the native render");
+        steps.push(serde_json::json!({
+            "click": pick(input, &click),
+            "slots": at.slots.iter().map(|(i, h)| (i.to_string(), serde_json::Value::from(h.clone()))).collect::<serde_json::Map<_, _>>(),
+        }));
+    }
+    let out = tempfile::tempdir().expect("tmp");
+    crate::util::Run::new(crate::util::quire().arg("build").arg(&dir).arg("--out").arg(out.path())).ok();
+    let expected = out.path().join("clicks.json");
+    std::fs::write(&expected, serde_json::Value::Array(steps).to_string()).expect("write");
+    let base = crate::e2e::serve(out.path().to_path_buf());
+    let output = Command::new("node")
+        .arg(repo().join("tests/e2e/clicks.mjs"))
+        .args(["--base", &base, "--page", "input/", "--expected"])
+        .arg(&expected)
+        .output()
+        .expect("node runs");
+    assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the driver");
+    for key in ["consoleErrors", "pageErrors", "failedRequests", "offOrigin"] {
+        assert_eq!(r[key], serde_json::json!([]), "{key}: {r}");
+    }
+    for s in r["steps"].as_array().expect("steps") {
+        assert_eq!(s["diffs"], serde_json::json!([]), "{s}");
+        assert!(s["slots"].as_u64().unwrap_or(0) >= 2, "the map and what reads it are redrawn: {s}");
+    }
+    assert!(r["steps"][0]["search"].as_str().is_some_and(|s| s.contains("my_area_map=zip_code%3D90003")), "{r}");
+    assert_eq!(r["steps"][2]["search"].as_str().map(|s| s.contains("my_area_map")), Some(false), "{r}");
+
+    // Reading a column the data lacks, or the row as a whole, is an error at the reference.
+    for (sql, message) in [
+        (
+            "select * from la.zip_sales where zip_code = ${inputs.m.zipcode}",
+            "the data of map `m` has no column `zipcode`",
+        ),
+        ("select * from la.zip_sales where zip_code = ${inputs.m}", "input `m` is a row of the map's data"),
+    ] {
+        let p = Project::with_files(&[
+            ("sources/la/connection.yaml", "type: csv\n"),
+            ("sources/la/zip_sales.csv", "zip_code,sales\n90001,3\n"),
+            ("static/geo/z.geojson", r#"{"type":"FeatureCollection","features":[]}"#),
+            (
+                "pages/index.md",
+                &format!(
+                    "```sql z\nselect * from la.zip_sales\n```\n\n```sql picked\n{sql}\n```\n\n<AreaMap data={{z}} areaCol=zip_code geoId=id geoJsonUrl=/geo/z.geojson name=m />\n"
+                ),
+            ),
+        ]);
+        let run = p.build();
+        assert!(!run.success(), "{sql}");
+        assert!(run.stderr().contains(message) && run.stderr().contains("pages/index.md:6:"), "{}", run.stderr());
+    }
 }

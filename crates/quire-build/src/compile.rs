@@ -1001,9 +1001,18 @@ pub(crate) async fn assemble(
     for (name, cols) in needed {
         let key = (name.clone(), cols);
         if !exports.contains_key(&key) {
-            let list: Vec<String> = key.1.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
-            let sql = format!("select {} from {}", list.join(", "), sources::quoted(name));
             let export = async {
+                // In the table's own order, so `select *` in the browser lists them as here.
+                let whole = engine.context().sql(&format!("select * from {} limit 0", sources::quoted(name))).await?;
+                let list: Vec<String> = whole
+                    .schema()
+                    .fields()
+                    .iter()
+                    .map(|f| f.name())
+                    .filter(|f| key.1.contains(*f))
+                    .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
+                    .collect();
+                let sql = format!("select {} from {}", list.join(", "), sources::quoted(name));
                 let df = engine.context().sql(&sql).await?;
                 let schema = std::sync::Arc::new(df.schema().as_arrow().clone());
                 let batches = df.collect().await?;

@@ -367,6 +367,9 @@ fn read_input(env: &Env<'_>, name: &str, field: Option<&str>, span: Span) -> Res
             .help(help)
             .into());
     };
+    if input.kind == inputs::InputKind::Map {
+        return read_map(env, input, field, span);
+    }
     let Some(f) = Field::parse(field).filter(|f| *f == Field::Value || input.kind == inputs::InputKind::DateRange)
     else {
         let fields =
@@ -381,6 +384,40 @@ fn read_input(env: &Env<'_>, name: &str, field: Option<&str>, span: Span) -> Res
         list: input.multiple() || (f == Field::Value && input.kind == inputs::InputKind::DateRange),
         values,
     })
+}
+
+/// `${inputs.<map>.<column>}`: the clicked row's value of the column (NULL when missing),
+/// or, with no row clicked, `true`, as Evidence's maps give (so `where zip = ${inputs.m.zip}
+/// or ${inputs.m.zip} = true` is every row until a click).
+fn read_map(
+    env: &Env<'_>,
+    input: &inputs::Input<'_>,
+    field: Option<&str>,
+    span: Span,
+) -> Result<ReadValue, ChainError> {
+    let name = &input.name;
+    let columns = env.state.get(&inputs::map_columns_key(name)).cloned().unwrap_or_default();
+    let example = columns.first().map_or("zip_code", String::as_str);
+    let Some(column) = field.filter(|f| *f != "value") else {
+        return Err(Problem::new(format!("input `{name}` is a row of the map's data"), span)
+            .help(format!("read one of its columns: `${{inputs.{name}.{example}}}`"))
+            .into());
+    };
+    if !columns.is_empty() && !columns.iter().any(|c| c == column) {
+        return Err(Problem::new(format!("the data of map `{name}` has no column `{column}`"), span)
+            .help(format!("its columns: {}", columns.join(", ")))
+            .into());
+    }
+    let state = env.state.get(name).map(Vec::as_slice).unwrap_or_default();
+    let values = if state.is_empty() {
+        vec!["true".to_string()]
+    } else {
+        match grid::selections(state, &[column.to_string()]).into_iter().next() {
+            Some(grid::Selection { value: Some(v), .. }) => vec![v],
+            _ => Vec::new(),
+        }
+    };
+    Ok(ReadValue { list: false, values })
 }
 
 struct ReadValue {

@@ -1667,6 +1667,16 @@ fn check_component(c: &Component, parent: Option<&str>, queries: &[&str], checks
     if c.name == "Chart" {
         series_style_warnings(c, checks.lenient);
     }
+    // The picked row's looks, on a map that cannot be picked from.
+    if crate::inputs::MAP_INPUTS.contains(&c.name.as_str()) && c.prop("name").is_none() {
+        for p in c.props.iter().filter(|p| p.name.starts_with("selected")) {
+            checks.lenient.push(
+                Problem::new(format!("`{}` is not drawn: this map has no `name`, so no row can be picked", p.name), p.name_span)
+                    .label("drawn as if not set")
+                    .help("give the map a name (name=my_map) to make a click pick a row that queries read as ${inputs.my_map.column}"),
+            );
+        }
+    }
     let problems = &mut *checks.problems;
     if let Some(refused) = foreign_chart(c) {
         problems.push(refused);

@@ -28,6 +28,18 @@ pub enum InputKind {
     Checkbox,
     /// `<DimensionGrid>`: its state is its selections (see [`crate::grid`]).
     DimensionGrid,
+    /// A map layer with a `name` (`<AreaMap>`, `<PointMap>`, `<BubbleMap>`, `<Areas>`,
+    /// `<Points>`, `<Bubbles>`): its state is the clicked row, one `column=value` a column
+    /// (`column` alone for a missing value), or nothing.
+    Map,
+}
+
+/// The map components that become inputs when they have a `name`.
+pub const MAP_INPUTS: [&str; 6] = ["AreaMap", "PointMap", "BubbleMap", "Areas", "Points", "Bubbles"];
+
+/// Where the state keeps a named map's data's columns, which its queries may read.
+pub fn map_columns_key(name: &str) -> String {
+    format!("@map.{name}")
 }
 
 impl InputKind {
@@ -47,6 +59,9 @@ impl InputKind {
 
     /// The kind of an input component: `<DateInput range>` is a date range, as Evidence draws it.
     pub fn of_component(c: &Component) -> Option<InputKind> {
+        if MAP_INPUTS.contains(&c.name.as_str()) && c.prop("name").is_some() {
+            return Some(InputKind::Map);
+        }
         match InputKind::of(&c.name)? {
             InputKind::DateInput if c.flag("range") == Some(true) => Some(InputKind::DateRange),
             kind => Some(kind),
@@ -102,7 +117,7 @@ pub fn options_queries(body: &mut [Node], queries: &mut Vec<crate::page::Query>)
 fn input_names(body: &[Node], names: &mut Vec<String>) {
     for node in body {
         if let Node::Component(c) = node {
-            if InputKind::of(&c.name).is_some() {
+            if InputKind::of_component(c).is_some() {
                 names.extend(c.text("name"));
             }
             input_names(&c.children, names);
@@ -382,8 +397,8 @@ impl<'p> Input<'p> {
                 None => Vec::new(),
             },
             InputKind::Slider => default.unwrap_or_else(|| vec![number_text(self.slider_bounds(results).0)]),
-            // Nothing selected: `${inputs.grid}` is `(true)`, as Evidence's.
-            InputKind::DimensionGrid => Vec::new(),
+            // Nothing selected: `${inputs.grid}` is `(true)`, as Evidence's; no row clicked.
+            InputKind::DimensionGrid | InputKind::Map => Vec::new(),
             InputKind::Checkbox => {
                 let on = c.flag("checked").or_else(|| default.as_ref().map(|d| d.first().is_some_and(|v| v == "true")));
                 vec![on.unwrap_or(false).to_string()]
@@ -446,7 +461,34 @@ impl<'p> Input<'p> {
                 }
                 Some(kept.iter().map(crate::grid::Selection::token).collect())
             }
+            // A row of the map's data, every column of it; or nothing (`?m=`).
+            InputKind::Map => {
+                let raw = if raw.len() == 1 && raw[0].is_empty() { &[][..] } else { raw };
+                if raw.is_empty() {
+                    return Some(Vec::new());
+                }
+                let table = self.component.data().and_then(|q| results.get(q))?;
+                let columns = self.map_columns(results);
+                let picked = crate::grid::selections(raw, &columns);
+                let row = table.rows.iter().find(|row| {
+                    picked.len() == columns.len()
+                        && table.columns.iter().zip(row.iter()).all(|(col, cell)| {
+                            let value = (!cell.is_null()).then(|| self::raw(cell, col.ty));
+                            picked.iter().any(|s| s.column == col.name && s.value == value)
+                        })
+                })?;
+                Some(map_row(table, row))
+            }
         }
+    }
+
+    /// A named map's data's columns.
+    pub fn map_columns(&self, results: &BTreeMap<String, Table>) -> Vec<String> {
+        self.component
+            .data()
+            .and_then(|q| results.get(q))
+            .map(|t| t.columns.iter().map(|c| c.name.clone()).collect())
+            .unwrap_or_default()
     }
 
     /// A grid's text columns, from its columns query's result.
@@ -457,8 +499,11 @@ impl<'p> Input<'p> {
     /// What the state holds besides the input's value once it is settled: a grid's text
     /// columns, which the SQL of its cuts is written from.
     pub fn settled_extra(&self, results: &BTreeMap<String, Table>) -> Option<(String, Vec<String>)> {
-        (self.kind == InputKind::DimensionGrid)
-            .then(|| (crate::grid::columns_key(&self.name), self.grid_columns(results)))
+        match self.kind {
+            InputKind::DimensionGrid => Some((crate::grid::columns_key(&self.name), self.grid_columns(results))),
+            InputKind::Map => Some((map_columns_key(&self.name), self.map_columns(results))),
+            _ => None,
+        }
     }
 
     /// The values a query receives for `field`.
@@ -469,6 +514,19 @@ impl<'p> Input<'p> {
             Field::End => state.get(1).cloned().into_iter().collect(),
         }
     }
+}
+
+/// A row of a map's data as its input holds it: `column=value` for each column.
+pub fn map_row(table: &Table, row: &[Cell]) -> Vec<String> {
+    table
+        .columns
+        .iter()
+        .zip(row)
+        .map(|(col, cell)| {
+            let value = (!cell.is_null()).then(|| raw(cell, col.ty));
+            crate::grid::Selection { column: col.name.clone(), value }.token()
+        })
+        .collect()
 }
 
 /// A cell as the text an input holds: dates as `YYYY-MM-DD`, numbers as written.

@@ -51,13 +51,32 @@ var __quire = (function () {
     Object.defineProperty(o, 'toString', { value: function () { return one === null ? '' : String(one); } });
     return o;
   }
+  // A named map: its picked row, `{column: value}` (every column `true` until one is
+  // picked, as Evidence's), from the state's `column=value` tokens.
+  function mapRow(values, columns) {
+    var o = {}, i, j;
+    for (i = 0; i < columns.length; i++) o[columns[i]] = values.length ? null : true;
+    for (j = 0; j < values.length; j++) {
+      var t = values[j], best = null;
+      for (i = 0; i < columns.length; i++) {
+        var col = columns[i];
+        if ((t === col || t.indexOf(col + '=') === 0) && (best === null || col.length > best.length)) best = col;
+      }
+      if (best !== null) o[best] = t === best ? null : t.slice(best.length + 1);
+    }
+    return o;
+  }
   var page = null;
   return {
     // Run the page's program on its data: `{"data": {name: table}, "inputs": {name: [values]}, "params": {name: value}}`.
     run: function (program, envJson) {
       var env = JSON.parse(envJson), data = {}, inputs = {}, k;
       for (k in env.data) data[k] = rows(env.data[k]);
-      for (k in env.inputs) inputs[k] = input(env.inputs[k]);
+      for (k in env.inputs) {
+        if (k.charAt(0) === '@') continue;
+        var columns = env.inputs['@map.' + k];
+        inputs[k] = columns ? mapRow(env.inputs[k], columns) : input(env.inputs[k]);
+      }
       page = program({ data: data, inputs: inputs, params: env.params });
       return encode(page.names());
     },

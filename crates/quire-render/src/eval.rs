@@ -343,6 +343,27 @@ fn state<'a>(ctx: &mut Ctx<'a>, root: &str, root_span: Span, steps: &[Step]) -> 
         return Some(Val::Text(values.join(",")));
     }
     let values = ctx.state_value(name).unwrap_or_default();
+    // A named map: `{inputs.my_map.zip_code}` is the picked row's value, `true` until a
+    // row is picked (as Evidence's).
+    if let Some(columns) = ctx.state_value(&quire_core::inputs::map_columns_key(name)) {
+        let Some(Step::Field { name: column, span: at }) = steps.get(1) else {
+            return Some(if values.is_empty() { Val::Bool(true) } else { Val::Text(values.join(", ")) });
+        };
+        if !columns.contains(column) {
+            ctx.report(
+                Problem::new(format!("the data of map `{name}` has no column `{column}`"), *at)
+                    .help(format!("its columns: {}", columns.join(", "))),
+            );
+            return None;
+        }
+        if values.is_empty() {
+            return Some(Val::Bool(true));
+        }
+        return Some(match quire_core::grid::selections(&values, std::slice::from_ref(column)).into_iter().next() {
+            Some(quire_core::grid::Selection { value: Some(v), .. }) => Val::Text(v),
+            _ => Val::Null,
+        });
+    }
     Some(match values.as_slice() {
         [] => Val::Null,
         [one] => Val::Text(one.clone()),

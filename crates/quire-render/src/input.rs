@@ -221,7 +221,7 @@ pub(crate) fn input(ctx: &mut Ctx<'_>, c: &Component) -> String {
                 ));
             }
         }
-        InputKind::DimensionGrid => {}
+        InputKind::DimensionGrid | InputKind::Map => {}
         InputKind::Checkbox => {
             let checked = if value.first().is_some_and(|v| v == "true") { " checked" } else { "" };
             html.push_str(&format!(

@@ -462,6 +462,8 @@ fn shows(node: &Node, queries: &[String], changed: &BTreeSet<String>) -> bool {
         Node::Component(c) => {
             c.data().is_some_and(query)
                 || quire_core::grid::queries_of(c).iter().any(|q| query(q))
+                || (quire_core::inputs::InputKind::of_component(c) == Some(quire_core::inputs::InputKind::Map)
+                    && c.text("name").is_some_and(|n| changed.contains(&n)))
                 || (components::spec(&c.name).is_some_and(|s| s.kind == Kind::Input)
                     && c.text("name").is_some_and(|n| changed.contains(&n)))
         }

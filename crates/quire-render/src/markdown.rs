@@ -22,12 +22,24 @@ struct Piece {
     block: bool,
 }
 
+/// The token that stands for piece `index` in the Markdown until it is substituted.
+fn push_token(out: &mut String, index: usize) {
+    out.push(OPEN);
+    for d in index.to_string().bytes() {
+        out.push(char::from_u32(DIGIT0 + u32::from(d - b'0')).unwrap_or('\u{FFFD}'));
+    }
+    out.push(CLOSE);
+}
+
 #[derive(Default)]
 pub(crate) struct Doc {
     md: String,
     pieces: Vec<Piece>,
     /// A block was just placed: the next text must start a new paragraph.
     after_block: bool,
+    /// Where raw HTML being read stands (a tag may span lines, each its own event): inside
+    /// a tag, and inside an element that holds text only (`<script>`, ...).
+    html_at: std::cell::Cell<(bool, bool)>,
 }
 
 impl Doc {
@@ -69,12 +81,7 @@ impl Doc {
     }
 
     fn push(&mut self, piece: Piece) {
-        let index = self.pieces.len();
-        self.md.push(OPEN);
-        for d in index.to_string().bytes() {
-            self.md.push(char::from_u32(DIGIT0 + u32::from(d - b'0')).unwrap_or('\u{FFFD}'));
-        }
-        self.md.push(CLOSE);
+        push_token(&mut self.md, self.pieces.len());
         self.pieces.push(piece);
     }
 
@@ -94,7 +101,15 @@ impl Doc {
             }
             events.push(event);
         }
-        let mut events: Vec<Event<'_>> = events.into_iter().map(|e| self.in_attributes(e)).collect();
+        let mut events: Vec<Event<'_>> = events
+            .into_iter()
+            .map(|e| {
+                if !matches!(e, Event::Html(_) | Event::InlineHtml(_)) {
+                    self.html_at.set((false, false));
+                }
+                self.in_attributes(e)
+            })
+            .collect();
         // An image's text is its `alt` attribute: values go in as text, which the renderer
         // escapes for the attribute, never as markup.
         let mut in_image = 0usize;
@@ -141,14 +156,58 @@ impl Doc {
                 let dest_url = if dest_url.contains(OPEN) { safe(plain_in(&dest_url, false)) } else { dest_url };
                 Event::Start(Tag::Image { link_type, dest_url, title: plain_in(&title, false), id })
             }
-            Event::Html(h) if h.contains(OPEN) => {
-                Event::Html(crate::escape::safe_url_attributes(&plain_in(&h, true)).into())
+            // Values pasted into a tag may make a `javascript:` address: checked as links are.
+            Event::Html(h) => {
+                let with_values = h.contains(OPEN);
+                let h = self.in_html(&h);
+                Event::Html(if with_values { crate::escape::safe_url_attributes(&h) } else { h }.into())
             }
-            Event::InlineHtml(h) if h.contains(OPEN) => {
-                Event::InlineHtml(crate::escape::safe_url_attributes(&plain_in(&h, true)).into())
+            Event::InlineHtml(h) => {
+                let with_values = h.contains(OPEN);
+                let h = self.in_html(&h);
+                Event::InlineHtml(if with_values { crate::escape::safe_url_attributes(&h) } else { h }.into())
             }
             other => other,
         }
+    }
+
+    /// Raw HTML with values in it: inside a tag (`<a href="/c/{row.id}">`) a value is its
+    /// plain text, escaped for the attribute; between tags (`<pre>{inputs.m}</pre>`) an
+    /// inline value stays a piece, drawn (and redrawn by the runtime) as anywhere else;
+    /// in `<script>`, `<style>`, `<textarea>` and `<title>`, which hold no markup, text.
+    fn in_html(&self, h: &str) -> String {
+        let mut out = String::new();
+        let (mut in_tag, mut raw_text) = self.html_at.get();
+        self.each_token(h, |seg| match seg {
+            Segment::Text(t) => {
+                let mut rest = t;
+                while let Some(i) = rest.find(['<', '>']) {
+                    if rest.as_bytes()[i] == b'<' {
+                        in_tag = true;
+                        let name: String = rest[i + 1..]
+                            .trim_start_matches('/')
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphanumeric())
+                            .collect::<String>()
+                            .to_ascii_lowercase();
+                        if matches!(name.as_str(), "script" | "style" | "textarea" | "title") {
+                            raw_text = !rest[i + 1..].starts_with('/');
+                        }
+                    } else {
+                        in_tag = false;
+                    }
+                    rest = &rest[i + 1..];
+                }
+                out.push_str(t);
+            }
+            Segment::Piece(p) if !in_tag && !raw_text && !p.block => {
+                let index = self.pieces.iter().position(|q| std::ptr::eq(q, p)).unwrap_or(0);
+                push_token(&mut out, index);
+            }
+            Segment::Piece(p) => out.push_str(&crate::escape::attr(&p.plain)),
+        });
+        self.html_at.set((in_tag, raw_text));
+        out
     }
 
     fn heading_ids(&self, events: &mut [Event<'_>]) -> Vec<TocEntry> {
@@ -318,6 +377,23 @@ mod tests {
         assert_eq!(
             html,
             "<ul>\n<li><a href=\"/customers/Acme%20Corp\"><span>Acme Corp</span></a> and <a href=\"/x/a&amp;b\">x</a></li>\n</ul>\n"
+        );
+    }
+
+    #[test]
+    fn values_between_tags_are_drawn_as_anywhere_else_and_text_inside_tags() {
+        let mut d = Doc::default();
+        d.text("<pre class=\"x\">");
+        d.inline("<span class=\"q-slot\">a<b</span>".into(), "a<b".into());
+        d.text("</pre>\n\n<div title=\"");
+        d.inline("<span>\"q\"</span>".into(), "\"q\"".into());
+        d.text("\">\n<style>");
+        d.inline("<span>s</span>".into(), "p{}</style><script>".into());
+        d.text("</style>\n</div>\n");
+        let (html, _) = d.finish();
+        assert_eq!(
+            html,
+            "<pre class=\"x\"><span class=\"q-slot\">a<b</span></pre>\n<div title=\"&quot;q&quot;\">\n<style>p{}&lt;/style&gt;&lt;script&gt;</style>\n</div>\n"
         );
     }
 

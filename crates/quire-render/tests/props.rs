@@ -378,6 +378,10 @@ fn render(body: &str, empty: bool) -> Option<String> {
     // A build passes when the data was refreshed, for `LastRefreshed`.
     let mut state = quire_core::inputs::InputState::new();
     state.insert("@refreshed".into(), vec!["2024-05-01 10:20:30".into()]);
+    // A map named `spot` with its first row picked, for the picked row's looks.
+    let places = &shared_results()["places"];
+    state.insert("spot".into(), quire_core::inputs::map_row(places, &places.rows[0]));
+    state.insert(quire_core::inputs::map_columns_key("spot"), places.columns.iter().map(|c| c.name.clone()).collect());
     quire_render::render_body(&page.body, shared_results(), &state).ok().map(|r| r.html)
 }
 
@@ -538,6 +542,10 @@ fn variants(name: &str) -> Vec<String> {
             } else {
                 out.push(with("startingLong=-118"));
                 out.push(with("startingLat=34"));
+            }
+            // Named, with a row picked: an input, for the picked row's looks.
+            if name != "USMap" {
+                out.push(with("name=spot"));
             }
         }
         "BaseMap" => {

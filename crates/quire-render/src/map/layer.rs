@@ -1,7 +1,7 @@
 //! One layer of a map: its rows placed (a region's shape, or a point), coloured by `value`
 //! (a scale for numbers, a palette for categories), with tooltips, links and a legend.
 
-use quire_core::inputs::raw;
+use quire_core::inputs::{Input, InputKind, raw};
 use quire_core::script::JsVal;
 use quire_core::shape::{self, Polygons};
 use quire_core::{Cell, ColumnType, Component, Problem, PropValue, Table};
@@ -68,6 +68,19 @@ pub(crate) struct Layer<'a> {
     legend: Option<&'static str>,
     show_tooltip: bool,
     tooltip: Option<Vec<TipField>>,
+    /// With a `name`, the layer is an input: a click picks a row.
+    pick: Option<Pick>,
+}
+
+/// A named layer: its input, the row picked now (as the state holds it), and how the
+/// picked mark is drawn (`selected...`; without a colour, the theme's accent).
+struct Pick {
+    input: String,
+    state: Vec<String>,
+    colour: Option<String>,
+    border: Option<String>,
+    width: f64,
+    opacity: f64,
 }
 
 impl<'a> Layer<'a> {
@@ -213,6 +226,29 @@ impl<'a> Layer<'a> {
             }
         };
         let tooltip = tooltip_fields(ctx, c, query, table);
+        let pick = match InputKind::of_component(c) {
+            Some(InputKind::Map) => {
+                let input = Input { name: c.text("name").unwrap_or_default(), kind: InputKind::Map, component: c };
+                let state = ctx.input_value(&input);
+                let opacity = ctx.number_prop(
+                    c,
+                    "selectedOpacity",
+                    1.0,
+                    |o| (0.0..=1.0).contains(&o),
+                    "`selectedOpacity` must be a number from 0 to 1".into(),
+                    "selectedOpacity=0.8".into(),
+                );
+                Some(Pick {
+                    input: input.name,
+                    state,
+                    colour: ctx.colour_prop(c, "selectedColor"),
+                    border: ctx.colour_prop(c, "selectedBorderColor"),
+                    width: non_negative(ctx, c, "selectedBorderWidth", if kind == Kind::Areas { 1.0 } else { 0.75 }),
+                    opacity,
+                })
+            }
+            _ => None,
+        };
         let ignore_zoom = c.flag("ignoreZoom") == Some(true);
         let z = c.number("z").unwrap_or(0.0);
         if ctx.problems.len() > before {
@@ -237,6 +273,7 @@ impl<'a> Layer<'a> {
             legend,
             show_tooltip: c.flag("showTooltip") != Some(false),
             tooltip,
+            pick,
         })
     }
 
@@ -306,15 +343,53 @@ impl<'a> Layer<'a> {
         };
         for m in &self.marks {
             let colour = if m.has_row { self.colour_of(m.row) } else { None };
-            let fill = match &colour {
-                Some(c) => format!(" fill=\"{}\" fill-opacity=\"{opacity}\"{border}", escape::attr(c)),
-                // A region the data does not name: the page's quiet grey, its edge as the others'.
-                None => match &self.border {
-                    Some(b) => format!(" class=\"q-map-empty\" stroke=\"{}\"", escape::attr(b)),
-                    None => " class=\"q-map-empty q-map-edge\"".to_string(),
+            // A named layer's marks are buttons that pick their row; the picked one is drawn
+            // in the `selected...` looks (the theme's accent unless a colour is given).
+            let (pick, picked) = match (&self.pick, m.has_row) {
+                (Some(p), true) => {
+                    let tokens = quire_core::inputs::map_row(self.table, &self.table.rows[m.row]);
+                    let picked = tokens == p.state;
+                    let attrs = format!(
+                        " role=\"button\" tabindex=\"0\" data-pick-input=\"{}\" data-pick=\"{}\" aria-pressed=\"{picked}\"",
+                        escape::attr(&p.input),
+                        escape::attr(&serde_json::Value::from(tokens).to_string())
+                    );
+                    (attrs, picked.then_some(p))
+                }
+                _ => (String::new(), None),
+            };
+            let fill = match (&colour, picked) {
+                (Some(c), Some(p)) => {
+                    let mut classes = Vec::new();
+                    let fill = match &p.colour {
+                        Some(s) => escape::attr(s),
+                        None => {
+                            classes.push("q-map-picked");
+                            escape::attr(c)
+                        }
+                    };
+                    let stroke = match &p.border {
+                        Some(b) => format!(" stroke=\"{}\"", escape::attr(b)),
+                        None => {
+                            classes.push("q-map-picked-edge");
+                            String::new()
+                        }
+                    };
+                    let class =
+                        if classes.is_empty() { String::new() } else { format!(" class=\"{}\"", classes.join(" ")) };
+                    format!(" fill=\"{fill}\" fill-opacity=\"{}\"{stroke}{class}", fmt_num(p.opacity))
+                }
+                _ => match &colour {
+                    Some(c) => format!(" fill=\"{}\" fill-opacity=\"{opacity}\"{border}", escape::attr(c)),
+                    // A region the data does not name: the page's quiet grey, its edge as the others'.
+                    None => match &self.border {
+                        Some(b) => format!(" class=\"q-map-empty\" stroke=\"{}\"", escape::attr(b)),
+                        None => " class=\"q-map-empty q-map-edge\"".to_string(),
+                    },
                 },
             };
-            let tip = if m.has_row { self.tip(m.row) } else { String::new() };
+            let width = picked.map_or_else(|| width.clone(), |p| fmt_num(p.width));
+            let tip = if m.has_row { format!("{}{pick}", self.tip(m.row)) } else { String::new() };
             let element = match &m.shape {
                 Shape::Area(polygons, region) => {
                     let mut d = String::new();
