@@ -344,10 +344,29 @@ function save(blob, name) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
+// `<Tabs id=...>`: the open tab in the URL (`?<id>=<tab>`), read when the page opens and
+// kept when inputs change the rest of the URL.
+const tabIds = () => Array.from(document.querySelectorAll('[data-tabs-id]'), (t) => t.dataset.tabsId);
+function setupTabs(tabs) {
+  const id = tabs.dataset.tabsId;
+  const radios = tabs.querySelectorAll(':scope > .q-tab-radio');
+  const wanted = new URLSearchParams(location.search).get(id);
+  for (const r of radios) {
+    if (wanted !== null && r.value === wanted) r.checked = true;
+    r.addEventListener('change', () => {
+      if (!r.checked) return;
+      const p = new URLSearchParams(location.search);
+      p.set(id, r.value);
+      history.replaceState(history.state, '', `?${p}${location.hash}`);
+    });
+  }
+}
+
 function enhance(scope) {
   scope.querySelectorAll('.q-datatable').forEach(setupTable);
   scope.querySelectorAll('.q-chart[data-query]:not([data-downloadable="false"]), .q-datatable[data-query]').forEach(addDownload);
   scope.querySelectorAll('figure.q-chart:not([data-image="false"])').forEach(addImage);
+  scope.querySelectorAll('[data-tabs-id]').forEach(setupTabs);
 }
 
 // ---------------------------------------------------------------- chart pictures
@@ -538,7 +557,9 @@ function applyReply(r, how) {
     enhance(fresh);
     wireInputs(fresh);
   }
-  const search = searchOf(r.search || []);
+  const kept = new URLSearchParams(location.search);
+  const tabs = tabIds().filter((id) => kept.has(id)).map((id) => [id, kept.get(id)]);
+  const search = searchOf([...(r.search || []), ...tabs]);
   if (how === 'push' && search !== location.search) history.pushState(null, '', search || location.pathname);
   else if (how === 'replace' && search !== location.search) history.replaceState(null, '', (search || location.pathname) + location.hash);
   for (const err of r.errors || []) console.error(`quire: ${err}`);
@@ -688,6 +709,26 @@ async function startEngine() {
   badge(check ? check.state : 'ready', detail);
   performance.mark('quire-runtime-done');
 }
+
+// `<LastRefreshed printShowDate=false>`: printed as how long ago it was, not the date.
+function ago(when) {
+  const s = Math.max(0, (Date.now() - Date.parse(when.replace(' ', 'T').replace(/Z?$/, 'Z'))) / 1000);
+  const units = [['year', 31536000], ['month', 2592000], ['day', 86400], ['hour', 3600], ['minute', 60]];
+  for (const [unit, secs] of units) {
+    const n = Math.round(s / secs);
+    if (n >= 1 && s >= secs) return n === 1 ? `1 ${unit} ago` : `${n} ${unit}s ago`;
+  }
+  return 'just now';
+}
+addEventListener('beforeprint', () => {
+  for (const t of document.querySelectorAll('[data-print-ago] time')) {
+    t.dataset.shown = t.textContent;
+    t.textContent = ago(t.getAttribute('datetime'));
+  }
+});
+addEventListener('afterprint', () => {
+  for (const t of document.querySelectorAll('[data-print-ago] time[data-shown]')) t.textContent = t.dataset.shown;
+});
 
 // ---------------------------------------------------------------- start
 enhance(document);

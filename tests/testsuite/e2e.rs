@@ -500,3 +500,31 @@ fn encode(s: &str) -> String {
         })
         .collect()
 }
+
+/// The documentation's layout page: `<Tabs id=view>` (`?view=table` opens the tab whose `id`
+/// is `table`; clicking another puts its label in the URL beside what was there), and
+/// `<LastRefreshed printShowDate=false>` printed as how long ago, the date again after.
+#[test]
+fn tabs_keep_the_open_tab_in_the_url_and_last_refreshed_prints_how_long_ago() {
+    let root = repo();
+    let out = tempfile::tempdir().expect("tmp");
+    Run::new(quire().arg("build").arg(root.join("www")).arg("--out").arg(out.path())).ok();
+    let base = serve(out.path().to_path_buf());
+    let output = std::process::Command::new("node")
+        .arg(root.join("tests/e2e/ui.mjs"))
+        .args(["--base", &base, "--page", "authoring/layout/", "--id", "view", "--tab", "table", "--other", "Chart"])
+        .output()
+        .expect("node runs");
+    assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the driver");
+    assert_eq!(r["opened"], "table", "{r}");
+    assert_eq!(r["panelShown"], serde_json::json!(["Table"]), "{r}");
+    assert_eq!(r["search"], "?keep=1&view=Chart", "{r}");
+    let refreshed = &r["refreshed"];
+    assert_eq!(refreshed["screen"], refreshed["after"], "{r}");
+    assert_eq!(refreshed["print"][0], refreshed["screen"][0], "the date stays on the first: {r}");
+    assert!(refreshed["print"][1].as_str().is_some_and(|t| t.ends_with(" ago") || t == "just now"), "{r}");
+    for key in ["consoleErrors", "pageErrors", "failedRequests", "offOrigin"] {
+        assert_eq!(r[key], serde_json::json!([]), "{key}: {r}");
+    }
+}

@@ -111,8 +111,11 @@ pub(crate) fn tabs(ctx: &mut Ctx<'_>, c: &Component) -> String {
         let id = format!("{group}-{i}");
         let checked = if i == first { " checked" } else { "" };
         let info = t.text("description").map(|d| format!(" {}", info_icon(&d, ""))).unwrap_or_default();
+        // What the URL names the tab by (with the tabs' `id`): its own `id`, else its label.
+        let value = t.text("id").unwrap_or_else(|| label.clone());
         bar.push_str(&format!(
-            "<input type=\"radio\" class=\"q-tab-radio\" name=\"{group}\" id=\"{id}\"{checked}><label class=\"q-tab\" for=\"{id}\">{}{info}</label>",
+            "<input type=\"radio\" class=\"q-tab-radio\" name=\"{group}\" id=\"{id}\" value=\"{}\"{checked}><label class=\"q-tab\" for=\"{id}\">{}{info}</label>",
+            attr(&value),
             text(&label)
         ));
         let body = crate::nodes_html(ctx, &dedent(&t.children), false).0;
@@ -141,8 +144,10 @@ pub(crate) fn tabs(ctx: &mut Ctx<'_>, c: &Component) -> String {
         }
         None => String::new(),
     };
+    // `id`: the open tab is kept in the URL (`?<id>=<tab>`), so a view can be shared.
+    let url = c.text("id").map(|id| format!(" data-tabs-id=\"{}\"", attr(&id))).unwrap_or_default();
     format!(
-        "<div {}{style}>{bar}<div class=\"q-tab-panels\">{panels}</div></div>",
+        "<div {}{style}{url}>{bar}<div class=\"q-tab-panels\">{panels}</div></div>",
         component_attrs("Tabs", None, class.trim_start())
     )
 }
@@ -366,8 +371,11 @@ pub(crate) fn last_refreshed(ctx: &mut Ctx<'_>, c: &Component) -> (String, Strin
         (false, None) => when.replace('T', " ").trim_end_matches('Z').to_string(),
     };
     let plain = format!("{prefix} {shown}");
+    // `printShowDate=false`: printed as how long ago (the page shows the date, which does
+    // not go stale on a static site).
+    let ago = if c.flag("printShowDate") == Some(false) { " data-print-ago" } else { "" };
     let html = format!(
-        "<span {}>{} <time datetime=\"{}\">{}</time></span>",
+        "<span {}{ago}>{} <time datetime=\"{}\">{}</time></span>",
         component_attrs("LastRefreshed", None, ""),
         text(&prefix),
         attr(&when),

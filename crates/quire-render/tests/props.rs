@@ -539,6 +539,11 @@ fn variants(name: &str) -> Vec<String> {
                 out.push(
                     simplest.replace("</BaseMap>", "<Points data={places} lat=lat long=long color=red />\n</BaseMap>"),
                 );
+                // Behind a layer of another pane, after one of the pane `source`.
+                out.push(simplest.replace(
+                    "<BaseMap>\n",
+                    "<BaseMap>\n<Points data={places} lat=lat long=long color=red paneType=source />\n<Bubbles data={places} lat=lat long=long size=sales color=teal />\n",
+                ));
             } else {
                 out.push(with("startingLong=-118"));
                 out.push(with("startingLat=34"));
@@ -599,7 +604,10 @@ fn has_effect(name: &str, prop: &str) -> bool {
 }
 
 fn effect_on(base: &str, prop: &str, simplest: bool) -> bool {
-    if base.contains(&format!(" {prop}=")) {
+    // The probed component's own tag: another component in the form may set the prop too.
+    let at = base.find('@').unwrap_or(0);
+    let tag = &base[base[..at].rfind('<').unwrap_or(0)..base[at..].find('>').map_or(base.len(), |e| at + e)];
+    if tag.contains(&format!(" {prop}=")) || (simplest && base.contains(&format!(" {prop}="))) {
         // Part of the simplest form (without it the component is something else); another
         // form says nothing about it.
         return simplest;

@@ -54,6 +54,8 @@ pub(crate) struct Layer<'a> {
     pub marks: Vec<Mark>,
     pub ignore_zoom: bool,
     pub z: f64,
+    /// `paneType`: layers in one pane are drawn together.
+    pub pane: Option<String>,
     pub click_tooltips: bool,
     value: Option<usize>,
     value_fmt: Option<Format>,
@@ -260,6 +262,7 @@ impl<'a> Layer<'a> {
             marks,
             ignore_zoom,
             z,
+            pane: c.text("paneType"),
             click_tooltips,
             value,
             value_fmt,

@@ -44,7 +44,18 @@ pub(crate) fn map(ctx: &mut Ctx<'_>, c: &Component) -> String {
         for k in children {
             layers.extend(Layer::of(ctx, &taken(k)));
         }
-        layers.sort_by(|a, b| a.z.total_cmp(&b.z));
+        // `z` orders the layers; layers in one `paneType` are drawn together, where the
+        // pane's first layer is (as Leaflet stacks a pane's layers in its own element).
+        let ranks: Vec<usize> = (0..layers.len())
+            .map(|i| match &layers[i].pane {
+                Some(pane) => layers.iter().position(|l| l.pane.as_ref() == Some(pane)).unwrap_or(i),
+                None => i,
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..layers.len()).collect();
+        order.sort_by(|&a, &b| layers[a].z.total_cmp(&layers[b].z).then(ranks[a].cmp(&ranks[b])).then(a.cmp(&b)));
+        let mut taken: Vec<Option<Layer<'_>>> = layers.into_iter().map(Some).collect();
+        layers = order.into_iter().filter_map(|i| taken[i].take()).collect();
     } else {
         layers.extend(Layer::of(ctx, c));
     }

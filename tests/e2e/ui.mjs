@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// The documentation's layout page in Chromium: `<Tabs id=...>` (a URL naming a tab opens
+// it; clicking another puts it in the URL, keeping the rest of the URL) and
+// `<LastRefreshed printShowDate=false>` (how long ago, when printed). Reports JSON on stdout.
+//
+//   node ui.mjs --base http://127.0.0.1:PORT/ --page authoring/layout/ --id view --tab table --other Chart
+import { parseArgs } from 'node:util';
+import { CHROMIUM, launch, watchedPage } from './browser.mjs';
+
+const { values: opt } = parseArgs({
+  options: {
+    base: { type: 'string' },
+    page: { type: 'string' },
+    id: { type: 'string' },
+    tab: { type: 'string' },
+    other: { type: 'string' },
+    chromium: { type: 'string', default: CHROMIUM },
+  },
+});
+const base = new URL(opt.base);
+const browser = await launch(opt.chromium);
+const report = {};
+try {
+  const page = await watchedPage(browser.context, base, report);
+  await page.goto(new URL(`${opt.page}?keep=1&${opt.id}=${encodeURIComponent(opt.tab)}`, base).href, { waitUntil: 'load' });
+  const tabs = page.locator(`[data-tabs-id="${opt.id}"]`);
+  report.opened = await tabs.locator('.q-tab-radio:checked').getAttribute('value');
+  report.panelShown = await tabs.locator('.q-tab-panel').evaluateAll((ps) => ps.filter((p) => getComputedStyle(p).display !== 'none').map((p) => p.getAttribute('aria-label')));
+  const other = await tabs.locator('.q-tab-radio').evaluateAll((rs, v) => rs.find((r) => r.value === v)?.id, opt.other);
+  await page.locator(`label[for="${other}"]`).click();
+  report.search = await page.evaluate(() => location.search);
+  report.refreshed = await page.evaluate(() => {
+    const text = () => Array.from(document.querySelectorAll('.q-lastrefreshed time'), (t) => t.textContent);
+    const screen = text();
+    dispatchEvent(new Event('beforeprint'));
+    const print = text();
+    dispatchEvent(new Event('afterprint'));
+    return { screen, print, after: text() };
+  });
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(report, null, 2) + '\n');
