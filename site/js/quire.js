@@ -592,6 +592,14 @@ function wireInputs(scope) {
     const name = box.dataset.input;
     const select = box.querySelector('select:not(.q-date-presets)');
     if (select) select.addEventListener('change', () => change(name, Array.from(select.selectedOptions, (o) => o.value)));
+    // A multiple dropdown's "Select all" and "Clear".
+    for (const [cls, on] of [['.q-select-all', true], ['.q-select-none', false]]) {
+      const b = box.querySelector(cls);
+      if (b && select) b.addEventListener('click', () => {
+        for (const o of select.options) o.selected = on;
+        change(name, on ? Array.from(select.options, (o) => o.value) : []);
+      });
+    }
     for (const b of box.querySelectorAll('.q-buttons button')) {
       b.addEventListener('click', () => {
         for (const o of box.querySelectorAll('.q-buttons button')) o.setAttribute('aria-pressed', String(o === b));

@@ -6,6 +6,8 @@
 //
 //   node clicks.mjs --base http://127.0.0.1:PORT/ --expected clicks.json [--page PATH]
 //   clicks.json: [{ "click": "css selector", "slots": { "3": "<div ...>" } }]
+//   ("slots": "initial": the slots of the step before, as the page showed them on load: a
+//   click back to the page's defaults, which the native render has no slots for.)
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CHROMIUM, launch, slotDiffs, watchedPage } from './browser.mjs';
@@ -29,7 +31,11 @@ try {
   await page.goto(new URL(opt.page, base).href, { waitUntil: 'load', timeout });
   await page.waitForFunction(() => ['match', 'mismatch', 'ready', 'error'].includes(document.documentElement.dataset.quireRuntime), null, { timeout });
   report.runtime = await page.evaluate(() => document.documentElement.dataset.quireRuntime);
+  const initial = await page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll('[data-q]'), (e) => [e.dataset.q, e.outerHTML])));
+  let previous = {};
   for (const step of steps) {
+    if (step.slots === 'initial') step.slots = Object.fromEntries(Object.keys(previous).map((i) => [i, initial[i]]));
+    previous = step.slots;
     const r = { click: step.click };
     try {
       const before = await page.evaluate(() => document.documentElement.dataset.quireUpdates || '0');

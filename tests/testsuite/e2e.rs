@@ -528,3 +528,47 @@ fn tabs_keep_the_open_tab_in_the_url_and_last_refreshed_prints_how_long_ago() {
         assert_eq!(r[key], serde_json::json!([]), "{key}: {r}");
     }
 }
+
+/// A multiple dropdown's "Clear" and "Select all" (the parity fixture's `chans`): each sets
+/// the state a reader would pick by hand, and the page shows the native render of it.
+#[test]
+fn a_multiple_dropdown_clears_and_selects_all() {
+    let dir = repo().join("tests/fixtures/parity");
+    let project = quire_build::Project::load(&dir).expect("the project loads");
+    let results = quire_build::page_results(&project, "pages/index.md", &[]).expect("the page runs");
+    let page = quire_core::Page::parse(&project.pages.iter().find(|p| p.url.is_empty()).expect("index").file.text)
+        .expect("parses");
+    let inputs = quire_core::inputs::inputs(&page);
+    let chans = inputs.iter().find(|i| i.name == "chans").expect("chans");
+    assert!(chans.choices(&results).len() >= 2);
+    let mut steps = Vec::new();
+    let at = quire_build::page_at(&project, "", &[("chans".to_string(), Vec::new())].into()).expect("native");
+    steps.push(serde_json::json!({
+        "click": "[data-input=\"chans\"] .q-select-none",
+        "slots": at.slots.iter().map(|(i, h)| (i.to_string(), serde_json::Value::from(h.clone()))).collect::<serde_json::Map<_, _>>(),
+    }));
+    // Every channel is the page's default: the slots as they were on load.
+    steps.push(serde_json::json!({ "click": "[data-input=\"chans\"] .q-select-all", "slots": "initial" }));
+    let out = tempfile::tempdir().expect("tmp");
+    Run::new(quire().arg("build").arg(&dir).arg("--out").arg(out.path())).ok();
+    let expected = out.path().join("clicks.json");
+    std::fs::write(&expected, serde_json::Value::Array(steps).to_string()).expect("write");
+    let base = serve(out.path().to_path_buf());
+    let output = std::process::Command::new("node")
+        .arg(repo().join("tests/e2e/clicks.mjs"))
+        .args(["--base", &base, "--expected"])
+        .arg(&expected)
+        .output()
+        .expect("node runs");
+    assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the driver");
+    for s in r["steps"].as_array().expect("steps") {
+        assert_eq!(s["diffs"], serde_json::json!([]), "{s}");
+        assert!(s["slots"].as_u64().unwrap_or(0) >= 2, "{s}");
+    }
+    assert_eq!(r["steps"][0]["search"], "?chans=", "{r}");
+    assert_eq!(r["steps"][1]["search"], "", "all is the default: {r}");
+    for key in ["consoleErrors", "pageErrors", "failedRequests", "offOrigin"] {
+        assert_eq!(r[key], serde_json::json!([]), "{key}: {r}");
+    }
+}

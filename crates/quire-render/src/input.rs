@@ -83,6 +83,15 @@ pub(crate) fn input(ctx: &mut Ctx<'_>, c: &Component) -> String {
                 ));
             }
             html.push_str("</select>");
+            // A multiple dropdown: every choice at once, or none (`disableSelectAll` leaves
+            // out the first, as Evidence's, for long lists).
+            if multiple {
+                html.push_str("<div class=\"q-select-tools\">");
+                if c.flag("disableSelectAll") != Some(true) {
+                    html.push_str("<button type=\"button\" class=\"q-select-all\">Select all</button>");
+                }
+                html.push_str("<button type=\"button\" class=\"q-select-none\">Clear</button></div>");
+            }
         }
         InputKind::ButtonGroup => {
             label(&mut html, false);
