@@ -1305,6 +1305,9 @@ pub enum PropStatus {
     NotYet,
     /// It configures ECharts, which quire does not use; a page that uses it is warned.
     NotApplicable,
+    /// quire does not honour it on principle ([`refusal`] says why); a page that uses it is
+    /// warned.
+    Refused,
 }
 
 impl PropStatus {
@@ -1313,6 +1316,7 @@ impl PropStatus {
             PropStatus::Drawn => "drawn",
             PropStatus::NotYet => "not yet",
             PropStatus::NotApplicable => "not applicable",
+            PropStatus::Refused => "refused",
         }
     }
 }
@@ -1321,6 +1325,34 @@ impl PropStatus {
 ///
 /// `connectGroup` links ECharts instances so that hovering one shows the others' tooltips
 /// (`echarts.connect`): quire's charts are separate SVGs with no such link.
+/// Evidence's props quire refuses on principle, and why: Tailwind classes (quire ships no
+/// Tailwind and styles its components itself), map tiles from another site (a quire site
+/// loads nothing from other origins), and text pasted into SQL unescaped.
+const REFUSED: &[(&str, &str)] = &[
+    ("class", TAILWIND),
+    ("className", TAILWIND),
+    ("titleClass", TAILWIND),
+    ("valueClass", TAILWIND),
+    ("comparisonClass", TAILWIND),
+    ("tooltipClass", TAILWIND),
+    (
+        "basemap",
+        "a quire site loads nothing from other sites, so maps have no tiles: regions and points are drawn over the world's country outlines quire ships",
+    ),
+    (
+        "unsafe",
+        "quire never pastes a reader's text into SQL: it is passed as a parameter, so quotes and `%` are the reader's text",
+    ),
+];
+
+const TAILWIND: &str =
+    "quire ships no Tailwind CSS and styles its components itself, so Tailwind classes would do nothing";
+
+/// Why quire refuses `prop`, when it does.
+pub fn refusal(prop: &str) -> Option<&'static str> {
+    REFUSED.iter().find(|(p, _)| *p == prop).map(|(_, why)| *why)
+}
+
 const ECHARTS_ONLY: &[&str] =
     &["echartsOptions", "seriesOptions", "printEchartsConfig", "renderer", "connectGroup", "options"];
 
@@ -1339,6 +1371,9 @@ pub fn prop_status(component: &str, prop: &str) -> PropStatus {
     if ECHARTS_ONLY.contains(&prop) {
         return PropStatus::NotApplicable;
     }
+    if refusal(prop).is_some() {
+        return PropStatus::Refused;
+    }
     let listed = NOT_YET.lines().any(|l| l.split_once(' ').is_some_and(|(c, p)| c == component && p == prop));
     if listed { PropStatus::NotYet } else { PropStatus::Drawn }
 }
@@ -1352,18 +1387,10 @@ pub fn prop_warnings(page: &Page) -> Vec<Problem> {
         for p in c.props.iter().filter(|p| spec.props.contains(&p.name.as_str())) {
             match prop_status(&c.name, &p.name) {
                 PropStatus::Drawn => {}
-                // Evidence's `unsafe` pastes the reader's text into the SQL unescaped; quire
-                // binds it as a parameter, always.
-                PropStatus::NotYet if c.name == "TextInput" && p.name == "unsafe" => out.push(
-                    Problem::new("`unsafe` has no effect: quire never pastes a reader's text into SQL", p.name_span)
+                PropStatus::Refused => out.push(
+                    Problem::new(format!("`{}` has no effect in quire", p.name), p.name_span)
                         .label("no effect")
-                        .help("quire passes the text to queries as a parameter, so quotes and `%` are the reader's text, never SQL; remove `unsafe`"),
-                ),
-                // Tiles come from another site: quire's maps draw the shapes they ship.
-                PropStatus::NotYet if p.name == "basemap" => out.push(
-                    Problem::new("quire draws maps without tiles", p.name_span)
-                        .label("no effect")
-                        .help("a quire site loads nothing from other sites, so the map shows its regions and points over the world's country outlines quire ships; remove `basemap`"),
+                        .help(format!("{}; remove `{}`", refusal(&p.name).unwrap_or_default(), p.name)),
                 ),
                 PropStatus::NotYet => out.push(
                     Problem::new(format!("`<{}>` does not draw `{}` yet", c.name, p.name), p.name_span)

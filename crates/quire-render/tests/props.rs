@@ -659,7 +659,7 @@ fn every_prop_is_drawn_or_says_it_is_not() {
                 (PropStatus::Drawn, false) => {
                     wrong.push(format!("{} {prop}: listed as drawn, but changes nothing", spec.name))
                 }
-                (PropStatus::NotYet, true) | (PropStatus::NotApplicable, true) => {
+                (PropStatus::NotYet | PropStatus::NotApplicable | PropStatus::Refused, true) => {
                     wrong.push(format!("{} {prop}: changes what is drawn; list it as drawn", spec.name))
                 }
                 _ => {}
@@ -691,7 +691,7 @@ fn props_page() -> String {
          as drawn changes nothing, or one listed as not drawn changes something.\n\n\
          - **drawn**: it changes what the reader sees;\n\
          - **not yet**: quire draws the component as if it were not set, and the build warns at\n  the prop's line and column (`--strict` makes it an error);\n\
-         - **ECharts only**: it configures ECharts, which quire does not use (quire draws SVG);\n  the build warns too.\n\n",
+         - **refused**: quire does not honour it on principle (Tailwind classes: quire ships no\n  Tailwind; `basemap`: a site loads nothing from other sites; `unsafe`: text is never\n  pasted into SQL); the build warns and says why;\n         - **ECharts only**: it configures ECharts, which quire does not use (quire draws SVG);\n  the build warns too.\n\n",
     );
     let mut totals: BTreeMap<&str, usize> = BTreeMap::new();
     for spec in components::all() {
@@ -704,13 +704,14 @@ fn props_page() -> String {
                     PropStatus::Drawn => "drawn",
                     PropStatus::NotYet => "not yet",
                     PropStatus::NotApplicable => "ECharts only",
+                    PropStatus::Refused => "refused",
                 }
             };
             by.entry(status).or_default().push(prop);
             *totals.entry(status).or_default() += 1;
         }
         out.push_str(&format!("## {}\n\n| status | props |\n| --- | --- |\n", spec.name));
-        for status in ["drawn", "not yet", "ECharts only"] {
+        for status in ["drawn", "not yet", "refused", "ECharts only"] {
             if let Some(props) = by.get(status) {
                 let list: Vec<String> = props.iter().map(|p| format!("`{p}`")).collect();
                 out.push_str(&format!("| {status} ({}) | {} |\n", props.len(), list.join(", ")));
@@ -719,9 +720,10 @@ fn props_page() -> String {
         out.push('\n');
     }
     out.push_str(&format!(
-        "In all: {} drawn, {} not yet, {} ECharts only.\n",
+        "In all: {} drawn, {} not yet, {} refused, {} ECharts only.\n",
         totals.get("drawn").unwrap_or(&0),
         totals.get("not yet").unwrap_or(&0),
+        totals.get("refused").unwrap_or(&0),
         totals.get("ECharts only").unwrap_or(&0)
     ));
     out
@@ -795,6 +797,7 @@ fn props_table(name: &str, rows: &[DocRow], problems: &mut Vec<String>) -> Strin
         described.extend(row.props.iter().cloned());
     }
     let mut not_yet = Vec::new();
+    let mut refused: Vec<(String, &str)> = Vec::new();
     let mut echarts = Vec::new();
     for prop in spec.props {
         if is_drawn(name, prop) {
@@ -803,6 +806,8 @@ fn props_table(name: &str, rows: &[DocRow], problems: &mut Vec<String>) -> Strin
             }
         } else if components::prop_status(name, prop) == PropStatus::NotYet {
             not_yet.push(format!("`{prop}`"));
+        } else if let Some(why) = components::refusal(prop) {
+            refused.push((format!("`{prop}`"), why));
         } else {
             echarts.push(format!("`{prop}`"));
         }
@@ -812,6 +817,9 @@ fn props_table(name: &str, rows: &[DocRow], problems: &mut Vec<String>) -> Strin
             "| {} | not drawn yet: accepted for Evidence pages, drawn as if not set; the build warns at the prop (`--strict` fails) | |\n",
             not_yet.join(", ")
         ));
+    }
+    for (prop, why) in refused {
+        out.push_str(&format!("| {prop} | no effect: {why}; the build warns at the prop | |\n"));
     }
     if !echarts.is_empty() {
         out.push_str(&format!(
