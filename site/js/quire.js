@@ -344,6 +344,24 @@ function save(blob, name) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
+// `filter=true` on a heatmap's, a calendar's or a US map's legend: two handles; the marks
+// whose value lies outside them are dimmed.
+function setupFilter(f) {
+  const fig = f.closest('figure');
+  const [lo, hi] = [f.querySelector('.q-filter-lo'), f.querySelector('.q-filter-hi')];
+  if (!fig || !lo || !hi) return;
+  const apply = () => {
+    const a = Math.min(Number(lo.value), Number(hi.value));
+    const b = Math.max(Number(lo.value), Number(hi.value));
+    for (const m of fig.querySelectorAll('[data-v]')) {
+      const v = Number(m.dataset.v);
+      m.classList.toggle('q-filtered-out', v < a || v > b);
+    }
+  };
+  lo.addEventListener('input', apply);
+  hi.addEventListener('input', apply);
+}
+
 // `<Tabs id=...>`: the open tab in the URL (`?<id>=<tab>`), read when the page opens and
 // kept when inputs change the rest of the URL.
 const tabIds = () => Array.from(document.querySelectorAll('[data-tabs-id]'), (t) => t.dataset.tabsId);
@@ -367,6 +385,7 @@ function enhance(scope) {
   scope.querySelectorAll('.q-chart[data-query]:not([data-downloadable="false"]), .q-datatable[data-query]').forEach(addDownload);
   scope.querySelectorAll('figure.q-chart:not([data-image="false"])').forEach(addImage);
   scope.querySelectorAll('[data-tabs-id]').forEach(setupTabs);
+  scope.querySelectorAll('.q-range-filter').forEach(setupFilter);
 }
 
 // ---------------------------------------------------------------- chart pictures

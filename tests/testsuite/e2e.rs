@@ -503,9 +503,10 @@ fn encode(s: &str) -> String {
 
 /// The documentation's layout page: `<Tabs id=view>` (`?view=table` opens the tab whose `id`
 /// is `table`; clicking another puts its label in the URL beside what was there), and
-/// `<LastRefreshed printShowDate=false>` printed as how long ago, the date again after.
+/// `<LastRefreshed printShowDate=false>` printed as how long ago, the date again after; and
+/// on the charts page a heatmap's `filter`, whose handles dim the cells outside their range.
 #[test]
-fn tabs_keep_the_open_tab_in_the_url_and_last_refreshed_prints_how_long_ago() {
+fn tabs_keep_the_open_tab_in_the_url_last_refreshed_prints_how_long_ago_and_legends_filter() {
     let root = repo();
     let out = tempfile::tempdir().expect("tmp");
     Run::new(quire().arg("build").arg(root.join("www")).arg("--out").arg(out.path())).ok();
@@ -513,6 +514,7 @@ fn tabs_keep_the_open_tab_in_the_url_and_last_refreshed_prints_how_long_ago() {
     let output = std::process::Command::new("node")
         .arg(root.join("tests/e2e/ui.mjs"))
         .args(["--base", &base, "--page", "authoring/layout/", "--id", "view", "--tab", "table", "--other", "Chart"])
+        .args(["--filter-page", "authoring/charts/"])
         .output()
         .expect("node runs");
     assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
@@ -524,6 +526,12 @@ fn tabs_keep_the_open_tab_in_the_url_and_last_refreshed_prints_how_long_ago() {
     assert_eq!(refreshed["screen"], refreshed["after"], "{r}");
     assert_eq!(refreshed["print"][0], refreshed["screen"][0], "the date stays on the first: {r}");
     assert!(refreshed["print"][1].as_str().is_some_and(|t| t.ends_with(" ago") || t == "just now"), "{r}");
+    let filter = &r["filter"];
+    let (cells, lowest) = (filter["cells"].as_u64().unwrap_or(0), filter["lowest"].as_u64().unwrap_or(0));
+    assert!(cells >= 8 && lowest >= 1, "{r}");
+    assert_eq!(filter["dimmed"].as_u64(), Some(cells - lowest), "every cell above the lowest dimmed: {r}");
+    assert_eq!(filter["opacity"], "0.12", "{r}");
+    assert_eq!(filter["after"], 0, "{r}");
     for key in ["consoleErrors", "pageErrors", "failedRequests", "offOrigin"] {
         assert_eq!(r[key], serde_json::json!([]), "{key}: {r}");
     }

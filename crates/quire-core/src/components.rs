@@ -1694,6 +1694,19 @@ fn check_component(c: &Component, parent: Option<&str>, queries: &[&str], checks
     if c.name == "Chart" {
         series_style_warnings(c, checks.lenient);
     }
+    // A legend's filter, with no legend to put it on.
+    if matches!(c.name.as_str(), "Heatmap" | "USMap" | "CalendarHeatmap")
+        && c.flag("filter") == Some(true)
+        && c.flag("legend") != Some(true)
+        && (c.name != "CalendarHeatmap" || c.flag("legend") == Some(false))
+        && let Some(p) = c.prop("filter")
+    {
+        checks.lenient.push(
+            Problem::new("`filter` is not drawn: it sits on the legend, which this chart does not show", p.name_span)
+                .label("drawn as if not set")
+                .help("add legend=true, as Evidence asks"),
+        );
+    }
     // The picked row's looks, on a map that cannot be picked from.
     if crate::inputs::MAP_INPUTS.contains(&c.name.as_str()) && c.prop("name").is_none() {
         for p in c.props.iter().filter(|p| p.name.starts_with("selected")) {

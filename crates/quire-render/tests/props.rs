@@ -514,6 +514,7 @@ fn variants(name: &str) -> Vec<String> {
         }
         "Heatmap" => {
             out.push(with("xSort=sales ySort=sales"));
+            out.push(with("legend=true"));
             // A grid with holes (not every month has every order count), with zeros in it.
             let sparse = simplest.replace("y=channel", "y=orders");
             out.push(sparse.replacen('@', "nullsZero=true @", 1));
@@ -551,6 +552,8 @@ fn variants(name: &str) -> Vec<String> {
             // Named, with a row picked: an input, for the picked row's looks.
             if name != "USMap" {
                 out.push(with("name=spot"));
+            } else {
+                out.push(with("legend=true"));
             }
         }
         "BaseMap" => {

@@ -99,6 +99,8 @@ pub(crate) fn calendar(ctx: &mut Ctx<'_>, c: &Component) -> String {
         Some(f) => fmt::format_number(v, f),
         None => fmt::auto_number(v),
     };
+    // `filter`: handles on the legend, which the calendar shows unless `legend=false`.
+    let filter = c.flag("filter") == Some(true) && c.flag("legend") != Some(false);
     let value_name = title_case(&table.columns[value].name);
     for (yi, &year) in years.iter().enumerate() {
         let first = days_from_civil(year, 1, 1);
@@ -116,7 +118,8 @@ pub(crate) fn calendar(ctx: &mut Ctx<'_>, c: &Component) -> String {
                 Some(&v) => {
                     let share = if hi > lo { ((v - lo) / (hi - lo)).clamp(0.0, 1.0) } else { 0.5 };
                     let shade = (share * (SHADES.len() - 1) as f64).round() as usize;
-                    let data = super::xy::point_data(&value_name, &fmt::iso_date(d), &shown(v));
+                    let data = super::xy::point_data(&value_name, &fmt::iso_date(d), &shown(v))
+                        + &super::heatmap::filter_value(filter, v);
                     canvas.rect(tl, br, Ink::Series(shade), 1.0, "q-day", &data);
                 }
                 None => canvas.rect(tl, br, Ink::Grid, 1.0, "q-day q-day-empty", ""),
@@ -167,7 +170,7 @@ pub(crate) fn calendar(ctx: &mut Ctx<'_>, c: &Component) -> String {
     html.push_str(&canvas.finish(&label));
     html.push_str("</div>\n");
     if c.flag("legend") != Some(false) && lo.is_finite() && hi.is_finite() {
-        html.push_str(&scale_legend(&shades, &shown(lo), &shown(hi)));
+        html.push_str(&scale_legend(&shades, &shown(lo), &shown(hi), filter.then_some((lo, hi))));
     }
     html.push_str("</figure>");
     html

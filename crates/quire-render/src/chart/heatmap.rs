@@ -142,6 +142,8 @@ pub(crate) fn heatmap(ctx: &mut Ctx<'_>, c: &Component) -> String {
     };
     let mut canvas = Canvas::new(WIDTH, height, &shades);
     let fmt_value = value_fmt.or_else(|| fmt::for_column(table, v));
+    // `filter`: handles on the legend (Evidence's needs `legend=true`, and so does quire's).
+    let filter = c.flag("filter") == Some(true) && c.flag("legend") == Some(true);
     let labels_on = c.flag("valueLabels").unwrap_or(true);
     // Labels only for narrow screens: `valueLabels=false mobileValueLabels=true`.
     let narrow_only = !labels_on && mobile_labels == Some(true);
@@ -156,7 +158,7 @@ pub(crate) fn heatmap(ctx: &mut Ctx<'_>, c: &Component) -> String {
             (_, Some(f)) => fmt::format_number(*val, f),
             (_, None) => fmt::auto_number(*val),
         };
-        let data = super::xy::point_data(&y_labels[*yi], &x_labels[*xi], &shown);
+        let data = super::xy::point_data(&y_labels[*yi], &x_labels[*xi], &shown) + &filter_value(filter, *val);
         canvas.rect(
             (px(x0 + inset), px(y0 + inset)),
             (px(x0 + cell_w - inset), px(y0 + cell_h - inset)),
@@ -234,7 +236,7 @@ pub(crate) fn heatmap(ctx: &mut Ctx<'_>, c: &Component) -> String {
             Some(f) => fmt::format_number(n, f),
             None => fmt::auto_number(n),
         };
-        html.push_str(&scale_legend(&shades, &shown(lo), &shown(hi)));
+        html.push_str(&scale_legend(&shades, &shown(lo), &shown(hi), filter.then_some((lo, hi))));
     }
     html.push_str("</figure>");
     html
@@ -366,13 +368,32 @@ fn is_dark(colour: &str) -> Option<bool> {
     Some(luma < 150.0)
 }
 
-/// The colour scale with its ends' values, under the cells.
-pub(crate) fn scale_legend(shades: &[String], lo: &str, hi: &str) -> String {
+/// The colour scale with its ends' values, under the cells; with `filter` (the scale's
+/// numbers), two handles that dim the marks outside the range they set.
+pub(crate) fn scale_legend(shades: &[String], lo: &str, hi: &str, filter: Option<(f64, f64)>) -> String {
     let stops: Vec<String> = shades.iter().map(|s| escape::attr(s)).collect();
     format!(
-        "<div class=\"q-legend q-scale-legend\"><span>{}</span><span class=\"q-scale\" style=\"background:linear-gradient(90deg, {})\"></span><span>{}</span></div>\n",
+        "<div class=\"q-legend q-scale-legend\"><span>{}</span><span class=\"q-scale\" style=\"background:linear-gradient(90deg, {})\">{}</span><span>{}</span></div>\n",
         escape::text(lo),
         stops.join(", "),
+        filter.map(|(a, b)| range_filter(a, b)).unwrap_or_default(),
         escape::text(hi)
     )
+}
+
+/// `filter=true`: two range handles over a scale from `lo` to `hi`; `quire.js` dims every
+/// mark of the figure whose `data-v` falls outside them.
+pub(crate) fn range_filter(lo: f64, hi: f64) -> String {
+    let n = |v: f64| quire_core::script::js_number(v);
+    let step = if hi > lo { n((hi - lo) / 100.0) } else { "1".to_string() };
+    format!(
+        "<span class=\"q-range-filter\"><input type=\"range\" class=\"q-filter-lo\" min=\"{lo}\" max=\"{hi}\" step=\"{step}\" value=\"{lo}\" aria-label=\"Lowest value shown\"><input type=\"range\" class=\"q-filter-hi\" min=\"{lo}\" max=\"{hi}\" step=\"{step}\" value=\"{hi}\" aria-label=\"Highest value shown\"></span>",
+        lo = n(lo),
+        hi = n(hi)
+    )
+}
+
+/// `filter=true`: the value a mark is kept or dimmed by.
+pub(crate) fn filter_value(filter: bool, v: f64) -> String {
+    if filter { format!(" data-v=\"{}\"", quire_core::script::js_number(v)) } else { String::new() }
 }

@@ -30,6 +30,7 @@ use crate::fmt::{self, Format};
 use crate::text::{component_attrs, title_case};
 
 pub(crate) use frame::{Frame, position as x_position};
+pub(crate) use heatmap::{filter_value, range_filter};
 
 /// The drawing's width in SVG units; it scales to the page, so this only sets proportions.
 pub(crate) const WIDTH: u32 = 720;

@@ -70,6 +70,8 @@ pub(crate) struct Layer<'a> {
     legend: Option<&'static str>,
     show_tooltip: bool,
     tooltip: Option<Vec<TipField>>,
+    /// `filter` (a US map's, with its legend): handles on the scale dim the states outside.
+    filter: bool,
     /// With a `name`, the layer is an input: a click picks a row.
     pick: Option<Pick>,
 }
@@ -228,6 +230,7 @@ impl<'a> Layer<'a> {
             }
         };
         let tooltip = tooltip_fields(ctx, c, query, table);
+        let filter = c.flag("filter") == Some(true) && legend.is_some() && matches!(fill, Fill::Scale { .. });
         let pick = match InputKind::of_component(c) {
             Some(InputKind::Map) => {
                 let input = Input { name: c.text("name").unwrap_or_default(), kind: InputKind::Map, component: c };
@@ -276,6 +279,7 @@ impl<'a> Layer<'a> {
             legend,
             show_tooltip: c.flag("showTooltip") != Some(false),
             tooltip,
+            filter,
             pick,
         })
     }
@@ -392,7 +396,10 @@ impl<'a> Layer<'a> {
                 },
             };
             let width = picked.map_or_else(|| width.clone(), |p| fmt_num(p.width));
-            let tip = if m.has_row { format!("{}{pick}", self.tip(m.row)) } else { String::new() };
+            let value =
+                self.value.and_then(|v| self.table.rows[m.row][v].as_f64()).filter(|_| self.filter && m.has_row);
+            let filter = value.map(|v| crate::chart::filter_value(true, v)).unwrap_or_default();
+            let tip = if m.has_row { format!("{}{pick}{filter}", self.tip(m.row)) } else { String::new() };
             let element = match &m.shape {
                 Shape::Area(polygons, region) => {
                     let mut d = String::new();
@@ -459,8 +466,9 @@ impl<'a> Layer<'a> {
                 };
                 let stops: Vec<String> = colours.iter().map(|c| c.hex()).collect();
                 out.push_str(&format!(
-                    "<span class=\"q-map-ramp\"><span class=\"q-map-gradient\" style=\"background:linear-gradient(90deg,{})\"></span><span class=\"q-map-ends\"><span>{}</span><span>{}</span></span></span>",
+                    "<span class=\"q-map-ramp\"><span class=\"q-map-gradient\" style=\"background:linear-gradient(90deg,{})\">{}</span><span class=\"q-map-ends\"><span>{}</span><span>{}</span></span></span>",
                     stops.join(","),
+                    if self.filter { crate::chart::range_filter(*lo, *hi) } else { String::new() },
                     escape::text(&show(*lo)),
                     escape::text(&show(*hi))
                 ));
