@@ -292,8 +292,26 @@ fn draw(ctx: &mut Ctx<'_>, c: &Component, renamed: &[(String, String)], coloured
         }
         None => html.push_str(&empty_state(c)),
     }
+    html.push_str(&empty_points(ctx, c));
     html.push_str("</figure>");
     html
+}
+
+/// A `ReferencePoint` or `Callout` whose query returned no rows: its `emptyMessage` in a box
+/// under the chart, where Evidence shows it.
+fn empty_points(ctx: &Ctx<'_>, c: &Component) -> String {
+    let mut out = String::new();
+    for n in &c.children {
+        let quire_core::Node::Component(a) = n else { continue };
+        if !matches!(a.name.as_str(), "ReferencePoint" | "Callout") {
+            continue;
+        }
+        if a.data().and_then(|q| ctx.results().get(q)).is_some_and(quire_core::Table::is_empty) {
+            let message = a.text("emptyMessage").unwrap_or_else(|| "No records".to_string());
+            out.push_str(&format!("<div class=\"q-empty\">{}</div>\n", escape::text(&message)));
+        }
+    }
+    out
 }
 
 /// A chart's `title` and `subtitle`, if it has them.
