@@ -135,6 +135,13 @@ fn box_plots() {
             "<BoxPlot data={boxes} name=channel midpoint=median confidenceInterval=spread>\n<ReferenceLine y=50 label=Target/>\n</BoxPlot>"
         )
     );
+    // Coloured by a column's values, one named by `seriesColors`, with a legend.
+    let by_series = html(
+        "<BoxPlot data={boxes} name=channel intervalBottom=q1 midpoint=median intervalTop=q3 series=colour seriesColors={{'teal': '#cc0000'}}/>",
+    );
+    assert!(by_series.contains("class=\"q-legend\""), "{by_series}");
+    assert!(by_series.contains("background:#cc0000\"></span>teal</span>"), "{by_series}");
+    insta::assert_snapshot!("box_plot_series", by_series);
     assert_eq!(
         problems("<BoxPlot data={boxes} name=channel midpoint=channel/>"),
         [

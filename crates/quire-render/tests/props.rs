@@ -523,6 +523,8 @@ fn variants(name: &str) -> Vec<String> {
             out.push(sparse);
         }
         "BoxPlot" => {
+            // Boxes coloured by a column's values.
+            out.push(with("series=channel"));
             // A reference line in it, for the props that place it.
             out.push(simplest.replace("@/>", "@>\n<ReferenceLine y=1000 label=Target/>\n</BoxPlot>"));
             out.push(with("swapXY=true"));

@@ -23,6 +23,8 @@ pub(crate) struct Columns {
     pub interval: Option<usize>,
     /// `color`: a column of colours, one per box.
     pub colour: Option<usize>,
+    /// `series`: a column whose values colour the boxes (and name them in a legend).
+    pub series: Option<usize>,
 }
 
 impl Columns {
@@ -51,13 +53,14 @@ pub(crate) fn columns(ctx: &mut Ctx<'_>, c: &Component, query: &str, table: &Tab
     let max = number(ctx, "max");
     let interval = number(ctx, "confidenceInterval");
     let colour = ctx.column_prop(c, query, table, "color");
+    let series = ctx.column_prop(c, query, table, "series");
     if mid.is_none() && c.prop("midpoint").is_none() {
         ctx.report(
             Problem::new("`<BoxPlot>` needs a `midpoint`", c.name_span)
                 .help("name the column holding each box's middle (its median): midpoint=median"),
         );
     }
-    Columns { min, bottom, mid, top, max, interval, colour }
+    Columns { min, bottom, mid, top, max, interval, colour, series }
 }
 
 /// One box: its five numbers, lowest first, and its palette slot.
@@ -70,9 +73,33 @@ struct Box5 {
 
 /// The boxes of the rows that have a midpoint: an interval ± `confidenceInterval` where
 /// given, and whiskers at the box's ends without `min` and `max`, as in Evidence.
-fn boxes(spec: &Spec<'_>, cols: &Columns, mid: usize, frame: &Frame, palette: &mut Vec<String>) -> Vec<Box5> {
+fn boxes(
+    spec: &Spec<'_>,
+    cols: &Columns,
+    mid: usize,
+    frame: &Frame,
+    palette: &mut Vec<String>,
+    series: &mut Vec<(String, usize)>,
+    coloured: &[(String, String)],
+) -> Vec<Box5> {
     let table = spec.table;
     let mut out = Vec::new();
+    // `series`: a slot per value, in order of first appearance (`seriesColors` names some).
+    let base = palette.len().max(1);
+    let mut series_ink = |palette: &mut Vec<String>, name: String| -> usize {
+        if let Some((_, ink)) = series.iter().find(|(n, _)| *n == name) {
+            return *ink;
+        }
+        let ink = match coloured.iter().find(|(n, _)| *n == name) {
+            Some((_, colour)) => {
+                palette.push(colour.clone());
+                palette.len() - 1
+            }
+            None => series.iter().filter(|(_, i)| *i < base).count() % base,
+        };
+        series.push((name, ink));
+        ink
+    };
     for row in &table.rows {
         let num = |c: Option<usize>| c.and_then(|c| row[c].as_f64());
         let Some(mid) = row[mid].as_f64() else { continue };
@@ -95,7 +122,10 @@ fn boxes(spec: &Spec<'_>, cols: &Columns, mid: usize, frame: &Frame, palette: &m
                 }
                 None => 0,
             },
-            _ => 0,
+            _ => match cols.series {
+                Some(s) => series_ink(palette, quire_core::inputs::raw(&row[s], table.columns[s].ty)),
+                None => 0,
+            },
         };
         out.push(Box5 { band, name: name.clone(), v: [min, bottom, mid, top, max], ink });
     }
@@ -143,12 +173,19 @@ pub(crate) fn tooltip_rows(rows: &[(&str, String)]) -> String {
 }
 
 /// The box plot's SVG and its legend entry; `None` when no row has a midpoint.
-pub(crate) fn draw(spec: &Spec<'_>, label: &str) -> Option<(String, Vec<(String, usize)>)> {
+/// The boxes drawn, and the legend's names (the series', with `series`) with their palette
+/// (which `seriesColors`, `coloured`, adds to).
+pub(crate) fn draw(
+    spec: &Spec<'_>,
+    label: &str,
+    coloured: &[(String, String)],
+) -> Option<(String, Vec<(String, usize)>, Vec<String>)> {
     let cols = spec.boxes.as_ref()?;
     let mid = cols.mid?;
     let frame = Frame::build(spec)?;
     let mut palette = spec.palette.clone();
-    let boxes = boxes(spec, cols, mid, &frame, &mut palette);
+    let mut series = Vec::new();
+    let boxes = boxes(spec, cols, mid, &frame, &mut palette, &mut series, coloured);
     if boxes.is_empty() {
         return None;
     }
@@ -160,7 +197,7 @@ pub(crate) fn draw(spec: &Spec<'_>, label: &str) -> Option<(String, Vec<(String,
     let positive_lo = boxes.iter().flat_map(|b| b.v).filter(|v| *v > 0.0).fold(f64::INFINITY, f64::min);
     // Like ECharts' `scale: true`: the axis fits the boxes, without reaching for zero.
     let bounds = Bounds { include_zero: false, extend: true, min: spec.y_min, max: spec.y_max, min_step: 0.0 };
-    let names = vec![(text::title_case(&spec.table.columns[mid].name), 0)];
+    let names = if cols.series.is_some() { series } else { vec![(text::title_case(&spec.table.columns[mid].name), 0)] };
     let svg = if spec.swap {
         let value = spec.value_axis(lo, hi, positive_lo, 6, bounds);
         horizontal(spec, cols, &frame, &boxes, value, &palette, label)
@@ -188,7 +225,7 @@ pub(crate) fn draw(spec: &Spec<'_>, label: &str) -> Option<(String, Vec<(String,
         cart.draw_front(&mut c);
         c.finish(label)
     };
-    Some((svg, names))
+    Some((svg, names, palette))
 }
 
 /// A box, its whiskers and its midpoint; `at(offset across the box, value)` places them.

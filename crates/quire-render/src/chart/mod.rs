@@ -258,7 +258,10 @@ fn draw(ctx: &mut Ctx<'_>, c: &Component, renamed: &[(String, String)], coloured
         let (svg, names) = match kind {
             // One series, named after its column: in a legend only when asked for.
             Kind::Histogram => (bar::histogram(&spec, &label)?, vec![(title_case(&table.columns[spec.x].name), 0)]),
-            Kind::Box => boxplot::draw(&spec, &label)?,
+            Kind::Box => {
+                let (svg, names, palette) = boxplot::draw(&spec, &label, &series_colours)?;
+                return Some((svg, names, palette));
+            }
             _ => {
                 let mut frame = Frame::build(&spec)?;
                 let mut spec = spec;
@@ -281,8 +284,9 @@ fn draw(ctx: &mut Ctx<'_>, c: &Component, renamed: &[(String, String)], coloured
     });
     match drawn {
         Some((svg, names, palette)) => {
-            let show_legend =
-                c.flag("legend").unwrap_or(names.len() > 1 && !matches!(kind, Kind::Histogram | Kind::Box));
+            let show_legend = c.flag("legend").unwrap_or(
+                names.len() > 1 && kind != Kind::Histogram && (kind != Kind::Box || c.prop("series").is_some()),
+            );
             if show_legend && !names.is_empty() {
                 html.push_str(&legend(&names, &palette));
             }
