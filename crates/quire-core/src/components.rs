@@ -1613,9 +1613,12 @@ fn foreign_chart(c: &Component) -> Option<Problem> {
 /// The props that style a `<Chart>`'s series, by series kind; the chart the kind is drawn
 /// as takes each under the same name. They style every series of the chart's first kind.
 pub const SERIES_STYLES: &[(&str, &[&str])] = &[
-    ("Line", &["lineWidth", "lineType", "lineOpacity", "markers", "markerShape", "markerSize", "handleMissing"]),
+    (
+        "Line",
+        &["lineWidth", "lineType", "lineOpacity", "markers", "markerShape", "markerSize", "handleMissing", "series"],
+    ),
     ("Bar", &["fillOpacity", "outlineColor", "outlineWidth"]),
-    ("Area", &["fillOpacity", "handleMissing", "line"]),
+    ("Area", &["fillOpacity", "handleMissing", "line", "series"]),
     ("Scatter", &["opacity", "outlineColor", "outlineWidth", "pointSize", "shape"]),
     ("Bubble", &["fillColor", "opacity", "outlineColor", "outlineWidth", "shape"]),
     ("Hist", &["fillColor", "fillOpacity"]),
@@ -1639,9 +1642,21 @@ fn series_style_warnings(chart: &Component, lenient: &mut Vec<Problem>) {
         })
         .collect();
     let Some(first) = series.first() else { return };
+    // A series' own `series` splits it: quire splits the chart's lines (or areas) when they
+    // are its only kind; with two kinds, the `<Chart>`'s `series` splits them all.
+    let two_kinds = series.iter().any(|k| k.name != first.name);
+    for k in &series {
+        if let Some(p) = k.prop("series").filter(|_| two_kinds && matches!(k.name.as_str(), "Line" | "Area")) {
+            lenient.push(
+                Problem::new(format!("`series` on a `<{}>` is not drawn in a chart of two kinds", k.name), p.name_span)
+                    .label("drawn as if not set")
+                    .help("write series=... on the `<Chart>` to split every series, or draw this one in a chart of its own"),
+            );
+        }
+    }
     // A series split by a column's values is not one series for one colour.
-    if chart.prop("series").is_some() {
-        for k in &series {
+    {
+        for k in series.iter().filter(|k| chart.prop("series").is_some() || k.prop("series").is_some()) {
             let colour = SERIES_COLOUR.iter().find(|(kind, _)| *kind == k.name).map(|(_, p)| *p);
             if let Some(p) = colour.and_then(|c| k.prop(c)) {
                 lenient.push(
@@ -1657,7 +1672,7 @@ fn series_style_warnings(chart: &Component, lenient: &mut Vec<Problem>) {
     }
     for (i, k) in series.iter().enumerate() {
         let styles = SERIES_STYLES.iter().find(|(kind, _)| *kind == k.name).map_or(&[][..], |(_, p)| *p);
-        for p in k.props.iter().filter(|p| styles.contains(&p.name.as_str())) {
+        for p in k.props.iter().filter(|p| styles.contains(&p.name.as_str()) && !(two_kinds && p.name == "series")) {
             if k.name != first.name {
                 lenient.push(
                     Problem::new(

@@ -104,7 +104,7 @@ fn each_series_takes_its_own_colour_and_the_first_kind_its_looks() {
 #[test]
 fn looks_quire_cannot_honour_are_warned_at_the_prop() {
     let text = format!(
-        "{QUERIES}<Chart data={{recalls}} x=year>\n<Bar y=voluntary_recalls fillOpacity=0.5/>\n<Line y=fda_recalls lineWidth=3/>\n<Bar y=fda_recalls fillOpacity=0.8/>\n</Chart>\n"
+        "{QUERIES}<Chart data={{recalls}} x=year>\n<Bar y=voluntary_recalls fillOpacity=0.5/>\n<Line y=fda_recalls lineWidth=3 series=year/>\n<Bar y=fda_recalls fillOpacity=0.8/>\n</Chart>\n"
     );
     let page = Page::parse(&text).expect("parses");
     let mut warnings = common::described(&text, &quire_core::components::prop_warnings(&page));

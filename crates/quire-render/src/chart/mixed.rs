@@ -146,7 +146,7 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
     // The first kind's looks (`<Line lineWidth=3>`), as the chart's: the first series of
     // that kind to set one gives it (the others are warned about while parsing).
     let styles = SERIES_STYLES.iter().find(|(kind, _)| *kind == first.name).map_or(&[][..], |(_, p)| *p);
-    for style in styles {
+    for style in styles.iter().filter(|s| **s != "series" || kinds.len() == 1) {
         if let Some(p) = children.iter().filter(|k| k.name == first.name).find_map(|k| k.prop(style)) {
             props.retain(|q| q.name != *style);
             props.push(p.clone());
