@@ -162,6 +162,22 @@ fn results() -> BTreeMap<String, Table> {
             ],
         },
     );
+    // Categories with long names, for labels that wrap.
+    r.insert(
+        "long_labels".to_string(),
+        Table {
+            columns: vec![col("label", ColumnType::Text), col("value", ColumnType::Float)],
+            rows: [
+                "Online orders shipped from the northern warehouse before the end of the quarter",
+                "Retail orders",
+                "Phone orders taken by the night shift in the eastern call centre over the holidays",
+            ]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| vec![Cell::Text((*l).into()), Cell::Float([3.0, 9.0, 5.0][i])])
+            .collect(),
+        },
+    );
     r.insert("noflows".to_string(), Table { columns: flows.columns.clone(), rows: vec![] });
     r.insert("flows".to_string(), flows);
     r.insert("noplaces".to_string(), Table { columns: places.columns.clone(), rows: vec![] });
@@ -179,7 +195,7 @@ fn results() -> BTreeMap<String, Table> {
     r
 }
 
-const QUERIES: &str = "```sql sales\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n```sql lists\nselect 1\n```\n\n```sql novalues\nselect 1\n```\n\n```sql places\nselect 1\n```\n\n```sql noplaces\nselect 1\n```\n\n```sql flows\nselect 1\n```\n\n```sql noflows\nselect 1\n```\n\n";
+const QUERIES: &str = "```sql sales\nselect 1\n```\n\n```sql values\nselect 1\n```\n\n```sql nothing\nselect 1\n```\n\n```sql lists\nselect 1\n```\n\n```sql novalues\nselect 1\n```\n\n```sql places\nselect 1\n```\n\n```sql noplaces\nselect 1\n```\n\n```sql flows\nselect 1\n```\n\n```sql noflows\nselect 1\n```\n\n```sql long_labels\nselect 1\n```\n\n";
 
 /// How each component is written at its simplest; `@` is where the probed prop goes.
 fn base(name: &str) -> Option<String> {
@@ -470,6 +486,9 @@ fn variants(name: &str) -> Vec<String> {
             out.push(simplest.replace("y=sales", "y=orders").replacen('@', "yLog=true @", 1));
             // Categories on x, one series.
             out.push(simplest.replace("x=month y=sales series=channel ", "x=channel y=orders "));
+            // Long category names, for labels that wrap; categories in order of their values.
+            let size = if name == "BubbleChart" { " size=value" } else { "" };
+            out.push(format!("<{name} data={{long_labels}} x=label y=value{size} @/>"));
             // Series named by dates or numbers, for their format.
             out.push(match name {
                 "ScatterPlot" | "BubbleChart" => simplest.replace("series=channel", "series=orders"),

@@ -94,7 +94,8 @@ impl Frame {
                 },
                 None => 0,
             };
-            let x_pos = position(&row[spec.x], x_ty);
+            // Points over categories sit on their band (its index until the bands are ordered).
+            let x_pos = if continuous { position(&row[spec.x], x_ty) } else { Some(xi as f64) };
             for (j, &y) in cols.iter().enumerate() {
                 let Some(v) = number(&row[y]) else { continue };
                 let s = &mut series[si * n_y + j];
@@ -118,7 +119,8 @@ impl Frame {
         }
 
         // Display order: by value for dates, and for numbers unless `sort=false`; for
-        // categories, as the query returned them, or largest first in a bar chart.
+        // categories, as the query returned them, or largest first in a bar chart and a
+        // scatter plot (Evidence's default sort), unless `sort=false`.
         let mut order: Vec<usize> = (0..x_firsts.len()).collect();
         let x_cell = |i: usize| &table.rows[x_firsts[i]][spec.x];
         if temporal || (x_ty.is_numeric() && spec.sort) {
@@ -127,7 +129,7 @@ impl Frame {
                 let pb = position(x_cell(b), x_ty).unwrap_or(f64::NAN);
                 pa.total_cmp(&pb)
             });
-        } else if spec.kind == Kind::Bar && spec.sort {
+        } else if matches!(spec.kind, Kind::Bar | Kind::Scatter | Kind::Bubble) && spec.sort {
             let total = |i: usize| series.iter().filter_map(|s| s.values[i]).sum::<f64>();
             order.sort_by(|&a, &b| total(b).total_cmp(&total(a)));
         }
@@ -143,8 +145,17 @@ impl Frame {
                 label: fmt::format_cell(x_cell(i), x_ty, x_fmt.as_ref()),
             })
             .collect();
+        let mut band_of = vec![0usize; order.len()];
+        for (band, &i) in order.iter().enumerate() {
+            band_of[i] = band;
+        }
         for s in series.iter_mut().chain(&mut series2) {
             s.values = order.iter().map(|&i| s.values[i]).collect();
+            if !continuous {
+                for p in &mut s.points {
+                    p.0 = band_of[p.0 as usize] as f64;
+                }
+            }
         }
         Some(Frame { xs, series, series2, continuous, temporal })
     }

@@ -509,13 +509,6 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
             )
             .help("choose a number column, or count categories with a BarChart"),
         ),
-        Kind::Scatter | Kind::Bubble if !(x_col.ty.is_numeric() || x_col.ty.is_temporal()) => ctx.report(
-            Problem::new(
-                format!("a ScatterPlot needs numbers or dates for x; `{}` holds {}", x_col.name, type_name(x_col.ty)),
-                c.span_of("x"),
-            )
-            .help("choose a number column, or use a BarChart for categories"),
-        ),
         _ => {}
     }
 
