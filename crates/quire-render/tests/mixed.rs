@@ -115,3 +115,27 @@ fn looks_quire_cannot_honour_are_warned_at_the_prop() {
     warnings.extend(common::described(&text, &quire_core::components::prop_warnings(&page)));
     insta::assert_debug_snapshot!(warnings);
 }
+
+#[test]
+fn bars_with_their_own_stack_names_stand_side_by_side() {
+    let two = render(
+        "<Chart data={recalls} x=year>\n<Bar y=voluntary_recalls stackName=a/>\n<Bar y=fda_recalls stackName=b/>\n</Chart>",
+    );
+    let one = render("<Chart data={recalls} x=year>\n<Bar y=voluntary_recalls/>\n<Bar y=fda_recalls/>\n</Chart>");
+    // One stack: the second series' bars start where the first's end, at the same x.
+    let xs = |html: &str, series: &str| -> Vec<String> {
+        html.split("<rect class=\"q-bar\" data-series=\"")
+            .skip(1)
+            .filter(|r| r.starts_with(series))
+            .filter_map(|r| r.split(" x=\"").nth(1).and_then(|x| x.split('"').next()).map(str::to_string))
+            .collect()
+    };
+    assert_eq!(xs(&one, "Voluntary"), xs(&one, "Fda"), "{one}");
+    // Two stacks: side by side in each band.
+    let (a, b) = (xs(&two, "Voluntary"), xs(&two, "Fda"));
+    assert_eq!(a.len(), 3);
+    assert!(a.iter().zip(&b).all(|(a, b)| a != b), "{two}");
+    // The axis reaches the taller of the two stacks, not their sum (12, not 14).
+    assert!(two.contains(">12.5</text>") || two.contains(">12</text>"), "{two}");
+    insta::assert_snapshot!(two);
+}

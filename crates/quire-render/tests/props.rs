@@ -601,6 +601,8 @@ fn variants(name: &str) -> Vec<String> {
         "Bar" | "Line" | "Area" | "Scatter" => {
             if name == "Bar" {
                 out.push(simplest.replace("x=month>", "x=month series=channel>").replace("<Line y=orders />\n", ""));
+                // A second bar, for stacks of their own.
+                out.push(simplest.replace("<Line y=orders />", "<Bar y=orders />"));
             }
             // The kind first (or alone) in its chart, as the one its looks style: plain,
             // with markers and outlines, and over x values each series has only some of.

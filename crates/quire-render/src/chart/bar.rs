@@ -67,7 +67,7 @@ pub(crate) fn bars(spec: &Spec<'_>, frame: &Frame, label: &str) -> String {
             let (Some((base, top)), Some(raw)) = (v, s.values[i]) else {
                 continue;
             };
-            let (x0, x1) = layout.span(x_of(i), si);
+            let (x0, x1) = layout.span(x_of(i), si, spec.stack_of(si).map(|(g, _)| g));
             let (mut y0, y1) = (cart.py(base.max(*top)), cart.py(base.min(*top)));
             if y1 - y0 < 1.0 && raw != 0.0 {
                 y0 = y1 - 1.0;
@@ -121,7 +121,8 @@ impl BarLook {
             opacity: m.opacity.unwrap_or(1.0),
             outline: style_attr(&m.outline_css()),
             series_labels: shown.then(|| m.label_at.unwrap_or(default_at)),
-            totals: spec.labels && spec.stack == Stack::Stacked && m.stack_total,
+            // A total over each band: not with stacks side by side (each would need its own).
+            totals: spec.labels && spec.stack == Stack::Stacked && m.stack_total && spec.stack_of(0).is_none(),
             style,
             extra,
             hide: m.hide_overlaps,
@@ -158,20 +159,23 @@ impl Thickness {
     fn new(spec: &Spec<'_>, frame: &Frame, band: f64, cap: f64) -> Thickness {
         let n = frame.series.len();
         let extra = y2::bar_slots(spec, frame);
-        let grouped = spec.stack == Stack::None && n > 1;
-        let own = if grouped { n } else { 1 };
+        // Stacks of their own (`stackName`) stand side by side, as grouped bars do.
+        let stacks = spec.stack_of(0).map_or(1, |(_, k)| k);
+        let grouped = (spec.stack == Stack::None && n > 1) || stacks > 1;
+        let own = if spec.stack == Stack::None && n > 1 { n } else { stacks };
         let slots = own + extra;
         let split = grouped || extra > 0;
         let cap = if split { cap * 0.45 * slots as f64 } else { cap };
         let group = (band * 0.72).min(cap).min(band - 1.0).max(1.0);
         Thickness { group, per_series: split.then(|| group / slots as f64), slots: (own, extra) }
     }
-    /// The bar of series `si` in the band centred at `centre`.
-    fn span(&self, centre: f64, si: usize) -> (f64, f64) {
+    /// The bar of series `si` (in slot `slot`, its stack's, when stacks stand side by side)
+    /// in the band centred at `centre`.
+    fn span(&self, centre: f64, si: usize, slot: Option<usize>) -> (f64, f64) {
         let start = centre - self.group / 2.0;
         match self.per_series {
             Some(w) => {
-                let slot = if self.slots.0 == 1 { 0 } else { si };
+                let slot = slot.unwrap_or(if self.slots.0 == 1 { 0 } else { si });
                 let gap = if w > 6.0 { 1.0 } else { 0.0 };
                 (start + w * slot as f64 + gap, start + w * (slot + 1) as f64 - gap)
             }
@@ -207,7 +211,7 @@ fn segments(spec: &Spec<'_>, frame: &Frame) -> Segments {
     if spec.stack == Stack::None {
         return frame.series.iter().map(|s| s.values.iter().map(|v| v.map(|v| (0.0, v))).collect()).collect();
     }
-    frame.stack(spec.stack == Stack::Stacked100, false)
+    frame.stack_in(spec.stack == Stack::Stacked100, false, &|si| spec.stack_of(si).map_or(0, |(g, _)| g))
 }
 
 /// The values' range, from zero unless `fit` (`yScale`: the tops alone).
@@ -302,7 +306,7 @@ fn horizontal(spec: &Spec<'_>, frame: &Frame, segs: &Segments, (lo, hi): (f64, f
             let (Some((base, end)), Some(raw)) = (v, s.values[i]) else {
                 continue;
             };
-            let (y0, y1) = layout.span(cy(i), si);
+            let (y0, y1) = layout.span(cy(i), si, spec.stack_of(si).map(|(g, _)| g));
             // Within the axis: `yScale` or `yMin` may leave zero off it.
             let inside = |v: f64| v.clamp(value.lo.min(value.hi), value.hi.max(value.lo));
             let (x0, mut x1) = (vx(inside(base.min(*end))), vx(inside(base.max(*end))));

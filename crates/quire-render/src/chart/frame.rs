@@ -210,14 +210,36 @@ impl Frame {
     /// as shares of each x's total when `share`. A missing value leaves a gap, or counts as
     /// zero when `missing_as_zero` (areas must stay closed; bars may have holes).
     pub(crate) fn stack(&self, share: bool, missing_as_zero: bool) -> Vec<Vec<Option<(f64, f64)>>> {
+        self.stack_in(share, missing_as_zero, &|_| 0)
+    }
+
+    /// [`Frame::stack`], each series in the stack `group` gives it: stacks of their own.
+    pub(crate) fn stack_in(
+        &self,
+        share: bool,
+        missing_as_zero: bool,
+        group: &dyn Fn(usize) -> usize,
+    ) -> Vec<Vec<Option<(f64, f64)>>> {
         let n = self.xs.len();
-        let totals: Vec<f64> =
-            (0..n).map(|i| self.series.iter().filter_map(|s| s.values[i]).map(f64::abs).sum()).collect();
-        let mut pos = vec![0.0; n];
-        let mut neg = vec![0.0; n];
+        let groups = (0..self.series.len()).map(group).max().map_or(1, |m| m + 1);
+        let totals: Vec<Vec<f64>> = (0..groups)
+            .map(|g| {
+                (0..n)
+                    .map(|i| {
+                        let members = self.series.iter().enumerate().filter(|(si, _)| group(*si) == g);
+                        members.filter_map(|(_, s)| s.values[i]).map(f64::abs).sum()
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut pos = vec![vec![0.0; n]; groups];
+        let mut neg = vec![vec![0.0; n]; groups];
         self.series
             .iter()
-            .map(|s| {
+            .enumerate()
+            .map(|(si, s)| {
+                let g = group(si);
+                let (pos, neg, totals) = (&mut pos[g], &mut neg[g], &totals[g]);
                 (0..n)
                     .map(|i| {
                         let mut v = match s.values[i] {

@@ -152,6 +152,27 @@ pub(crate) fn chart(ctx: &mut Ctx<'_>, c: &Component) -> String {
             props.push(p.clone());
         }
     }
+    // `<Bar stackName=...>`: each bar column's stack, in the order the names first appear
+    // (bars without one stack together); several stacks stand side by side.
+    if first.name == "Bar" {
+        let mut names: Vec<Option<String>> = Vec::new();
+        let mut groups: Vec<String> = Vec::new();
+        for k in children.iter().filter(|k| k.name == "Bar") {
+            let name = k.text("stackName");
+            let g = match names.iter().position(|n| *n == name) {
+                Some(g) => g,
+                None => {
+                    names.push(name);
+                    names.len() - 1
+                }
+            };
+            let n = k.list("y").or_else(|| c.list("y")).map_or(1, |l| l.len());
+            groups.extend(std::iter::repeat_n(g.to_string(), n));
+        }
+        if names.len() > 1 {
+            props.push(list("@stacks", groups, first));
+        }
+    }
     // `<Bar type=grouped>`: the bars' arrangement, as `BarChart`'s `type`.
     if let Some(p) = children.iter().filter(|k| k.name == "Bar").find_map(|k| k.prop("type")) {
         props.push(p.clone());

@@ -114,6 +114,9 @@ pub(crate) struct Spec<'a> {
     pub markers: bool,
     pub sort: bool,
     pub stack: Stack,
+    /// `<Bar stackName=...>` in a `<Chart>`: each `y` column's stack, when there are several
+    /// (the stacks stand side by side in each band).
+    pub stack_groups: Option<Vec<usize>>,
     pub swap: bool,
     pub missing: Missing,
     pub line_width: u32,
@@ -146,6 +149,13 @@ impl Spec<'_> {
             }
         }
         axis::linear(lo, hi, target, b)
+    }
+
+    /// The stack of frame series `si` (`stack_groups`, by its column), and how many stacks.
+    pub fn stack_of(&self, si: usize) -> Option<(usize, usize)> {
+        let groups = self.stack_groups.as_ref().filter(|_| self.stack == Stack::Stacked)?;
+        let n = groups.iter().max().map_or(1, |m| m + 1);
+        (n > 1).then(|| (groups.get(si % self.ys.len().max(1)).copied().unwrap_or(0), n))
     }
 
     /// Points, not lines or bars: ScatterPlot and BubbleChart.
@@ -217,9 +227,14 @@ fn draw(ctx: &mut Ctx<'_>, c: &Component, renamed: &[(String, String)], coloured
     // (`y2` on an AreaChart): the drawing must not read it either.
     let taken;
     let c = match quire_core::components::spec(&c.name) {
-        Some(s) if c.props.iter().any(|p| !s.props.contains(&p.name.as_str()) && p.name != "@mixed") => {
-            let props =
-                c.props.iter().filter(|p| s.props.contains(&p.name.as_str()) || p.name == "@mixed").cloned().collect();
+        // (`@...`: what a `<Chart>` passes on from its series, never written by an author.)
+        Some(s) if c.props.iter().any(|p| !s.props.contains(&p.name.as_str()) && !p.name.starts_with('@')) => {
+            let props = c
+                .props
+                .iter()
+                .filter(|p| s.props.contains(&p.name.as_str()) || p.name.starts_with('@'))
+                .cloned()
+                .collect();
             taken = Component { props, ..c.clone() };
             &taken
         }
@@ -651,6 +666,7 @@ fn resolve<'a>(ctx: &mut Ctx<'_>, c: &Component, kind: Kind, query: &str, table:
         markers: c.flag("markers").unwrap_or(false),
         sort: c.flag("sort").unwrap_or(true),
         stack,
+        stack_groups: c.list("@stacks").map(|l| l.iter().map(|g| g.parse().unwrap_or(0)).collect()),
         swap: c.flag("swapXY").unwrap_or(false),
         missing,
         line_width: number("lineWidth").map_or(2, |w| w.clamp(1.0, 8.0) as u32),
