@@ -142,6 +142,12 @@ fn box_plots() {
     assert!(by_series.contains("class=\"q-legend\""), "{by_series}");
     assert!(by_series.contains("background:#cc0000\"></span>teal</span>"), "{by_series}");
     insta::assert_snapshot!("box_plot_series", by_series);
+    // Named by numbers, placed by them on a value axis (`xType=value`), not in bands.
+    let banded = html("<BoxPlot data={boxes} name=spread intervalBottom=q1 midpoint=median intervalTop=q3/>");
+    let placed =
+        html("<BoxPlot data={boxes} name=spread intervalBottom=q1 midpoint=median intervalTop=q3 xType=value/>");
+    assert_ne!(banded, placed);
+    insta::assert_snapshot!("box_plot_value_axis", placed);
     assert_eq!(
         problems("<BoxPlot data={boxes} name=channel midpoint=channel/>"),
         [

@@ -204,10 +204,16 @@ pub(crate) fn draw(
     } else {
         let y = spec.value_axis(lo, hi, positive_lo, ticks_for_height(spec.plot_height), bounds);
         let y_labels = axis::labels(&y, spec.axis_format().as_ref());
+        // `xType=value` or `time`: each box at its name's place on a value axis.
+        let x_axis = if frame.continuous {
+            super::xy::x_axis(spec, &frame)
+        } else {
+            XAxis::Band { labels: frame.xs.iter().map(|x| x.label.clone()).collect() }
+        };
         let cart = Cartesian::with(
             spec.plot_height,
             (y, y_labels),
-            XAxis::Band { labels: frame.xs.iter().map(|x| x.label.clone()).collect() },
+            x_axis,
             Titles { x: spec.x_title.clone(), y: spec.y_title.clone(), x_grid: spec.x_grid, y_grid: spec.y_grid },
             y2::looks(spec, None),
             None,
@@ -215,9 +221,15 @@ pub(crate) fn draw(
         .padded(spec.marks.padding);
         let mut c = cart.canvas(&palette);
         cart.draw_back(&mut c);
-        let half = (cart.band() * 0.5).clamp(7.0, 25.0) / 2.0;
+        let room = if frame.continuous {
+            let gaps = frame.xs.windows(2).map(|w| (cart.px(w[1].pos) - cart.px(w[0].pos)).abs()).filter(|g| *g > 0.0);
+            gaps.fold(cart.width / 2.0, f64::min)
+        } else {
+            cart.band()
+        };
+        let half = (room * 0.5).clamp(7.0, 25.0) / 2.0;
         for b in &boxes {
-            let centre = cart.px(b.band as f64);
+            let centre = if frame.continuous { cart.px(frame.xs[b.band].pos) } else { cart.px(b.band as f64) };
             let at = |along: f64, v: f64| (px(centre + along), px(cart.py(v)));
             draw_box(&mut c, b, half, &at, tooltip(spec, cols, b));
         }

@@ -47,7 +47,9 @@ impl Frame {
             Kind::Scatter | Kind::Bubble => true,
             // Bars are bands unless `xType=value` or `time` asks otherwise; never horizontal ones.
             Kind::Bar => spec.axes.x_type == XType::Value && !spec.swap,
-            Kind::Histogram | Kind::Box => false,
+            // Boxes stand in bands unless `xType=value` or `time` places them by their names.
+            Kind::Box => spec.axes.x_type == XType::Value && !spec.swap,
+            Kind::Histogram => false,
         };
         let continuous = by_value && (x_ty.is_numeric() || temporal);
         let (x_firsts, x_index) = distinct(table, spec.x);
