@@ -74,24 +74,24 @@ fn props_quire_does_not_draw_are_warned_at_their_place() {
         ("sources/t/m.csv", "month,sales\n2024-01-01,1\n2024-02-01,1000\n"),
         (
             "pages/index.md",
-            "```sql m\nselect * from t.m\n```\n\n<LineChart data={m} x=month y=sales downloadableImage=false echartsOptions={{}} />\n",
+            "```sql m\nselect * from t.m\n```\n\n<Histogram data={m} x=sales xLabelWrap=true echartsOptions={{}} />\n",
         ),
     ]);
     let build = project.build().ok();
     let stderr = build.stderr();
-    assert!(stderr.contains("warning: pages/index.md:5:37"), "{stderr}");
-    assert!(stderr.contains("`<LineChart>` does not draw `downloadableImage` yet"), "{stderr}");
+    assert!(stderr.contains("warning: pages/index.md:5:29"), "{stderr}");
+    assert!(stderr.contains("`<Histogram>` does not draw `xLabelWrap` yet"), "{stderr}");
     assert!(stderr.contains("quire draws the component as if this prop were not set"), "{stderr}");
     assert!(stderr.contains("`echartsOptions` configures ECharts, which quire does not use"), "{stderr}");
     let strict = Run::new(quire().args(["build", "--strict"]).arg(project.path()));
     assert_eq!(strict.output.status.code(), Some(1), "{}", strict.stderr());
-    assert!(strict.stderr().contains("error: pages/index.md:5:37"), "{}", strict.stderr());
+    assert!(strict.stderr().contains("error: pages/index.md:5:29"), "{}", strict.stderr());
     let check = Run::new(quire().args(["check", "--strict", "--format", "json"]).arg(project.path()));
     assert!(!check.success());
     let report: serde_json::Value = serde_json::from_slice(&check.output.stdout).expect("JSON on stdout");
     let warned: Vec<&str> =
         report["warnings"].as_array().expect("warnings").iter().filter_map(|w| w["message"].as_str()).collect();
-    assert!(warned.contains(&"`<LineChart>` does not draw `downloadableImage` yet"), "{report}");
+    assert!(warned.contains(&"`<Histogram>` does not draw `xLabelWrap` yet"), "{report}");
 }
 
 /// An Evidence page with stray props and front-matter keys builds, with a warning at each;
