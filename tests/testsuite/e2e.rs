@@ -491,6 +491,39 @@ fn every_page_with_inputs_shows_the_native_numbers_in_every_state() {
     assert!(failures.is_empty(), "{} of {checked} states differ:\n{}", failures.len(), failures.join("\n"));
 }
 
+/// A native render's slots as `clicks.mjs` compares them: `{"3": "<div ...>"}`.
+pub(crate) fn slots_json(at: &quire_build::PageAt) -> serde_json::Value {
+    at.slots.iter().map(|(i, h)| (i.to_string(), serde_json::Value::from(h.clone()))).collect()
+}
+
+/// Build project `dir`, open `page` in Chromium and make the clicks of `steps` (see
+/// `tests/e2e/clicks.mjs`), each followed by the native render's slots it must show. The
+/// driver's report, once every step shows them, redraws at least two slots, and nothing
+/// failed or left the site.
+pub(crate) fn clicks(dir: &Path, page: &str, steps: Vec<serde_json::Value>) -> serde_json::Value {
+    let out = tempfile::tempdir().expect("tmp");
+    Run::new(quire().arg("build").arg(dir).arg("--out").arg(out.path())).ok();
+    let expected = out.path().join("clicks.json");
+    std::fs::write(&expected, serde_json::Value::Array(steps).to_string()).expect("write");
+    let base = serve(out.path().to_path_buf());
+    let output = std::process::Command::new("node")
+        .arg(repo().join("tests/e2e/clicks.mjs"))
+        .args(["--base", &base, "--page", page, "--expected"])
+        .arg(&expected)
+        .output()
+        .expect("node runs");
+    assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the driver");
+    for key in ["consoleErrors", "pageErrors", "failedRequests", "offOrigin"] {
+        assert_eq!(r[key], serde_json::json!([]), "{key}: {r}");
+    }
+    for s in r["steps"].as_array().expect("steps") {
+        assert_eq!(s["diffs"], serde_json::json!([]), "{s}");
+        assert!(s["slots"].as_u64().unwrap_or(0) >= 2, "the input and what reads it are redrawn: {s}");
+    }
+    r
+}
+
 /// A URL query's value, as `URLSearchParams` reads it back.
 fn encode(s: &str) -> String {
     s.bytes()
@@ -549,34 +582,13 @@ fn a_multiple_dropdown_clears_and_selects_all() {
     let inputs = quire_core::inputs::inputs(&page);
     let chans = inputs.iter().find(|i| i.name == "chans").expect("chans");
     assert!(chans.choices(&results).len() >= 2);
-    let mut steps = Vec::new();
     let at = quire_build::page_at(&project, "", &[("chans".to_string(), Vec::new())].into()).expect("native");
-    steps.push(serde_json::json!({
-        "click": "[data-input=\"chans\"] .q-select-none",
-        "slots": at.slots.iter().map(|(i, h)| (i.to_string(), serde_json::Value::from(h.clone()))).collect::<serde_json::Map<_, _>>(),
-    }));
-    // Every channel is the page's default: the slots as they were on load.
-    steps.push(serde_json::json!({ "click": "[data-input=\"chans\"] .q-select-all", "slots": "initial" }));
-    let out = tempfile::tempdir().expect("tmp");
-    Run::new(quire().arg("build").arg(&dir).arg("--out").arg(out.path())).ok();
-    let expected = out.path().join("clicks.json");
-    std::fs::write(&expected, serde_json::Value::Array(steps).to_string()).expect("write");
-    let base = serve(out.path().to_path_buf());
-    let output = std::process::Command::new("node")
-        .arg(repo().join("tests/e2e/clicks.mjs"))
-        .args(["--base", &base, "--expected"])
-        .arg(&expected)
-        .output()
-        .expect("node runs");
-    assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
-    let r: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the driver");
-    for s in r["steps"].as_array().expect("steps") {
-        assert_eq!(s["diffs"], serde_json::json!([]), "{s}");
-        assert!(s["slots"].as_u64().unwrap_or(0) >= 2, "{s}");
-    }
+    let steps = vec![
+        serde_json::json!({ "click": "[data-input=\"chans\"] .q-select-none", "slots": slots_json(&at) }),
+        // Every channel is the page's default: the slots as they were on load.
+        serde_json::json!({ "click": "[data-input=\"chans\"] .q-select-all", "slots": "initial" }),
+    ];
+    let r = clicks(&dir, "", steps);
     assert_eq!(r["steps"][0]["search"], "?chans=", "{r}");
     assert_eq!(r["steps"][1]["search"], "", "all is the default: {r}");
-    for key in ["consoleErrors", "pageErrors", "failedRequests", "offOrigin"] {
-        assert_eq!(r[key], serde_json::json!([]), "{key}: {r}");
-    }
 }

@@ -23,17 +23,7 @@ pub(crate) fn grid(ctx: &mut Ctx<'_>, input: &Input<'_>) -> String {
         component_attrs(&c.name, None, class),
         if multiple { " data-multiple" } else { "" }
     );
-    let (title, subtitle) = (c.text("title"), c.text("subtitle"));
-    if title.is_some() || subtitle.is_some() {
-        html.push_str("<div class=\"q-dims-head\">");
-        if let Some(t) = &title {
-            html.push_str(&format!("<p class=\"q-title\">{}</p>", escape::text(t)));
-        }
-        if let Some(s) = &subtitle {
-            html.push_str(&format!("<p class=\"q-subtitle\">{}</p>", escape::text(s)));
-        }
-        html.push_str("</div>");
-    }
+    html.push_str(&crate::text::title_block(c, "q-dims-head"));
     // The cuts query keeps the first `limit` rows of each column; here it is checked.
     ctx.number_prop(
         c,

@@ -155,17 +155,10 @@ pub(crate) fn data_table(ctx: &mut Ctx<'_>, c: &Component) -> String {
         if page == usize::MAX { "all".to_string() } else { page.to_string() }
     );
     let head_end = html.len() - 2 - extra.len();
-    let title = c.text("title");
-    let subtitle = c.text("subtitle");
-    if title.is_some() || subtitle.is_some() {
-        html.push_str("<div class=\"q-table-head\">");
-        if let Some(t) = &title {
-            html.push_str(&format!("<p class=\"q-title\">{}</p>", escape::text(t)));
-        }
-        if let Some(s) = &subtitle {
-            html.push_str(&format!("<p class=\"q-subtitle\">{}</p>", escape::text(s)));
-        }
-        html.push_str("</div>\n");
+    let head = crate::text::title_block(c, "q-table-head");
+    if !head.is_empty() {
+        html.push_str(&head);
+        html.push('\n');
     }
     if c.flag("search") == Some(true) {
         html.push_str(
