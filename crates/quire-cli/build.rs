@@ -1,5 +1,7 @@
 //! Embeds the browser runtime (trunk's output for `site/`) into the `quire` binary, so
 //! users need neither Node nor a wasm toolchain. Set `QUIRE_SITE_DIST` to use another build.
+//! Also writes what `quire --version` says: the version, the commit it was built from
+//! (`git`, else `QUIRE_COMMIT`, else `unknown`) and the embedded runtime's hash.
 
 use std::path::PathBuf;
 
@@ -29,6 +31,59 @@ fn main() {
         code.push_str(&format!("    ({name:?}, include_bytes!({:?})),\n", abs.display().to_string()));
     }
     code.push_str("];\n");
+    println!("cargo:rustc-env=QUIRE_LONG_VERSION={}", long_version(&files));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("runtime.rs");
     std::fs::write(out, code).expect("OUT_DIR is writable");
+}
+
+/// `0.1.0 (commit 6e58b35e1c2a, runtime 5f0c3a9e2b71d4c8)`: the runtime's hash is FNV-1a
+/// over its files' names and bytes in name order (the tests recompute it).
+fn long_version(files: &[PathBuf]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for f in files {
+        feed(f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default().as_bytes());
+        feed(&std::fs::read(f).unwrap_or_default());
+    }
+    let runtime = if files.is_empty() { "none".to_string() } else { format!("{hash:016x}") };
+    format!("{} (commit {}, runtime {runtime})", std::env::var("CARGO_PKG_VERSION").unwrap_or_default(), commit())
+}
+
+/// The commit being built: `git rev-parse` in the checkout (rebuilt when HEAD moves), else
+/// `QUIRE_COMMIT` (a build from a source archive), else `unknown`.
+fn commit() -> String {
+    println!("cargo:rerun-if-env-changed=QUIRE_COMMIT");
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let git = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(&manifest)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .filter(|c| !c.is_empty());
+    if git.is_some() {
+        let dir = std::process::Command::new("git")
+            .args(["rev-parse", "--absolute-git-dir"])
+            .current_dir(&manifest)
+            .output()
+            .ok()
+            .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+        if let Some(dir) = dir {
+            println!("cargo:rerun-if-changed={}", dir.join("HEAD").display());
+            let head = std::fs::read_to_string(dir.join("HEAD")).unwrap_or_default();
+            // A branch's ref, or the packed refs once git has packed it.
+            if let Some(r) = head.trim().strip_prefix("ref: ") {
+                let loose = dir.join(r);
+                let watched = if loose.exists() { loose } else { dir.join("packed-refs") };
+                println!("cargo:rerun-if-changed={}", watched.display());
+            }
+        }
+    }
+    git.or_else(|| std::env::var("QUIRE_COMMIT").ok().filter(|c| !c.is_empty())).unwrap_or_else(|| "unknown".into())
 }

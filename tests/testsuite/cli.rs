@@ -1,6 +1,6 @@
 //! `quire init`, `quire check` and `quire build --strict`, as a user types them.
 
-use crate::util::{Run, quire};
+use crate::util::{Run, quire, repo};
 
 #[test]
 fn init_scaffolds_a_project_that_builds_and_checks() {
@@ -168,4 +168,33 @@ fn error_pages_build_every_page_with_error_boxes() {
     assert!(!check.success());
     let report: serde_json::Value = serde_json::from_slice(&check.output.stdout).expect("JSON on stdout");
     assert_eq!(report["errors"].as_array().map(Vec::len), Some(4), "{report}");
+}
+
+/// `quire --version` says the version, the commit it was built from, and a hash of the
+/// browser runtime inside it (FNV-1a over `site/dist`'s files, as `build.rs` computes it).
+#[test]
+fn the_version_names_the_commit_and_the_runtime() {
+    let run = Run::new(quire().arg("--version")).ok();
+    let out = String::from_utf8_lossy(&run.output.stdout).to_string();
+    assert!(out.starts_with(&format!("quire {} (commit ", env!("CARGO_PKG_VERSION"))), "{out}");
+    let git = std::process::Command::new("git").args(["rev-parse", "--short=12", "HEAD"]).current_dir(repo()).output();
+    if let Some(g) = git.ok().filter(|g| g.status.success()) {
+        let commit = String::from_utf8_lossy(&g.stdout).trim().to_string();
+        assert!(out.contains(&format!("(commit {commit}, ")), "{out} (HEAD is {commit})");
+    }
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(repo().join("site/dist"))
+        .expect("the runtime is built")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "js" || e == "wasm"))
+        .collect();
+    files.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for f in &files {
+        let name = f.file_name().expect("a name").to_string_lossy().into_owned();
+        for b in name.as_bytes().iter().chain(std::fs::read(f).expect("read").iter()) {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    assert!(out.trim_end().ends_with(&format!("runtime {hash:016x})")), "{out}");
 }

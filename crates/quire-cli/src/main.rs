@@ -20,7 +20,7 @@ mod runtime {
 /// reloading the browser on every save; `quire build` runs every query, renders every chart
 /// and table into plain HTML, and writes a site that any static host can serve.
 #[derive(Parser)]
-#[command(name = "quire", version, about, long_about, propagate_version = true)]
+#[command(name = "quire", version = env!("QUIRE_LONG_VERSION"), about, long_about, propagate_version = true)]
 #[command(
     after_help = "Start with `quire init my-reports` and `quire dev my-reports --open`; publish with `quire build my-reports`."
 )]
