@@ -302,16 +302,13 @@ fn expand_cuts<'p>(
     let limit =
         input.component.number("limit").map_or(grid::DEFAULT_LIMIT, |n| n.clamp(0.0, grid::MAX_LIMIT as f64) as usize);
     let metric = trim_statement(&query.sql);
-    let generated = |out: &mut Expanded, text: &str| {
+    // Text quire writes maps to the metric's start; the metric's own text to itself.
+    let piece = |out: &mut Expanded, text: &str, fixed: bool| {
         let start = out.sql.len();
         out.sql.push_str(text);
-        out.pieces.push(Piece { start, end: out.sql.len(), query: query.name.clone(), origin: 0, fixed: true });
+        out.pieces.push(Piece { start, end: out.sql.len(), query: query.name.clone(), origin: 0, fixed });
     };
-    let push_metric = |out: &mut Expanded| {
-        let start = out.sql.len();
-        out.sql.push_str(metric);
-        out.pieces.push(Piece { start, end: out.sql.len(), query: query.name.clone(), origin: 0, fixed: false });
-    };
+    let generated = |out: &mut Expanded, text: &str| piece(out, text, true);
     if columns.is_empty() {
         generated(
             out,
@@ -338,8 +335,8 @@ fn expand_cuts<'p>(
                  select CAST({col} AS VARCHAR) as \"value\", "
             ),
         );
-        push_metric(out);
-        generated(out, &format!(" as \"metric\" from \"grid_data\" where "));
+        piece(out, metric, false);
+        generated(out, " as \"metric\" from \"grid_data\" where ");
         let mut sql = String::new();
         grid::write_predicate(&mut sql, &mut out.params, &picked, &columns, Some(column));
         let own: Vec<&grid::Selection> = picked.iter().filter(|s| &s.column == column).collect();

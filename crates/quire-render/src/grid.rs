@@ -5,7 +5,7 @@
 
 use quire_core::grid::{self, Selection};
 use quire_core::inputs::Input;
-use quire_core::{Cell, Problem, Table};
+use quire_core::{Cell, Problem};
 
 use crate::ctx::Ctx;
 use crate::escape;
@@ -57,7 +57,7 @@ pub(crate) fn grid(ctx: &mut Ctx<'_>, input: &Input<'_>) -> String {
         html.push_str("</div>");
         return html;
     };
-    let fmt = fmt.or_else(|| fmt::for_display(&metric_only(cuts, metric), 0));
+    let fmt = fmt.or_else(|| fmt::for_display(cuts, metric));
     let metric_ty = cuts.columns[metric].ty;
     let label = c.text("metricLabel");
     html.push_str("<div class=\"q-dims\">");
@@ -113,12 +113,4 @@ pub(crate) fn grid(ctx: &mut Ctx<'_>, input: &Input<'_>) -> String {
     }
     html.push_str("</div></div>");
     html
-}
-
-/// The metric column alone, for the format its numbers are shown with.
-fn metric_only(cuts: &Table, metric: usize) -> Table {
-    Table {
-        columns: vec![cuts.columns[metric].clone()],
-        rows: cuts.rows.iter().map(|r| vec![r[metric].clone()]).collect(),
-    }
 }

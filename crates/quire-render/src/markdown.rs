@@ -133,28 +133,20 @@ impl Doc {
     /// HTML (`<a href="/c/{row.id}">`) goes in as its plain text, not as markup; and a link
     /// made with data is kept only if [`crate::escape::url_allowed`] says so (else `#`).
     fn in_attributes<'e>(&self, event: Event<'e>) -> Event<'e> {
-        let plain_in = |s: &str, escape: bool| {
-            let mut out = String::new();
-            self.each_token(s, |seg| match seg {
-                Segment::Text(t) => out.push_str(t),
-                Segment::Piece(p) if escape => out.push_str(&crate::escape::attr(&p.plain)),
-                Segment::Piece(p) => out.push_str(&p.plain),
-            });
-            CowStr::from(out)
-        };
+        let plain_in = |s: &str| CowStr::from(self.plain(s));
         let safe = |url: CowStr<'e>| if crate::escape::url_allowed(&url) { url } else { CowStr::from("#") };
         match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id })
                 if dest_url.contains(OPEN) || title.contains(OPEN) =>
             {
-                let dest_url = if dest_url.contains(OPEN) { safe(plain_in(&dest_url, false)) } else { dest_url };
-                Event::Start(Tag::Link { link_type, dest_url, title: plain_in(&title, false), id })
+                let dest_url = if dest_url.contains(OPEN) { safe(plain_in(&dest_url)) } else { dest_url };
+                Event::Start(Tag::Link { link_type, dest_url, title: plain_in(&title), id })
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id })
                 if dest_url.contains(OPEN) || title.contains(OPEN) =>
             {
-                let dest_url = if dest_url.contains(OPEN) { safe(plain_in(&dest_url, false)) } else { dest_url };
-                Event::Start(Tag::Image { link_type, dest_url, title: plain_in(&title, false), id })
+                let dest_url = if dest_url.contains(OPEN) { safe(plain_in(&dest_url)) } else { dest_url };
+                Event::Start(Tag::Image { link_type, dest_url, title: plain_in(&title), id })
             }
             // Values pasted into a tag may make a `javascript:` address: checked as links are.
             Event::Html(h) => {
@@ -200,11 +192,8 @@ impl Doc {
                 }
                 out.push_str(t);
             }
-            Segment::Piece(p) if !in_tag && !raw_text && !p.block => {
-                let index = self.pieces.iter().position(|q| std::ptr::eq(q, p)).unwrap_or(0);
-                push_token(&mut out, index);
-            }
-            Segment::Piece(p) => out.push_str(&crate::escape::attr(&p.plain)),
+            Segment::Piece(index, p) if !in_tag && !raw_text && !p.block => push_token(&mut out, index),
+            Segment::Piece(_, p) => out.push_str(&crate::escape::attr(&p.plain)),
         });
         self.html_at.set((in_tag, raw_text));
         out
@@ -256,7 +245,7 @@ impl Doc {
         let mut out = String::new();
         self.each_token(text, |seg| match seg {
             Segment::Text(t) => out.push_str(t),
-            Segment::Piece(p) => out.push_str(&p.plain),
+            Segment::Piece(_, p) => out.push_str(&p.plain),
         });
         out
     }
@@ -267,7 +256,7 @@ impl Doc {
         while let Some(start) = rest.find(OPEN) {
             let (before, tail) = rest.split_at(start);
             out.push_str(before);
-            let Some((piece, after)) = self.token_at(tail) else {
+            let Some((_, piece, after)) = self.token_at(tail) else {
                 out.push(OPEN);
                 rest = &tail[OPEN.len_utf8()..];
                 continue;
@@ -291,8 +280,8 @@ impl Doc {
             let (before, tail) = rest.split_at(start);
             f(Segment::Text(before));
             match self.token_at(tail) {
-                Some((piece, after)) => {
-                    f(Segment::Piece(piece));
+                Some((index, piece, after)) => {
+                    f(Segment::Piece(index, piece));
                     rest = after;
                 }
                 None => rest = &tail[OPEN.len_utf8()..],
@@ -302,7 +291,8 @@ impl Doc {
     }
 
     /// The piece whose token starts `s`, and the text after the token.
-    fn token_at<'s>(&self, s: &'s str) -> Option<(&Piece, &'s str)> {
+    /// The piece a token at the start of `s` stands for (its index, itself) and what follows.
+    fn token_at<'s>(&self, s: &'s str) -> Option<(usize, &Piece, &'s str)> {
         let body = s.strip_prefix(OPEN)?;
         let end = body.find(CLOSE)?;
         let mut index = 0usize;
@@ -310,13 +300,14 @@ impl Doc {
             let d = (c as u32).checked_sub(DIGIT0).filter(|d| *d < 10)?;
             index = index.checked_mul(10)?.checked_add(d as usize)?;
         }
-        Some((self.pieces.get(index)?, &body[end + CLOSE.len_utf8()..]))
+        Some((index, self.pieces.get(index)?, &body[end + CLOSE.len_utf8()..]))
     }
 }
 
 enum Segment<'s, 'p> {
     Text(&'s str),
-    Piece(&'p Piece),
+    /// A piece's token: its index and the piece.
+    Piece(usize, &'p Piece),
 }
 
 fn is_token_char(c: char) -> bool {

@@ -173,13 +173,12 @@ pub(crate) fn tooltip_rows(rows: &[(&str, String)]) -> String {
 }
 
 /// The box plot's SVG and its legend entry; `None` when no row has a midpoint.
+/// A drawn box plot: its SVG, the legend's names with their palette slots, and the palette.
+pub(crate) type Drawn = (String, Vec<(String, usize)>, Vec<String>);
+
 /// The boxes drawn, and the legend's names (the series', with `series`) with their palette
 /// (which `seriesColors`, `coloured`, adds to).
-pub(crate) fn draw(
-    spec: &Spec<'_>,
-    label: &str,
-    coloured: &[(String, String)],
-) -> Option<(String, Vec<(String, usize)>, Vec<String>)> {
+pub(crate) fn draw(spec: &Spec<'_>, label: &str, coloured: &[(String, String)]) -> Option<Drawn> {
     let cols = spec.boxes.as_ref()?;
     let mid = cols.mid?;
     let frame = Frame::build(spec)?;
