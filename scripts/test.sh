@@ -15,9 +15,11 @@ export INSTA_UPDATE=no   # a changed snapshot fails; review it with cargo insta
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-cargo test --workspace --exclude quire-site --no-fail-fast "$@" 2>&1 | tee "$log" || status=$?
+# With Ballista (`cluster`), as release artifacts are; tests/testsuite/release.rs packages and
+# tests the plain build too.
+cargo test --workspace --exclude quire-site --features quire/cluster --no-fail-fast "$@" 2>&1 | tee "$log" || status=$?
 printf '\033[1;34m==>\033[0m running the runtime'"'"'s tests in headless Chromium (wasm-bindgen-test)\n' >&2
-# Same profile as the runtime trunk just built, so every dependency is already compiled.
+# Same profile as the runtime just built, so every dependency is already compiled.
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test -p quire-site --profile wasm-test --target wasm32-unknown-unknown 2>&1 | tee -a "$log" || status=$?

@@ -196,5 +196,6 @@ fn the_version_names_the_commit_and_the_runtime() {
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
     }
-    assert!(out.trim_end().ends_with(&format!("runtime {hash:016x})")), "{out}");
+    // The test suite is built with the `cluster` feature, and the version says so.
+    assert!(out.trim_end().ends_with(&format!("runtime {hash:016x}, cluster)")), "{out}");
 }

@@ -18,6 +18,7 @@ mod parity;
 mod parse;
 mod pipeline;
 mod postgres;
+mod release;
 mod scripts;
 mod sources;
 mod util;

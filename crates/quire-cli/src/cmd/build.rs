@@ -46,8 +46,14 @@ pub struct Args {
 
 /// The browser runtime compiled into this binary, if it was.
 pub fn runtime() -> Option<Runtime> {
-    let files: Vec<(String, Vec<u8>)> =
-        crate::runtime::RUNTIME_FILES.iter().map(|(n, b)| ((*n).to_string(), b.to_vec())).collect();
+    let files: Vec<(String, Vec<u8>)> = crate::runtime::RUNTIME_FILES
+        .iter()
+        .map(|(n, packed)| {
+            // Compressed by build.rs from files it read; unpacking them cannot fail.
+            let bytes = zstd::decode_all(*packed).unwrap_or_else(|e| panic!("the embedded runtime's {n}: {e}"));
+            ((*n).to_string(), bytes)
+        })
+        .collect();
     Runtime::from_files(files)
 }
 

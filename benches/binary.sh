@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# What the `quire` binary weighs, and what in it weighs what.
+#   benches/binary.sh            builds quire with the `dist` profile twice, with Ballista
+#                                (`--features cluster`, what releases ship) and without, each
+#                                with the runtime in site/dist, and measures both (about an
+#                                hour on 2 cores: two fat-LTO links)
+#   benches/binary.sh BIN...     measures binaries already built
+# For each binary: its size, its code (.text), the browser runtime inside it, and what
+# `quire --version` says. For a binary that still has its symbols (the `release` profile),
+# also the code each crate's functions take, the way `cargo bloat --crates` counts it
+# (generic functions count for the crate that defines them).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/quire/target}"
+bins=("$@")
+if (( ${#bins[@]} == 0 )); then
+  for variant in cluster plain; do
+    flags=(); [[ "$variant" == cluster ]] && flags=(--features cluster)
+    cargo build -q --profile dist -p quire "${flags[@]}"
+    cp "$CARGO_TARGET_DIR/dist/quire" "$CARGO_TARGET_DIR/dist/quire-$variant"
+    bins+=("$CARGO_TARGET_DIR/dist/quire-$variant")
+  done
+fi
+runtime=$(find site/dist -maxdepth 1 \( -name '*.wasm' -o -name '*.js' \) -printf '%s\n' 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
+for bin in "${bins[@]}"; do
+  size=$(stat -c %s "$bin")
+  text=$(size -A "$bin" | awk '$1 == ".text" { print $2 }')
+  echo "$bin: $("$bin" --version)"
+  printf '  %s bytes (%.1f MiB); code (.text) %s bytes (%.1f MiB); site/dist now holds a %s-byte runtime (%.1f MiB)\n' \
+    "$size" "$(bc -l <<< "$size / 1048576")" "$text" "$(bc -l <<< "$text / 1048576")" "$runtime" "$(bc -l <<< "$runtime / 1048576")"
+  if nm "$bin" >/dev/null 2>&1 && (( $(nm "$bin" 2>/dev/null | head -1000 | wc -l) > 0 )); then
+    echo "  code by crate (top 20, of $(nm -S --size-sort "$bin" | awk '$3 ~ /^[tTwW]$/' | wc -l) functions):"
+    nm -S --size-sort -C "$bin" | awk '$3 ~ /^[tTwW]$/' | python3 -c '
+import re, sys, collections
+sizes = collections.Counter()
+for line in sys.stdin:
+    parts = line.rstrip("\n").split(" ", 3)
+    if len(parts) < 4:
+        continue
+    size, name = int(parts[1], 16), parts[3]
+    # <T as crate::Trait>::f and <crate::T>::f count for the type or trait'"'"'s crate.
+    name = name.lstrip("<&*").replace("mut ", "").replace("dyn ", "")
+    m = re.match(r"([A-Za-z_][A-Za-z0-9_]*)::", name)
+    crate = m.group(1) if m else "(C and other symbols)"
+    sizes[crate] += size
+total = sum(sizes.values())
+for crate, size in sizes.most_common(20):
+    print(f"    {crate:32} {size:>12,} bytes  {100 * size / total:5.1f}%")
+'
+  fi
+done

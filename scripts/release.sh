@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Builds what users install, into artifacts/ (or --out DIR):
+#   quire_bi-<version>-<tags>.whl          the wheel: `pipx install` it for a `quire` command
+#   quire-<version>-<target>.tar.gz        the binary alone
+#   quire-<version>-<target>.oci.tar       the image (an OCI archive; `podman load`/`docker load`)
+#   image/                                 the image's build context, for packaging/Dockerfile
+# Every artifact holds the same binary, with the size-tuned browser runtime inside it.
+#
+#   scripts/release.sh                                 x86_64 Linux (glibc), profile dist, with Ballista
+#   scripts/release.sh --target x86_64-unknown-linux-musl   a static binary (no DuckDB sources:
+#                                                      a static binary cannot load libduckdb)
+#   scripts/release.sh --profile dev --runtime keep --no-cluster   what CI packages: fast to
+#                                                      build, with the runtime already in site/dist
+# Options: --profile P (a cargo profile; dist by default), --target T, --no-cluster (leave
+# Ballista out), --runtime keep (embed site/dist as it is instead of building the size-tuned
+# runtime), --no-image, --out DIR.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+profile=dist
+target=""
+cluster=1
+runtime=build
+image=1
+out=artifacts
+while (( $# )); do
+  case "$1" in
+    --profile) profile="$2"; shift ;;
+    --target) target="$2"; shift ;;
+    --no-cluster) cluster=0 ;;
+    --runtime) [[ "$2" == keep ]] || { echo "--runtime takes only 'keep'" >&2; exit 2; }; runtime=keep; shift ;;
+    --no-image) image=0 ;;
+    --out) out="$2"; shift ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+source scripts/setup.sh
+host=$(rustc -vV | awk '/^host:/ { print $2 }')
+target="${target:-$host}"
+
+# maturin, in a virtualenv of its own (Debian's Python refuses `pip install` outside one).
+MATURIN_VERSION=1.16.0
+maturin_venv="$HOME/.cache/quire/maturin-venv"
+if [[ "$("$maturin_venv/bin/maturin" --version 2>/dev/null | awk '{print $2}')" != "$MATURIN_VERSION" ]]; then
+  say "installing maturin $MATURIN_VERSION in $maturin_venv"
+  python3 -m venv --clear "$maturin_venv"
+  "$maturin_venv/bin/pip" install --quiet --disable-pip-version-check "maturin==$MATURIN_VERSION"
+fi
+
+if [[ "$target" == *-musl ]]; then
+  rustup target list --installed | grep -qx "$target" || rustup target add "$target"
+  # C code (SQLite, zstd, ring) compiled for musl; Rust links it all statically.
+  if ! command -v musl-gcc >/dev/null; then
+    say "installing musl-tools from Debian's packages"
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q musl-tools
+  fi
+  export "CC_${target//-/_}=musl-gcc"
+fi
+
+if [[ "$runtime" == build ]]; then
+  QUIRE_WASM_PROFILE=wasm-release scripts/build-runtime.sh
+  # The size-tuned runtime, compressed as tightly as zstd goes (build.rs; a few seconds).
+  export QUIRE_RUNTIME_ZSTD_LEVEL="${QUIRE_RUNTIME_ZSTD_LEVEL:-19}"
+fi
+[[ -f site/dist/quire-site_bg.wasm ]] || { echo "no runtime in site/dist: run scripts/build-runtime.sh" >&2; exit 1; }
+
+args=()
+(( cluster )) && args=(--features cluster)
+# Naming the host's own target would move cargo's output to target/<triple>/ and build
+# every crate again; name it only when it is another.
+[[ "$target" != "$host" ]] && args+=(--target "$target")
+mkdir -p "$out"
+wheels=$(mktemp -d)
+trap 'rm -rf "$wheels"' EXIT
+say "building the wheel (profile $profile, target $target$( (( cluster )) && echo ', with Ballista'))"
+"$maturin_venv/bin/maturin" build --profile "$profile" "${args[@]}" --out "$wheels"
+wheel=$(ls "$wheels"/*.whl)
+mv "$wheel" "$out/"
+wheel="$out/$(basename "$wheel")"
+
+# The binary inside the wheel is the one every other artifact carries.
+version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
+stage=$(mktemp -d)
+python3 - "$wheel" "$stage/quire" <<'PY'
+import sys, zipfile
+wheel, dest = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(wheel) as z:
+    [name] = [n for n in z.namelist() if n.endswith(".data/scripts/quire")]
+    open(dest, "wb").write(z.read(name))
+PY
+chmod 755 "$stage/quire"
+tarball="$out/quire-$version-$target.tar.gz"
+tar -C "$stage" -czf "$tarball" quire
+
+{
+  # The image's context: the binary, the libraries a glibc build loads (none for musl), the
+  # machine's CA certificates and an empty /tmp.
+  ctx="$out/image"
+  rm -rf "$ctx"
+  mkdir -p "$ctx/rootfs/usr/local/bin" "$ctx/rootfs/tmp" "$ctx/rootfs/project"
+  chmod 1777 "$ctx/rootfs/tmp"
+  cp "$stage/quire" "$ctx/rootfs/usr/local/bin/quire"
+  if ldd "$stage/quire" >/dev/null 2>&1; then
+    ldd "$stage/quire" | grep -o '/[^ ]*' | while read -r lib; do
+      mkdir -p "$ctx/rootfs$(dirname "$lib")"
+      cp -L "$lib" "$ctx/rootfs$lib"
+    done
+  fi
+  if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
+    mkdir -p "$ctx/rootfs/etc/ssl/certs"
+    cp /etc/ssl/certs/ca-certificates.crt "$ctx/rootfs/etc/ssl/certs/"
+  fi
+  cp packaging/Dockerfile "$ctx/Dockerfile"
+}
+rm -rf "$stage"
+
+if (( image )); then
+  if ! command -v buildah >/dev/null; then
+    say "installing buildah from Debian's packages"
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q buildah
+  fi
+  # buildah without a daemon: its own storage under the output folder, vfs, no containers run
+  # (the Dockerfile only copies files).
+  store=$(mktemp -d)
+  tag="localhost/quire:$version"
+  bah=(buildah --root "$store/root" --runroot "$store/run" --storage-driver vfs)
+  say "building the image $tag"
+  "${bah[@]}" bud --quiet --isolation chroot -t "$tag" -f "$ctx/Dockerfile" "$ctx" >/dev/null
+  oci="$out/quire-$version-$target.oci.tar"
+  rm -f "$oci"
+  "${bah[@]}" push --quiet "$tag" "oci-archive:$oci:quire:$version"
+  "${bah[@]}" rmi --all >/dev/null 2>&1 || true
+  rm -rf "$store"
+fi
+
+say "artifacts in $out:"
+ls -l "$out" >&2
