@@ -75,8 +75,11 @@ args=()
 # every crate again; name it only when it is another.
 [[ "$target" != "$host" ]] && args+=(--target "$target")
 mkdir -p "$out"
+# Scratch folders, removed however the script ends.
 wheels=$(mktemp -d)
-trap 'rm -rf "$wheels"' EXIT
+stage=$(mktemp -d)
+store=$(mktemp -d)
+trap 'rm -rf "$wheels" "$stage" "$store"' EXIT
 say "building the wheel (profile $profile, target $target$( (( cluster )) && echo ', with Ballista'))"
 "$maturin_venv/bin/maturin" build --profile "$profile" "${args[@]}" --out "$wheels"
 wheel=$(ls "$wheels"/*.whl)
@@ -85,7 +88,6 @@ wheel="$out/$(basename "$wheel")"
 
 # The binary inside the wheel is the one every other artifact carries.
 version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
-stage=$(mktemp -d)
 python3 - "$wheel" "$stage/quire" <<'PY'
 import sys, zipfile
 wheel, dest = sys.argv[1], sys.argv[2]
@@ -105,19 +107,17 @@ tar -C "$stage" -czf "$tarball" quire
   mkdir -p "$ctx/rootfs/usr/local/bin" "$ctx/rootfs/tmp" "$ctx/rootfs/project"
   chmod 1777 "$ctx/rootfs/tmp"
   cp "$stage/quire" "$ctx/rootfs/usr/local/bin/quire"
-  if ldd "$stage/quire" >/dev/null 2>&1; then
-    ldd "$stage/quire" | grep -o '/[^ ]*' | while read -r lib; do
-      mkdir -p "$ctx/rootfs$(dirname "$lib")"
-      cp -L "$lib" "$ctx/rootfs$lib"
-    done
-  fi
+  # (ldd prints no path for a static binary.)
+  for lib in $(ldd "$stage/quire" 2>/dev/null | grep -o '/[^ ]*' || true); do
+    mkdir -p "$ctx/rootfs$(dirname "$lib")"
+    cp -L "$lib" "$ctx/rootfs$lib"
+  done
   if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
     mkdir -p "$ctx/rootfs/etc/ssl/certs"
     cp /etc/ssl/certs/ca-certificates.crt "$ctx/rootfs/etc/ssl/certs/"
   fi
   cp packaging/Dockerfile "$ctx/Dockerfile"
 }
-rm -rf "$stage"
 
 if (( image )); then
   if ! command -v buildah >/dev/null; then
@@ -127,7 +127,6 @@ if (( image )); then
   fi
   # buildah without a daemon: its own storage under the output folder, vfs, no containers run
   # (the Dockerfile only copies files).
-  store=$(mktemp -d)
   tag="localhost/quire:$version"
   bah=(buildah --root "$store/root" --runroot "$store/run" --storage-driver vfs)
   say "building the image $tag"
@@ -136,7 +135,6 @@ if (( image )); then
   rm -f "$oci"
   "${bah[@]}" push --quiet "$tag" "oci-archive:$oci:quire:$version"
   "${bah[@]}" rmi --all >/dev/null 2>&1 || true
-  rm -rf "$store"
 fi
 
 say "artifacts in $out:"

@@ -154,6 +154,12 @@ fn unpacked_image() -> (tempfile::TempDir, Value) {
             .expect("JSON")
     };
     let index = json(oci.join("index.json"));
+    // `docker load` and `podman load` name it from here.
+    assert_eq!(
+        index["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"],
+        format!("quire:{}", env!("CARGO_PKG_VERSION")),
+        "{index}"
+    );
     let manifest = json(blob(index["manifests"][0]["digest"].as_str().expect("a manifest")));
     let config = json(blob(manifest["config"]["digest"].as_str().expect("a config")));
     let rootfs = dir.path().join("rootfs");

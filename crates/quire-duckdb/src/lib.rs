@@ -40,9 +40,17 @@ pub fn library() -> Result<&'static Library, Error> {
 }
 
 /// How to get DuckDB's library, for messages.
+#[cfg(not(target_feature = "crt-static"))]
 pub const INSTALL_HELP: &str = "DuckDB sources run in DuckDB itself: run `scripts/setup.sh --duckdb` in quire's repository, \
 or put DuckDB's libduckdb.so (from https://duckdb.org or the npm package @duckdb/node-bindings-linux-x64) in \
 ~/.cache/quire/libduckdb/, or set QUIRE_LIBDUCKDB to its path";
+
+/// A static binary (`scripts/release.sh --target x86_64-unknown-linux-musl`) loads no
+/// libraries at all.
+#[cfg(target_feature = "crt-static")]
+pub const INSTALL_HELP: &str = "DuckDB sources run in DuckDB itself, which this quire cannot load: it is a static \
+binary (musl), and a static binary loads no libraries. Use the wheel or the glibc build \
+of quire for projects with DuckDB sources";
 
 type State = i32;
 type Handle = *mut c_void;
