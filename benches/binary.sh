@@ -5,8 +5,8 @@
 #                                with the runtime in site/dist, and measures both (about an
 #                                hour on 2 cores: two fat-LTO links)
 #   benches/binary.sh BIN...     measures binaries already built
-# For each binary: its size, its code (.text), the browser runtime inside it, and what
-# `quire --version` says. For a binary that still has its symbols (the `release` profile),
+# For each binary: what `quire --version` says (the runtime's hash among it), its size, its
+# code (.text) and read-only data (.rodata, where the compressed runtime is). For a binary that still has its symbols (the `release` profile),
 # also the code each crate's functions take, the way `cargo bloat --crates` counts it
 # (generic functions count for the crate that defines them).
 set -euo pipefail
@@ -21,13 +21,13 @@ if (( ${#bins[@]} == 0 )); then
     bins+=("$CARGO_TARGET_DIR/dist/quire-$variant")
   done
 fi
-runtime=$(find site/dist -maxdepth 1 \( -name '*.wasm' -o -name '*.js' \) -printf '%s\n' 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
 for bin in "${bins[@]}"; do
   size=$(stat -c %s "$bin")
   text=$(size -A "$bin" | awk '$1 == ".text" { print $2 }')
   echo "$bin: $("$bin" --version)"
-  printf '  %s bytes (%.1f MiB); code (.text) %s bytes (%.1f MiB); site/dist now holds a %s-byte runtime (%.1f MiB)\n' \
-    "$size" "$(bc -l <<< "$size / 1048576")" "$text" "$(bc -l <<< "$text / 1048576")" "$runtime" "$(bc -l <<< "$runtime / 1048576")"
+  rodata=$(size -A "$bin" | awk '$1 == ".rodata" { print $2 }')
+  printf '  %s bytes (%.1f MiB); code (.text) %s bytes (%.1f MiB); .rodata (the compressed runtime among it) %s bytes\n' \
+    "$size" "$(bc -l <<< "$size / 1048576")" "$text" "$(bc -l <<< "$text / 1048576")" "$rodata"
   if nm "$bin" >/dev/null 2>&1 && (( $(nm "$bin" 2>/dev/null | head -1000 | wc -l) > 0 )); then
     echo "  code by crate (top 20, of $(nm -S --size-sort "$bin" | awk '$3 ~ /^[tTwW]$/' | wc -l) functions):"
     nm -S --size-sort -C "$bin" | awk '$3 ~ /^[tTwW]$/' | python3 -c '

@@ -11,12 +11,16 @@ server=""
 cleanup() { [[ -n "$server" ]] && kill -- -"$server" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 git clone --quiet --local --no-hardlinks . "$work/quire"
+# Without the machine's Cargo folder and the tools installed there: only rustup itself, and
+# the toolchain's cargo and rustc.
+toolchain=$(dirname "$(rustup which cargo)")
 export CARGO_HOME="$work/cargo-home"   # no registry cache, no installed tools
 export CARGO_TARGET_DIR="$work/target"
-export PATH="$CARGO_HOME/bin:$PATH"   # rustup's cargo and rustc are still found (RUSTUP_HOME)
-# What the machine's rustup proxies are, without Cargo's own folder and its installed tools.
+export PATH="$CARGO_HOME/bin:$PATH"
+mkdir -p "$work/bin"
+ln -s "$(command -v rustup)" "$work/bin/rustup"
 PATH=$(tr ':' '\n' <<< "$PATH" | grep -vx "$HOME/.cargo/bin" | paste -sd:)
-export PATH="$PATH:$(dirname "$(rustup which cargo)")"
+export PATH="$PATH:$work/bin:$toolchain"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 start=$(date +%s)
 log="$work/log"
