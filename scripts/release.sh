@@ -54,11 +54,7 @@ fi
 if [[ "$target" == *-musl ]]; then
   rustup target list --installed | grep -qx "$target" || rustup target add "$target"
   # C code (SQLite, zstd, ring) compiled for musl; Rust links it all statically.
-  if ! command -v musl-gcc >/dev/null; then
-    say "installing musl-tools from Debian's packages"
-    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q musl-tools
-  fi
+  command -v musl-gcc >/dev/null || apt_install musl-tools
   export "CC_${target//-/_}=musl-gcc"
 fi
 
@@ -99,33 +95,32 @@ chmod 755 "$stage/quire"
 tarball="$out/quire-$version-$target.tar.gz"
 tar -C "$stage" -czf "$tarball" quire
 
-{
-  # The image's context: the binary, the libraries a glibc build loads (none for musl), the
-  # machine's CA certificates and an empty /tmp.
-  ctx="$out/image"
-  rm -rf "$ctx"
-  mkdir -p "$ctx/rootfs/usr/local/bin" "$ctx/rootfs/tmp" "$ctx/rootfs/project"
-  chmod 1777 "$ctx/rootfs/tmp"
-  cp "$stage/quire" "$ctx/rootfs/usr/local/bin/quire"
-  # (ldd prints no path for a static binary.)
-  for lib in $(ldd "$stage/quire" 2>/dev/null | grep -o '/[^ ]*' || true); do
-    mkdir -p "$ctx/rootfs$(dirname "$lib")"
-    cp -L "$lib" "$ctx/rootfs$lib"
-  done
-  if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
-    mkdir -p "$ctx/rootfs/etc/ssl/certs"
-    cp /etc/ssl/certs/ca-certificates.crt "$ctx/rootfs/etc/ssl/certs/"
-  fi
-  cp packaging/Dockerfile "$ctx/Dockerfile"
-}
+# The image's context: the binary, the libraries a glibc build loads (none for musl), the
+# machine's CA certificates and an empty /tmp. Replaced only if this script wrote it.
+ctx="$out/image"
+if [[ -e "$ctx" && ! -f "$ctx/.quire-image" ]]; then
+  echo "$ctx is not an image context this script wrote; not replacing it" >&2
+  exit 1
+fi
+rm -rf "$ctx"
+mkdir -p "$ctx/rootfs/usr/local/bin" "$ctx/rootfs/tmp" "$ctx/rootfs/project"
+chmod 1777 "$ctx/rootfs/tmp"
+cp "$stage/quire" "$ctx/rootfs/usr/local/bin/quire"
+# (ldd prints no path for a static binary.)
+for lib in $(ldd "$stage/quire" 2>/dev/null | grep -o '/[^ ]*' || true); do
+  mkdir -p "$ctx/rootfs$(dirname "$lib")"
+  cp -L "$lib" "$ctx/rootfs$lib"
+done
+if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
+  mkdir -p "$ctx/rootfs/etc/ssl/certs"
+  cp /etc/ssl/certs/ca-certificates.crt "$ctx/rootfs/etc/ssl/certs/"
+fi
+cp packaging/Dockerfile "$ctx/Dockerfile"
+touch "$ctx/.quire-image"   # the mark that this script wrote the folder
 
 if (( image )); then
-  if ! command -v buildah >/dev/null; then
-    say "installing buildah from Debian's packages"
-    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q buildah
-  fi
-  # buildah without a daemon: its own storage under the output folder, vfs, no containers run
+  command -v buildah >/dev/null || apt_install buildah
+  # buildah without a daemon: its own storage in a scratch folder, vfs, no containers run
   # (the Dockerfile only copies files).
   tag="localhost/quire:$version"
   bah=(buildah --root "$store/root" --runroot "$store/run" --storage-driver vfs)

@@ -17,6 +17,13 @@ LIBDUCKDB_VERSION=1.5.6-r.1   # @duckdb/node-bindings-linux-x64: DuckDB 1.5.6's 
 LIBDUCKDB_DIR="$HOME/.cache/quire/libduckdb"   # where quire looks for it (quire-duckdb)
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+# Debian's packages, with sudo unless root (release.sh uses it too).
+apt_install() {
+  say "installing $* from Debian's packages"
+  local sudo=""; [[ $(id -u) -ne 0 ]] && sudo=sudo
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "$@"
+}
 
 want_test=0
 want_duckdb=0
@@ -44,10 +51,7 @@ if (( want_test )); then
   python3 -c 'import ensurepip' 2>/dev/null || apt_packages+=(python3-venv)
 fi
 if (( ${#apt_packages[@]} )); then
-  say "installing ${apt_packages[*]} from Debian's packages"
-  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${apt_packages[@]}"
+  apt_install "${apt_packages[@]}"
 fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

@@ -140,6 +140,14 @@ fn a_plain_build_reads_parquet_in_every_codec() {
     }
 }
 
+/// A project whose page says `Total: 42`, from a CSV source, for the packaged quires.
+const TOTAL_42: &[(&str, &str)] = &[
+    ("quire.toml", "title = \"Total\"\n"),
+    ("sources/raw/connection.yaml", "type: csv\n"),
+    ("sources/raw/items.csv", "id,amount\n1,10\n2,32\n"),
+    ("pages/index.md", "# Total\n\n```sql total\nselect sum(amount) as s from raw.items\n```\n\nTotal: {total[0].s}\n"),
+];
+
 /// The image's layers, unpacked into a folder, and its config.
 fn unpacked_image() -> (tempfile::TempDir, Value) {
     let archive = artifact(".oci.tar");
@@ -196,15 +204,7 @@ fn the_image_runs_quire_from_scratch_and_builds_a_project() {
 
     // Run it as the image would (its root as `/`), on a project mounted at /project.
     let project = rootfs.join("project");
-    for (rel, text) in [
-        ("quire.toml", "title = \"Image\"\n"),
-        ("sources/raw/connection.yaml", "type: csv\n"),
-        ("sources/raw/items.csv", "id,amount\n1,10\n2,32\n"),
-        (
-            "pages/index.md",
-            "# Image\n\n```sql total\nselect sum(amount) as s from raw.items\n```\n\nTotal: {total[0].s}\n",
-        ),
-    ] {
+    for (rel, text) in TOTAL_42 {
         let path = project.join(rel);
         std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
         std::fs::write(path, text).expect("write");
@@ -288,14 +288,7 @@ fn the_github_action_installs_quire_and_builds_the_project() {
     assert_eq!(inputs.len(), env.len(), "every variable the script reads is an input");
 
     let work = tempfile::tempdir().expect("a folder");
-    let p = Project::with_files(&[
-        ("sources/raw/connection.yaml", "type: csv\n"),
-        ("sources/raw/items.csv", "id,amount\n1,10\n2,32\n"),
-        (
-            "pages/index.md",
-            "# Action\n\n```sql total\nselect sum(amount) as s from raw.items\n```\n\nTotal: {total[0].s}\n",
-        ),
-    ]);
+    let p = Project::with_files(TOTAL_42);
     let (output, path) = (work.path().join("output"), work.path().join("path"));
     let site = work.path().join("site");
     let run = Run::new(

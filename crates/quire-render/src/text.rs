@@ -44,25 +44,30 @@ fn words(name: &str) -> String {
         .join(" ")
 }
 
-/// `class="q-component q-linechart" data-component="LineChart" data-query="q"`.
 /// A component's `title` and `subtitle` as paragraphs in a `<div class="{class}">`, or
 /// nothing without either.
 pub(crate) fn title_block(c: &quire_core::Component, class: &str) -> String {
+    titles(c, "div", class, "p")
+}
+
+/// `title` and `subtitle` as `<{inner}>`s inside `<{outer} class="{class}">`, or nothing
+/// without either: the one place a component's heading is written.
+pub(crate) fn titles(c: &quire_core::Component, outer: &str, class: &str, inner: &str) -> String {
     let (title, subtitle) = (c.text("title"), c.text("subtitle"));
     if title.is_none() && subtitle.is_none() {
         return String::new();
     }
-    let mut html = format!("<div class=\"{class}\">");
-    if let Some(t) = &title {
-        html.push_str(&format!("<p class=\"q-title\">{}</p>", escape::text(t)));
+    let mut html = format!("<{outer} class=\"{class}\">");
+    for (text, role) in [(title, "q-title"), (subtitle, "q-subtitle")] {
+        if let Some(t) = text {
+            html.push_str(&format!("<{inner} class=\"{role}\">{}</{inner}>", escape::text(&t)));
+        }
     }
-    if let Some(s) = &subtitle {
-        html.push_str(&format!("<p class=\"q-subtitle\">{}</p>", escape::text(s)));
-    }
-    html.push_str("</div>");
+    html.push_str(&format!("</{outer}>"));
     html
 }
 
+/// `class="q-component q-linechart" data-component="LineChart" data-query="q"`.
 pub(crate) fn component_attrs(component: &str, query: Option<&str>, extra_class: &str) -> String {
     let mut s = format!("class=\"q-component q-{}", component.to_ascii_lowercase());
     if !extra_class.is_empty() {

@@ -333,27 +333,16 @@ fn empty_points(ctx: &Ctx<'_>, c: &Component) -> String {
     out
 }
 
-/// A chart's `title` and `subtitle`, if it has them.
 /// `downloadableImage=false`: no button to save the chart as a picture (the runtime adds
 /// one to every chart and map).
 pub(crate) fn image_attr(c: &Component) -> &'static str {
     if c.flag("downloadableImage") == Some(false) { " data-image=\"false\"" } else { "" }
 }
 
+/// A chart's `title` and `subtitle`, if it has them.
 pub(crate) fn caption(c: &Component) -> String {
-    let (title, subtitle) = (c.text("title"), c.text("subtitle"));
-    if title.is_none() && subtitle.is_none() {
-        return String::new();
-    }
-    let mut html = String::from("<figcaption class=\"q-chart-head\">");
-    if let Some(t) = &title {
-        html.push_str(&format!("<span class=\"q-title\">{}</span>", escape::text(t)));
-    }
-    if let Some(s) = &subtitle {
-        html.push_str(&format!("<span class=\"q-subtitle\">{}</span>", escape::text(s)));
-    }
-    html.push_str("</figcaption>\n");
-    html
+    let html = crate::text::titles(c, "figcaption", "q-chart-head", "span");
+    if html.is_empty() { html } else { html + "\n" }
 }
 
 pub(crate) fn empty_state(c: &Component) -> String {
