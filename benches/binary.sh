@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # What the `quire` binary weighs, and what in it weighs what.
-#   benches/binary.sh            builds quire with the `dist` profile twice, with Ballista
-#                                (`--features cluster`, what releases ship) and without, each
-#                                with the runtime in site/dist, and measures both (about an
-#                                hour on 2 cores: two fat-LTO links)
+#   benches/binary.sh            builds quire as scripts/release.sh does (the `dist` profile
+#                                and its flags, the size-tuned runtime) twice, with Ballista
+#                                (`--features cluster`, what releases ship) and without, and
+#                                measures both (over an hour on 2 cores: two fat-LTO builds)
 #   benches/binary.sh BIN...     measures binaries already built
 # For each binary: what `quire --version` says (the runtime's hash among it), its size, its
 # code (.text) and read-only data (.rodata, where the compressed runtime is). For a binary that still has its symbols (the `release` profile),
@@ -14,11 +14,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/quire/target}"
 bins=("$@")
 if (( ${#bins[@]} == 0 )); then
+  kept="$CARGO_TARGET_DIR/binary-bench"
+  mkdir -p "$kept"
   for variant in cluster plain; do
-    flags=(); [[ "$variant" == cluster ]] && flags=(--features cluster)
-    cargo build -q --profile dist -p quire "${flags[@]}"
-    cp "$CARGO_TARGET_DIR/dist/quire" "$CARGO_TARGET_DIR/dist/quire-$variant"
-    bins+=("$CARGO_TARGET_DIR/dist/quire-$variant")
+    flags=(--no-image); [[ "$variant" == plain ]] && flags+=(--no-cluster)
+    out=$(mktemp -d)
+    scripts/release.sh "${flags[@]}" --out "$out"
+    tar -xzf "$out"/quire-*.tar.gz -C "$out"
+    mv "$out/quire" "$kept/quire-$variant"
+    rm -rf "$out"
+    bins+=("$kept/quire-$variant")
   done
 fi
 for bin in "${bins[@]}"; do

@@ -3,6 +3,7 @@
 #   scripts/build-runtime.sh            the test profile: builds fast
 #   QUIRE_WASM_PROFILE=wasm-release scripts/build-runtime.sh   size-tuned (and wasm-opt)
 #   QUIRE_SITE_OUT=DIR ...               write it to DIR instead of site/dist
+#   scripts/build-runtime.sh --compile-only   only the first step (no wasm-bindgen needed yet)
 # Three steps: cargo builds the engine for wasm32, wasm-bindgen writes its JavaScript glue
 # (quire-site.js and quire-site_bg.wasm), and the two scripts in site/js are copied beside
 # them (quire.js on every page, worker.js running the engine off the main thread).
@@ -13,6 +14,7 @@ profile="${QUIRE_WASM_PROFILE:-wasm-test}"
 out="${QUIRE_SITE_OUT:-site/dist}"
 printf '\033[1;34m==>\033[0m building the browser runtime (profile %s)\n' "$profile" >&2
 cargo build -p quire-site --bin quire-site --target wasm32-unknown-unknown --profile "$profile"
+[[ "${1:-}" == --compile-only ]] && exit 0
 # Written to a fresh folder and moved in whole, so a failed step leaves the last runtime.
 next=$(mktemp -d "${out%/}.next.XXXXXX")
 trap 'rm -rf "$next"' EXIT

@@ -27,10 +27,12 @@ apt_install() {
 
 want_test=0
 want_duckdb=0
+want_wasm_bindgen=1
 for arg in "$@"; do
   case "$arg" in
     --test) want_test=1; want_duckdb=1 ;;
     --duckdb) want_duckdb=1 ;;
+    --no-wasm-bindgen) want_wasm_bindgen=0 ;;   # the caller runs install_wasm_bindgen itself
   esac
 done
 
@@ -59,14 +61,18 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
-if [[ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg" ]]; then
-  say "installing wasm-bindgen-cli $wbg (it must match the wasm-bindgen crate)"
-  # Not --locked: one of its locked dependencies is missing from the registry. Without its
-  # TLS (quire's tests give it a chromedriver; it downloads nothing) and at opt-level 1: a
-  # minute and a half on two cores instead of five, and the same output.
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install wasm-bindgen-cli --version "$wbg" --no-default-features
-fi
+install_wasm_bindgen() {
+  local wbg
+  wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  if [[ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg" ]]; then
+    say "installing wasm-bindgen-cli $wbg (it must match the wasm-bindgen crate)"
+    # Not --locked: one of its locked dependencies is missing from the registry. Without its
+    # TLS (quire's tests give it a chromedriver; it downloads nothing) and at opt-level 1: a
+    # minute and a half on two cores instead of five, and the same output.
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install wasm-bindgen-cli --version "$wbg" --no-default-features
+  fi
+}
+(( want_wasm_bindgen )) && install_wasm_bindgen
 
 if (( want_test )) && [[ ! -d tests/e2e/node_modules/playwright-core ]]; then
   say "installing the browser driver (playwright-core, driving Debian's Chromium)"
