@@ -12,6 +12,10 @@ if [[ ! -f reports_example/sources/orders/orders.parquet ]]; then
 fi
 printf '\033[1;34m==>\033[0m running the tests\n' >&2
 export INSTA_UPDATE=no   # a changed snapshot fails; review it with cargo insta
+# Snapshots are read from this checkout, even by a test binary cargo reused from a clone
+# at another path that shares the target folder (insta otherwise looks beside the path the
+# binary was compiled at).
+export INSTA_WORKSPACE_ROOT="$PWD"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
