@@ -22,14 +22,7 @@ mkdir -p "$work/project/sources/orders" "$work/project/pipeline/marts"
 data="$work/project/sources/orders/orders.parquet"
 [[ -f "$data" ]] || "${bins[0]}" demo-data --rows 10000000 --out "$data"
 echo "type: parquet" > "$work/project/sources/orders/connection.yaml"
-cat > "$work/project/pipeline/marts/monthly.sql" <<'SQL'
-select date_trunc('month', order_datetime) as month, state, channel,
-       count(*) as orders, sum(sales) as sales, avg(quantity) as avg_quantity,
-       max(sales) as largest
-from orders.orders
-where sales > 0
-group by 1, 2, 3
-SQL
+cp benches/pipeline/monthly.sql "$work/project/pipeline/marts/monthly.sql"
 rm -f "$work/project/quire.toml"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

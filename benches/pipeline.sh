@@ -31,14 +31,7 @@ data="$work/project/sources/orders/orders.parquet"
 [[ -f "$data" ]] || "$quire" demo-data --rows 10000000 --out "$data"
 echo "type: parquet" > "$work/project/sources/orders/connection.yaml"
 model="$work/project/pipeline/marts/monthly.sql"
-cat > "$model" <<'SQL'
-select date_trunc('month', order_datetime) as month, state, channel,
-       count(*) as orders, sum(sales) as sales, avg(quantity) as avg_quantity,
-       max(sales) as largest
-from orders.orders
-where sales > 0
-group by 1, 2, 3
-SQL
+cp benches/pipeline/monthly.sql "$model"   # the model benches/compare.sh times too
 venv="$HOME/.cache/quire/duckdb-venv"
 [[ -x "$venv/bin/python" ]] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q duckdb; }
 duck_version=$("$venv/bin/python" -c 'import duckdb; print(duckdb.__version__)')
