@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # What the `quire` binary weighs, and what in it weighs what.
-#   benches/binary.sh            builds quire as scripts/release.sh does (the `dist` profile
-#                                and its flags, the size-tuned runtime) twice, with Ballista
+#   benches/binary.sh            builds quire as scripts/release.sh does (the `dist` profile,
+#                                the size-tuned runtime) twice, with Ballista
 #                                (`--features cluster`, what releases ship) and without, and
 #                                measures both (over an hour on 2 cores: two fat-LTO builds)
 #   benches/binary.sh BIN...     measures binaries already built
 # For each binary: what `quire --version` says (the runtime's hash among it), its size, its
-# code (.text) and read-only data (.rodata, where the compressed runtime is). For a binary that still has its symbols (the `release` profile),
-# also the code each crate's functions take, the way `cargo bloat --crates` counts it
-# (generic functions count for the crate that defines them).
+# code (.text) and read-only data (.rodata, where the compressed runtime is). For a binary
+# that still has its symbols (the `release` profile, say), also the code each crate's
+# functions take, the way `cargo bloat --crates` counts it (generic functions count for the
+# crate that defines them).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/quire/target}"

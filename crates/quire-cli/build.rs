@@ -1,5 +1,6 @@
 //! Embeds the browser runtime (`site/dist`, written by scripts/build-runtime.sh),
-//! compressed, into the `quire` binary, so users need neither Node nor a wasm toolchain. Set `QUIRE_SITE_DIST` to use another build.
+//! compressed, into the `quire` binary, so users need neither Node nor a wasm toolchain.
+//! Set `QUIRE_SITE_DIST` to use another build.
 //! Also writes what `quire --version` says: the version, the commit it was built from
 //! (`git`, else `QUIRE_COMMIT`, else `unknown`), the embedded runtime's hash and `cluster`
 //! when Ballista is built in.
@@ -11,11 +12,12 @@ fn main() {
     // `QUIRE_NO_RUNTIME=1`: build without the runtime, and say nothing of it (example.sh
     // builds quire's dependencies while the runtime builds, then quire again with it).
     println!("cargo:rerun-if-env-changed=QUIRE_NO_RUNTIME");
+    let without_runtime = std::env::var_os("QUIRE_NO_RUNTIME").is_some();
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let dist =
         std::env::var_os("QUIRE_SITE_DIST").map(PathBuf::from).unwrap_or_else(|| manifest.join("../../site/dist"));
     println!("cargo:rerun-if-changed={}", dist.display());
-    let files: Vec<PathBuf> = if std::env::var_os("QUIRE_NO_RUNTIME").is_some() {
+    let files: Vec<PathBuf> = if without_runtime {
         Vec::new()
     } else {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&dist)
@@ -25,7 +27,7 @@ fn main() {
         files.sort();
         files
     };
-    if files.is_empty() && std::env::var_os("QUIRE_NO_RUNTIME").is_none() {
+    if files.is_empty() && !without_runtime {
         println!(
             "cargo:warning=no browser runtime in {}: pages will be built without it. Build it with `scripts/build-runtime.sh`.",
             dist.display()
