@@ -8,17 +8,20 @@
 #   benches/browser.sh                  REPEATS=3 RUNS=5 SIZES="100k 1m"
 #   REPEATS=1 SIZES=100k benches/browser.sh     quick
 #   PEERS=/path/to/duckdb-wasm benches/browser.sh
+#   RUNTIME=DIR benches/browser.sh      another runtime build (scripts/build-runtime.sh's output)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$PWD
 source scripts/setup.sh --test
 peers="$(cd "${PEERS:-../shared/peers/duckdb-wasm}" && pwd)"
 work="$HOME/.cache/quire/bench-browser"
-runtime="$HOME/.cache/quire/runtime-release"
+runtime="${RUNTIME:-$HOME/.cache/quire/runtime-release}"
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
 # The size-tuned runtime; rebuilt only when a source changed since (wasm-opt takes minutes).
-if [[ -f "$runtime/quire-site_bg.wasm" && -z "$(find crates site/src site/js site/Cargo.toml Cargo.toml Cargo.lock \
+if [[ -n "${RUNTIME:-}" ]]; then
+  say "the runtime in $runtime, as built"
+elif [[ -f "$runtime/quire-site_bg.wasm" && -z "$(find crates site/src site/js site/Cargo.toml Cargo.toml Cargo.lock \
       -newer "$runtime/quire-site_bg.wasm" -type f | head -1)" ]]; then
   say "the release runtime in $runtime is up to date"
 else
