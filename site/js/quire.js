@@ -311,7 +311,23 @@ async function download(query, button) {
     a.href = new URL(island.csv[query], base).href;
     a.download = name;
     a.click();
+  } else if (island.tooLarge && island.tooLarge[query] !== undefined) {
+    tooLarge(query, button);
   }
+}
+
+// A result whose CSV would pass the build's limit (10 MiB) has no file; unless the engine
+// here can make it, a note beside the button says so.
+function tooLarge(query, el) {
+  const old = el.parentElement && el.parentElement.querySelector(':scope > .q-download-note');
+  if (old) old.remove();
+  const note = document.createElement('span');
+  note.className = 'q-download-note';
+  note.setAttribute('role', 'status');
+  const rows = Number(island.tooLarge[query]).toLocaleString('en-US');
+  note.textContent = `${query} has ${rows} rows, too many to download from this page. Ask the report's author for this data.`;
+  el.after(note);
+  setTimeout(() => note.remove(), 8000);
 }
 
 // A named map: a click (or Enter) on a region or point picks its row; on the picked one,
@@ -331,7 +347,7 @@ document.addEventListener('keydown', pick);
 // engine for the current result instead.
 document.addEventListener('click', (e) => {
   const a = e.target.closest && e.target.closest('a.q-downloaddata[data-query]');
-  if (!a || !live.has(a.dataset.query) || !worker) return;
+  if (!a || !((live.has(a.dataset.query) && worker) || a.dataset.tooLarge)) return;
   e.preventDefault();
   download(a.dataset.query, a);
 });

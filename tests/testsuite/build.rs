@@ -268,3 +268,48 @@ fn static_files_are_copied_to_the_sites_root() {
     assert_eq!(run.output.status.code(), Some(1), "{}", run.stderr());
     assert!(run.stderr().contains("static/style.css: quire writes `style.css` itself"), "{}", run.stderr());
 }
+
+/// A project whose two results are over the download limit (10 MiB of CSV): `everything`
+/// reads no input, `above` reads one.
+pub(crate) fn too_large_to_download() -> Project {
+    use std::fmt::Write;
+    let mut csv = String::from("id,name,amount\n");
+    for i in 0..450_000u64 {
+        let _ = writeln!(csv, "{i},name-{i:08},{}", (i * 7919) % 10007);
+    }
+    Project::with_files(&[
+        ("sources/t/connection.yaml", "type: csv\n"),
+        ("sources/t/big.csv", &csv),
+        (
+            "pages/index.md",
+            "```sql everything\nselect id, name, amount from t.big order by id\n```\n\n\
+             <DownloadData data={everything} />\n\n\
+             ```sql floors\nselect 0 as floor union all select 5000 order by floor\n```\n\n\
+             <Dropdown name=floor data={floors} value=floor />\n\n\
+             ```sql above\nselect id, name, amount from t.big where amount >= ${inputs.floor.value} order by id\n```\n\n\
+             <DownloadData data={above} />\n",
+        ),
+    ])
+}
+
+#[test]
+fn a_result_over_the_download_limit_is_not_written_and_the_author_hears_why() {
+    let project = too_large_to_download();
+    let run = project.build().ok();
+    let files = tree(&project.path().join("dist"));
+    let csv: Vec<&String> = files.keys().filter(|n| n.ends_with(".csv")).collect();
+    // Only the dropdown's choices: the two 12 MB results have no file.
+    assert_eq!(csv.len(), 1, "{csv:?}");
+    assert!(csv[0].starts_with("data/floors."), "{csv:?}");
+    // The warnings, up to the summary's timing line.
+    let stderr = run.stderr();
+    let warnings = &stderr[..stderr.find("     Built").unwrap_or(stderr.len())];
+    insta::assert_snapshot!("too_large_to_download_warnings", warnings);
+    let html = project.read("dist/index.html");
+    assert_eq!(html.matches("href=\"#\" data-too-large=\"450000\"").count(), 2, "{html}");
+    let start = html.find("id=\"quire-data\">").expect("a data island") + "id=\"quire-data\">".len();
+    let end = start + html[start..].find("</script>").expect("closed");
+    let island: serde_json::Value = serde_json::from_str(&html[start..end]).expect("valid JSON");
+    assert_eq!(island["tooLarge"], serde_json::json!({ "above": 450000, "everything": 450000 }));
+    assert_eq!(island["live"], serde_json::json!(["above"]));
+}

@@ -592,3 +592,25 @@ fn a_multiple_dropdown_clears_and_selects_all() {
     assert_eq!(r["steps"][0]["search"], "?chans=", "{r}");
     assert_eq!(r["steps"][1]["search"], "", "all is the default: {r}");
 }
+
+#[test]
+fn a_result_too_large_for_a_file_downloads_from_the_engine_or_says_why() {
+    let project = crate::build::too_large_to_download();
+    let r = build_serve_and_drive(project.path(), "downloads.mjs");
+    assert_eq!(
+        r["note"],
+        "everything has 450,000 rows, too many to download from this page. Ask the report's author for this data.",
+        "{r}"
+    );
+    assert!(!r["url"].as_str().unwrap_or("").contains('#'), "the link goes nowhere: {r}");
+    // The oracle: the generator's own arithmetic, not quire.
+    let above = |floor: u64| (0..450_000u64).filter(|i| (i * 7919) % 10007 >= floor).count();
+    assert_eq!(r["initial"]["name"], "above.csv", "{r}");
+    assert_eq!(r["initial"]["first"], "id,name,amount", "{r}");
+    assert_eq!(r["initial"]["lines"], above(0) + 1, "{r}");
+    assert_eq!(r["initial"]["second"], "0,name-00000000,0", "{r}");
+    assert_eq!(r["floor"]["lines"], above(5000) + 1, "{r}");
+    for key in ["consoleErrors", "pageErrors", "failedRequests", "offOrigin"] {
+        assert_eq!(r[key], serde_json::json!([]), "{key}: {r}");
+    }
+}

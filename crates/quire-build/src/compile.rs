@@ -88,8 +88,8 @@ pub(crate) struct Compiled {
     inputs: quire_core::InputState,
     /// Results the runtime needs before it has run anything: the inputs' choices.
     choices: BTreeMap<String, Table>,
-    /// Every query's result as CSV, for download: query → (path in the site, bytes).
-    csv: BTreeMap<String, (String, Bytes)>,
+    /// Every query's result as CSV, for download, or its rows when too large.
+    downloads: crate::downloads::Downloads,
     check: Option<(String, Table)>,
     /// The page's JavaScript as one program (see `quire_core::script`), for the browser.
     program: Option<String>,
@@ -389,7 +389,7 @@ fn error_compiled(
         live: BTreeSet::new(),
         inputs: InputState::new(),
         choices: BTreeMap::new(),
-        csv: BTreeMap::new(),
+        downloads: Default::default(),
         check: None,
         program: None,
         ran: Vec::new(),
@@ -449,18 +449,7 @@ async fn compile_checked(
         let result = run.results.get(q)?;
         (result.len() <= CHECK_ROWS && !result.columns.is_empty()).then(|| (q.clone(), result.clone()))
     });
-    // Named by content: pages (and a template's instances) that show the same result
-    // share one file.
-    let csv = run
-        .results
-        .iter()
-        .filter(|(q, _)| !q.starts_with(quire_core::shape::KEY_PREFIX))
-        .map(|(q, t)| {
-            let bytes = t.to_csv().into_bytes();
-            let path = format!("data/{q}.{}.csv", hex(&Sha256::digest(&bytes)[..8]));
-            (q.clone(), (path, Bytes::from(bytes)))
-        })
-        .collect();
+    let downloads = crate::downloads::write(&run.results);
     // Without a title in the front matter, a page's own `# Heading` is its title; else an
     // instance of a templated page is titled by its value, as written.
     let own_heading = page.front.title.is_none() && body.html.starts_with("<h1");
@@ -510,6 +499,8 @@ async fn compile_checked(
         .collect();
     let mut empty = empty;
     empty.extend(quire_core::components::prop_warnings(&page));
+    let live_names: Vec<&str> = live.iter().map(String::as_str).collect();
+    empty.extend(crate::downloads::warnings(&page, &downloads.too_large, &live_names));
     let warnings = match source.author(empty) {
         BuildError::Author(w) => w,
         _ => Vec::new(),
@@ -530,7 +521,7 @@ async fn compile_checked(
         live,
         inputs: shown,
         choices,
-        csv,
+        downloads,
         check,
         program,
         ran: run.ran,
@@ -948,18 +939,6 @@ fn search_index(compiled: &[&Compiled]) -> String {
     format!("window.quireSearchIndex={data};\n{}", include_str!("search.js"))
 }
 
-/// `<DownloadData>` links (`quire-csv:query`) pointed at the CSV the build wrote.
-fn downloads(html: &str, root: &str, csv: &BTreeMap<&str, String>) -> String {
-    if !html.contains("href=\"quire-csv:") {
-        return html.to_string();
-    }
-    let mut out = html.to_string();
-    for (query, path) in csv {
-        out = out.replace(&format!("href=\"quire-csv:{query}\""), &format!("href=\"{root}{path}\""));
-    }
-    out
-}
-
 /// Put compiled pages together into a site: the stylesheet, the runtime, each table the
 /// browser needs (exported once, or taken from `exports`), and every page in its shell
 /// with the site's navigation.
@@ -1086,11 +1065,12 @@ pub(crate) async fn assemble(
         };
         let nav = nav::tree(&nav_pages, active);
         let mut csv = BTreeMap::new();
-        for (query, (path, bytes)) in &c.csv {
+        for (query, (path, bytes)) in &c.downloads.files {
             site.files.insert(path.clone(), bytes.clone());
             csv.insert(query.as_str(), path.clone());
         }
-        let mut body_html = downloads(&relative_links(&c.body.html, &root), &root, &csv);
+        let mut body_html =
+            crate::downloads::links(&relative_links(&c.body.html, &root), &root, &csv, &c.downloads.too_large);
         for (i, json) in c.body.row_files.iter().enumerate() {
             let json = row_file_links(json, &root);
             let path = format!("data/rows.{}.json", hex(&Sha256::digest(json.as_bytes())[..8]));
@@ -1224,6 +1204,7 @@ fn data_island(
         "choices": choices,
         "shapes": shapes,
         "csv": csv,
+        "tooLarge": c.downloads.too_large,
         "runtime": runtime,
         "script": script,
         "check": check,
@@ -1239,7 +1220,7 @@ fn default_title(url: &str) -> String {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

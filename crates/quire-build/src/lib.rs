@@ -11,6 +11,7 @@
 pub mod committed;
 mod compile;
 pub mod demo;
+mod downloads;
 mod error;
 mod incremental;
 mod lineage;

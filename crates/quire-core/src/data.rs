@@ -140,12 +140,16 @@ impl Table {
         self.rows.iter().map(move |r| &r[index])
     }
 
-    /// The table as CSV (RFC 4180): a header row, dates as `YYYY-MM-DD`, nulls empty.
-    /// The table as CSV (RFC 4180, CRLF). A text cell a spreadsheet would read as a formula
-    /// (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`,
-    /// as OWASP recommends: data from anyone must not run in a reader's spreadsheet. Numbers
-    /// (`-3`, `+1.5e3`) stay numbers.
+    /// The table as CSV (RFC 4180, CRLF): a header row, dates as `YYYY-MM-DD`, nulls empty.
+    /// A text cell a spreadsheet would read as a formula (it starts with `=`, `+`, `-`, `@`, a
+    /// tab or a carriage return) is prefixed with `'`, as OWASP recommends: data from anyone
+    /// must not run in a reader's spreadsheet. Numbers (`-3`, `+1.5e3`) stay numbers.
     pub fn to_csv(&self) -> String {
+        self.to_csv_within(usize::MAX).unwrap_or_default()
+    }
+
+    /// [`Table::to_csv`], or `None` as soon as the text passes `limit` bytes.
+    pub fn to_csv_within(&self, limit: usize) -> Option<String> {
         fn field(out: &mut String, s: &str) {
             let guarded;
             let s = if formula_like(s) {
@@ -178,8 +182,11 @@ impl Table {
                 field(&mut out, &crate::inputs::raw(cell, col.ty));
             }
             out.push_str("\r\n");
+            if out.len() > limit {
+                return None;
+            }
         }
-        out
+        (out.len() <= limit).then_some(out)
     }
 
     /// A list cell as text, as DuckDB prints one: `[1, 2]`, `[{date: 2024-01-01, sales: 3}]`.
@@ -252,5 +259,17 @@ mod csv_tests {
             t.to_csv(),
             "v\r\n\"'=HYPERLINK(\"\"http://x\"\")\"\r\n+1\r\n-3.5\r\n'@SUM(A1)\r\n'\tx\r\n\"'\rx\"\r\n'-\r\nplain\r\na=b\r\n'=1+2\r\n"
         );
+    }
+
+    #[test]
+    fn a_csv_stops_at_its_limit() {
+        let t = Table {
+            columns: vec![Column { name: "v".into(), ty: ColumnType::Text }],
+            rows: (0..100).map(|i| vec![Cell::Text(format!("row {i}"))]).collect(),
+        };
+        let whole = t.to_csv();
+        assert_eq!(t.to_csv_within(whole.len()).as_deref(), Some(whole.as_str()));
+        assert_eq!(t.to_csv_within(whole.len() - 1), None);
+        assert_eq!(t.to_csv_within(10), None);
     }
 }
