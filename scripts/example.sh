@@ -5,9 +5,10 @@
 # Built to be seen soon: the runtime and `quire` with the profiles that compile fastest (the
 # tests' own, so scripts/test.sh reuses them), and three builds side by side (quire's
 # dependencies, wasm-bindgen-cli and the runtime), so both cores stay busy through each
-# one's slow single-threaded crates; the runtime, the longest, goes first (the other two
-# at a lower priority fill the time it leaves a core idle). scripts/release.sh builds the
-# quire that users install.
+# one's slow single-threaded crates; the runtime goes first (the other two at a lower
+# priority fill the time it leaves a core idle; quire's dependencies finish last). Its runtime
+# is unoptimised (the `wasm-test` profile: queries 2 to 3x slower, built in half the time);
+# scripts/release.sh builds the quire that users install.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/quire/target}"
