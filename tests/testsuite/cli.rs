@@ -199,3 +199,40 @@ fn the_version_names_the_commit_and_the_runtime() {
     // The test suite is built with the `cluster` feature, and the version says so.
     assert!(out.trim_end().ends_with(&format!("runtime {hash:016x}, cluster)")), "{out}");
 }
+
+#[test]
+fn demo_data_streams_its_orders_in_time_order_and_the_same_every_time() {
+    use datafusion::prelude::{ParquetReadOptions, SessionContext};
+    // Two batches of the generator's, the second partial.
+    let rows = 1_200_000usize;
+    let dir = tempfile::tempdir().expect("tmp");
+    let (a, b) = (dir.path().join("a.parquet"), dir.path().join("b.parquet"));
+    for out in [&a, &b] {
+        Run::new(quire().arg("demo-data").arg("--rows").arg(rows.to_string()).arg("--out").arg(out)).ok();
+    }
+    assert_eq!(std::fs::read(&a).expect("written"), std::fs::read(&b).expect("written"), "the same bytes");
+    assert!(!dir.path().join("a.parquet.tmp").exists());
+    // Read back by DataFusion, not by quire.
+    let rt = tokio::runtime::Runtime::new().expect("tokio");
+    let checks = rt.block_on(async {
+        let ctx = SessionContext::new();
+        ctx.register_parquet("o", a.to_str().expect("utf-8"), ParquetReadOptions::default()).await.expect("reads");
+        let sql = "select count(*), min(order_id), max(order_id), count(distinct order_id), \
+                   min(order_datetime) >= timestamp '2021-01-01', max(order_datetime) < timestamp '2025-01-01', \
+                   count(distinct state), count(distinct channel), count(distinct category), \
+                   sum(case when order_datetime < timestamp '2023-01-01' then 1 else 0 end) from o";
+        let batches = ctx.sql(sql).await.expect("plans").collect().await.expect("runs");
+        let back = "select count(*) from (select order_datetime < lag(order_datetime) over (order by order_id) as back from o) where back";
+        let backwards = ctx.sql(back).await.expect("plans").collect().await.expect("runs");
+        (datafusion::arrow::util::pretty::pretty_format_batches(&batches).expect("prints").to_string(),
+         datafusion::arrow::util::pretty::pretty_format_batches(&backwards).expect("prints").to_string())
+    });
+    let (summary, backwards) = checks;
+    let line = summary.lines().nth(3).expect("a row").to_string();
+    let cells: Vec<&str> = line.split('|').map(str::trim).filter(|c| !c.is_empty()).collect();
+    assert_eq!(&cells[..9], ["1200000", "1", "1200000", "1200000", "true", "true", "50", "6", "20"], "{summary}");
+    // Later years a little more likely: fewer than half the orders in the first two years.
+    let early: f64 = cells[9].parse().expect("a count");
+    assert!((0.40..0.49).contains(&(early / rows as f64)), "{summary}");
+    assert!(backwards.contains("| 0 "), "every order's time is at or after the one before: {backwards}");
+}

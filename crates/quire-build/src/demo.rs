@@ -35,6 +35,9 @@ impl Rng {
         let u = self.unit() * cumulative[cumulative.len() - 1];
         cumulative.partition_point(|&c| c < u).min(cumulative.len() - 1)
     }
+    fn exponential(&mut self) -> f64 {
+        -(1.0 - self.unit()).ln()
+    }
     fn normal(&mut self) -> f64 {
         let (u1, u2) = (self.unit().max(1e-12), self.unit());
         (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
@@ -80,40 +83,48 @@ const STATES: &[&str] = &[
     "WV", "HI", "NH", "ME", "MT", "RI", "DE", "SD", "ND", "AK", "VT", "WY",
 ];
 
-/// Write `rows` orders to a Parquet file at `out` (written beside, then renamed).
+/// Rows generated and written at a time: memory stays the same for any number of rows.
+const BATCH: usize = 1 << 20;
+
+/// Write `rows` orders to a Parquet file at `out` (written beside, then renamed), a batch at
+/// a time.
 pub fn write_orders(rows: usize, out: &Path) -> Result<(), BuildError> {
     write_orders_inner(rows, out).map_err(|e| BuildError::file(out, e))
 }
 
+/// The orders' times, in order without sorting them: the `rows` smallest of `rows` uniform
+/// draws are the running sums of `rows + 1` exponential draws divided by their total (the
+/// total is found by a first pass of the same seed).
+struct Times {
+    rng: Rng,
+    sum: f64,
+    total: f64,
+}
+
+const TIMES_SEED: u64 = 20240602;
+
+impl Times {
+    fn new(rows: usize) -> Times {
+        let mut rng = Rng(TIMES_SEED);
+        let total = (0..=rows).map(|_| rng.exponential()).sum();
+        Times { rng: Rng(TIMES_SEED), sum: 0.0, total }
+    }
+    /// The next time, microseconds since the epoch (2021-01-01 to 2025-01-01, whole seconds).
+    fn next(&mut self) -> i64 {
+        const START: i64 = 1_609_459_200_000_000;
+        const SPAN: i64 = 1_735_689_600_000_000 - START;
+        self.sum += self.rng.exponential();
+        // Growth over the years: later dates are a little more likely.
+        let u = (self.sum / self.total).min(1.0).powf(0.85);
+        START + (u * SPAN as f64) as i64 / 1_000_000 * 1_000_000
+    }
+}
+
 fn write_orders_inner(rows: usize, out: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = Rng(20240601);
-    // 2021-01-01 to 2025-01-01, microseconds since the epoch.
-    let start: i64 = 1_609_459_200_000_000;
-    let span: i64 = 1_735_689_600_000_000 - start;
+    let mut times = Times::new(rows);
     let (ch_w, cat_w, st_w) =
         (cumulative(CHANNELS.len(), 1.2), cumulative(CATEGORIES.len(), 0.8), cumulative(STATES.len(), 1.0));
-    let mut times: Vec<i64> = (0..rows)
-        .map(|_| {
-            // Growth over the years: later dates are a little more likely.
-            let u = rng.unit().powf(0.85);
-            start + (u * span as f64) as i64 / 1_000_000 * 1_000_000
-        })
-        .collect();
-    times.sort_unstable();
-    let mut channel = Vec::with_capacity(rows);
-    let mut category = Vec::with_capacity(rows);
-    let mut state = Vec::with_capacity(rows);
-    let mut sales = Vec::with_capacity(rows);
-    let mut quantity = Vec::with_capacity(rows);
-    for _ in 0..rows {
-        let c = rng.skewed(&cat_w);
-        channel.push(CHANNELS[rng.skewed(&ch_w)]);
-        category.push(CATEGORIES[c]);
-        state.push(STATES[rng.skewed(&st_w)]);
-        let base = 3.2 + 0.04 * (CATEGORIES.len() - c) as f64;
-        sales.push(((base + 0.8 * rng.normal()).exp() * 100.0).round() / 100.0);
-        quantity.push(1 + (rng.unit() * rng.unit() * 10.0) as i32);
-    }
     let schema = Arc::new(Schema::new(vec![
         Field::new("order_id", DataType::Int64, false),
         Field::new("order_datetime", DataType::Timestamp(TimeUnit::Microsecond, None), false),
@@ -123,18 +134,6 @@ fn write_orders_inner(rows: usize, out: &Path) -> Result<(), Box<dyn std::error:
         Field::new("sales", DataType::Float64, false),
         Field::new("quantity", DataType::Int32, false),
     ]));
-    let batch = RecordBatch::try_new(
-        schema.clone(),
-        vec![
-            Arc::new(Int64Array::from_iter_values(1..=rows as i64)),
-            Arc::new(TimestampMicrosecondArray::from(times)),
-            Arc::new(StringArray::from(channel)),
-            Arc::new(StringArray::from(category)),
-            Arc::new(StringArray::from(state)),
-            Arc::new(Float64Array::from(sales)),
-            Arc::new(Int32Array::from(quantity)),
-        ],
-    )?;
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -144,10 +143,50 @@ fn write_orders_inner(rows: usize, out: &Path) -> Result<(), Box<dyn std::error:
         .set_created_by("quire demo-data".into())
         .build();
     let tmp = out.with_extension("parquet.tmp");
-    let file = std::fs::File::create(&tmp)?;
-    let mut writer = ArrowWriter::try_new(file, schema, Some(props))?;
-    writer.write(&batch)?;
-    writer.close()?;
+    let written = (|| -> Result<(), Box<dyn std::error::Error>> {
+        let file = std::fs::File::create(&tmp)?;
+        let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(props))?;
+        let mut first = 1i64;
+        while (first as usize) <= rows {
+            let n = BATCH.min(rows + 1 - first as usize);
+            let mut time = Vec::with_capacity(n);
+            let mut channel = Vec::with_capacity(n);
+            let mut category = Vec::with_capacity(n);
+            let mut state = Vec::with_capacity(n);
+            let mut sales = Vec::with_capacity(n);
+            let mut quantity = Vec::with_capacity(n);
+            for _ in 0..n {
+                time.push(times.next());
+                let c = rng.skewed(&cat_w);
+                channel.push(CHANNELS[rng.skewed(&ch_w)]);
+                category.push(CATEGORIES[c]);
+                state.push(STATES[rng.skewed(&st_w)]);
+                let base = 3.2 + 0.04 * (CATEGORIES.len() - c) as f64;
+                sales.push(((base + 0.8 * rng.normal()).exp() * 100.0).round() / 100.0);
+                quantity.push(1 + (rng.unit() * rng.unit() * 10.0) as i32);
+            }
+            let batch = RecordBatch::try_new(
+                schema.clone(),
+                vec![
+                    Arc::new(Int64Array::from_iter_values(first..first + n as i64)),
+                    Arc::new(TimestampMicrosecondArray::from(time)),
+                    Arc::new(StringArray::from(channel)),
+                    Arc::new(StringArray::from(category)),
+                    Arc::new(StringArray::from(state)),
+                    Arc::new(Float64Array::from(sales)),
+                    Arc::new(Int32Array::from(quantity)),
+                ],
+            )?;
+            writer.write(&batch)?;
+            first += n as i64;
+        }
+        writer.close()?;
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
     std::fs::rename(&tmp, out)?;
     Ok(())
 }
