@@ -9,6 +9,8 @@
 #   scripts/release.sh                                 x86_64 Linux (glibc), profile dist, with Ballista
 #   scripts/release.sh --target x86_64-unknown-linux-musl   a static binary (no DuckDB sources:
 #                                                      a static binary cannot load libduckdb)
+#   scripts/release.sh --target aarch64-unknown-linux-gnu   64-bit Arm Linux (glibc), with
+#                                                      Debian's cross gcc (run it with qemu-user)
 #   scripts/release.sh --profile dev --runtime keep --no-cluster   what CI packages: fast to
 #                                                      build, with the runtime already in site/dist
 # Options: --profile P (a cargo profile; dist by default), --target T, --no-cluster (leave
@@ -56,6 +58,16 @@ if [[ "$target" == *-musl ]]; then
   # C code (SQLite, zstd, ring) compiled for musl; Rust links it all statically.
   command -v musl-gcc >/dev/null || apt_install musl-tools
   export "CC_${target//-/_}=musl-gcc"
+  sysroot=""
+elif [[ "$target" != "$host" && "$target" == *-unknown-linux-gnu ]]; then
+  # Another glibc architecture: Debian's cross gcc compiles the C code (SQLite, zstd, ring)
+  # and links; its libraries are the image's.
+  arch=${target%%-*}
+  rustup target list --installed | grep -qx "$target" || rustup target add "$target"
+  command -v "$arch-linux-gnu-gcc" >/dev/null || apt_install "gcc-${arch//_/-}-linux-gnu"
+  t=${target//-/_}
+  export "CC_$t=$arch-linux-gnu-gcc" "AR_$t=$arch-linux-gnu-ar" "CARGO_TARGET_${t^^}_LINKER=$arch-linux-gnu-gcc"
+  sysroot="/usr/$arch-linux-gnu"
 fi
 
 if [[ "$runtime" == build ]]; then
@@ -106,11 +118,22 @@ rm -rf "$ctx"
 mkdir -p "$ctx/rootfs/usr/local/bin" "$ctx/rootfs/tmp" "$ctx/rootfs/project"
 chmod 1777 "$ctx/rootfs/tmp"
 cp "$stage/quire" "$ctx/rootfs/usr/local/bin/quire"
-# (ldd prints no path for a static binary.)
-for lib in $(ldd "$stage/quire" 2>/dev/null | grep -o '/[^ ]*' || true); do
-  mkdir -p "$ctx/rootfs$(dirname "$lib")"
-  cp -L "$lib" "$ctx/rootfs$lib"
-done
+if [[ -n "${sysroot:-}" ]]; then
+  # Another architecture: ldd cannot run its loader; readelf names the loader and the
+  # libraries, found in the cross toolchain's folder and put where the loader looks.
+  interp=$(readelf -l "$stage/quire" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+  mkdir -p "$ctx/rootfs$(dirname "$interp")" "$ctx/rootfs/lib"
+  cp -L "$sysroot/lib/$(basename "$interp")" "$ctx/rootfs$interp"
+  for lib in $(readelf -d "$stage/quire" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
+    cp -L "$sysroot/lib/$lib" "$ctx/rootfs/lib/$lib"
+  done
+else
+  # (ldd prints no path for a static binary.)
+  for lib in $(ldd "$stage/quire" 2>/dev/null | grep -o '/[^ ]*' || true); do
+    mkdir -p "$ctx/rootfs$(dirname "$lib")"
+    cp -L "$lib" "$ctx/rootfs$lib"
+  done
+fi
 if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
   mkdir -p "$ctx/rootfs/etc/ssl/certs"
   cp /etc/ssl/certs/ca-certificates.crt "$ctx/rootfs/etc/ssl/certs/"
@@ -125,7 +148,9 @@ if (( image )); then
   tag="localhost/quire:$version"
   bah=(buildah --root "$store/root" --runroot "$store/run" --storage-driver vfs)
   say "building the image $tag"
-  "${bah[@]}" bud --quiet --isolation chroot -t "$tag" -f "$ctx/Dockerfile" "$ctx" >/dev/null
+  # The image's architecture, as OCI names it.
+  case "${target%%-*}" in aarch64) oci_arch=arm64 ;; *) oci_arch=amd64 ;; esac
+  "${bah[@]}" bud --quiet --isolation chroot --arch "$oci_arch" -t "$tag" -f "$ctx/Dockerfile" "$ctx" >/dev/null
   oci="$out/quire-$version-$target.oci.tar"
   rm -f "$oci"
   "${bah[@]}" push --quiet "$tag" "oci-archive:$oci:quire:$version"
