@@ -15,6 +15,7 @@ mod downloads;
 mod error;
 mod incremental;
 mod lineage;
+mod links;
 mod nav;
 mod output;
 mod project;
