@@ -53,12 +53,12 @@ if [[ "$("$maturin_venv/bin/maturin" --version 2>/dev/null | awk '{print $2}')" 
   "$maturin_venv/bin/pip" install --quiet --disable-pip-version-check "maturin==$MATURIN_VERSION"
 fi
 
+sysroot=""   # another architecture's libraries, for its image
 if [[ "$target" == *-musl ]]; then
   rustup target list --installed | grep -qx "$target" || rustup target add "$target"
   # C code (SQLite, zstd, ring) compiled for musl; Rust links it all statically.
   command -v musl-gcc >/dev/null || apt_install musl-tools
   export "CC_${target//-/_}=musl-gcc"
-  sysroot=""
 elif [[ "$target" != "$host" && "$target" == *-unknown-linux-gnu ]]; then
   # Another glibc architecture: Debian's cross gcc compiles the C code (SQLite, zstd, ring)
   # and links; its libraries are the image's.
@@ -118,7 +118,7 @@ rm -rf "$ctx"
 mkdir -p "$ctx/rootfs/usr/local/bin" "$ctx/rootfs/tmp" "$ctx/rootfs/project"
 chmod 1777 "$ctx/rootfs/tmp"
 cp "$stage/quire" "$ctx/rootfs/usr/local/bin/quire"
-if [[ -n "${sysroot:-}" ]]; then
+if [[ -n "$sysroot" ]]; then
   # Another architecture: ldd cannot run its loader; readelf names the loader and the
   # libraries, found in the cross toolchain's folder and put where the loader looks.
   interp=$(readelf -l "$stage/quire" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')

@@ -499,8 +499,7 @@ async fn compile_checked(
         .collect();
     let mut empty = empty;
     empty.extend(quire_core::components::prop_warnings(&page));
-    let live_names: Vec<&str> = live.iter().map(String::as_str).collect();
-    empty.extend(crate::downloads::warnings(&page, &downloads.too_large, &live_names));
+    empty.extend(crate::downloads::warnings(&page, &downloads.too_large, &live));
     let warnings = match source.author(empty) {
         BuildError::Author(w) => w,
         _ => Vec::new(),

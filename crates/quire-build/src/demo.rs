@@ -146,9 +146,8 @@ fn write_orders_inner(rows: usize, out: &Path) -> Result<(), Box<dyn std::error:
     let written = (|| -> Result<(), Box<dyn std::error::Error>> {
         let file = std::fs::File::create(&tmp)?;
         let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(props))?;
-        let mut first = 1i64;
-        while (first as usize) <= rows {
-            let n = BATCH.min(rows + 1 - first as usize);
+        for first in (0..rows).step_by(BATCH) {
+            let n = BATCH.min(rows - first);
             let mut time = Vec::with_capacity(n);
             let mut channel = Vec::with_capacity(n);
             let mut category = Vec::with_capacity(n);
@@ -168,7 +167,7 @@ fn write_orders_inner(rows: usize, out: &Path) -> Result<(), Box<dyn std::error:
             let batch = RecordBatch::try_new(
                 schema.clone(),
                 vec![
-                    Arc::new(Int64Array::from_iter_values(first..first + n as i64)),
+                    Arc::new(Int64Array::from_iter_values((first + 1) as i64..=(first + n) as i64)),
                     Arc::new(TimestampMicrosecondArray::from(time)),
                     Arc::new(StringArray::from(channel)),
                     Arc::new(StringArray::from(category)),
@@ -178,7 +177,6 @@ fn write_orders_inner(rows: usize, out: &Path) -> Result<(), Box<dyn std::error:
                 ],
             )?;
             writer.write(&batch)?;
-            first += n as i64;
         }
         writer.close()?;
         Ok(())

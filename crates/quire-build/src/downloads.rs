@@ -4,7 +4,7 @@
 //! CSV from the shipped data, and otherwise its button says the result is too large (and
 //! the build warns).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use bytes::Bytes;
 use quire_core::{Page, Problem, Table};
@@ -44,13 +44,13 @@ pub(crate) fn write(results: &BTreeMap<String, Table>) -> Downloads {
 
 /// A warning at the first component that offers each too-large result no input reads (the
 /// browser makes the others' CSV itself): its readers cannot download it.
-pub(crate) fn warnings(page: &Page, too_large: &BTreeMap<String, usize>, live: &[&str]) -> Vec<Problem> {
-    let mut warned = std::collections::BTreeSet::new();
+pub(crate) fn warnings(page: &Page, too_large: &BTreeMap<String, usize>, live: &BTreeSet<String>) -> Vec<Problem> {
+    let mut warned = BTreeSet::new();
     let mut out = Vec::new();
     for c in page.components() {
         let Some(q) = c.data() else { continue };
         let Some(rows) = too_large.get(q) else { continue };
-        if live.contains(&q) || !warned.insert(q.to_string()) {
+        if live.contains(q) || !warned.insert(q) {
             continue;
         }
         out.push(
