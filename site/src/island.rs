@@ -13,6 +13,12 @@ pub struct Island {
     pub tables: BTreeMap<String, String>,
     /// The queries that read inputs.
     pub live: BTreeSet<String>,
+    /// The rollups the build made and proved for some of them (see `quire_engine::rollup`).
+    #[serde(default)]
+    pub rollups: Vec<quire_engine::rollup::Rollup>,
+    /// The live queries that run on `rollups`.
+    #[serde(default)]
+    pub rolled: BTreeSet<String>,
     /// Each input's default: the state the page was built with.
     pub inputs: InputState,
     /// The results inputs take their choices from.

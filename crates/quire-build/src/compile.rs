@@ -62,6 +62,8 @@ pub struct Site {
     pub queries: usize,
     /// With `on_error = "page"`: the mistakes the pages show as error boxes.
     pub errors: Vec<quire_core::AuthorError>,
+    /// What became of each live query: on a rollup, or reading rows and why (`--verbose`).
+    pub rollups: Vec<String>,
 }
 
 /// A result small enough to embed in its page for the runtime to check itself against.
@@ -84,6 +86,11 @@ pub(crate) struct Compiled {
     tables: BTreeMap<TableName, BTreeSet<String>>,
     /// Queries that read an input: the browser re-runs them.
     live: BTreeSet<String>,
+    /// The rollups the browser runs the `rolled` live queries on (see `rollups`).
+    rollups: Vec<quire_engine::rollup::Rollup>,
+    rolled: BTreeSet<String>,
+    /// What became of each live query, for `--verbose`.
+    decisions: Vec<crate::rollups::Decision>,
     /// The state the page was rendered with (see [`Prepared::shown`]): the browser starts there.
     inputs: quire_core::InputState,
     /// Results the runtime needs before it has run anything: the inputs' choices.
@@ -387,6 +394,9 @@ fn error_compiled(
         body,
         tables: BTreeMap::new(),
         live: BTreeSet::new(),
+        rollups: Vec::new(),
+        rolled: BTreeSet::new(),
+        decisions: Vec::new(),
         inputs: InputState::new(),
         choices: BTreeMap::new(),
         downloads: Default::default(),
@@ -408,16 +418,26 @@ async fn compile_checked(
     let scripted = crate::scripted::run(&page, &run.results, &shown).map_err(author)?;
     let body =
         quire_render::render_body_scripted(&page.body, &scripted.results, &shown, scripted.runner()).map_err(author)?;
-    let source_names: BTreeSet<&TableName> = project.sources.iter().map(|s| &s.name).collect();
-    // The tables (and their columns) the browser needs to run the live queries.
+    let seed = format!("{}{params:?}", pf.url);
+    let planned = crate::rollups::plan(engine, project, &page, &run, &live, &seed).await;
+    let mut shippable: BTreeSet<TableName> = project.sources.iter().map(|s| s.name.clone()).collect();
+    shippable.extend(planned.rollups.iter().map(|r| TableName::new(quire_engine::rollup::SCHEMA, &r.table)));
+    // The tables (and their columns) the browser needs to run the live queries: a proved
+    // query reads its rollups, any other its sources.
+    let aggregates = engine.aggregate_names();
     let mut tables: BTreeMap<TableName, BTreeSet<String>> = BTreeMap::new();
     for name in &live {
         let e = &run.expanded[name];
-        let reads = engine.columns_read(&e.sql, &e.params).await.map_err(|e| BuildError::Internal(e.to_string()))?;
+        let sql = if planned.rolled.contains(name) {
+            quire_engine::rollup::rewrite(&e.sql, &planned.rollups, &aggregates).map_err(BuildError::Internal)?
+        } else {
+            e.sql.clone()
+        };
+        let reads = engine.columns_read(&sql, &e.params).await.map_err(|e| BuildError::Internal(e.to_string()))?;
         for (r, cols) in reads {
             if let Some(schema) = r.schema() {
                 let name = TableName::new(schema, r.table());
-                if source_names.contains(&name) {
+                if shippable.contains(&name) {
                     tables.entry(name).or_default().extend(cols);
                 }
             }
@@ -518,6 +538,9 @@ async fn compile_checked(
         body,
         tables,
         live,
+        rollups: planned.rollups,
+        rolled: planned.rolled,
+        decisions: planned.decisions,
         inputs: shown,
         choices,
         downloads,
@@ -747,6 +770,9 @@ pub(crate) async fn assemble(
                 site.warnings.push(w.clone());
             }
         }
+    }
+    for c in compiled {
+        site.rollups.extend(crate::rollups::describe_decisions(&c.source.url, &c.decisions));
     }
     site.files.insert("style.css".into(), Bytes::from_static(quire_render::stylesheet().as_bytes()));
     if let Some(rt) = runtime {
@@ -989,6 +1015,8 @@ fn data_island(
         "source": if c.live.is_empty() { "" } else { c.text.as_str() },
         "tables": tables,
         "live": c.live,
+        "rollups": c.rollups,
+        "rolled": c.rolled,
         "inputs": c.inputs,
         "choices": choices,
         "shapes": shapes,

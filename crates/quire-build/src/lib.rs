@@ -19,6 +19,7 @@ mod links;
 mod nav;
 mod output;
 mod project;
+pub mod rollups;
 mod scripted;
 mod shapes;
 pub mod sources;
@@ -61,6 +62,8 @@ pub struct BuildReport {
     pub bytes: u64,
     pub out_dir: PathBuf,
     pub elapsed: Duration,
+    /// What became of each live query (see [`Site::rollups`]).
+    pub rollups: Vec<String>,
 }
 
 /// Compile the project at `dir` and write it to its output folder.
@@ -105,6 +108,7 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<BuildReport, BuildErr
         bytes: site.files.values().map(|f| f.len() as u64).sum(),
         out_dir,
         elapsed: started.elapsed(),
+        rollups: site.rollups.clone(),
     })
 }
 

@@ -10,10 +10,12 @@
 mod convert;
 mod dialect;
 mod errors;
+pub mod exact;
 mod functions;
 mod memo;
 mod page;
 mod parquet_io;
+pub mod rollup;
 mod session;
 
 pub use convert::to_table;

@@ -59,9 +59,8 @@ impl Engine {
         // them first in a descending sort, and `order by sales desc limit 10` would show
         // other rows than the author's DuckDB did.
         options.sql_parser.default_null_ordering = "nulls_last".to_string();
-        // One partition on both targets. In the browser, code paths that spawn tasks panic;
-        // and a float sum added up in one order gives the same last bits at build and in
-        // the browser, so a value rounds the same way in both, and builds are byte-identical.
+        // One partition on both targets: in the browser, code paths that spawn tasks panic.
+        // (Float sums do not depend on it: they are exact, see `crate::exact`.)
         config = config.with_target_partitions(1);
         #[cfg(target_arch = "wasm32")]
         let ctx = {
@@ -76,6 +75,7 @@ impl Engine {
         #[cfg(not(target_arch = "wasm32"))]
         let ctx = SessionContext::new_with_config(config);
         crate::dialect::register(&ctx);
+        crate::exact::register(&ctx);
         Engine { ctx, memo: None }
     }
 
@@ -131,6 +131,19 @@ impl Engine {
         };
         let table = MemTable::try_new(schema, vec![batches])?;
         self.ctx.deregister_table(name.reference())?;
+        self.ctx.register_table(name.reference(), Arc::new(table))?;
+        Ok(())
+    }
+
+    /// Register record batches as table `name`, which must not exist yet: unlike
+    /// [`Engine::register_batches`], a query running meanwhile never finds it missing.
+    pub fn register_new(&self, name: &TableName, batches: Vec<RecordBatch>) -> Result<()> {
+        self.ensure_schema(&name.schema)?;
+        let schema = match batches.first() {
+            Some(b) => b.schema(),
+            None => Arc::new(datafusion::arrow::datatypes::Schema::empty()),
+        };
+        let table = MemTable::try_new(schema, vec![batches])?;
         self.ctx.register_table(name.reference(), Arc::new(table))?;
         Ok(())
     }
@@ -259,6 +272,18 @@ impl Engine {
             Ok(TreeNodeRecursion::Continue)
         })?;
         Ok(out)
+    }
+
+    /// Every aggregate function's name and alias, in lower case: what [`crate::rollup`]
+    /// must tell from a scalar function.
+    pub fn aggregate_names(&self) -> std::collections::BTreeSet<String> {
+        let state = self.ctx.state();
+        let mut out = std::collections::BTreeSet::new();
+        for (name, f) in state.aggregate_functions() {
+            out.insert(name.to_lowercase());
+            out.extend(f.aliases().iter().map(|a| a.to_lowercase()));
+        }
+        out
     }
 
     /// The sources (schemas) holding a table `name`: how an unqualified name resolves.

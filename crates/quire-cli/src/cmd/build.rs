@@ -30,6 +30,10 @@ pub struct Args {
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
+    /// Also say, for each query a reader's input re-runs, whether the browser runs it on a
+    /// rollup the build made and proved, or on the source's rows, and why.
+    #[arg(short, long, conflicts_with = "quiet")]
+    verbose: bool,
     /// Do not run the pipeline first; build with its tables as last committed.
     #[arg(long)]
     no_run: bool,
@@ -75,6 +79,11 @@ pub fn run(args: Args) -> ExitCode {
     match quire_build::build(&args.project, &options) {
         Ok(r) => {
             report::warnings(&r.warnings);
+            if args.verbose {
+                for line in &r.rollups {
+                    eprintln!("{:>10} {line}", report::green("Live"));
+                }
+            }
             if !args.quiet {
                 eprintln!(
                     "{:>10} {} page{}, {} table{} for the browser, {} files ({}) in {:.2}s",

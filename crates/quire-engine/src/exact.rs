@@ -1,0 +1,439 @@
+//! Exact sums of floating-point numbers, on both targets.
+//!
+//! `sum` and `avg` of a `double` add its values exactly (Shewchuk's algorithm, as Python's
+//! `math.fsum`) and round once at the end, so their answer does not depend on the order rows
+//! arrive in: the same bits with one thread or many, in the build or the browser, over the
+//! rows or over a rollup of them. Money in cents sums to an exact multiple of a cent that
+//! a page then rounds to dollars; summed in arrival order, a total of $70,554.50 could show as
+//! $70,554 on one path and $70,555 on another.
+//!
+//! A rollup keeps a group's exact sum as two doubles: `sum(x)` (the sum rounded) and
+//! `quire_sum_residual(x)` (what rounding left out), and `quire_sum_exact(hi, lo)` adds both
+//! columns exactly. Other types go to DataFusion's own `sum` and `avg` unchanged.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Float64Array, ListArray, UInt64Array};
+use datafusion::arrow::buffer::OffsetBuffer;
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type, UInt64Type};
+use datafusion::common::{Result, ScalarValue};
+use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
+use datafusion::logical_expr::utils::format_state_name;
+use datafusion::logical_expr::{
+    Accumulator, AggregateUDF, AggregateUDFImpl, EmitTo, GroupsAccumulator, ReversedUDAF, Signature, Volatility,
+};
+use datafusion::prelude::SessionContext;
+
+/// An exact sum: non-overlapping partials whose sum is exactly the sum of what was added.
+#[derive(Debug, Clone, Default)]
+pub struct ExactSum {
+    partials: Vec<f64>,
+    /// Infinities and NaNs, added as floats add them.
+    special: Option<f64>,
+    /// Values added (less those taken out).
+    count: u64,
+}
+
+impl ExactSum {
+    pub fn add(&mut self, x: f64) {
+        self.count += 1;
+        self.add_value(x);
+    }
+
+    fn add_value(&mut self, x: f64) {
+        if !x.is_finite() {
+            self.special = Some(self.special.unwrap_or(0.0) + x);
+            return;
+        }
+        let mut x = x;
+        let mut i = 0;
+        for j in 0..self.partials.len() {
+            let mut y = self.partials[j];
+            if x.abs() < y.abs() {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let hi = x + y;
+            let lo = y - (hi - x);
+            if lo != 0.0 {
+                self.partials[i] = lo;
+                i += 1;
+            }
+            x = hi;
+        }
+        self.partials.truncate(i);
+        if x.is_finite() {
+            self.partials.push(x);
+        } else {
+            // The sum itself overflows: it is infinite, as a float sum would be.
+            self.special = Some(self.special.unwrap_or(0.0) + x);
+        }
+    }
+
+    /// Take `x` out again (a sliding window's frame moving on): exact too.
+    pub fn remove(&mut self, x: f64) {
+        self.count = self.count.saturating_sub(1);
+        self.add_value(-x);
+    }
+
+    fn merge(&mut self, other: &ExactSum) {
+        for p in &other.partials {
+            self.add_value(*p);
+        }
+        if let Some(s) = other.special {
+            self.special = Some(self.special.unwrap_or(0.0) + s);
+        }
+        self.count += other.count;
+    }
+
+    /// The sum, rounded once to the nearest double (ties to even).
+    pub fn value(&self) -> f64 {
+        if let Some(s) = self.special {
+            return s + self.partials.iter().sum::<f64>();
+        }
+        let p = &self.partials;
+        let Some(mut n) = p.len().checked_sub(1) else { return 0.0 };
+        let mut hi = p[n];
+        let mut lo = 0.0;
+        while n > 0 {
+            let x = hi;
+            n -= 1;
+            let y = p[n];
+            hi = x + y;
+            let yr = hi - x;
+            lo = y - yr;
+            if lo != 0.0 {
+                break;
+            }
+        }
+        // Halfway between two doubles, the partials below decide the way.
+        if n > 0 && ((lo < 0.0 && p[n - 1] < 0.0) || (lo > 0.0 && p[n - 1] > 0.0)) {
+            let y = lo * 2.0;
+            let x = hi + y;
+            let yr = x - hi;
+            if y == yr {
+                hi = x;
+            }
+        }
+        hi
+    }
+
+    /// What [`ExactSum::value`] leaves out, rounded.
+    pub fn residual(&self) -> f64 {
+        if self.special.is_some() {
+            return 0.0;
+        }
+        let mut rest = self.clone();
+        rest.add_value(-self.value());
+        rest.value()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Sum,
+    Avg,
+    /// `quire_sum_residual(x)`.
+    Residual,
+    /// `quire_sum_exact(hi, lo)`.
+    Pair,
+}
+
+impl Kind {
+    fn finish(self, s: &ExactSum) -> Option<f64> {
+        if s.count == 0 {
+            return None;
+        }
+        Some(match self {
+            Kind::Sum | Kind::Pair => s.value(),
+            Kind::Avg => s.value() / s.count as f64,
+            Kind::Residual => s.residual(),
+        })
+    }
+}
+
+/// `sum` or `avg`, exact for doubles, DataFusion's own for the rest; or one of quire's two
+/// rollup aggregates.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Exact {
+    kind: Kind,
+    /// DataFusion's function this one stands in for.
+    inner: Option<Arc<AggregateUDF>>,
+    signature: Signature,
+}
+
+impl Exact {
+    fn exact_for(&self, input: &[FieldRef]) -> bool {
+        self.inner.is_none() || input.first().is_some_and(|f| f.data_type() == &DataType::Float64)
+    }
+}
+
+impl AggregateUDFImpl for Exact {
+    fn name(&self) -> &str {
+        match (&self.inner, self.kind) {
+            (Some(inner), _) => inner.name(),
+            (None, Kind::Residual) => "quire_sum_residual",
+            (None, _) => "quire_sum_exact",
+        }
+    }
+
+    fn aliases(&self) -> &[String] {
+        self.inner.as_ref().map_or(&[], |i| i.aliases())
+    }
+
+    fn signature(&self) -> &Signature {
+        match &self.inner {
+            Some(inner) => inner.signature(),
+            None => &self.signature,
+        }
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
+        match &self.inner {
+            Some(inner) => inner.coerce_types(arg_types),
+            None => Ok(vec![DataType::Float64; arg_types.len()]),
+        }
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        match &self.inner {
+            Some(inner) => inner.return_type(arg_types),
+            None => Ok(DataType::Float64),
+        }
+    }
+
+    fn accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
+        match &self.inner {
+            Some(inner) if args.is_distinct || !self.exact_for(args.expr_fields) => inner.accumulator(args),
+            _ => Ok(Box::new(One { kind: self.kind, sum: ExactSum::default() })),
+        }
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
+        match &self.inner {
+            Some(inner) if args.is_distinct || !self.exact_for(args.input_fields) => inner.state_fields(args),
+            _ => Ok(vec![
+                Field::new_list(
+                    format_state_name(args.name, "partials"),
+                    Field::new_list_field(DataType::Float64, true),
+                    true,
+                )
+                .into(),
+                Field::new(format_state_name(args.name, "special"), DataType::Float64, true).into(),
+                Field::new(format_state_name(args.name, "count"), DataType::UInt64, true).into(),
+            ]),
+        }
+    }
+
+    fn groups_accumulator_supported(&self, args: AccumulatorArgs) -> bool {
+        match &self.inner {
+            Some(inner) if args.is_distinct || !self.exact_for(args.expr_fields) => {
+                inner.groups_accumulator_supported(args)
+            }
+            _ => true,
+        }
+    }
+
+    fn create_groups_accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn GroupsAccumulator>> {
+        match &self.inner {
+            Some(inner) if args.is_distinct || !self.exact_for(args.expr_fields) => {
+                inner.create_groups_accumulator(args)
+            }
+            _ => Ok(Box::new(Groups { kind: self.kind, sums: Vec::new() })),
+        }
+    }
+
+    fn create_sliding_accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
+        match &self.inner {
+            Some(inner) if args.is_distinct || !self.exact_for(args.expr_fields) => {
+                inner.create_sliding_accumulator(args)
+            }
+            _ => Ok(Box::new(One { kind: self.kind, sum: ExactSum::default() })),
+        }
+    }
+
+    fn reverse_expr(&self) -> ReversedUDAF {
+        ReversedUDAF::Identical
+    }
+
+    fn default_value(&self, data_type: &DataType) -> Result<ScalarValue> {
+        match &self.inner {
+            Some(inner) => inner.default_value(data_type),
+            None => ScalarValue::try_from(data_type),
+        }
+    }
+}
+
+/// Register the exact `sum` and `avg` in place of DataFusion's, and the rollup aggregates.
+pub fn register(ctx: &SessionContext) {
+    let state = ctx.state();
+    let functions = state.aggregate_functions();
+    for (name, kind) in [("sum", Kind::Sum), ("avg", Kind::Avg)] {
+        if let Some(inner) = functions.get(name) {
+            let signature = inner.signature().clone();
+            ctx.register_udaf(AggregateUDF::new_from_impl(Exact { kind, inner: Some(Arc::clone(inner)), signature }));
+        }
+    }
+    ctx.register_udaf(AggregateUDF::new_from_impl(Exact {
+        kind: Kind::Residual,
+        inner: None,
+        signature: Signature::exact(vec![DataType::Float64], Volatility::Immutable),
+    }));
+    ctx.register_udaf(AggregateUDF::new_from_impl(Exact {
+        kind: Kind::Pair,
+        inner: None,
+        signature: Signature::exact(vec![DataType::Float64, DataType::Float64], Volatility::Immutable),
+    }));
+}
+
+/// Add a batch's arguments: one column, or both of `quire_sum_exact(hi, lo)` (whose pair
+/// counts as one value, present if `hi` is).
+fn add_rows(values: &[ArrayRef], mut each: impl FnMut(usize, f64, bool)) {
+    let hi = values[0].as_primitive::<Float64Type>();
+    let lo = values.get(1).map(|v| v.as_primitive::<Float64Type>());
+    for i in 0..hi.len() {
+        if hi.is_null(i) {
+            continue;
+        }
+        each(i, hi.value(i), true);
+        if let Some(lo) = lo.filter(|lo| !lo.is_null(i)) {
+            each(i, lo.value(i), false);
+        }
+    }
+}
+
+fn state_arrays(sums: &[ExactSum]) -> Result<Vec<ArrayRef>> {
+    let values: Float64Array = sums.iter().flat_map(|s| s.partials.iter().copied()).map(Some).collect();
+    let offsets = OffsetBuffer::from_lengths(sums.iter().map(|s| s.partials.len()));
+    let list =
+        ListArray::try_new(Arc::new(Field::new_list_field(DataType::Float64, true)), offsets, Arc::new(values), None)?;
+    let special: Float64Array = sums.iter().map(|s| s.special).collect();
+    let count: UInt64Array = sums.iter().map(|s| Some(s.count)).collect();
+    Ok(vec![Arc::new(list), Arc::new(special), Arc::new(count)])
+}
+
+/// Read back the state rows of [`state_arrays`], handing each with its row index.
+fn read_states(states: &[ArrayRef], mut each: impl FnMut(usize, ExactSum)) {
+    let list = states[0].as_list::<i32>();
+    let special = states[1].as_primitive::<Float64Type>();
+    let count = states[2].as_primitive::<UInt64Type>();
+    for i in 0..list.len() {
+        if list.is_null(i) {
+            continue;
+        }
+        let partials = list.value(i);
+        let partials = partials.as_primitive::<Float64Type>();
+        let s = ExactSum {
+            partials: partials.iter().flatten().collect(),
+            special: (!special.is_null(i)).then(|| special.value(i)),
+            count: if count.is_null(i) { 0 } else { count.value(i) },
+        };
+        each(i, s);
+    }
+}
+
+/// One group's accumulator (no `group by`, windows).
+#[derive(Debug)]
+struct One {
+    kind: Kind,
+    sum: ExactSum,
+}
+
+impl Accumulator for One {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let sum = &mut self.sum;
+        add_rows(values, |_, x, counts| if counts { sum.add(x) } else { sum.add_value(x) });
+        Ok(())
+    }
+
+    fn retract_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let sum = &mut self.sum;
+        add_rows(values, |_, x, counts| if counts { sum.remove(x) } else { sum.add_value(-x) });
+        Ok(())
+    }
+
+    fn supports_retract_batch(&self) -> bool {
+        true
+    }
+
+    fn evaluate(&mut self) -> Result<ScalarValue> {
+        Ok(ScalarValue::Float64(self.kind.finish(&self.sum)))
+    }
+
+    fn state(&mut self) -> Result<Vec<ScalarValue>> {
+        let arrays = state_arrays(std::slice::from_ref(&self.sum))?;
+        arrays.iter().map(|a| ScalarValue::try_from_array(a, 0)).collect()
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
+        read_states(states, |_, s| self.sum.merge(&s));
+        Ok(())
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self) + self.sum.partials.capacity() * 8
+    }
+}
+
+/// Every group's accumulator.
+#[derive(Debug)]
+struct Groups {
+    kind: Kind,
+    sums: Vec<ExactSum>,
+}
+
+impl GroupsAccumulator for Groups {
+    fn update_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&BooleanArray>,
+        total_num_groups: usize,
+    ) -> Result<()> {
+        self.sums.resize_with(total_num_groups, ExactSum::default);
+        let sums = &mut self.sums;
+        add_rows(values, |i, x, counts| {
+            if opt_filter.is_some_and(|f| !f.is_valid(i) || !f.value(i)) {
+                return;
+            }
+            let s = &mut sums[group_indices[i]];
+            if counts { s.add(x) } else { s.add_value(x) }
+        });
+        Ok(())
+    }
+
+    fn merge_batch(&mut self, values: &[ArrayRef], group_indices: &[usize], total_num_groups: usize) -> Result<()> {
+        self.sums.resize_with(total_num_groups, ExactSum::default);
+        let sums = &mut self.sums;
+        read_states(values, |i, s| sums[group_indices[i]].merge(&s));
+        Ok(())
+    }
+
+    fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
+        let sums = emit_to.take_needed(&mut self.sums);
+        let out: Float64Array = sums.iter().map(|s| self.kind.finish(s)).collect();
+        Ok(Arc::new(out))
+    }
+
+    fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
+        state_arrays(&emit_to.take_needed(&mut self.sums))
+    }
+
+    /// Each row its own group (DataFusion skipping a partial aggregation that does not
+    /// reduce).
+    fn convert_to_state(&self, values: &[ArrayRef], opt_filter: Option<&BooleanArray>) -> Result<Vec<ArrayRef>> {
+        let mut sums = vec![ExactSum::default(); values[0].len()];
+        add_rows(values, |i, x, counts| {
+            if opt_filter.is_some_and(|f| !f.is_valid(i) || !f.value(i)) {
+                return;
+            }
+            if counts { sums[i].add(x) } else { sums[i].add_value(x) }
+        });
+        state_arrays(&sums)
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self)
+            + self.sums.capacity() * std::mem::size_of::<ExactSum>()
+            + self.sums.iter().map(|s| s.partials.capacity() * 8).sum::<usize>()
+    }
+}
