@@ -19,6 +19,7 @@ mod parse;
 mod pipeline;
 mod postgres;
 mod release;
+mod rollups;
 mod scripts;
 mod sources;
 mod util;

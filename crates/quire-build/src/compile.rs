@@ -772,7 +772,7 @@ pub(crate) async fn assemble(
         }
     }
     for c in compiled {
-        site.rollups.extend(crate::rollups::describe_decisions(&c.source.url, &c.decisions));
+        site.rollups.extend(crate::rollups::describe_decisions(&c.source.file.path, &c.decisions));
     }
     site.files.insert("style.css".into(), Bytes::from_static(quire_render::stylesheet().as_bytes()));
     if let Some(rt) = runtime {

@@ -1,0 +1,294 @@
+//! Rollups (issue 16, step 1) and the exact float sums they stand on: each checked against
+//! an oracle quire did not write: DuckDB running the author's query over the rows, and
+//! Python's `math.fsum`.
+
+use std::collections::BTreeSet;
+
+use quire_engine::rollup::{self, Rollup};
+use quire_engine::{Engine, TableName};
+use serde_json::Value;
+
+use crate::dialect::{agree, block_on, duckdb_answers, duckdb_python, quire_answer};
+use crate::util::{Project, Run, quire};
+
+/// Orders with every kind of column a rollup meets: text dimensions (one with NULLs), a
+/// date, a timestamp, a double with NULLs and cents, an integer.
+const ORDERS: &str = "select \
+    'c' || cast(i % 7 as varchar) as category, \
+    case i % 3 when 0 then 'Web' when 1 then 'Store' else 'App' end as channel, \
+    case when i % 11 = 0 then null else (case i % 5 when 0 then 'CA' when 1 then 'NY' when 2 then 'TX' \
+      when 3 then 'Ohio' else 'Iowa' end) end as state, \
+    date '2023-01-01' + cast((i * 37) % 700 as int) as d, \
+    to_timestamp(1672531200 + cast((i * 7919) % 1000000 as bigint) * 53) as ts, \
+    case when i % 97 = 0 then null else cast((i * 7919) % 10007 as double) / 100 end as sales, \
+    cast(i % 9 as bigint) as qty \
+  from generate_series(1, 20000) as g(i)";
+
+/// Queries a rollup must answer as the rows do (`{t}` is the table).
+const ROLLED: &[&str] = &[
+    "select category, sum(sales) as s, count(*) as n, avg(sales) as a, min(sales) as lo, max(sales) as hi, \
+     count(sales) as c from {t} group by category order by category",
+    "select state, sum(sales) as s from {t} where channel in ('Web', 'Store') and state like 'C%' group by state \
+     order by state",
+    "select date_trunc('month', d) as m, sum(qty) as q from {t} where d >= date '2023-03-01' \
+     and d < date '2024-01-01' group by 1 order by 1",
+    "select date_trunc('quarter', ts) as q, date_trunc('year', ts) as y, sum(sales) as s from {t} group by 1, 2 \
+     order by 1, 2",
+    "select sum(sales) as s, count(*) as n from {t} where category = 'c3'",
+    "select count(*) as n, sum(sales) as s, avg(sales) as a from {t} where category = 'none'",
+    "select state, sum(sales) as s from {t} group by state having count(*) > 100 order by sum(sales) desc, state \
+     limit 3",
+    "select count(*) as states, sum(s) as total from (select state, sum(sales) as s from {t} \
+     where channel <> 'Web' group by state) x",
+    "select channel, sum(qty) as q from {t} where (channel = 'Web' or 'All' = 'All') group by channel \
+     order by channel",
+    "select state, sum(sales) as sales from {t} group by state order by sales desc, state",
+    "select category, sum(sales * qty) as revenue from {t} group by category order by category",
+    "select state, count(*) as n from {t} o where o.state ilike '%o%' group by o.state order by 1",
+    "select channel, avg(qty) as a, count(qty) as c from {t} group by channel order by channel",
+    "select category, max(d) as last, min(ts) as first from {t} where state is null group by category \
+     order by category",
+];
+
+/// Queries that must read rows, and why.
+const NOT_ROLLED: &[(&str, &str)] = &[
+    ("select count(distinct state) as n from {t}", "needs every row"),
+    ("select category, median(sales) as m from {t} group by category", "needs every row"),
+    ("select state, sales from {t} where sales > 90", "it reads rows"),
+    ("select category, sum(sales) from {t} group by category", "has no name"),
+    ("select state, sum(sales) over (partition by state) as s from {t}", "window"),
+    ("select o.state, sum(o.sales) as s from {t} o join {t} p on o.state = p.state group by 1", "other than by one"),
+    ("select state, sum(sales) filter (where qty > 2) as s from {t} group by state", "needs every row"),
+    ("select * from {t} where state = 'CA'", "it selects `*`"),
+];
+
+fn orders_engine() -> (Engine, Vec<u8>) {
+    block_on(async {
+        let batches = Engine::new().run(ORDERS).await.expect("the orders");
+        let bytes = quire_engine::encode_parquet(batches[0].schema(), &batches).expect("parquet");
+        let engine = Engine::new();
+        engine.register_parquet_bytes(&TableName::new("shop", "orders"), bytes.clone().into()).expect("register");
+        (engine, bytes)
+    })
+}
+
+fn source(engine: &Engine) -> rollup::Source {
+    let batches = block_on(engine.run("select * from shop.orders limit 0")).expect("schema");
+    rollup::Source {
+        schema: "shop".into(),
+        table: "orders".into(),
+        bare: true,
+        columns: batches[0].schema().fields().iter().map(|f| f.name().clone()).collect(),
+    }
+}
+
+/// A rollup for each query as the build makes it, on the query rewritten to read it, gives
+/// DuckDB's answer over the rows; and the rewritten query reads no row.
+#[test]
+fn a_query_on_its_rollup_gives_duckdbs_answer_over_the_rows() {
+    let Some(python) = duckdb_python() else { return };
+    let (engine, bytes) = orders_engine();
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("orders.parquet"), &bytes).expect("write");
+    let source = source(&engine);
+    let aggregates = engine.aggregate_names();
+    let theirs: Vec<String> = ROLLED.iter().map(|q| q.replace("{t}", "orders")).collect();
+    let answers = duckdb_answers(&python, dir.path(), &theirs.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut failures = Vec::new();
+    for (q, want) in ROLLED.iter().zip(&answers) {
+        let sql = q.replace("{t}", "shop.orders");
+        let needs = rollup::needs(&sql, std::slice::from_ref(&source), &aggregates)
+            .unwrap_or_else(|why| panic!("{sql}\nshould roll up, but: {why}"));
+        assert!(!needs.is_empty(), "{sql}: no need");
+        let floats: BTreeSet<String> = ["\"sales\"".to_string(), "\"sales\" * \"qty\"".to_string()].into();
+        let mut r = Rollup::define(&needs.iter().collect::<Vec<_>>(), &floats).expect("a rollup");
+        let batches = block_on(engine.run(&r.sql())).unwrap_or_else(|e| panic!("{}: {e}", r.sql()));
+        r.rows = batches.iter().map(|b| b.num_rows() as u64).sum();
+        // Two queries may need the same rollup.
+        let _ = engine.register_new(&TableName::new(rollup::SCHEMA, &r.table), batches);
+        let rewritten = rollup::rewrite(&sql, std::slice::from_ref(&r), &aggregates).expect("rewritten");
+        assert!(!rewritten.contains("shop"), "{rewritten} still reads the rows");
+        let ours = block_on(quire_answer(&engine, &rewritten));
+        if let Err(why) = agree(&ours, want) {
+            failures.push(format!("{why}\n    {sql}\n    on the rollup: {rewritten}\n    quire {ours}\n    DuckDB {want}"));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} differ:\n{}", failures.len(), ROLLED.len(), failures.join("\n"));
+}
+
+#[test]
+fn a_query_that_needs_rows_says_why() {
+    let (engine, _) = orders_engine();
+    let source = source(&engine);
+    let aggregates = engine.aggregate_names();
+    for (q, why) in NOT_ROLLED {
+        let sql = q.replace("{t}", "shop.orders");
+        match rollup::needs(&sql, std::slice::from_ref(&source), &aggregates) {
+            Ok(needs) => panic!("{sql}\nshould read rows, but needs {needs:?}"),
+            Err(e) => assert!(e.contains(why), "{sql}: `{e}` does not say `{why}`"),
+        }
+    }
+}
+
+/// Values whose float sum in arrival order is wrong in its last bits, in an order and in
+/// groups: quire's `sum` and `avg` equal `math.fsum` (over the count) exactly, with one
+/// partition or four, in any row order.
+#[test]
+fn float_sums_are_exact_in_any_order_and_any_number_of_threads() {
+    let Some(python) = duckdb_python() else { return };
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut values = Vec::new();
+    for i in 0..60_000u64 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let cents = (x % 1_000_000) as f64 / 100.0;
+        let scale = [1.0, 1e-3, 1e6, 1e12][(i % 4) as usize];
+        let sign = if x % 3 == 0 { -1.0 } else { 1.0 };
+        values.push((i % 5, sign * cents * scale));
+    }
+    let expected = {
+        let script = "import json, math, sys\n\
+            rows = json.load(sys.stdin)\n\
+            groups = {}\n\
+            for g, v in rows: groups.setdefault(g, []).append(v)\n\
+            print(json.dumps({str(g): [math.fsum(v), math.fsum(v) / len(v)] for g, v in groups.items()}))";
+        let mut child = std::process::Command::new(&python)
+            .args(["-c", script])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python");
+        let input = serde_json::to_vec(&values).expect("json");
+        std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), &input).expect("write");
+        let out = child.wait_with_output().expect("python finishes");
+        serde_json::from_slice::<Value>(&out.stdout).expect("json")
+    };
+    let table = |rows: &[(u64, f64)]| {
+        use datafusion::arrow::array::{Float64Array, Int64Array};
+        use datafusion::arrow::datatypes::{DataType, Field, Schema};
+        let schema = std::sync::Arc::new(Schema::new(vec![
+            Field::new("g", DataType::Int64, false),
+            Field::new("v", DataType::Float64, false),
+        ]));
+        // Batches of 1,000 rows, so that four partitions share them.
+        rows.chunks(1000)
+            .map(|c| {
+                datafusion::arrow::record_batch::RecordBatch::try_new(
+                    schema.clone(),
+                    vec![
+                        std::sync::Arc::new(c.iter().map(|r| r.0 as i64).collect::<Int64Array>()),
+                        std::sync::Arc::new(c.iter().map(|r| r.1).collect::<Float64Array>()),
+                    ],
+                )
+                .expect("batch")
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut reversed = values.clone();
+    reversed.reverse();
+    for (engine, rows, what) in [
+        (Engine::new(), &values, "one partition"),
+        (Engine::with_partitions(4), &values, "four partitions"),
+        (Engine::new(), &reversed, "rows reversed"),
+    ] {
+        engine.register_batches(&TableName::new("t", "v"), table(rows)).expect("register");
+        let got = block_on(engine.run("select g, sum(v) as s, avg(v) as a from t.v group by g order by g"))
+            .expect("the sums");
+        let got = quire_engine::to_table(&got).expect("table");
+        for row in &got.rows {
+            let (quire_core::Cell::Int(g), quire_core::Cell::Float(s), quire_core::Cell::Float(a)) =
+                (&row[0], &row[1], &row[2])
+            else {
+                panic!("{what}: {row:?}")
+            };
+            let want = &expected[g.to_string()];
+            assert_eq!(s.to_bits(), want[0].as_f64().expect("sum").to_bits(), "{what}: group {g}: sum {s} vs {want}");
+            assert_eq!(a.to_bits(), want[1].as_f64().expect("avg").to_bits(), "{what}: group {g}: avg {a} vs {want}");
+        }
+        // And over the whole table, without `group by`.
+        let all = block_on(engine.run("select sum(v) as s from t.v")).expect("the sum");
+        let all = quire_engine::to_table(&all).expect("table");
+        let fsum: f64 = {
+            let mut e = quire_engine::exact::ExactSum::default();
+            values.iter().for_each(|(_, v)| e.add(*v));
+            e.value()
+        };
+        assert_eq!(all.rows[0][0], quire_core::Cell::Float(fsum), "{what}");
+    }
+}
+
+const PAGE: &str = r#"---
+title: Shop
+---
+
+```sql regions
+select distinct region from shop.orders order by 1
+```
+
+```sql by_month
+select date_trunc('month', day) as month, sum(amount) as amount, count(*) as orders
+from shop.orders
+where region = '${inputs.region.value}'
+group by 1 order by 1
+```
+
+```sql distinct_buyers
+select count(distinct buyer) as buyers from shop.orders where region = '${inputs.region.value}'
+```
+
+```sql mean_amount
+select region, avg(cast(amount as decimal(10, 2))) as mean from shop.orders
+where region = '${inputs.region.value}' group by region
+```
+
+```sql big
+select buyer, amount from shop.orders where amount > ${inputs.least} order by amount desc, buyer limit 5
+```
+
+<Dropdown name=region data={regions} value=region />
+<TextInput name=least defaultValue="90" />
+
+<LineChart data={by_month} x=month y=amount />
+<Value data={distinct_buyers} column=buyers />
+<DataTable data={big} />
+<DataTable data={mean_amount} />
+"#;
+
+/// The build ships the rollup a live aggregate reads, not the rows, and says with
+/// `--verbose` what became of each live query; a query that needs rows still gets them. (An
+/// average of decimals is a decimal and a rollup's a double: it ships only because the
+/// proof found the same bits in every state it ran.)
+#[test]
+fn a_live_aggregate_ships_its_proved_rollup_and_verbose_says_why_others_ship_rows() {
+    let mut csv = String::from("day,region,buyer,amount\n");
+    for i in 0..3000u32 {
+        let region = ["North", "South", "East"][(i % 3) as usize];
+        let _ = std::fmt::Write::write_fmt(
+            &mut csv,
+            format_args!("2024-{:02}-{:02},{region},b{},{}.{:02}\n", 1 + i % 12, 1 + i % 28, i % 41, i % 97, i % 100),
+        );
+    }
+    let p = Project::with_files(&[
+        ("sources/shop/connection.yaml", "type: csv\n"),
+        ("sources/shop/orders.csv", &csv),
+        ("pages/index.md", PAGE),
+    ]);
+    let out = p.path().join("dist");
+    let run = Run::new(quire().arg("build").arg(p.path()).arg("--verbose")).ok();
+    let live: Vec<String> = run.stderr().lines().filter(|l| l.contains("Live")).map(|l| l.trim().to_string()).collect();
+    insta::assert_snapshot!("verbose_live_queries", live.join("\n"));
+    let data: Vec<String> = std::fs::read_dir(out.join("data"))
+        .expect("data/")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".parquet"))
+        .collect();
+    assert!(data.iter().any(|n| n.starts_with("quire_rollups.")), "{data:?}");
+    // `distinct_buyers` and `big` need rows; the buyer and amount columns ship, for them.
+    let html = std::fs::read_to_string(out.join("index.html")).expect("the page");
+    let island = html.split("id=\"quire-data\">").nth(1).and_then(|s| s.split("</script>").next()).expect("island");
+    let island: Value = serde_json::from_str(island).expect("json");
+    assert_eq!(island["rolled"], serde_json::json!(["by_month", "mean_amount"]));
+    assert_eq!(island["rollups"].as_array().map(Vec::len), Some(2));
+    assert!(data.iter().any(|n| n.starts_with("shop.orders.")), "{data:?}");
+}
