@@ -110,7 +110,8 @@ fn a_query_on_its_rollup_gives_duckdbs_answer_over_the_rows() {
         assert!(!rewritten.contains("shop"), "{rewritten} still reads the rows");
         let ours = block_on(quire_answer(&engine, &rewritten));
         if let Err(why) = agree(&ours, want) {
-            failures.push(format!("{why}\n    {sql}\n    on the rollup: {rewritten}\n    quire {ours}\n    DuckDB {want}"));
+            failures
+                .push(format!("{why}\n    {sql}\n    on the rollup: {rewritten}\n    quire {ours}\n    DuckDB {want}"));
         }
     }
     assert!(failures.is_empty(), "{} of {} differ:\n{}", failures.len(), ROLLED.len(), failures.join("\n"));

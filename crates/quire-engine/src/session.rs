@@ -122,17 +122,11 @@ impl Engine {
         Ok(())
     }
 
-    /// Register record batches as table `name`.
+    /// Register record batches as table `name`, replacing any table of that name.
     pub fn register_batches(&self, name: &TableName, batches: Vec<RecordBatch>) -> Result<()> {
         self.ensure_schema(&name.schema)?;
-        let schema = match batches.first() {
-            Some(b) => b.schema(),
-            None => Arc::new(datafusion::arrow::datatypes::Schema::empty()),
-        };
-        let table = MemTable::try_new(schema, vec![batches])?;
         self.ctx.deregister_table(name.reference())?;
-        self.ctx.register_table(name.reference(), Arc::new(table))?;
-        Ok(())
+        self.register_new(name, batches)
     }
 
     /// Register record batches as table `name`, which must not exist yet: unlike

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// The explorer page as a first-time reader meets it, for benches/scale.sh: a fresh Chromium
+// profile, then what the visit transferred (besides quire's runtime under _quire/, which a
+// host caches for every page), the time until the engine is ready, and the time each of
+// INPUTS input changes takes until its slots are redrawn (a category, then a channel, in
+// turn). Prints JSON.
+//   node explorer-scale.mjs URL [INPUTS]
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const [url, inputsArg] = process.argv.slice(2);
+const changes = parseInt(inputsArg || '20', 10);
+const timeout = 120000;
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-scale-'));
+const ctx = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
+});
+const page = await ctx.newPage();
+const transfers = { data: 0, page: 0, runtime: 0, files: [] };
+const sizes = [];
+page.on('requestfinished', (req) => sizes.push(req.sizes().then((s) => {
+  const u = new URL(req.url());
+  const bytes = s.responseBodySize + s.responseHeadersSize;
+  if (u.pathname.includes('/_quire/')) transfers.runtime += bytes;
+  else if (u.pathname.includes('/data/')) { transfers.data += bytes; transfers.files.push([u.pathname, bytes]); }
+  else transfers.page += bytes;
+})));
+const errors = [];
+page.on('pageerror', (e) => errors.push(String(e)));
+// A missing favicon is the browser asking, not the page.
+page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
+page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.url()}: HTTP ${r.status()}`); });
+const started = Date.now();
+await page.goto(url, { waitUntil: 'load', timeout });
+await page.waitForFunction(() => ['match', 'mismatch', 'ready', 'error'].includes(document.documentElement.dataset.quireRuntime), null, { timeout });
+const readyMs = Date.now() - started;
+const runtime = await page.evaluate(() => document.documentElement.dataset.quireRuntime);
+const updates = () => page.evaluate(() => parseInt(document.documentElement.dataset.quireUpdates || '0', 10));
+const settled = (n) => page.waitForFunction((n) => parseInt(document.documentElement.dataset.quireUpdates || '0', 10) > n
+  && !document.documentElement.hasAttribute('data-quire-busy'), n, { timeout });
+const categories = await page.evaluate(() => [...document.querySelectorAll('#q-in-category option')].map((o) => o.value));
+const channels = await page.evaluate(() => [...document.querySelectorAll('[data-input="channel"] button')].map((b) => b.value));
+const times = [];
+for (let i = 0; i < changes; i++) {
+  const n = await updates();
+  const t = Date.now();
+  if (i % 2 === 0) {
+    await page.selectOption('#q-in-category', categories[(i / 2 + 1) % categories.length]);
+  } else {
+    await page.click(`[data-input="channel"] button[value="${channels[((i - 1) / 2 + 1) % channels.length]}"]`);
+  }
+  await settled(n);
+  times.push(Date.now() - t);
+}
+await Promise.all(sizes);
+await ctx.close();
+fs.rmSync(profile, { recursive: true, force: true });
+const s = [...times].sort((a, b) => a - b);
+const at = (q) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+process.stdout.write(JSON.stringify({
+  runtime, ready_ms: readyMs, transfers, input_ms: times, input_p50_ms: at(0.5), input_p95_ms: at(0.95), errors,
+}) + '\n');

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Big data, small pages (issue 16): the example report over SIZES generated orders. For each
+# size: writing the orders (`quire demo-data`), the pipeline (`quire run`), the build
+# (`quire build --no-run`), each with its wall time and peak RSS; the site's size and what the
+# explorer page ships; then the explorer opened in headless Chromium with a fresh profile:
+# bytes its first visit transfers (data, page; the runtime apart), engine ready, and INPUTS
+# input changes (p50, p95). Writes benches/results/scale.md.
+#
+#   benches/scale.sh                       SIZES="1M 10M" INPUTS=20, a release quire
+#   SIZES="100M" benches/scale.sh          the goal's size (writes 100M orders, ~3 GB)
+#   PROFILE=dist benches/scale.sh          the quire users install (fat LTO: ~30 min to build)
+#   RUNTIME=DIR benches/scale.sh           embed another runtime build (default: site/dist)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo=$PWD
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/quire/target}"
+source scripts/setup.sh --test
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+profile="${PROFILE:-release}"
+sizes="${SIZES:-1M 10M}"
+inputs="${INPUTS:-20}"
+work="$HOME/.cache/quire/bench-scale"
+mkdir -p "$work"
+# The driver runs beside the tests' Playwright (scripts/setup.sh --test installs it).
+cp benches/browser/explorer-scale.mjs "$work/"
+ln -sfn "$repo/tests/e2e/node_modules" "$work/node_modules"
+
+say "quire with the $profile profile (runtime: ${RUNTIME:-site/dist})"
+QUIRE_SITE_DIST="${RUNTIME:-$repo/site/dist}" cargo build --profile "$profile" -q -p quire
+dir=$([[ "$profile" == dev ]] && echo debug || echo "$profile")
+quire="$CARGO_TARGET_DIR/$dir/quire"
+runtime_kind=$(ls -1 "${RUNTIME:-site/dist}"/*.wasm | head -1 | xargs stat -c %s)
+
+rows_of() {
+  case "$1" in
+    *M) echo $(( ${1%M} * 1000000 )) ;;
+    *k) echo $(( ${1%k} * 1000 )) ;;
+    *) echo "$1" ;;
+  esac
+}
+# wall seconds and peak RSS (MiB) of a command, into $wall and $rss.
+measure() {
+  local log
+  log=$(mktemp)
+  /usr/bin/time -f '%e %M' -o "$log" "$@" > /dev/null 2> "$log.err" || { cat "$log.err" >&2; exit 1; }
+  read -r wall rss < "$log"
+  rss=$(( rss / 1024 ))
+  rm -f "$log" "$log.err"
+}
+
+results="$work/results.md"
+{
+  echo "| orders | demo-data | \`quire run\` | \`quire build\` | build RSS | \`dist/\` data | explorer: data on first visit | page | engine ready | input change p50 / p95 |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+} > "$results"
+live_notes="$work/live.txt"
+: > "$live_notes"
+for size in $sizes; do
+  rows=$(rows_of "$size")
+  project="$work/$size"
+  say "$size orders ($rows rows) in $project"
+  mkdir -p "$project"
+  rm -rf "$project/pages" "$project/pipeline"
+  (cd reports_example && tar --exclude=sources/orders/orders.parquet -cf - pages pipeline quire.toml sources) |
+    (cd "$project" && tar -xf -)
+  orders="$project/sources/orders/orders.parquet"
+  if [[ "$(cat "$project/.rows" 2>/dev/null)" != "$rows" || ! -f "$orders" ]]; then
+    measure "$quire" demo-data --rows "$rows" --out "$orders"
+    demo="${wall} s, ${rss} MiB"
+    echo "$rows" > "$project/.rows"
+    echo "$demo" > "$project/.demo"
+  else
+    demo="$(cat "$project/.demo") (kept)"
+  fi
+  rm -rf "$project/.quire"
+  measure "$quire" run "$project" --quiet
+  run="${wall} s, ${rss} MiB"
+  rm -rf "$project/dist"
+  measure "$quire" build "$project" --no-run --quiet
+  build_wall=$wall
+  build_rss=$rss
+  "$quire" build "$project" --no-run --verbose 2>&1 | grep ' Live ' | sed "s/^ */$size: /" >> "$live_notes"
+  data_bytes=$(du -sb "$project/dist/data" | cut -f1)
+  python3 -m http.server 0 --bind 127.0.0.1 --directory "$project/dist" > "$work/server.log" 2>&1 &
+  server=$!
+  port=""
+  for _ in $(seq 50); do port=$(grep -o 'port [0-9]*' "$work/server.log" | awk '{print $2}' || true); [[ -n "$port" ]] && break; sleep 0.1; done
+  node "$work/explorer-scale.mjs" "http://127.0.0.1:$port/explorer/" "$inputs" > "$work/explorer-$size.json"
+  kill "$server" 2>/dev/null || true
+  read -r ready p50 p95 data page state < <(node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    if (r.errors.length) { console.error(r.errors.join("\n")); process.exit(1); }
+    console.log(r.ready_ms, r.input_p50_ms, r.input_p95_ms, r.transfers.data, r.transfers.page, r.runtime);
+  ' "$work/explorer-$size.json")
+  mb() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1e6 }'; }
+  echo "| $size | $demo | $run | ${build_wall} s | ${build_rss} MiB | $(mb "$data_bytes") | $(mb "$data") | $(mb "$page") | ${ready} ms ($state) | ${p50} / ${p95} ms |" >> "$results"
+done
+
+mkdir -p benches/results
+{
+  echo "## The example at scale, $(date -u +%Y-%m-%d)"
+  echo
+  echo "Command: \`benches/scale.sh\` (SIZES=\"$sizes\", INPUTS=$inputs), quire built with the \`$profile\` profile,"
+  echo "its runtime's wasm $runtime_kind bytes (not counted in a visit's data: every page shares it), on"
+  echo "$(nproc) cores. One run per size; the input changes alternate a category and a channel."
+  echo
+  cat "$results"
+  echo
+  echo "What the build did with each live query (\`quire build --verbose\`):"
+  echo
+  sed 's/^/    /' "$live_notes"
+} | tee benches/results/scale.md
