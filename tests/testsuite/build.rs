@@ -18,7 +18,9 @@ fn shop_builds_a_complete_site() {
     assert!(names.contains(&"index.html") && names.contains(&"people/index.html") && names.contains(&"style.css"));
     // The mark of a site quire wrote, and may replace.
     assert!(names.contains(&".quire-dist"));
-    assert!(names.iter().any(|n| n.starts_with("data/shop.orders.") && n.ends_with(".parquet")));
+    // The live query aggregates: its rollup ships, not the orders.
+    assert!(names.iter().any(|n| n.starts_with("data/quire_rollups.") && n.ends_with(".parquet")), "{names:?}");
+    assert!(!names.iter().any(|n| n.starts_with("data/shop.orders.")), "{names:?}");
     // Only tables that queries reading inputs use are shipped: the people page has none.
     assert!(!names.iter().any(|n| n.starts_with("data/people.customers.")), "{names:?}");
 
@@ -39,8 +41,12 @@ fn the_data_island_carries_what_the_runtime_needs() {
     let start = html.find("id=\"quire-data\">").expect("a data island") + "id=\"quire-data\">".len();
     let end = start + html[start..].find("</script>").expect("closed");
     let island: serde_json::Value = serde_json::from_str(&html[start..end]).expect("valid JSON");
-    let path = island["tables"]["shop.orders"].as_str().expect("shop.orders ships");
-    assert!(project.path().join("dist").join(path).is_file());
+    let tables = island["tables"].as_object().expect("tables");
+    let (name, path) = tables.iter().next().expect("a table ships");
+    assert!(name.starts_with("quire_rollups.") && tables.len() == 1, "{tables:?}");
+    assert!(project.path().join("dist").join(path.as_str().expect("a path")).is_file());
+    assert_eq!(island["rolled"], serde_json::json!(["channel_orders"]));
+    assert_eq!(island["rollups"][0]["table"].as_str().map(|t| format!("quire_rollups.{t}")).as_ref(), Some(name));
     assert_eq!(island["root"], "./");
     assert_eq!(island["live"], serde_json::json!(["channel_orders"]));
     assert_eq!(island["inputs"]["channel"], serde_json::json!(["phone"]));

@@ -292,4 +292,10 @@ fn a_live_aggregate_ships_its_proved_rollup_and_verbose_says_why_others_ship_row
     assert_eq!(island["rolled"], serde_json::json!(["by_month", "mean_amount"]));
     assert_eq!(island["rollups"].as_array().map(Vec::len), Some(2));
     assert!(data.iter().any(|n| n.starts_with("shop.orders.")), "{data:?}");
+
+    // Over a large table, the states besides the defaults are proved on a sample of it.
+    let run = Run::new(quire().env("QUIRE_SAMPLE_ABOVE", "1000").arg("build").arg(p.path()).arg("--verbose")).ok();
+    let stderr = run.stderr();
+    let sampled: Vec<&str> = stderr.lines().filter(|l| l.contains("on a sample of")).collect();
+    assert!(sampled.iter().any(|l| l.contains("`by_month`") && l.contains("a sample of 200)")), "{stderr}");
 }

@@ -21,6 +21,12 @@ const MOST_OF_SOURCE: f64 = 0.5;
 /// Other input states each proof runs, besides the defaults.
 const SAMPLED_STATES: usize = 6;
 
+/// Over this many rows, the other states are proved on a sample of the source of about
+/// [`SAMPLE_ROWS`] rows (every k-th row), and its rollups: the rewrite is the same in every
+/// state, and the defaults are proved on all rows. (`QUIRE_SAMPLE_ABOVE` lowers it for tests.)
+const SAMPLE_ABOVE: u64 = 1_000_000;
+const SAMPLE_ROWS: u64 = 200_000;
+
 /// What became of one live query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
@@ -30,8 +36,9 @@ pub struct Decision {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// It runs on these rollups (table, rows) in the browser; proved in `states` states.
-    Rolled { rollups: Vec<(String, u64)>, source_rows: u64, states: usize },
+    /// It runs on these rollups (table, rows) in the browser; proved in `states` states,
+    /// all but the defaults on a sample of `sample` rows if there is one.
+    Rolled { rollups: Vec<(String, u64)>, source_rows: u64, states: usize, sample: Option<u64> },
     /// It reads the source's rows, for this reason.
     Rows(String),
 }
@@ -123,6 +130,31 @@ pub(crate) async fn plan(
             }
         }
     }
+    // Large sources: a sample of their rows, and the same rollups of it, for the states
+    // besides the defaults.
+    let mut samples = Samples::default();
+    for (source, total) in &source_rows {
+        let above = std::env::var("QUIRE_SAMPLE_ABOVE").ok().and_then(|v| v.parse().ok()).unwrap_or(SAMPLE_ABOVE);
+        if *total > above && made.iter().any(|r| &r.source == source) {
+            // A lower bar samples fewer rows too.
+            let rows = SAMPLE_ROWS.min(above / 5).max(1);
+            match sample(engine, source, *total, rows, &made).await {
+                Ok((table, rows, sampled)) => {
+                    samples.sources.push((source.clone(), table, rows));
+                    samples.rollups.extend(sampled);
+                }
+                Err(e) => {
+                    for q in needs.keys() {
+                        out.decisions.push(Decision {
+                            query: q.to_string(),
+                            outcome: Outcome::Rows(format!("sampling its table failed: {e}")),
+                        });
+                    }
+                    return out;
+                }
+            }
+        }
+    }
     for (q, n) in &needs {
         if let Some((r, rows, total)) = too_big.iter().find(|(r, ..)| n.iter().any(|n| r.covers(n))) {
             let grain: Vec<String> = r
@@ -142,17 +174,24 @@ pub(crate) async fn plan(
             out.decisions.push(Decision { query: q.to_string(), outcome: Outcome::Rows(why) });
             continue;
         }
-        match prove(engine, page, run, q, &made, &aggregates, &page_inputs, seed).await {
+        match prove(engine, page, run, q, &made, &samples, &aggregates, &page_inputs, seed).await {
             Ok(states) => {
                 let used: Vec<&Rollup> =
                     n.iter().filter_map(|need| made.iter().filter(|r| r.covers(need)).min_by_key(|r| r.rows)).collect();
                 let total = used.first().and_then(|r| source_rows.get(&r.source)).copied().unwrap_or(0);
+                let sample = samples
+                    .sources
+                    .iter()
+                    .filter(|(s, ..)| used.iter().any(|r| &r.source == s))
+                    .map(|(.., rows)| *rows)
+                    .max();
                 out.decisions.push(Decision {
                     query: q.to_string(),
                     outcome: Outcome::Rolled {
                         rollups: used.iter().map(|r| (r.table.clone(), r.rows)).collect(),
                         source_rows: total,
                         states,
+                        sample,
                     },
                 });
                 out.rolled.insert(q.to_string());
@@ -227,22 +266,70 @@ async fn count(engine: &Engine, from: &str) -> Result<u64, String> {
 /// Make `r` from its source and register it (once per engine; its name is its definition);
 /// its rows.
 async fn make(engine: &Engine, r: &Rollup) -> Result<u64, String> {
-    let name = TableName::new(rollup::SCHEMA, &r.table);
+    make_table(engine, &TableName::new(rollup::SCHEMA, &r.table), &r.sql()).await
+}
+
+/// Run `sql` into table `name`, unless the engine has it (another page made it); its rows.
+async fn make_table(engine: &Engine, name: &TableName, sql: &str) -> Result<u64, String> {
     if engine.context().table_exist(name.quoted().as_str()).unwrap_or(false) {
         return count(engine, &name.quoted()).await;
     }
-    let batches = engine.run(&r.sql()).await.map_err(|e| e.to_string())?;
+    let batches = engine.run(sql).await.map_err(|e| e.to_string())?;
     let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
     // Another page may have made the same one meanwhile: the same rows, either will do.
-    match engine.register_new(&name, batches) {
+    match engine.register_new(name, batches) {
         Ok(()) => Ok(rows),
         Err(_) if engine.context().table_exist(name.quoted().as_str()).unwrap_or(false) => Ok(rows),
         Err(e) => Err(e.to_string()),
     }
 }
 
-/// Run `query` both ways in the default state and the sampled ones; how many states agreed,
-/// or the first that did not.
+/// Samples of large sources, as `quire_rollups.s...` tables, with rollups of them.
+#[derive(Default)]
+struct Samples {
+    /// Each sampled source, its sample's table and rows.
+    sources: Vec<(rollup::Source, String, u64)>,
+    rollups: Vec<Rollup>,
+}
+
+/// Every k-th row of `source` (in the order one partition reads them) as a table, and
+/// `made`'s rollups of it; its rows.
+async fn sample(
+    engine: &Engine,
+    source: &rollup::Source,
+    total: u64,
+    target: u64,
+    made: &[Rollup],
+) -> Result<(String, u64, Vec<Rollup>), String> {
+    let table = format!("sample of {}.{}", source.schema, source.table);
+    let name = TableName::new(rollup::SCHEMA, &table);
+    let every = total.div_ceil(target).max(1);
+    let cols: Vec<String> = source.columns.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
+    let from = TableName::new(&source.schema, &source.table).quoted();
+    let sql = format!(
+        "select {cols} from (select {cols}, row_number() over () as \"__quire_n\" from {from}) where \"__quire_n\" % {every} = 0",
+        cols = cols.join(", ")
+    );
+    let rows = make_table(engine, &name, &sql).await?;
+    let sampled_source = rollup::Source {
+        schema: rollup::SCHEMA.into(),
+        table: table.clone(),
+        bare: false,
+        columns: source.columns.clone(),
+    };
+    let mut out = Vec::new();
+    for r in made.iter().filter(|r| &r.source == source) {
+        let mut s = r.clone();
+        s.source = sampled_source.clone();
+        s.table = format!("{}s", r.table);
+        s.rows = make(engine, &s).await?;
+        out.push(s);
+    }
+    Ok((table, rows, out))
+}
+
+/// Run `query` both ways in the default state and the sampled ones (on samples of large
+/// sources); how many states agreed, or the first that did not.
 #[allow(clippy::too_many_arguments)]
 async fn prove(
     engine: &Engine,
@@ -250,6 +337,7 @@ async fn prove(
     run: &PageRun,
     query: &str,
     rollups: &[Rollup],
+    samples: &Samples,
     aggregates: &BTreeSet<String>,
     page_inputs: &[inputs::Input<'_>],
     seed: &str,
@@ -259,19 +347,27 @@ async fn prove(
     states.extend(sample_states(page_inputs, reads, run, &format!("{seed}\u{0}{query}")));
     for (i, state) in states.iter().enumerate() {
         let expanded = chain::expand(page, query, state).map_err(|_| "its chain does not expand".to_string())?;
+        let mut sql = expanded.sql.clone();
+        let mut on = rollups;
+        if i > 0 && !samples.sources.is_empty() {
+            for (source, table, _) in &samples.sources {
+                sql = rollup::reading(&sql, source, rollup::SCHEMA, table)?;
+            }
+            on = &samples.rollups;
+        }
         let original = match (i, run.results.get(query)) {
             (0, Some(t)) => t.clone(),
+            _ if i > 0 && !samples.sources.is_empty() => table(engine, &sql, &expanded.params)
+                .await
+                .map_err(|e| format!("it fails on a sample in a state: {e}"))?,
             _ => engine
                 .run_expanded(page, query, &expanded)
                 .await
                 .map_err(|p| format!("it fails in a state: {}", p.message))?,
         };
-        let sql = rollup::rewrite(&expanded.sql, rollups, aggregates)?;
-        let rolled = engine
-            .run_with_params(&sql, &expanded.params)
-            .await
-            .and_then(|b| quire_engine::to_table(&b))
-            .map_err(|e| format!("on its rollup it fails: {e}"))?;
+        let rewritten = rollup::rewrite(&sql, on, aggregates)?;
+        let rolled =
+            table(engine, &rewritten, &expanded.params).await.map_err(|e| format!("on its rollup it fails: {e}"))?;
         // The same bits, not nearly: a page rounds these numbers, and a last bit apart can
         // show another cent. Exact sums make it so for sums and averages of doubles.
         if rolled != original {
@@ -280,10 +376,15 @@ async fn prove(
             } else {
                 format!("{} rows instead of {}, or other values", rolled.len(), original.len())
             };
-            return Err(format!("on its rollup it gives {what} with {}", describe(state, reads)));
+            let on = if i > 0 && !samples.sources.is_empty() { " (on a sample)" } else { "" };
+            return Err(format!("on its rollup it gives {what} with {}{on}", describe(state, reads)));
         }
     }
     Ok(states.len())
+}
+
+async fn table(engine: &Engine, sql: &str, params: &[Option<String>]) -> Result<quire_core::Table, String> {
+    engine.run_with_params(sql, params).await.and_then(|b| quire_engine::to_table(&b)).map_err(|e| e.to_string())
 }
 
 fn describe(state: &InputState, reads: &[String]) -> String {
@@ -406,10 +507,14 @@ pub fn describe_decisions(page: &str, decisions: &[Decision]) -> Vec<String> {
     decisions
         .iter()
         .map(|d| match &d.outcome {
-            Outcome::Rolled { rollups, source_rows, states } => {
+            Outcome::Rolled { rollups, source_rows, states, sample } => {
                 let rows: Vec<String> = rollups.iter().map(|(_, n)| n.to_string()).collect();
+                let sample = match sample {
+                    Some(n) if *states > 1 => format!(" (the defaults on every row, the others on a sample of {n})"),
+                    _ => String::new(),
+                };
                 format!(
-                    "{page}: `{}` runs in the browser on a rollup of {} rows (of {source_rows}), proved in {states} states",
+                    "{page}: `{}` runs in the browser on a rollup of {} rows (of {source_rows}), proved in {states} states{sample}",
                     d.query,
                     rows.join(" + ")
                 )

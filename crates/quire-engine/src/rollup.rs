@@ -247,6 +247,34 @@ pub fn rewrite(sql: &str, rollups: &[Rollup], aggregates: &BTreeSet<String>) -> 
     }
 }
 
+/// `sql` reading table `schema.table` wherever it reads `source`: the build proves a
+/// rewrite in many input states on a sample of a large source's rows.
+pub fn reading(sql: &str, source: &Source, schema: &str, table: &str) -> Result<String, String> {
+    struct Rename<'a> {
+        walk: Walk<'a>,
+        to: ObjectName,
+    }
+    impl VisitorMut for Rename<'_> {
+        type Break = ();
+        fn pre_visit_relation(&mut self, name: &mut ObjectName) -> ControlFlow<()> {
+            if self.walk.source_named(name).is_some() {
+                *name = self.to.clone();
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let mut statement = parse(sql)?;
+    let sources = std::slice::from_ref(source);
+    let aggregates = BTreeSet::new();
+    let walk = Walk { sources, aggregates: &aggregates, rollups: None, needs: Vec::new(), why: None };
+    let to = ObjectName(vec![
+        ObjectNamePart::Identifier(Ident::with_quote('"', schema)),
+        ObjectNamePart::Identifier(Ident::with_quote('"', table)),
+    ]);
+    let _ = VisitMut::visit(&mut statement, &mut Rename { walk, to });
+    Ok(statement.to_string())
+}
+
 fn parse(sql: &str) -> Result<Statement, String> {
     let mut statements = Parser::parse_sql(&DuckDbDialect {}, sql).map_err(|e| e.to_string())?;
     match (statements.pop(), statements.is_empty()) {
