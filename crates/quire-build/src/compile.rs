@@ -344,7 +344,10 @@ async fn compile_with_errors(
     };
     let (scripted, mut script_problems) = match crate::scripted::run(&page, &run.results, &run.inputs) {
         Ok(s) => (s, Vec::new()),
-        Err(p) => (crate::scripted::Scripted { js: None, results: run.results.clone(), program: None }, p),
+        Err(p) => (
+            crate::scripted::Scripted { js: None, results: std::borrow::Cow::Borrowed(&run.results), program: None },
+            p,
+        ),
     };
     let (body, mut problems) = quire_render::render_body_keep_going(
         &page.body,

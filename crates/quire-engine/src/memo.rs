@@ -9,6 +9,9 @@ use quire_core::Table;
 
 type Key = (String, Vec<Option<String>>);
 
+/// The most rows a remembered result has.
+const REMEMBERED_ROWS: usize = 100_000;
+
 #[derive(Default)]
 struct Inner {
     results: HashMap<Key, Table>,
@@ -29,7 +32,12 @@ impl Memo {
         hit
     }
 
+    /// Remember `table`, unless it is large: a result of many rows is a copy held for as
+    /// long as the engine lives, and costs less to run again than to keep.
     pub fn put(&self, sql: &str, params: &[Option<String>], table: &Table) {
+        if table.len() > REMEMBERED_ROWS {
+            return;
+        }
         if let Ok(mut inner) = self.0.lock() {
             let key = (sql.to_string(), params.to_vec());
             inner.used.insert(key.clone());
