@@ -61,17 +61,24 @@ pub fn decode_parquet(bytes: bytes::Bytes) -> Result<Vec<RecordBatch>> {
 /// Encode batches as Parquet the browser can read: Snappy (pure Rust), dictionaries,
 /// page statistics; deterministic for identical input.
 pub fn encode_parquet(schema: Arc<Schema>, batches: &[RecordBatch]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut writer = parquet_writer(&mut out, schema)?;
+    for b in batches {
+        writer.write(b).map_err(external)?;
+    }
+    writer.close().map_err(external)?;
+    Ok(out)
+}
+
+/// A Parquet writer as quire writes every file: Snappy, row groups that prune, page
+/// statistics. Batches written go out as row groups fill, so a table larger than memory can
+/// be written a batch at a time.
+pub fn parquet_writer<W: std::io::Write + Send>(out: W, schema: Arc<Schema>) -> Result<ArrowWriter<W>> {
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_max_row_group_row_count(Some(ROW_GROUP))
         .set_statistics_enabled(EnabledStatistics::Page)
         .set_created_by("quire".to_string())
         .build();
-    let mut out = Vec::new();
-    let mut writer = ArrowWriter::try_new(&mut out, schema, Some(props)).map_err(external)?;
-    for b in batches {
-        writer.write(b).map_err(external)?;
-    }
-    writer.close().map_err(external)?;
-    Ok(out)
+    ArrowWriter::try_new(out, schema, Some(props)).map_err(external)
 }

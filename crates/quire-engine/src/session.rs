@@ -208,6 +208,14 @@ impl Engine {
         collect(self.ctx.execute_logical_plan(plan).await?).await
     }
 
+    /// Run `sql` as a stream of batches, for results too large to hold (a pipeline model
+    /// written as it is computed).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub async fn stream(&self, sql: &str) -> Result<datafusion::execution::SendableRecordBatchStream> {
+        let plan = crate::dialect::plan(&self.ctx.state(), sql).await?;
+        self.ctx.execute_logical_plan(plan).await?.execute_stream().await
+    }
+
     /// Run `sql` with `params[i]` bound to placeholder `$i+1`. Each value is text, cast to
     /// the type the planner infers for its placeholder (a date column makes it a date); a
     /// value that cannot take that type becomes NULL, which matches nothing. Values are

@@ -2,7 +2,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use quire_build::committed::{self, CACHE, Committed, FileHash, LOCK, MANIFEST, Manifest};
@@ -319,11 +318,11 @@ async fn run_locked(
 
     let settings = quire_build::load_config(root)?.pipeline.unwrap_or_default();
     let threads = settings.threads.unwrap_or(1);
-    let (engine, remote) = match settings.engine.as_deref() {
-        None | Some("datafusion") => {
-            (if threads > 1 { Engine::with_partitions(threads) } else { Engine::new() }, false)
-        }
-        Some(url) => (crate::cluster::connect(url).await?, true),
+    let engine = match settings.engine.as_deref() {
+        None | Some("datafusion") if threads > 1 => Engine::with_partitions(threads),
+        None | Some("datafusion") => Engine::new(),
+        // A cluster's executors read files, as every model is registered.
+        Some(url) => crate::cluster::connect(url).await?,
     };
     let mut registered: BTreeSet<String> = BTreeSet::new();
     std::fs::create_dir_all(root.join(CACHE)).map_err(|e| BuildError::file(root.join(CACHE), e))?;
@@ -448,7 +447,7 @@ async fn run_locked(
                     Some(c) if !to_run.contains(&table) => Output::Committed(c.file.clone(), c.size),
                     _ => Output::New(cache_name(&table, &keys[&table], this_run)),
                 };
-                run_model(&engine, root, n, &keys, output, remote, progress)
+                run_model(&engine, root, n, &keys, output, progress)
             });
             for (n, result) in ready.iter().zip(futures::future::join_all(runs).await) {
                 let table = n.model.table();
@@ -502,7 +501,6 @@ async fn run_model(
     node: &Node,
     keys: &BTreeMap<String, String>,
     output: Output,
-    remote: bool,
     progress: &dyn Progress,
 ) -> Result<(ModelRun, Committed), Vec<AuthorError>> {
     let started = Instant::now();
@@ -517,8 +515,8 @@ async fn run_model(
     };
     let rows;
     if run {
-        let batches: Vec<RecordBatch> = engine.run(node.model.sql()).await.map_err(|e| {
-            let p = quire_engine::sql_problem(&e, node.model.sql(), &engine.table_names());
+        let problem = |e: &quire_engine::datafusion::error::DataFusionError| {
+            let p = quire_engine::sql_problem(e, node.model.sql(), &engine.table_names());
             let (s, end) = p.range.unwrap_or((0, 0));
             vec![
                 quire_core::Problem::new(p.message, quire_core::Span::new(s, end))
@@ -526,26 +524,24 @@ async fn run_model(
                     .maybe_help(p.help)
                     .in_file(&node.model.file),
             ]
-        })?;
-        rows = batches.iter().map(|b| b.num_rows() as u64).sum();
+        };
         let internal =
             |m: String| vec![quire_core::Problem::new(m, quire_core::Span::default()).in_file(&node.model.file)];
-        let schema_ref = batches
-            .first()
-            .map(|b| b.schema())
-            .unwrap_or_else(|| Arc::new(quire_engine::datafusion::arrow::datatypes::Schema::empty()));
-        size = Some(write_cache(root, &file, schema_ref, &batches).map_err(internal)?);
+        // Written as it is computed: a model's rows are never all in memory at once.
+        let stream = engine.stream(node.model.sql()).await.map_err(|e| problem(&e))?;
+        let written = write_stream(root, &file, stream).await.map_err(|e| match e {
+            Streamed::Query(e) => problem(&e),
+            Streamed::File(m) => internal(m),
+        })?;
+        rows = written.0;
+        size = Some(written.1);
+        // Later models and the checks read it from its file, as the build will.
         let table_name = TableName::new(schema, name);
-        if remote {
-            // A cluster's executors read files, not this process's memory.
-            let path = root.join(CACHE).join(&file);
-            engine
-                .register_file(&table_name, &path, quire_engine::FileFormat::Parquet)
-                .await
-                .map_err(|e| internal(e.to_string()))?;
-        } else {
-            engine.register_batches(&table_name, batches).map_err(|e| internal(e.to_string()))?;
-        }
+        let path = root.join(CACHE).join(&file);
+        engine
+            .register_file(&table_name, &path, quire_engine::FileFormat::Parquet)
+            .await
+            .map_err(|e| internal(e.to_string()))?;
     } else {
         rows = engine
             .run(&format!("select count(*) from {}", checks::quoted(&table)))
@@ -603,6 +599,46 @@ fn write_cache(
         fail(e)
     })?;
     Ok(bytes.len() as u64)
+}
+
+/// Why a model's stream could not be written.
+enum Streamed {
+    /// The query failed while it ran.
+    Query(quire_engine::datafusion::error::DataFusionError),
+    File(String),
+}
+
+/// [`write_cache`] for a query's stream of batches, a batch at a time: its rows and size.
+/// A file left half-written by a failure is removed.
+async fn write_stream(
+    root: &Path,
+    file: &str,
+    mut stream: quire_engine::datafusion::execution::SendableRecordBatchStream,
+) -> Result<(u64, u64), Streamed> {
+    use futures::StreamExt;
+    let path = root.join(CACHE).join(file);
+    let fail = |e: std::io::Error| Streamed::File(format!("cannot write {}: {e}", path.display()));
+    let f = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(fail)?;
+    let written = async {
+        let mut writer = quire_engine::parquet_writer(std::io::BufWriter::new(f), stream.schema())
+            .map_err(|e| Streamed::File(format!("cannot write `{file}` as Parquet: {e}")))?;
+        let mut rows = 0u64;
+        while let Some(batch) = stream.next().await {
+            let batch = batch.map_err(Streamed::Query)?;
+            rows += batch.num_rows() as u64;
+            writer.write(&batch).map_err(|e| Streamed::File(format!("cannot write `{file}` as Parquet: {e}")))?;
+        }
+        let out = writer.into_inner().map_err(|e| Streamed::File(format!("cannot write `{file}` as Parquet: {e}")))?;
+        let f = out.into_inner().map_err(|e| fail(e.into_error()))?;
+        f.sync_all().map_err(fail)?;
+        let size = f.metadata().map_err(fail)?.len();
+        Ok((rows, size))
+    }
+    .await;
+    if written.is_err() {
+        let _ = std::fs::remove_file(&path);
+    }
+    written
 }
 
 /// `<table>.<key>.<run>.parquet`: see [`committed::is_cache_name`].
