@@ -900,7 +900,7 @@ fn cell(v: &JsVal, ty: ColumnType) -> Cell {
         (JsVal::Num(n), ColumnType::Float) => Cell::Float(*n),
         (JsVal::Date(Some(ms)), ColumnType::Date) => Cell::Int((ms / 86_400_000.0).floor() as i64),
         (JsVal::Date(Some(ms)), ColumnType::Timestamp) => Cell::Int((ms * 1000.0) as i64),
-        (JsVal::Array(_), _) => v.to_table().map_or(Cell::Text(v.text()), Cell::Rows),
+        (JsVal::Array(_), _) => v.to_table().map_or(Cell::Text(v.text()), |t| Cell::Rows(Box::new(t))),
         (v, _) => Cell::Text(v.text()),
     }
 }

@@ -113,7 +113,7 @@ fn list_cell(array: &ArrayRef, i: usize) -> Result<Cell> {
             RecordBatch::try_new(schema, vec![items])?
         }
     };
-    Ok(Cell::Rows(to_table(&[batch])?))
+    Ok(Cell::Rows(Box::new(to_table(&[batch])?)))
 }
 
 /// Text columns whose every value reads with `date_format` (as DuckDB's `dateformat`,

@@ -69,7 +69,7 @@ fn results() -> BTreeMap<String, Table> {
     // A list per channel (`array_agg({'month': month, 'sales': sales})`), for sparkline columns.
     let trend = |channel: &str| {
         let sales = &r["sales"];
-        Cell::Rows(Table {
+        Cell::Rows(Box::new(Table {
             columns: vec![
                 col("month", ColumnType::Date),
                 col("sales", ColumnType::Float),
@@ -81,7 +81,7 @@ fn results() -> BTreeMap<String, Table> {
                 .filter(|row| row[1] == Cell::Text(channel.into()))
                 .map(|row| vec![row[0].clone(), row[2].clone(), row[3].clone()])
                 .collect(),
-        })
+        }))
     };
     let lists = Table {
         columns: vec![col("channel", ColumnType::Text), col("trend", ColumnType::List)],

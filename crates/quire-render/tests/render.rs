@@ -84,7 +84,7 @@ fn results() -> BTreeMap<String, Table> {
     // `array_agg({'date': month, 'sales': sales})` per channel.
     let sales = sales_by_channel();
     let trend = |channel: &str| {
-        Cell::Rows(Table {
+        Cell::Rows(Box::new(Table {
             columns: vec![col("date", ColumnType::Date), col("sales", ColumnType::Float)],
             rows: sales
                 .rows
@@ -92,7 +92,7 @@ fn results() -> BTreeMap<String, Table> {
                 .filter(|r| r[1] == Cell::Text(channel.into()))
                 .map(|r| vec![r[0].clone(), r[2].clone()])
                 .collect(),
-        })
+        }))
     };
     r.insert(
         "trends".to_string(),
