@@ -52,6 +52,16 @@ pub(crate) struct Planned {
     pub(crate) decisions: Vec<Decision>,
 }
 
+impl Planned {
+    /// Every query of `queries` reads rows, for the same reason: nothing else is planned.
+    fn all_rows<'q>(mut self, queries: impl Iterator<Item = &'q &'q str>, why: &str) -> Planned {
+        for q in queries {
+            self.decisions.push(Decision { query: q.to_string(), outcome: Outcome::Rows(why.to_string()) });
+        }
+        self
+    }
+}
+
 /// Decide, make and prove the rollups of a page whose live queries are `live`.
 pub(crate) async fn plan(
     engine: &Engine,
@@ -119,15 +129,7 @@ pub(crate) async fn plan(
                 made.push(r);
             }
             Ok(rows) => too_big.push((r, rows, total)),
-            Err(e) => {
-                for q in needs.keys() {
-                    out.decisions.push(Decision {
-                        query: q.to_string(),
-                        outcome: Outcome::Rows(format!("making its rollup failed: {e}")),
-                    });
-                }
-                return out;
-            }
+            Err(e) => return out.all_rows(needs.keys(), &format!("making its rollup failed: {e}")),
         }
     }
     // Large sources: a sample of their rows, and the same rollups of it, for the states
@@ -143,15 +145,7 @@ pub(crate) async fn plan(
                     samples.sources.push((source.clone(), table, rows));
                     samples.rollups.extend(sampled);
                 }
-                Err(e) => {
-                    for q in needs.keys() {
-                        out.decisions.push(Decision {
-                            query: q.to_string(),
-                            outcome: Outcome::Rows(format!("sampling its table failed: {e}")),
-                        });
-                    }
-                    return out;
-                }
+                Err(e) => return out.all_rows(needs.keys(), &format!("sampling its table failed: {e}")),
             }
         }
     }
