@@ -6,8 +6,18 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+// A driver's command line: `--base URL` (the site), `--chromium PATH`, and its own `more`
+// options (as `parseArgs` takes them). Returns the values and the base as a URL.
+export function driverOptions(more = {}) {
+  const { values: opt } = parseArgs({
+    options: { base: { type: 'string' }, chromium: { type: 'string', default: CHROMIUM }, ...more },
+  });
+  return { opt, base: new URL(opt.base) };
+}
 
 // A browser; `close()` also removes its profile.
 export async function launch(executablePath = CHROMIUM) {

@@ -9,19 +9,13 @@
 //   ("slots": "initial": the slots of the step before, as the page showed them on load: a
 //   click back to the page's defaults, which the native render has no slots for.)
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
-import { CHROMIUM, launch, slotDiffs, watchedPage } from './browser.mjs';
+import { driverOptions, launch, slotDiffs, watchedPage } from './browser.mjs';
 
-const { values: opt } = parseArgs({
-  options: {
-    base: { type: 'string' },
-    page: { type: 'string', default: '' },
-    expected: { type: 'string' },
-    timeout: { type: 'string', default: '60000' },
-    chromium: { type: 'string', default: CHROMIUM },
-  },
+const { opt, base } = driverOptions({
+  page: { type: 'string', default: '' },
+  expected: { type: 'string' },
+  timeout: { type: 'string', default: '60000' },
 });
-const base = new URL(opt.base);
 const timeout = parseInt(opt.timeout, 10);
 const steps = JSON.parse(fs.readFileSync(opt.expected, 'utf8'));
 const browser = await launch(opt.chromium);

@@ -6,16 +6,9 @@
 //
 //   node downloads.mjs --base http://127.0.0.1:PORT/
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
-import { CHROMIUM, launch, watchedPage } from './browser.mjs';
+import { driverOptions, launch, watchedPage } from './browser.mjs';
 
-const { values: opt } = parseArgs({
-  options: {
-    base: { type: 'string' },
-    chromium: { type: 'string', default: CHROMIUM },
-  },
-});
-const base = new URL(opt.base);
+const { opt, base } = driverOptions();
 const browser = await launch(opt.chromium);
 const r = {};
 async function csv(page, query) {

@@ -7,18 +7,12 @@
 //   node states.mjs --base http://127.0.0.1:PORT/ --expected states.json
 //   states.json: [{ "page": "explorer/", "state": "name", "search": "?a=b", "slots": { "3": "<div ...>" } }]
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
-import { CHROMIUM, launch, slotDiffs, watchedPage } from './browser.mjs';
+import { driverOptions, launch, slotDiffs, watchedPage } from './browser.mjs';
 
-const { values: opt } = parseArgs({
-  options: {
-    base: { type: 'string' },
-    expected: { type: 'string' },
-    timeout: { type: 'string', default: '60000' },
-    chromium: { type: 'string', default: CHROMIUM },
-  },
+const { opt, base } = driverOptions({
+  expected: { type: 'string' },
+  timeout: { type: 'string', default: '60000' },
 });
-const base = new URL(opt.base);
 const timeout = parseInt(opt.timeout, 10);
 const cases = JSON.parse(fs.readFileSync(opt.expected, 'utf8'));
 const browser = await launch(opt.chromium);

@@ -5,21 +5,15 @@
 // (--filter-page), a heatmap's legend filter. Reports JSON on stdout.
 //
 //   node ui.mjs --base http://127.0.0.1:PORT/ --page authoring/layout/ --id view --tab table --other Chart
-import { parseArgs } from 'node:util';
-import { CHROMIUM, launch, watchedPage } from './browser.mjs';
+import { driverOptions, launch, watchedPage } from './browser.mjs';
 
-const { values: opt } = parseArgs({
-  options: {
-    base: { type: 'string' },
-    page: { type: 'string' },
-    id: { type: 'string' },
-    tab: { type: 'string' },
-    other: { type: 'string' },
-    'filter-page': { type: 'string' },
-    chromium: { type: 'string', default: CHROMIUM },
-  },
+const { opt, base } = driverOptions({
+  page: { type: 'string' },
+  id: { type: 'string' },
+  tab: { type: 'string' },
+  other: { type: 'string' },
+  'filter-page': { type: 'string' },
 });
-const base = new URL(opt.base);
 const browser = await launch(opt.chromium);
 const report = {};
 try {

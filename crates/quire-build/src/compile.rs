@@ -427,16 +427,11 @@ async fn compile_checked(
     shippable.extend(planned.rollups.iter().map(|r| TableName::new(quire_engine::rollup::SCHEMA, &r.table)));
     // The tables (and their columns) the browser needs to run the live queries: a proved
     // query reads its rollups, any other its sources.
-    let aggregates = engine.aggregate_names();
     let mut tables: BTreeMap<TableName, BTreeSet<String>> = BTreeMap::new();
     for name in &live {
         let e = &run.expanded[name];
-        let sql = if planned.rolled.contains(name) {
-            quire_engine::rollup::rewrite(&e.sql, &planned.rollups, &aggregates).map_err(BuildError::Internal)?
-        } else {
-            e.sql.clone()
-        };
-        let reads = engine.columns_read(&sql, &e.params).await.map_err(|e| BuildError::Internal(e.to_string()))?;
+        let sql = planned.rolled.get(name).unwrap_or(&e.sql);
+        let reads = engine.columns_read(sql, &e.params).await.map_err(|e| BuildError::Internal(e.to_string()))?;
         for (r, cols) in reads {
             if let Some(schema) = r.schema() {
                 let name = TableName::new(schema, r.table());
@@ -542,7 +537,7 @@ async fn compile_checked(
         tables,
         live,
         rollups: planned.rollups,
-        rolled: planned.rolled,
+        rolled: planned.rolled.into_keys().collect(),
         decisions: planned.decisions,
         inputs: shown,
         choices,

@@ -48,7 +48,8 @@ pub enum Outcome {
 #[derive(Debug, Default)]
 pub(crate) struct Planned {
     pub(crate) rollups: Vec<Rollup>,
-    pub(crate) rolled: BTreeSet<String>,
+    /// Each proved query, with its SQL at the defaults rewritten for `rollups`.
+    pub(crate) rolled: BTreeMap<String, String>,
     pub(crate) decisions: Vec<Decision>,
 }
 
@@ -118,7 +119,7 @@ pub(crate) async fn plan(
         let total = match source_rows.get(source) {
             Some(n) => *n,
             None => {
-                let n = count(engine, &TableName::new(&source.schema, &source.table).quoted()).await.unwrap_or(0);
+                let n = count(engine, &from).await.unwrap_or(0);
                 source_rows.insert(source.clone(), n);
                 n
             }
@@ -135,8 +136,8 @@ pub(crate) async fn plan(
     // Large sources: a sample of their rows, and the same rollups of it, for the states
     // besides the defaults.
     let mut samples = Samples::default();
+    let above = std::env::var("QUIRE_SAMPLE_ABOVE").ok().and_then(|v| v.parse().ok()).unwrap_or(SAMPLE_ABOVE);
     for (source, total) in &source_rows {
-        let above = std::env::var("QUIRE_SAMPLE_ABOVE").ok().and_then(|v| v.parse().ok()).unwrap_or(SAMPLE_ABOVE);
         if *total > above && made.iter().any(|r| &r.source == source) {
             // A lower bar samples fewer rows too.
             let rows = SAMPLE_ROWS.min(above / 5).max(1);
@@ -169,9 +170,8 @@ pub(crate) async fn plan(
             continue;
         }
         match prove(engine, page, run, q, &made, &samples, &aggregates, &page_inputs, seed).await {
-            Ok(states) => {
-                let used: Vec<&Rollup> =
-                    n.iter().filter_map(|need| made.iter().filter(|r| r.covers(need)).min_by_key(|r| r.rows)).collect();
+            Ok((states, sql)) => {
+                let used: Vec<&Rollup> = n.iter().filter_map(|need| Rollup::choose(&made, need)).collect();
                 let total = used.first().and_then(|r| source_rows.get(&r.source)).copied().unwrap_or(0);
                 let sample = samples
                     .sources
@@ -188,7 +188,7 @@ pub(crate) async fn plan(
                         sample,
                     },
                 });
-                out.rolled.insert(q.to_string());
+                out.rolled.insert(q.to_string(), sql);
             }
             Err(why) => out.decisions.push(Decision { query: q.to_string(), outcome: Outcome::Rows(why) }),
         }
@@ -198,11 +198,7 @@ pub(crate) async fn plan(
     out.rollups = made
         .iter()
         .filter(|r| {
-            out.rolled.iter().any(|q| {
-                needs[q.as_str()]
-                    .iter()
-                    .any(|need| made.iter().filter(|m| m.covers(need)).min_by_key(|m| m.rows) == Some(*r))
-            })
+            out.rolled.keys().any(|q| needs[q.as_str()].iter().any(|need| Rollup::choose(&made, need) == Some(*r)))
         })
         .cloned()
         .collect();
@@ -278,7 +274,7 @@ async fn make_table(engine: &Engine, name: &TableName, sql: &str) -> Result<u64,
     }
 }
 
-/// Samples of large sources, as `quire_rollups.s...` tables, with rollups of them.
+/// Samples of large sources, as `quire_rollups."sample of ..."` tables, with rollups of them.
 #[derive(Default)]
 struct Samples {
     /// Each sampled source, its sample's table and rows.
@@ -323,7 +319,8 @@ async fn sample(
 }
 
 /// Run `query` both ways in the default state and the sampled ones (on samples of large
-/// sources); how many states agreed, or the first that did not.
+/// sources); how many states agreed and its SQL at the defaults on `rollups`, or the first
+/// state that did not agree.
 #[allow(clippy::too_many_arguments)]
 async fn prove(
     engine: &Engine,
@@ -335,46 +332,55 @@ async fn prove(
     aggregates: &BTreeSet<String>,
     page_inputs: &[inputs::Input<'_>],
     seed: &str,
-) -> Result<usize, String> {
+) -> Result<(usize, String), String> {
     let reads = &run.expanded[query].inputs;
+    let mut at_defaults = String::new();
     let mut states = vec![run.inputs.clone()];
     states.extend(sample_states(page_inputs, reads, run, &format!("{seed}\u{0}{query}")));
     for (i, state) in states.iter().enumerate() {
         let expanded = chain::expand(page, query, state).map_err(|_| "its chain does not expand".to_string())?;
+        let on_sample = i > 0 && !samples.sources.is_empty();
         let mut sql = expanded.sql.clone();
         let mut on = rollups;
-        if i > 0 && !samples.sources.is_empty() {
+        if on_sample {
             for (source, table, _) in &samples.sources {
                 sql = rollup::reading(&sql, source, rollup::SCHEMA, table)?;
             }
             on = &samples.rollups;
         }
         let original = match (i, run.results.get(query)) {
-            (0, Some(t)) => t.clone(),
-            _ if i > 0 && !samples.sources.is_empty() => table(engine, &sql, &expanded.params)
-                .await
-                .map_err(|e| format!("it fails on a sample in a state: {e}"))?,
-            _ => engine
-                .run_expanded(page, query, &expanded)
-                .await
-                .map_err(|p| format!("it fails in a state: {}", p.message))?,
+            (0, Some(t)) => std::borrow::Cow::Borrowed(t),
+            _ if on_sample => std::borrow::Cow::Owned(
+                table(engine, &sql, &expanded.params)
+                    .await
+                    .map_err(|e| format!("it fails on a sample in a state: {e}"))?,
+            ),
+            _ => std::borrow::Cow::Owned(
+                engine
+                    .run_expanded(page, query, &expanded)
+                    .await
+                    .map_err(|p| format!("it fails in a state: {}", p.message))?,
+            ),
         };
         let rewritten = rollup::rewrite(&sql, on, aggregates)?;
         let rolled =
             table(engine, &rewritten, &expanded.params).await.map_err(|e| format!("on its rollup it fails: {e}"))?;
         // The same bits, not nearly: a page rounds these numbers, and a last bit apart can
         // show another cent. Exact sums make it so for sums and averages of doubles.
-        if rolled != original {
+        if rolled != *original {
             let what = if rolled.columns != original.columns {
                 "its columns differ".to_string()
             } else {
                 format!("{} rows instead of {}, or other values", rolled.len(), original.len())
             };
-            let on = if i > 0 && !samples.sources.is_empty() { " (on a sample)" } else { "" };
+            let on = if on_sample { " (on a sample)" } else { "" };
             return Err(format!("on its rollup it gives {what} with {}{on}", describe(state, reads)));
         }
+        if i == 0 {
+            at_defaults = rewritten;
+        }
     }
-    Ok(states.len())
+    Ok((states.len(), at_defaults))
 }
 
 async fn table(engine: &Engine, sql: &str, params: &[Option<String>]) -> Result<quire_core::Table, String> {

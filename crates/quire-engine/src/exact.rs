@@ -158,6 +158,7 @@ struct Exact {
     kind: Kind,
     /// DataFusion's function this one stands in for.
     inner: Option<Arc<AggregateUDF>>,
+    /// The inner function's, or quire's own.
     signature: Signature,
 }
 
@@ -181,10 +182,7 @@ impl AggregateUDFImpl for Exact {
     }
 
     fn signature(&self) -> &Signature {
-        match &self.inner {
-            Some(inner) => inner.signature(),
-            None => &self.signature,
-        }
+        &self.signature
     }
 
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {

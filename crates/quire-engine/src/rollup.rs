@@ -139,6 +139,12 @@ impl Rollup {
             && need.measures.iter().all(|m| self.measure(m).is_some())
     }
 
+    /// The rollup of `rollups` that answers `need`: the smallest that covers it (the first
+    /// of those, so the build and the browser, given the same list, pick the same).
+    pub fn choose<'r>(rollups: &'r [Rollup], need: &Need) -> Option<&'r Rollup> {
+        rollups.iter().filter(|r| r.covers(need)).min_by_key(|r| r.rows)
+    }
+
     fn measure(&self, (agg, arg): &(Agg, String)) -> Option<&Measure> {
         self.measures.iter().find(|m| m.agg == *agg && &m.arg == arg)
     }
@@ -251,28 +257,29 @@ pub fn rewrite(sql: &str, rollups: &[Rollup], aggregates: &BTreeSet<String>) -> 
 /// rewrite in many input states on a sample of a large source's rows.
 pub fn reading(sql: &str, source: &Source, schema: &str, table: &str) -> Result<String, String> {
     struct Rename<'a> {
-        walk: Walk<'a>,
+        source: &'a Source,
         to: ObjectName,
     }
     impl VisitorMut for Rename<'_> {
         type Break = ();
         fn pre_visit_relation(&mut self, name: &mut ObjectName) -> ControlFlow<()> {
-            if self.walk.source_named(name).is_some() {
+            if self.source.is_named(name) {
                 *name = self.to.clone();
             }
             ControlFlow::Continue(())
         }
     }
     let mut statement = parse(sql)?;
-    let sources = std::slice::from_ref(source);
-    let aggregates = BTreeSet::new();
-    let walk = Walk { sources, aggregates: &aggregates, rollups: None, needs: Vec::new(), why: None };
-    let to = ObjectName(vec![
+    let _ = VisitMut::visit(&mut statement, &mut Rename { source, to: qualified(schema, table) });
+    Ok(statement.to_string())
+}
+
+/// `"schema"."table"`.
+fn qualified(schema: &str, table: &str) -> ObjectName {
+    ObjectName(vec![
         ObjectNamePart::Identifier(Ident::with_quote('"', schema)),
         ObjectNamePart::Identifier(Ident::with_quote('"', table)),
-    ]);
-    let _ = VisitMut::visit(&mut statement, &mut Rename { walk, to });
-    Ok(statement.to_string())
+    ])
 }
 
 fn parse(sql: &str) -> Result<Statement, String> {
@@ -307,15 +314,22 @@ fn idents(name: &ObjectName) -> Option<Vec<String>> {
         .collect()
 }
 
+impl Source {
+    /// Whether a FROM's `name` reads this table, as the planner resolves it.
+    fn is_named(&self, name: &ObjectName) -> bool {
+        let Some(parts) = idents(name) else { return false };
+        match parts.as_slice() {
+            [t] => self.bare && *t == self.table,
+            [schema, t] => *schema == self.schema && *t == self.table,
+            [catalog, schema, t] => catalog == "datafusion" && *schema == self.schema && *t == self.table,
+            _ => false,
+        }
+    }
+}
+
 impl Walk<'_> {
     fn source_named(&self, name: &ObjectName) -> Option<&Source> {
-        let parts = idents(name)?;
-        self.sources.iter().find(|s| match parts.as_slice() {
-            [t] => s.bare && *t == s.table,
-            [schema, t] => *schema == s.schema && *t == s.table,
-            [catalog, schema, t] => catalog == "datafusion" && *schema == s.schema && *t == s.table,
-            _ => false,
-        })
+        self.sources.iter().find(|s| s.is_named(name))
     }
 
     fn stop(&mut self, why: String) -> ControlFlow<()> {
@@ -369,7 +383,7 @@ impl VisitorMut for Walk<'_> {
         let table = match self.rollups {
             None => "pending".to_string(),
             Some(rollups) => {
-                let Some(rollup) = rollups.iter().filter(|r| r.covers(&need)).min_by_key(|r| r.rows) else {
+                let Some(rollup) = Rollup::choose(rollups, &need) else {
                     return self.stop(format!("no rollup covers a read of `{}.{}`", source.schema, source.table));
                 };
                 if let Err(why) = scope.rewrite(select, query.order_by.as_mut(), rollup) {
@@ -379,10 +393,7 @@ impl VisitorMut for Walk<'_> {
             }
         };
         if let TableFactor::Table { name, .. } = &mut select.from[0].relation {
-            *name = ObjectName(vec![
-                ObjectNamePart::Identifier(Ident::with_quote('"', SCHEMA)),
-                ObjectNamePart::Identifier(Ident::with_quote('"', table)),
-            ]);
+            *name = qualified(SCHEMA, &table);
         }
         self.needs.push(need);
         ControlFlow::Continue(())

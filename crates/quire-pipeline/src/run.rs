@@ -618,17 +618,19 @@ async fn write_stream(
     use futures::StreamExt;
     let path = root.join(CACHE).join(file);
     let fail = |e: std::io::Error| Streamed::File(format!("cannot write {}: {e}", path.display()));
+    let parquet = |e: quire_engine::datafusion::error::DataFusionError| {
+        Streamed::File(format!("cannot write `{file}` as Parquet: {e}"))
+    };
     let f = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(fail)?;
     let written = async {
-        let mut writer = quire_engine::parquet_writer(std::io::BufWriter::new(f), stream.schema())
-            .map_err(|e| Streamed::File(format!("cannot write `{file}` as Parquet: {e}")))?;
+        let mut writer = quire_engine::parquet_writer(std::io::BufWriter::new(f), stream.schema()).map_err(parquet)?;
         let mut rows = 0u64;
         while let Some(batch) = stream.next().await {
             let batch = batch.map_err(Streamed::Query)?;
             rows += batch.num_rows() as u64;
-            writer.write(&batch).map_err(|e| Streamed::File(format!("cannot write `{file}` as Parquet: {e}")))?;
+            writer.write(&batch).map_err(|e| parquet(e.into()))?;
         }
-        let out = writer.into_inner().map_err(|e| Streamed::File(format!("cannot write `{file}` as Parquet: {e}")))?;
+        let out = writer.into_inner().map_err(|e| parquet(e.into()))?;
         let f = out.into_inner().map_err(|e| fail(e.into_error()))?;
         f.sync_all().map_err(fail)?;
         let size = f.metadata().map_err(fail)?.len();
