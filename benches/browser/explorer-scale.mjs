@@ -3,7 +3,7 @@
 // profile, then what the visit transferred (besides quire's runtime under _quire/, which a
 // host caches for every page), the time until the engine is ready, and the time each of
 // INPUTS input changes takes until its slots are redrawn (a category, then a channel, in
-// turn). Prints JSON.
+// turn), and then of five other days (each fetching that day's rows). Prints JSON.
 //   node explorer-scale.mjs URL [INPUTS]
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -39,6 +39,8 @@ await page.goto(url, { waitUntil: 'load', timeout });
 await page.waitForFunction(() => ['match', 'mismatch', 'ready', 'error'].includes(document.documentElement.dataset.quireRuntime), null, { timeout });
 const readyMs = Date.now() - started;
 const runtime = await page.evaluate(() => document.documentElement.dataset.quireRuntime);
+await Promise.all(sizes);
+const firstVisit = { data: transfers.data, page: transfers.page };
 const updates = () => page.evaluate(() => parseInt(document.documentElement.dataset.quireUpdates || '0', 10));
 const settled = (n) => page.waitForFunction((n) => parseInt(document.documentElement.dataset.quireUpdates || '0', 10) > n
   && !document.documentElement.hasAttribute('data-quire-busy'), n, { timeout });
@@ -56,11 +58,35 @@ for (let i = 0; i < changes; i++) {
   await settled(n);
   times.push(Date.now() - t);
 }
+// Then DAYS other days: each reads order rows of a day not fetched yet (a ranged table's
+// row groups), so its time includes the Range requests, and its bytes are what one more
+// day costs a reader.
+const days = [];
+const dayBytes = [];
+const bounds = await page.evaluate(() => { const d = document.querySelector('#q-in-day'); return d ? [d.min, d.max] : null; });
+if (bounds) {
+  const lo = Date.parse(bounds[0]);
+  const hi = Date.parse(bounds[1]);
+  for (let i = 1; i <= 5; i++) {
+    const day = new Date(lo + ((hi - lo) * i) / 6).toISOString().slice(0, 10);
+    await Promise.all(sizes);
+    const before = transfers.data;
+    const n = await updates();
+    const t = Date.now();
+    await page.fill('#q-in-day', day);
+    await settled(n);
+    days.push(Date.now() - t);
+    await Promise.all(sizes);
+    dayBytes.push(transfers.data - before);
+  }
+}
 await Promise.all(sizes);
 await ctx.close();
 fs.rmSync(profile, { recursive: true, force: true });
 const s = [...times].sort((a, b) => a - b);
 const at = (q) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
 process.stdout.write(JSON.stringify({
-  runtime, ready_ms: readyMs, transfers, input_ms: times, input_p50_ms: at(0.5), input_p95_ms: at(0.95), errors,
+  runtime, ready_ms: readyMs, first_visit: firstVisit, transfers, input_ms: times, input_p50_ms: at(0.5), input_p95_ms: at(0.95),
+  day_ms: days, day_bytes: dayBytes, day_p50_ms: [...days].sort((a, b) => a - b)[Math.floor(days.length / 2)],
+  day_p50_bytes: [...dayBytes].sort((a, b) => a - b)[Math.floor(dayBytes.length / 2)], errors,
 }) + '\n');

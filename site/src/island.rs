@@ -11,6 +11,10 @@ pub struct Island {
     pub source: String,
     /// `schema.table` → absolute URL of its Parquet file (`quire.js` resolves them).
     pub tables: BTreeMap<String, String>,
+    /// The tables read a piece at a time: the runtime fetches the footer (the file's last
+    /// `tail` bytes), then only the row groups a query can match.
+    #[serde(default)]
+    pub ranged: BTreeMap<String, Ranged>,
     /// The queries that read inputs.
     pub live: BTreeSet<String>,
     /// The rollups the build made and proved for some of them (see `quire_engine::rollup`).
@@ -31,6 +35,12 @@ pub struct Island {
     /// The page's JavaScript module (absolute URL), when the page has a script.
     #[serde(default)]
     pub script: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct Ranged {
+    pub len: u64,
+    pub tail: u64,
 }
 
 /// A browser-side query the build ran at the defaults, with its result.

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use quire_core::chain;
 use quire_core::inputs;
 use quire_core::{InputState, Page, Table};
+use quire_engine::ranged::{RangedFile, Tail};
 use quire_engine::{Engine, TableName};
 use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
@@ -27,10 +28,14 @@ struct Session {
     results: BTreeMap<String, Table>,
     /// The page's JavaScript, when it has some.
     js: Option<BrowserJs>,
+    /// The tables read a piece at a time, with their URLs.
+    ranged: Vec<(std::sync::Arc<RangedFile>, String)>,
 }
 
 thread_local! {
     static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+    /// Bytes fetched for ranged tables since the worker started.
+    static FETCHED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     /// The benchmark page's engine: tables loaded by URL, SQL run as given.
     static BENCH: RefCell<Option<std::rc::Rc<Engine>>> = const { RefCell::new(None) };
 }
@@ -66,6 +71,8 @@ pub async fn handle(text: &str) -> String {
     reply["id"] = req["id"].clone();
     reply["op"] = req["op"].clone();
     reply["ms"] = json!(now() - started);
+    // Bytes of ranged tables fetched so far (footers and row groups).
+    reply["fetched"] = json!(FETCHED.with(|f| f.get()));
     if reply.get("ok").is_none() {
         reply["ok"] = json!(true);
     }
@@ -81,13 +88,20 @@ async fn init(req: &Value) -> Result<Value, String> {
     let engine = Engine::new();
     let engine_ms = now() - t0;
     let mut bytes = 0;
+    let mut ranged = Vec::new();
     for (name, url) in &island.tables {
         let (schema, table) = name.split_once('.').ok_or_else(|| format!("bad table name {name}"))?;
+        let table = TableName::new(schema, table);
+        if let Some(r) = island.ranged.get(name) {
+            let file = std::sync::Arc::new(open_ranged(url, r.len, r.tail).await?);
+            bytes += file.bytes_held() as usize;
+            engine.register_ranged(&table, file.clone()).map_err(|e| format!("reading {url}: {e}"))?;
+            ranged.push((file, url.clone()));
+            continue;
+        }
         let data = fetch(url).await?;
         bytes += data.len();
-        engine
-            .register_parquet_bytes(&TableName::new(schema, table), data.into())
-            .map_err(|e| format!("reading {url}: {e}"))?;
+        engine.register_parquet_bytes(&table, data.into()).map_err(|e| format!("reading {url}: {e}"))?;
     }
     let mut results = island.choices;
     for (key, url) in &island.shapes {
@@ -113,6 +127,7 @@ async fn init(req: &Value) -> Result<Value, String> {
         defaults: island.inputs.clone(),
         state: island.inputs,
         results,
+        ranged,
     };
     let check = match &island.check {
         Some(c) => {
@@ -206,6 +221,23 @@ async fn update(s: &mut Session, next: InputState) -> Result<Value, String> {
             Err(e) => errors.push(e),
         }
     }
+    // A slot drawn again may read a live query that no change has run yet (a block that
+    // reads `inputs.channel` and a query of other inputs, when only a date changed): run
+    // it once, at the current state.
+    let redrawn = quire_render::slots_showing_scripted(&s.page.body, &queries, &changed, s.js.is_some());
+    let unrun: BTreeSet<String> = redrawn
+        .iter()
+        .flat_map(|i| quire_render::queries_read(std::slice::from_ref(&s.page.body[*i])))
+        .filter(|q| s.live.contains(q) && !s.results.contains_key(q))
+        .collect();
+    for q in unrun {
+        match run(s, &q).await {
+            Ok(t) => {
+                s.results.insert(q.clone(), t);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
     // The page's JavaScript runs again on the new state, and makes its tables again.
     let mut results = std::borrow::Cow::Borrowed(&s.results);
     if let Some(js) = s.js.as_mut().filter(|_| !(queries.is_empty() && changed.is_empty())) {
@@ -221,7 +253,7 @@ async fn update(s: &mut Session, next: InputState) -> Result<Value, String> {
     }
     let runner = s.js.as_ref().map(|j| j as &dyn quire_core::script::Runner);
     let mut slots = Vec::new();
-    for i in quire_render::slots_showing_scripted(&s.page.body, &queries, &changed, runner.is_some()) {
+    for i in redrawn {
         match quire_render::render_slot(&s.page.body, i, &results, &s.state, runner) {
             Ok(html) => slots.push(json!([i, html])),
             Err(p) => errors.extend(p.into_iter().map(|p| p.message)),
@@ -251,7 +283,93 @@ async fn run(s: &Session, query: &str) -> Result<Table, String> {
         expanded.sql = quire_engine::rollup::rewrite(&expanded.sql, &s.rollups, &s.aggregates)
             .map_err(|e| format!("query `{query}` on its rollup: {e}"))?;
     }
+    prefetch(s, &expanded).await.map_err(|e| format!("query `{query}`: {e}"))?;
     s.engine.run_expanded(&s.page, query, &expanded).await.map_err(|p| format!("query `{query}`: {}", p.message))
+}
+
+/// Fetch the pieces of ranged tables that `expanded` will read and that are not here yet:
+/// the row groups its filters can match, the columns it reads.
+async fn prefetch(s: &Session, expanded: &chain::Expanded) -> Result<(), String> {
+    if s.ranged.is_empty() {
+        return Ok(());
+    }
+    // A query that does not plan fails when it runs, with the author's error.
+    let Ok(wanted) = s.engine.ranges_wanted(&expanded.sql, &expanded.params).await else { return Ok(()) };
+    for (file, ranges) in wanted {
+        let url = &s.ranged.iter().find(|(f, _)| std::sync::Arc::ptr_eq(f, &file)).ok_or("an unknown ranged table")?.1;
+        let pieces = futures::future::try_join_all(ranges.iter().map(|r| fetch_range(url, r.start, r.end))).await?;
+        for (r, piece) in ranges.iter().zip(pieces) {
+            match piece {
+                Piece::Range(bytes) => {
+                    FETCHED.with(|f| f.set(f.get() + bytes.len()));
+                    file.add(r.start, bytes.into());
+                }
+                // The host ignored the Range header: the whole file came; keep all of it.
+                Piece::Whole(bytes) => {
+                    FETCHED.with(|f| f.set(f.get() + bytes.len()));
+                    file.add(0, bytes.into());
+                    break;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A ranged table's footer: the file's last bytes, more if its footer is longer; the whole
+/// file if the host ignores ranges.
+async fn open_ranged(url: &str, len: u64, tail: u64) -> Result<RangedFile, String> {
+    let mut want = tail.clamp(8, len);
+    loop {
+        let piece = fetch_range(url, len - want, len).await?;
+        let read = match piece {
+            Piece::Range(tail) => {
+                FETCHED.with(|f| f.set(f.get() + tail.len()));
+                RangedFile::from_tail(len, tail.into())
+            }
+            Piece::Whole(all) => {
+                FETCHED.with(|f| f.set(f.get() + all.len()));
+                RangedFile::whole(all.into()).map(Tail::Read)
+            }
+        };
+        match read.map_err(|e| format!("reading {url}: {e}"))? {
+            Tail::Read(file) => return Ok(file),
+            Tail::Needs(n) if n > want && n <= len => want = n,
+            Tail::Needs(_) => return Err(format!("reading {url}: its footer is longer than the file")),
+        }
+    }
+}
+
+/// What a Range request brought.
+enum Piece {
+    Range(Vec<u8>),
+    Whole(Vec<u8>),
+}
+
+/// Bytes `[start, end)` of `url`: `206 Partial Content`, or the whole file from a host that
+/// answers `200` to a Range request.
+async fn fetch_range(url: &str, start: u64, end: u64) -> Result<Piece, String> {
+    let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+    let init = web_sys::RequestInit::new();
+    let headers = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;
+    headers.set("Range", &format!("bytes={start}-{}", end - 1)).map_err(|e| format!("{e:?}"))?;
+    init.set_headers(&headers);
+    let resp = wasm_bindgen_futures::JsFuture::from(scope.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|e| format!("fetching {url}: {e:?}"))?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(|_| "fetch gave no response".to_string())?;
+    if !resp.ok() {
+        return Err(format!("fetching {url} (bytes {start}-{}): HTTP {}", end - 1, resp.status()));
+    }
+    let buf = wasm_bindgen_futures::JsFuture::from(resp.array_buffer().map_err(|e| format!("{e:?}"))?)
+        .await
+        .map_err(|e| format!("reading {url}: {e:?}"))?;
+    let bytes = js_sys::Uint8Array::new(&buf).to_vec();
+    match resp.status() {
+        206 if bytes.len() as u64 == end - start => Ok(Piece::Range(bytes)),
+        206 => Err(format!("fetching {url}: asked for {} bytes, got {}", end - start, bytes.len())),
+        _ => Ok(Piece::Whole(bytes)),
+    }
 }
 
 /// A live query's result at the current inputs, as CSV.

@@ -155,6 +155,66 @@ async fn parquet_that_quire_writes_reads_back_in_the_browser() {
     assert_eq!(table.rows, vec![vec![quire_core::Cell::Int(10_000)]]);
 }
 
+/// A ranged table in the browser's engine: the row groups a query's filters can match are
+/// all it fetches, and the answer is the whole file's.
+#[wasm_bindgen_test]
+async fn a_ranged_table_fetches_only_the_row_groups_a_query_can_match() {
+    use quire_engine::datafusion::arrow::array::{Float64Array, Int64Array, StringArray};
+    use quire_engine::datafusion::arrow::datatypes::{DataType, Field, Schema};
+    use quire_engine::datafusion::arrow::record_batch::RecordBatch;
+    use quire_engine::parquet::arrow::ArrowWriter;
+    use quire_engine::parquet::file::properties::WriterProperties;
+    use quire_engine::ranged::{RangedFile, Tail};
+    use std::sync::Arc;
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Int64, false),
+        Field::new("state", DataType::Utf8, false),
+        Field::new("sales", DataType::Float64, false),
+    ]));
+    let n = 60_000;
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(Int64Array::from_iter_values(0..n)),
+            Arc::new(StringArray::from_iter_values((0..n).map(|i| if i % 5 == 0 { "CA" } else { "NY" }))),
+            Arc::new(Float64Array::from_iter_values((0..n).map(|i| i as f64 / 4.0))),
+        ],
+    )
+    .expect("batch");
+    let props = WriterProperties::builder().set_max_row_group_row_count(Some(2000)).build();
+    let mut file = Vec::new();
+    let mut w = ArrowWriter::try_new(&mut file, schema, Some(props)).expect("writer");
+    w.write(&batch).expect("write");
+    w.close().expect("close");
+    let file = bytes::Bytes::from(file);
+    let sql = "select count(*) as n, sum(sales) as s from t.orders where id between $1 and 30999 and state = 'CA'";
+    let params = [Some("30000".to_string())];
+
+    let whole = quire_engine::Engine::new();
+    whole.register_parquet_bytes(&quire_engine::TableName::new("t", "orders"), file.clone()).expect("registers");
+    let expected = quire_engine::to_table(&whole.run_with_params(sql, &params).await.expect("runs")).expect("table");
+
+    let len = file.len();
+    let footer = u32::from_le_bytes(file[len - 8..len - 4].try_into().expect("4 bytes")) as usize + 8;
+    let Tail::Read(ranged) = RangedFile::from_tail(len as u64, file.slice(len - footer..)).expect("footer") else {
+        panic!("the whole footer was given")
+    };
+    let ranged = Arc::new(ranged);
+    let engine = quire_engine::Engine::new();
+    engine.register_ranged(&quire_engine::TableName::new("t", "orders"), ranged.clone()).expect("registers");
+    let mut fetched = 0;
+    for (f, ranges) in engine.ranges_wanted(sql, &params).await.expect("planned") {
+        for r in ranges {
+            fetched += r.end - r.start;
+            f.add(r.start, file.slice(r.start as usize..r.end as usize));
+        }
+    }
+    let actual = quire_engine::to_table(&engine.run_with_params(sql, &params).await.expect("runs")).expect("table");
+    assert_eq!(actual.rows, expected.rows);
+    assert_eq!(actual.rows[0][0], quire_core::Cell::Int(200));
+    assert!(fetched * 10 < len as u64, "fetched {fetched} of {len} bytes for one thousand rows of sixty thousand");
+}
+
 /// The browser's engine registers exactly the functions `browser-functions.txt` lists; the
 /// build checks every live query against that list (tests/testsuite/parity.rs).
 #[wasm_bindgen_test]

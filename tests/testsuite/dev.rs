@@ -556,3 +556,34 @@ fn quire_dev_polls_when_asked() {
     }
     assert!(dev.log().contains("Rebuilt 1 of 2 pages"), "{}", dev.log());
 }
+
+/// Tables read a piece at a time are fetched with Range requests: `quire dev` answers one
+/// range with `206 Partial Content` and those bytes, and anything else with the whole file.
+#[test]
+fn quire_dev_answers_range_requests() {
+    let p = Project::fixture("dev");
+    let dev = Dev::start(p.path());
+    let whole = dev.raw("/style.css");
+    assert_eq!(status(&whole), 200);
+    assert!(whole.to_ascii_lowercase().contains("accept-ranges: bytes"), "{}", &whole[..300.min(whole.len())]);
+    let body = whole.split_once("\r\n\r\n").expect("a body").1.to_string();
+    let ranged = |range: &str| {
+        let addr = dev.addr();
+        let r = dev
+            .send(&format!("GET /style.css HTTP/1.1\r\nHost: {addr}\r\nRange: {range}\r\nConnection: close\r\n\r\n"));
+        let (head, body) = r.split_once("\r\n\r\n").expect("a body");
+        (status(&r), head.to_ascii_lowercase(), body.to_string())
+    };
+    let n = body.len();
+    let (code, head, part) = ranged("bytes=0-9");
+    assert_eq!((code, part.as_str()), (206, &body[..10]));
+    assert!(head.contains(&format!("content-range: bytes 0-9/{n}")), "{head}");
+    let (code, _, part) = ranged("bytes=-5");
+    assert_eq!((code, part.as_str()), (206, &body[n - 5..]));
+    let (code, _, part) = ranged(&format!("bytes={}-", n - 3));
+    assert_eq!((code, part.as_str()), (206, &body[n - 3..]));
+    for whole_file in ["bytes=0-1, 5-6", &format!("bytes={n}-"), "items=0-1", "bytes=9-2"] {
+        let (code, _, part) = ranged(whole_file);
+        assert_eq!((code, part.len()), (200, n), "{whole_file}");
+    }
+}

@@ -18,6 +18,7 @@ mod parity;
 mod parse;
 mod pipeline;
 mod postgres;
+mod ranged;
 mod release;
 mod rollups;
 mod scripts;

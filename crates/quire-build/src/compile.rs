@@ -83,7 +83,9 @@ pub(crate) struct Compiled {
     own_heading: bool,
     body: quire_render::Rendered,
     /// The tables the page's browser-side queries read, and the columns they read of each.
-    tables: BTreeMap<TableName, BTreeSet<String>>,
+    pub(crate) tables: BTreeMap<TableName, BTreeSet<String>>,
+    /// The columns the live queries that read rows filter each table by.
+    pub(crate) filtered: BTreeMap<TableName, Vec<String>>,
     /// Queries that read an input: the browser re-runs them.
     live: BTreeSet<String>,
     /// The rollups the browser runs the `rolled` live queries on (see `rollups`).
@@ -111,8 +113,7 @@ pub(crate) struct Compiled {
     pub(crate) reused: Vec<String>,
 }
 
-/// Tables exported for the browser, by name and columns: path in the site and bytes.
-pub(crate) type Exports = BTreeMap<(TableName, BTreeSet<String>), (String, Bytes)>;
+pub(crate) use crate::ship::Exports;
 
 pub fn compile(project: &Project, runtime: Option<&Runtime>) -> Result<Site, BuildError> {
     let rt = query_runtime()?;
@@ -396,6 +397,7 @@ fn error_compiled(
         title,
         body,
         tables: BTreeMap::new(),
+        filtered: BTreeMap::new(),
         live: BTreeSet::new(),
         rollups: Vec::new(),
         rolled: BTreeSet::new(),
@@ -437,6 +439,25 @@ async fn compile_checked(
                 let name = TableName::new(schema, r.table());
                 if shippable.contains(&name) {
                     tables.entry(name).or_default().extend(cols);
+                }
+            }
+        }
+    }
+    // What the live queries that read rows (not a rollup) filter each table by: a large
+    // table ships sorted so that a state's filters rule out most of its row groups.
+    let mut filtered: BTreeMap<TableName, Vec<String>> = BTreeMap::new();
+    for name in live.iter().filter(|q| !planned.rolled.contains_key(*q)) {
+        let e = &run.expanded[name];
+        let by = engine.filter_columns(&e.sql, &e.params).await.map_err(|e| BuildError::Internal(e.to_string()))?;
+        for (r, cols) in by {
+            let Some(schema) = r.schema() else { continue };
+            let name = TableName::new(schema, r.table());
+            if tables.contains_key(&name) {
+                let list = filtered.entry(name).or_default();
+                for c in cols {
+                    if !list.contains(&c) {
+                        list.push(c);
+                    }
                 }
             }
         }
@@ -535,6 +556,7 @@ async fn compile_checked(
         title,
         body,
         tables,
+        filtered,
         live,
         rollups: planned.rollups,
         rolled: planned.rolled.into_keys().collect(),
@@ -779,41 +801,15 @@ pub(crate) async fn assemble(
         }
     }
 
-    // Each table ships once, named by its content, with the columns any page's browser-side
-    // queries read, however many pages read it.
-    let mut needed: BTreeMap<&TableName, BTreeSet<String>> = BTreeMap::new();
-    for (name, cols) in compiled.iter().flat_map(|c| c.tables.iter()) {
-        needed.entry(name).or_default().extend(cols.iter().cloned());
-    }
+    let tables = crate::ship::tables(compiled, engine, exports).await?;
     let mut shipped: BTreeMap<TableName, String> = BTreeMap::new();
-    for (name, cols) in needed {
-        let key = (name.clone(), cols);
-        if !exports.contains_key(&key) {
-            let export = async {
-                // In the table's own order, so `select *` in the browser lists them as here.
-                let whole = engine.context().sql(&format!("select * from {} limit 0", sources::quoted(name))).await?;
-                let list: Vec<String> = whole
-                    .schema()
-                    .fields()
-                    .iter()
-                    .map(|f| f.name())
-                    .filter(|f| key.1.contains(*f))
-                    .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
-                    .collect();
-                let sql = format!("select {} from {}", list.join(", "), sources::quoted(name));
-                let df = engine.context().sql(&sql).await?;
-                let schema = std::sync::Arc::new(df.schema().as_arrow().clone());
-                let batches = df.collect().await?;
-                quire_engine::encode_parquet(schema, &batches)
-            };
-            let bytes = export.await.map_err(|e| BuildError::Internal(format!("exporting table {name}: {e}")))?;
-            let hash = hex(&Sha256::digest(&bytes)[..5]);
-            let path = format!("data/{}.{}.{hash}.parquet", name.schema, name.table);
-            exports.insert(key.clone(), (path, Bytes::from(bytes)));
+    let mut ranged: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+    for (name, t) in &tables {
+        site.files.insert(t.path.clone(), t.bytes.clone());
+        shipped.insert(name.clone(), t.path.clone());
+        if t.ranged {
+            ranged.insert(name.to_string(), serde_json::json!({ "len": t.bytes.len(), "tail": t.tail() }));
         }
-        let (path, bytes) = &exports[&key];
-        site.files.insert(path.clone(), bytes.clone());
-        shipped.insert(name.clone(), path.clone());
     }
     site.tables = shipped.len();
 
@@ -921,7 +917,7 @@ pub(crate) async fn assemble(
             }
             shapes.insert(key, shape_files[key].clone());
         }
-        let island = data_island(c, &root, &shipped, &csv, &shapes, runtime, script.as_deref());
+        let island = data_island(c, &root, &shipped, &ranged, &csv, &shapes, runtime, script.as_deref());
         let mut tail = String::new();
         let _ = write!(tail, "<script type=\"application/json\" id=\"quire-data\">{island}</script>");
         let head = String::new();
@@ -994,6 +990,7 @@ fn data_island(
     c: &Compiled,
     root: &str,
     shipped: &BTreeMap<TableName, String>,
+    ranged: &BTreeMap<String, serde_json::Value>,
     csv: &BTreeMap<&str, String>,
     shapes: &BTreeMap<&str, String>,
     runtime: Option<&Runtime>,
@@ -1003,6 +1000,8 @@ fn data_island(
         c.choices.iter().filter(|(k, _)| !shapes.contains_key(k.as_str())).collect();
     let tables: BTreeMap<String, &String> =
         c.tables.keys().filter_map(|t| Some((t.to_string(), shipped.get(t)?))).collect();
+    let ranged: BTreeMap<&String, &serde_json::Value> =
+        tables.keys().filter_map(|t| Some((t, ranged.get(t)?))).collect();
     let check = c.check.as_ref().map(|(name, expected)| serde_json::json!({ "query": name, "expected": expected }));
     let runtime = runtime.map(
         |rt| serde_json::json!({ "worker": rt.path("worker"), "engine": rt.path("engine"), "wasm": rt.path("wasm") }),
@@ -1012,6 +1011,7 @@ fn data_island(
         "root": root,
         "source": if c.live.is_empty() { "" } else { c.text.as_str() },
         "tables": tables,
+        "ranged": ranged,
         "live": c.live,
         "rollups": c.rollups,
         "rolled": c.rolled,

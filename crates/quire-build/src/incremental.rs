@@ -166,7 +166,7 @@ impl Incremental {
         ))?;
         // Exports no page needs any more are dropped.
         let shipped: std::collections::BTreeSet<&String> = site.files.keys().collect();
-        tables.exports.retain(|_, (path, _)| shipped.contains(path));
+        tables.exports.retain(|_, t| shipped.contains(&t.path));
         Ok(Rebuilt { site, reason, compiled, ran, reused, elapsed: started.elapsed() })
     }
 }

@@ -22,6 +22,7 @@ mod project;
 pub mod rollups;
 mod scripted;
 mod shapes;
+mod ship;
 pub mod sources;
 
 pub use compile::{PageAt, Runtime, Site, compile, page_at, page_results};

@@ -114,7 +114,24 @@ pub fn site_key(path: &str) -> Option<String> {
     Some(key)
 }
 
-async fn site(State(app): State<App>, uri: Uri) -> Response {
+/// The one byte range `[start, end)` a `Range` header asks of a file of `len` bytes
+/// (`bytes=a-b`, `bytes=a-`, `bytes=-n`); `None` for no header, several ranges or one the
+/// file cannot satisfy, which are answered with the whole file.
+pub fn byte_range(header: &str, len: u64) -> Option<(u64, u64)> {
+    let spec = header.trim().strip_prefix("bytes=")?;
+    if spec.contains(',') {
+        return None;
+    }
+    let (a, b) = spec.split_once('-')?;
+    let (start, end) = match (a.trim(), b.trim()) {
+        ("", n) => (len.saturating_sub(n.parse().ok()?), len),
+        (a, "") => (a.parse().ok()?, len),
+        (a, b) => (a.parse().ok()?, b.parse::<u64>().ok()?.saturating_add(1).min(len)),
+    };
+    (start < end).then_some((start, end))
+}
+
+async fn site(State(app): State<App>, uri: Uri, headers: HeaderMap) -> Response {
     let Some(key) = site_key(uri.path()) else { return not_found(&app, "") };
     let Ok(served) = app.served.read() else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
     let version = served.version;
@@ -139,7 +156,24 @@ async fn site(State(app): State<App>, uri: Uri) -> Response {
         } else {
             "no-cache"
         };
-        return ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, cache)], bytes.clone()).into_response();
+        let len = bytes.len() as u64;
+        // Ranged tables are read a piece at a time (see `quire_engine::ranged`).
+        let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok()).and_then(|v| byte_range(v, len));
+        if let Some((start, end)) = range {
+            let content_range = format!("bytes {start}-{}/{len}", end - 1);
+            return (
+                StatusCode::PARTIAL_CONTENT,
+                [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, cache)],
+                [(header::CONTENT_RANGE, content_range)],
+                bytes.slice(start as usize..end as usize),
+            )
+                .into_response();
+        }
+        return (
+            [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, cache), (header::ACCEPT_RANGES, "bytes")],
+            bytes.clone(),
+        )
+            .into_response();
     }
     // `/explorer` → `/explorer/`: pages link relatively, so the slash matters.
     if !key.ends_with("index.html") && site.files.contains_key(&format!("{key}/index.html")) {

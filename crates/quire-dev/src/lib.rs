@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use quire_build::{Incremental, Runtime};
 
+pub use http::byte_range;
 pub use served::Served;
 
 /// How to serve.

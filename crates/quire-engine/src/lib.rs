@@ -15,6 +15,7 @@ mod functions;
 mod memo;
 mod page;
 mod parquet_io;
+pub mod ranged;
 pub mod rollup;
 mod session;
 

@@ -38,8 +38,19 @@ pub fn check_parquet_frame(head: &[u8], tail: &[u8], len: u64) -> std::result::R
 pub fn decode_parquet(bytes: bytes::Bytes) -> Result<Vec<RecordBatch>> {
     check_parquet_frame(&bytes, &bytes, bytes.len() as u64).map_err(DataFusionError::Execution)?;
     let plain = ParquetRecordBatchReaderBuilder::try_new(bytes.clone()).map_err(external)?;
-    let fields: Vec<Field> = plain
-        .schema()
+    let schema = Arc::new(with_views(plain.schema()));
+    let options = ArrowReaderOptions::new().with_schema(schema);
+    let reader = ParquetRecordBatchReaderBuilder::try_new_with_options(bytes, options)
+        .map_err(external)?
+        .with_batch_size(8192)
+        .build()
+        .map_err(external)?;
+    Ok(reader.collect::<std::result::Result<Vec<_>, _>>()?)
+}
+
+/// `schema` with its strings and binaries read as views (`Utf8View`, `BinaryView`).
+pub(crate) fn with_views(schema: &Schema) -> Schema {
+    let fields: Vec<Field> = schema
         .fields()
         .iter()
         .map(|f| match f.data_type() {
@@ -48,14 +59,7 @@ pub fn decode_parquet(bytes: bytes::Bytes) -> Result<Vec<RecordBatch>> {
             _ => f.as_ref().clone(),
         })
         .collect();
-    let schema = Arc::new(Schema::new_with_metadata(fields, plain.schema().metadata().clone()));
-    let options = ArrowReaderOptions::new().with_schema(schema);
-    let reader = ParquetRecordBatchReaderBuilder::try_new_with_options(bytes, options)
-        .map_err(external)?
-        .with_batch_size(8192)
-        .build()
-        .map_err(external)?;
-    Ok(reader.collect::<std::result::Result<Vec<_>, _>>()?)
+    Schema::new_with_metadata(fields, schema.metadata().clone())
 }
 
 /// Encode batches as Parquet the browser can read: Snappy (pure Rust), dictionaries,

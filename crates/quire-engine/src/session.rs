@@ -20,7 +20,7 @@ impl TableName {
     pub fn new(schema: impl Into<String>, table: impl Into<String>) -> Self {
         TableName { schema: schema.into(), table: table.into() }
     }
-    fn reference(&self) -> TableReference {
+    pub(crate) fn reference(&self) -> TableReference {
         TableReference::partial(self.schema.as_str(), self.table.as_str())
     }
     /// `"schema"."table"`, quoted for SQL.
@@ -216,6 +216,21 @@ impl Engine {
         self.ctx.execute_logical_plan(plan).await?.execute_stream().await
     }
 
+    /// Run `sql` into a Parquet file in memory, a batch at a time (the rows are never all
+    /// held as Arrow arrays, only as the file's compressed bytes).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub async fn parquet_of(&self, sql: &str) -> Result<Vec<u8>> {
+        use futures::StreamExt;
+        let mut stream = self.stream(sql).await?;
+        let mut out = Vec::new();
+        let mut writer = crate::parquet_writer(&mut out, stream.schema())?;
+        while let Some(batch) = stream.next().await {
+            writer.write(&batch?)?;
+        }
+        writer.close()?;
+        Ok(out)
+    }
+
     /// Run `sql` with `params[i]` bound to placeholder `$i+1`. Each value is text, cast to
     /// the type the planner infers for its placeholder (a date column makes it a date); a
     /// value that cannot take that type becomes NULL, which matches nothing. Values are
@@ -251,12 +266,7 @@ impl Engine {
     ) -> Result<std::collections::BTreeMap<TableReference, std::collections::BTreeSet<String>>> {
         use datafusion::common::tree_node::TreeNodeRecursion;
         use datafusion::logical_expr::LogicalPlan;
-        let state = self.ctx.state();
-        let unbound = crate::dialect::plan(&state, sql).await?;
-        let plan = match state.optimize(&unbound) {
-            Ok(plan) => plan,
-            Err(_) => state.optimize(&bind(unbound, params)?)?,
-        };
+        let plan = self.optimized_unbound(sql, params).await?;
         let mut out: std::collections::BTreeMap<TableReference, std::collections::BTreeSet<String>> =
             std::collections::BTreeMap::new();
         plan.apply_with_subqueries(|node| {
@@ -274,6 +284,56 @@ impl Engine {
             Ok(TreeNodeRecursion::Continue)
         })?;
         Ok(out)
+    }
+
+    /// The columns a query filters each table by (in its scans' filters, or in a filter
+    /// right above a scan), first seen first: what a table read a piece at a time is sorted
+    /// by. Planned as [`Engine::columns_read`] plans, so it holds for every state.
+    pub async fn filter_columns(
+        &self,
+        sql: &str,
+        params: &[Option<String>],
+    ) -> Result<std::collections::BTreeMap<TableReference, Vec<String>>> {
+        use datafusion::common::tree_node::TreeNodeRecursion;
+        use datafusion::logical_expr::LogicalPlan;
+        let plan = self.optimized_unbound(sql, params).await?;
+        let mut out: std::collections::BTreeMap<TableReference, Vec<String>> = std::collections::BTreeMap::new();
+        let mut add = |table: &TableReference, expr: &datafusion::logical_expr::Expr| {
+            let cols = out.entry(table.clone()).or_default();
+            for c in expr.column_refs() {
+                if !cols.contains(&c.name) {
+                    cols.push(c.name.clone());
+                }
+            }
+        };
+        plan.apply_with_subqueries(|node| {
+            match node {
+                LogicalPlan::TableScan(scan) => scan.filters.iter().for_each(|f| add(&scan.table_name, f)),
+                LogicalPlan::Filter(filter) => {
+                    if let LogicalPlan::TableScan(scan) = filter.input.as_ref() {
+                        add(&scan.table_name, &filter.predicate);
+                    }
+                }
+                _ => {}
+            }
+            Ok(TreeNodeRecursion::Continue)
+        })?;
+        Ok(out)
+    }
+
+    /// `sql` planned and optimized with its placeholders unbound (bound to `params` only if
+    /// it does not optimize so).
+    async fn optimized_unbound(
+        &self,
+        sql: &str,
+        params: &[Option<String>],
+    ) -> Result<datafusion::logical_expr::LogicalPlan> {
+        let state = self.ctx.state();
+        let unbound = crate::dialect::plan(&state, sql).await?;
+        match state.optimize(&unbound) {
+            Ok(plan) => Ok(plan),
+            Err(_) => state.optimize(&bind(unbound, params)?),
+        }
     }
 
     /// Every aggregate function's name and alias, in lower case: what [`crate::rollup`]
@@ -385,7 +445,7 @@ fn csv_read_options<'a>(
 
 /// Bind `params[i]` to placeholder `$i+1` of `plan`, each cast from text to the type the
 /// planner infers for its placeholder; a value that cannot take that type is NULL.
-fn bind(
+pub(crate) fn bind(
     plan: datafusion::logical_expr::LogicalPlan,
     params: &[Option<String>],
 ) -> Result<datafusion::logical_expr::LogicalPlan> {

@@ -1,0 +1,126 @@
+//! The tables the browser reads: which columns of each, in what order, and whether it
+//! fetches a file whole or a piece at a time.
+//!
+//! Each table ships once, named by its content, with the columns any page's browser-side
+//! queries read. A table that live queries read row by row (not through a rollup) and whose
+//! file is large is *ranged*: the browser fetches its footer, then only the row groups a
+//! state's filters can match (see `quire_engine::ranged`). For those filters to rule row
+//! groups out, the file must hold each filter column's values in row groups whose ranges do
+//! not overlap: if the table's own order already does that for one of its filter columns, it
+//! ships in that order; otherwise it ships sorted by its filter columns, the one with the
+//! most distinct values (the most selective) first.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use bytes::Bytes;
+use quire_engine::{Engine, TableName};
+use sha2::{Digest, Sha256};
+
+use crate::compile::{Compiled, hex};
+use crate::error::BuildError;
+
+/// A file over this many bytes that live queries read row by row is fetched a piece at a
+/// time; a smaller one whole, in one request. (`QUIRE_RANGED_ABOVE` lowers it for tests.)
+const RANGED_ABOVE: u64 = 4 << 20;
+
+/// What one export is: a table, the columns shipped, and what its row-level readers filter
+/// it by.
+pub(crate) type ExportKey = (TableName, BTreeSet<String>, Vec<String>);
+
+/// Tables exported for the browser: path in the site, bytes, whether ranged.
+pub(crate) type Exports = BTreeMap<ExportKey, Shipped>;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Shipped {
+    pub path: String,
+    pub bytes: Bytes,
+    pub ranged: bool,
+}
+
+impl Shipped {
+    /// The bytes at the file's end that hold its footer: what the browser fetches first.
+    pub fn tail(&self) -> u64 {
+        let n = self.bytes.len();
+        let footer = u32::from_le_bytes([self.bytes[n - 8], self.bytes[n - 7], self.bytes[n - 6], self.bytes[n - 5]]);
+        u64::from(footer) + 8
+    }
+}
+
+/// Export every table `compiled` pages read in the browser (reusing `exports` made by an
+/// earlier build), by table.
+pub(crate) async fn tables(
+    compiled: &[&Compiled],
+    engine: &Engine,
+    exports: &mut Exports,
+) -> Result<BTreeMap<TableName, Shipped>, BuildError> {
+    let mut needed: BTreeMap<&TableName, (BTreeSet<String>, Vec<String>)> = BTreeMap::new();
+    for c in compiled {
+        for (name, cols) in &c.tables {
+            let (all, filtered) = needed.entry(name).or_default();
+            all.extend(cols.iter().cloned());
+            for f in c.filtered.get(name).into_iter().flatten() {
+                if !filtered.contains(f) {
+                    filtered.push(f.clone());
+                }
+            }
+        }
+    }
+    let above = std::env::var("QUIRE_RANGED_ABOVE").ok().and_then(|v| v.parse().ok()).unwrap_or(RANGED_ABOVE);
+    let mut shipped = BTreeMap::new();
+    for (name, (cols, mut filtered)) in needed {
+        filtered.retain(|f| cols.contains(f));
+        let key = (name.clone(), cols, filtered);
+        if !exports.contains_key(&key) {
+            let export = export(engine, &key, above)
+                .await
+                .map_err(|e| BuildError::Internal(format!("exporting table {name}: {e}")))?;
+            exports.insert(key.clone(), export);
+        }
+        shipped.insert(name.clone(), exports[&key].clone());
+    }
+    Ok(shipped)
+}
+
+async fn export(
+    engine: &Engine,
+    (name, cols, filtered): &ExportKey,
+    above: u64,
+) -> quire_engine::datafusion::error::Result<Shipped> {
+    // In the table's own order, so `select *` in the browser lists them as here.
+    let whole = engine.context().sql(&format!("select * from {} limit 0", name.quoted())).await?;
+    let list: Vec<String> =
+        whole.schema().fields().iter().map(|f| f.name()).filter(|f| cols.contains(*f)).map(|c| quoted(c)).collect();
+    let select = format!("select {} from {}", list.join(", "), name.quoted());
+    let mut bytes = Bytes::from(engine.parquet_of(&select).await?);
+    let ranged = !filtered.is_empty() && bytes.len() as u64 > above;
+    if ranged && !filtered.iter().any(|c| quire_engine::ranged::clustered_by(&bytes, c)) {
+        let order = most_distinct_first(engine, name, filtered).await?;
+        let by: Vec<String> = order.iter().map(|c| quoted(c)).collect();
+        bytes = Bytes::from(engine.parquet_of(&format!("{select} order by {}", by.join(", "))).await?);
+    }
+    let hash = hex(&Sha256::digest(&bytes)[..5]);
+    let path = format!("data/{}.{}.{hash}.parquet", name.schema, name.table);
+    Ok(Shipped { path, bytes, ranged })
+}
+
+/// `columns` of `table`, the one with the most distinct values first (ties in the order
+/// given).
+async fn most_distinct_first(
+    engine: &Engine,
+    table: &TableName,
+    columns: &[String],
+) -> quire_engine::datafusion::error::Result<Vec<String>> {
+    let counts: Vec<String> =
+        columns.iter().enumerate().map(|(i, c)| format!("approx_distinct({}) as c{i}", quoted(c))).collect();
+    let batches = engine.run(&format!("select {} from {}", counts.join(", "), table.quoted())).await?;
+    let table = quire_engine::to_table(&batches)?;
+    let mut order: Vec<(i64, usize)> = (0..columns.len())
+        .map(|i| (table.rows.first().and_then(|r| r.get(i)).and_then(|c| c.as_f64()).unwrap_or(0.0) as i64, i))
+        .collect();
+    order.sort_by_key(|(n, i)| (std::cmp::Reverse(*n), *i));
+    Ok(order.into_iter().map(|(_, i)| columns[i].clone()).collect())
+}
+
+fn quoted(column: &str) -> String {
+    format!("\"{}\"", column.replace('"', "\"\""))
+}

@@ -1,0 +1,194 @@
+//! Tables read a piece at a time (`quire_engine::ranged`): a query planned on the row groups
+//! its filters cannot rule out gives DuckDB's answer over the whole file, fetching only a
+//! part of it; bytes it did not fetch are an error, never a wrong answer.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use quire_engine::ranged::{RangedFile, Tail};
+use quire_engine::{Engine, TableName};
+use serde_json::Value;
+
+use crate::dialect::{agree, block_on, duckdb_answers, duckdb_python, quire_answer};
+use crate::util::Project;
+
+/// 60,000 orders, a minute apart (so sorted by `ordered` and `id`), in row groups of 2,000.
+const ROWS: &str = "select i as id, \
+    to_timestamp_micros((1704067200 + i * 60) * 1000000) as ordered, \
+    case i % 4 when 0 then 'Books' when 1 then 'Games' when 2 then 'Music' else 'Tools' end as category, \
+    chr(65 + cast((i * 7) % 26 as int)) || chr(65 + cast((i * 3) % 26 as int)) as state, \
+    case when i % 10 = 0 then null else 'n' || cast(i % 7 as varchar) end as note, \
+    cast((i * 37) % 1000 as double) / 10.0 as sales \
+    from range(60000) as r(i)";
+
+fn orders_file() -> Bytes {
+    use quire_engine::parquet::arrow::ArrowWriter;
+    use quire_engine::parquet::file::properties::{EnabledStatistics, WriterProperties};
+    let batches = block_on(Engine::new().run(ROWS)).expect("the orders");
+    let props = WriterProperties::builder()
+        .set_max_row_group_row_count(Some(2000))
+        .set_statistics_enabled(EnabledStatistics::Page)
+        .build();
+    let mut out = Vec::new();
+    let mut w = ArrowWriter::try_new(&mut out, batches[0].schema(), Some(props)).expect("writer");
+    for b in &batches {
+        w.write(b).expect("write");
+    }
+    w.close().expect("close");
+    Bytes::from(out)
+}
+
+/// `file` opened from its footer alone, as the browser opens it.
+fn open(file: &Bytes) -> Arc<RangedFile> {
+    let n = file.len();
+    let footer = u32::from_le_bytes(file[n - 8..n - 4].try_into().expect("4 bytes")) as usize + 8;
+    match RangedFile::from_tail(n as u64, file.slice(n - footer..)).expect("the footer reads") {
+        Tail::Read(f) => Arc::new(f),
+        Tail::Needs(_) => panic!("the whole footer was given"),
+    }
+}
+
+/// Run `sql` as the runtime does: fetch what it wants (from `file`'s bytes), then run it.
+/// Returns the answer and the bytes fetched.
+async fn ranged_answer(engine: &Engine, file: &Bytes, sql: &str) -> (Value, u64) {
+    let mut fetched = 0;
+    let wanted = engine.ranges_wanted(sql, &[]).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    for (f, ranges) in wanted {
+        for r in ranges {
+            fetched += r.end - r.start;
+            f.add(r.start, file.slice(r.start as usize..r.end as usize));
+        }
+    }
+    (quire_answer(engine, sql).await, fetched)
+}
+
+/// (query, at most this share of the file fetched)
+const QUERIES: &[(&str, f64)] = &[
+    ("select count(*) as n, sum(sales) as s from {t} where ordered >= '2024-01-10' and ordered < '2024-01-11'", 0.15),
+    ("select id, state, sales from {t} where id between 30000 and 30010 order by id", 0.1),
+    ("select category, count(*) as n from {t} where id in (5, 40000, 59999) group by 1 order by 1", 0.15),
+    ("select * from {t} where id = 12345", 0.1),
+    ("select count(*) as n from {t} where id < 100 or id > 59900", 0.15),
+    ("select count(*) as n from {t} where note is null and id < 3000", 0.15),
+    ("select max(sales) as m from {t} where id >= 59000 and category = 'Books'", 0.1),
+    ("select count(*) as n from {t} where id > 1000000", 0.0),
+    ("select count(*) as n from {t} where state like 'A%'", 1.0),
+    ("select count(*) as n, min(ordered) as first_at from {t}", 1.0),
+    ("select a.id, b.state from {t} a join {t} b on a.id + 1 = b.id where a.id < 4 order by 1", 1.0),
+    ("select count(*) as n from {t} where id > (select max(id) - 10 from {t})", 1.0),
+    (
+        "select state, count(*) as n from {t} where ordered < '2024-01-02' and note <> 'n3' group by 1 order by 2 desc, 1 limit 3",
+        0.15,
+    ),
+];
+
+/// Each query, on the row groups its filters keep, gives DuckDB's answer over the whole
+/// file; the selective ones fetch a small part of it.
+#[test]
+fn a_ranged_table_gives_duckdbs_answers_from_the_row_groups_a_query_can_match() {
+    let Some(python) = duckdb_python() else { return };
+    let file = orders_file();
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("orders.parquet"), &file).expect("write");
+    let theirs: Vec<String> = QUERIES.iter().map(|(q, _)| q.replace("{t}", "orders")).collect();
+    let answers = duckdb_answers(&python, dir.path(), &theirs.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut failures = Vec::new();
+    for ((q, share), want) in QUERIES.iter().zip(&answers) {
+        let sql = q.replace("{t}", "shop.orders");
+        let engine = Engine::new();
+        let ranged = open(&file);
+        engine.register_ranged(&TableName::new("shop", "orders"), ranged.clone()).expect("register");
+        let (ours, fetched) = block_on(ranged_answer(&engine, &file, &sql));
+        if let Err(why) = agree(&ours, want) {
+            failures.push(format!("{why}\n    {sql}\n    quire {ours}\n    DuckDB {want}"));
+        }
+        let most = (file.len() as f64 * share) as u64;
+        if fetched > most {
+            failures.push(format!("{sql}\n    fetched {fetched} of {} bytes; expected at most {most}", file.len()));
+        }
+    }
+    assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Bytes a query needs but nobody fetched are an error that says so; a whole file (from
+/// a host that ignores Range requests) needs no fetch at all.
+#[test]
+fn a_ranged_table_without_its_bytes_fails_and_a_whole_file_needs_none() {
+    let file = orders_file();
+    let engine = Engine::new();
+    let name = TableName::new("shop", "orders");
+    engine.register_ranged(&name, open(&file)).expect("register");
+    let err = block_on(engine.run("select sum(sales) from shop.orders where id < 10")).expect_err("nothing fetched");
+    assert!(err.to_string().contains("were not fetched before the query ran"), "{err}");
+
+    let whole = Arc::new(RangedFile::whole(file.clone()).expect("the file reads"));
+    engine.register_ranged(&name, whole).expect("register");
+    let wanted = block_on(engine.ranges_wanted("select * from shop.orders where id < 10", &[])).expect("planned");
+    assert!(wanted.is_empty(), "a whole file wants nothing: {wanted:?}");
+    let batches = block_on(engine.run("select count(*) as n from shop.orders where state like 'A%'")).expect("runs");
+    let n = quire_engine::to_table(&batches).expect("table").rows[0][0].clone();
+    let all =
+        block_on(Engine::new().run(&format!("select count(*) from ({ROWS}) where state like 'A%'"))).expect("runs");
+    assert_eq!(n, quire_engine::to_table(&all).expect("table").rows[0][0]);
+}
+
+/// Which files keep a filter column's values in row groups that do not overlap.
+#[test]
+fn a_file_sorted_by_a_column_is_clustered_by_it_and_not_by_the_others() {
+    let file = orders_file();
+    assert!(quire_engine::ranged::clustered_by(&file, "id"));
+    assert!(quire_engine::ranged::clustered_by(&file, "ordered"));
+    assert!(!quire_engine::ranged::clustered_by(&file, "category"));
+    assert!(!quire_engine::ranged::clustered_by(&file, "state"));
+    assert!(!quire_engine::ranged::clustered_by(&file, "no_such_column"));
+}
+
+/// A large table that a live query reads row by row ships ranged; in an order that does
+/// not keep its filter columns apart by row group, it ships sorted by them, the column
+/// with the most distinct values first, so a state's filters rule most row groups out.
+#[test]
+fn a_table_read_row_by_row_ships_ranged_and_sorted_by_what_it_is_filtered_by() {
+    // 300,000 rows in a scrambled order: `id` is a permutation, `kind` one of three.
+    let mut csv = String::from("id,kind,amount\n");
+    for i in 0..300_000u64 {
+        let id = (i * 7919) % 300_000;
+        let _ = std::fmt::Write::write_fmt(
+            &mut csv,
+            format_args!("{id},{},{}\n", ["a", "b", "c"][(i % 3) as usize], i % 997),
+        );
+    }
+    let page = "```sql few\nselect id, amount from shop.t\nwhere kind = '${inputs.kind.value}'\n  \
+                and id >= ${inputs.from.value} and id < ${inputs.from.value} + 30\norder by id\n```\n\n\
+                <Dropdown name=kind>\n<DropdownOption value=a />\n<DropdownOption value=b />\n</Dropdown>\n\n\
+                <Slider name=from min=0 max=299970 step=10 defaultValue=150000 />\n\n<DataTable data={few} />\n";
+    let p = Project::with_files(&[
+        ("sources/shop/connection.yaml", "type: csv\n"),
+        ("sources/shop/t.csv", &csv),
+        ("pages/index.md", page),
+    ]);
+    crate::util::Run::new(crate::util::quire().arg("build").arg(p.path()).env("QUIRE_RANGED_ABOVE", "0")).ok();
+    let html = p.read("dist/index.html");
+    let island = html.split("id=\"quire-data\">").nth(1).and_then(|s| s.split("</script>").next()).expect("island");
+    let island: Value = serde_json::from_str(island).expect("json");
+    let path = island["tables"]["shop.t"].as_str().expect("shop.t ships");
+    let len = island["ranged"]["shop.t"]["len"].as_u64().expect("shop.t is ranged");
+    let file = Bytes::from(std::fs::read(p.path().join("dist").join(path)).expect("the shipped file"));
+    assert_eq!(file.len() as u64, len);
+    let shipped = open(&file);
+    assert!(shipped.row_groups() > 1, "{} row groups", shipped.row_groups());
+    assert!(quire_engine::ranged::clustered_by(&file, "id"), "shipped sorted by id, the most distinct filter column");
+    assert!(!quire_engine::ranged::clustered_by(&file, "kind"));
+
+    // A state's query fetches one row group of the file.
+    let engine = Engine::new();
+    engine.register_ranged(&TableName::new("shop", "t"), shipped).expect("register");
+    let sql = "select id, amount from shop.t where kind = 'a' and id >= 150000 and id < 150030 order by id";
+    let (answer, fetched) = block_on(ranged_answer(&engine, &file, sql));
+    let whole = Engine::new();
+    whole
+        .register_ranged(&TableName::new("shop", "t"), Arc::new(RangedFile::whole(file.clone()).expect("reads")))
+        .expect("register");
+    assert_eq!(answer, block_on(quire_answer(&whole, sql)));
+    assert!(answer["rows"].as_array().is_some_and(|r| !r.is_empty()), "{answer}");
+    assert!(fetched * 2 < file.len() as u64, "fetched {fetched} of {} bytes", file.len());
+}
