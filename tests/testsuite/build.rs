@@ -319,3 +319,46 @@ fn a_result_over_the_download_limit_is_not_written_and_the_author_hears_why() {
     assert_eq!(island["tooLarge"], serde_json::json!({ "above": 450000, "everything": 450000 }));
     assert_eq!(island["live"], serde_json::json!(["above"]));
 }
+
+/// A query only a histogram reads, with more rows than its CSV could hold, is run binned (a
+/// row per value and its count): the histogram is the same, byte for byte, and its download
+/// says the result is too large, as it would for the rows.
+#[test]
+fn a_histogram_of_many_rows_is_drawn_the_same_from_its_values_counted() {
+    let mut csv = String::from("id,sales\n");
+    for i in 0..5000u32 {
+        let _ = std::fmt::Write::write_fmt(&mut csv, format_args!("{i},{}.{:02}\n", (i * 37) % 310, (i * 13) % 100));
+    }
+    let page = "```sql sizes\nselect sales from shop.orders where sales < 300\n```\n\n\
+                ```sql count\nselect count(*) as n from shop.orders\n```\n\n\
+                <Histogram data={sizes} x=sales xFmt=usd0 title=\"Order values\" />\n\n\
+                <BarChart data={count} x=n y=n />\n";
+    let p = Project::with_files(&[
+        ("sources/shop/connection.yaml", "type: csv\n"),
+        ("sources/shop/orders.csv", &csv),
+        ("pages/index.md", page),
+    ]);
+    let svg =
+        |html: &str| html.split("<svg").nth(1).and_then(|s| s.split("</svg>").next()).expect("a chart").to_string();
+    let rows = Run::new(quire().arg("build").arg(p.path()).arg("--out").arg(p.path().join("rows"))).ok();
+    let binned = Run::new(
+        quire().arg("build").arg(p.path()).arg("--out").arg(p.path().join("binned")).env("QUIRE_BINNED_ABOVE", "1000"),
+    )
+    .ok();
+    let (a, b) = (p.read("rows/index.html"), p.read("binned/index.html"));
+    assert!(svg(&a).contains("q-bar"), "bars drawn");
+    assert_eq!(svg(&a), svg(&b), "the same histogram from the rows and from the values counted");
+    let csvs = |dir: &str| -> Vec<String> {
+        std::fs::read_dir(p.path().join(dir).join("data"))
+            .expect("data/")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("sizes."))
+            .collect()
+    };
+    assert_eq!(csvs("rows").len(), 1, "the rows' CSV is written");
+    assert!(csvs("binned").is_empty(), "no CSV of the binned result");
+    assert!(!rows.stderr().contains("`sizes` has"), "{}", rows.stderr());
+    let under: usize = (0..5000u32).filter(|i| (i * 37) % 310 < 300).count();
+    let under = format!("{},{:03}", under / 1000, under % 1000);
+    assert!(binned.stderr().contains(&format!("`sizes` has {under} rows")), "{}", binned.stderr());
+}

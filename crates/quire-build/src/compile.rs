@@ -241,6 +241,16 @@ pub(crate) struct Prepared {
     shown: InputState,
 }
 
+/// Run `page`'s queries; one that only histograms read, with a result too large for its
+/// CSV (more rows than half [`crate::downloads::LIMIT`] in bytes), is kept binned: a row per
+/// value and its count, not millions of rows.
+async fn run_page(engine: &Engine, page: &Page, params: &InputState) -> quire_engine::PageRun {
+    let binned = quire_render::histogram_only(page);
+    // (`QUIRE_BINNED_ABOVE` lowers the bar for tests.)
+    let above = std::env::var("QUIRE_BINNED_ABOVE").ok().and_then(|v| v.parse().ok());
+    engine.run_page_binned(page, params, &binned, above.unwrap_or(crate::downloads::LIMIT as u64 / 2)).await
+}
+
 pub(crate) async fn prepare(
     engine: &Engine,
     project: &Project,
@@ -249,7 +259,7 @@ pub(crate) async fn prepare(
 ) -> Result<Prepared, BuildError> {
     let source = Source::read(project, pf)?;
     let page = Page::parse(&source.spliced.text).map_err(|p| source.author(p))?;
-    let mut run = engine.run_page_with(&page, params).await;
+    let mut run = run_page(engine, &page, params).await;
     if !run.problems.is_empty() {
         return Err(source.author(run.problems));
     }
@@ -321,7 +331,7 @@ async fn compile_with_errors(
         let page = Page::parse("").unwrap_or_else(|_| unreachable!("an empty page parses"));
         return error_compiled(pf, params, pf.file.text.to_string(), page, default_title(&pf.url), body, errors);
     };
-    let mut run = engine.run_page_with(&page, params).await;
+    let mut run = run_page(engine, &page, params).await;
     // A map whose shapes cannot be read shows that in its box, as a failed query would.
     let shape_problems = crate::shapes::add(&project.root, &page, &mut run.results).err().unwrap_or_default();
     // The queries that failed, and why, for the components that read them.
@@ -488,7 +498,7 @@ async fn compile_checked(
         let result = run.results.get(q)?;
         (result.len() <= CHECK_ROWS && !result.columns.is_empty()).then(|| (q.clone(), result.clone()))
     });
-    let downloads = crate::downloads::write(&run.results);
+    let downloads = crate::downloads::write(&run.results, &run.binned);
     // Without a title in the front matter, a page's own `# Heading` is its title; else an
     // instance of a templated page is titled by its value, as written.
     let own_heading = page.front.title.is_none() && body.html.starts_with("<h1");

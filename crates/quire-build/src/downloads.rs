@@ -25,9 +25,16 @@ pub(crate) struct Downloads {
 /// Every result's CSV (not the map shapes' tables), or its row count when over [`LIMIT`].
 /// Named by content: pages (and a template's instances) that show the same result share one
 /// file.
-pub(crate) fn write(results: &BTreeMap<String, Table>) -> Downloads {
+/// A result the build kept `binned` (see `quire_engine::Engine::run_page_binned`) has more
+/// rows than fit: it is too large, by its rows.
+pub(crate) fn write(results: &BTreeMap<String, Table>, binned: &BTreeMap<String, u64>) -> Downloads {
     let mut out = Downloads::default();
-    for (q, t) in results.iter().filter(|(q, _)| !q.starts_with(quire_core::shape::KEY_PREFIX)) {
+    for (q, rows) in binned {
+        out.too_large.insert(q.clone(), *rows as usize);
+    }
+    for (q, t) in
+        results.iter().filter(|(q, _)| !q.starts_with(quire_core::shape::KEY_PREFIX) && !binned.contains_key(*q))
+    {
         match t.to_csv_within(LIMIT) {
             Some(text) => {
                 let bytes = text.into_bytes();

@@ -121,6 +121,10 @@ pub struct Table {
 }
 
 impl Table {
+    /// A column the build adds to a result it ran *binned* (a row per distinct value, for a
+    /// query only histograms read): how many rows had that value. No author's SQL names it.
+    pub const WEIGHT: &'static str = "__quire_rows";
+
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns
             .iter()

@@ -14,6 +14,9 @@ use quire_core::{Page, Problem, Span, Table};
 
 use crate::Engine;
 
+/// Most distinct values a binned result may have (see [`Engine::run_page_binned`]).
+pub const BINNED_ROWS: usize = 1_000_000;
+
 /// The outcome of running every query of a page.
 #[derive(Debug, Default)]
 pub struct PageRun {
@@ -27,6 +30,8 @@ pub struct PageRun {
     pub ran: Vec<String>,
     /// The queries whose results the engine remembered instead (see [`Engine::remembering`]).
     pub reused: Vec<String>,
+    /// The queries run binned (see [`Engine::run_page_binned`]), with the rows they returned.
+    pub binned: BTreeMap<String, u64>,
 }
 
 impl Engine {
@@ -40,6 +45,22 @@ impl Engine {
     /// parameter as `params.name` → its value, read by `${params.name}` and `{params.name}`.
     /// They are kept in [`PageRun::inputs`], so the browser binds them the same way.
     pub async fn run_page_with(&self, page: &Page, params: &InputState) -> PageRun {
+        self.run_page_binned(page, params, &BTreeMap::new(), u64::MAX).await
+    }
+
+    /// [`Engine::run_page_with`], where each query of `binned` (that reads no input) whose
+    /// result has more than `above` rows is kept *binned*: its column (the value) and how
+    /// many rows hold each value ([`quire_core::Table::WEIGHT`]), in value order. A histogram
+    /// draws the same bars from that; a hundred million order values under $300 are some
+    /// thirty thousand rows. A query with more distinct values than [`BINNED_ROWS`] is kept
+    /// whole.
+    pub async fn run_page_binned(
+        &self,
+        page: &Page,
+        params: &InputState,
+        binned: &BTreeMap<String, String>,
+        above: u64,
+    ) -> PageRun {
         let mut run = PageRun::default();
         run.inputs.extend(params.iter().map(|(k, v)| (k.clone(), v.clone())));
         let inputs = inputs::inputs(page);
@@ -79,6 +100,15 @@ impl Engine {
                     continue;
                 }
                 progressed = true;
+                if let Some(column) = binned.get(name).filter(|_| expanded.inputs.is_empty())
+                    && let Some((table, rows)) = self.run_binned(&expanded, column, above).await
+                {
+                    run.binned.insert(name.to_string(), rows);
+                    run.results.insert(name.to_string(), table);
+                    run.ran.push(name.to_string());
+                    run.expanded.insert(name.to_string(), expanded);
+                    continue;
+                }
                 let remembered = self.memo().and_then(|m| m.get(&expanded.sql, &expanded.params));
                 let result = match remembered {
                     Some(table) => {
@@ -131,6 +161,22 @@ impl Engine {
             );
         }
         run
+    }
+
+    /// `expanded` binned by `column`, with the rows it stands for; `None` (run it whole) if
+    /// it has at most `above` rows, more than [`BINNED_ROWS`] distinct values, or fails.
+    async fn run_binned(&self, expanded: &Expanded, column: &str, above: u64) -> Option<(Table, u64)> {
+        let c = format!("\"{}\"", column.replace('"', "\"\""));
+        let sql = format!(
+            "select {c}, count(*) as \"{}\" from ({}) as q where {c} is not null group by {c} order by {c} limit {}",
+            Table::WEIGHT,
+            expanded.sql,
+            BINNED_ROWS + 1
+        );
+        let batches = self.run_with_params(&sql, &expanded.params).await.ok()?;
+        let table = crate::to_table(&batches).ok()?;
+        let rows: u64 = table.rows.iter().filter_map(|r| r.get(1)?.as_f64()).map(|w| w as u64).sum();
+        (table.len() <= BINNED_ROWS && rows > above).then_some((table, rows))
     }
 
     /// Run one expanded query, mapping an error back to the author's text.

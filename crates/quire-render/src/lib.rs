@@ -422,34 +422,74 @@ pub fn slots_showing_scripted(
         .collect()
 }
 
+/// The queries of `page` that only `<Histogram>`s read, each with the one column they bin:
+/// the build may run such a query *binned*, a row per distinct value with its count
+/// ([`quire_core::Table::WEIGHT`]), and the histogram draws the same bars from it. Not on a
+/// page with a script (it may read any query), nor for a query an input, another component,
+/// an expression or a loop reads.
+pub fn histogram_only(page: &quire_core::Page) -> BTreeMap<String, String> {
+    fn walk(nodes: &[Node], hist: &mut BTreeMap<String, BTreeSet<String>>, other: &mut BTreeSet<String>) {
+        for node in nodes {
+            match node {
+                Node::Component(c) if c.name == "Histogram" => match (c.data(), c.text("x")) {
+                    (Some(q), Some(x)) => {
+                        hist.entry(q.to_string()).or_default().insert(x);
+                    }
+                    (q, _) => other.extend(q.map(str::to_string)),
+                },
+                _ => own_reads(node, other),
+            }
+            for children in node.children() {
+                walk(children, hist, other);
+            }
+        }
+    }
+    if page.program().ok().flatten().is_some() {
+        return BTreeMap::new();
+    }
+    let mut hist = BTreeMap::new();
+    let mut other: BTreeSet<String> =
+        quire_core::inputs::inputs(page).iter().filter_map(|i| i.options_query().map(str::to_string)).collect();
+    walk(&page.body, &mut hist, &mut other);
+    hist.into_iter()
+        .filter(|(q, xs)| xs.len() == 1 && !other.contains(q))
+        .filter_map(|(q, xs)| Some((q, xs.into_iter().next()?)))
+        .collect()
+}
+
 /// Every query the nodes read: `data=` props, expressions, `{#each}` sources.
 pub fn queries_read(nodes: &[Node]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for node in nodes {
-        match node {
-            Node::Component(c) => {
-                // A grid draws from the queries made for it, never from its data's rows.
-                let grid = quire_core::grid::queries_of(c);
-                if grid.is_empty() {
-                    out.extend(c.data().map(str::to_string));
-                }
-                out.extend(grid);
-                out.extend(map::shapes_read(c));
-            }
-            Node::Expr { expr, .. } => out.extend(expr.roots().into_iter().map(|(r, _)| r.to_string())),
-            Node::If { branches, .. } => {
-                out.extend(branches.iter().flat_map(|b| b.cond.roots()).map(|(r, _)| r.to_string()))
-            }
-            Node::Each { query, .. } => {
-                out.insert(query.clone());
-            }
-            Node::Markdown { .. } => {}
-        }
+        own_reads(node, &mut out);
         for children in node.children() {
             out.extend(queries_read(children));
         }
     }
     out
+}
+
+/// The queries `node` itself reads (not its children).
+fn own_reads(node: &Node, out: &mut BTreeSet<String>) {
+    match node {
+        Node::Component(c) => {
+            // A grid draws from the queries made for it, never from its data's rows.
+            let grid = quire_core::grid::queries_of(c);
+            if grid.is_empty() {
+                out.extend(c.data().map(str::to_string));
+            }
+            out.extend(grid);
+            out.extend(map::shapes_read(c));
+        }
+        Node::Expr { expr, .. } => out.extend(expr.roots().into_iter().map(|(r, _)| r.to_string())),
+        Node::If { branches, .. } => {
+            out.extend(branches.iter().flat_map(|b| b.cond.roots()).map(|(r, _)| r.to_string()))
+        }
+        Node::Each { query, .. } => {
+            out.insert(query.clone());
+        }
+        Node::Markdown { .. } => {}
+    }
 }
 
 fn shows(node: &Node, queries: &[String], changed: &BTreeSet<String>) -> bool {

@@ -350,23 +350,33 @@ fn sturges(n: usize) -> usize {
 }
 
 pub(crate) fn histogram(spec: &Spec<'_>, label: &str) -> Option<String> {
-    let values: Vec<f64> = spec
+    // Each value, and how many rows hold it: one, or (for a result the build ran binned) its
+    // count in the weight column.
+    let weight = spec.table.columns.iter().position(|c| c.name == quire_core::Table::WEIGHT);
+    let values: Vec<(f64, usize)> = spec
         .table
-        .values(spec.x)
-        .filter_map(|c| if matches!(c, Cell::Int(_) | Cell::Float(_)) { c.as_f64() } else { None })
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let c = &row[spec.x];
+            let v = if matches!(c, Cell::Int(_) | Cell::Float(_)) { c.as_f64()? } else { return None };
+            let w = weight.map_or(Some(1), |i| row[i].as_f64().map(|w| w as usize))?;
+            Some((v, w))
+        })
         .collect();
     if values.is_empty() {
         return None;
     }
-    let (min, max) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
-    let bins = spec.bins.unwrap_or_else(|| sturges(values.len()));
+    let rows: usize = values.iter().map(|(_, w)| w).sum();
+    let (min, max) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (v, _)| (a.min(*v), b.max(*v)));
+    let bins = spec.bins.unwrap_or_else(|| sturges(rows));
     let step = if max > min { axis::nice_step_near((max - min) / bins as f64) } else { 1.0 };
     let lo = (min / step).floor() * step;
     let count = ((((max - lo) / step).floor() as usize) + 1).clamp(1, 400);
     let mut counts = vec![0usize; count];
-    for v in &values {
+    for (v, w) in &values {
         let i = (((v - lo) / step).floor() as usize).min(count - 1);
-        counts[i] += 1;
+        counts[i] += w;
     }
     let hi = lo + step * count as f64;
     let highest = counts.iter().copied().max().unwrap_or(0) as f64;
