@@ -130,6 +130,18 @@ fn a_ranged_table_without_its_bytes_fails_and_a_whole_file_needs_none() {
     let all =
         block_on(Engine::new().run(&format!("select count(*) from ({ROWS}) where state like 'A%'"))).expect("runs");
     assert_eq!(n, quire_engine::to_table(&all).expect("table").rows[0][0]);
+
+    // Row groups decoded for one query serve the next (other columns, the same again).
+    let plain = Engine::new();
+    plain.register_parquet_bytes(&name, file.clone()).expect("register");
+    for sql in [
+        "select count(*) as n, sum(sales) as s from shop.orders where id between 10000 and 20000",
+        "select category, max(note) as m from shop.orders where id between 10000 and 20000 group by 1 order by 1",
+        "select count(*) as n, sum(sales) as s from shop.orders where id between 10000 and 20000",
+        "select * from shop.orders where id between 19990 and 20010 order by id",
+    ] {
+        assert_eq!(block_on(quire_answer(&engine, sql)), block_on(quire_answer(&plain, sql)), "{sql}");
+    }
 }
 
 /// Which files keep a filter column's values in row groups that do not overlap.

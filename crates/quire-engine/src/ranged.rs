@@ -54,6 +54,7 @@ pub struct RangedFile {
     schema: SchemaRef,
     /// Start offset → bytes fetched from there.
     fetched: Mutex<BTreeMap<u64, Bytes>>,
+    decoded: Mutex<Decoded>,
 }
 
 /// What the end of a file said.
@@ -79,7 +80,13 @@ impl RangedFile {
         let file = meta.file_metadata();
         let plain = parquet_to_arrow_schema(file.schema_descr(), file.key_value_metadata()).map_err(external)?;
         let schema = Arc::new(crate::parquet_io::with_views(&plain));
-        let ranged = RangedFile { len, meta: Arc::new(meta), schema, fetched: Mutex::new(BTreeMap::new()) };
+        let ranged = RangedFile {
+            len,
+            meta: Arc::new(meta),
+            schema,
+            fetched: Mutex::new(BTreeMap::new()),
+            decoded: Mutex::new(Decoded::default()),
+        };
         // The tail already holds the last row groups' bytes, often all of a small file's.
         ranged.add(len - n as u64, tail);
         Ok(Tail::Read(ranged))
@@ -165,21 +172,77 @@ impl RangedFile {
         merged(wanted)
     }
 
-    /// Decode `row_groups` (columns `projection`) from the fetched bytes.
+    /// `row_groups` (columns `projection`), decoded from the fetched bytes, or as decoded
+    /// for an earlier query: an input change that re-runs a query re-reads the same groups.
     fn read(&self, row_groups: Vec<usize>, projection: Option<&[usize]>) -> Result<Vec<RecordBatch>> {
-        if row_groups.is_empty() {
-            return Ok(Vec::new());
+        let columns: Vec<usize> = match projection {
+            Some(p) => p.to_vec(),
+            None => (0..self.schema.fields().len()).collect(),
+        };
+        let mut out = Vec::new();
+        for rg in row_groups {
+            let key = (rg, columns.clone());
+            let cached = self.decoded.lock().expect("not poisoned").get(&key);
+            let batches = match cached {
+                Some(b) => b,
+                None => {
+                    let b = self.decode(rg, projection)?;
+                    self.decoded.lock().expect("not poisoned").put(key, b.clone());
+                    b
+                }
+            };
+            out.extend(batches);
         }
+        Ok(out)
+    }
+
+    fn decode(&self, row_group: usize, projection: Option<&[usize]>) -> Result<Vec<RecordBatch>> {
         let options = ArrowReaderOptions::new().with_schema(self.schema.clone());
         let metadata = ArrowReaderMetadata::try_new(self.meta.clone(), options).map_err(external)?;
         let pieces = Fetched { len: self.len, pieces: self.fetched.lock().expect("not poisoned").clone() };
         let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(pieces, metadata)
-            .with_row_groups(row_groups)
+            .with_row_groups(vec![row_group])
             .with_projection(self.mask(projection))
             .with_batch_size(8192)
             .build()
             .map_err(external)?;
         Ok(reader.collect::<std::result::Result<Vec<_>, _>>()?)
+    }
+}
+
+/// Decoded row groups kept for the next query, the least recently used dropped first once
+/// they pass [`Decoded::MAX_BYTES`].
+#[derive(Debug, Default)]
+struct Decoded {
+    entries: BTreeMap<(usize, Vec<usize>), (u64, Vec<RecordBatch>)>,
+    bytes: usize,
+    clock: u64,
+}
+
+impl Decoded {
+    const MAX_BYTES: usize = 256 << 20;
+
+    fn get(&mut self, key: &(usize, Vec<usize>)) -> Option<Vec<RecordBatch>> {
+        self.clock += 1;
+        let (used, batches) = self.entries.get_mut(key)?;
+        *used = self.clock;
+        Some(batches.clone())
+    }
+
+    fn put(&mut self, key: (usize, Vec<usize>), batches: Vec<RecordBatch>) {
+        self.clock += 1;
+        self.bytes += batches.iter().map(RecordBatch::get_array_memory_size).sum::<usize>();
+        if let Some((_, old)) = self.entries.insert(key, (self.clock, batches)) {
+            self.bytes -= old.iter().map(RecordBatch::get_array_memory_size).sum::<usize>();
+        }
+        while self.bytes > Self::MAX_BYTES && self.entries.len() > 1 {
+            let Some(oldest) = self.entries.iter().min_by_key(|(_, (used, _))| *used).map(|(k, _)| k.clone()) else {
+                break;
+            };
+            if let Some((_, gone)) = self.entries.remove(&oldest) {
+                self.bytes -= gone.iter().map(RecordBatch::get_array_memory_size).sum::<usize>();
+            }
+        }
     }
 }
 
