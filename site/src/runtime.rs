@@ -300,13 +300,9 @@ async fn prefetch(s: &Session, expanded: &chain::Expanded) -> Result<(), String>
         let pieces = futures::future::try_join_all(ranges.iter().map(|r| fetch_range(url, r.start, r.end))).await?;
         for (r, piece) in ranges.iter().zip(pieces) {
             match piece {
-                Piece::Range(bytes) => {
-                    FETCHED.with(|f| f.set(f.get() + bytes.len()));
-                    file.add(r.start, bytes.into());
-                }
+                Piece::Range(bytes) => file.add(r.start, bytes.into()),
                 // The host ignored the Range header: the whole file came; keep all of it.
                 Piece::Whole(bytes) => {
-                    FETCHED.with(|f| f.set(f.get() + bytes.len()));
                     file.add(0, bytes.into());
                     break;
                 }
@@ -321,16 +317,9 @@ async fn prefetch(s: &Session, expanded: &chain::Expanded) -> Result<(), String>
 async fn open_ranged(url: &str, len: u64, tail: u64) -> Result<RangedFile, String> {
     let mut want = tail.clamp(8, len);
     loop {
-        let piece = fetch_range(url, len - want, len).await?;
-        let read = match piece {
-            Piece::Range(tail) => {
-                FETCHED.with(|f| f.set(f.get() + tail.len()));
-                RangedFile::from_tail(len, tail.into())
-            }
-            Piece::Whole(all) => {
-                FETCHED.with(|f| f.set(f.get() + all.len()));
-                RangedFile::whole(all.into()).map(Tail::Read)
-            }
+        let read = match fetch_range(url, len - want, len).await? {
+            Piece::Range(tail) => RangedFile::from_tail(len, tail.into()),
+            Piece::Whole(all) => RangedFile::whole(all.into()).map(Tail::Read),
         };
         match read.map_err(|e| format!("reading {url}: {e}"))? {
             Tail::Read(file) => return Ok(file),
@@ -365,6 +354,7 @@ async fn fetch_range(url: &str, start: u64, end: u64) -> Result<Piece, String> {
         .await
         .map_err(|e| format!("reading {url}: {e:?}"))?;
     let bytes = js_sys::Uint8Array::new(&buf).to_vec();
+    FETCHED.with(|f| f.set(f.get() + bytes.len()));
     match resp.status() {
         206 if bytes.len() as u64 == end - start => Ok(Piece::Range(bytes)),
         206 => Err(format!("fetching {url}: asked for {} bytes, got {}", end - start, bytes.len())),

@@ -123,28 +123,32 @@ async fn a_live_query_downloads_as_csv_at_the_current_inputs() {
     assert_eq!(r["csv"], "id,sales\r\n1,12.5\r\n2,30\r\n");
 }
 
-#[wasm_bindgen_test]
-async fn parquet_that_quire_writes_reads_back_in_the_browser() {
+/// `n` orders: `id` in order, `state` CA for every fifth and NY otherwise, `sales` a
+/// quarter of the id.
+fn orders_batch(n: i64) -> quire_engine::datafusion::arrow::record_batch::RecordBatch {
     use quire_engine::datafusion::arrow::array::{Float64Array, Int64Array, StringArray};
     use quire_engine::datafusion::arrow::datatypes::{DataType, Field, Schema};
-    use quire_engine::datafusion::arrow::record_batch::RecordBatch;
     use std::sync::Arc;
     let schema = Arc::new(Schema::new(vec![
         Field::new("id", DataType::Int64, false),
         Field::new("state", DataType::Utf8, false),
         Field::new("sales", DataType::Float64, false),
     ]));
-    let n = 50_000;
-    let batch = RecordBatch::try_new(
-        schema.clone(),
+    quire_engine::datafusion::arrow::record_batch::RecordBatch::try_new(
+        schema,
         vec![
             Arc::new(Int64Array::from_iter_values(0..n)),
             Arc::new(StringArray::from_iter_values((0..n).map(|i| if i % 5 == 0 { "CA" } else { "NY" }))),
-            Arc::new(Float64Array::from_iter_values((0..n).map(|i| i as f64 / 2.0))),
+            Arc::new(Float64Array::from_iter_values((0..n).map(|i| i as f64 / 4.0))),
         ],
     )
-    .expect("batch");
-    let bytes = quire_engine::encode_parquet(schema, &[batch]).expect("encodes");
+    .expect("batch")
+}
+
+#[wasm_bindgen_test]
+async fn parquet_that_quire_writes_reads_back_in_the_browser() {
+    let batch = orders_batch(50_000);
+    let bytes = quire_engine::encode_parquet(batch.schema(), &[batch]).expect("encodes");
     let engine = quire_engine::Engine::new();
     engine.register_parquet_bytes(&quire_engine::TableName::new("t", "orders"), bytes.into()).expect("registers");
     let batches = engine
@@ -159,31 +163,14 @@ async fn parquet_that_quire_writes_reads_back_in_the_browser() {
 /// all it fetches, and the answer is the whole file's.
 #[wasm_bindgen_test]
 async fn a_ranged_table_fetches_only_the_row_groups_a_query_can_match() {
-    use quire_engine::datafusion::arrow::array::{Float64Array, Int64Array, StringArray};
-    use quire_engine::datafusion::arrow::datatypes::{DataType, Field, Schema};
-    use quire_engine::datafusion::arrow::record_batch::RecordBatch;
     use quire_engine::parquet::arrow::ArrowWriter;
     use quire_engine::parquet::file::properties::WriterProperties;
     use quire_engine::ranged::{RangedFile, Tail};
     use std::sync::Arc;
-    let schema = Arc::new(Schema::new(vec![
-        Field::new("id", DataType::Int64, false),
-        Field::new("state", DataType::Utf8, false),
-        Field::new("sales", DataType::Float64, false),
-    ]));
-    let n = 60_000;
-    let batch = RecordBatch::try_new(
-        schema.clone(),
-        vec![
-            Arc::new(Int64Array::from_iter_values(0..n)),
-            Arc::new(StringArray::from_iter_values((0..n).map(|i| if i % 5 == 0 { "CA" } else { "NY" }))),
-            Arc::new(Float64Array::from_iter_values((0..n).map(|i| i as f64 / 4.0))),
-        ],
-    )
-    .expect("batch");
+    let batch = orders_batch(60_000);
     let props = WriterProperties::builder().set_max_row_group_row_count(Some(2000)).build();
     let mut file = Vec::new();
-    let mut w = ArrowWriter::try_new(&mut file, schema, Some(props)).expect("writer");
+    let mut w = ArrowWriter::try_new(&mut file, batch.schema(), Some(props)).expect("writer");
     w.write(&batch).expect("write");
     w.close().expect("close");
     let file = bytes::Bytes::from(file);
@@ -195,7 +182,7 @@ async fn a_ranged_table_fetches_only_the_row_groups_a_query_can_match() {
     let expected = quire_engine::to_table(&whole.run_with_params(sql, &params).await.expect("runs")).expect("table");
 
     let len = file.len();
-    let footer = u32::from_le_bytes(file[len - 8..len - 4].try_into().expect("4 bytes")) as usize + 8;
+    let footer = quire_engine::ranged::tail_len(&file).expect("a footer") as usize;
     let Tail::Read(ranged) = RangedFile::from_tail(len as u64, file.slice(len - footer..)).expect("footer") else {
         panic!("the whole footer was given")
     };

@@ -41,7 +41,7 @@ fn orders_file() -> Bytes {
 /// `file` opened from its footer alone, as the browser opens it.
 fn open(file: &Bytes) -> Arc<RangedFile> {
     let n = file.len();
-    let footer = u32::from_le_bytes(file[n - 8..n - 4].try_into().expect("4 bytes")) as usize + 8;
+    let footer = quire_engine::ranged::tail_len(file).expect("a footer") as usize;
     match RangedFile::from_tail(n as u64, file.slice(n - footer..)).expect("the footer reads") {
         Tail::Read(f) => Arc::new(f),
         Tail::Needs(_) => panic!("the whole footer was given"),

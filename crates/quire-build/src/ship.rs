@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use bytes::Bytes;
+use quire_core::grid::ident;
 use quire_engine::{Engine, TableName};
 use sha2::{Digest, Sha256};
 
@@ -40,9 +41,7 @@ pub(crate) struct Shipped {
 impl Shipped {
     /// The bytes at the file's end that hold its footer: what the browser fetches first.
     pub fn tail(&self) -> u64 {
-        let n = self.bytes.len();
-        let footer = u32::from_le_bytes([self.bytes[n - 8], self.bytes[n - 7], self.bytes[n - 6], self.bytes[n - 5]]);
-        u64::from(footer) + 8
+        quire_engine::ranged::tail_len(&self.bytes).unwrap_or(self.bytes.len() as u64)
     }
 }
 
@@ -89,13 +88,13 @@ async fn export(
     // In the table's own order, so `select *` in the browser lists them as here.
     let whole = engine.context().sql(&format!("select * from {} limit 0", name.quoted())).await?;
     let list: Vec<String> =
-        whole.schema().fields().iter().map(|f| f.name()).filter(|f| cols.contains(*f)).map(|c| quoted(c)).collect();
+        whole.schema().fields().iter().map(|f| f.name()).filter(|f| cols.contains(*f)).map(|c| ident(c)).collect();
     let select = format!("select {} from {}", list.join(", "), name.quoted());
     let mut bytes = Bytes::from(engine.parquet_of(&select).await?);
     let ranged = !filtered.is_empty() && bytes.len() as u64 > above;
     if ranged && !filtered.iter().any(|c| quire_engine::ranged::clustered_by(&bytes, c)) {
         let order = most_distinct_first(engine, name, filtered).await?;
-        let by: Vec<String> = order.iter().map(|c| quoted(c)).collect();
+        let by: Vec<String> = order.iter().map(|c| ident(c)).collect();
         bytes = Bytes::from(engine.parquet_of(&format!("{select} order by {}", by.join(", "))).await?);
     }
     let hash = hex(&Sha256::digest(&bytes)[..5]);
@@ -111,7 +110,7 @@ async fn most_distinct_first(
     columns: &[String],
 ) -> quire_engine::datafusion::error::Result<Vec<String>> {
     let counts: Vec<String> =
-        columns.iter().enumerate().map(|(i, c)| format!("approx_distinct({}) as c{i}", quoted(c))).collect();
+        columns.iter().enumerate().map(|(i, c)| format!("approx_distinct({}) as c{i}", ident(c))).collect();
     let batches = engine.run(&format!("select {} from {}", counts.join(", "), table.quoted())).await?;
     let table = quire_engine::to_table(&batches)?;
     let mut order: Vec<(i64, usize)> = (0..columns.len())
@@ -119,8 +118,4 @@ async fn most_distinct_first(
         .collect();
     order.sort_by_key(|(n, i)| (std::cmp::Reverse(*n), *i));
     Ok(order.into_iter().map(|(_, i)| columns[i].clone()).collect())
-}
-
-fn quoted(column: &str) -> String {
-    format!("\"{}\"", column.replace('"', "\"\""))
 }

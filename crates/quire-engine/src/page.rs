@@ -166,7 +166,7 @@ impl Engine {
     /// `expanded` binned by `column`, with the rows it stands for; `None` (run it whole) if
     /// it has at most `above` rows, more than [`BINNED_ROWS`] distinct values, or fails.
     async fn run_binned(&self, expanded: &Expanded, column: &str, above: u64) -> Option<(Table, u64)> {
-        let c = format!("\"{}\"", column.replace('"', "\"\""));
+        let c = quire_core::grid::ident(column);
         let sql = format!(
             "select {c}, count(*) as \"{}\" from ({}) as q where {c} is not null group by {c} order by {c} limit {}",
             Table::WEIGHT,

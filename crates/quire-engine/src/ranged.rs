@@ -70,9 +70,7 @@ impl RangedFile {
     pub fn from_tail(len: u64, tail: Bytes) -> Result<Tail> {
         crate::check_parquet_frame(b"PAR1", &tail, len).map_err(DataFusionError::Execution)?;
         let n = tail.len();
-        let last: &[u8; 8] = tail[n - 8..].try_into().expect("eight bytes");
-        let footer = FooterTail::try_new(last).map_err(external)?;
-        let need = footer.metadata_length() as u64 + 8;
+        let need = tail_len(&tail).ok_or_else(|| DataFusionError::Execution("no Parquet footer".into()))?;
         if need > n as u64 {
             return Ok(Tail::Needs(need));
         }
@@ -121,10 +119,8 @@ impl RangedFile {
 
     /// The fetched bytes `[start, start + len)`, if one fetch holds them all.
     fn get(&self, start: u64, len: u64) -> Option<Bytes> {
-        let fetched = self.fetched.lock().expect("not poisoned");
-        let (at, bytes) = fetched.range(..=start).next_back()?;
-        let from = (start - at) as usize;
-        (from as u64 + len <= bytes.len() as u64).then(|| bytes.slice(from..from + len as usize))
+        let piece = piece_at(&self.fetched.lock().expect("not poisoned"), start)?;
+        (len <= piece.len() as u64).then(|| piece.slice(..len as usize))
     }
 
     /// The row groups that `filters` (over this file's columns, unqualified) cannot rule
@@ -179,6 +175,8 @@ impl RangedFile {
             Some(p) => p.to_vec(),
             None => (0..self.schema.fields().len()).collect(),
         };
+        // What the reader needs, made once a read, and only if some row group is not decoded.
+        let mut reader_input: Option<(ArrowReaderMetadata, Fetched)> = None;
         let mut out = Vec::new();
         for rg in row_groups {
             let key = (rg, columns.clone());
@@ -186,7 +184,17 @@ impl RangedFile {
             let batches = match cached {
                 Some(b) => b,
                 None => {
-                    let b = self.decode(rg, projection)?;
+                    let (metadata, pieces) = match &reader_input {
+                        Some(input) => input.clone(),
+                        None => reader_input.insert(self.reader_input()?).clone(),
+                    };
+                    let b = ParquetRecordBatchReaderBuilder::new_with_metadata(pieces, metadata)
+                        .with_row_groups(vec![rg])
+                        .with_projection(self.mask(projection))
+                        .with_batch_size(8192)
+                        .build()
+                        .map_err(external)?
+                        .collect::<std::result::Result<Vec<_>, _>>()?;
                     self.decoded.lock().expect("not poisoned").put(key, b.clone());
                     b
                 }
@@ -196,17 +204,11 @@ impl RangedFile {
         Ok(out)
     }
 
-    fn decode(&self, row_group: usize, projection: Option<&[usize]>) -> Result<Vec<RecordBatch>> {
+    /// The footer as the Parquet reader takes it, and the pieces fetched so far.
+    fn reader_input(&self) -> Result<(ArrowReaderMetadata, Fetched)> {
         let options = ArrowReaderOptions::new().with_schema(self.schema.clone());
         let metadata = ArrowReaderMetadata::try_new(self.meta.clone(), options).map_err(external)?;
-        let pieces = Fetched { len: self.len, pieces: self.fetched.lock().expect("not poisoned").clone() };
-        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(pieces, metadata)
-            .with_row_groups(vec![row_group])
-            .with_projection(self.mask(projection))
-            .with_batch_size(8192)
-            .build()
-            .map_err(external)?;
-        Ok(reader.collect::<std::result::Result<Vec<_>, _>>()?)
+        Ok((metadata, Fetched { len: self.len, pieces: self.fetched.lock().expect("not poisoned").clone() }))
     }
 }
 
@@ -285,18 +287,24 @@ fn merged(mut ranges: Vec<Range<u64>>) -> Vec<Range<u64>> {
     out
 }
 
+/// The bytes fetched from `start` on, to the end of the piece holding it.
+fn piece_at(pieces: &BTreeMap<u64, Bytes>, start: u64) -> Option<Bytes> {
+    let (at, bytes) = pieces.range(..=start).next_back()?;
+    (start < at + bytes.len() as u64).then(|| bytes.slice((start - at) as usize..))
+}
+
+/// How many bytes at the end of a Parquet file hold its footer (its metadata, their length
+/// and the magic bytes), read from the file's last eight; `None` for fewer.
+pub fn tail_len(file: &[u8]) -> Option<u64> {
+    let last: &[u8; 8] = file.get(file.len().checked_sub(8)?..)?.try_into().ok()?;
+    Some(FooterTail::try_new(last).ok()?.metadata_length() as u64 + 8)
+}
+
 /// The fetched pieces (shared, not copied), as the Parquet reader reads a file.
+#[derive(Clone)]
 struct Fetched {
     len: u64,
     pieces: BTreeMap<u64, Bytes>,
-}
-
-impl Fetched {
-    /// The piece holding offset `start`, from there on.
-    fn from(&self, start: u64) -> Option<Bytes> {
-        let (at, bytes) = self.pieces.range(..=start).next_back()?;
-        (start < at + bytes.len() as u64).then(|| bytes.slice((start - at) as usize..))
-    }
 }
 
 impl Length for Fetched {
@@ -309,11 +317,11 @@ impl ChunkReader for Fetched {
     type T = std::io::Cursor<Bytes>;
 
     fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
-        self.from(start).map(std::io::Cursor::new).ok_or_else(|| not_fetched(start, 0))
+        piece_at(&self.pieces, start).map(std::io::Cursor::new).ok_or_else(|| not_fetched(start, 0))
     }
 
     fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {
-        match self.from(start) {
+        match piece_at(&self.pieces, start) {
             Some(b) if b.len() >= length => Ok(b.slice(..length)),
             _ => Err(not_fetched(start, length)),
         }
@@ -425,8 +433,7 @@ impl Engine {
     ) -> Result<Vec<(Arc<RangedFile>, Vec<Range<u64>>)>> {
         let state = self.context().state();
         let plan = crate::dialect::plan(&state, sql).await?;
-        let plan = if params.is_empty() { plan } else { crate::session::bind(plan, params)? };
-        let plan = state.optimize(&plan)?;
+        let plan = state.optimize(&crate::session::bind(plan, params)?)?;
         let mut out: Vec<(Arc<RangedFile>, Vec<Range<u64>>)> = Vec::new();
         plan.apply_with_subqueries(|node| {
             if let LogicalPlan::TableScan(scan) = node
