@@ -219,6 +219,104 @@ fn float_sums_are_exact_in_any_order_and_any_number_of_threads() {
     }
 }
 
+/// Sums over every range of magnitudes (subnormals to 2^900, cancelling, halfway cases)
+/// equal `math.fsum`'s bit for bit, whether a value adds to quire's fixed-point part or to
+/// its partials, and whatever order the values come in (a zero's sign aside: Python
+/// versions differ on it); infinities and NaNs add as floats do.
+#[test]
+fn exact_sums_equal_fsum_over_every_magnitude() {
+    let Some(python) = duckdb_python() else { return };
+    let tiny = f64::from_bits(1);
+    let mut cases: Vec<Vec<f64>> = vec![
+        vec![],
+        vec![0.1, 0.2, 0.3],
+        vec![1e16, 1.0, -1e16],
+        vec![1e300, 1e-300, -1e300],
+        vec![tiny, tiny, 3.0 * tiny, -tiny],
+        vec![-0.0, -0.0],
+        vec![0.0, -0.0],
+        vec![2f64.powi(800), 2f64.powi(801), -2f64.powi(800), 1.0],
+        vec![2f64.powi(900), 1.0, -2f64.powi(900)],
+        vec![1.0, 2f64.powi(-60), 2f64.powi(60), -1.0, 2f64.powi(70), -2f64.powi(60)],
+        // Halfway between two doubles: what lies below decides.
+        vec![1.0, 2f64.powi(-53), 2f64.powi(-110)],
+        vec![1.0, 2f64.powi(-53), -2f64.powi(-110)],
+        vec![1.0 + 2f64.powi(-52), 2f64.powi(-53)],
+        vec![f64::MAX, -f64::MAX, 1.0],
+    ];
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for round in 0..300 {
+        let n = 1 + next() % 300;
+        let spread = [4u64, 40, 120, 600, 2000][round % 5];
+        let values: Vec<f64> = (0..n)
+            .map(|_| {
+                let r = next();
+                let mantissa = (r >> 11) as f64 / (1u64 << 53) as f64;
+                let exp = (next() % spread) as i32 - (spread / 2) as i32;
+                let sign = if r & 1 == 0 { 1.0 } else { -1.0 };
+                sign * mantissa * 2f64.powi(exp.clamp(-1070, 1000))
+            })
+            .collect();
+        // And with their negations: exactly zero.
+        let mut both = values.clone();
+        both.extend(values.iter().rev().map(|v| -v));
+        cases.push(values);
+        cases.push(both);
+    }
+    let bits: Vec<Vec<u64>> = cases.iter().map(|c| c.iter().map(|v| v.to_bits()).collect()).collect();
+    let script = "import json, math, struct, sys\n\
+        f = lambda b: struct.unpack('<d', struct.pack('<Q', b))[0]\n\
+        b = lambda x: struct.unpack('<Q', struct.pack('<d', x))[0]\n\
+        print(json.dumps([b(math.fsum([f(v) for v in c])) for c in json.load(sys.stdin)]))";
+    let mut child = std::process::Command::new(&python)
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python");
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), &serde_json::to_vec(&bits).expect("json"))
+        .expect("write");
+    let out = child.wait_with_output().expect("python finishes");
+    let want: Vec<u64> = serde_json::from_slice(&out.stdout).expect("fsum's answers");
+    let sum = |values: &[f64]| {
+        let mut s = quire_engine::exact::ExactSum::default();
+        values.iter().for_each(|v| s.add(*v));
+        s
+    };
+    for (values, want) in cases.iter().zip(want) {
+        // `-0` and `0` alike.
+        let want = if f64::from_bits(want) == 0.0 { 0 } else { want };
+        let sum = |values: &[f64]| {
+            let s = sum(values);
+            let v = s.value();
+            (s, if v == 0.0 { 0.0 } else { v })
+        };
+        let (s, value) = sum(values);
+        assert_eq!(value.to_bits(), want, "{values:?}: {value} against fsum's {}", f64::from_bits(want));
+        // Any order: reversed, and odd ones first.
+        let mut other: Vec<f64> = values.iter().rev().copied().collect();
+        other.sort_by_key(|v| v.to_bits() % 2);
+        assert_eq!(sum(&other).1.to_bits(), want, "{values:?} in another order");
+        // What the rollup keeps besides: the sum and its residual add back exactly.
+        if value.is_finite() {
+            let mut rest = sum(values).0;
+            rest.add(-value);
+            assert!(rest.value() == s.residual(), "{values:?}: residual {} against {}", s.residual(), rest.value());
+        }
+    }
+    // Infinities and NaNs add as floats do.
+    assert_eq!(sum(&[f64::INFINITY, 1.0, -2.0]).value(), f64::INFINITY);
+    assert!(sum(&[f64::INFINITY, f64::NEG_INFINITY]).value().is_nan());
+    assert!(sum(&[f64::NAN, 1.0]).value().is_nan());
+    assert_eq!(sum(&[f64::MAX, f64::MAX]).value(), f64::INFINITY);
+}
+
 const PAGE: &str = r#"---
 title: Shop
 ---

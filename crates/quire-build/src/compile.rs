@@ -64,6 +64,9 @@ pub struct Site {
     pub errors: Vec<quire_core::AuthorError>,
     /// What became of each live query: on a rollup, or reading rows and why (`--verbose`).
     pub rollups: Vec<String>,
+    /// Each table shipped for the browser: how large, fetched whole or a piece at a time,
+    /// and how its file was made (`--verbose`).
+    pub shipped: Vec<String>,
 }
 
 /// A result small enough to embed in its page for the runtime to check itself against.
@@ -81,7 +84,7 @@ pub(crate) struct Compiled {
     pub(crate) title: String,
     /// The body starts with its own `# Heading`, which is the page's title.
     own_heading: bool,
-    body: quire_render::Rendered,
+    pub(crate) body: quire_render::Rendered,
     /// The tables the page's browser-side queries read, and the columns they read of each.
     pub(crate) tables: BTreeMap<TableName, BTreeSet<String>>,
     /// The columns the live queries that read rows filter each table by.
@@ -122,10 +125,12 @@ pub fn compile(project: &Project, runtime: Option<&Runtime>) -> Result<Site, Bui
         // their parameters.
         let engine = Engine::remembering();
         sources::register(&engine, &project.sources, &project.root).await?;
+        let fresh: Vec<&PageFile> = project.pages.iter().filter(|p| !p.is_template()).collect();
+        let pages = crate::pages::compile(&engine, project, &fresh, &[], true).await;
         let mut compiled = Vec::new();
         let mut errors = Vec::new();
-        for pf in project.pages.iter().filter(|p| !p.is_template()) {
-            match compile_page(&engine, project, pf, &InputState::new()).await {
+        for result in pages.statics {
+            match result {
                 Ok(c) => compiled.push(c),
                 Err(BuildError::Author(e)) => errors.extend(e),
                 Err(other) => return Err(other),
@@ -134,8 +139,7 @@ pub fn compile(project: &Project, runtime: Option<&Runtime>) -> Result<Site, Bui
         if !errors.is_empty() {
             return Err(BuildError::Author(errors));
         }
-        let statics: Vec<&Compiled> = compiled.iter().collect();
-        let instances = instances(&engine, project, &statics).await?;
+        let instances = pages.instances?;
         let all: Vec<&Compiled> = compiled.iter().chain(instances.iter()).collect();
         assemble(project, &all, runtime, &engine, &mut Exports::new()).await
     })
@@ -581,139 +585,6 @@ async fn compile_checked(
     })
 }
 
-/// Most instances one templated page may have, so a link loop cannot build forever.
-const MAX_INSTANCES: usize = 100_000;
-
-/// The instances of the project's templated pages that the links of `pages` (and of the
-/// instances themselves, in turn) reach, each compiled with its parameters.
-pub(crate) async fn instances(
-    engine: &Engine,
-    project: &Project,
-    pages: &[&Compiled],
-) -> Result<Vec<Compiled>, BuildError> {
-    let templates: Vec<&PageFile> = project.pages.iter().filter(|p| p.is_template()).collect();
-    if templates.is_empty() {
-        return Ok(Vec::new());
-    }
-    let statics: BTreeSet<&str> = pages.iter().map(|c| c.source.url.as_str()).collect();
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    let mut queue: std::collections::VecDeque<String> = std::collections::VecDeque::new();
-    let enqueue =
-        |html: &str, from: &str, seen: &mut BTreeSet<String>, queue: &mut std::collections::VecDeque<String>| {
-            for url in crate::links::links(html, from) {
-                if !statics.contains(url.as_str()) && seen.insert(url.clone()) {
-                    queue.push_back(url);
-                }
-            }
-        };
-    for c in pages {
-        enqueue(&c.body.html, &c.source.url, &mut seen, &mut queue);
-        for html in crate::links::row_file_html(&c.body.row_files) {
-            enqueue(&html, &c.source.url, &mut seen, &mut queue);
-        }
-    }
-    let mut out: Vec<Compiled> = Vec::new();
-    let mut errors: Vec<quire_core::AuthorError> = Vec::new();
-    // In waves: every instance the last wave's pages link to, compiled on every core.
-    while !queue.is_empty() {
-        let mut wave: Vec<(PageFile, InputState)> = Vec::new();
-        for url in queue.drain(..) {
-            // The most specific template wins: fewer parameters first.
-            let Some((template, params)) =
-                templates.iter().filter_map(|t| Some((*t, t.match_url(&url)?))).min_by_key(|(_, params)| params.len())
-            else {
-                continue;
-            };
-            if out.len() + wave.len() >= MAX_INSTANCES {
-                return Err(BuildError::File {
-                    path: template.file.path.clone().into(),
-                    message: format!(
-                        "links reach more than {MAX_INSTANCES} instances of this templated page (the last to `/{url}`)"
-                    ),
-                    help: Some(
-                        "a page with this many values is better as one page with an input; or is a link building itself?"
-                            .into(),
-                    ),
-                });
-            }
-            wave.push((PageFile { file: template.file.clone(), url: crate::links::folder_url(&url) }, params));
-        }
-        for result in compile_wave(engine, project, &wave).await {
-            match result {
-                Ok(c) => {
-                    enqueue(&c.body.html, &c.source.url, &mut seen, &mut queue);
-                    for html in crate::links::row_file_html(&c.body.row_files) {
-                        enqueue(&html, &c.source.url, &mut seen, &mut queue);
-                    }
-                    out.push(c);
-                }
-                Err(BuildError::Author(e)) => {
-                    // One instance's problem is every instance's: say it once.
-                    for e in e {
-                        if !errors
-                            .iter()
-                            .any(|x| x.location() == e.location() && x.problem.message == e.problem.message)
-                        {
-                            errors.push(e);
-                        }
-                    }
-                }
-                Err(other) => return Err(other),
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(BuildError::Author(errors));
-    }
-    Ok(out)
-}
-
-/// Compile the instances of one wave, in order. A big wave is split across threads, one
-/// query runtime each, sharing the engine (and what it remembers).
-async fn compile_wave(
-    engine: &Engine,
-    project: &Project,
-    wave: &[(PageFile, InputState)],
-) -> Vec<Result<Compiled, BuildError>> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
-    if wave.len() < 16 || threads < 2 {
-        let mut out = Vec::with_capacity(wave.len());
-        for (pf, params) in wave {
-            out.push(compile_page(engine, project, pf, params).await);
-        }
-        return out;
-    }
-    let chunk = wave.len().div_ceil(threads);
-    tokio::task::block_in_place(|| {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = wave
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        let rt = tokio::runtime::Builder::new_current_thread()
-                            .enable_all()
-                            .build()
-                            .map_err(|e| BuildError::Internal(format!("cannot start a query runtime: {e}")))?;
-                        Ok::<_, BuildError>(
-                            part.iter()
-                                .map(|(pf, params)| rt.block_on(compile_page(engine, project, pf, params)))
-                                .collect::<Vec<_>>(),
-                        )
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| match h.join() {
-                    Ok(Ok(results)) => results,
-                    Ok(Err(e)) => vec![Err(e)],
-                    Err(_) => vec![Err(BuildError::Internal("a page compiler thread panicked".into()))],
-                })
-                .collect()
-        })
-    })
-}
-
 fn crumbs(c: &Compiled, titles: &BTreeMap<&str, &str>) -> Vec<quire_render::Crumb> {
     let mut out = vec![quire_render::Crumb {
         title: titles.get("").map_or("Home", |t| *t).to_string(),
@@ -820,6 +691,9 @@ pub(crate) async fn assemble(
         if t.ranged {
             ranged.insert(name.to_string(), serde_json::json!({ "len": t.bytes.len(), "tail": t.tail() }));
         }
+        let fetched = if t.ranged { "read a piece at a time" } else { "fetched whole" };
+        let mb = t.bytes.len() as f64 / 1e6;
+        site.shipped.push(format!("`{name}` as {} ({mb:.1} MB), {fetched}: {}", t.path, t.how));
     }
     site.tables = shipped.len();
 

@@ -131,11 +131,11 @@ impl Incremental {
             m.begin();
         }
         let (mut compiled, mut ran, mut reused, mut errors) = (Vec::new(), Vec::new(), 0, Vec::new());
-        for pf in project.pages.iter().filter(|p| !p.is_template()) {
-            if self.pages.contains_key(&pf.file.path) {
-                continue;
-            }
-            match self.rt.block_on(compile::compile_page(&tables.engine, &project, pf, &Default::default())) {
+        let changed: Vec<&crate::project::PageFile> =
+            project.pages.iter().filter(|p| !p.is_template() && !self.pages.contains_key(&p.file.path)).collect();
+        let results = self.rt.block_on(crate::pages::compile(&tables.engine, &project, &changed, &[], false)).statics;
+        for (pf, result) in changed.iter().zip(results) {
+            match result {
                 Ok(c) => {
                     compiled.push(pf.file.path.clone());
                     ran.extend(c.ran.iter().map(|q| format!("{}: {q}", pf.file.path)));
@@ -155,7 +155,8 @@ impl Incremental {
         let statics: Vec<&Compiled> =
             project.pages.iter().filter_map(|p| Some(&self.pages.get(&p.file.path)?.1)).collect();
         // Templated pages' instances: built again each time, their queries mostly remembered.
-        let instances = self.rt.block_on(compile::instances(&tables.engine, &project, &statics))?;
+        let instances =
+            self.rt.block_on(crate::pages::compile(&tables.engine, &project, &[], &statics, true)).instances?;
         let pages: Vec<&Compiled> = statics.iter().copied().chain(instances.iter()).collect();
         let site = self.rt.block_on(compile::assemble(
             &project,

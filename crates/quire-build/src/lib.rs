@@ -18,6 +18,7 @@ mod lineage;
 mod links;
 mod nav;
 mod output;
+mod pages;
 mod project;
 pub mod rollups;
 mod scripted;
@@ -65,6 +66,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// What became of each live query (see [`Site::rollups`]).
     pub rollups: Vec<String>,
+    /// Each table shipped, and how (see [`Site::shipped`]).
+    pub shipped: Vec<String>,
 }
 
 /// Compile the project at `dir` and write it to its output folder.
@@ -110,6 +113,7 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<BuildReport, BuildErr
         out_dir,
         elapsed: started.elapsed(),
         rollups: site.rollups.clone(),
+        shipped: site.shipped.clone(),
     })
 }
 

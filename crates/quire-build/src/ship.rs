@@ -36,6 +36,8 @@ pub(crate) struct Shipped {
     pub path: String,
     pub bytes: Bytes,
     pub ranged: bool,
+    /// How the file was made, for `--verbose`.
+    pub how: String,
 }
 
 impl Shipped {
@@ -90,16 +92,28 @@ async fn export(
     let list: Vec<String> =
         whole.schema().fields().iter().map(|f| f.name()).filter(|f| cols.contains(*f)).map(|c| ident(c)).collect();
     let select = format!("select {} from {}", list.join(", "), name.quoted());
-    let mut bytes = Bytes::from(engine.parquet_of(&select).await?);
+    // A table that is a Parquet file ships its columns' chunks copied as they are (no
+    // decoding, no encoding); any other, written from its rows.
+    let (mut bytes, mut how) = match engine.parquet_copy_of(name, cols).await? {
+        Some(bytes) => (bytes, "its Parquet file's column chunks, copied".to_string()),
+        None => (Bytes::from(engine.parquet_of(&select).await?), "written from its rows".to_string()),
+    };
     let ranged = !filtered.is_empty() && bytes.len() as u64 > above;
-    if ranged && !filtered.iter().any(|c| quire_engine::ranged::clustered_by(&bytes, c)) {
-        let order = most_distinct_first(engine, name, filtered).await?;
-        let by: Vec<String> = order.iter().map(|c| ident(c)).collect();
-        bytes = Bytes::from(engine.parquet_of(&format!("{select} order by {}", by.join(", "))).await?);
+    if ranged {
+        match filtered.iter().find(|c| quire_engine::ranged::clustered_by(&bytes, c)) {
+            Some(c) => how = format!("{how}, in its own order (its row groups keep `{c}` apart)"),
+            None => {
+                let order = most_distinct_first(engine, name, filtered).await?;
+                let by: Vec<String> = order.iter().map(|c| ident(c)).collect();
+                bytes = Bytes::from(engine.parquet_of(&format!("{select} order by {}", by.join(", "))).await?);
+                let names: Vec<String> = order.iter().map(|c| format!("`{c}`")).collect();
+                how = format!("sorted by {}", names.join(", "));
+            }
+        }
     }
     let hash = hex(&Sha256::digest(&bytes)[..5]);
     let path = format!("data/{}.{}.{hash}.parquet", name.schema, name.table);
-    Ok(Shipped { path, bytes, ranged })
+    Ok(Shipped { path, bytes, ranged, how })
 }
 
 /// `columns` of `table`, the one with the most distinct values first (ties in the order

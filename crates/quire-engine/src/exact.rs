@@ -1,7 +1,8 @@
 //! Exact sums of floating-point numbers, on both targets.
 //!
-//! `sum` and `avg` of a `double` add its values exactly (Shewchuk's algorithm, as Python's
-//! `math.fsum`) and round once at the end, so their answer does not depend on the order rows
+//! `sum` and `avg` of a `double` add its values exactly (in a 128-bit fixed-point sum while
+//! the values fit one, else Shewchuk's algorithm, as Python's `math.fsum`) and round once at
+//! the end, so their answer does not depend on the order rows
 //! arrive in: the same bits with one thread or many, in the build or the browser, over the
 //! rows or over a rollup of them. Money in cents sums to an exact multiple of a cent that
 //! a page then rounds to dollars; summed in arrival order, a total of $70,554.50 could show as
@@ -24,14 +25,36 @@ use datafusion::logical_expr::{
 };
 use datafusion::prelude::SessionContext;
 
-/// An exact sum: non-overlapping partials whose sum is exactly the sum of what was added.
-#[derive(Debug, Clone, Default)]
+/// An exact sum: a fixed-point part, `fixed × 2^exp`, and non-overlapping partials, whose
+/// sum is exactly the sum of what was added. Most values (money, counts, measures within a
+/// few dozen binary orders of magnitude of each other) add to the fixed-point part, a few
+/// integer operations each; a value it cannot hold without losing bits goes to the
+/// partials (Shewchuk's algorithm), which hold any finite sum.
+#[derive(Debug, Clone)]
 pub struct ExactSum {
+    fixed: i128,
+    /// The exponent of `fixed`'s unit.
+    exp: i32,
     partials: Vec<f64>,
     /// Infinities and NaNs, added as floats add them.
     special: Option<f64>,
     /// Values added (less those taken out).
     count: u64,
+}
+
+impl Default for ExactSum {
+    fn default() -> Self {
+        ExactSum { fixed: 0, exp: 0, partials: Vec::new(), special: None, count: 0 }
+    }
+}
+
+/// Largest unit exponent of the fixed-point part, so that it stays far within the doubles'
+/// range (`fixed` < 2^126, so its value < 2^926).
+const FIXED_EXP_MAX: i32 = 800;
+
+/// `2^n`, for `n` in the doubles' range (subnormals included).
+fn pow2(n: i32) -> f64 {
+    if n >= -1022 { f64::from_bits(((n + 1023) as u64) << 52) } else { f64::from_bits(1u64 << (n + 1074)) }
 }
 
 impl ExactSum {
@@ -45,6 +68,80 @@ impl ExactSum {
             self.special = Some(self.special.unwrap_or(0.0) + x);
             return;
         }
+        if !self.add_fixed(x) {
+            self.add_partial(x);
+        }
+    }
+
+    /// Add finite `x` to the fixed-point part, if it holds the sum exactly; else nothing.
+    #[inline]
+    fn add_fixed(&mut self, x: f64) -> bool {
+        let bits = x.to_bits();
+        let biased = ((bits >> 52) & 0x7ff) as i32;
+        let frac = bits & ((1u64 << 52) - 1);
+        let (mut m, mut e) = if biased == 0 { (frac, -1074) } else { (frac | (1u64 << 52), biased - 1075) };
+        if m == 0 {
+            // Zeros keep their sign in the partials (the sum of negative zeros is `-0`).
+            return false;
+        }
+        let tz = m.trailing_zeros();
+        m >>= tz;
+        e += tz as i32;
+        if e > FIXED_EXP_MAX {
+            return false;
+        }
+        let m = if bits >> 63 == 1 { -(m as i128) } else { m as i128 };
+        if self.fixed == 0 {
+            self.fixed = m;
+            self.exp = e;
+            return true;
+        }
+        if e >= self.exp {
+            let shift = (e - self.exp) as u32;
+            // |m| < 2^53: shifted, under 2^126.
+            if shift > 72 {
+                return false;
+            }
+            match self.fixed.checked_add(m << shift) {
+                Some(sum) if sum.unsigned_abs() < 1u128 << 126 => {
+                    self.fixed = sum;
+                    true
+                }
+                _ => false,
+            }
+        } else {
+            let shift = (self.exp - e) as u32;
+            if shift + 2 >= self.fixed.unsigned_abs().leading_zeros() {
+                return false;
+            }
+            match (self.fixed << shift).checked_add(m) {
+                Some(sum) if sum.unsigned_abs() < 1u128 << 126 => {
+                    self.fixed = sum;
+                    self.exp = e;
+                    true
+                }
+                _ => false,
+            }
+        }
+    }
+
+    /// The fixed-point part as at most three doubles, exactly.
+    fn fixed_parts(&self) -> impl Iterator<Item = f64> + '_ {
+        let sign = if self.fixed < 0 { -1.0 } else { 1.0 };
+        let magnitude = self.fixed.unsigned_abs();
+        (0..3).filter_map(move |k| {
+            let chunk = ((magnitude >> (52 * k)) & ((1u128 << 52) - 1)) as f64;
+            (chunk != 0.0).then(|| sign * chunk * pow2(self.exp + 52 * k as i32))
+        })
+    }
+
+    /// Every partial: the fixed-point part's, then the others.
+    fn all_partials(&self) -> Vec<f64> {
+        self.fixed_parts().chain(self.partials.iter().copied()).collect()
+    }
+
+    /// Shewchuk's step: add finite `x` to the partials.
+    fn add_partial(&mut self, x: f64) {
         let mut x = x;
         let mut i = 0;
         for j in 0..self.partials.len() {
@@ -53,6 +150,12 @@ impl ExactSum {
                 std::mem::swap(&mut x, &mut y);
             }
             let hi = x + y;
+            if !hi.is_finite() {
+                // The sum overflows: it is infinite, as a float sum would be (the partials
+                // left no longer matter).
+                self.special = Some(self.special.unwrap_or(0.0) + hi);
+                return;
+            }
             let lo = y - (hi - x);
             if lo != 0.0 {
                 self.partials[i] = lo;
@@ -76,8 +179,8 @@ impl ExactSum {
     }
 
     fn merge(&mut self, other: &ExactSum) {
-        for p in &other.partials {
-            self.add_value(*p);
+        for p in other.fixed_parts().chain(other.partials.iter().copied()) {
+            self.add_value(p);
         }
         if let Some(s) = other.special {
             self.special = Some(self.special.unwrap_or(0.0) + s);
@@ -88,9 +191,17 @@ impl ExactSum {
     /// The sum, rounded once to the nearest double (ties to even).
     pub fn value(&self) -> f64 {
         if let Some(s) = self.special {
-            return s + self.partials.iter().sum::<f64>();
+            return s + self.all_partials().iter().sum::<f64>();
         }
-        let p = &self.partials;
+        // The fixed-point part's doubles, added to the partials: non-overlapping again.
+        let mut whole = ExactSum { partials: self.partials.clone(), ..ExactSum::default() };
+        for part in self.fixed_parts() {
+            whole.add_partial(part);
+        }
+        if whole.special.is_some() {
+            return whole.special.unwrap_or(0.0);
+        }
+        let p = &whole.partials;
         let Some(mut n) = p.len().checked_sub(1) else { return 0.0 };
         let mut hi = p[n];
         let mut lo = 0.0;
@@ -124,7 +235,8 @@ impl ExactSum {
         }
         let mut rest = self.clone();
         rest.add_value(-self.value());
-        rest.value()
+        // A zero is `+0`, however the sum reached it.
+        rest.value() + 0.0
     }
 }
 
@@ -300,8 +412,9 @@ fn add_rows(values: &[ArrayRef], mut each: impl FnMut(usize, f64, bool)) {
 }
 
 fn state_arrays(sums: &[ExactSum]) -> Result<Vec<ArrayRef>> {
-    let values: Float64Array = sums.iter().flat_map(|s| s.partials.iter().copied()).map(Some).collect();
-    let offsets = OffsetBuffer::from_lengths(sums.iter().map(|s| s.partials.len()));
+    let parts: Vec<Vec<f64>> = sums.iter().map(ExactSum::all_partials).collect();
+    let values: Float64Array = parts.iter().flatten().copied().map(Some).collect();
+    let offsets = OffsetBuffer::from_lengths(parts.iter().map(Vec::len));
     let list =
         ListArray::try_new(Arc::new(Field::new_list_field(DataType::Float64, true)), offsets, Arc::new(values), None)?;
     let special: Float64Array = sums.iter().map(|s| s.special).collect();
@@ -324,6 +437,7 @@ fn read_states(states: &[ArrayRef], mut each: impl FnMut(usize, ExactSum)) {
             partials: partials.iter().flatten().collect(),
             special: (!special.is_null(i)).then(|| special.value(i)),
             count: if count.is_null(i) { 0 } else { count.value(i) },
+            ..ExactSum::default()
         };
         each(i, s);
     }

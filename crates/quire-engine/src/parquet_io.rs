@@ -16,7 +16,7 @@ fn external(e: ParquetError) -> DataFusionError {
 }
 
 /// Rows per row group: small enough that filters prune, large enough to compress.
-const ROW_GROUP: usize = 128 * 1024;
+pub(crate) const ROW_GROUP: usize = 128 * 1024;
 
 /// Check a Parquet file's frame (magic bytes and footer length) before any reader sees
 /// it: the parquet crate panics on some corrupt footers instead of returning an error.
@@ -85,4 +85,84 @@ pub fn parquet_writer<W: std::io::Write + Send>(out: W, schema: Arc<Schema>) -> 
         .set_created_by("quire".to_string())
         .build();
     ArrowWriter::try_new(out, schema, Some(props)).map_err(external)
+}
+
+/// Copy the columns `schema` names (in its order) of the Parquet file at `path` into a new
+/// file in memory, their column chunks as they are: nothing decoded, nothing encoded, so a
+/// table of a hundred million rows ships in the time it takes to read it. `schema` is the
+/// table as the engine reads it; the copy carries it as its Arrow schema.
+///
+/// `None` when a copy would not do: a nested column, a codec other than Snappy or none (the
+/// browser's reader has Snappy only), a row group of more than `max_rows` rows (a copy
+/// keeps the file's row groups, and a ranged read fetches whole ones), or a copy that does
+/// not read back with `schema`'s columns and types.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn copy_columns(path: &std::path::Path, schema: &Schema, max_rows: usize) -> Result<Option<bytes::Bytes>> {
+    use parquet::column::writer::ColumnCloseResult;
+    use parquet::file::metadata::{PageIndexPolicy, ParquetMetaDataReader};
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::types::Type;
+
+    let file = std::fs::File::open(path)?;
+    let metadata = ParquetMetaDataReader::new()
+        .with_page_index_policy(PageIndexPolicy::Optional)
+        .parse_and_finish(&file)
+        .map_err(external)?;
+    let root = metadata.file_metadata().schema();
+    // Each column wanted: a top-level, non-repeated leaf of the file.
+    let mut chosen = Vec::new();
+    for field in schema.fields() {
+        let Some(i) = root.get_fields().iter().position(|f| f.name() == field.name()) else { return Ok(None) };
+        let leaf = &root.get_fields()[i];
+        if !leaf.is_primitive() || leaf.get_basic_info().repetition() == parquet::basic::Repetition::REPEATED {
+            return Ok(None);
+        }
+        chosen.push(i);
+    }
+    if root.get_fields().iter().any(|f| !f.is_primitive()) {
+        // Leaf indexes are field indexes only in a flat schema.
+        return Ok(None);
+    }
+    for rg in metadata.row_groups() {
+        if usize::try_from(rg.num_rows()).map_or(true, |n| n > max_rows) {
+            return Ok(None);
+        }
+        for &i in &chosen {
+            if !matches!(rg.column(i).compression(), Compression::SNAPPY | Compression::UNCOMPRESSED) {
+                return Ok(None);
+            }
+        }
+    }
+    let fields: Vec<_> = chosen.iter().map(|&i| Arc::clone(&root.get_fields()[i])).collect();
+    let copy_root = Type::group_type_builder(root.name()).with_fields(fields).build().map_err(external)?;
+    let mut props = WriterProperties::builder().set_created_by("quire".to_string()).build();
+    parquet::arrow::add_encoded_arrow_schema_to_metadata(schema, &mut props);
+    let mut out = Vec::new();
+    let mut writer = SerializedFileWriter::new(&mut out, Arc::new(copy_root), Arc::new(props)).map_err(external)?;
+    for (g, rg) in metadata.row_groups().iter().enumerate() {
+        let mut group = writer.next_row_group().map_err(external)?;
+        for &i in &chosen {
+            let chunk = rg.column(i).clone();
+            let close = ColumnCloseResult {
+                bytes_written: u64::try_from(chunk.compressed_size()).unwrap_or(0),
+                rows_written: u64::try_from(rg.num_rows()).unwrap_or(0),
+                metadata: chunk,
+                bloom_filter: None,
+                column_index: metadata.column_index().and_then(|c| c.get(g)?.get(i).cloned()),
+                offset_index: metadata.offset_index().and_then(|o| o.get(g)?.get(i).cloned()),
+            };
+            group.append_column(&file, close).map_err(external)?;
+        }
+        group.close().map_err(external)?;
+    }
+    writer.close().map_err(external)?;
+    // It must read back as the table reads.
+    let out = bytes::Bytes::from(out);
+    let back = ParquetRecordBatchReaderBuilder::try_new(out.clone()).map_err(external)?;
+    let same = |a: &Schema, b: &Schema| {
+        let (a, b) = (with_views(a), with_views(b));
+        a.fields().len() == b.fields().len()
+            && a.fields().iter().zip(b.fields()).all(|(x, y)| x.name() == y.name() && x.data_type() == y.data_type())
+    };
+    Ok(same(back.schema(), schema).then_some(out))
 }

@@ -216,6 +216,36 @@ impl Engine {
         self.ctx.execute_logical_plan(plan).await?.execute_stream().await
     }
 
+    /// `columns` of table `name` (in the table's order) as a Parquet file made by copying
+    /// the column chunks of the one Parquet file the table is, when it is one and they can
+    /// be copied as they are (see [`crate::parquet_io::copy_columns`]); else `None`.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub async fn parquet_copy_of(
+        &self,
+        name: &TableName,
+        columns: &std::collections::BTreeSet<String>,
+    ) -> Result<Option<bytes::Bytes>> {
+        use datafusion::datasource::listing::ListingTable;
+        let provider = self.ctx.table_provider(name.reference()).await?;
+        let Some(listing) = (provider.as_ref() as &dyn std::any::Any).downcast_ref::<ListingTable>() else {
+            return Ok(None);
+        };
+        let (Some(url), 1) = (listing.table_paths().first(), listing.table_paths().len()) else { return Ok(None) };
+        let parquet = listing.options().format.is::<datafusion::datasource::file_format::parquet::ParquetFormat>();
+        if !parquet
+            || url.is_collection()
+            || url.get_glob().is_some()
+            || !listing.options().table_partition_cols.is_empty()
+        {
+            return Ok(None);
+        }
+        let Ok(path) = url.get_url().to_file_path() else { return Ok(None) };
+        let schema = provider.schema();
+        let fields: Vec<_> = schema.fields().iter().filter(|f| columns.contains(f.name())).cloned().collect();
+        let projected = datafusion::arrow::datatypes::Schema::new(fields);
+        crate::parquet_io::copy_columns(&path, &projected, crate::parquet_io::ROW_GROUP)
+    }
+
     /// Run `sql` into a Parquet file in memory, a batch at a time (the rows are never all
     /// held as Arrow arrays, only as the file's compressed bytes).
     #[cfg(not(target_arch = "wasm32"))]

@@ -83,6 +83,9 @@ pub fn run(args: Args) -> ExitCode {
                 for line in &r.rollups {
                     eprintln!("{:>10} {line}", report::green("Live"));
                 }
+                for line in &r.shipped {
+                    eprintln!("{:>10} {line}", report::green("Shipped"));
+                }
             }
             if !args.quiet {
                 eprintln!(
