@@ -314,3 +314,47 @@ fn the_browser_gets_the_pipeline_tables_its_pages_query() {
     let html = p.read("dist/regions/index.html");
     assert!(html.contains(&format!("\"marts.revenue\":\"data/{}\"", shipped[0])), "the page's island names it");
 }
+
+/// With the pipeline's memory bound far below what its queries hold (2 MB), a `unique`
+/// test over 300,000 keys and an aggregate over them still give the right answers (they
+/// spill), a join whose hash table cannot spill runs again without the bound, and a
+/// duplicate key is still found.
+#[test]
+fn a_memory_bound_spills_or_runs_unbounded_and_answers_the_same() {
+    let page = "```sql counts\nselect \
+                (select 'groups ' || cast(count(*) as varchar) || ' of ' || cast(sum(n) as varchar) from marts.groups) as g, \
+                (select 'pairs ' || cast(count(*) as varchar) from marts.pairs) as p\n```\n\n\
+                <Value data={counts} column=g /> and <Value data={counts} column=p />\n";
+    let mut csv = String::from("i\n");
+    for i in 0..300_000u64 {
+        csv.push_str(&format!("{}\n", (i * 7919) % 300_000));
+    }
+    let p = Project::with_files(&[
+        ("sources/shop/connection.yaml", "type: csv\n"),
+        ("sources/shop/keys.csv", &csv),
+        (
+            "pipeline/raw/keys.sql",
+            "-- config:\n-- [tests]\n-- unique = [\"id\"]\n\
+             select i as id, i % 1000 as g, cast(i as double) * 1.5 as v from shop.keys\n",
+        ),
+        ("pipeline/marts/groups.sql", "select g, count(*) as n, sum(v) as v from raw.keys group by g\n"),
+        ("pipeline/marts/pairs.sql", "select a.id, b.v from raw.keys a join raw.keys b on a.id = b.id\n"),
+        ("pages/index.md", page),
+    ]);
+    let bounded = |p: &Project| Run::new(quire().arg("run").arg(p.path()).env("QUIRE_MEMORY_LIMIT", "2000000"));
+    bounded(&p).ok();
+    Run::new(quire().arg("build").arg(p.path()).arg("--no-run").arg("--quiet")).ok();
+    let text = crate::util::plain_text(&p.read("dist/index.html"));
+    assert!(text.contains("groups 1000 of 300000") && text.contains("pairs 300000"), "{text}");
+    // A duplicate key: the bounded test still finds it.
+    edit(
+        &p,
+        "pipeline/raw/keys.sql",
+        "from shop.keys",
+        "from shop.keys union all select 7, 7, 1.0",
+    );
+    let second = bounded(&p);
+    assert!(!second.success(), "a duplicate id must fail the run");
+    let said = second.stderr();
+    assert!(said.contains("unique(id)") && said.contains("1 row"), "{said}");
+}

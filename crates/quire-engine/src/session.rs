@@ -40,6 +40,9 @@ impl std::fmt::Display for TableName {
 pub struct Engine {
     ctx: SessionContext,
     memo: Option<crate::memo::Memo>,
+    /// With a memory bound ([`Engine::with_memory_limit`]): the same tables without it,
+    /// for a query whose operators cannot spill.
+    unbounded: Option<SessionContext>,
 }
 
 impl Default for Engine {
@@ -76,7 +79,7 @@ impl Engine {
         let ctx = SessionContext::new_with_config(config);
         crate::dialect::register(&ctx);
         crate::exact::register(&ctx);
-        Engine { ctx, memo: None }
+        Engine { ctx, memo: None, unbounded: None }
     }
 
     /// An engine whose queries may use `n` threads (partitions). Native builds and the
@@ -87,13 +90,41 @@ impl Engine {
         let state = datafusion::execution::SessionStateBuilder::new_from_existing(engine.ctx.state())
             .with_config(config)
             .build();
-        Engine { ctx: SessionContext::new_with_state(state), memo: None }
+        Engine { ctx: SessionContext::new_with_state(state), memo: None, unbounded: None }
     }
 
     /// An engine over a session made elsewhere (a Ballista cluster's client session).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_context(ctx: SessionContext) -> Self {
-        Engine { ctx, memo: None }
+        Engine { ctx, memo: None, unbounded: None }
+    }
+
+    /// This engine with its queries' memory bounded to `bytes`: sorts and aggregates past it
+    /// spill to temporary files (a `unique` test over a hundred million keys no longer holds
+    /// them all). A query that fails for want of memory (a join's hash table cannot spill)
+    /// runs again without the bound, over the same tables ([`Engine::run`], or
+    /// [`Engine::stream_unbounded`] for a stream).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn with_memory_limit(self, bytes: usize) -> Result<Self> {
+        use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+        let runtime = RuntimeEnvBuilder::new().with_memory_limit(bytes, 1.0).build_arc()?;
+        let state = datafusion::execution::SessionStateBuilder::new_from_existing(self.ctx.state())
+            .with_runtime_env(runtime)
+            .build();
+        Ok(Engine { ctx: SessionContext::new_with_state(state), memo: self.memo, unbounded: Some(self.ctx) })
+    }
+
+    /// Whether `e` is a query that ran out of its memory bound.
+    pub fn out_of_memory(e: &DataFusionError) -> bool {
+        matches!(e.find_root(), DataFusionError::ResourcesExhausted(_))
+    }
+
+    /// Run `sql` as a stream without the memory bound (after [`Engine::out_of_memory`]).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub async fn stream_unbounded(&self, sql: &str) -> Result<datafusion::execution::SendableRecordBatchStream> {
+        let ctx = self.unbounded.as_ref().unwrap_or(&self.ctx);
+        let plan = crate::dialect::plan(&ctx.state(), sql).await?;
+        ctx.execute_logical_plan(plan).await?.execute_stream().await
     }
 
     /// An engine that remembers each page query's result by its expanded SQL and bound
@@ -205,7 +236,14 @@ impl Engine {
     /// Run `sql`. An empty result still carries its columns: one empty batch.
     pub async fn run(&self, sql: &str) -> Result<Vec<RecordBatch>> {
         let plan = crate::dialect::plan(&self.ctx.state(), sql).await?;
-        collect(self.ctx.execute_logical_plan(plan).await?).await
+        match collect(self.ctx.execute_logical_plan(plan).await?).await {
+            Err(e) if Engine::out_of_memory(&e) && self.unbounded.is_some() => {
+                let ctx = self.unbounded.as_ref().unwrap_or(&self.ctx);
+                let plan = crate::dialect::plan(&ctx.state(), sql).await?;
+                collect(ctx.execute_logical_plan(plan).await?).await
+            }
+            other => other,
+        }
     }
 
     /// Run `sql` as a stream of batches, for results too large to hold (a pipeline model

@@ -318,9 +318,15 @@ async fn run_locked(
 
     let settings = quire_build::load_config(root)?.pipeline.unwrap_or_default();
     let threads = settings.threads.unwrap_or(1);
+    // (`QUIRE_MEMORY_LIMIT` lowers the bound for tests.)
+    let memory = std::env::var("QUIRE_MEMORY_LIMIT").ok().and_then(|v| v.parse().ok()).unwrap_or(MEMORY);
     let engine = match settings.engine.as_deref() {
-        None | Some("datafusion") if threads > 1 => Engine::with_partitions(threads),
-        None | Some("datafusion") => Engine::new(),
+        None | Some("datafusion") if threads > 1 => Engine::with_partitions(threads)
+            .with_memory_limit(memory)
+            .map_err(|e| BuildError::Internal(e.to_string()))?,
+        None | Some("datafusion") => {
+            Engine::new().with_memory_limit(memory).map_err(|e| BuildError::Internal(e.to_string()))?
+        }
         // A cluster's executors read files, as every model is registered.
         Some(url) => crate::cluster::connect(url).await?,
     };
@@ -494,6 +500,10 @@ enum Output {
     Committed(String, Option<u64>),
 }
 
+/// Memory the pipeline's queries may hold before sorts and aggregates spill to temporary
+/// files (a query that cannot spill runs again without the bound).
+const MEMORY: usize = 1 << 30;
+
 /// Run one model (or only its tests), write its output into the cache, and test it.
 async fn run_model(
     engine: &Engine,
@@ -529,7 +539,15 @@ async fn run_model(
             |m: String| vec![quire_core::Problem::new(m, quire_core::Span::default()).in_file(&node.model.file)];
         // Written as it is computed: a model's rows are never all in memory at once.
         let stream = engine.stream(node.model.sql()).await.map_err(|e| problem(&e))?;
-        let written = write_stream(root, &file, stream).await.map_err(|e| match e {
+        let written = match write_stream(root, &file, stream).await {
+            // A query whose operators cannot spill: again, without the bound.
+            Err(Streamed::Query(e)) if Engine::out_of_memory(&e) => {
+                let stream = engine.stream_unbounded(node.model.sql()).await.map_err(|e| problem(&e))?;
+                write_stream(root, &file, stream).await
+            }
+            other => other,
+        };
+        let written = written.map_err(|e| match e {
             Streamed::Query(e) => problem(&e),
             Streamed::File(m) => internal(m),
         })?;
