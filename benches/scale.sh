@@ -79,7 +79,7 @@ for size in $sizes; do
   measure "$quire" build "$project" --no-run --quiet
   build_wall=$wall
   build_rss=$rss
-  "$quire" build "$project" --no-run --verbose 2>&1 | grep ' Live ' | sed "s/^ */$size: /" >> "$live_notes"
+  "$quire" build "$project" --no-run --verbose 2>&1 | grep -E ' (Live|Shipped) ' | sed "s/^ */$size: /" >> "$live_notes"
   data_bytes=$(du -sb "$project/dist/data" | cut -f1)
   node benches/browser/serve.mjs "$project/dist" > "$work/server.log" 2>&1 &
   server=$!
@@ -107,7 +107,7 @@ mkdir -p benches/results
   echo
   cat "$results"
   echo
-  echo "What the build did with each live query (\`quire build --verbose\`):"
+  echo "What the build did with each live query and table (\`quire build --verbose\`):"
   echo
   sed 's/^/    /' "$live_notes"
 } | tee benches/results/scale.md

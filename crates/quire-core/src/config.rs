@@ -48,9 +48,9 @@ pub enum OnError {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub struct PipelineConfig {
-    /// How many threads a model may use (default 1). More is faster on large models; sums
-    /// of floating-point columns may then differ in their last bits from run to run, so a
-    /// full refresh is no longer byte-identical.
+    /// How many threads a model may use (default 1). More is faster on large models; a
+    /// model's rows may then come out in another order from run to run (its sums do not
+    /// change: they are exact), so a full refresh is no longer byte-identical.
     pub threads: Option<usize>,
     /// Where models run: DataFusion in the process (the default), or an Apache Ballista
     /// cluster, `"ballista://host:port"` (its scheduler).
