@@ -347,12 +347,7 @@ fn a_memory_bound_spills_or_runs_unbounded_and_answers_the_same() {
     let text = crate::util::plain_text(&p.read("dist/index.html"));
     assert!(text.contains("groups 1000 of 300000") && text.contains("pairs 300000"), "{text}");
     // A duplicate key: the bounded test still finds it.
-    edit(
-        &p,
-        "pipeline/raw/keys.sql",
-        "from shop.keys",
-        "from shop.keys union all select 7, 7, 1.0",
-    );
+    edit(&p, "pipeline/raw/keys.sql", "from shop.keys", "from shop.keys union all select 7, 7, 1.0");
     let second = bounded(&p);
     assert!(!second.success(), "a duplicate id must fail the run");
     let said = second.stderr();

@@ -131,6 +131,19 @@ fn a_query_that_needs_rows_says_why() {
     }
 }
 
+/// Python's answer: `script` run with `input` (JSON) on its stdin, its stdout read as JSON.
+fn python_json(python: &std::path::Path, script: &str, input: &[u8]) -> Value {
+    let mut child = std::process::Command::new(python)
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python");
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), input).expect("write");
+    let out = child.wait_with_output().expect("python finishes");
+    serde_json::from_slice(&out.stdout).expect("Python's JSON")
+}
+
 /// Values whose float sum in arrival order is wrong in its last bits, in an order and in
 /// groups: quire's `sum` and `avg` equal `math.fsum` (over the count) exactly, with one
 /// partition or four, in any row order.
@@ -154,16 +167,7 @@ fn float_sums_are_exact_in_any_order_and_any_number_of_threads() {
             groups = {}\n\
             for g, v in rows: groups.setdefault(g, []).append(v)\n\
             print(json.dumps({str(g): [math.fsum(v), math.fsum(v) / len(v)] for g, v in groups.items()}))";
-        let mut child = std::process::Command::new(&python)
-            .args(["-c", script])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("python");
-        let input = serde_json::to_vec(&values).expect("json");
-        std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), &input).expect("write");
-        let out = child.wait_with_output().expect("python finishes");
-        serde_json::from_slice::<Value>(&out.stdout).expect("json")
+        python_json(&python, script, &serde_json::to_vec(&values).expect("json"))
     };
     let table = |rows: &[(u64, f64)]| {
         use datafusion::arrow::array::{Float64Array, Int64Array};
@@ -274,16 +278,8 @@ fn exact_sums_equal_fsum_over_every_magnitude() {
         f = lambda b: struct.unpack('<d', struct.pack('<Q', b))[0]\n\
         b = lambda x: struct.unpack('<Q', struct.pack('<d', x))[0]\n\
         print(json.dumps([b(math.fsum([f(v) for v in c])) for c in json.load(sys.stdin)]))";
-    let mut child = std::process::Command::new(&python)
-        .args(["-c", script])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python");
-    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), &serde_json::to_vec(&bits).expect("json"))
-        .expect("write");
-    let out = child.wait_with_output().expect("python finishes");
-    let want: Vec<u64> = serde_json::from_slice(&out.stdout).expect("fsum's answers");
+    let want: Vec<u64> =
+        serde_json::from_value(python_json(&python, script, &serde_json::to_vec(&bits).expect("json"))).expect("bits");
     let sum = |values: &[f64]| {
         let mut s = quire_engine::exact::ExactSum::default();
         values.iter().for_each(|v| s.add(*v));
