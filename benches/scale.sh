@@ -50,7 +50,7 @@ measure() {
 
 results="$work/results.md"
 {
-  echo "| orders | demo-data | \`quire run\` | \`quire build\` | build RSS | \`dist/\` data | explorer: data on first visit | page | engine ready | input change p50 / p95 | another day: p50, data |"
+  echo "| orders | demo-data | \`quire run\` | \`quire build\` | build RSS | \`dist/\` data | explorer: data on first visit | page | engine ready | input change p50 / p95 (the worker's part) | another day: p50, data |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 } > "$results"
 live_notes="$work/live.txt"
@@ -87,14 +87,14 @@ for size in $sizes; do
   for _ in $(seq 50); do port=$(grep -o 'port [0-9]*' "$work/server.log" | awk '{print $2}' || true); [[ -n "$port" ]] && break; sleep 0.1; done
   node "$work/explorer-scale.mjs" "http://127.0.0.1:$port/explorer/" "$inputs" > "$work/explorer-$size.json"
   kill "$server" 2>/dev/null || true
-  read -r ready p50 p95 data page state day day_data < <(node -e '
+  read -r ready p50 p95 data page state day day_data w50 w95 < <(node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     if (r.errors.length) { console.error(r.errors.join("\n")); process.exit(1); }
     console.log(r.ready_ms, r.input_p50_ms, r.input_p95_ms, r.first_visit.data, r.first_visit.page, r.runtime,
-      r.day_p50_ms ?? "-", r.day_p50_bytes ?? 0);
+      r.day_p50_ms ?? "-", r.day_p50_bytes ?? 0, r.worker_p50_ms, r.worker_p95_ms);
   ' "$work/explorer-$size.json")
   mb() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1e6 }'; }
-  echo "| $size | $demo | $run | ${build_wall} s | ${build_rss} MiB | $(mb "$data_bytes") | $(mb "$data") | $(mb "$page") | ${ready} ms ($state) | ${p50} / ${p95} ms | ${day} ms, $(mb "$day_data") |" >> "$results"
+  echo "| $size | $demo | $run | ${build_wall} s | ${build_rss} MiB | $(mb "$data_bytes") | $(mb "$data") | $(mb "$page") | ${ready} ms ($state) | ${p50} / ${p95} ms (worker ${w50} / ${w95}) | ${day} ms, $(mb "$day_data") |" >> "$results"
 done
 
 mkdir -p benches/results

@@ -598,6 +598,9 @@ function applyReply(r, how) {
   if (how === 'push' && search !== location.search) history.pushState(null, '', search || location.pathname);
   else if (how === 'replace' && search !== location.search) history.replaceState(null, '', (search || location.pathname) + location.hash);
   for (const err of r.errors || []) console.error(`quire: ${err}`);
+  // What the last change cost in the worker (its queries and re-render), beside the swap
+  // here: for the benches.
+  if (typeof r.ms === 'number') root.dataset.quireWorkerMs = String(Math.round(r.ms));
   root.dataset.quireUpdates = String(++updates);
 }
 
