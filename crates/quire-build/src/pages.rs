@@ -65,10 +65,7 @@ pub(crate) async fn compile(
         if templates.is_empty() {
             return;
         }
-        for url in page_links(c) {
-            if statics.contains(url.as_str()) || !q.seen.insert(url.clone()) {
-                continue;
-            }
+        for url in unseen_links(c, &statics, &mut q.seen) {
             // The most specific template wins: fewer parameters first.
             let Some((template, params)) =
                 templates.iter().filter_map(|t| Some((*t, t.match_url(&url)?))).min_by_key(|(_, params)| params.len())
@@ -170,11 +167,7 @@ pub(crate) async fn compile(
     let mut frontier: Vec<String> = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let reach = |c: &Compiled, seen: &mut BTreeSet<String>, next: &mut Vec<String>| {
-        for url in page_links(c) {
-            if !statics.contains(url.as_str()) && seen.insert(url.clone()) {
-                next.push(url);
-            }
-        }
+        next.extend(unseen_links(c, &statics, seen));
     };
     for pf in project.pages.iter().filter(|p| !p.is_template()) {
         if let Some(c) = by_path.get(pf.file.path.as_str()) {
@@ -213,11 +206,13 @@ pub(crate) async fn compile(
     Pages { statics: statics_out, instances }
 }
 
-/// The addresses a compiled page links to: in its HTML, and in its row files' links.
-fn page_links(c: &Compiled) -> Vec<String> {
-    let mut out = crate::links::links(&c.body.html, &c.source.url);
+/// The addresses a compiled page links to (in its HTML, and in its row files' links) that
+/// are not static pages and not in `seen` yet; they are in it after.
+fn unseen_links(c: &Compiled, statics: &BTreeSet<&str>, seen: &mut BTreeSet<String>) -> Vec<String> {
+    let mut links = crate::links::links(&c.body.html, &c.source.url);
     for html in crate::links::row_file_html(&c.body.row_files) {
-        out.extend(crate::links::links(&html, &c.source.url));
+        links.extend(crate::links::links(&html, &c.source.url));
     }
-    out
+    links.retain(|url| !statics.contains(url.as_str()) && seen.insert(url.clone()));
+    links
 }

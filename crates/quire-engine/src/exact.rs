@@ -198,8 +198,8 @@ impl ExactSum {
         for part in self.fixed_parts() {
             whole.add_partial(part);
         }
-        if whole.special.is_some() {
-            return whole.special.unwrap_or(0.0);
+        if let Some(s) = whole.special {
+            return s;
         }
         let p = &whole.partials;
         let Some(mut n) = p.len().checked_sub(1) else { return 0.0 };

@@ -109,19 +109,18 @@ pub fn copy_columns(path: &std::path::Path, schema: &Schema, max_rows: usize) ->
         .parse_and_finish(&file)
         .map_err(external)?;
     let root = metadata.file_metadata().schema();
-    // Each column wanted: a top-level, non-repeated leaf of the file.
+    // A flat file (there, leaf indexes are field indexes), each column wanted a leaf that
+    // does not repeat.
+    if root.get_fields().iter().any(|f| !f.is_primitive()) {
+        return Ok(None);
+    }
     let mut chosen = Vec::new();
     for field in schema.fields() {
         let Some(i) = root.get_fields().iter().position(|f| f.name() == field.name()) else { return Ok(None) };
-        let leaf = &root.get_fields()[i];
-        if !leaf.is_primitive() || leaf.get_basic_info().repetition() == parquet::basic::Repetition::REPEATED {
+        if root.get_fields()[i].get_basic_info().repetition() == parquet::basic::Repetition::REPEATED {
             return Ok(None);
         }
         chosen.push(i);
-    }
-    if root.get_fields().iter().any(|f| !f.is_primitive()) {
-        // Leaf indexes are field indexes only in a flat schema.
-        return Ok(None);
     }
     for rg in metadata.row_groups() {
         if usize::try_from(rg.num_rows()).map_or(true, |n| n > max_rows) {

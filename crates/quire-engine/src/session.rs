@@ -122,9 +122,7 @@ impl Engine {
     /// Run `sql` as a stream without the memory bound (after [`Engine::out_of_memory`]).
     #[cfg(not(target_arch = "wasm32"))]
     pub async fn stream_unbounded(&self, sql: &str) -> Result<datafusion::execution::SendableRecordBatchStream> {
-        let ctx = self.unbounded.as_ref().unwrap_or(&self.ctx);
-        let plan = crate::dialect::plan(&ctx.state(), sql).await?;
-        ctx.execute_logical_plan(plan).await?.execute_stream().await
+        frame(self.unbounded.as_ref().unwrap_or(&self.ctx), sql).await?.execute_stream().await
     }
 
     /// An engine that remembers each page query's result by its expanded SQL and bound
@@ -235,12 +233,12 @@ impl Engine {
 
     /// Run `sql`. An empty result still carries its columns: one empty batch.
     pub async fn run(&self, sql: &str) -> Result<Vec<RecordBatch>> {
-        let plan = crate::dialect::plan(&self.ctx.state(), sql).await?;
-        match collect(self.ctx.execute_logical_plan(plan).await?).await {
-            Err(e) if Engine::out_of_memory(&e) && self.unbounded.is_some() => {
-                let ctx = self.unbounded.as_ref().unwrap_or(&self.ctx);
-                let plan = crate::dialect::plan(&ctx.state(), sql).await?;
-                collect(ctx.execute_logical_plan(plan).await?).await
+        match collect(frame(&self.ctx, sql).await?).await {
+            Err(e)
+                if Engine::out_of_memory(&e)
+                    && let Some(unbounded) = &self.unbounded =>
+            {
+                collect(frame(unbounded, sql).await?).await
             }
             other => other,
         }
@@ -250,8 +248,7 @@ impl Engine {
     /// written as it is computed).
     #[cfg(not(target_arch = "wasm32"))]
     pub async fn stream(&self, sql: &str) -> Result<datafusion::execution::SendableRecordBatchStream> {
-        let plan = crate::dialect::plan(&self.ctx.state(), sql).await?;
-        self.ctx.execute_logical_plan(plan).await?.execute_stream().await
+        frame(&self.ctx, sql).await?.execute_stream().await
     }
 
     /// `columns` of table `name` (in the table's order) as a Parquet file made by copying
@@ -541,4 +538,10 @@ async fn collect(df: datafusion::dataframe::DataFrame) -> Result<Vec<RecordBatch
     let schema = Arc::new(df.schema().as_arrow().clone());
     let batches = df.collect().await?;
     Ok(if batches.is_empty() { vec![RecordBatch::new_empty(schema)] } else { batches })
+}
+
+/// `sql` planned in quire's dialect on `ctx`, ready to run.
+async fn frame(ctx: &SessionContext, sql: &str) -> Result<datafusion::dataframe::DataFrame> {
+    let plan = crate::dialect::plan(&ctx.state(), sql).await?;
+    ctx.execute_logical_plan(plan).await
 }

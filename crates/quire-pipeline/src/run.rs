@@ -320,13 +320,10 @@ async fn run_locked(
     let threads = settings.threads.unwrap_or(1);
     // (`QUIRE_MEMORY_LIMIT` lowers the bound for tests.)
     let memory = std::env::var("QUIRE_MEMORY_LIMIT").ok().and_then(|v| v.parse().ok()).unwrap_or(MEMORY);
+    let bounded = |e: Engine| e.with_memory_limit(memory).map_err(|e| BuildError::Internal(e.to_string()));
     let engine = match settings.engine.as_deref() {
-        None | Some("datafusion") if threads > 1 => Engine::with_partitions(threads)
-            .with_memory_limit(memory)
-            .map_err(|e| BuildError::Internal(e.to_string()))?,
-        None | Some("datafusion") => {
-            Engine::new().with_memory_limit(memory).map_err(|e| BuildError::Internal(e.to_string()))?
-        }
+        None | Some("datafusion") if threads > 1 => bounded(Engine::with_partitions(threads))?,
+        None | Some("datafusion") => bounded(Engine::new())?,
         // A cluster's executors read files, as every model is registered.
         Some(url) => crate::cluster::connect(url).await?,
     };
