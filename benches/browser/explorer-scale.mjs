@@ -3,7 +3,12 @@
 // profile, then what the visit transferred (besides quire's runtime under _quire/, which a
 // host caches for every page), the time until the engine is ready, and the time each of
 // INPUTS input changes takes until its slots are redrawn (a category, then a channel, in
-// turn), and then of five other days (each fetching that day's rows). Prints JSON.
+// turn; after the warm-up the page runs once ready), and then of five other days (each
+// fetching that day's rows). For each change, also its time inside the page (from the
+// reader's change to the new slots painted), the worker's part and the worker's steps (each
+// query's parsing, planning, fetching and run, the re-render), and the inputs' state after
+// it (scale-peer.mjs replays those). The first visit's bytes include the warm-up's. Then
+// the engine's wasm memory, and (with PAGES) every page's first visit. Prints JSON.
 //   node explorer-scale.mjs URL [INPUTS]
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -38,9 +43,14 @@ const started = Date.now();
 await page.goto(url, { waitUntil: 'load', timeout });
 await page.waitForFunction(() => ['match', 'mismatch', 'ready', 'error'].includes(document.documentElement.dataset.quireRuntime), null, { timeout });
 const readyMs = Date.now() - started;
+// The warm-up the page starts once ready (its live queries run and drawn once at this
+// state, not shown), before the first change: a reader reads the page first.
 const runtime = await page.evaluate(() => document.documentElement.dataset.quireRuntime);
+if (runtime !== 'error') await page.waitForFunction(() => document.documentElement.dataset.quireWarmMs !== undefined, null, { timeout });
+const warmMs = await page.evaluate(() => parseInt(document.documentElement.dataset.quireWarmMs || '-1', 10));
 await Promise.all(sizes);
 const firstVisit = { data: transfers.data, page: transfers.page };
+
 const updates = () => page.evaluate(() => parseInt(document.documentElement.dataset.quireUpdates || '0', 10));
 const settled = (n) => page.waitForFunction((n) => parseInt(document.documentElement.dataset.quireUpdates || '0', 10) > n
   && !document.documentElement.hasAttribute('data-quire-busy'), n, { timeout });
@@ -49,6 +59,15 @@ const channels = await page.evaluate(() => [...document.querySelectorAll('[data-
 const times = [];
 // The worker's part of each change (its queries and re-render), from the page's last reply.
 const workerTimes = [];
+const pageTimes = [];
+const steps = [];
+const state = () => page.evaluate(() => ({
+  category: document.querySelector('#q-in-category').value,
+  channel: document.querySelector('[data-input="channel"] button[aria-pressed="true"]')?.value ?? 'All',
+  day: document.querySelector('#q-in-day')?.value ?? null,
+}));
+const start = await state();
+const states = [];
 for (let i = 0; i < changes; i++) {
   const n = await updates();
   const t = Date.now();
@@ -59,7 +78,14 @@ for (let i = 0; i < changes; i++) {
   }
   await settled(n);
   times.push(Date.now() - t);
-  workerTimes.push(await page.evaluate(() => parseInt(document.documentElement.dataset.quireWorkerMs || '-1', 10)));
+  const [w, p, st] = await page.evaluate(() => {
+    const d = document.documentElement.dataset;
+    return [parseInt(d.quireWorkerMs || '-1', 10), parseInt(d.quireChangeMs || '-1', 10), JSON.parse(d.quireSteps || '[]')];
+  });
+  workerTimes.push(w);
+  pageTimes.push(p);
+  steps.push(st);
+  states.push(await state());
 }
 // Then DAYS other days: each reads order rows of a day not fetched yet (a ranged table's
 // row groups), so its time includes the Range requests, and its bytes are what one more
@@ -84,14 +110,49 @@ if (bounds) {
   }
 }
 await Promise.all(sizes);
+// The engine's wasm memory after all of it (a wasm memory only grows).
+const wasmBytes = await page.evaluate(() => parseInt(document.documentElement.dataset.quireWasmBytes || '-1', 10));
 await ctx.close();
 fs.rmSync(profile, { recursive: true, force: true });
+
+// Every other page of the site (PAGES: paths under the site, one a line), each its first
+// visit in a fresh context: the bytes it transfers besides the runtime, once it is ready.
+const visits = [];
+if (process.env.PAGES) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
+  for (const rel of fs.readFileSync(process.env.PAGES, 'utf8').split('\n').filter(Boolean)) {
+    const c = await browser.newContext();
+    const p = await c.newPage();
+    const got = [];
+    p.on('requestfinished', (req) => got.push(req.sizes().then((s) => [new URL(req.url()).pathname, s.responseBodySize + s.responseHeadersSize])));
+    await p.goto(new URL(rel, new URL('/', url)).href, { waitUntil: 'load', timeout });
+    await p.waitForFunction(() => {
+      const d = document.documentElement.dataset;
+      return d.quireRuntime === 'static' || d.quireRuntime === 'error' || d.quireWarmMs !== undefined;
+    }, null, { timeout });
+    const all = await Promise.all(got);
+    const bytes = all.filter(([u]) => !u.includes('/_quire/')).reduce((n, [, b]) => n + b, 0);
+    visits.push([rel, bytes]);
+    await c.close();
+  }
+  await browser.close();
+}
+visits.sort((a, b) => b[1] - a[1]);
 const s = [...times].sort((a, b) => a - b);
 const at = (q, s) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
 const w = [...workerTimes].sort((a, b) => a - b);
+const p = [...pageTimes].sort((a, b) => a - b);
+// The worker's steps over all changes, by kind (plan, fetch, run, render): total ms.
+const byKind = {};
+for (const [what, ms] of steps.flat()) byKind[what.split(' ')[0]] = (byKind[what.split(' ')[0]] || 0) + ms;
 process.stdout.write(JSON.stringify({
-  runtime, ready_ms: readyMs, first_visit: firstVisit, transfers, input_ms: times, input_p50_ms: at(0.5, s), input_p95_ms: at(0.95, s),
+  runtime, ready_ms: readyMs, warm_ms: warmMs, wasm_bytes: wasmBytes, pages: visits.length, page_visit_max: visits[0] ?? null, first_visit: firstVisit, transfers, input_ms: times, input_p50_ms: at(0.5, s), input_p95_ms: at(0.95, s),
   worker_ms: workerTimes, worker_p50_ms: at(0.5, w), worker_p95_ms: at(0.95, w),
+  page_ms: pageTimes, page_p50_ms: at(0.5, p), page_p95_ms: at(0.95, p), steps, step_totals_ms: byKind, start, states,
   day_ms: days, day_bytes: dayBytes, day_p50_ms: [...days].sort((a, b) => a - b)[Math.floor(days.length / 2)],
   day_p50_bytes: [...dayBytes].sort((a, b) => a - b)[Math.floor(dayBytes.length / 2)], errors,
 }) + '\n');

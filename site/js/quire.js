@@ -576,9 +576,17 @@ function setBusy(delta) {
   else delete root.dataset.quireBusy;
 }
 
+/** Swap in the slots the worker re-rendered and take the URL the reply gives. */
+function applyReply(r, how) {
+  swapSlots(r);
+  setUrl(r, how);
+}
+
 /** Swap in the slots the worker re-rendered, keeping focus where the reader is typing. */
 let updates = 0;
-function applyReply(r, how) {
+let lastSwapped = null;
+function swapSlots(r) {
+  lastSwapped = r;
   const active = document.activeElement;
   for (const [index, html] of r.slots) {
     const el = document.querySelector(`[data-q="${index}"]`);
@@ -592,28 +600,51 @@ function applyReply(r, how) {
     enhance(fresh);
     wireInputs(fresh);
   }
+  for (const err of r.errors || []) console.error(`quire: ${err}`);
+  // What the last change cost in the worker (its queries and re-render), and each step of
+  // it, beside the swap here: for the benches.
+  if (typeof r.ms === 'number') root.dataset.quireWorkerMs = String(Math.round(r.ms));
+  if (typeof r.wasm_bytes === 'number') root.dataset.quireWasmBytes = String(r.wasm_bytes);
+  if (Array.isArray(r.steps)) root.dataset.quireSteps = JSON.stringify(r.steps.map(([what, ms]) => [what, Math.round(ms)]));
+  root.dataset.quireUpdates = String(++updates);
+}
+
+/** The address bar follows the inputs: `push` a new history entry, `replace` this one, or `none`. */
+function setUrl(r, how) {
   const kept = new URLSearchParams(location.search);
   const tabs = tabIds().filter((id) => kept.has(id)).map((id) => [id, kept.get(id)]);
   const search = searchOf([...(r.search || []), ...tabs]);
   if (how === 'push' && search !== location.search) history.pushState(null, '', search || location.pathname);
   else if (how === 'replace' && search !== location.search) history.replaceState(null, '', (search || location.pathname) + location.hash);
-  for (const err of r.errors || []) console.error(`quire: ${err}`);
-  // What the last change cost in the worker (its queries and re-render), beside the swap
-  // here: for the benches.
-  if (typeof r.ms === 'number') root.dataset.quireWorkerMs = String(Math.round(r.ms));
-  root.dataset.quireUpdates = String(++updates);
 }
 
 async function change(name, value) {
   if (!worker) return;
   setBusy(1);
+  const started = performance.now();
   try {
-    applyReply(await request({ op: 'set', name, value }), 'push');
+    const r = await request({ op: 'set', name, value });
+    swapSlots(r);
+    await painted();
+    // From the reader's change to the new slots painted: for the benches.
+    root.dataset.quireChangeMs = String(Math.round(performance.now() - started));
+    // The address bar after the paint (a history entry can take a browser tens of ms),
+    // unless a later change has swapped in its slots since: it sets its own.
+    if (lastSwapped === r) setUrl(r, 'push');
   } catch (err) {
     console.error(`quire: ${err.message}`);
   } finally {
     setBusy(-1);
   }
+}
+
+/** Resolves once the browser has painted what the page holds now (after the next frame). */
+function painted() {
+  return new Promise((resolve) => requestAnimationFrame(() => {
+    const c = new MessageChannel();
+    c.port1.onmessage = resolve;
+    c.port2.postMessage(0);
+  }));
 }
 
 const timers = new Map();
@@ -754,6 +785,12 @@ async function startEngine() {
   status(check ? check.state : 'ready', detail);
   badge(check ? check.state : 'ready', detail);
   performance.mark('quire-runtime-done');
+  // While the reader reads, the worker runs the live queries once at this state: the rows
+  // they read are fetched and the engine's code is warm before the first change.
+  request({ op: 'warm' }).then(
+    (w) => { root.dataset.quireWarmMs = String(Math.round(w.ms)); },
+    (err) => console.error(`quire: ${err.message}`),
+  );
 }
 
 // `<LastRefreshed printShowDate=false>`: printed as how long ago it was, not the date.

@@ -30,12 +30,20 @@ struct Session {
     js: Option<BrowserJs>,
     /// The tables read a piece at a time, with their URLs.
     ranged: Vec<(std::sync::Arc<RangedFile>, String)>,
+    /// Each query's statement plan (placeholders unbound), by its SQL.
+    plans: RefCell<BTreeMap<String, quire_engine::datafusion::logical_expr::LogicalPlan>>,
 }
+
+/// Statement plans a page keeps at most (a page has a few dozen queries; past this many,
+/// the kept ones are dropped and made again).
+const KEPT_PLANS: usize = 256;
 
 thread_local! {
     static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
     /// Bytes fetched for ranged tables since the worker started.
     static FETCHED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// What each step of the current request took: (step, ms).
+    static STEPS: RefCell<Vec<(String, f64)>> = const { RefCell::new(Vec::new()) };
     /// The benchmark page's engine: tables loaded by URL, SQL run as given.
     static BENCH: RefCell<Option<std::rc::Rc<Engine>>> = const { RefCell::new(None) };
 }
@@ -46,13 +54,15 @@ pub async fn handle(text: &str) -> String {
         Err(e) => return json!({ "ok": false, "error": format!("bad request: {e}") }).to_string(),
     };
     let started = now();
+    STEPS.with(|s| s.borrow_mut().clear());
     let result = match req["op"].as_str().unwrap_or_default() {
         "init" => init(&req).await,
-        op @ ("set" | "restore" | "csv") => match SESSION.with(|c| c.borrow_mut().take()) {
+        op @ ("set" | "restore" | "csv" | "warm") => match SESSION.with(|c| c.borrow_mut().take()) {
             Some(mut s) => {
                 let result = match op {
                     "set" => set(&mut s, &req).await,
                     "restore" => restore(&mut s, &req).await,
+                    "warm" => warm(&mut s).await,
                     _ => csv(&mut s, &req).await,
                 };
                 SESSION.with(|c| *c.borrow_mut() = Some(s));
@@ -71,8 +81,12 @@ pub async fn handle(text: &str) -> String {
     reply["id"] = req["id"].clone();
     reply["op"] = req["op"].clone();
     reply["ms"] = json!(now() - started);
+    reply["steps"] = json!(STEPS.with(|s| s.take()));
     // Bytes of ranged tables fetched so far (footers and row groups).
     reply["fetched"] = json!(FETCHED.with(|f| f.get()));
+    // The engine's memory now (a wasm memory only grows): for the benches.
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    reply["wasm_bytes"] = json!(memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length());
     if reply.get("ok").is_none() {
         reply["ok"] = json!(true);
     }
@@ -128,6 +142,7 @@ async fn init(req: &Value) -> Result<Value, String> {
         state: island.inputs,
         results,
         ranged,
+        plans: RefCell::default(),
     };
     let check = match &island.check {
         Some(c) => {
@@ -176,6 +191,17 @@ async fn set(s: &mut Session, req: &Value) -> Result<Value, String> {
     update(s, next).await
 }
 
+/// Once the page is ready, while the reader reads: run the live queries and draw their
+/// slots at the current state as if every input had changed (the answers are the ones on
+/// the page; the slots are not sent), so that the row groups they read are fetched and the
+/// engine's code is compiled for speed before the first change. A query that fails here
+/// fails again, and says so, when a change runs it.
+async fn warm(s: &mut Session) -> Result<Value, String> {
+    let every: BTreeSet<String> = inputs::inputs(&s.page).iter().map(|i| i.name.clone()).collect();
+    redraw(s, every).await?;
+    Ok(json!({}))
+}
+
 /// Back, forward, or a shared URL: take the whole state from the URL.
 async fn restore(s: &mut Session, req: &Value) -> Result<Value, String> {
     let next = from_url(s, &req["url"]);
@@ -203,6 +229,12 @@ async fn update(s: &mut Session, next: InputState) -> Result<Value, String> {
     let changed: BTreeSet<String> =
         next.iter().filter(|(k, v)| s.state.get(*k) != Some(*v)).map(|(k, _)| k.clone()).collect();
     s.state = next;
+    redraw(s, changed).await
+}
+
+/// Re-run the queries that read any of the `changed` inputs, re-render the slots that show
+/// them (and those inputs), and give the URL for the current state.
+async fn redraw(s: &mut Session, changed: BTreeSet<String>) -> Result<Value, String> {
     let mut queries = quire_engine::queries_reading(&s.page, &s.state, &changed);
     // The page's JavaScript reads every query: the live ones not run yet run now, once.
     if s.js.is_some() && !(queries.is_empty() && changed.is_empty()) {
@@ -251,6 +283,7 @@ async fn update(s: &mut Session, next: InputState) -> Result<Value, String> {
             Err(e) => errors.push(format!("the page's script: {e}")),
         }
     }
+    let t = now();
     let runner = s.js.as_ref().map(|j| j as &dyn quire_core::script::Runner);
     let mut slots = Vec::new();
     for i in redrawn {
@@ -259,6 +292,7 @@ async fn update(s: &mut Session, next: InputState) -> Result<Value, String> {
             Err(p) => errors.extend(p.into_iter().map(|p| p.message)),
         }
     }
+    step("render".to_string(), t);
     let search: Vec<(String, String)> = inputs::inputs(&s.page)
         .iter()
         .filter(|i| s.state.get(&i.name) != s.defaults.get(&i.name))
@@ -272,7 +306,8 @@ async fn update(s: &mut Session, next: InputState) -> Result<Value, String> {
     Ok(json!({ "state": s.state, "search": search, "slots": slots, "queries": queries, "errors": errors }))
 }
 
-/// One query of the page, with the current inputs.
+/// One query of the page, with the current inputs: planned once, the bytes it reads from
+/// ranged tables fetched, then run.
 async fn run(s: &Session, query: &str) -> Result<Table, String> {
     let mut expanded = chain::expand(&s.page, query, &s.state).map_err(|e| match e {
         chain::ChainError::Problem(p) => p.message,
@@ -283,19 +318,42 @@ async fn run(s: &Session, query: &str) -> Result<Table, String> {
         expanded.sql = quire_engine::rollup::rewrite(&expanded.sql, &s.rollups, &s.aggregates)
             .map_err(|e| format!("query `{query}` on its rollup: {e}"))?;
     }
-    prefetch(s, &expanded).await.map_err(|e| format!("query `{query}`: {e}"))?;
-    s.engine.run_expanded(&s.page, query, &expanded).await.map_err(|p| format!("query `{query}`: {}", p.message))
+    let failed = |p: quire_core::Problem| format!("query `{query}`: {}", p.message);
+    // Its statement's plan is the same at every state: made once, kept for the next change.
+    let kept = s.plans.borrow().get(&expanded.sql).cloned();
+    let statement = match kept {
+        Some(plan) => plan,
+        None => {
+            let t = now();
+            let plan = s.engine.statement_plan_expanded(&s.page, query, &expanded).await.map_err(failed)?;
+            step(format!("parse {query}"), t);
+            let mut plans = s.plans.borrow_mut();
+            if plans.len() >= KEPT_PLANS {
+                plans.clear();
+            }
+            plans.insert(expanded.sql.clone(), plan.clone());
+            plan
+        }
+    };
+    let t = now();
+    let planned = s.engine.plan_expanded(&s.page, query, &expanded, &statement).map_err(failed)?;
+    step(format!("plan {query}"), t);
+    let t = now();
+    prefetch(s, &planned).await.map_err(|e| format!("query `{query}`: {e}"))?;
+    step(format!("fetch {query}"), t);
+    let t = now();
+    let table = s.engine.run_planned(&s.page, query, &expanded, &planned).await.map_err(failed);
+    step(format!("run {query}"), t);
+    table
 }
 
-/// Fetch the pieces of ranged tables that `expanded` will read and that are not here yet:
+/// Fetch the pieces of ranged tables that `planned` will read and that are not here yet:
 /// the row groups its filters can match, the columns it reads.
-async fn prefetch(s: &Session, expanded: &chain::Expanded) -> Result<(), String> {
+async fn prefetch(s: &Session, planned: &quire_engine::ranged::Planned) -> Result<(), String> {
     if s.ranged.is_empty() {
         return Ok(());
     }
-    // A query that does not plan fails when it runs, with the author's error.
-    let Ok(wanted) = s.engine.ranges_wanted(&expanded.sql, &expanded.params).await else { return Ok(()) };
-    for (file, ranges) in wanted {
+    for (file, ranges) in planned.ranges_wanted().map_err(|e| e.to_string())? {
         let url = &s.ranged.iter().find(|(f, _)| std::sync::Arc::ptr_eq(f, &file)).ok_or("an unknown ranged table")?.1;
         let pieces = futures::future::try_join_all(ranges.iter().map(|r| fetch_range(url, r.start, r.end))).await?;
         for (r, piece) in ranges.iter().zip(pieces) {
@@ -310,6 +368,12 @@ async fn prefetch(s: &Session, expanded: &chain::Expanded) -> Result<(), String>
         }
     }
     Ok(())
+}
+
+/// Record what one step of a request took since `since`, for the reply's `steps` (the
+/// benches read them).
+fn step(what: String, since: f64) {
+    STEPS.with(|s| s.borrow_mut().push((what, now() - since)));
 }
 
 /// A ranged table's footer: the file's last bytes, more if its footer is longer; the whole

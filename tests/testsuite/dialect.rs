@@ -292,7 +292,12 @@ fn every_hint_names_a_replacement_the_differential_test_runs() {
 
 /// quire's answer in the oracle's shape.
 pub(crate) async fn quire_answer(engine: &Engine, sql: &str) -> Value {
-    match engine.run(sql).await {
+    answer_of(engine.run(sql).await)
+}
+
+/// A query's result (or error) as the JSON [`quire_answer`] gives.
+pub(crate) fn answer_of(result: quire_engine::datafusion::error::Result<Vec<RecordBatch>>) -> Value {
+    match result {
         Ok(batches) => {
             let columns: Vec<String> = batches[0].schema().fields().iter().map(|f| f.name().clone()).collect();
             json!({ "columns": columns, "rows": rows(&batches) })

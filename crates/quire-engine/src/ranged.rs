@@ -431,9 +431,43 @@ impl Engine {
         sql: &str,
         params: &[Option<String>],
     ) -> Result<Vec<(Arc<RangedFile>, Vec<Range<u64>>)>> {
+        self.planned(sql, params).await?.ranges_wanted()
+    }
+
+    /// `sql` with `params` bound, planned and optimized once: what a browser query needs to
+    /// say which bytes it reads ([`Planned::ranges_wanted`]) and then to run
+    /// ([`Planned::run`]) without planning it again.
+    pub async fn planned(&self, sql: &str, params: &[Option<String>]) -> Result<Planned> {
+        self.planned_from(&self.statement_plan(sql).await?, params)
+    }
+
+    /// `sql` planned with its placeholders unbound, not optimized: the same plan for every
+    /// value a reader may give them, so a page keeps it from one change to the next and
+    /// [`Engine::planned_from`] binds and optimizes it each time.
+    pub async fn statement_plan(&self, sql: &str) -> Result<LogicalPlan> {
+        crate::dialect::plan(&self.context().state(), sql).await
+    }
+
+    /// A [`Engine::statement_plan`] with `params` bound, optimized.
+    pub fn planned_from(&self, plan: &LogicalPlan, params: &[Option<String>]) -> Result<Planned> {
         let state = self.context().state();
-        let plan = crate::dialect::plan(&state, sql).await?;
-        let plan = state.optimize(&crate::session::bind(plan, params)?)?;
+        let plan = state.optimize(&crate::session::bind(plan.clone(), params)?)?;
+        Ok(Planned { state, plan })
+    }
+}
+
+/// A query planned and optimized ([`Engine::planned`]): its scans' filters say which row
+/// groups of a ranged table it reads; its run starts from the same optimized plan.
+pub struct Planned {
+    state: datafusion::execution::SessionState,
+    plan: LogicalPlan,
+}
+
+impl Planned {
+    /// For each ranged table the plan scans, the bytes its scans will read that are not
+    /// fetched yet.
+    pub fn ranges_wanted(&self) -> Result<Vec<(Arc<RangedFile>, Vec<Range<u64>>)>> {
+        let (plan, state) = (&self.plan, &self.state);
         let mut out: Vec<(Arc<RangedFile>, Vec<Range<u64>>)> = Vec::new();
         plan.apply_with_subqueries(|node| {
             if let LogicalPlan::TableScan(scan) = node
@@ -441,7 +475,7 @@ impl Engine {
                 && let Some(table) = (provider.as_ref() as &dyn Any).downcast_ref::<RangedTable>()
             {
                 let filters = unnormalize_cols(scan.filters.iter().cloned());
-                let groups = table.file.row_groups_for(&filters, &state);
+                let groups = table.file.row_groups_for(&filters, state);
                 let missing = table.file.missing(&groups, scan.projection.as_deref());
                 match out.iter_mut().find(|(f, _)| Arc::ptr_eq(f, &table.file)) {
                     Some((_, ranges)) => ranges.extend(missing),
@@ -456,5 +490,17 @@ impl Engine {
         }
         out.retain(|(_, r)| !r.is_empty());
         Ok(out)
+    }
+
+    /// Run the plan (made physical from the optimized plan, not optimized again). An empty
+    /// result still carries its columns: one empty batch.
+    pub async fn run(&self) -> Result<Vec<RecordBatch>> {
+        let physical = self.state.query_planner().create_physical_plan(&self.plan, &self.state).await?;
+        let batches = datafusion::physical_plan::collect(physical, self.state.task_ctx()).await?;
+        Ok(if batches.is_empty() {
+            vec![RecordBatch::new_empty(Arc::new(self.plan.schema().as_arrow().clone()))]
+        } else {
+            batches
+        })
     }
 }
