@@ -120,7 +120,7 @@ for size in $sizes; do
   server=$!
   port=""
   for _ in $(seq 50); do port=$(grep -o 'port [0-9]*' "$work/server.log" | awk '{print $2}' || true); [[ -n "$port" ]] && break; sleep 0.1; done
-  (cd "$project/dist" && find . -name index.html ! -path './explorer/*' | sed 's|^\./||; s|index\.html$||' | sort) > "$work/pages.txt"
+  (cd "$project/dist" && find . -name index.html ! -path './explorer/*' | sed 's|^\./||; s|index\.html$||; s|^$|./|' | sort) > "$work/pages.txt"
   PAGES="$work/pages.txt" node "$work/explorer-scale.mjs" "http://127.0.0.1:$port/explorer/" "$inputs" > "$work/explorer-$size.json"
   kill "$server" 2>/dev/null || true
   read -r ready p50 p95 data page state day day_data w50 w95 pg50 pg95 wasm visits visit_max < <(node -e '

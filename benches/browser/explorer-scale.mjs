@@ -132,7 +132,8 @@ if (process.env.PAGES) {
     await p.goto(new URL(rel, new URL('/', url)).href, { waitUntil: 'load', timeout });
     await p.waitForFunction(() => {
       const d = document.documentElement.dataset;
-      return d.quireRuntime === 'static' || d.quireRuntime === 'error' || d.quireWarmMs !== undefined;
+      // A page without quire's script (the lineage page) is done once loaded.
+      return !document.querySelector('script[src*="_quire/"]') || d.quireRuntime === 'static' || d.quireRuntime === 'error' || d.quireWarmMs !== undefined;
     }, null, { timeout });
     const all = await Promise.all(got);
     const bytes = all.filter(([u]) => !u.includes('/_quire/')).reduce((n, [, b]) => n + b, 0);
