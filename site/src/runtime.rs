@@ -318,14 +318,16 @@ async fn run(s: &Session, query: &str) -> Result<Table, String> {
         expanded.sql = quire_engine::rollup::rewrite(&expanded.sql, &s.rollups, &s.aggregates)
             .map_err(|e| format!("query `{query}` on its rollup: {e}"))?;
     }
-    let failed = |p: quire_core::Problem| format!("query `{query}`: {}", p.message);
+    let failed = |e: quire_engine::datafusion::error::DataFusionError| {
+        format!("query `{query}`: {}", s.engine.expanded_problem(&s.page, query, &expanded, &e).message)
+    };
     // Its statement's plan is the same at every state: made once, kept for the next change.
     let kept = s.plans.borrow().get(&expanded.sql).cloned();
     let statement = match kept {
         Some(plan) => plan,
         None => {
             let t = now();
-            let plan = s.engine.statement_plan_expanded(&s.page, query, &expanded).await.map_err(failed)?;
+            let plan = s.engine.statement_plan(&expanded.sql).await.map_err(failed)?;
             step(format!("parse {query}"), t);
             let mut plans = s.plans.borrow_mut();
             if plans.len() >= KEPT_PLANS {
@@ -336,13 +338,13 @@ async fn run(s: &Session, query: &str) -> Result<Table, String> {
         }
     };
     let t = now();
-    let planned = s.engine.plan_expanded(&s.page, query, &expanded, &statement).map_err(failed)?;
+    let planned = s.engine.planned_from(&statement, &expanded.params).map_err(failed)?;
     step(format!("plan {query}"), t);
     let t = now();
     prefetch(s, &planned).await.map_err(|e| format!("query `{query}`: {e}"))?;
     step(format!("fetch {query}"), t);
     let t = now();
-    let table = s.engine.run_planned(&s.page, query, &expanded, &planned).await.map_err(failed);
+    let table = planned.run().await.and_then(|b| quire_engine::to_table(&b)).map_err(failed);
     step(format!("run {query}"), t);
     table
 }

@@ -9,13 +9,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use datafusion::error::DataFusionError;
-use datafusion::logical_expr::LogicalPlan;
 use quire_core::chain::{self, ChainError, Expanded};
 use quire_core::inputs::{self, InputState};
 use quire_core::{Page, Problem, Span, Table};
 
 use crate::Engine;
-use crate::ranged::Planned;
 
 /// Most distinct values a binned result may have (see [`Engine::run_page_binned`]).
 pub const BINNED_ROWS: usize = 1_000_000;
@@ -188,45 +186,9 @@ impl Engine {
         result.map_err(|err| self.expanded_problem(page, name, expanded, &err))
     }
 
-    /// One expanded query's [`Engine::statement_plan`], errors mapped to the author's text.
-    pub async fn statement_plan_expanded(
-        &self,
-        page: &Page,
-        name: &str,
-        expanded: &Expanded,
-    ) -> Result<LogicalPlan, Problem> {
-        let plan = self.statement_plan(&expanded.sql).await;
-        plan.map_err(|err| self.expanded_problem(page, name, expanded, &err))
-    }
-
-    /// One expanded query's statement plan bound to its inputs and optimized once
-    /// ([`Engine::planned_from`]), to run with [`Engine::run_planned`] once the bytes it
-    /// reads from ranged tables are here.
-    pub fn plan_expanded(
-        &self,
-        page: &Page,
-        name: &str,
-        expanded: &Expanded,
-        plan: &LogicalPlan,
-    ) -> Result<Planned, Problem> {
-        let planned = self.planned_from(plan, &expanded.params);
-        planned.map_err(|err| self.expanded_problem(page, name, expanded, &err))
-    }
-
-    /// Run a query [`Engine::plan_expanded`] planned, mapping an error back to the author's text.
-    pub async fn run_planned(
-        &self,
-        page: &Page,
-        name: &str,
-        expanded: &Expanded,
-        planned: &Planned,
-    ) -> Result<Table, Problem> {
-        let result = planned.run().await.and_then(|b| crate::to_table(&b));
-        result.map_err(|err| self.expanded_problem(page, name, expanded, &err))
-    }
-
-    /// `err` from query `name`, at the place in the page its SQL came from.
-    fn expanded_problem(&self, page: &Page, name: &str, expanded: &Expanded, err: &DataFusionError) -> Problem {
+    /// `err` from query `name` (expanded as `expanded`), at the place in the page its SQL
+    /// came from.
+    pub fn expanded_problem(&self, page: &Page, name: &str, expanded: &Expanded, err: &DataFusionError) -> Problem {
         let tables = self.table_names();
         let p = crate::sql_problem(err, &expanded.sql, &tables);
         let span = match p.range {

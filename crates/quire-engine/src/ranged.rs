@@ -2,13 +2,13 @@
 //! fetches only the column chunks of the row groups a query can match (HTTP Range requests,
 //! made by the runtime; this module says which bytes, and reads them once they are here).
 //!
-//! A query runs in two steps, so that nothing inside DataFusion waits on the network:
-//! [`Engine::ranges_wanted`] plans it and lists, for each ranged table it scans, the byte
-//! ranges of the row groups its filters cannot rule out (by the footer's min/max statistics)
-//! that are not fetched yet; the runtime fetches them and hands them to [`RangedFile::add`];
-//! then the query runs, and its scan reads the same row groups from what was fetched. The
-//! two steps plan the same statement with the same filters, so they pick the same row
-//! groups; a scan that still finds bytes missing is an error, never a wrong answer.
+//! A query runs in two steps, so that nothing inside DataFusion waits on the network: it is
+//! planned and optimized once ([`Engine::planned_from`]), and [`Planned::ranges_wanted`]
+//! lists, for each ranged table it scans, the byte ranges of the row groups its filters
+//! cannot rule out (by the footer's min/max statistics) that are not fetched yet; the
+//! runtime fetches them and hands them to [`RangedFile::add`]; then [`Planned::run`] runs
+//! the same plan, and its scan reads the same row groups from what was fetched. A scan that
+//! still finds bytes missing is an error, never a wrong answer.
 
 use std::any::Any;
 use std::collections::BTreeMap;
@@ -431,14 +431,7 @@ impl Engine {
         sql: &str,
         params: &[Option<String>],
     ) -> Result<Vec<(Arc<RangedFile>, Vec<Range<u64>>)>> {
-        self.planned(sql, params).await?.ranges_wanted()
-    }
-
-    /// `sql` with `params` bound, planned and optimized once: what a browser query needs to
-    /// say which bytes it reads ([`Planned::ranges_wanted`]) and then to run
-    /// ([`Planned::run`]) without planning it again.
-    pub async fn planned(&self, sql: &str, params: &[Option<String>]) -> Result<Planned> {
-        self.planned_from(&self.statement_plan(sql).await?, params)
+        self.planned_from(&self.statement_plan(sql).await?, params)?.ranges_wanted()
     }
 
     /// `sql` planned with its placeholders unbound, not optimized: the same plan for every
@@ -448,7 +441,9 @@ impl Engine {
         crate::dialect::plan(&self.context().state(), sql).await
     }
 
-    /// A [`Engine::statement_plan`] with `params` bound, optimized.
+    /// A [`Engine::statement_plan`] with `params` bound, optimized once: what a browser
+    /// query needs to say which bytes it reads ([`Planned::ranges_wanted`]) and then to run
+    /// ([`Planned::run`]) without planning it again.
     pub fn planned_from(&self, plan: &LogicalPlan, params: &[Option<String>]) -> Result<Planned> {
         let state = self.context().state();
         let plan = state.optimize(&crate::session::bind(plan.clone(), params)?)?;
@@ -456,7 +451,7 @@ impl Engine {
     }
 }
 
-/// A query planned and optimized ([`Engine::planned`]): its scans' filters say which row
+/// A query planned and optimized ([`Engine::planned_from`]): its scans' filters say which row
 /// groups of a ranged table it reads; its run starts from the same optimized plan.
 pub struct Planned {
     state: datafusion::execution::SessionState,
@@ -497,10 +492,6 @@ impl Planned {
     pub async fn run(&self) -> Result<Vec<RecordBatch>> {
         let physical = self.state.query_planner().create_physical_plan(&self.plan, &self.state).await?;
         let batches = datafusion::physical_plan::collect(physical, self.state.task_ctx()).await?;
-        Ok(if batches.is_empty() {
-            vec![RecordBatch::new_empty(Arc::new(self.plan.schema().as_arrow().clone()))]
-        } else {
-            batches
-        })
+        Ok(crate::session::or_empty(batches, self.plan.schema().as_arrow()))
     }
 }

@@ -535,9 +535,14 @@ pub(crate) fn bind(
 }
 
 async fn collect(df: datafusion::dataframe::DataFrame) -> Result<Vec<RecordBatch>> {
-    let schema = Arc::new(df.schema().as_arrow().clone());
-    let batches = df.collect().await?;
-    Ok(if batches.is_empty() { vec![RecordBatch::new_empty(schema)] } else { batches })
+    let schema = df.schema().as_arrow().clone();
+    Ok(or_empty(df.collect().await?, &schema))
+}
+
+/// `batches`, or one empty batch of `schema` if there are none: an empty result still
+/// carries its columns.
+pub(crate) fn or_empty(batches: Vec<RecordBatch>, schema: &datafusion::arrow::datatypes::Schema) -> Vec<RecordBatch> {
+    if batches.is_empty() { vec![RecordBatch::new_empty(Arc::new(schema.clone()))] } else { batches }
 }
 
 /// `sql` planned in quire's dialect on `ctx`, ready to run.
