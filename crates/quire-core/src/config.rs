@@ -48,9 +48,9 @@ pub enum OnError {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub struct PipelineConfig {
-    /// How many threads a model may use (default 1). More is faster on large models; a
-    /// model's rows may then come out in another order from run to run (its sums do not
-    /// change: they are exact), so a full refresh is no longer byte-identical.
+    /// How many models may run at once (default: the machine's cores). Models that do not
+    /// read each other run side by side, each on one thread, so a model's rows and bytes
+    /// are the same at any count.
     pub threads: Option<usize>,
     /// Where models run: DataFusion in the process (the default), or an Apache Ballista
     /// cluster, `"ballista://host:port"` (its scheduler).

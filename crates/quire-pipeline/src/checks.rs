@@ -15,7 +15,7 @@ use crate::model::Model;
 const SHOWN: usize = 5;
 
 /// One test, as SQL returning the offending rows.
-struct Check {
+pub struct Check {
     /// `not_null(customer_id)`, for the message.
     what: String,
     /// Text to find in the config, for the error's place.
@@ -41,8 +41,8 @@ pub fn reads(node: &Node) -> BTreeSet<String> {
         .collect()
 }
 
-/// Run every test of `node`'s model over its registered output; each failure is an error.
-pub async fn run(engine: &Engine, node: &Node) -> Vec<AuthorError> {
+/// Every test of `node`'s model, each to run over its registered output.
+pub fn list(node: &Node) -> Vec<Check> {
     let model = &node.model;
     let this = quoted(&model.table());
     let tests = &model.config.tests;
@@ -112,8 +112,13 @@ pub async fn run(engine: &Engine, node: &Node) -> Vec<AuthorError> {
         });
     }
 
-    let mut errors = Vec::new();
-    for check in checks {
+    checks
+}
+
+impl Check {
+    /// Run the test over the registered output of `model`: its error if it fails.
+    pub async fn run(&self, engine: &Engine, model: &Model) -> Option<AuthorError> {
+        let check = self;
         let failure = match &check.kind {
             Kind::Rows => match engine.run(&format!("select count(*) from ({}) q", check.sql)).await {
                 Ok(b) => match count(&b) {
@@ -165,11 +170,8 @@ pub async fn run(engine: &Engine, node: &Node) -> Vec<AuthorError> {
                 Err(e) => Some(format!("row_count could not run: {e}")),
             },
         };
-        if let Some(message) = failure {
-            errors.push(place(model, &check.anchor, message));
-        }
+        failure.map(|message| place(model, &check.anchor, message))
     }
-    errors
 }
 
 /// The error at the test's place: in `<model>.toml` if there is one, else in the model's

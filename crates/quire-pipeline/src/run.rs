@@ -317,12 +317,15 @@ async fn run_locked(
     }
 
     let settings = quire_build::load_config(root)?.pipeline.unwrap_or_default();
-    let threads = settings.threads.unwrap_or(1);
+    // Models at once (the machine's cores unless set): see the stage loop below.
+    let threads = settings
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
+        .max(1);
     // (`QUIRE_MEMORY_LIMIT` lowers the bound for tests.)
     let memory = std::env::var("QUIRE_MEMORY_LIMIT").ok().and_then(|v| v.parse().ok()).unwrap_or(MEMORY);
     let bounded = |e: Engine| e.with_memory_limit(memory).map_err(|e| BuildError::Internal(e.to_string()));
     let engine = match settings.engine.as_deref() {
-        None | Some("datafusion") if threads > 1 => bounded(Engine::with_partitions(threads))?,
         None | Some("datafusion") => bounded(Engine::new())?,
         // A cluster's executors read files, as every model is registered.
         Some(url) => crate::cluster::connect(url).await?,
@@ -431,46 +434,130 @@ async fn run_locked(
 
         let mut stage_errors: Vec<AuthorError> = Vec::new();
         let mut outputs: BTreeMap<String, Committed> = BTreeMap::new();
-        // Models that do not read each other run together.
-        let mut done: BTreeSet<String> = BTreeSet::new();
+        // Models that do not read each other run side by side, and a model's tests once it
+        // is written: at most `threads` of them at once, each on its own task and one
+        // partition. How many run together never changes a model's plan, so its rows and
+        // bytes are the same at any thread count. Each model is reported in the stage's
+        // order, whichever finishes first.
+        let mut unfinished: BTreeSet<String> = nodes.iter().map(|n| n.model.table()).collect();
         let mut pending: Vec<&Node> = nodes.clone();
-        while !pending.is_empty() && stage_errors.is_empty() {
-            // A model waits for the models of its stage that it, or one of its tests, reads.
-            let (ready, wait): (Vec<&Node>, Vec<&Node>) = pending.iter().partition(|n| {
-                n.models
+        let mut jobs: tokio::task::JoinSet<(String, Job)> = tokio::task::JoinSet::new();
+        // Per model being tested: when it started, what it wrote, its tests not yet run,
+        // those running and the errors of those done (by the test's place in its list).
+        let mut testing: BTreeMap<String, Testing> = BTreeMap::new();
+        let mut finished: BTreeMap<String, ModelRun> = BTreeMap::new();
+        let mut reported = 0;
+        loop {
+            while jobs.len() < threads {
+                // A model's next test first (a model started is always tested whole), then,
+                // unless a model has failed, a model whose reads are all done.
+                if let Some((table, t)) = testing.iter_mut().find(|(_, t)| !t.checks.is_empty()) {
+                    let (i, check) = t.checks.remove(0);
+                    t.running += 1;
+                    let (engine, model, table) = (engine.clone(), t.model.clone(), table.clone());
+                    jobs.spawn(async move {
+                        let error = check.run(&engine, &model).await;
+                        (table, Job::Tested(i, error))
+                    });
+                    continue;
+                }
+                if !stage_errors.is_empty() {
+                    break;
+                }
+                // A model waits for the models of its stage that it, or one of its tests, reads.
+                let Some(at) = pending
                     .iter()
-                    .chain(checks::reads(n).iter())
-                    .all(|m| done.contains(m) || !pending.iter().any(|p| &p.model.table() == m))
-            });
-            pending = wait;
-            let runs = ready.iter().map(|n| {
+                    .position(|n| n.models.iter().chain(checks::reads(n).iter()).all(|m| !unfinished.contains(m)))
+                else {
+                    break;
+                };
+                let n = pending.remove(at);
                 let table = n.model.table();
                 // A model to test only keeps its committed file; one to run writes a new one.
                 let output = match manifest.tables.get(&table) {
                     Some(c) if !to_run.contains(&table) => Output::Committed(c.file.clone(), c.size),
                     _ => Output::New(cache_name(&table, &keys[&table], this_run)),
                 };
-                run_model(&engine, root, n, &keys, output, progress)
-            });
-            for (n, result) in ready.iter().zip(futures::future::join_all(runs).await) {
-                let table = n.model.table();
-                done.insert(table.clone());
-                match result {
-                    Ok((mut ran, committed)) => {
-                        ran.repaired = repairs.remove(&table);
-                        report.record(progress, ran);
-                        outputs.insert(table.clone(), committed);
-                        registered.insert(table);
-                    }
-                    Err(errors) => {
-                        report.record(progress, ModelRun::without_rows(n, Status::Failed));
-                        stage_errors.extend(errors);
-                    }
+                progress.started(&table);
+                let (engine, root, node) = (engine.clone(), root.to_path_buf(), (*n).clone());
+                let started = Instant::now();
+                jobs.spawn(async move {
+                    let written = write_model(&engine, &root, &node, output).await;
+                    (node.model.table(), Job::Wrote(started, written))
+                });
+            }
+            let Some(joined) = jobs.join_next().await else { break };
+            let (table, job) = joined.map_err(|e| BuildError::Internal(format!("a model's task failed: {e}")))?;
+            let n = nodes.iter().find(|n| n.model.table() == table).expect("a node of the stage");
+            let done = match job {
+                Job::Wrote(_, Err(errors)) => {
+                    stage_errors.extend(errors);
+                    Some(ModelRun::without_rows(n, Status::Failed))
                 }
+                Job::Wrote(started, Ok(written)) => {
+                    let checks: Vec<_> = checks::list(n).into_iter().enumerate().collect();
+                    let t = Testing {
+                        model: std::sync::Arc::new(n.model.clone()),
+                        started,
+                        written,
+                        checks,
+                        running: 0,
+                        errors: BTreeMap::new(),
+                    };
+                    testing.insert(table.clone(), t);
+                    None
+                }
+                Job::Tested(i, error) => {
+                    let t = testing.get_mut(&table).expect("a model being tested");
+                    t.running -= 1;
+                    t.errors.extend(error.map(|e| (i, e)));
+                    None
+                }
+            };
+            // A model whose tests have all run (or that has none) is done.
+            let tested = testing.get(&table).is_some_and(|t| t.running == 0 && t.checks.is_empty());
+            let done = done.or_else(|| {
+                let t = if tested { testing.remove(&table)? } else { return None };
+                if !t.errors.is_empty() {
+                    stage_errors.extend(t.errors.into_values());
+                    return Some(ModelRun::without_rows(n, Status::Failed));
+                }
+                let reads = n.models.iter().chain(n.sources.iter()).cloned().collect();
+                outputs.insert(
+                    table.clone(),
+                    Committed {
+                        key: keys[&table].clone(),
+                        file: t.written.file,
+                        size: t.written.size,
+                        rows: t.written.rows,
+                        model: n.model.file.path.clone(),
+                        tests: tests_hash(n),
+                        reads,
+                    },
+                );
+                registered.insert(table.clone());
+                Some(ModelRun {
+                    table: table.clone(),
+                    file: n.model.file.path.clone(),
+                    status: if t.written.ran { Status::Ran } else { Status::Tested },
+                    rows: t.written.rows,
+                    elapsed: t.started.elapsed(),
+                    repaired: repairs.remove(&table),
+                })
+            });
+            if let Some(run) = done {
+                unfinished.remove(&table);
+                finished.insert(table, run);
+            }
+            while let Some(run) = nodes.get(reported).and_then(|n| finished.remove(&n.model.table())) {
+                report.record(progress, run);
+                reported += 1;
             }
         }
-        for n in pending {
-            report.record(progress, ModelRun::without_rows(n, Status::Skipped));
+        // What an earlier failure kept from starting.
+        for n in &nodes[reported..] {
+            let run = finished.remove(&n.model.table()).unwrap_or_else(|| ModelRun::without_rows(n, Status::Skipped));
+            report.record(progress, run);
         }
         if !stage_errors.is_empty() {
             failed = Some(BuildError::Author(stage_errors));
@@ -489,6 +576,25 @@ async fn run_locked(
     Ok(())
 }
 
+/// What one of a stage's tasks did.
+enum Job {
+    /// A model ran (or, to test only, counted its committed rows), since `Instant`.
+    Wrote(Instant, Result<Written, Vec<AuthorError>>),
+    /// The model's `usize`th test ran: its error if it failed.
+    Tested(usize, Option<AuthorError>),
+}
+
+/// A model written, its tests running.
+struct Testing {
+    model: std::sync::Arc<model::Model>,
+    started: Instant,
+    written: Written,
+    /// Its tests not started yet, by their place in its list.
+    checks: Vec<(usize, checks::Check)>,
+    running: usize,
+    errors: BTreeMap<usize, AuthorError>,
+}
+
 /// Where a model's output goes.
 enum Output {
     /// A new file of this run.
@@ -501,19 +607,19 @@ enum Output {
 /// files (a query that cannot spill runs again without the bound).
 const MEMORY: usize = 1 << 30;
 
-/// Run one model (or only its tests), write its output into the cache, and test it.
-async fn run_model(
-    engine: &Engine,
-    root: &Path,
-    node: &Node,
-    keys: &BTreeMap<String, String>,
-    output: Output,
-    progress: &dyn Progress,
-) -> Result<(ModelRun, Committed), Vec<AuthorError>> {
-    let started = Instant::now();
+/// What a model wrote: its file, size and rows; or, when only its tests run, its committed
+/// file.
+struct Written {
+    ran: bool,
+    file: String,
+    size: Option<u64>,
+    rows: u64,
+}
+
+/// Run one model and write its output into the cache, registered for later models and its
+/// tests; or, when only its tests run, count its committed rows.
+async fn write_model(engine: &Engine, root: &Path, node: &Node, output: Output) -> Result<Written, Vec<AuthorError>> {
     let table = node.model.table();
-    progress.started(&table);
-    let key = &keys[&table];
     let (schema, name) = (node.model.stage.as_str(), node.model.name.as_str());
     let run = matches!(output, Output::New(_));
     let (file, mut size) = match output {
@@ -568,30 +674,7 @@ async fn run_model(
             })
             .unwrap_or(0);
     }
-    let errors = checks::run(engine, node).await;
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let reads = node.models.iter().chain(node.sources.iter()).cloned().collect();
-    let committed = Committed {
-        key: key.clone(),
-        file,
-        size,
-        rows,
-        model: node.model.file.path.clone(),
-        tests: tests_hash(node),
-        reads,
-    };
-    let status = if run { Status::Ran } else { Status::Tested };
-    let ran = ModelRun {
-        table,
-        file: node.model.file.path.clone(),
-        status,
-        rows,
-        elapsed: started.elapsed(),
-        repaired: None,
-    };
-    Ok((ran, committed))
+    Ok(Written { ran: run, file, size, rows })
 }
 
 /// Write a table into the cache as Parquet, under a name of this run's (so never over a
