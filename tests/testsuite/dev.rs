@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use quire_build::{BuildError, Incremental, Rebuilt};
 
-use crate::util::{Project, quire, repo};
+use crate::util::{Project, Run, quire, repo};
 
 fn edit(p: &Project, rel: &str, from: &str, to: &str) {
     let text = p.read(rel);
@@ -26,8 +26,10 @@ fn ran(r: &Rebuilt) -> Vec<&str> {
 
 /// The text of a built page, tags removed.
 fn page(r: &Rebuilt, path: &str) -> String {
-    let html =
-        String::from_utf8_lossy(r.site.files.get(path).unwrap_or_else(|| panic!("{path} is built"))).into_owned();
+    let html = String::from_utf8_lossy(
+        r.site.files.get(path).and_then(|b| b.in_memory()).unwrap_or_else(|| panic!("{path} is built")),
+    )
+    .into_owned();
     crate::util::plain_text(&html)
 }
 
@@ -144,7 +146,12 @@ impl Dev {
     }
 
     fn start_with(project: &std::path::Path, args: &[&str]) -> Dev {
+        Dev::start_env(project, args, &[])
+    }
+
+    fn start_env(project: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Dev {
         let mut child = quire()
+            .envs(env.iter().copied())
             .arg("dev")
             .arg(project)
             .args(["--port", "0"])
@@ -586,4 +593,100 @@ fn quire_dev_answers_range_requests() {
         let (code, _, part) = ranged(whole_file);
         assert_eq!((code, part.len()), (200, n), "{whole_file}");
     }
+}
+
+/// A table shipped to be read a piece at a time is as large as its data, so the build
+/// writes it to disk as it makes it (`.quire/ship/`) instead of holding it: `quire build`
+/// links it into `dist/` under the hash of its bytes and leaves nothing behind; `quire dev`
+/// serves its ranges and the whole file from disk, the same bytes; and a file a killed
+/// process left there is removed by the next build, while one that is not quire's stays.
+#[test]
+fn a_large_shipped_table_is_spooled_to_disk_and_served_from_it() {
+    let mut csv = String::from("id,kind,amount\n");
+    for i in 0..50_000u64 {
+        csv.push_str(&format!("{},{},{}\n", (i * 7919) % 50_000, ["a", "b", "c"][(i % 3) as usize], i % 997));
+    }
+    let page = "```sql few\nselect id, amount from shop.t where kind = '${inputs.kind.value}' and id < 30 order by id\n```\n\n\
+                <Dropdown name=kind>\n<DropdownOption value=a />\n<DropdownOption value=b />\n</Dropdown>\n\n\
+                <DataTable data={few} />\n";
+    let p = Project::with_files(&[
+        ("sources/shop/connection.yaml", "type: csv\n"),
+        ("sources/shop/t.csv", &csv),
+        ("pages/index.md", page),
+    ]);
+    let ship = p.path().join(".quire/ship");
+    std::fs::create_dir_all(&ship).expect("mkdir");
+    // A process id no system gives out (above Linux's largest, 2^22).
+    std::fs::write(ship.join("4000000000.1.shop.t.parquet"), "left by a killed build").expect("write");
+    std::fs::write(ship.join("notes.txt"), "the author's").expect("write");
+    let listing = || -> BTreeSet<String> {
+        std::fs::read_dir(&ship)
+            .expect("ship")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    Run::new(quire().arg("build").arg(p.path()).arg("--quiet").env("QUIRE_RANGED_ABOVE", "0")).ok();
+    assert_eq!(listing(), BTreeSet::from(["notes.txt".to_string()]), "the build leaves only what is not its own");
+    let html = p.read("dist/index.html");
+    let island = html.split("id=\"quire-data\">").nth(1).and_then(|s| s.split("</script>").next()).expect("island");
+    let island: serde_json::Value = serde_json::from_str(island).expect("json");
+    let path = island["tables"]["shop.t"].as_str().expect("shop.t ships").to_string();
+    assert!(island["ranged"]["shop.t"]["len"].is_u64(), "shop.t is ranged: {island}");
+    let built = std::fs::read(p.path().join("dist").join(&path)).expect("the shipped file");
+    assert_eq!(&built[..4], b"PAR1");
+    // Named by its bytes' SHA-256, as sha256sum computes it.
+    let sum =
+        std::process::Command::new("sha256sum").arg(p.path().join("dist").join(&path)).output().expect("sha256sum");
+    let sum = String::from_utf8_lossy(&sum.stdout).chars().take(10).collect::<String>();
+    assert!(path.ends_with(&format!(".{sum}.parquet")), "{path} is named by {sum}");
+
+    let dev = Dev::start_env(p.path(), &[], &[("QUIRE_RANGED_ABOVE", "0")]);
+    let get = |range: Option<&str>| -> (String, Vec<u8>) {
+        let mut s = TcpStream::connect(dev.addr()).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        let range = range.map(|r| format!("Range: {r}\r\n")).unwrap_or_default();
+        let addr = dev.addr();
+        s.write_all(format!("GET /{path} HTTP/1.1\r\nHost: {addr}\r\n{range}Connection: close\r\n\r\n").as_bytes())
+            .expect("send");
+        let mut response = Vec::new();
+        let _ = s.read_to_end(&mut response);
+        let end = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a head");
+        let head = String::from_utf8_lossy(&response[..end]).to_ascii_lowercase();
+        let mut body = response[end + 4..].to_vec();
+        // A streamed body comes in chunks.
+        if head.contains("transfer-encoding: chunked") {
+            let mut out = Vec::new();
+            let mut rest = &body[..];
+            while let Some(line_end) = rest.windows(2).position(|w| w == b"\r\n") {
+                let n = usize::from_str_radix(std::str::from_utf8(&rest[..line_end]).expect("size").trim(), 16)
+                    .expect("hex");
+                if n == 0 {
+                    break;
+                }
+                out.extend_from_slice(&rest[line_end + 2..line_end + 2 + n]);
+                rest = &rest[line_end + 2 + n + 2..];
+            }
+            body = out;
+        }
+        (head, body)
+    };
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !get(None).0.starts_with("http/1.1 200") {
+        assert!(Instant::now() < deadline, "quire dev never served {path}:\n{}", dev.log());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(listing().len(), 2, "the server's table is spooled: {:?}", listing());
+    let (head, whole) = get(None);
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(whole == built, "the whole file as quire build wrote it ({} bytes of {})", whole.len(), built.len());
+    let (head, tail) = get(Some("bytes=-8"));
+    assert!(head.starts_with("http/1.1 206"), "{head}");
+    assert_eq!(tail, built[built.len() - 8..]);
+    let (head, part) = get(Some("bytes=4-1003"));
+    assert!(head.contains(&format!("content-range: bytes 4-1003/{}", built.len())), "{head}");
+    assert_eq!(part, built[4..1004]);
+    // Killed, the server cannot clean up; the next build does.
+    drop(dev);
+    Run::new(quire().arg("build").arg(p.path()).arg("--quiet").env("QUIRE_RANGED_ABOVE", "0")).ok();
+    assert_eq!(listing(), BTreeSet::from(["notes.txt".to_string()]));
 }

@@ -203,7 +203,9 @@ fn hostile_shapes_and_data_stay_text() {
 fn an_edited_geojson_redraws_its_map() {
     let p = Project::fixture("maps");
     let mut site = quire_build::Incremental::new(p.path(), None).expect("start");
-    let page = |r: &quire_build::Rebuilt| String::from_utf8_lossy(&r.site.files["index.html"]).into_owned();
+    let page = |r: &quire_build::Rebuilt| {
+        String::from_utf8_lossy(r.site.files["index.html"].in_memory().expect("in memory")).into_owned()
+    };
     let r = site.rebuild().expect("first build");
     let before = page(&r);
     assert_eq!(figures(&before).iter().filter(|(n, _)| n == "AreaMap").map(|(_, f)| fills(f).len()).next(), Some(5));

@@ -52,7 +52,7 @@ impl Runtime {
 /// keeps a file does not copy it).
 #[derive(Debug, Default)]
 pub struct Site {
-    pub files: BTreeMap<String, Bytes>,
+    pub files: BTreeMap<String, crate::body::Body>,
     pub pages: usize,
     pub tables: usize,
     /// What an author should know but that does not stop a build (`--strict` makes them
@@ -675,24 +675,24 @@ pub(crate) async fn assemble(
     for c in compiled {
         site.rollups.extend(crate::rollups::describe_decisions(&c.source.file.path, &c.decisions));
     }
-    site.files.insert("style.css".into(), Bytes::from_static(quire_render::stylesheet().as_bytes()));
+    site.files.insert("style.css".into(), Bytes::from_static(quire_render::stylesheet().as_bytes()).into());
     if let Some(rt) = runtime {
         for (name, bytes) in rt.files.values() {
-            site.files.insert(format!("_quire/{name}"), bytes.clone());
+            site.files.insert(format!("_quire/{name}"), bytes.clone().into());
         }
     }
 
-    let tables = crate::ship::tables(compiled, engine, exports).await?;
+    let tables = crate::ship::tables(compiled, engine, exports, &project.root).await?;
     let mut shipped: BTreeMap<TableName, String> = BTreeMap::new();
     let mut ranged: BTreeMap<String, serde_json::Value> = BTreeMap::new();
     for (name, t) in &tables {
-        site.files.insert(t.path.clone(), t.bytes.clone());
+        site.files.insert(t.path.clone(), t.body.clone());
         shipped.insert(name.clone(), t.path.clone());
         if t.ranged {
-            ranged.insert(name.to_string(), serde_json::json!({ "len": t.bytes.len(), "tail": t.tail() }));
+            ranged.insert(name.to_string(), serde_json::json!({ "len": t.body.len(), "tail": t.tail() }));
         }
         let fetched = if t.ranged { "read a piece at a time" } else { "fetched whole" };
-        let mb = t.bytes.len() as f64 / 1e6;
+        let mb = t.body.len() as f64 / 1e6;
         site.shipped.push(format!("`{name}` as {} ({mb:.1} MB), {fetched}: {}", t.path, t.how));
     }
     site.tables = shipped.len();
@@ -731,9 +731,9 @@ pub(crate) async fn assemble(
             og_image: None,
             search: true,
         });
-        site.files.insert(format!("{lineage_url}index.html"), Bytes::from(html));
+        site.files.insert(format!("{lineage_url}index.html"), Bytes::from(html).into());
     }
-    site.files.insert("search.js".into(), Bytes::from(search_index(compiled)));
+    site.files.insert("search.js".into(), Bytes::from(search_index(compiled)).into());
     let titles: BTreeMap<&str, &str> = compiled.iter().map(|c| (c.source.url.as_str(), c.title.as_str())).collect();
     let mut shape_files: BTreeMap<String, String> = BTreeMap::new();
     for c in compiled {
@@ -755,7 +755,7 @@ pub(crate) async fn assemble(
         let nav = nav::tree(&nav_pages, active);
         let mut csv = BTreeMap::new();
         for (query, (path, bytes)) in &c.downloads.files {
-            site.files.insert(path.clone(), bytes.clone());
+            site.files.insert(path.clone(), bytes.clone().into());
             csv.insert(query.as_str(), path.clone());
         }
         let mut body_html = crate::downloads::links(
@@ -771,7 +771,7 @@ pub(crate) async fn assemble(
                 &format!("data-rows=\"{}{i}\"", quire_render::ROWS_SCHEME),
                 &format!("data-rows=\"{root}{path}\""),
             );
-            site.files.entry(path).or_insert_with(|| Bytes::from(json));
+            site.files.entry(path).or_insert_with(|| Bytes::from(json).into());
         }
         // The page's JavaScript, for the browser to run when inputs change: a module of the
         // site's own origin (no `eval`), named by content.
@@ -783,7 +783,7 @@ pub(crate) async fn assemble(
                     program
                 );
                 let path = format!("_quire/page.{}.js", hex(&Sha256::digest(module.as_bytes())[..8]));
-                site.files.entry(path.clone()).or_insert_with(|| Bytes::from(module));
+                site.files.entry(path.clone()).or_insert_with(|| Bytes::from(module).into());
                 Some(path)
             }
             _ => None,
@@ -796,7 +796,7 @@ pub(crate) async fn assemble(
             if !shape_files.contains_key(key) {
                 let json = serde_json::to_string(table).map_err(|e| BuildError::Internal(e.to_string()))?;
                 let path = format!("data/shapes.{}.json", hex(&Sha256::digest(json.as_bytes())[..8]));
-                site.files.entry(path.clone()).or_insert_with(|| Bytes::from(json));
+                site.files.entry(path.clone()).or_insert_with(|| Bytes::from(json).into());
                 shape_files.insert(key.clone(), path);
             }
             shapes.insert(key, shape_files[key].clone());
@@ -823,7 +823,7 @@ pub(crate) async fn assemble(
             tail_html: &tail,
             head_html: &head,
         });
-        site.files.insert(format!("{}index.html", c.source.url), Bytes::from(html));
+        site.files.insert(format!("{}index.html", c.source.url), Bytes::from(html).into());
     }
     static_files(&project.root, &mut site)?;
     Ok(site)
@@ -860,7 +860,7 @@ fn static_files(root: &std::path::Path, site: &mut Site) -> Result<(), BuildErro
                 });
             }
             let bytes = std::fs::read(&path).map_err(|e| BuildError::file(&path, e))?;
-            site.files.insert(rel, Bytes::from(bytes));
+            site.files.insert(rel, Bytes::from(bytes).into());
         }
     }
     Ok(())

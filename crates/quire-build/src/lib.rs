@@ -4,10 +4,12 @@
 //! tables from `.quire/manifest.json`), compiling each page (parse,
 //! run its queries on the engine, render), choosing and exporting the tables the browser
 //! needs as Parquet, and writing `dist/` so that a failed build leaves the previous one in
-//! place. Native only. Compiling never writes: [`compile`] returns the site in memory,
+//! place. Native only. Compiling writes only the large tables it ships, into `.quire/ship/`
+//! ([`body`]): [`compile`] returns the site (in memory but for those),
 //! [`build`] writes it, and [`Incremental`] keeps it compiled between changes, redoing
 //! only what each change touches (what `quire dev` serves).
 
+pub mod body;
 pub mod committed;
 mod compile;
 pub mod demo;
@@ -109,7 +111,7 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<BuildReport, BuildErr
         pages: site.pages,
         tables: site.tables,
         files: site.files.len(),
-        bytes: site.files.values().map(|f| f.len() as u64).sum(),
+        bytes: site.files.values().map(body::Body::len).sum(),
         out_dir,
         elapsed: started.elapsed(),
         rollups: site.rollups.clone(),

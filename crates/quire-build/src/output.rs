@@ -131,7 +131,7 @@ pub fn write_site(site: &Site, project: &Path, out_dir: &Path, keep: &Keep) -> R
         // First, so that a killed build's folder is known for quire's own.
         let marker = staging.join(MARKER);
         std::fs::write(&marker, MARKER_TEXT).map_err(|e| BuildError::file(&marker, e))?;
-        for (rel, bytes) in &site.files {
+        for (rel, body) in &site.files {
             // Named as it would be in the output folder: the author knows no staging folder.
             let failed = |e: std::io::Error| BuildError::File {
                 path: out_dir.join(rel),
@@ -142,7 +142,7 @@ pub fn write_site(site: &Site, project: &Path, out_dir: &Path, keep: &Keep) -> R
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(failed)?;
             }
-            std::fs::write(&path, bytes).map_err(failed)?;
+            body.write_to(&path).map_err(failed)?;
         }
         Ok(())
     };
@@ -228,7 +228,7 @@ fn remove_stale(parent: &Path, name: &str) {
     }
 }
 
-fn running(pid: u32) -> bool {
+pub(crate) fn running(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
     }
@@ -240,6 +240,6 @@ fn running(pid: u32) -> bool {
     }
 }
 
-fn nanos() -> u128 {
+pub(crate) fn nanos() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
 }

@@ -12,11 +12,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use bytes::Bytes;
-use quire_core::grid::ident;
-use quire_engine::{Engine, TableName};
-use sha2::{Digest, Sha256};
+use std::path::Path;
 
+use quire_core::grid::ident;
+use quire_engine::datafusion::error::DataFusionError;
+use quire_engine::{Engine, TableName};
+
+use crate::body::{Body, Spool};
 use crate::compile::{Compiled, hex};
 use crate::error::BuildError;
 
@@ -34,7 +36,9 @@ pub(crate) type Exports = BTreeMap<ExportKey, Shipped>;
 #[derive(Debug, Clone)]
 pub(crate) struct Shipped {
     pub path: String,
-    pub bytes: Bytes,
+    /// In memory when fetched whole; a ranged file (as large as its data) is spooled to
+    /// disk (see [`crate::body`]).
+    pub body: Body,
     pub ranged: bool,
     /// How the file was made, for `--verbose`.
     pub how: String,
@@ -43,7 +47,9 @@ pub(crate) struct Shipped {
 impl Shipped {
     /// The bytes at the file's end that hold its footer: what the browser fetches first.
     pub fn tail(&self) -> u64 {
-        quire_engine::ranged::tail_len(&self.bytes).unwrap_or(self.bytes.len() as u64)
+        let len = self.body.len();
+        // The footer's length is in the file's last 8 bytes.
+        self.body.range(len.saturating_sub(8), len).ok().and_then(|b| quire_engine::ranged::tail_len(&b)).unwrap_or(len)
     }
 }
 
@@ -53,6 +59,7 @@ pub(crate) async fn tables(
     compiled: &[&Compiled],
     engine: &Engine,
     exports: &mut Exports,
+    root: &Path,
 ) -> Result<BTreeMap<TableName, Shipped>, BuildError> {
     let mut needed: BTreeMap<&TableName, (BTreeSet<String>, Vec<String>)> = BTreeMap::new();
     for c in compiled {
@@ -72,7 +79,7 @@ pub(crate) async fn tables(
         filtered.retain(|f| cols.contains(f));
         let key = (name.clone(), cols, filtered);
         if !exports.contains_key(&key) {
-            let export = export(engine, &key, above)
+            let export = export(engine, &key, above, root)
                 .await
                 .map_err(|e| BuildError::Internal(format!("exporting table {name}: {e}")))?;
             exports.insert(key.clone(), export);
@@ -86,34 +93,42 @@ async fn export(
     engine: &Engine,
     (name, cols, filtered): &ExportKey,
     above: u64,
+    root: &Path,
 ) -> quire_engine::datafusion::error::Result<Shipped> {
     // In the table's own order, so `select *` in the browser lists them as here.
     let whole = engine.context().sql(&format!("select * from {} limit 0", name.quoted())).await?;
     let list: Vec<String> =
         whole.schema().fields().iter().map(|f| f.name()).filter(|f| cols.contains(*f)).map(|c| ident(c)).collect();
     let select = format!("select {} from {}", list.join(", "), name.quoted());
+    let spool = || Spool::new(Some(root), &name.to_string());
+    let finish = |spool: Spool| spool.finish(above).map_err(|e| DataFusionError::External(Box::new(e)));
     // A table that is a Parquet file ships its columns' chunks copied as they are (no
-    // decoding, no encoding); any other, written from its rows.
-    let (mut bytes, mut how) = match engine.parquet_copy_of(name, cols).await? {
-        Some(bytes) => (bytes, "its Parquet file's column chunks, copied".to_string()),
-        None => (Bytes::from(engine.parquet_of(&select).await?), "written from its rows".to_string()),
+    // decoding, no encoding); any other, written from its rows. A file larger than `above`
+    // is written to disk as it is made, never held in memory.
+    let (mut made, mut how) = match engine.parquet_copy_of(name, cols, spool()).await? {
+        Some(copy) => (finish(copy)?, "its Parquet file's column chunks, copied".to_string()),
+        None => (finish(engine.parquet_of(&select, spool()).await?)?, "written from its rows".to_string()),
     };
-    let ranged = !filtered.is_empty() && bytes.len() as u64 > above;
+    let ranged = !filtered.is_empty() && made.0.len() > above;
     if ranged {
-        match filtered.iter().find(|c| quire_engine::ranged::clustered_by(&bytes, c)) {
+        let clustered = |c: &String| match &made.0 {
+            Body::Memory(b) => quire_engine::ranged::clustered_by(b, c),
+            Body::Spooled(s) => s.reopen().is_ok_and(|f| quire_engine::ranged::clustered_by(&f, c)),
+        };
+        match filtered.iter().find(|c| clustered(c)) {
             Some(c) => how = format!("{how}, in its own order (its row groups keep `{c}` apart)"),
             None => {
                 let order = most_distinct_first(engine, name, filtered).await?;
                 let by: Vec<String> = order.iter().map(|c| ident(c)).collect();
-                bytes = Bytes::from(engine.parquet_of(&format!("{select} order by {}", by.join(", "))).await?);
+                made = finish(engine.parquet_of(&format!("{select} order by {}", by.join(", ")), spool()).await?)?;
                 let names: Vec<String> = order.iter().map(|c| format!("`{c}`")).collect();
                 how = format!("sorted by {}", names.join(", "));
             }
         }
     }
-    let hash = hex(&Sha256::digest(&bytes)[..5]);
-    let path = format!("data/{}.{}.{hash}.parquet", name.schema, name.table);
-    Ok(Shipped { path, bytes, ranged, how })
+    let (body, sha256) = made;
+    let path = format!("data/{}.{}.{}.parquet", name.schema, name.table, hex(&sha256[..5]));
+    Ok(Shipped { path, body, ranged, how })
 }
 
 /// `columns` of `table`, the one with the most distinct values first (ties in the order

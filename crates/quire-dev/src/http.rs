@@ -140,9 +140,9 @@ async fn site(State(app): State<App>, uri: Uri, headers: HeaderMap) -> Response 
         return waiting(&key, version);
     };
     drop(served);
-    if let Some(bytes) = site.files.get(&key) {
+    if let Some(body) = site.files.get(&key) {
         let kind = content_type(&key);
-        if key.ends_with(".html") {
+        if let (true, Some(bytes)) = (key.ends_with(".html"), body.in_memory()) {
             let html = String::from_utf8_lossy(bytes);
             return (
                 [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")],
@@ -156,22 +156,31 @@ async fn site(State(app): State<App>, uri: Uri, headers: HeaderMap) -> Response 
         } else {
             "no-cache"
         };
-        let len = bytes.len() as u64;
+        let len = body.len();
         // Ranged tables are read a piece at a time (see `quire_engine::ranged`).
         let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok()).and_then(|v| byte_range(v, len));
         if let Some((start, end)) = range {
+            let Ok(piece) = body.range(start, end) else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
             let content_range = format!("bytes {start}-{}/{len}", end - 1);
             return (
                 StatusCode::PARTIAL_CONTENT,
                 [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, cache)],
                 [(header::CONTENT_RANGE, content_range)],
-                bytes.slice(start as usize..end as usize),
+                piece,
             )
                 .into_response();
         }
+        let whole = match body {
+            quire_build::body::Body::Memory(bytes) => axum::body::Body::from(bytes.clone()),
+            // A table spooled to disk (as large as its data) streams from its file.
+            quire_build::body::Body::Spooled(s) => match s.reopen() {
+                Ok(f) => axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(f))),
+                Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            },
+        };
         return (
             [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, cache), (header::ACCEPT_RANGES, "bytes")],
-            bytes.clone(),
+            whole,
         )
             .into_response();
     }

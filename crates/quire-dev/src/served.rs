@@ -51,11 +51,9 @@ impl Served {
         let old = self.site.as_ref();
         let mut changed = Vec::new();
         let mut all = old.is_none();
-        for (path, bytes) in &site.files {
+        for (path, body) in &site.files {
             // Shared bytes (the runtime, kept exports) are the same without comparing them.
-            let same = old
-                .and_then(|o| o.files.get(path))
-                .is_some_and(|b| (b.as_ptr() == bytes.as_ptr() && b.len() == bytes.len()) || b == bytes);
+            let same = old.and_then(|o| o.files.get(path)).is_some_and(|b| b.same(body));
             if !same {
                 self.versions.insert(path.clone(), v);
                 if path.ends_with(".html") {

@@ -97,7 +97,12 @@ pub fn parquet_writer<W: std::io::Write + Send>(out: W, schema: Arc<Schema>) -> 
 /// keeps the file's row groups, and a ranged read fetches whole ones), or a copy that does
 /// not read back with `schema`'s columns and types.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn copy_columns(path: &std::path::Path, schema: &Schema, max_rows: usize) -> Result<Option<bytes::Bytes>> {
+pub fn copy_columns<W: std::io::Write + Send>(
+    path: &std::path::Path,
+    schema: &Schema,
+    max_rows: usize,
+    out: W,
+) -> Result<Option<W>> {
     use parquet::column::writer::ColumnCloseResult;
     use parquet::file::metadata::{PageIndexPolicy, ParquetMetaDataReader};
     use parquet::file::writer::SerializedFileWriter;
@@ -136,8 +141,20 @@ pub fn copy_columns(path: &std::path::Path, schema: &Schema, max_rows: usize) ->
     let copy_root = Type::group_type_builder(root.name()).with_fields(fields).build().map_err(external)?;
     let mut props = WriterProperties::builder().set_created_by("quire".to_string()).build();
     parquet::arrow::add_encoded_arrow_schema_to_metadata(schema, &mut props);
-    let mut out = Vec::new();
-    let mut writer = SerializedFileWriter::new(&mut out, Arc::new(copy_root), Arc::new(props)).map_err(external)?;
+    let copy_root = Arc::new(copy_root);
+    // It must read back as the table reads: the schema a reader takes from the copy's
+    // footer (its Parquet types and the Arrow schema in its metadata), checked first.
+    let descr = parquet::schema::types::SchemaDescriptor::new(Arc::clone(&copy_root));
+    let back = parquet::arrow::parquet_to_arrow_schema(&descr, props.key_value_metadata()).map_err(external)?;
+    let same = |a: &Schema, b: &Schema| {
+        let (a, b) = (with_views(a), with_views(b));
+        a.fields().len() == b.fields().len()
+            && a.fields().iter().zip(b.fields()).all(|(x, y)| x.name() == y.name() && x.data_type() == y.data_type())
+    };
+    if !same(&back, schema) {
+        return Ok(None);
+    }
+    let mut writer = SerializedFileWriter::new(out, copy_root, Arc::new(props)).map_err(external)?;
     for (g, rg) in metadata.row_groups().iter().enumerate() {
         let mut group = writer.next_row_group().map_err(external)?;
         for &i in &chosen {
@@ -154,14 +171,5 @@ pub fn copy_columns(path: &std::path::Path, schema: &Schema, max_rows: usize) ->
         }
         group.close().map_err(external)?;
     }
-    writer.close().map_err(external)?;
-    // It must read back as the table reads.
-    let out = bytes::Bytes::from(out);
-    let back = ParquetRecordBatchReaderBuilder::try_new(out.clone()).map_err(external)?;
-    let same = |a: &Schema, b: &Schema| {
-        let (a, b) = (with_views(a), with_views(b));
-        a.fields().len() == b.fields().len()
-            && a.fields().iter().zip(b.fields()).all(|(x, y)| x.name() == y.name() && x.data_type() == y.data_type())
-    };
-    Ok(same(back.schema(), schema).then_some(out))
+    Ok(Some(writer.into_inner().map_err(external)?))
 }

@@ -251,7 +251,7 @@ impl Decoded {
 /// Whether the row groups of Parquet `file` hold `column`'s values in ranges that do not
 /// overlap (each row group's largest at most the next one's smallest): a filter on it
 /// then keeps only the row groups holding matching values. One row group always is.
-pub fn clustered_by(file: &Bytes, column: &str) -> bool {
+pub fn clustered_by<R: ChunkReader + 'static>(file: &R, column: &str) -> bool {
     let Ok(meta) = ParquetMetaDataReader::new().parse_and_finish(file) else { return false };
     if meta.num_row_groups() < 2 {
         return true;

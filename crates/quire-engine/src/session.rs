@@ -251,15 +251,17 @@ impl Engine {
         frame(&self.ctx, sql).await?.execute_stream().await
     }
 
-    /// `columns` of table `name` (in the table's order) as a Parquet file made by copying
-    /// the column chunks of the one Parquet file the table is, when it is one and they can
-    /// be copied as they are (see [`crate::parquet_io::copy_columns`]); else `None`.
+    /// `columns` of table `name` (in the table's order) as a Parquet file written to `out`
+    /// (returned) by copying the column chunks of the one Parquet file the table is, when it
+    /// is one and they can be copied as they are (see [`crate::parquet_io::copy_columns`]);
+    /// else `None`, and nothing written.
     #[cfg(not(target_arch = "wasm32"))]
-    pub async fn parquet_copy_of(
+    pub async fn parquet_copy_of<W: std::io::Write + Send>(
         &self,
         name: &TableName,
         columns: &std::collections::BTreeSet<String>,
-    ) -> Result<Option<bytes::Bytes>> {
+        out: W,
+    ) -> Result<Option<W>> {
         use datafusion::datasource::listing::ListingTable;
         let provider = self.ctx.table_provider(name.reference()).await?;
         let Some(listing) = (provider.as_ref() as &dyn std::any::Any).downcast_ref::<ListingTable>() else {
@@ -278,22 +280,20 @@ impl Engine {
         let schema = provider.schema();
         let fields: Vec<_> = schema.fields().iter().filter(|f| columns.contains(f.name())).cloned().collect();
         let projected = datafusion::arrow::datatypes::Schema::new(fields);
-        crate::parquet_io::copy_columns(&path, &projected, crate::parquet_io::ROW_GROUP)
+        crate::parquet_io::copy_columns(&path, &projected, crate::parquet_io::ROW_GROUP, out)
     }
 
-    /// Run `sql` into a Parquet file in memory, a batch at a time (the rows are never all
-    /// held as Arrow arrays, only as the file's compressed bytes).
+    /// Run `sql` into a Parquet file written to `out`, a batch at a time (the rows are
+    /// never all held as Arrow arrays).
     #[cfg(not(target_arch = "wasm32"))]
-    pub async fn parquet_of(&self, sql: &str) -> Result<Vec<u8>> {
+    pub async fn parquet_of<W: std::io::Write + Send>(&self, sql: &str, out: W) -> Result<W> {
         use futures::StreamExt;
         let mut stream = self.stream(sql).await?;
-        let mut out = Vec::new();
-        let mut writer = crate::parquet_writer(&mut out, stream.schema())?;
+        let mut writer = crate::parquet_writer(out, stream.schema())?;
         while let Some(batch) = stream.next().await {
             writer.write(&batch?)?;
         }
-        writer.close()?;
-        Ok(out)
+        Ok(writer.into_inner()?)
     }
 
     /// Run `sql` with `params[i]` bound to placeholder `$i+1`. Each value is text, cast to
