@@ -3,7 +3,8 @@
 //! Owns models (`pipeline/<stage>/<model>.sql`, one SELECT each, becoming table
 //! `stage.model`) and their config and data tests ([`model`]); the graph of what reads what,
 //! from DataFusion's parser, with unknown tables and cycles as author errors ([`graph`]);
-//! and running it ([`run`]): each model's cache key hashes its normalized SQL, its
+//! and running it ([`run`]; one stage's models and tests side by side in `stage`): each
+//! model's cache key hashes its normalized SQL, its
 //! upstream keys, the content of the source files it reads, its `version` and quire's
 //! version; stale models run stage by stage into Parquet files under `.quire/cache/`
 //! named by table, key and run (never over a committed file), their tests run, and each
@@ -22,6 +23,7 @@ pub mod model;
 mod postgres;
 mod run;
 mod sqlite;
+mod stage;
 
 pub use graph::{Graph, Node};
 pub use run::{ModelRun, Progress, Quiet, RunOptions, RunReport, Status, graph, run};
