@@ -89,7 +89,6 @@ rows=$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['rows'])" "$js
   echo "| same, the default (\`threads\` = $threads cores; one model: one thread) | $qtm ms | ${qt[*]} |"
   echo "| same SQL, DuckDB $duck_version Python (whole process, $threads threads) | $dm ms | ${d[*]} |"
   echo "| same SQL, DuckDB $duck_version, in-process (from \`import duckdb\` to the file written) | $dqm ms | ${dq[*]} |"
-  echo
   echo "| the example's pipeline over the same orders (4 models, 14 tests), \`threads = 1\` | $e1m ms | ${e1[*]} |"
   echo "| same, the default ($threads cores: models and tests side by side) | $edm ms | ${ed[*]} |"
   echo

@@ -281,7 +281,8 @@ fn a_run_killed_at_any_moment_loses_nothing() {
 
 /// The tables' bytes at one thread and at four are the same, though at four the models of
 /// a stage run side by side: over 60,000 rows in 2,000 groups, a plan split four ways
-/// would give the groups in another order.
+/// would give the groups in another order. Split four ways on purpose (`partitions`), a
+/// model gives the same rows; and a cluster with `partitions` is refused.
 #[test]
 fn more_threads_give_the_same_tables() {
     let p = Project::fixture("pipeline");
@@ -322,6 +323,42 @@ fn more_threads_give_the_same_tables() {
     for ((table, a), (_, b)) in one.iter().zip(&four) {
         assert!(a == b, "`{table}` has other bytes at four threads");
     }
+    // Split four ways (`partitions`), the same groups and sums, in whatever order.
+    std::fs::write(p.path().join("quire.toml"), "title = \"Threads\"\n\n[pipeline]\npartitions = 4\n").expect("write");
+    run(&p, &RunOptions { select: vec!["marts.by_key".into()], ..RunOptions::default() });
+    let sorted = |p: &Project| {
+        let engine = quire_engine::Engine::new();
+        let manifest = Manifest::load(p.path()).expect("manifest");
+        let file = Manifest::path(p.path(), &manifest.tables["marts.by_key"]);
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        rt.block_on(async {
+            engine
+                .register_file(&quire_engine::TableName::new("m", "k"), &file, quire_engine::FileFormat::Parquet)
+                .await
+                .expect("register");
+            let b = engine.run("select * from m.k order by key").await.expect("run");
+            quire_engine::to_table(&b).expect("table").rows.iter().map(|r| format!("{r:?}")).collect::<Vec<_>>()
+        })
+    };
+    let split = sorted(&p);
+    std::fs::write(p.path().join("quire.toml"), "title = \"Threads\"\n").expect("write");
+    run(&p, &RunOptions { select: vec!["marts.by_key".into()], ..RunOptions::default() });
+    assert_eq!(split, sorted(&p), "split four ways, the same rows");
+    assert_eq!(split.len(), 2000);
+    // Splitting is for models run in the process: with a cluster, quire.toml is wrong.
+    std::fs::write(
+        p.path().join("quire.toml"),
+        "title = \"Threads\"\n\n[pipeline]\npartitions = 2\nengine = \"ballista://127.0.0.1:9\"\n",
+    )
+    .expect("write");
+    let (_, result) = quire_pipeline::run(
+        p.path(),
+        &RunOptions { full_refresh: true, ..RunOptions::default() },
+        &quire_pipeline::Quiet,
+    );
+    let message = format!("{:?}", result.expect_err("a cluster with partitions is refused").diagnostics(false));
+    assert!(message.contains("`partitions` splits models run in the process"), "{message}");
+    std::fs::write(p.path().join("quire.toml"), "title = \"Threads\"\n").expect("write");
     Run::new(quire().arg("build").arg(p.path()).arg("--quiet")).ok();
     assert!(p.read("dist/index.html").contains("$465.75"));
     // Threads are not part of any key: going back to the default runs nothing.

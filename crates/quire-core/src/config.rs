@@ -52,6 +52,10 @@ pub struct PipelineConfig {
     /// read each other run side by side, each on one thread, so a model's rows and bytes
     /// are the same at any count.
     pub threads: Option<usize>,
+    /// Into how many parts one model's query is split (default 1). More is faster on a
+    /// large model; its rows may then come out in another order from run to run (its sums
+    /// do not change: they are exact), so its file is no longer the same bytes every run.
+    pub partitions: Option<usize>,
     /// Where models run: DataFusion in the process (the default), or an Apache Ballista
     /// cluster, `"ballista://host:port"` (its scheduler).
     pub engine: Option<String>,
@@ -63,7 +67,7 @@ impl Config {
             let span = e.span().map_or(Span::new(0, 0), |r| Span::new(r.start, r.end));
             Problem::new(e.message().to_string(), span)
                 .help(
-                "quire.toml takes `title = \"...\"`, a `[pipeline]` table with `threads = N` and `engine = \"ballista://host:port\"`, \
+                "quire.toml takes `title = \"...\"`, a `[pipeline]` table with `threads = N`, `partitions = N` and `engine = \"ballista://host:port\"`, \
                  and a `[build]` table with `preserve_dotfiles_in_output = true`, `preserve_in_output = [\"CNAME\"]`, \
                  `on_error = \"fail\"` or `\"page\"` and `fail_on_error_pages = false`",
             )

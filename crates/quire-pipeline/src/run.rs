@@ -325,7 +325,21 @@ async fn run_locked(
     let memory = std::env::var("QUIRE_MEMORY_LIMIT").ok().and_then(|v| v.parse().ok()).unwrap_or(MEMORY);
     let bounded = |e: Engine| e.with_memory_limit(memory).map_err(|e| BuildError::Internal(e.to_string()));
     let engine = match settings.engine.as_deref() {
+        // A model split into parts, when asked: faster, its rows in no fixed order.
+        None | Some("datafusion") if settings.partitions.is_some_and(|p| p > 1) => {
+            bounded(Engine::with_partitions(settings.partitions.unwrap_or(1)))?
+        }
         None | Some("datafusion") => bounded(Engine::new())?,
+        Some(_) if settings.partitions.is_some() => {
+            return Err(BuildError::File {
+                path: root.join("quire.toml"),
+                message: "`partitions` splits models run in the process, and `engine` names a cluster".into(),
+                help: Some(
+                    "leave `partitions` out: a Ballista cluster splits each query as its scheduler is configured"
+                        .into(),
+                ),
+            });
+        }
         // A cluster's executors read files, as every model is registered.
         Some(url) => crate::cluster::connect(url).await?,
     };
