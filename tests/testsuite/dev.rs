@@ -127,9 +127,9 @@ fn a_save_rebuilds_only_what_it_touches() {
 }
 
 /// `quire dev` running in the background; killed when dropped.
-struct Dev {
+pub(crate) struct Dev {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     log: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
@@ -149,7 +149,7 @@ impl Dev {
         Dev::start_env(project, args, &[])
     }
 
-    fn start_env(project: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Dev {
+    pub(crate) fn start_env(project: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Dev {
         let mut child = quire()
             .envs(env.iter().copied())
             .arg("dev")

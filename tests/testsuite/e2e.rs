@@ -164,6 +164,29 @@ fn the_example_works_in_a_real_browser() {
             assert_eq!(p["offOrigin"], serde_json::json!([]), "{name}: requests off the site's origin");
         }
     }
+    // `quire dev` serves the explorer's orders a piece at a time from the file it spooled to
+    // disk (`.quire/ship/`), and the page answers as the build does.
+    let copy = tempfile::tempdir().expect("tmp");
+    crate::util::copy_dir(&example, copy.path());
+    let _ = std::fs::remove_dir_all(copy.path().join("dist"));
+    let dev = crate::dev::Dev::start_env(copy.path(), &[], &[("QUIRE_RANGED_ABOVE", "0")]);
+    let output = std::process::Command::new("node")
+        .arg(&script)
+        .arg("--base")
+        .arg(&dev.base)
+        .arg("--page=explorer/")
+        .output()
+        .expect("node runs");
+    assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let found: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the driver");
+    let p = &found[0];
+    assert_eq!(p["runtime"], "match", "explorer/ (quire dev): the browser's result should equal the build's: {p}");
+    assert_eq!(p["failedRequests"], serde_json::json!([]), "explorer/ (quire dev): failed requests");
+    assert_eq!(p["pageErrors"], serde_json::json!([]), "explorer/ (quire dev): page errors");
+    let spooled: Vec<String> = std::fs::read_dir(copy.path().join(".quire/ship"))
+        .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    assert!(spooled.iter().any(|f| f.ends_with(".orders.orders.parquet")), "served from a spooled file: {spooled:?}");
 }
 
 /// The explorer's inputs, driven in Chromium with the network cut off: after each change the
