@@ -598,8 +598,9 @@ fn quire_dev_answers_range_requests() {
 /// A table shipped to be read a piece at a time is as large as its data, so the build
 /// writes it to disk as it makes it (`.quire/ship/`) instead of holding it: `quire build`
 /// links it into `dist/` under the hash of its bytes and leaves nothing behind; `quire dev`
-/// serves its ranges and the whole file from disk, the same bytes; and a file a killed
-/// process left there is removed by the next build, while one that is not quire's stays.
+/// serves its ranges and the whole file from disk, the same bytes, and removes it at Ctrl-C;
+/// and a file a killed process left there is removed by the next build, while one that is
+/// not quire's stays.
 #[test]
 fn a_large_shipped_table_is_spooled_to_disk_and_served_from_it() {
     let mut csv = String::from("id,kind,amount\n");
@@ -685,7 +686,22 @@ fn a_large_shipped_table_is_spooled_to_disk_and_served_from_it() {
     let (head, part) = get(Some("bytes=4-1003"));
     assert!(head.contains(&format!("content-range: bytes 4-1003/{}", built.len())), "{head}");
     assert_eq!(part, built[4..1004]);
-    // Killed, the server cannot clean up; the next build does.
+    // Stopped with Ctrl-C, the server removes what it spooled.
+    let pid = dev.child.id().to_string();
+    let sent = std::process::Command::new("kill").args(["-INT", &pid]).status().expect("kill");
+    assert!(sent.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while listing().len() > 1 {
+        assert!(Instant::now() < deadline, "Ctrl-C left {:?}", listing());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(dev);
+    // Killed, a server cannot clean up; the next build does.
+    let dev = Dev::start_env(p.path(), &[], &[("QUIRE_RANGED_ABOVE", "0")]);
+    while listing().len() < 2 {
+        assert!(Instant::now() < deadline + Duration::from_secs(100), "quire dev spooled nothing: {:?}", listing());
+        std::thread::sleep(Duration::from_millis(100));
+    }
     drop(dev);
     Run::new(quire().arg("build").arg(p.path()).arg("--quiet").env("QUIRE_RANGED_ABOVE", "0")).ok();
     assert_eq!(listing(), BTreeSet::from(["notes.txt".to_string()]));

@@ -5,8 +5,8 @@
 //! Such a file is *spooled* into `.quire/ship/` (quire's own folder) while the build runs,
 //! under a name with the process's id, hashed as it is written. Writing `dist/` links it
 //! there (or copies it, across file systems); `quire dev` serves its ranges from it. It is
-//! removed when the last site holding it is dropped, and a later build removes those of
-//! processes that no longer run.
+//! removed when the last site holding it is dropped (or, by `quire dev`, at Ctrl-C), and a
+//! later build removes those of processes that no longer run.
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -199,6 +199,19 @@ fn safe(name: &str) -> String {
         .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
         .take(80)
         .collect()
+}
+
+/// Remove this process's spooled files under `root`: for a process about to exit without
+/// dropping its site (`quire dev` at Ctrl-C).
+pub fn remove_own(root: &Path) {
+    let Ok(entries) = std::fs::read_dir(root.join(SHIP)) else { return };
+    let own = format!("{}.", std::process::id());
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(&own) && name.ends_with(".parquet") && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Spooled files of processes that no longer run (killed builds), by quire's names only.

@@ -130,13 +130,16 @@ pub fn serve(options: Options) -> Result<(), DevError> {
     let audience = Arc::new(audience::Audience::new(local, &options.allow_hosts, machine));
     let app = http::router(http::App { served, events, audience });
     // Ctrl-C stops at once: open pages hold WebSockets that a graceful shutdown would wait
-    // for, and there is nothing on disk to finish.
-    rt.block_on(async {
+    // for, and there is nothing on disk to finish (the tables spooled to disk are removed).
+    let stopped = rt.block_on(async {
         tokio::select! {
             served = axum::serve(listener, app) => served.map_err(|e| DevError::Other(format!("the server stopped: {e}"))),
             _ = tokio::signal::ctrl_c() => Ok(()),
         }
-    })
+    });
+    // The large tables it spooled to disk go with it.
+    quire_build::body::remove_own(&root);
+    stopped
 }
 
 fn display_addr(addr: SocketAddr) -> String {
