@@ -705,4 +705,14 @@ fn a_large_shipped_table_is_spooled_to_disk_and_served_from_it() {
     drop(dev);
     Run::new(quire().arg("build").arg(p.path()).arg("--quiet").env("QUIRE_RANGED_ABOVE", "0")).ok();
     assert_eq!(listing(), BTreeSet::from(["notes.txt".to_string()]));
+    // `.quire/ship` a link to a folder elsewhere: nothing there is written or removed, and
+    // the table ships from memory, the same bytes.
+    let elsewhere = tempfile::tempdir().expect("tmp");
+    std::fs::write(elsewhere.path().join("4000000000.1.shop.t.parquet"), "not quire's").expect("write");
+    std::fs::remove_dir_all(&ship).expect("rm");
+    std::os::unix::fs::symlink(elsewhere.path(), &ship).expect("symlink");
+    Run::new(quire().arg("build").arg(p.path()).arg("--quiet").env("QUIRE_RANGED_ABOVE", "0")).ok();
+    let there: Vec<_> = std::fs::read_dir(elsewhere.path()).expect("dir").flatten().map(|e| e.file_name()).collect();
+    assert_eq!(there.len(), 1, "{there:?}");
+    assert!(std::fs::read(p.path().join("dist").join(&path)).expect("shipped") == built);
 }

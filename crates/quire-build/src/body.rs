@@ -108,7 +108,8 @@ impl Drop for Spooled {
 }
 
 /// A file being written: into `.quire/ship/` when the project has room for it, else (a
-/// project that cannot be written to) into memory. Hashed as it is written.
+/// project that cannot be written to, or whose `.quire` or `.quire/ship` is a symbolic
+/// link) into memory. Hashed as it is written.
 pub struct Spool {
     /// `None` once finished.
     sink: Option<Sink>,
@@ -127,6 +128,11 @@ impl Spool {
         let file = root.and_then(|root| {
             let dir = root.join(SHIP);
             std::fs::create_dir_all(&dir).ok()?;
+            // `.quire/` is quire's: a link there could send writes and removals elsewhere.
+            let real = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+            if !real(&root.join(".quire")) || !real(&dir) {
+                return None;
+            }
             sweep(&dir);
             let path = dir.join(format!("{}.{}.{}.parquet", std::process::id(), crate::output::nanos(), safe(name)));
             let f = std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path).ok()?;
