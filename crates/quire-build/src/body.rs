@@ -124,20 +124,15 @@ enum Sink {
 
 impl Spool {
     /// A new file for `name` (a table's name) under `root`'s `.quire/ship/`.
-    pub fn new(root: Option<&Path>, name: &str) -> Spool {
-        let file = root.and_then(|root| {
-            let dir = root.join(SHIP);
-            std::fs::create_dir_all(&dir).ok()?;
-            // `.quire/` is quire's: a link there could send writes and removals elsewhere.
-            let real = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
-            if !real(&root.join(".quire")) || !real(&dir) {
-                return None;
-            }
-            sweep(&dir);
+    pub fn new(root: &Path, name: &str) -> Spool {
+        let file = (|| {
+            std::fs::create_dir_all(root.join(SHIP)).ok()?;
+            let dir = ship_dir(root)?;
+            remove_spooled(&dir, |pid| !crate::output::running(pid));
             let path = dir.join(format!("{}.{}.{}.parquet", std::process::id(), crate::output::nanos(), safe(name)));
             let f = std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path).ok()?;
             Some(Sink::File(std::io::BufWriter::with_capacity(1 << 20, f), path))
-        });
+        })();
         Spool { sink: Some(file.unwrap_or(Sink::Memory(Vec::new()))), hash: Sha256::new(), len: 0 }
     }
 
@@ -207,27 +202,31 @@ fn safe(name: &str) -> String {
         .collect()
 }
 
+/// `root`'s `.quire/ship/`; `None` if it is missing, or if it or `.quire` is a symbolic
+/// link (`.quire/` is quire's: a link could send writes and removals elsewhere).
+fn ship_dir(root: &Path) -> Option<PathBuf> {
+    let dir = root.join(SHIP);
+    let real = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+    (real(&root.join(".quire")) && real(&dir)).then_some(dir)
+}
+
 /// Remove this process's spooled files under `root`: for a process about to exit without
 /// dropping its site (`quire dev` at Ctrl-C).
 pub fn remove_own(root: &Path) {
-    let Ok(entries) = std::fs::read_dir(root.join(SHIP)) else { return };
-    let own = format!("{}.", std::process::id());
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with(&own) && name.ends_with(".parquet") && entry.file_type().is_ok_and(|t| t.is_file()) {
-            let _ = std::fs::remove_file(entry.path());
-        }
+    if let Some(dir) = ship_dir(root) {
+        remove_spooled(&dir, |pid| pid == std::process::id());
     }
 }
 
-/// Spooled files of processes that no longer run (killed builds), by quire's names only.
-fn sweep(dir: &Path) {
+/// Remove the spooled files in `dir` (quire's names only) of the processes `whose` picks:
+/// files of processes that no longer run (killed builds), or this process's own.
+fn remove_spooled(dir: &Path, whose: impl Fn(u32) -> bool) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(pid) = name.split('.').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
         let ours = name.ends_with(".parquet") && entry.file_type().is_ok_and(|t| t.is_file());
-        if ours && !crate::output::running(pid) {
+        if ours && whose(pid) {
             let _ = std::fs::remove_file(entry.path());
         }
     }

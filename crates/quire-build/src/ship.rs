@@ -100,7 +100,7 @@ async fn export(
     let list: Vec<String> =
         whole.schema().fields().iter().map(|f| f.name()).filter(|f| cols.contains(*f)).map(|c| ident(c)).collect();
     let select = format!("select {} from {}", list.join(", "), name.quoted());
-    let spool = || Spool::new(Some(root), &name.to_string());
+    let spool = || Spool::new(root, &name.to_string());
     let finish = |spool: Spool| spool.finish(above).map_err(|e| DataFusionError::External(Box::new(e)));
     // A table that is a Parquet file ships its columns' chunks copied as they are (no
     // decoding, no encoding); any other, written from its rows. A file larger than `above`

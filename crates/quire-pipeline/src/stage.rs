@@ -128,34 +128,37 @@ impl Stage<'_> {
             };
             // A model whose tests have all run (or that has none) is done.
             let tested = testing.get(&table).is_some_and(|t| t.running == 0 && t.checks.is_empty());
-            let done = done.or_else(|| {
-                let t = if tested { testing.remove(&table)? } else { return None };
-                if !t.errors.is_empty() {
-                    stage_errors.extend(t.errors.into_values());
-                    return Some(ModelRun::without_rows(n, Status::Failed));
-                }
-                let reads = n.models.iter().chain(n.sources.iter()).cloned().collect();
-                outputs.insert(
-                    table.clone(),
-                    Committed {
-                        key: self.keys[&table].clone(),
-                        file: t.written.file,
-                        size: t.written.size,
+            let done = if done.is_none() && tested {
+                let t = testing.remove(&table).expect("a model being tested");
+                Some(if t.errors.is_empty() {
+                    let reads = n.models.iter().chain(n.sources.iter()).cloned().collect();
+                    outputs.insert(
+                        table.clone(),
+                        Committed {
+                            key: self.keys[&table].clone(),
+                            file: t.written.file,
+                            size: t.written.size,
+                            rows: t.written.rows,
+                            model: n.model.file.path.clone(),
+                            tests: tests_hash(n),
+                            reads,
+                        },
+                    );
+                    ModelRun {
+                        table: table.clone(),
+                        file: n.model.file.path.clone(),
+                        status: if t.written.ran { Status::Ran } else { Status::Tested },
                         rows: t.written.rows,
-                        model: n.model.file.path.clone(),
-                        tests: tests_hash(n),
-                        reads,
-                    },
-                );
-                Some(ModelRun {
-                    table: table.clone(),
-                    file: n.model.file.path.clone(),
-                    status: if t.written.ran { Status::Ran } else { Status::Tested },
-                    rows: t.written.rows,
-                    elapsed: t.started.elapsed(),
-                    repaired: repairs.remove(&table),
+                        elapsed: t.started.elapsed(),
+                        repaired: repairs.remove(&table),
+                    }
+                } else {
+                    stage_errors.extend(t.errors.into_values());
+                    ModelRun::without_rows(n, Status::Failed)
                 })
-            });
+            } else {
+                done
+            };
             if let Some(run) = done {
                 unfinished.remove(&table);
                 finished.insert(table, run);
