@@ -358,6 +358,14 @@ fn more_threads_give_the_same_tables() {
     );
     let message = format!("{:?}", result.expect_err("a cluster with partitions is refused").diagnostics(false));
     assert!(message.contains("`partitions` splits models run in the process"), "{message}");
+    let cli = quire().arg("run").arg(p.path()).output().expect("quire runs");
+    let said = String::from_utf8_lossy(&cli.stderr);
+    assert!(!cli.status.success(), "{said}");
+    assert!(
+        said.contains("`partitions` splits models run in the process, and `engine` names a cluster")
+            && said.contains("leave `partitions` out"),
+        "{said}"
+    );
     std::fs::write(p.path().join("quire.toml"), "title = \"Threads\"\n").expect("write");
     Run::new(quire().arg("build").arg(p.path()).arg("--quiet")).ok();
     assert!(p.read("dist/index.html").contains("$465.75"));

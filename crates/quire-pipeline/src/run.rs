@@ -169,6 +169,17 @@ async fn run_locked(
     manifest: &mut Manifest,
     this_run: &str,
 ) -> Result<(), BuildError> {
+    // Settings first: a wrong one is wrong whether or not anything is stale.
+    let settings = quire_build::load_config(root)?.pipeline.unwrap_or_default();
+    if settings.partitions.is_some() && settings.engine.as_deref().is_some_and(|e| e != "datafusion") {
+        return Err(BuildError::File {
+            path: root.join("quire.toml"),
+            message: "`partitions` splits models run in the process, and `engine` names a cluster".into(),
+            help: Some(
+                "leave `partitions` out: a Ballista cluster splits each query as its scheduler is configured".into(),
+            ),
+        });
+    }
     let sources = sources::discover(root)?;
     let source_by_name: BTreeMap<String, &SourceTable> = sources.iter().map(|s| (s.name.to_string(), s)).collect();
     let graph = graph_over(root, &sources)?;
@@ -315,7 +326,6 @@ async fn run_locked(
         return Ok(());
     }
 
-    let settings = quire_build::load_config(root)?.pipeline.unwrap_or_default();
     // Models at once (the machine's cores unless set): see the stage loop below.
     let threads = settings
         .threads
@@ -330,16 +340,6 @@ async fn run_locked(
             bounded(Engine::with_partitions(settings.partitions.unwrap_or(1)))?
         }
         None | Some("datafusion") => bounded(Engine::new())?,
-        Some(_) if settings.partitions.is_some() => {
-            return Err(BuildError::File {
-                path: root.join("quire.toml"),
-                message: "`partitions` splits models run in the process, and `engine` names a cluster".into(),
-                help: Some(
-                    "leave `partitions` out: a Ballista cluster splits each query as its scheduler is configured"
-                        .into(),
-                ),
-            });
-        }
         // A cluster's executors read files, as every model is registered.
         Some(url) => crate::cluster::connect(url).await?,
     };
