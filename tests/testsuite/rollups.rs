@@ -393,3 +393,132 @@ fn a_live_aggregate_ships_its_proved_rollup_and_verbose_says_why_others_ship_row
     let sampled: Vec<&str> = stderr.lines().filter(|l| l.contains("on a sample of")).collect();
     assert!(sampled.iter().any(|l| l.contains("`by_month`") && l.contains("a sample of 200)")), "{stderr}");
 }
+
+/// A templated page's instances share one rollup of a large table instead of scanning it
+/// each (`quire-build`'s `instances`): each instance shows DuckDB's numbers over the rows
+/// for its state (one with no rows among them), every page is the same bytes as a build
+/// that scans the table at each instance, and `--verbose` says which queries shared and
+/// why the others did not.
+#[test]
+fn a_templated_pages_instances_share_one_rollup_and_show_duckdbs_numbers() {
+    let Some(python) = duckdb_python() else { return };
+    let (_, bytes) = orders_engine();
+    let states = ["CA", "NY", "TX", "Ohio", "Iowa", "ZZ"];
+    let links: Vec<String> = states.iter().map(|s| format!("- [{s}](/states/{s})\n")).collect();
+    let monthly = "select date_trunc('month', d) as month, channel, sum(sales) as sales, count(*) as n, \
+                   avg(sales) as mean, max(qty) as most from {t} where state = '{state}' group by all \
+                   order by month, channel";
+    let template = format!(
+        "```sql monthly\n{}\n```\n\n\
+         ```sql total\nselect count(*) as n, sum(sales) as s from shop.orders\n\
+         where state = '${{params.state}}' and channel <> 'Web'\n```\n\n\
+         ```sql kinds\nselect count(distinct category) as n from shop.orders where state = '${{params.state}}'\n```\n\n\
+         # {{params.state}}\n\n<DataTable data={{monthly}} />\n\n<DataTable data={{total}} />\n\n\
+         <Value data={{kinds}} column=n />\n",
+        monthly.replace("{t}", "shop.orders").replace("{state}", "${params.state}")
+    );
+    let p = Project::with_files(&[
+        ("sources/shop/connection.yaml", "type: parquet\n"),
+        ("pages/index.md", &format!("# States\n\n{}", links.concat())),
+        ("pages/states/[state].md", &template),
+    ]);
+    std::fs::write(p.path().join("sources/shop/orders.parquet"), &bytes).expect("write the orders");
+
+    let shared = Run::new(quire().env("QUIRE_SAMPLE_ABOVE", "1000").arg("build").arg(p.path()).arg("--verbose")).ok();
+    let stderr = shared.stderr();
+    let said = |q: &str, what: &str| stderr.lines().any(|l| l.contains(&format!("`{q}` {what}")));
+    assert!(said("monthly", "runs at every instance on one rollup"), "{stderr}");
+    assert!(said("total", "runs at every instance on one rollup"), "{stderr}");
+    assert!(said("kinds", "scans its table at each instance: ") && stderr.contains("every row"), "{stderr}");
+    assert!(!stderr.contains("disagreed"), "{stderr}");
+
+    // Each instance's numbers, from the CSV its download button offers, are DuckDB's.
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("orders.parquet"), &bytes).expect("write");
+    let theirs: Vec<String> = states.iter().map(|s| monthly.replace("{t}", "orders").replace("{state}", s)).collect();
+    let answers = duckdb_answers(&python, dir.path(), &theirs.iter().map(String::as_str).collect::<Vec<_>>());
+    let dist = p.path().join("dist");
+    for (state, answer) in states.iter().zip(&answers) {
+        let html = std::fs::read_to_string(dist.join(format!("states/{state}/index.html"))).expect("the instance");
+        let csv = html
+            .split("data/monthly.")
+            .nth(1)
+            .and_then(|s| s.split(".csv").next())
+            .unwrap_or_else(|| panic!("no CSV of `monthly` on /states/{state}"));
+        let csv = std::fs::read_to_string(dist.join(format!("data/monthly.{csv}.csv"))).expect("the CSV");
+        let rows: Vec<Value> = csv
+            .lines()
+            .skip(1)
+            .map(|line| {
+                let cells = line.split(',').map(|c| match c.parse::<f64>() {
+                    _ if c.is_empty() => Value::Null,
+                    Ok(x) => serde_json::json!(x),
+                    Err(_) => Value::String(c.to_string()),
+                });
+                Value::Array(cells.collect())
+            })
+            .collect();
+        if *state == "ZZ" {
+            assert!(rows.is_empty(), "{csv}");
+        } else {
+            assert!(rows.len() > 20, "/states/{state}: {csv}");
+        }
+        let ours = serde_json::json!({ "rows": rows });
+        agree(&ours, answer).unwrap_or_else(|why| panic!("/states/{state}: {why}\nquire:\n{csv}\nDuckDB: {answer}"));
+    }
+
+    // A build that scans the table at each instance writes the same site.
+    let out = p.path().join("scanned");
+    let scanned = Run::new(quire().arg("build").arg(p.path()).arg("--verbose").arg("--out").arg(&out)).ok();
+    assert!(!scanned.stderr().contains("at every instance"), "{}", scanned.stderr());
+    for state in states {
+        let page = format!("states/{state}/index.html");
+        let (a, b) =
+            (std::fs::read(dist.join(&page)).expect("shared"), std::fs::read(out.join(&page)).expect("scanned"));
+        assert!(a == b, "/states/{state} differs between the two builds");
+    }
+    let csvs = |d: &std::path::Path| -> BTreeSet<String> {
+        std::fs::read_dir(d.join("data"))
+            .expect("data/")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".csv"))
+            .collect()
+    };
+    assert_eq!(csvs(&dist), csvs(&out));
+}
+
+/// The engine checks a remembered rewrite at each set of values before it trusts it: where
+/// its check disagrees the query runs as written and the rewrite is forgotten; where it
+/// agrees, the rewrite's answer is the one given (here a different one, to tell them apart).
+#[test]
+fn a_rewrite_is_trusted_only_where_its_check_agrees() {
+    use quire_engine::Rewrite;
+    let page = quire_core::Page::parse("```sql q\nselect $1 as x\n```\n".replace("$1", "'${params.v}'").as_str())
+        .expect("the page");
+    let engine = Engine::remembering();
+    let memo = engine.memo().expect("a memo").clone();
+    let params: quire_core::InputState = [("params.v".to_string(), vec!["a".to_string()])].into_iter().collect();
+    let sql = block_on(engine.run_page_with(&page, &params)).expanded["q"].sql.clone();
+    let run_with = |v: &str| {
+        let params: quire_core::InputState = [("params.v".to_string(), vec![v.to_string()])].into_iter().collect();
+        block_on(engine.run_page_with(&page, &params))
+    };
+    let cell = |run: &quire_engine::PageRun| run.results["q"].rows[0][0].clone();
+    // Agreeing: the check's two queries give the same at the values.
+    let rewrite = |check: (&str, &str)| Rewrite {
+        sql: "select 'rewritten ' || cast($1 as varchar) as x".into(),
+        check: Some((check.0.into(), check.1.into())),
+    };
+    memo.put_rewrite(&sql, rewrite(("select cast($1 as varchar) as v", "select cast($1 as varchar) as v")));
+    let run = run_with("b");
+    assert_eq!(cell(&run), quire_core::Cell::Text("rewritten b".into()));
+    assert_eq!(run.rewritten, vec!["q".to_string()]);
+    // Disagreeing at this value: run as written, and forgotten.
+    memo.put_rewrite(&sql, rewrite(("select cast($1 as varchar) as v", "select 'no' as v")));
+    let run = run_with("c");
+    assert_eq!(cell(&run), quire_core::Cell::Text("c".into()));
+    assert_eq!(run.unproved, vec!["q".to_string()]);
+    assert!(memo.rewrite(&sql).is_none());
+    let run = run_with("d");
+    assert_eq!((cell(&run), run.unproved.len()), (quire_core::Cell::Text("d".into()), 0));
+}

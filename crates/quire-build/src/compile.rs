@@ -114,6 +114,8 @@ pub(crate) struct Compiled {
     /// The queries the engine ran, and those whose results it remembered.
     pub(crate) ran: Vec<String>,
     pub(crate) reused: Vec<String>,
+    /// Queries whose shared rollup's check disagreed here (see `instances`).
+    pub(crate) unproved: Vec<String>,
 }
 
 pub(crate) use crate::ship::Exports;
@@ -141,7 +143,9 @@ pub fn compile(project: &Project, runtime: Option<&Runtime>) -> Result<Site, Bui
         }
         let instances = pages.instances?;
         let all: Vec<&Compiled> = compiled.iter().chain(instances.iter()).collect();
-        assemble(project, &all, runtime, &engine, &mut Exports::new()).await
+        let mut site = assemble(project, &all, runtime, &engine, &mut Exports::new()).await?;
+        site.rollups.extend(pages.shared);
+        Ok(site)
     })
 }
 
@@ -248,7 +252,7 @@ pub(crate) struct Prepared {
 /// Run `page`'s queries; one that only histograms read, with a result too large for its
 /// CSV (more rows than half [`crate::downloads::LIMIT`] in bytes), is kept binned: a row per
 /// value and its count, not millions of rows.
-async fn run_page(engine: &Engine, page: &Page, params: &InputState) -> quire_engine::PageRun {
+pub(crate) async fn run_page(engine: &Engine, page: &Page, params: &InputState) -> quire_engine::PageRun {
     let binned = quire_render::histogram_only(page);
     // (`QUIRE_BINNED_ABOVE` lowers the bar for tests.)
     let above = std::env::var("QUIRE_BINNED_ABOVE").ok().and_then(|v| v.parse().ok());
@@ -423,6 +427,7 @@ fn error_compiled(
         program: None,
         ran: Vec::new(),
         reused: Vec::new(),
+        unproved: Vec::new(),
     }
 }
 
@@ -582,6 +587,7 @@ async fn compile_checked(
         program,
         ran: run.ran,
         reused: run.reused,
+        unproved: run.unproved,
     })
 }
 

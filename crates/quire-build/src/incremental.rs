@@ -155,16 +155,17 @@ impl Incremental {
         let statics: Vec<&Compiled> =
             project.pages.iter().filter_map(|p| Some(&self.pages.get(&p.file.path)?.1)).collect();
         // Templated pages' instances: built again each time, their queries mostly remembered.
-        let instances =
-            self.rt.block_on(crate::pages::compile(&tables.engine, &project, &[], &statics, true)).instances?;
+        let followed = self.rt.block_on(crate::pages::compile(&tables.engine, &project, &[], &statics, true));
+        let instances = followed.instances?;
         let pages: Vec<&Compiled> = statics.iter().copied().chain(instances.iter()).collect();
-        let site = self.rt.block_on(compile::assemble(
+        let mut site = self.rt.block_on(compile::assemble(
             &project,
             &pages,
             self.runtime.as_ref(),
             &tables.engine,
             &mut tables.exports,
         ))?;
+        site.rollups.extend(followed.shared);
         // Exports no page needs any more are dropped.
         let shipped: std::collections::BTreeSet<&String> = site.files.keys().collect();
         tables.exports.retain(|_, t| shipped.contains(&t.path));

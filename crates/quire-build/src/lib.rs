@@ -16,6 +16,7 @@ pub mod demo;
 mod downloads;
 mod error;
 mod incremental;
+mod instances;
 mod lineage;
 mod links;
 mod nav;

@@ -28,6 +28,8 @@ pub(crate) struct Pages {
     /// The instances the links reach, in the order they were found, or their problems
     /// (each said once).
     pub instances: Result<Vec<Compiled>, BuildError>,
+    /// What `--verbose` says of the rollups the instances shared (see `instances`).
+    pub shared: Vec<String>,
 }
 
 enum Job {
@@ -91,6 +93,7 @@ pub(crate) async fn compile(
         }
     };
     let queue = Mutex::new(Queue::default());
+    let shared = crate::instances::Shared::default();
     let wake = Condvar::new();
     {
         let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
@@ -120,6 +123,9 @@ pub(crate) async fn compile(
                 Job::Static(i) => (fresh[*i], InputState::new(), None),
                 Job::Instance(url, pf, params) => (pf, params.clone(), Some(url.clone())),
             };
+            if url.is_some() {
+                shared.before_instance(&rt, engine, project, pf, &params);
+            }
             let result = rt.block_on(compile_page(engine, project, pf, &params));
             q = queue.lock().unwrap_or_else(|e| e.into_inner());
             q.busy -= 1;
@@ -154,7 +160,7 @@ pub(crate) async fn compile(
         .map(|i| q.statics.remove(&i).unwrap_or_else(|| Err(BuildError::Internal("a page was not compiled".into()))))
         .collect();
     if let Some(e) = started.into_iter().find_map(Result::err).or(q.fatal.take()) {
-        return Pages { statics: statics_out, instances: Err(e) };
+        return Pages { statics: statics_out, instances: Err(e), shared: Vec::new() };
     }
     // Breadth first from the static pages, in the project's order: the order a build on
     // one thread finds them in.
@@ -199,11 +205,12 @@ pub(crate) async fn compile(
                     }
                 }
             }
-            Err(other) => return Pages { statics: statics_out, instances: Err(other) },
+            Err(other) => return Pages { statics: statics_out, instances: Err(other), shared: Vec::new() },
         }
     }
+    let shared = shared.notes(&out);
     let instances = if errors.is_empty() { Ok(out) } else { Err(BuildError::Author(errors)) };
-    Pages { statics: statics_out, instances }
+    Pages { statics: statics_out, instances, shared }
 }
 
 /// The addresses a compiled page links to (in its HTML, and in its row files' links) that

@@ -24,8 +24,8 @@ const SAMPLED_STATES: usize = 6;
 /// Over this many rows, the other states are proved on a sample of the source of about
 /// [`SAMPLE_ROWS`] rows (every k-th row), and its rollups: the rewrite is the same in every
 /// state, and the defaults are proved on all rows. (`QUIRE_SAMPLE_ABOVE` lowers it for tests.)
-const SAMPLE_ABOVE: u64 = 1_000_000;
-const SAMPLE_ROWS: u64 = 200_000;
+pub(crate) const SAMPLE_ABOVE: u64 = 1_000_000;
+pub(crate) const SAMPLE_ROWS: u64 = 200_000;
 
 /// What became of one live query.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,40 +99,10 @@ pub(crate) async fn plan(
             Err(why) => out.decisions.push(Decision { query: q.clone(), outcome: Outcome::Rows(why) }),
         }
     }
-    // One rollup per source and grain, with every measure wanted at that grain.
-    let mut grains: BTreeMap<(rollup::Source, Vec<rollup::Dim>), Vec<&Need>> = BTreeMap::new();
-    for n in needs.values().flatten() {
-        grains.entry((n.source.clone(), Rollup::grain(n))).or_default().push(n);
-    }
-    let mut made: Vec<Rollup> = Vec::new();
-    let mut too_big: Vec<(Rollup, u64, u64)> = Vec::new();
-    let mut source_rows: BTreeMap<rollup::Source, u64> = BTreeMap::new();
-    for ((source, _), group) in &grains {
-        let from = TableName::new(&source.schema, &source.table).quoted();
-        let mut floats = BTreeSet::new();
-        for (agg, arg) in group.iter().flat_map(|n| &n.measures) {
-            if *agg == rollup::Agg::Sum && is_float(engine, arg, &from).await {
-                floats.insert(arg.clone());
-            }
-        }
-        let Some(mut r) = Rollup::define(group, &floats) else { continue };
-        let total = match source_rows.get(source) {
-            Some(n) => *n,
-            None => {
-                let n = count(engine, &from).await.unwrap_or(0);
-                source_rows.insert(source.clone(), n);
-                n
-            }
-        };
-        match make(engine, &r).await {
-            Ok(rows) if (rows as f64) <= MOST_OF_SOURCE * total as f64 => {
-                r.rows = rows;
-                made.push(r);
-            }
-            Ok(rows) => too_big.push((r, rows, total)),
-            Err(e) => return out.all_rows(needs.keys(), &format!("making its rollup failed: {e}")),
-        }
-    }
+    let Made { made, too_big, source_rows } = match make_rollups(engine, needs.values().flatten()).await {
+        Ok(m) => m,
+        Err(e) => return out.all_rows(needs.keys(), &e),
+    };
     // Large sources: a sample of their rows, and the same rollups of it, for the states
     // besides the defaults.
     let mut samples = Samples::default();
@@ -206,8 +176,56 @@ pub(crate) async fn plan(
     out
 }
 
+/// The rollups made for some needs: one per source and grain, with every measure wanted at
+/// that grain.
+#[derive(Default)]
+pub(crate) struct Made {
+    /// Registered in the engine, each at most [`MOST_OF_SOURCE`] of its source's rows.
+    pub(crate) made: Vec<Rollup>,
+    /// Those over the bar (not registered), with their rows and their source's.
+    pub(crate) too_big: Vec<(Rollup, u64, u64)>,
+    /// How many rows each source read has.
+    pub(crate) source_rows: BTreeMap<rollup::Source, u64>,
+}
+
+/// Make the rollups `needs` want; an error says why none could be made.
+pub(crate) async fn make_rollups<'n>(engine: &Engine, needs: impl Iterator<Item = &'n Need>) -> Result<Made, String> {
+    let mut grains: BTreeMap<(rollup::Source, Vec<rollup::Dim>), Vec<&Need>> = BTreeMap::new();
+    for n in needs {
+        grains.entry((n.source.clone(), Rollup::grain(n))).or_default().push(n);
+    }
+    let mut out = Made::default();
+    for ((source, _), group) in &grains {
+        let from = TableName::new(&source.schema, &source.table).quoted();
+        let mut floats = BTreeSet::new();
+        for (agg, arg) in group.iter().flat_map(|n| &n.measures) {
+            if *agg == rollup::Agg::Sum && is_float(engine, arg, &from).await {
+                floats.insert(arg.clone());
+            }
+        }
+        let Some(mut r) = Rollup::define(group, &floats) else { continue };
+        let total = match out.source_rows.get(source) {
+            Some(n) => *n,
+            None => {
+                let n = count(engine, &from).await.unwrap_or(0);
+                out.source_rows.insert(source.clone(), n);
+                n
+            }
+        };
+        match make(engine, &r).await {
+            Ok(rows) if (rows as f64) <= MOST_OF_SOURCE * total as f64 => {
+                r.rows = rows;
+                out.made.push(r);
+            }
+            Ok(rows) => out.too_big.push((r, rows, total)),
+            Err(e) => return Err(format!("making its rollup failed: {e}")),
+        }
+    }
+    Ok(out)
+}
+
 /// The project's sources that the live queries read, as rollups describe them.
-async fn sources_read(
+pub(crate) async fn sources_read(
     engine: &Engine,
     project: &Project,
     run: &PageRun,
@@ -244,7 +262,7 @@ async fn is_float(engine: &Engine, arg: &str, from: &str) -> bool {
     batches.first().is_some_and(|b| b.schema().field(0).data_type().is_floating())
 }
 
-async fn count(engine: &Engine, from: &str) -> Result<u64, String> {
+pub(crate) async fn count(engine: &Engine, from: &str) -> Result<u64, String> {
     let batches = engine.run(&format!("select count(*) from {from}")).await.map_err(|e| e.to_string())?;
     let table = quire_engine::to_table(&batches).map_err(|e| e.to_string())?;
     match table.rows.first().and_then(|r| r.first()) {
@@ -284,7 +302,7 @@ struct Samples {
 
 /// Every k-th row of `source` (in the order one partition reads them) as a table, and
 /// `made`'s rollups of it; its rows.
-async fn sample(
+pub(crate) async fn sample(
     engine: &Engine,
     source: &rollup::Source,
     total: u64,
@@ -383,7 +401,7 @@ async fn prove(
     Ok((states.len(), at_defaults))
 }
 
-async fn table(engine: &Engine, sql: &str, params: &[Option<String>]) -> Result<quire_core::Table, String> {
+pub(crate) async fn table(engine: &Engine, sql: &str, params: &[Option<String>]) -> Result<quire_core::Table, String> {
     engine.run_with_params(sql, params).await.and_then(|b| quire_engine::to_table(&b)).map_err(|e| e.to_string())
 }
 

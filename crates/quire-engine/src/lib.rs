@@ -23,7 +23,7 @@ pub use convert::to_table;
 pub use dialect::parse;
 pub use errors::{DUCKDB_ONLY, SqlProblem, sql_problem};
 pub use functions::{BROWSER_FUNCTIONS, browser_functions};
-pub use memo::Memo;
+pub use memo::{Memo, Rewrite};
 pub use page::{PageRun, queries_reading};
 pub use parquet_io::{check_parquet_frame, decode_parquet, encode_parquet, parquet_writer};
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,5 +1,6 @@
-//! Remembered results, for a long-lived engine (`quire dev`): a query whose expanded SQL
-//! and bound values are the same as last time is not run again. Valid as long as the
+//! Remembered results, for a long-lived engine (`quire dev`, and a build's pages): a query
+//! whose expanded SQL and bound values are the same as last time is not run again; and
+//! remembered [`Rewrite`]s, a cheaper query proved to answer the same. Valid as long as the
 //! engine's tables do not change; whoever changes them makes a new engine.
 
 use std::collections::{HashMap, HashSet};
@@ -17,6 +18,21 @@ struct Inner {
     results: HashMap<Key, Table>,
     /// Keys asked for since the last [`Memo::sweep`].
     used: HashSet<Key>,
+    /// By the expanded SQL they stand for.
+    rewrites: HashMap<String, Rewrite>,
+}
+
+/// A query that gives the same result as an expanded SQL whatever values its placeholders
+/// are bound to, reading less: a templated page's instances read one rollup, made once,
+/// instead of each scanning the table it rolls up (`quire-build`'s `instances`). Proved
+/// by whoever remembers it, and again at each set of values by `check`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rewrite {
+    /// The rewritten query, with the same placeholders.
+    pub sql: String,
+    /// Run with the same values, these two must agree before `sql` is trusted: the
+    /// original on a sample of its table's rows, and the rewrite on the sample's rollup.
+    pub check: Option<(String, String)>,
 }
 
 /// Results by expanded SQL and parameter values. Cheap to clone (shared).
@@ -42,6 +58,25 @@ impl Memo {
             let key = (sql.to_string(), params.to_vec());
             inner.used.insert(key.clone());
             inner.results.insert(key, table.clone());
+        }
+    }
+
+    /// Remember `rewrite` for queries whose expanded SQL is `sql`.
+    pub fn put_rewrite(&self, sql: &str, rewrite: Rewrite) {
+        if let Ok(mut inner) = self.0.lock() {
+            inner.rewrites.insert(sql.to_string(), rewrite);
+        }
+    }
+
+    /// The rewrite remembered for `sql`, if any.
+    pub fn rewrite(&self, sql: &str) -> Option<Rewrite> {
+        self.0.lock().ok()?.rewrites.get(sql).cloned()
+    }
+
+    /// Forget the rewrite of `sql` (its check failed: the original runs from now on).
+    pub fn drop_rewrite(&self, sql: &str) {
+        if let Ok(mut inner) = self.0.lock() {
+            inner.rewrites.remove(sql);
         }
     }
 

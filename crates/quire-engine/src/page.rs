@@ -33,6 +33,11 @@ pub struct PageRun {
     pub reused: Vec<String>,
     /// The queries run binned (see [`Engine::run_page_binned`]), with the rows they returned.
     pub binned: BTreeMap<String, u64>,
+    /// The queries run as a remembered [`crate::Rewrite`] (counted in `ran` too).
+    pub rewritten: Vec<String>,
+    /// The queries whose rewrite's check disagreed here: they ran as written, and the
+    /// rewrite is forgotten.
+    pub unproved: Vec<String>,
 }
 
 impl Engine {
@@ -117,7 +122,24 @@ impl Engine {
                         Ok(table)
                     }
                     None => {
-                        let result = self.run_expanded(page, name, &expanded).await;
+                        let rewrite = self.memo().and_then(|m| m.rewrite(&expanded.sql));
+                        let rewritten = match &rewrite {
+                            Some(r) => self.run_rewrite(r, &expanded).await,
+                            None => None,
+                        };
+                        let result = match rewritten {
+                            Some(table) => {
+                                run.rewritten.push(name.to_string());
+                                Ok(table)
+                            }
+                            None => {
+                                if let (Some(memo), Some(_)) = (self.memo(), &rewrite) {
+                                    memo.drop_rewrite(&expanded.sql);
+                                    run.unproved.push(name.to_string());
+                                }
+                                self.run_expanded(page, name, &expanded).await
+                            }
+                        };
                         if let (Some(memo), Ok(table)) = (self.memo(), &result) {
                             memo.put(&expanded.sql, &expanded.params, table);
                         }
@@ -184,6 +206,21 @@ impl Engine {
     pub async fn run_expanded(&self, page: &Page, name: &str, expanded: &Expanded) -> Result<Table, Problem> {
         let result = self.run_with_params(&expanded.sql, &expanded.params).await.and_then(|b| crate::to_table(&b));
         result.map_err(|err| self.expanded_problem(page, name, expanded, &err))
+    }
+
+    /// `rewrite` at `expanded`'s values, if its check agrees there and it runs; `None`: run
+    /// the query as written.
+    async fn run_rewrite(&self, rewrite: &crate::Rewrite, expanded: &Expanded) -> Option<Table> {
+        if let Some((original, rewritten)) = &rewrite.check
+            && self.table_at(original, expanded).await? != self.table_at(rewritten, expanded).await?
+        {
+            return None;
+        }
+        self.table_at(&rewrite.sql, expanded).await
+    }
+
+    async fn table_at(&self, sql: &str, expanded: &Expanded) -> Option<Table> {
+        self.run_with_params(sql, &expanded.params).await.ok().and_then(|b| crate::to_table(&b).ok())
     }
 
     /// `err` from query `name` (expanded as `expanded`), at the place in the page its SQL
