@@ -5,10 +5,12 @@
 //! compile makes a rollup at the grain of the query's grouped and filtered columns (the
 //! parameter's among them), once, and every instance runs the query on it.
 //!
-//! Proved as the browser's rollups are: on every row at the first instance (whose result
-//! from the table is the one that instance shows), and at every other instance on a sample
-//! of the table's rows, which the engine checks before it trusts the rewrite there (see
-//! `quire_engine::Rewrite`); where they differ, that instance and the rest scan the table.
+//! Proved as the browser's rollups are: on every row at the first instance, and at every
+//! other instance on a sample of the table's rows, which the engine checks before it trusts
+//! the rewrite there (see `quire_engine::Rewrite`); where they differ, that instance and the
+//! rest scan the table. "The same" is the same rows in an order the query allows: where
+//! its `order by` leaves ties (three channels in a month), the rollup may order them
+//! another way than the scan did, and every instance, the first too, shows the rollup's.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -171,7 +173,7 @@ async fn plan(engine: &Engine, project: &Project, pf: &PageFile, params: &InputS
             }
             let sql = rollup::rewrite(&expanded.sql, &made, &aggregates)?;
             let rolled = crate::rollups::table(engine, &sql, &expanded.params).await?;
-            if rolled != run.results[*q] {
+            if !rolled.same_rows(&run.results[*q]) {
                 return Err(format!("on its rollup it gives other rows at /{}", pf.url));
             }
             // The same query on each sample, both ways.
@@ -182,10 +184,13 @@ async fn plan(engine: &Engine, project: &Project, pf: &PageFile, params: &InputS
             }
             let rewritten = rollup::rewrite(&original, &on, &aggregates)?;
             let check = (!on.is_empty()).then_some((original, rewritten));
-            Ok(Rewrite { sql, check })
+            Ok((Rewrite { sql, check }, rolled))
         };
         match proved.await {
-            Ok(rewrite) => {
+            Ok((rewrite, rolled)) => {
+                // This instance shows the rollup's answer too: where the query's `order by`
+                // leaves ties, every instance orders them the same way.
+                memo.put(&expanded.sql, &expanded.params, &rolled);
                 let used: Vec<&rollup::Rollup> =
                     n.iter().filter_map(|need| rollup::Rollup::choose(&made, need)).collect();
                 let rows: Vec<String> = used.iter().map(|r| r.rows.to_string()).collect();

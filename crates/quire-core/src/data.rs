@@ -125,6 +125,20 @@ impl Table {
     /// query only histograms read): how many rows had that value. No author's SQL names it.
     pub const WEIGHT: &'static str = "__quire_rows";
 
+    /// Whether `other` has the same columns and the same rows, each as many times, in any
+    /// order: two queries with the same `order by` that leaves ties give the same answer in
+    /// two orders, both of which it allows. (Floats compare by their exact value.)
+    pub fn same_rows(&self, other: &Table) -> bool {
+        let sorted = |t: &Table| {
+            let mut rows: Vec<String> = t.rows.iter().map(|r| format!("{r:?}")).collect();
+            rows.sort_unstable();
+            rows
+        };
+        self.columns == other.columns
+            && self.rows.len() == other.rows.len()
+            && (self.rows == other.rows || sorted(self) == sorted(other))
+    }
+
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns
             .iter()

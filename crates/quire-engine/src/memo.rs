@@ -30,8 +30,9 @@ struct Inner {
 pub struct Rewrite {
     /// The rewritten query, with the same placeholders.
     pub sql: String,
-    /// Run with the same values, these two must agree before `sql` is trusted: the
-    /// original on a sample of its table's rows, and the rewrite on the sample's rollup.
+    /// Run with the same values, these two must give the same rows (in an order the
+    /// query allows: see [`Table::same_rows`]) before `sql` is trusted: the original on a
+    /// sample of its table's rows, and the rewrite on the sample's rollup.
     pub check: Option<(String, String)>,
 }
 

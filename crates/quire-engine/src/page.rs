@@ -212,7 +212,7 @@ impl Engine {
     /// the query as written.
     async fn run_rewrite(&self, rewrite: &crate::Rewrite, expanded: &Expanded) -> Option<Table> {
         if let Some((original, rewritten)) = &rewrite.check
-            && self.table_at(original, expanded).await? != self.table_at(rewritten, expanded).await?
+            && !self.table_at(original, expanded).await?.same_rows(&self.table_at(rewritten, expanded).await?)
         {
             return None;
         }
