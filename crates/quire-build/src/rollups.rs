@@ -300,8 +300,8 @@ struct Samples {
     rollups: Vec<Rollup>,
 }
 
-/// Every k-th row of `source` (in the order one partition reads them) as a table, and
-/// `made`'s rollups of it; its rows.
+/// Every k-th row of `source` (in the order one partition reads them), of the columns
+/// `made`'s rollups read, as a table, and `made`'s rollups of it; its rows.
 pub(crate) async fn sample(
     engine: &Engine,
     source: &rollup::Source,
@@ -309,10 +309,23 @@ pub(crate) async fn sample(
     target: u64,
     made: &[Rollup],
 ) -> Result<(String, u64, Vec<Rollup>), String> {
-    let table = format!("sample of {}.{}", source.schema, source.table);
+    // Only the columns the rollups read: a query they answer reads no other (a scan of
+    // four columns of a hundred million rows, not eight). Named by them: another page's
+    // rollups of the same table may read others.
+    let mut read: BTreeSet<String> = BTreeSet::new();
+    for r in made.iter().filter(|r| &r.source == source) {
+        let columns = engine.columns_read(&r.sql(), &[]).await.map_err(|e| e.to_string())?;
+        read.extend(columns.into_values().flatten());
+    }
+    let mut kept: Vec<&String> = source.columns.iter().filter(|c| read.contains(*c)).collect();
+    if kept.is_empty() {
+        kept.extend(source.columns.first());
+    }
+    let cols: Vec<String> = kept.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
+    let digest = sha2::Digest::finalize(sha2::Digest::chain_update(sha2::Sha256::default(), cols.join(",")));
+    let table = format!("sample of {}.{} {}", source.schema, source.table, crate::compile::hex(&digest[..6]));
     let name = TableName::new(rollup::SCHEMA, &table);
     let every = total.div_ceil(target).max(1);
-    let cols: Vec<String> = source.columns.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
     let from = TableName::new(&source.schema, &source.table).quoted();
     let sql = format!(
         "select {cols} from (select {cols}, row_number() over () as \"__quire_n\" from {from}) where \"__quire_n\" % {every} = 0",
