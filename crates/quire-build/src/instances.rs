@@ -21,7 +21,7 @@ use quire_engine::{Engine, Rewrite, TableName};
 
 use crate::compile::{Compiled, Source, run_page};
 use crate::project::{PageFile, Project};
-use crate::rollups::{Made, SAMPLE_ABOVE, SAMPLE_ROWS};
+use crate::rollups::Made;
 
 /// The templated pages whose shared rollups are planned (or being planned), with what
 /// `--verbose` says of them.
@@ -109,7 +109,7 @@ async fn plan(engine: &Engine, project: &Project, pf: &PageFile, params: &InputS
     if candidates.is_empty() {
         return Vec::new();
     }
-    let above = std::env::var("QUIRE_SAMPLE_ABOVE").ok().and_then(|v| v.parse().ok()).unwrap_or(SAMPLE_ABOVE);
+    let (above, sample_target) = crate::rollups::sample_bar();
     let mut large: BTreeMap<rollup::Source, u64> = BTreeMap::new();
     for s in crate::rollups::sources_read(engine, project, &run, &candidates).await {
         let rows = crate::rollups::count(engine, &TableName::new(&s.schema, &s.table).quoted()).await.unwrap_or(0);
@@ -123,6 +123,7 @@ async fn plan(engine: &Engine, project: &Project, pf: &PageFile, params: &InputS
     let sources: Vec<rollup::Source> = large.keys().cloned().collect();
     let aggregates = engine.aggregate_names();
     let file = &pf.file.path;
+    let scans = |q: &str, why: &str| format!("{file}: `{q}` scans its table at each instance: {why}");
     let mut notes = Vec::new();
     let mut needs: BTreeMap<&str, Vec<Need>> = BTreeMap::new();
     for q in &candidates {
@@ -131,32 +132,30 @@ async fn plan(engine: &Engine, project: &Project, pf: &PageFile, params: &InputS
             Ok(n) => {
                 needs.insert(q, n);
             }
-            Err(why) => notes.push(format!("{file}: `{q}` scans its table at each instance: {why}")),
+            Err(why) => notes.push(scans(q, &why)),
         }
     }
-    let Made { made, too_big, source_rows } = match crate::rollups::make_rollups(engine, needs.values().flatten()).await
-    {
-        Ok(m) => m,
-        Err(why) => {
-            notes.extend(needs.keys().map(|q| format!("{file}: `{q}` scans its table at each instance: {why}")));
-            return notes;
-        }
-    };
+    let Made { made, too_big, source_rows } =
+        match crate::rollups::make_rollups(engine, needs.values().flatten(), large).await {
+            Ok(m) => m,
+            Err(why) => {
+                notes.extend(needs.keys().map(|q| scans(q, &why)));
+                return notes;
+            }
+        };
     // Each large source's sample, and the same rollups of it, for the checks.
     let mut samples: BTreeMap<&rollup::Source, (String, Vec<quire_engine::rollup::Rollup>)> = BTreeMap::new();
     let mut sample_rows = 0;
     for (source, total) in &source_rows {
         if made.iter().any(|r| &r.source == source) {
-            let rows = SAMPLE_ROWS.min(above / 5).max(1);
-            match crate::rollups::sample(engine, source, *total, rows, &made).await {
+            match crate::rollups::sample(engine, source, *total, sample_target, &made).await {
                 Ok((table, rows, rollups)) => {
                     sample_rows = sample_rows.max(rows);
                     samples.insert(source, (table, rollups));
                 }
                 Err(why) => {
                     let why = format!("sampling its table failed: {why}");
-                    notes
-                        .extend(needs.keys().map(|q| format!("{file}: `{q}` scans its table at each instance: {why}")));
+                    notes.extend(needs.keys().map(|q| scans(q, &why)));
                     return notes;
                 }
             }
@@ -202,7 +201,7 @@ async fn plan(engine: &Engine, project: &Project, pf: &PageFile, params: &InputS
                 ));
                 memo.put_rewrite(&expanded.sql, rewrite);
             }
-            Err(why) => notes.push(format!("{file}: `{q}` scans its table at each instance: {why}")),
+            Err(why) => notes.push(scans(q, &why)),
         }
     }
     notes

@@ -24,8 +24,15 @@ const SAMPLED_STATES: usize = 6;
 /// Over this many rows, the other states are proved on a sample of the source of about
 /// [`SAMPLE_ROWS`] rows (every k-th row), and its rollups: the rewrite is the same in every
 /// state, and the defaults are proved on all rows. (`QUIRE_SAMPLE_ABOVE` lowers it for tests.)
-pub(crate) const SAMPLE_ABOVE: u64 = 1_000_000;
-pub(crate) const SAMPLE_ROWS: u64 = 200_000;
+const SAMPLE_ABOVE: u64 = 1_000_000;
+const SAMPLE_ROWS: u64 = 200_000;
+
+/// The rows over which a source is proved on a sample, and the rows of its sample (a lower
+/// bar, set for tests, samples fewer rows too).
+pub(crate) fn sample_bar() -> (u64, u64) {
+    let above = std::env::var("QUIRE_SAMPLE_ABOVE").ok().and_then(|v| v.parse().ok()).unwrap_or(SAMPLE_ABOVE);
+    (above, SAMPLE_ROWS.min(above / 5).max(1))
+}
 
 /// What became of one live query.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,18 +106,17 @@ pub(crate) async fn plan(
             Err(why) => out.decisions.push(Decision { query: q.clone(), outcome: Outcome::Rows(why) }),
         }
     }
-    let Made { made, too_big, source_rows } = match make_rollups(engine, needs.values().flatten()).await {
-        Ok(m) => m,
-        Err(e) => return out.all_rows(needs.keys(), &e),
-    };
+    let Made { made, too_big, source_rows } =
+        match make_rollups(engine, needs.values().flatten(), BTreeMap::new()).await {
+            Ok(m) => m,
+            Err(e) => return out.all_rows(needs.keys(), &e),
+        };
     // Large sources: a sample of their rows, and the same rollups of it, for the states
     // besides the defaults.
     let mut samples = Samples::default();
-    let above = std::env::var("QUIRE_SAMPLE_ABOVE").ok().and_then(|v| v.parse().ok()).unwrap_or(SAMPLE_ABOVE);
+    let (above, rows) = sample_bar();
     for (source, total) in &source_rows {
         if *total > above && made.iter().any(|r| &r.source == source) {
-            // A lower bar samples fewer rows too.
-            let rows = SAMPLE_ROWS.min(above / 5).max(1);
             match sample(engine, source, *total, rows, &made).await {
                 Ok((table, rows, sampled)) => {
                     samples.sources.push((source.clone(), table, rows));
@@ -188,13 +194,18 @@ pub(crate) struct Made {
     pub(crate) source_rows: BTreeMap<rollup::Source, u64>,
 }
 
-/// Make the rollups `needs` want; an error says why none could be made.
-pub(crate) async fn make_rollups<'n>(engine: &Engine, needs: impl Iterator<Item = &'n Need>) -> Result<Made, String> {
+/// Make the rollups `needs` want (`source_rows`: the sources already counted); an error
+/// says why none could be made.
+pub(crate) async fn make_rollups<'n>(
+    engine: &Engine,
+    needs: impl Iterator<Item = &'n Need>,
+    source_rows: BTreeMap<rollup::Source, u64>,
+) -> Result<Made, String> {
     let mut grains: BTreeMap<(rollup::Source, Vec<rollup::Dim>), Vec<&Need>> = BTreeMap::new();
     for n in needs {
         grains.entry((n.source.clone(), Rollup::grain(n))).or_default().push(n);
     }
-    let mut out = Made::default();
+    let mut out = Made { source_rows, ..Made::default() };
     for ((source, _), group) in &grains {
         let from = TableName::new(&source.schema, &source.table).quoted();
         let mut floats = BTreeSet::new();
