@@ -121,11 +121,9 @@ pub(crate) struct Compiled {
 pub(crate) use crate::ship::Exports;
 
 pub fn compile(project: &Project, runtime: Option<&Runtime>) -> Result<Site, BuildError> {
-    let rt = query_runtime()?;
+    let rt = query_runtime(quire_core::config::BuildConfig::threads(&project.config))?;
     rt.block_on(async {
-        // Remembering: a templated page's instances share the queries that do not read
-        // their parameters.
-        let engine = Engine::remembering();
+        let engine = engine_for(project, &tokio::runtime::Handle::current());
         sources::register(&engine, &project.sources, &project.root).await?;
         let fresh: Vec<&PageFile> = project.pages.iter().filter(|p| !p.is_template()).collect();
         let pages = crate::pages::compile(&engine, project, &fresh, &[], true).await;
@@ -149,11 +147,25 @@ pub fn compile(project: &Project, runtime: Option<&Runtime>) -> Result<Site, Bui
     })
 }
 
-pub(crate) fn query_runtime() -> Result<tokio::runtime::Runtime, BuildError> {
+/// The runtime a build's queries run on, with `threads` workers.
+pub(crate) fn query_runtime(threads: usize) -> Result<tokio::runtime::Runtime, BuildError> {
     tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads.max(1))
         .enable_all()
         .build()
         .map_err(|e| BuildError::Internal(format!("cannot start the query runtime: {e}")))
+}
+
+/// A build's engine: it remembers (a templated page's instances share the queries that do
+/// not read their parameters) and, with more than one thread, runs a page's independent
+/// queries side by side on `workers` (its [`query_runtime`]'s).
+pub(crate) fn engine_for(project: &Project, workers: &tokio::runtime::Handle) -> Engine {
+    let engine = Engine::remembering();
+    if quire_core::config::BuildConfig::threads(&project.config) > 1 {
+        engine.side_by_side_on(workers.clone())
+    } else {
+        engine
+    }
 }
 
 /// A page's text with its partials pasted in, and the files its bytes came from (the
@@ -936,7 +948,7 @@ pub fn page_results(
     path: &str,
     params: &[(&str, &str)],
 ) -> Result<BTreeMap<String, Table>, BuildError> {
-    let rt = query_runtime()?;
+    let rt = query_runtime(quire_core::config::BuildConfig::threads(&project.config))?;
     rt.block_on(async {
         let pf = project
             .pages
@@ -968,7 +980,7 @@ pub struct PageAt {
 /// ([`prepare`]: partials, parameters, `@refreshed`); tests compare the two. `url` is a
 /// page's address (`explorer/`), or an instance's of a templated page (`states/CA/`).
 pub fn page_at(project: &Project, url: &str, state: &quire_core::InputState) -> Result<PageAt, BuildError> {
-    let rt = query_runtime()?;
+    let rt = query_runtime(quire_core::config::BuildConfig::threads(&project.config))?;
     rt.block_on(async {
         let (pf, params) = match project.pages.iter().find(|p| p.url == url && !p.is_template()) {
             Some(pf) => (pf.clone(), InputState::new()),

@@ -65,7 +65,8 @@ impl Incremental {
         Ok(Incremental {
             root: root.to_path_buf(),
             runtime,
-            rt: compile::query_runtime()?,
+            // (As many workers as a default build; `[build] threads` may use fewer.)
+            rt: compile::query_runtime(quire_core::config::BuildConfig::threads(&Default::default()))?,
             tables: None,
             config: None,
             partials: Fingerprint::default(),
@@ -102,7 +103,7 @@ impl Incremental {
             // Forget the old engine first: a failed registration must not leave it behind.
             self.tables = None;
             self.pages.clear();
-            let engine = Engine::remembering();
+            let engine = compile::engine_for(&project, self.rt.handle());
             self.rt.block_on(crate::sources::register(&engine, &project.sources, &project.root))?;
             self.tables = Some(Tables { engine, fingerprint, exports: Exports::new() });
         }

@@ -1,12 +1,13 @@
 //! Which pages compile, and on which thread: the static pages, and the instances of
 //! templated pages that their links reach (and the instances' links, in turn).
 //!
-//! Pages are shared out among threads (one query runtime each, the engine and what it
-//! remembers in common): each thread takes the next page not taken, and a page's links
-//! join the queue as soon as it compiles, so a slow page does not hold up the rest. Every
-//! query still runs on one partition, and the instances come back in the order their links
-//! were found (breadth first, page by page), so the site does not depend on how many
-//! threads built it.
+//! Pages are shared out among `[build] threads` threads (one query runtime each, the engine
+//! and what it remembers in common): each thread takes the next page not taken, and a
+//! page's links join the queue as soon as it compiles, so a slow page does not hold up the
+//! rest (its independent queries run side by side on the build's workers meanwhile: see
+//! `Engine::side_by_side`). Every query still runs on one partition, and the instances come
+//! back in the order their links were found (breadth first, page by page), so the site does
+//! not depend on how many threads built it.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Condvar, Mutex};
@@ -102,7 +103,7 @@ pub(crate) async fn compile(
             follow_links(c, &mut q);
         }
     }
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
+    let threads = quire_core::config::BuildConfig::threads(&project.config);
     let worker = || -> Result<(), BuildError> {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use datafusion::arrow::record_batch::RecordBatch;
 use quire_core::Page;
 use quire_core::chain;
 use quire_core::inputs::{self, InputKind, InputState};
@@ -206,6 +207,7 @@ pub(crate) async fn make_rollups<'n>(
         grains.entry((n.source.clone(), Rollup::grain(n))).or_default().push(n);
     }
     let mut out = Made { source_rows, ..Made::default() };
+    let mut defined = Vec::new();
     for ((source, _), group) in &grains {
         let from = TableName::new(&source.schema, &source.table).quoted();
         let mut floats = BTreeSet::new();
@@ -214,7 +216,7 @@ pub(crate) async fn make_rollups<'n>(
                 floats.insert(arg.clone());
             }
         }
-        let Some(mut r) = Rollup::define(group, &floats) else { continue };
+        let Some(r) = Rollup::define(group, &floats) else { continue };
         let total = match out.source_rows.get(source) {
             Some(n) => *n,
             None => {
@@ -223,7 +225,12 @@ pub(crate) async fn make_rollups<'n>(
                 n
             }
         };
-        match make(engine, &r).await {
+        defined.push((r, total));
+    }
+    // Each rollup is a scan of its source: they run side by side.
+    let made = made_side_by_side(engine, defined.iter().map(|(r, _)| r)).await;
+    for ((mut r, total), rows) in defined.into_iter().zip(made) {
+        match rows {
             Ok(rows) if (rows as f64) <= MOST_OF_SOURCE * total as f64 => {
                 r.rows = rows;
                 out.made.push(r);
@@ -233,6 +240,17 @@ pub(crate) async fn make_rollups<'n>(
         }
     }
     Ok(out)
+}
+
+/// [`make`] each of `rollups`, side by side where the engine can; their rows.
+async fn made_side_by_side<'r>(engine: &Engine, rollups: impl Iterator<Item = &'r Rollup>) -> Vec<Result<u64, String>> {
+    let jobs = rollups
+        .map(|r| {
+            let (engine, r) = (engine.clone(), r.clone());
+            async move { make(&engine, &r).await }
+        })
+        .collect();
+    engine.side_by_side(jobs).await
 }
 
 /// The project's sources that the live queries read, as rollups describe them.
@@ -290,10 +308,21 @@ async fn make(engine: &Engine, r: &Rollup) -> Result<u64, String> {
 
 /// Run `sql` into table `name`, unless the engine has it (another page made it); its rows.
 async fn make_table(engine: &Engine, name: &TableName, sql: &str) -> Result<u64, String> {
-    if engine.context().table_exist(name.quoted().as_str()).unwrap_or(false) {
-        return count(engine, &name.quoted()).await;
+    if let Some(rows) = existing(engine, name).await {
+        return rows;
     }
     let batches = engine.run(sql).await.map_err(|e| e.to_string())?;
+    keep(engine, name, batches)
+}
+
+/// The rows of table `name`, if the engine has it.
+async fn existing(engine: &Engine, name: &TableName) -> Option<Result<u64, String>> {
+    let has = engine.context().table_exist(name.quoted().as_str()).unwrap_or(false);
+    if has { Some(count(engine, &name.quoted()).await) } else { None }
+}
+
+/// `batches` as table `name`; its rows.
+fn keep(engine: &Engine, name: &TableName, batches: Vec<RecordBatch>) -> Result<u64, String> {
     let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
     // Another page may have made the same one meanwhile: the same rows, either will do.
     match engine.register_new(name, batches) {
@@ -338,24 +367,34 @@ pub(crate) async fn sample(
     let name = TableName::new(rollup::SCHEMA, &table);
     let every = total.div_ceil(target).max(1);
     let from = TableName::new(&source.schema, &source.table).quoted();
-    let sql = format!(
-        "select {cols} from (select {cols}, row_number() over () as \"__quire_n\" from {from}) where \"__quire_n\" % {every} = 0",
-        cols = cols.join(", ")
-    );
-    let rows = make_table(engine, &name, &sql).await?;
+    let sql = format!("select {} from {from}", cols.join(", "));
+    let rows = match existing(engine, &name).await {
+        Some(rows) => rows?,
+        None => {
+            let batches = engine.every_nth(&sql, every).await.map_err(|e| e.to_string())?;
+            keep(engine, &name, batches)?
+        }
+    };
     let sampled_source = rollup::Source {
         schema: rollup::SCHEMA.into(),
         table: table.clone(),
         bare: false,
         columns: source.columns.clone(),
     };
-    let mut out = Vec::new();
-    for r in made.iter().filter(|r| &r.source == source) {
-        let mut s = r.clone();
-        s.source = sampled_source.clone();
-        s.table = format!("{}s", r.table);
-        s.rows = make(engine, &s).await?;
-        out.push(s);
+    let out: Vec<Rollup> = made
+        .iter()
+        .filter(|r| &r.source == source)
+        .map(|r| {
+            let mut s = r.clone();
+            s.source = sampled_source.clone();
+            s.table = format!("{}s", r.table);
+            s
+        })
+        .collect();
+    let counted = made_side_by_side(engine, out.iter()).await;
+    let mut out = out;
+    for (s, rows) in out.iter_mut().zip(counted) {
+        s.rows = rows?;
     }
     Ok((table, rows, out))
 }

@@ -34,6 +34,22 @@ pub struct BuildConfig {
     /// With `on_error = "page"`: `false` lets a build with error boxes succeed (exit 0), as
     /// Evidence's `npm run build` does.
     pub fail_on_error_pages: Option<bool>,
+    /// How many threads compile pages and run their queries (default: the machine's cores,
+    /// at most 8). A page's independent queries run side by side, each on one thread, so
+    /// the site is the same bytes at any count; `threads = 1` runs one at a time.
+    pub threads: Option<usize>,
+}
+
+impl BuildConfig {
+    /// The build's threads: [`BuildConfig::threads`], at least one.
+    pub fn threads(config: &Config) -> usize {
+        config
+            .build
+            .as_ref()
+            .and_then(|b| b.threads)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8))
+            .max(1)
+    }
 }
 
 /// `[build] on_error`.
@@ -69,7 +85,7 @@ impl Config {
                 .help(
                 "quire.toml takes `title = \"...\"`, a `[pipeline]` table with `threads = N`, `partitions = N` and `engine = \"ballista://host:port\"`, \
                  and a `[build]` table with `preserve_dotfiles_in_output = true`, `preserve_in_output = [\"CNAME\"]`, \
-                 `on_error = \"fail\"` or `\"page\"` and `fail_on_error_pages = false`",
+                 `on_error = \"fail\"` or `\"page\"`, `fail_on_error_pages = false` and `threads = N`",
             )
         })
     }

@@ -12,6 +12,7 @@ mod dialect;
 mod errors;
 pub mod exact;
 mod functions;
+mod in_order;
 mod memo;
 mod page;
 mod parquet_io;

@@ -40,6 +40,18 @@ pub struct PageRun {
     pub unproved: Vec<String>,
 }
 
+/// How one query of a page got its result.
+enum Answer {
+    Binned(Table, u64),
+    Remembered(Table),
+    Rewritten(Table),
+    /// Run as written; `unproved` if a remembered rewrite's check disagreed first.
+    Ran {
+        result: Result<Table, DataFusionError>,
+        unproved: bool,
+    },
+}
+
 impl Engine {
     /// Run every query of `page` with its inputs at their defaults. Problems point into
     /// the page's file.
@@ -86,6 +98,9 @@ impl Engine {
             }
             let mut progressed = false;
             let mut waiting = Vec::new();
+            // The queries whose inputs are settled: they do not wait on each other (a chain
+            // is expanded into the SQL), so they run side by side.
+            let mut ready: Vec<(&str, Expanded)> = Vec::new();
             for name in pending {
                 let expanded = match chain::expand(page, name, &run.inputs) {
                     Ok(e) => e,
@@ -106,57 +121,51 @@ impl Engine {
                     continue;
                 }
                 progressed = true;
-                if let Some(column) = binned.get(name).filter(|_| expanded.inputs.is_empty())
-                    && let Some((table, rows)) = self.run_binned(&expanded, column, above).await
-                {
-                    run.binned.insert(name.to_string(), rows);
-                    run.results.insert(name.to_string(), table);
-                    run.ran.push(name.to_string());
-                    run.expanded.insert(name.to_string(), expanded);
-                    continue;
-                }
-                let remembered = self.memo().and_then(|m| m.get(&expanded.sql, &expanded.params));
-                let result = match remembered {
-                    Some(table) => {
-                        run.reused.push(name.to_string());
+                ready.push((name, expanded));
+            }
+            let jobs = ready
+                .iter()
+                .map(|(name, e)| {
+                    let column = binned.get(*name).filter(|_| e.inputs.is_empty()).cloned();
+                    self.clone().answer(e.clone(), column, above)
+                })
+                .collect();
+            let answers = self.side_by_side(jobs).await;
+            for ((name, expanded), answer) in ready.into_iter().zip(answers) {
+                let name = name.to_string();
+                let result = match answer {
+                    Answer::Binned(table, rows) => {
+                        run.binned.insert(name.clone(), rows);
+                        run.ran.push(name.clone());
                         Ok(table)
                     }
-                    None => {
-                        let rewrite = self.memo().and_then(|m| m.rewrite(&expanded.sql));
-                        let rewritten = match &rewrite {
-                            Some(r) => self.run_rewrite(r, &expanded).await,
-                            None => None,
-                        };
-                        let result = match rewritten {
-                            Some(table) => {
-                                run.rewritten.push(name.to_string());
-                                Ok(table)
-                            }
-                            None => {
-                                if let (Some(memo), Some(_)) = (self.memo(), &rewrite) {
-                                    memo.drop_rewrite(&expanded.sql);
-                                    run.unproved.push(name.to_string());
-                                }
-                                self.run_expanded(page, name, &expanded).await
-                            }
-                        };
-                        if let (Some(memo), Ok(table)) = (self.memo(), &result) {
-                            memo.put(&expanded.sql, &expanded.params, table);
+                    Answer::Remembered(table) => {
+                        run.reused.push(name.clone());
+                        Ok(table)
+                    }
+                    Answer::Rewritten(table) => {
+                        run.rewritten.push(name.clone());
+                        run.ran.push(name.clone());
+                        Ok(table)
+                    }
+                    Answer::Ran { result, unproved } => {
+                        if unproved {
+                            run.unproved.push(name.clone());
                         }
-                        run.ran.push(name.to_string());
-                        result
+                        run.ran.push(name.clone());
+                        result.map_err(|err| self.expanded_problem(page, &name, &expanded, &err))
                     }
                 };
                 match result {
                     Ok(table) => {
-                        run.results.insert(name.to_string(), table);
+                        run.results.insert(name.clone(), table);
                     }
                     Err(p) => {
                         push_unique(&mut run.problems, p);
-                        failed.insert(name.to_string());
+                        failed.insert(name.clone());
                     }
                 }
-                run.expanded.insert(name.to_string(), expanded);
+                run.expanded.insert(name, expanded);
             }
             pending = waiting;
             if pending.is_empty() || !progressed {
@@ -184,6 +193,37 @@ impl Engine {
             );
         }
         run
+    }
+
+    /// One query's result: binned by `column` (if given, see [`Engine::run_page_binned`]),
+    /// remembered, by a remembered rewrite, or run as written.
+    async fn answer(self, expanded: Expanded, column: Option<String>, above: u64) -> Answer {
+        if let Some(column) = column
+            && let Some((table, rows)) = self.run_binned(&expanded, &column, above).await
+        {
+            return Answer::Binned(table, rows);
+        }
+        let memo = self.memo();
+        if let Some(table) = memo.and_then(|m| m.get(&expanded.sql, &expanded.params)) {
+            return Answer::Remembered(table);
+        }
+        let rewrite = memo.and_then(|m| m.rewrite(&expanded.sql));
+        if let Some(r) = &rewrite {
+            if let Some(table) = self.run_rewrite(r, &expanded).await {
+                if let Some(memo) = memo {
+                    memo.put(&expanded.sql, &expanded.params, &table);
+                }
+                return Answer::Rewritten(table);
+            }
+            if let Some(memo) = memo {
+                memo.drop_rewrite(&expanded.sql);
+            }
+        }
+        let result = self.run_with_params(&expanded.sql, &expanded.params).await.and_then(|b| crate::to_table(&b));
+        if let (Some(memo), Ok(table)) = (memo, &result) {
+            memo.put(&expanded.sql, &expanded.params, table);
+        }
+        Answer::Ran { result, unproved: rewrite.is_some() }
     }
 
     /// `expanded` binned by `column`, with the rows it stands for; `None` (run it whole) if

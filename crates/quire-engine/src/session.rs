@@ -43,6 +43,9 @@ pub struct Engine {
     /// With a memory bound ([`Engine::with_memory_limit`]): the same tables without it,
     /// for a query whose operators cannot spill.
     unbounded: Option<SessionContext>,
+    /// Where independent queries run side by side (see [`Engine::side_by_side`]).
+    #[cfg(not(target_arch = "wasm32"))]
+    workers: Option<tokio::runtime::Handle>,
 }
 
 impl Default for Engine {
@@ -65,21 +68,35 @@ impl Engine {
         // One partition on both targets: in the browser, code paths that spawn tasks panic.
         // (Float sums do not depend on it: they are exact, see `crate::exact`.)
         config = config.with_target_partitions(1);
+        let state = datafusion::execution::SessionStateBuilder::new()
+            .with_config(config)
+            .with_default_features()
+            // A plan's partitions (a `union all`'s inputs) in the plan's order.
+            .with_physical_optimizer_rule(Arc::new(crate::in_order::InOrder));
         #[cfg(target_arch = "wasm32")]
-        let ctx = {
+        let state = {
             use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
             use datafusion::execution::runtime_env::RuntimeEnvBuilder;
             let runtime = RuntimeEnvBuilder::new()
                 .with_disk_manager_builder(DiskManagerBuilder::default().with_mode(DiskManagerMode::Disabled))
                 .build_arc()
                 .expect("a runtime without disk always builds");
-            SessionContext::new_with_config_rt(config, runtime)
+            state.with_runtime_env(runtime)
         };
-        #[cfg(not(target_arch = "wasm32"))]
-        let ctx = SessionContext::new_with_config(config);
+        let ctx = SessionContext::new_with_state(state.build());
         crate::dialect::register(&ctx);
         crate::exact::register(&ctx);
-        Engine { ctx, memo: None, unbounded: None }
+        Engine::over(ctx)
+    }
+
+    fn over(ctx: SessionContext) -> Self {
+        Engine {
+            ctx,
+            memo: None,
+            unbounded: None,
+            #[cfg(not(target_arch = "wasm32"))]
+            workers: None,
+        }
     }
 
     /// An engine whose queries may use `n` threads (partitions). Native builds and the
@@ -90,13 +107,13 @@ impl Engine {
         let state = datafusion::execution::SessionStateBuilder::new_from_existing(engine.ctx.state())
             .with_config(config)
             .build();
-        Engine { ctx: SessionContext::new_with_state(state), memo: None, unbounded: None }
+        Engine::over(SessionContext::new_with_state(state))
     }
 
     /// An engine over a session made elsewhere (a Ballista cluster's client session).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_context(ctx: SessionContext) -> Self {
-        Engine { ctx, memo: None, unbounded: None }
+        Engine::over(ctx)
     }
 
     /// This engine with its queries' memory bounded to `bytes`: sorts and aggregates past it
@@ -111,7 +128,7 @@ impl Engine {
         let state = datafusion::execution::SessionStateBuilder::new_from_existing(self.ctx.state())
             .with_runtime_env(runtime)
             .build();
-        Ok(Engine { ctx: SessionContext::new_with_state(state), memo: self.memo, unbounded: Some(self.ctx) })
+        Ok(Engine { ctx: SessionContext::new_with_state(state), unbounded: Some(self.ctx.clone()), ..self })
     }
 
     /// Whether `e` is a query that ran out of its memory bound.
@@ -129,6 +146,42 @@ impl Engine {
     /// values, and runs it again only when those change (see [`crate::Memo`]).
     pub fn remembering() -> Self {
         Engine { memo: Some(crate::memo::Memo::default()), ..Engine::new() }
+    }
+
+    /// This engine running independent queries side by side on `workers` (a multi-thread
+    /// runtime's): the queries of one round of a page ([`Engine::run_page`]), the rollups a
+    /// page ships. Each query still runs on one partition and its result is taken in the
+    /// page's order, so what the build writes does not depend on how many threads ran it.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn side_by_side_on(self, workers: tokio::runtime::Handle) -> Self {
+        Engine { workers: Some(workers), ..self }
+    }
+
+    /// Run `jobs` side by side where the engine has workers (one after another where it has
+    /// none, as in the browser), each result in its job's place.
+    pub async fn side_by_side<F>(&self, jobs: Vec<F>) -> Vec<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(workers) = self.workers.as_ref().filter(|_| jobs.len() > 1) {
+            let running: Vec<_> = jobs.into_iter().map(|job| workers.spawn(job)).collect();
+            let mut out = Vec::with_capacity(running.len());
+            for job in running {
+                match job.await {
+                    Ok(t) => out.push(t),
+                    Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                    Err(e) => panic!("a query's task was cancelled: {e}"),
+                }
+            }
+            return out;
+        }
+        let mut out = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            out.push(job.await);
+        }
+        out
     }
 
     pub fn memo(&self) -> Option<&crate::memo::Memo> {
@@ -249,6 +302,31 @@ impl Engine {
     #[cfg(not(target_arch = "wasm32"))]
     pub async fn stream(&self, sql: &str) -> Result<datafusion::execution::SendableRecordBatchStream> {
         frame(&self.ctx, sql).await?.execute_stream().await
+    }
+
+    /// Every `every`-th row of `sql`'s result (the `every`-th, the `2 * every`-th, ...) in the
+    /// order one partition reads them: what `row_number() over () % every = 0` keeps, without
+    /// numbering a hundred million rows through a window. At least one batch, which carries
+    /// the columns.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub async fn every_nth(&self, sql: &str, every: u64) -> Result<Vec<RecordBatch>> {
+        use futures::StreamExt;
+        let every = every.max(1);
+        let mut stream = self.stream(sql).await?;
+        let schema = stream.schema();
+        let (mut seen, mut out) = (0u64, Vec::new());
+        while let Some(batch) = stream.next().await {
+            let batch = batch?;
+            let n = batch.num_rows() as u64;
+            let first = every - 1 - seen % every;
+            let kept: datafusion::arrow::array::UInt32Array =
+                (first..n).step_by(every as usize).map(|i| i as u32).collect();
+            seen += n;
+            if !kept.is_empty() {
+                out.push(datafusion::arrow::compute::take_record_batch(&batch, &kept)?);
+            }
+        }
+        Ok(or_empty(out, &schema))
     }
 
     /// `columns` of table `name` (in the table's order) as a Parquet file written to `out`
