@@ -381,7 +381,7 @@ pub(crate) async fn sample(
         bare: false,
         columns: source.columns.clone(),
     };
-    let out: Vec<Rollup> = made
+    let mut out: Vec<Rollup> = made
         .iter()
         .filter(|r| &r.source == source)
         .map(|r| {
@@ -392,7 +392,6 @@ pub(crate) async fn sample(
         })
         .collect();
     let counted = made_side_by_side(engine, out.iter()).await;
-    let mut out = out;
     for (s, rows) in out.iter_mut().zip(counted) {
         s.rows = rows?;
     }
