@@ -31,7 +31,7 @@ now() { date +%s%N; }
 
 # The explorer alone: the same sources and pipeline tables (hard links), one other page.
 alone="$project-explorer"
-rm -rf "$alone" "$one"
+rm -rf "$alone"
 mkdir -p "$alone/pages" "$alone/sources" "$alone/.quire/cache"
 cp "$project/quire.toml" "$alone/"
 cp -r "$project/pipeline" "$alone/"
