@@ -439,3 +439,17 @@ fn a_union_alls_rows_come_in_the_order_written_on_any_runtime() {
         assert_eq!(r, expected);
     }
 }
+
+/// `threads = 0` in `[build]` or `[pipeline]` is refused at its place, not run as one thread.
+#[test]
+fn zero_threads_is_refused_at_its_place() {
+    for table in ["build", "pipeline"] {
+        let p =
+            Project::with_files(&[("quire.toml", &format!("[{table}]\nthreads = 0\n")), ("pages/index.md", "# Hi\n")]);
+        let run = p.build();
+        assert!(!run.success(), "{table}: {}", run.stderr());
+        let stderr = run.stderr();
+        assert!(stderr.contains("error: quire.toml:2:11"), "{table}: {stderr}");
+        assert!(stderr.contains("× invalid value: integer `0`, expected a nonzero usize"), "{table}: {stderr}");
+    }
+}

@@ -303,31 +303,27 @@ pub(crate) async fn count(engine: &Engine, from: &str) -> Result<u64, String> {
 /// Make `r` from its source and register it (once per engine; its name is its definition);
 /// its rows.
 async fn make(engine: &Engine, r: &Rollup) -> Result<u64, String> {
-    make_table(engine, &TableName::new(rollup::SCHEMA, &r.table), &r.sql()).await
+    let sql = r.sql();
+    make_table(engine, &TableName::new(rollup::SCHEMA, &r.table), engine.run(&sql)).await
 }
 
-/// Run `sql` into table `name`, unless the engine has it (another page made it); its rows.
-async fn make_table(engine: &Engine, name: &TableName, sql: &str) -> Result<u64, String> {
-    if let Some(rows) = existing(engine, name).await {
-        return rows;
+/// `rows` as table `name`, unless the engine has it (another page made it: `rows` is not
+/// run); its rows.
+async fn make_table(
+    engine: &Engine,
+    name: &TableName,
+    rows: impl std::future::Future<Output = datafusion::error::Result<Vec<RecordBatch>>>,
+) -> Result<u64, String> {
+    let exists = || engine.context().table_exist(name.quoted().as_str()).unwrap_or(false);
+    if exists() {
+        return count(engine, &name.quoted()).await;
     }
-    let batches = engine.run(sql).await.map_err(|e| e.to_string())?;
-    keep(engine, name, batches)
-}
-
-/// The rows of table `name`, if the engine has it.
-async fn existing(engine: &Engine, name: &TableName) -> Option<Result<u64, String>> {
-    let has = engine.context().table_exist(name.quoted().as_str()).unwrap_or(false);
-    if has { Some(count(engine, &name.quoted()).await) } else { None }
-}
-
-/// `batches` as table `name`; its rows.
-fn keep(engine: &Engine, name: &TableName, batches: Vec<RecordBatch>) -> Result<u64, String> {
+    let batches = rows.await.map_err(|e| e.to_string())?;
     let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
     // Another page may have made the same one meanwhile: the same rows, either will do.
     match engine.register_new(name, batches) {
         Ok(()) => Ok(rows),
-        Err(_) if engine.context().table_exist(name.quoted().as_str()).unwrap_or(false) => Ok(rows),
+        Err(_) if exists() => Ok(rows),
         Err(e) => Err(e.to_string()),
     }
 }
@@ -368,13 +364,7 @@ pub(crate) async fn sample(
     let every = total.div_ceil(target).max(1);
     let from = TableName::new(&source.schema, &source.table).quoted();
     let sql = format!("select {} from {from}", cols.join(", "));
-    let rows = match existing(engine, &name).await {
-        Some(rows) => rows?,
-        None => {
-            let batches = engine.every_nth(&sql, every).await.map_err(|e| e.to_string())?;
-            keep(engine, &name, batches)?
-        }
-    };
+    let rows = make_table(engine, &name, engine.every_nth(&sql, every)).await?;
     let sampled_source = rollup::Source {
         schema: rollup::SCHEMA.into(),
         table: table.clone(),

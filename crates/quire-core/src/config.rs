@@ -37,18 +37,16 @@ pub struct BuildConfig {
     /// How many threads compile pages and run their queries (default: the machine's cores,
     /// at most 8). A page's independent queries run side by side, each on one thread, so
     /// the site is the same bytes at any count; `threads = 1` runs one at a time.
-    pub threads: Option<usize>,
+    pub threads: Option<std::num::NonZeroUsize>,
 }
 
 impl BuildConfig {
-    /// The build's threads: [`BuildConfig::threads`], at least one.
+    /// The build's threads: [`BuildConfig::threads`], or the machine's cores (at most 8).
     pub fn threads(config: &Config) -> usize {
-        config
-            .build
-            .as_ref()
-            .and_then(|b| b.threads)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8))
-            .max(1)
+        match config.build.as_ref().and_then(|b| b.threads) {
+            Some(n) => n.get(),
+            None => std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8),
+        }
     }
 }
 
@@ -67,7 +65,7 @@ pub struct PipelineConfig {
     /// How many models may run at once (default: the machine's cores). Models that do not
     /// read each other run side by side, each on one thread, so a model's rows and bytes
     /// are the same at any count.
-    pub threads: Option<usize>,
+    pub threads: Option<std::num::NonZeroUsize>,
     /// Into how many parts one model's query is split (default 1). More is faster on a
     /// large model; its rows may then come out in another order from run to run (its sums
     /// do not change: they are exact), so its file is no longer the same bytes every run.

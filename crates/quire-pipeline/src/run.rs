@@ -329,8 +329,7 @@ async fn run_locked(
     // Models at once (the machine's cores unless set): see the stage loop below.
     let threads = settings
         .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
-        .max(1);
+        .map_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get), std::num::NonZero::get);
     // (`QUIRE_MEMORY_LIMIT` lowers the bound for tests.)
     let memory = std::env::var("QUIRE_MEMORY_LIMIT").ok().and_then(|v| v.parse().ok()).unwrap_or(MEMORY);
     let bounded = |e: Engine| e.with_memory_limit(memory).map_err(|e| BuildError::Internal(e.to_string()));
