@@ -6,8 +6,10 @@
 //   - on pages with inputs, it starts the engine in a Web Worker (worker.js → the wasm
 //     built from site/src), sends each input change there, and swaps in the slots the
 //     worker re-rendered with the build's own renderer. The URL keeps the inputs' state.
-// Status for tests and curious readers: <html data-quire-runtime="static|loading|match|
-// mismatch|ready|error">.
+// Status for tests and curious readers: <html data-quire-runtime="static|loading|live|
+// match|mismatch|ready|error">: `live` once the inputs answer, then `match` or `mismatch`
+// once one query has been checked against the build's result (`ready` on a page with
+// nothing to check).
 
 const root = document.documentElement;
 const islandEl = document.getElementById('quire-data');
@@ -755,13 +757,24 @@ async function startEngine() {
   let loaded;
   queue = new Promise((resolve) => { loaded = resolve; });
   document.querySelectorAll('[data-input]').forEach((b) => b.classList.add('q-pending'));
+  // The page's head started the worker already (it loads while the page is parsed), and
+  // kept what it heard until now; a page saved without that head starts it here.
+  const early = window.quireEngine;
   performance.mark('quire-worker-start');
-  worker = new Worker(url, { type: 'module' });
+  worker = early instanceof Worker ? early : new Worker(url, { type: 'module' });
+  const failed = (e) => new Error(e.message || 'the engine worker failed to start');
   const ready = new Promise((resolve, reject) => {
     waiting.set(0, { resolve, reject });
-    worker.addEventListener('error', (e) => reject(new Error(e.message || 'the engine worker failed to start')));
+    worker.addEventListener('error', (e) => reject(failed(e)));
   });
   worker.addEventListener('message', onReply);
+  if (worker === early) {
+    worker.onmessage = worker.onerror = null;
+    for (const e of early.quireHeard || []) {
+      if (e.type === 'error') waiting.get(0)?.reject(failed(e));
+      else onReply(e);
+    }
+  }
   await ready;
   performance.mark('quire-engine-ready');
   const tables = {};
@@ -778,18 +791,28 @@ async function startEngine() {
   performance.mark('quire-data-ready');
   applyReply(r, 'replace');
   document.querySelectorAll('.q-pending').forEach((b) => b.classList.remove('q-pending'));
-  const check = r.check;
-  const detail = check
-    ? `\`${check.query}\`: ${check.rows} rows in ${Math.round(check.ms)} ms, ${check.state === 'match' ? 'same as the build' : 'different from the build'}`
-    : 'ready';
-  status(check ? check.state : 'ready', detail);
-  badge(check ? check.state : 'ready', detail);
+  // The inputs answer from here. While the reader reads, the worker runs the live queries
+  // once at this state (the rows they read are fetched, the engine's code is warm before the
+  // first change), then checks one query against the build's result: the badge says so.
+  const checking = Boolean(island.check);
+  status(checking ? 'live' : 'ready', checking ? 'the inputs answer; the engine is being checked against the build' : 'ready');
+  if (!checking) badge('ready', 'ready');
   performance.mark('quire-runtime-done');
-  // While the reader reads, the worker runs the live queries once at this state: the rows
-  // they read are fetched and the engine's code is warm before the first change.
   request({ op: 'warm' }).then(
-    (w) => { root.dataset.quireWarmMs = String(Math.round(w.ms)); },
-    (err) => console.error(`quire: ${err.message}`),
+    (w) => {
+      root.dataset.quireWarmMs = String(Math.round(w.ms));
+      const check = w.check;
+      if (!check) return;
+      const detail = `\`${check.query}\`: ${check.rows} rows, ${check.state === 'match' ? 'same as the build' : 'different from the build'} (checked in ${Math.round(check.ms)} ms, after ${Math.round(w.ms)} ms warming up)`;
+      status(check.state, detail);
+      badge(check.state, detail);
+    },
+    (err) => {
+      console.error(`quire: ${err.message}`);
+      if (!checking) return;
+      status('error', err.message);
+      badge('error', err.message);
+    },
   );
 }
 

@@ -32,6 +32,8 @@ struct Session {
     ranged: Vec<(std::sync::Arc<RangedFile>, String)>,
     /// Each query's statement plan (placeholders unbound), by its SQL.
     plans: RefCell<BTreeMap<String, quire_engine::datafusion::logical_expr::LogicalPlan>>,
+    /// One live query's result at the build's state, to compare the engine with (`warm`).
+    check: Option<crate::island::Check>,
 }
 
 /// Statement plans a page keeps at most (a page has a few dozen queries; past this many,
@@ -93,29 +95,38 @@ pub async fn handle(text: &str) -> String {
     reply.to_string()
 }
 
-/// Load the page: parse it, register its tables, check one query against the build, then
-/// apply the state in the URL.
+/// Load the page: parse it, register its tables, then apply the state in the URL. The
+/// inputs answer from here; the check against the build comes with the warm-up.
 async fn init(req: &Value) -> Result<Value, String> {
     let island: Island = serde_json::from_value(req["island"].clone()).map_err(|e| format!("#quire-data: {e}"))?;
     let page = Page::parse(&island.source).map_err(|p| format!("the page does not parse: {}", p[0].message))?;
     let t0 = now();
     let engine = Engine::new();
     let engine_ms = now() - t0;
+    // Every table's bytes asked for at once (a ranged table's footer), registered in order.
+    let fetched = futures::future::try_join_all(island.tables.iter().map(|(name, url)| async {
+        Ok::<_, String>(match island.ranged.get(name) {
+            Some(r) => Fetched::Ranged(std::sync::Arc::new(open_ranged(url, r.len, r.tail).await?)),
+            None => Fetched::Whole(fetch(url).await?),
+        })
+    }))
+    .await?;
     let mut bytes = 0;
     let mut ranged = Vec::new();
-    for (name, url) in &island.tables {
+    for ((name, url), fetched) in island.tables.iter().zip(fetched) {
         let (schema, table) = name.split_once('.').ok_or_else(|| format!("bad table name {name}"))?;
         let table = TableName::new(schema, table);
-        if let Some(r) = island.ranged.get(name) {
-            let file = std::sync::Arc::new(open_ranged(url, r.len, r.tail).await?);
-            bytes += file.bytes_held() as usize;
-            engine.register_ranged(&table, file.clone()).map_err(|e| format!("reading {url}: {e}"))?;
-            ranged.push((file, url.clone()));
-            continue;
+        match fetched {
+            Fetched::Ranged(file) => {
+                bytes += file.bytes_held() as usize;
+                engine.register_ranged(&table, file.clone()).map_err(|e| format!("reading {url}: {e}"))?;
+                ranged.push((file, url.clone()));
+            }
+            Fetched::Whole(data) => {
+                bytes += data.len();
+                engine.register_parquet_bytes(&table, data.into()).map_err(|e| format!("reading {url}: {e}"))?;
+            }
         }
-        let data = fetch(url).await?;
-        bytes += data.len();
-        engine.register_parquet_bytes(&table, data.into()).map_err(|e| format!("reading {url}: {e}"))?;
     }
     let mut results = island.choices;
     for (key, url) in &island.shapes {
@@ -143,32 +154,12 @@ async fn init(req: &Value) -> Result<Value, String> {
         results,
         ranged,
         plans: RefCell::default(),
-    };
-    let check = match &island.check {
-        Some(c) => {
-            let t = now();
-            let actual = run(&session, &c.query).await?;
-            let same = actual.same_values(&c.expected);
-            if !same {
-                web_sys::console::error_1(
-                    &format!(
-                        "quire: query `{}` gave a different result in the browser\nexpected: {}\nactual: {}",
-                        c.query,
-                        serde_json::to_string(&c.expected).unwrap_or_default(),
-                        serde_json::to_string(&actual).unwrap_or_default()
-                    )
-                    .into(),
-                );
-            }
-            json!({ "query": c.query, "state": if same { "match" } else { "mismatch" }, "rows": actual.len(), "ms": now() - t })
-        }
-        None => Value::Null,
+        check: island.check,
     };
     let next = from_url(&session, &req["url"]);
     let update = update(&mut session, next).await;
     SESSION.with(|c| *c.borrow_mut() = Some(session));
     let mut reply = update?;
-    reply["check"] = check;
     reply["engine_ms"] = json!(engine_ms);
     reply["data_ms"] = json!(data_ms);
     reply["bytes"] = json!(bytes);
@@ -196,10 +187,41 @@ async fn set(s: &mut Session, req: &Value) -> Result<Value, String> {
 /// the page; the slots are not sent), so that the row groups they read are fetched and the
 /// engine's code is compiled for speed before the first change. A query that fails here
 /// fails again, and says so, when a change runs it.
+///
+/// Then the check: one live query run again at the build's state (its code warm by now),
+/// its result compared with the build's.
 async fn warm(s: &mut Session) -> Result<Value, String> {
     let every: BTreeSet<String> = inputs::inputs(&s.page).iter().map(|i| i.name.clone()).collect();
-    redraw(s, every).await?;
-    Ok(json!({}))
+    let warmed = redraw(s, every).await;
+    let check = check(s).await?;
+    warmed?;
+    Ok(json!({ "check": check }))
+}
+
+/// Run the page's check query at the build's state and compare its result with the build's:
+/// `match` or `mismatch` (and the difference on the console).
+async fn check(s: &mut Session) -> Result<Value, String> {
+    let Some(query) = s.check.as_ref().map(|c| c.query.clone()) else { return Ok(Value::Null) };
+    let t = now();
+    let shown = std::mem::replace(&mut s.state, s.defaults.clone());
+    let actual = run(s, &query).await;
+    s.state = shown;
+    let actual = actual?;
+    let expected = s.check.as_ref().map(|c| &c.expected);
+    let same = expected.is_some_and(|e| actual.same_values(e));
+    if !same {
+        web_sys::console::error_1(
+            &format!(
+                "quire: query `{query}` gave a different result in the browser\nexpected: {}\nactual: {}",
+                serde_json::to_string(&expected).unwrap_or_default(),
+                serde_json::to_string(&actual).unwrap_or_default()
+            )
+            .into(),
+        );
+    }
+    Ok(
+        json!({ "query": query, "state": if same { "match" } else { "mismatch" }, "rows": actual.len(), "ms": now() - t }),
+    )
 }
 
 /// Back, forward, or a shared URL: take the whole state from the URL.
@@ -393,6 +415,13 @@ async fn open_ranged(url: &str, len: u64, tail: u64) -> Result<RangedFile, Strin
             Tail::Needs(_) => return Err(format!("reading {url}: its footer is longer than the file")),
         }
     }
+}
+
+/// A table's bytes as `init` fetched them.
+enum Fetched {
+    /// A table read a piece at a time: its footer so far.
+    Ranged(std::sync::Arc<RangedFile>),
+    Whole(Vec<u8>),
 }
 
 /// What a Range request brought.

@@ -682,3 +682,68 @@ fn a_result_too_large_for_a_file_downloads_from_the_engine_or_says_why() {
         assert_eq!(r[key], serde_json::json!([]), "{key}: {r}");
     }
 }
+
+/// A page with inputs starts its engine from its head, after the stylesheet (the wasm
+/// loads while the page is parsed; the stylesheet, which first paint waits for, is not
+/// slowed by it), a page without inputs starts none; the engine checks one
+/// query against the build's result after the inputs answer. The same page saved without
+/// that head starts the engine from `quire.js`. A page whose expected result was altered
+/// shows `mismatch`, and says what differed on the console: the check can fail.
+#[test]
+fn the_engine_starts_from_the_head_and_checks_itself_against_the_build() {
+    let out = tempfile::tempdir().expect("tmp");
+    Run::new(quire().arg("build").arg(repo().join("tests/fixtures/shop")).arg("--out").arg(out.path())).ok();
+    let index = out.path().join("index.html");
+    let html = std::fs::read_to_string(&index).expect("the index");
+    let head = &html[..html.find("</head>").expect("a head")];
+    let early = head.find("new Worker(").expect("the engine starts from the head");
+    assert!(early > head.find("style.css").expect("the stylesheet"), "after the stylesheet: {head}");
+    // The worker, engine and wasm it names are files of the site.
+    for role in ["worker.", "quire-site.", "quire-site_bg."] {
+        let at = head.find(&format!("\"./_quire/{role}")).unwrap_or_else(|| panic!("{role} in {head}")) + 3;
+        let path = &head[at..at + head[at..].find('"').expect("quoted")];
+        assert!(out.path().join(path).is_file(), "{path}");
+    }
+    let people = std::fs::read_to_string(out.path().join("people/index.html")).expect("people");
+    assert!(!people.contains("new Worker("), "a page without inputs starts no engine");
+
+    let island_of = |html: &str| {
+        let start = html.find("id=\"quire-data\">").expect("a data island") + "id=\"quire-data\">".len();
+        let end = start + html[start..].find("</script>").expect("closed");
+        (start, end, serde_json::from_str::<serde_json::Value>(&html[start..end]).expect("JSON"))
+    };
+    let (start, end, mut island) = island_of(&html);
+    let amount = island["check"]["expected"]["rows"][0][1].as_f64().expect("the expected amount");
+    island["check"]["expected"]["rows"][0][1] = serde_json::json!(amount + 1.0);
+    let altered = island.to_string().replace('<', "\\u003c");
+    std::fs::write(out.path().join("altered.html"), format!("{}{altered}{}", &html[..start], &html[end..]))
+        .expect("write");
+    let script_start = html.find("<script>(function(){try{var u=").expect("the head's script");
+    let script_end = script_start + html[script_start..].find("</script>\n").expect("closed") + "</script>\n".len();
+    std::fs::write(out.path().join("late.html"), format!("{}{}", &html[..script_start], &html[script_end..]))
+        .expect("write");
+
+    let base = serve(out.path().to_path_buf());
+    let output = std::process::Command::new("node")
+        .arg(repo().join("tests/e2e/check-pages.mjs"))
+        .args(["--base", &base, "--page=", "--page=late.html", "--page=altered.html"])
+        .output()
+        .expect("node runs");
+    assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let found: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON from the driver");
+    for (i, page) in ["index", "late.html"].iter().enumerate() {
+        let p = &found[i];
+        assert_eq!(p["runtime"], "match", "{page}: {p}");
+        for key in ["consoleErrors", "pageErrors", "failedRequests"] {
+            assert_eq!(p[key], serde_json::json!([]), "{page}: {key}: {p}");
+        }
+    }
+    let p = &found[2];
+    assert_eq!(p["runtime"], "mismatch", "{p}");
+    assert!(
+        p["consoleErrors"].as_array().is_some_and(|e| e.iter().any(|e| e
+            .as_str()
+            .is_some_and(|e| e.contains("query `channel_orders` gave a different result in the browser")))),
+        "{p}"
+    );
+}

@@ -13,40 +13,8 @@ use sha2::{Digest, Sha256};
 use crate::error::BuildError;
 use crate::nav::{self, NavPage};
 use crate::project::{PageFile, Project};
+pub use crate::runtime::Runtime;
 use crate::sources;
-
-/// The compiled browser runtime (from `site/`), shipped under `_quire/` with content-hashed
-/// names: `quire.js` wires up every page; `worker.js` runs the engine (`quire-site.js` and
-/// its wasm) off the main thread on pages with inputs.
-#[derive(Debug, Clone)]
-pub struct Runtime {
-    /// Role (`main`, `worker`, `engine`, `wasm`) → file name under `_quire/`, and bytes.
-    files: BTreeMap<&'static str, (String, Bytes)>,
-}
-
-impl Runtime {
-    /// Recognise the runtime's four files by name; `None` if one is missing.
-    pub fn from_files(files: Vec<(String, Vec<u8>)>) -> Option<Runtime> {
-        let mut out = BTreeMap::new();
-        for (name, bytes) in files {
-            let role = match name.as_str() {
-                "quire.js" => "main",
-                "worker.js" => "worker",
-                n if n.ends_with("_bg.wasm") => "wasm",
-                n if n.starts_with("quire-site") && n.ends_with(".js") => "engine",
-                _ => continue,
-            };
-            let (stem, ext) = name.rsplit_once('.').unwrap_or((&name, ""));
-            let hashed = format!("{stem}.{}.{ext}", hex(&Sha256::digest(&bytes)[..5]));
-            out.insert(role, (hashed, Bytes::from(bytes)));
-        }
-        (out.len() == 4).then_some(Runtime { files: out })
-    }
-
-    fn path(&self, role: &str) -> String {
-        self.files.get(role).map(|(n, _)| format!("_quire/{n}")).unwrap_or_default()
-    }
-}
 
 /// A built site, in memory: path under the output folder → bytes (shared: a rebuild that
 /// keeps a file does not copy it).
@@ -695,8 +663,8 @@ pub(crate) async fn assemble(
     }
     site.files.insert("style.css".into(), Bytes::from_static(quire_render::stylesheet().as_bytes()).into());
     if let Some(rt) = runtime {
-        for (name, bytes) in rt.files.values() {
-            site.files.insert(format!("_quire/{name}"), bytes.clone().into());
+        for (path, bytes) in rt.files() {
+            site.files.insert(path, bytes.clone().into());
         }
     }
 
@@ -822,8 +790,11 @@ pub(crate) async fn assemble(
         let island = data_island(c, &root, &shipped, &ranged, &csv, &shapes, runtime, script.as_deref());
         let mut tail = String::new();
         let _ = write!(tail, "<script type=\"application/json\" id=\"quire-data\">{island}</script>");
-        let head = String::new();
+        let mut head = String::new();
         if let Some(rt) = runtime {
+            if !c.live.is_empty() {
+                head.push_str(&rt.early_start(asset_root));
+            }
             let _ = write!(tail, "<script type=\"module\" src=\"{asset_root}{}\"></script>", rt.path("main"));
         }
         let html = quire_render::page_shell(&quire_render::Shell {

@@ -24,6 +24,7 @@ mod output;
 mod pages;
 mod project;
 pub mod rollups;
+mod runtime;
 mod scripted;
 mod shapes;
 mod ship;

@@ -20,7 +20,9 @@ pub struct Shell<'a> {
     pub body_html: &'a str,
     /// Extra HTML at the end of `<body>` (the runtime's script and data island).
     pub tail_html: &'a str,
-    /// Extra HTML in `<head>` (such as `<link rel=modulepreload>`).
+    /// Extra HTML at the end of `<head>`, after the stylesheet (the script that starts the
+    /// engine: run once the stylesheet is here, so that first paint does not wait for its
+    /// download).
     pub head_html: &'a str,
     /// The way down from the site's root to this page, for breadcrumbs (shown below the
     /// root only).

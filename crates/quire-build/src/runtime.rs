@@ -1,0 +1,67 @@
+//! The browser runtime as the site ships it: its files under `_quire/`, named by content,
+//! and the tags a page needs to start it.
+
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+
+use crate::compile::hex;
+
+/// The compiled browser runtime (from `site/`), shipped under `_quire/` with content-hashed
+/// names: `quire.js` wires up every page; `worker.js` runs the engine (`quire-site.js` and
+/// its wasm) off the main thread on pages with inputs.
+#[derive(Debug, Clone)]
+pub struct Runtime {
+    /// Role (`main`, `worker`, `engine`, `wasm`) → file name under `_quire/`, and bytes.
+    files: BTreeMap<&'static str, (String, Bytes)>,
+}
+
+impl Runtime {
+    /// Recognise the runtime's four files by name; `None` if one is missing.
+    pub fn from_files(files: Vec<(String, Vec<u8>)>) -> Option<Runtime> {
+        let mut out = BTreeMap::new();
+        for (name, bytes) in files {
+            let role = match name.as_str() {
+                "quire.js" => "main",
+                "worker.js" => "worker",
+                n if n.ends_with("_bg.wasm") => "wasm",
+                n if n.starts_with("quire-site") && n.ends_with(".js") => "engine",
+                _ => continue,
+            };
+            let (stem, ext) = name.rsplit_once('.').unwrap_or((&name, ""));
+            let hashed = format!("{stem}.{}.{ext}", hex(&Sha256::digest(&bytes)[..5]));
+            out.insert(role, (hashed, Bytes::from(bytes)));
+        }
+        (out.len() == 4).then_some(Runtime { files: out })
+    }
+
+    /// For the head of a page with inputs: a script that starts the engine's worker while
+    /// the rest of the page is parsed, so that its wasm downloads and compiles meanwhile.
+    /// What the worker says before `quire.js` runs is kept for it (`window.quireEngine`,
+    /// `quireHeard`). Where workers cannot start, it does nothing and `quire.js` reports why.
+    pub(crate) fn early_start(&self, root: &str) -> String {
+        // Paths quire wrote; quoted as JavaScript strings all the same.
+        let url = |role: &str| {
+            serde_json::to_string(&format!("{root}{}", self.path(role))).unwrap_or_default().replace('<', "\\u003c")
+        };
+        format!(
+            "<script>(function(){{try{{var u=function(p){{return new URL(p,document.baseURI).href}},w=new URL(u({}));\
+             w.searchParams.set('engine',u({}));w.searchParams.set('wasm',u({}));\
+             var k=new Worker(w,{{type:'module'}}),h=k.quireHeard=[];k.onmessage=k.onerror=function(e){{h.push(e)}};\
+             window.quireEngine=k}}catch(e){{}}}})()</script>\n",
+            url("worker"),
+            url("engine"),
+            url("wasm"),
+        )
+    }
+
+    /// Each file's path in the site and its bytes.
+    pub(crate) fn files(&self) -> impl Iterator<Item = (String, &Bytes)> {
+        self.files.values().map(|(name, bytes)| (format!("_quire/{name}"), bytes))
+    }
+
+    pub(crate) fn path(&self, role: &str) -> String {
+        self.files.get(role).map(|(n, _)| format!("_quire/{n}")).unwrap_or_default()
+    }
+}
