@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// How soon a page's engine answers, for benches/ready.sh: each URL opened RUNS times in turn,
+// each time in a fresh headless Chromium profile (nothing cached). For each visit: first
+// contentful paint and DOMContentLoaded (from navigation), then the time from navigation
+// until the inputs answer (`data-quire-runtime` leaves `loading`) and until the engine has
+// warmed up and checked itself against the build (`match`, `mismatch` or `ready`). Prints
+// JSON: per URL, every visit and the medians.
+//   node ready.mjs RUNS URL [URL...]
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const [runsArg, ...urls] = process.argv.slice(2);
+const runs = parseInt(runsArg, 10);
+const timeout = 120000;
+const visits = urls.map(() => []);
+for (let i = 0; i < runs; i++) {
+  for (const [k, url] of urls.entries()) {
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-ready-'));
+    const ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
+    });
+    const page = await ctx.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const started = Date.now();
+    await page.goto(url, { waitUntil: 'load', timeout });
+    await page.waitForFunction(() => ['live', 'match', 'mismatch', 'ready', 'error'].includes(document.documentElement.dataset.quireRuntime), null, { timeout });
+    const answers = Date.now() - started;
+    await page.waitForFunction(() => ['match', 'mismatch', 'ready', 'error'].includes(document.documentElement.dataset.quireRuntime)
+      && (document.documentElement.dataset.quireWarmMs !== undefined || document.documentElement.dataset.quireRuntime === 'error'), null, { timeout });
+    const checked = Date.now() - started;
+    const o = await page.evaluate(() => ({
+      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+      dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventStart,
+      state: document.documentElement.dataset.quireRuntime,
+    }));
+    visits[k].push({ fcp: Math.round(o.fcp), dcl: Math.round(o.dcl), answers, checked, state: o.state, errors });
+    await ctx.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
+process.stdout.write(JSON.stringify(urls.map((url, k) => ({
+  url,
+  visits: visits[k],
+  median: Object.fromEntries(['fcp', 'dcl', 'answers', 'checked'].map((m) => [m, median(visits[k].map((v) => v[m]))])),
+})), null, 2) + '\n');

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# How soon the explorer's engine answers (issue 16's "engine ready"), this build against an
+# earlier one in the same run: the scale bench's built site (DIST, by default SIZE=100M's
+# dist/, which benches/scale.sh writes) and, with BASE_DIST, an earlier build of the same
+# project, each served on loopback (benches/browser/serve.mjs, Range requests answered) and
+# opened RUNS times in turn in fresh headless Chromium profiles. Prints, for each, the medians
+# of first contentful paint, DOMContentLoaded, the inputs answering and the engine checked
+# against the build (all from navigation), and the ratios; writes benches/results/ready.md.
+#   benches/ready.sh [RUNS]        DIST=... BASE_DIST=... optional
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+runs="${1:-9}"
+dist="${DIST:-$HOME/.cache/quire/bench-scale/${SIZE:-100M}/dist}"
+[[ -f "$dist/explorer/index.html" ]] || { echo "no built explorer in $dist: run benches/scale.sh first" >&2; exit 1; }
+work=$(mktemp -d)
+servers=()
+trap 'kill "${servers[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
+serve() {
+  node benches/browser/serve.mjs "$1" > "$work/$2.log" 2>&1 &
+  servers+=($!)
+  for _ in $(seq 50); do
+    port=$(grep -o 'port [0-9]*' "$work/$2.log" | awk '{print $2}' || true)
+    [[ -n "$port" ]] && break
+    sleep 0.1
+  done
+  echo "http://127.0.0.1:$port/explorer/"
+}
+[[ -d tests/e2e/node_modules/playwright-core ]] || (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+# The driver beside the browser driver's packages (playwright-core, from tests/e2e).
+cp benches/browser/ready.mjs "$work/"
+ln -sfn "$PWD/tests/e2e/node_modules" "$work/node_modules"
+urls=("$(serve "$dist" this)")
+[[ -n "${BASE_DIST:-}" ]] && urls+=("$(serve "$BASE_DIST" base)")
+node "$work/ready.mjs" "$runs" "${urls[@]}" > "$work/ready.json"
+results=benches/results/ready.md
+node -e '
+  const [file, runs, dist, base] = process.argv.slice(1);
+  const r = JSON.parse(require("fs").readFileSync(file, "utf8"));
+  const errors = r.flatMap((u) => u.visits.flatMap((v) => v.errors));
+  if (errors.length) { console.error(errors.join("\n")); process.exit(1); }
+  const out = [];
+  out.push(`## Engine ready, ${new Date().toISOString().slice(0, 10)}`, "");
+  out.push(`Command: \`benches/ready.sh ${runs}\`: the explorer of ${dist}${base ? ` and of ${base} (BASE_DIST)` : ""}, ${runs} fresh-profile visits each, in turn, on ${require("os").cpus().length} cores. Medians, ms from navigation.`, "");
+  out.push("| site | first contentful paint | DOMContentLoaded | inputs answer | checked against the build | states |", "| --- | --- | --- | --- | --- | --- |");
+  const names = ["this build", "BASE_DIST"];
+  r.forEach((u, i) => {
+    const states = [...new Set(u.visits.map((v) => v.state))].join(", ");
+    out.push(`| ${names[i]} | ${u.median.fcp} | ${u.median.dcl} | ${u.median.answers} | ${u.median.checked} | ${states} |`);
+  });
+  if (r.length === 2) {
+    const ratio = (m) => (r[0].median[m] / r[1].median[m]).toFixed(2);
+    out.push(`| this / base | ${ratio("fcp")} | ${ratio("dcl")} | ${ratio("answers")} | ${ratio("checked")} | |`);
+  }
+  out.push("", "Every visit (first contentful paint, inputs answer, checked):", "");
+  r.forEach((u, i) => out.push(`- ${names[i]}: ${u.visits.map((v) => `${v.fcp}/${v.answers}/${v.checked}`).join(", ")}`));
+  console.log(out.join("\n"));
+' "$work/ready.json" "$runs" "$dist" "${BASE_DIST:-}" | tee "$results"
