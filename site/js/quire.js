@@ -3,8 +3,9 @@
 //   - charts show a tooltip with the formatted values under the pointer;
 //   - tables sort by column, search and page;
 //   - every chart and table downloads its data as CSV;
-//   - on pages with inputs, it starts the engine in a Web Worker (worker.js → the wasm
-//     built from site/src), sends each input change there, and swaps in the slots the
+//   - on pages with inputs, it takes over the engine's Web Worker (worker.js → the wasm
+//     built from site/src) that a script in the page's head started while the page was
+//     read (or starts it), sends each input change there, and swaps in the slots the
 //     worker re-rendered with the build's own renderer. The URL keeps the inputs' state.
 // Status for tests and curious readers: <html data-quire-runtime="static|loading|live|
 // match|mismatch|ready|error">: `live` once the inputs answer, then `match` or `mismatch`
