@@ -688,7 +688,8 @@ fn a_result_too_large_for_a_file_downloads_from_the_engine_or_says_why() {
 /// slowed by it), a page without inputs starts none; the engine checks one
 /// query against the build's result after the inputs answer. The same page saved without
 /// that head starts the engine from `quire.js`. A page whose expected result was altered
-/// shows `mismatch`, and says what differed on the console: the check can fail.
+/// shows `mismatch`, and says what differed on the console: the check can fail. A page
+/// whose engine file is gone says the engine did not load.
 #[test]
 fn the_engine_starts_from_the_head_and_checks_itself_against_the_build() {
     let out = tempfile::tempdir().expect("tmp");
@@ -723,10 +724,14 @@ fn the_engine_starts_from_the_head_and_checks_itself_against_the_build() {
     std::fs::write(out.path().join("late.html"), format!("{}{}", &html[..script_start], &html[script_end..]))
         .expect("write");
 
+    // A site whose engine is missing (a host that lost the file): the page says so.
+    let wasm = head.split('"').find(|p| p.starts_with("./_quire/quire-site_bg.")).expect("the wasm's path");
+    std::fs::write(out.path().join("lost.html"), html.replace(&wasm[2..], "_quire/lost.wasm")).expect("write");
+
     let base = serve(out.path().to_path_buf());
     let output = std::process::Command::new("node")
         .arg(repo().join("tests/e2e/check-pages.mjs"))
-        .args(["--base", &base, "--page=", "--page=late.html", "--page=altered.html"])
+        .args(["--base", &base, "--page=", "--page=late.html", "--page=altered.html", "--page=lost.html"])
         .output()
         .expect("node runs");
     assert!(output.status.success(), "the browser driver failed:\n{}", String::from_utf8_lossy(&output.stderr));
@@ -738,6 +743,12 @@ fn the_engine_starts_from_the_head_and_checks_itself_against_the_build() {
             assert_eq!(p[key], serde_json::json!([]), "{page}: {key}: {p}");
         }
     }
+    let lost = &found[3];
+    assert_eq!(lost["runtime"], "error", "{lost}");
+    assert!(
+        lost["runtimeDetail"].as_str().is_some_and(|d| d.starts_with("the engine did not load") && d.contains("404")),
+        "{lost}"
+    );
     let p = &found[2];
     assert_eq!(p["runtime"], "mismatch", "{p}");
     assert!(
