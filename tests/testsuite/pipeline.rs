@@ -434,3 +434,33 @@ fn a_memory_bound_spills_or_runs_unbounded_and_answers_the_same() {
     let said = second.stderr();
     assert!(said.contains("unique(id)") && said.contains("1 row"), "{said}");
 }
+
+/// Tables registered at the same moment in a schema that does not exist yet (a stage's
+/// models side by side, a page's rollups) are all kept: the schema is made once. Eight
+/// threads released together, forty times.
+#[test]
+fn tables_registered_at_once_in_a_new_schema_are_all_kept() {
+    use quire_engine::datafusion::arrow::array::Int64Array;
+    use quire_engine::datafusion::arrow::record_batch::RecordBatch;
+    let batch =
+        RecordBatch::try_from_iter([("x", std::sync::Arc::new(Int64Array::from(vec![1i64])) as _)]).expect("a batch");
+    for round in 0..40 {
+        let engine = quire_engine::Engine::new();
+        let gate = std::sync::Barrier::new(8);
+        std::thread::scope(|s| {
+            for i in 0..8 {
+                let (engine, gate, batch) = (&engine, &gate, batch.clone());
+                s.spawn(move || {
+                    gate.wait();
+                    let name = quire_engine::TableName::new(&format!("s{round}"), &format!("t{i}"));
+                    engine.register_new(&name, vec![batch]).expect("registered");
+                });
+            }
+        });
+        let kept: Vec<String> = (0..8)
+            .filter(|i| engine.context().table_exist(format!("s{round}.t{i}").as_str()).unwrap_or(false))
+            .map(|i| format!("t{i}"))
+            .collect();
+        assert_eq!(kept.len(), 8, "round {round}: only {kept:?} kept");
+    }
+}

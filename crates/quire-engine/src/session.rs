@@ -192,8 +192,13 @@ impl Engine {
         &self.ctx
     }
 
-    /// Make sure schema `name` exists in the default catalog.
+    /// Make sure schema `name` exists in the default catalog. Checked and made under one
+    /// lock: two tables registered at once in a new schema (a stage's models side by side, a
+    /// page's rollups) would otherwise each make it, and the second would drop the first's
+    /// table.
     pub fn ensure_schema(&self, name: &str) -> Result<()> {
+        static MAKING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _making = MAKING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let catalog = self
             .ctx
             .catalog("datafusion")
