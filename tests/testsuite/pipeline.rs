@@ -452,7 +452,7 @@ fn tables_registered_at_once_in_a_new_schema_are_all_kept() {
                 let (engine, gate, batch) = (&engine, &gate, batch.clone());
                 s.spawn(move || {
                     gate.wait();
-                    let name = quire_engine::TableName::new(&format!("s{round}"), &format!("t{i}"));
+                    let name = quire_engine::TableName::new(format!("s{round}"), format!("t{i}"));
                     engine.register_new(&name, vec![batch]).expect("registered");
                 });
             }
