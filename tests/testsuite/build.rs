@@ -38,9 +38,7 @@ fn the_data_island_carries_what_the_runtime_needs() {
     let project = Project::fixture("shop");
     project.build().ok();
     let html = project.read("dist/index.html");
-    let start = html.find("id=\"quire-data\">").expect("a data island") + "id=\"quire-data\">".len();
-    let end = start + html[start..].find("</script>").expect("closed");
-    let island: serde_json::Value = serde_json::from_str(&html[start..end]).expect("valid JSON");
+    let island = crate::util::island(&html);
     let tables = island["tables"].as_object().expect("tables");
     let (name, path) = tables.iter().next().expect("a table ships");
     assert!(name.starts_with("quire_rollups.") && tables.len() == 1, "{tables:?}");
@@ -362,9 +360,7 @@ fn a_result_over_the_download_limit_is_not_written_and_the_author_hears_why() {
     insta::assert_snapshot!("too_large_to_download_warnings", warnings);
     let html = project.read("dist/index.html");
     assert_eq!(html.matches("href=\"#\" data-too-large=\"450000\"").count(), 2, "{html}");
-    let start = html.find("id=\"quire-data\">").expect("a data island") + "id=\"quire-data\">".len();
-    let end = start + html[start..].find("</script>").expect("closed");
-    let island: serde_json::Value = serde_json::from_str(&html[start..end]).expect("valid JSON");
+    let island = crate::util::island(&html);
     assert_eq!(island["tooLarge"], serde_json::json!({ "above": 450000, "everything": 450000 }));
     assert_eq!(island["live"], serde_json::json!(["above"]));
 }

@@ -629,8 +629,7 @@ fn a_large_shipped_table_is_spooled_to_disk_and_served_from_it() {
     Run::new(quire().arg("build").arg(p.path()).arg("--quiet").env("QUIRE_RANGED_ABOVE", "0")).ok();
     assert_eq!(listing(), BTreeSet::from(["notes.txt".to_string()]), "the build leaves only what is not its own");
     let html = p.read("dist/index.html");
-    let island = html.split("id=\"quire-data\">").nth(1).and_then(|s| s.split("</script>").next()).expect("island");
-    let island: serde_json::Value = serde_json::from_str(island).expect("json");
+    let island = crate::util::island(&html);
     let path = island["tables"]["shop.t"].as_str().expect("shop.t ships").to_string();
     assert!(island["ranged"]["shop.t"]["len"].is_u64(), "shop.t is ranged: {island}");
     let built = std::fs::read(p.path().join("dist").join(&path)).expect("the shipped file");

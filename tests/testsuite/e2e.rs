@@ -708,16 +708,12 @@ fn the_engine_starts_from_the_head_and_checks_itself_against_the_build() {
     let people = std::fs::read_to_string(out.path().join("people/index.html")).expect("people");
     assert!(!people.contains("new Worker("), "a page without inputs starts no engine");
 
-    let island_of = |html: &str| {
-        let start = html.find("id=\"quire-data\">").expect("a data island") + "id=\"quire-data\">".len();
-        let end = start + html[start..].find("</script>").expect("closed");
-        (start, end, serde_json::from_str::<serde_json::Value>(&html[start..end]).expect("JSON"))
-    };
-    let (start, end, mut island) = island_of(&html);
+    let at = crate::util::island_at(&html);
+    let mut island = crate::util::island(&html);
     let amount = island["check"]["expected"]["rows"][0][1].as_f64().expect("the expected amount");
     island["check"]["expected"]["rows"][0][1] = serde_json::json!(amount + 1.0);
     let altered = island.to_string().replace('<', "\\u003c");
-    std::fs::write(out.path().join("altered.html"), format!("{}{altered}{}", &html[..start], &html[end..]))
+    std::fs::write(out.path().join("altered.html"), format!("{}{altered}{}", &html[..at.start], &html[at.end..]))
         .expect("write");
     let script_start = html.find("<script>(function(){try{var u=").expect("the head's script");
     let script_end = script_start + html[script_start..].find("</script>\n").expect("closed") + "</script>\n".len();

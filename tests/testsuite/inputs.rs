@@ -206,9 +206,7 @@ fn every_column_any_input_state_reads_is_shipped() {
     ]);
     project.build().ok();
     let html = project.read("dist/index.html");
-    let start = html.find("id=\"quire-data\">").expect("a data island") + "id=\"quire-data\">".len();
-    let end = start + html[start..].find("</script>").expect("closed");
-    let island: serde_json::Value = serde_json::from_str(&html[start..end]).expect("JSON");
+    let island = crate::util::island(&html);
     let path = island["tables"]["t.orders"].as_str().expect("t.orders ships");
     let file = std::fs::File::open(project.path().join("dist").join(path)).expect("the Parquet file");
     use quire_engine::parquet::file::reader::FileReader;

@@ -266,8 +266,7 @@ fn a_table_read_row_by_row_ships_ranged_and_sorted_by_what_it_is_filtered_by() {
     ]);
     crate::util::Run::new(crate::util::quire().arg("build").arg(p.path()).env("QUIRE_RANGED_ABOVE", "0")).ok();
     let html = p.read("dist/index.html");
-    let island = html.split("id=\"quire-data\">").nth(1).and_then(|s| s.split("</script>").next()).expect("island");
-    let island: Value = serde_json::from_str(island).expect("json");
+    let island = crate::util::island(&html);
     let path = island["tables"]["shop.t"].as_str().expect("shop.t ships");
     let len = island["ranged"]["shop.t"]["len"].as_u64().expect("shop.t is ranged");
     let file = Bytes::from(std::fs::read(p.path().join("dist").join(path)).expect("the shipped file"));
@@ -311,8 +310,7 @@ fn a_parquet_table_ships_its_column_chunks_copied() {
         )
         .ok();
         let html = p.read("dist/index.html");
-        let island = html.split("id=\"quire-data\">").nth(1).and_then(|s| s.split("</script>").next()).expect("island");
-        let island: Value = serde_json::from_str(island).expect("json");
+        let island = crate::util::island(&html);
         assert!(island["ranged"]["shop.orders"]["len"].is_u64(), "shop.orders ships ranged: {island}");
         let path = island["tables"]["shop.orders"].as_str().expect("shop.orders ships");
         (Bytes::from(std::fs::read(p.path().join("dist").join(path)).expect("the shipped file")), run.stderr())

@@ -381,8 +381,7 @@ fn a_live_aggregate_ships_its_proved_rollup_and_verbose_says_why_others_ship_row
     assert!(data.iter().any(|n| n.starts_with("quire_rollups.")), "{data:?}");
     // `distinct_buyers` and `big` need rows; the buyer and amount columns ship, for them.
     let html = std::fs::read_to_string(out.join("index.html")).expect("the page");
-    let island = html.split("id=\"quire-data\">").nth(1).and_then(|s| s.split("</script>").next()).expect("island");
-    let island: Value = serde_json::from_str(island).expect("json");
+    let island = crate::util::island(&html);
     assert_eq!(island["rolled"], serde_json::json!(["by_month", "mean_amount"]));
     assert_eq!(island["rollups"].as_array().map(Vec::len), Some(2));
     assert!(data.iter().any(|n| n.starts_with("shop.orders.")), "{data:?}");

@@ -170,6 +170,17 @@ pub fn plain_text(html: &str) -> String {
     out
 }
 
+/// Where a built page's data island (the JSON in `<script id="quire-data">`) is in its HTML.
+pub fn island_at(html: &str) -> std::ops::Range<usize> {
+    let start = html.find("id=\"quire-data\">").expect("a data island") + "id=\"quire-data\">".len();
+    start..start + html[start..].find("</script>").expect("the island is closed")
+}
+
+/// A built page's data island, parsed.
+pub fn island(html: &str) -> serde_json::Value {
+    serde_json::from_str(&html[island_at(html)]).expect("the island is JSON")
+}
+
 /// The `<article>` of a built page: what the author's Markdown became.
 pub fn article(html: &str) -> &str {
     let start = html.find("<article").expect("the page has an <article>");
