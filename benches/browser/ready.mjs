@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // How soon a page's engine answers, for benches/ready.sh: each URL opened RUNS times in turn,
 // each time in a fresh headless Chromium profile (nothing cached). For each visit: first
-// contentful paint and DOMContentLoaded (from navigation), then the time from navigation
-// until the inputs answer (`data-quire-runtime` leaves `loading`) and until the engine has
-// warmed up and checked itself against the build (`match`, `mismatch` or `ready`). Prints
-// JSON: per URL, every visit and the medians.
+// contentful paint and DOMContentLoaded (from navigation), then when the inputs answer
+// (`data-quire-runtime` leaves `loading`) and when the engine has warmed up and checked
+// itself against the build (`match`, `mismatch` or `ready`): both in the page, in ms from
+// navigation (`answered`, `checkedAt`), and as the driver's wall clock from asking for the
+// page (`answers`, `checked`: Playwright's start of the navigation included, as earlier runs
+// measured). Prints JSON: per URL, every visit and the medians.
 //   node ready.mjs RUNS URL [URL...]
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -24,6 +26,17 @@ for (let i = 0; i < runs; i++) {
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
     });
     const page = await ctx.newPage();
+    // When the page's runtime state first says the inputs answer, and when it is checked,
+    // in ms from navigation (the clock of first contentful paint), seen where it happens.
+    await page.addInitScript(() => {
+      const seen = (window.__quireSeen = {});
+      new MutationObserver(() => {
+        const s = document.documentElement?.dataset.quireRuntime;
+        const now = performance.now();
+        if (['live', 'match', 'mismatch', 'ready', 'error'].includes(s)) seen.answers ??= now;
+        if (['match', 'mismatch', 'ready', 'error'].includes(s)) seen.checked ??= now;
+      }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-quire-runtime'] });
+    });
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     const started = Date.now();
@@ -37,8 +50,12 @@ for (let i = 0; i < runs; i++) {
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
       dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventStart,
       state: document.documentElement.dataset.quireRuntime,
+      seen: window.__quireSeen,
     }));
-    visits[k].push({ fcp: Math.round(o.fcp), dcl: Math.round(o.dcl), answers, checked, state: o.state, errors });
+    visits[k].push({
+      fcp: Math.round(o.fcp), dcl: Math.round(o.dcl), answers, checked,
+      answered: Math.round(o.seen.answers ?? -1), checkedAt: Math.round(o.seen.checked ?? -1), state: o.state, errors,
+    });
     await ctx.close();
     fs.rmSync(profile, { recursive: true, force: true });
   }
@@ -47,5 +64,5 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
 process.stdout.write(JSON.stringify(urls.map((url, k) => ({
   url,
   visits: visits[k],
-  median: Object.fromEntries(['fcp', 'dcl', 'answers', 'checked'].map((m) => [m, median(visits[k].map((v) => v[m]))])),
+  median: Object.fromEntries(['fcp', 'dcl', 'answers', 'checked', 'answered', 'checkedAt'].map((m) => [m, median(visits[k].map((v) => v[m]))])),
 })), null, 2) + '\n');

@@ -403,7 +403,7 @@ fn step(what: String, since: f64) {
 /// A ranged table's footer: the file's last bytes, more if its footer is longer; the whole
 /// file if the host ignores ranges.
 async fn open_ranged(url: &str, len: u64, tail: u64) -> Result<RangedFile, String> {
-    let mut want = tail.clamp(8, len);
+    let mut want = len - quire_engine::ranged::first_read(len, tail).start;
     loop {
         let read = match fetch_range(url, len - want, len).await? {
             Piece::Range(tail) => RangedFile::from_tail(len, tail.into()),
@@ -436,11 +436,11 @@ async fn fetch_range(url: &str, start: u64, end: u64) -> Result<Piece, String> {
     let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
     let init = web_sys::RequestInit::new();
     let headers = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;
-    headers.set("Range", &format!("bytes={start}-{}", end - 1)).map_err(|e| format!("{e:?}"))?;
+    let range = format!("bytes={start}-{}", end - 1);
+    headers.set("Range", &range).map_err(|e| format!("{e:?}"))?;
     init.set_headers(&headers);
-    let resp = wasm_bindgen_futures::JsFuture::from(scope.fetch_with_str_and_init(url, &init))
-        .await
-        .map_err(|e| format!("fetching {url}: {e:?}"))?;
+    let asked = early(&format!("{url}#{range}")).unwrap_or_else(|| scope.fetch_with_str_and_init(url, &init));
+    let resp = wasm_bindgen_futures::JsFuture::from(asked).await.map_err(|e| format!("fetching {url}: {e:?}"))?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|_| "fetch gave no response".to_string())?;
     if !resp.ok() {
         return Err(format!("fetching {url} (bytes {start}-{}): HTTP {}", end - 1, resp.status()));
@@ -502,9 +502,8 @@ fn strings(v: &Value) -> Vec<String> {
 
 async fn fetch(url: &str) -> Result<Vec<u8>, String> {
     let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-    let resp = wasm_bindgen_futures::JsFuture::from(scope.fetch_with_str(url))
-        .await
-        .map_err(|e| format!("fetching {url}: {e:?}"))?;
+    let asked = early(url).unwrap_or_else(|| scope.fetch_with_str(url));
+    let resp = wasm_bindgen_futures::JsFuture::from(asked).await.map_err(|e| format!("fetching {url}: {e:?}"))?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|_| "fetch gave no response".to_string())?;
     if !resp.ok() {
         return Err(format!("fetching {url}: HTTP {}", resp.status()));
@@ -513,6 +512,15 @@ async fn fetch(url: &str) -> Result<Vec<u8>, String> {
         .await
         .map_err(|e| format!("reading {url}: {e:?}"))?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+/// The response to a request the worker made while the engine loaded (`worker.js` asks for
+/// what the page's head names: its tables, a ranged table's footer), taken once; `None` if it
+/// made none under `key` (a URL, with `#bytes=a-b` for a range).
+fn early(key: &str) -> Option<js_sys::Promise> {
+    let take = js_sys::Reflect::get(&js_sys::global(), &"__quire_early".into()).ok()?;
+    let take: js_sys::Function = take.dyn_into().ok()?;
+    take.call1(&wasm_bindgen::JsValue::NULL, &key.into()).ok()?.dyn_into().ok()
 }
 
 fn now() -> f64 {

@@ -33,7 +33,13 @@ const results = [];
 try {
   for (const p of opt.page) {
     const page = await context.newPage();
-    const r = { page: p, consoleErrors: [], pageErrors: [], failedRequests: [], offOrigin: [], requests: 0 };
+    const r = { page: p, consoleErrors: [], pageErrors: [], failedRequests: [], offOrigin: [], requests: 0, data: [] };
+    // Each request for the site's data (the worker's included): its path, and its Range.
+    page.on('request', (q) => {
+      const u = new URL(q.url());
+      const range = q.headers().range;
+      if (u.pathname.includes('/data/')) r.data.push(range ? `${u.pathname} ${range}` : u.pathname);
+    });
     page.on('console', (m) => { if (m.type() === 'error') r.consoleErrors.push(m.text()); });
     page.on('pageerror', (e) => r.pageErrors.push(String(e)));
     page.on('requestfailed', (q) => { if (!r.offOrigin.includes(q.url())) r.failedRequests.push(`${q.url()} ${q.failure()?.errorText}`); });

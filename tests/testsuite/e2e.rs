@@ -129,8 +129,10 @@ fn the_example_works_in_a_real_browser() {
         out.path().join("_quire").is_dir(),
         "this quire was compiled without the browser runtime: run scripts/build-runtime.sh, then rebuild"
     );
-    let island = std::fs::read_to_string(out.path().join("explorer/index.html")).expect("the explorer");
-    assert!(island.contains(r#""ranged":{"orders.orders":{"len":"#), "the explorer reads its orders in pieces");
+    let explorer = std::fs::read_to_string(out.path().join("explorer/index.html")).expect("the explorer");
+    assert!(explorer.contains(r#""ranged":{"orders.orders":{"len":"#), "the explorer reads its orders in pieces");
+    let first = first_fetches(&crate::util::island(&explorer));
+    assert!(first.len() >= 2, "{first:?}");
     // A host that serves Range requests, then one that ignores them (the whole file comes
     // in answer to the first request, and the page works from it).
     for (ranges, pages) in [(true, &["", "explorer/", "states/"][..]), (false, &["explorer/"][..])] {
@@ -162,6 +164,14 @@ fn the_example_works_in_a_real_browser() {
             assert_eq!(p["pageErrors"], serde_json::json!([]), "{name}: page errors");
             assert_eq!(p["failedRequests"], serde_json::json!([]), "{name}: failed requests");
             assert_eq!(p["offOrigin"], serde_json::json!([]), "{name}: requests off the site's origin");
+            // What the engine fetches first is asked for once: the worker asks while the wasm
+            // loads (the head names it), and the engine takes that response.
+            if p["page"] == "explorer/" {
+                let asked: Vec<&str> = p["data"].as_array().into_iter().flatten().filter_map(|d| d.as_str()).collect();
+                for f in &first {
+                    assert_eq!(asked.iter().filter(|a| *a == f).count(), 1, "{name}: {f} asked for once: {asked:?}");
+                }
+            }
         }
     }
     // `quire dev` serves the explorer's orders a piece at a time from the file it spooled to
@@ -187,6 +197,25 @@ fn the_example_works_in_a_real_browser() {
         .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
         .unwrap_or_default();
     assert!(spooled.iter().any(|f| f.ends_with(".orders.orders.parquet")), "served from a spooled file: {spooled:?}");
+}
+
+/// The requests a page's engine makes first, as `check-pages.mjs` names them: each table's
+/// file, and for a ranged table the last bytes that hold its footer.
+fn first_fetches(island: &serde_json::Value) -> Vec<String> {
+    let tables = island["tables"].as_object().expect("tables");
+    tables
+        .iter()
+        .map(|(name, path)| {
+            let path = format!("/{}", path.as_str().expect("a path"));
+            match (island["ranged"][name]["len"].as_u64(), island["ranged"][name]["tail"].as_u64()) {
+                (Some(len), Some(tail)) => {
+                    let r = quire_engine::ranged::first_read(len, tail);
+                    format!("{path} bytes={}-{}", r.start, r.end - 1)
+                }
+                _ => path,
+            }
+        })
+        .collect()
 }
 
 /// The explorer's inputs, driven in Chromium with the network cut off: after each change the
@@ -685,7 +714,8 @@ fn a_result_too_large_for_a_file_downloads_from_the_engine_or_says_why() {
 
 /// A page with inputs starts its engine from its head, after the stylesheet (the wasm
 /// loads while the page is parsed; the stylesheet, which first paint waits for, is not
-/// slowed by it), a page without inputs starts none; the engine checks one
+/// slowed by it), and its worker asks for the page's tables meanwhile, each once; a page
+/// without inputs starts none; the engine checks one
 /// query against the build's result after the inputs answer. The same page saved without
 /// that head starts the engine from `quire.js`. A page whose expected result was altered
 /// shows `mismatch`, and says what differed on the console: the check can fail. A page
@@ -704,6 +734,12 @@ fn the_engine_starts_from_the_head_and_checks_itself_against_the_build() {
         let at = head.find(&format!("\"./_quire/{role}")).unwrap_or_else(|| panic!("{role} in {head}")) + 3;
         let path = &head[at..at + head[at..].find('"').expect("quoted")];
         assert!(out.path().join(path).is_file(), "{path}");
+    }
+    // The files the engine fetches first, which the worker asks for while its wasm loads.
+    let first = first_fetches(&crate::util::island(&html));
+    assert!(!first.is_empty());
+    for f in &first {
+        assert!(head.contains(&format!("[\".{f}\"]")), "{f} in {head}");
     }
     let people = std::fs::read_to_string(out.path().join("people/index.html")).expect("people");
     assert!(!people.contains("new Worker("), "a page without inputs starts no engine");
@@ -737,6 +773,12 @@ fn the_engine_starts_from_the_head_and_checks_itself_against_the_build() {
         assert_eq!(p["runtime"], "match", "{page}: {p}");
         for key in ["consoleErrors", "pageErrors", "failedRequests"] {
             assert_eq!(p[key], serde_json::json!([]), "{page}: {key}: {p}");
+        }
+        // Asked for once: by the worker from the head's list, taken by the engine; by the
+        // engine itself without that head.
+        let asked: Vec<&str> = p["data"].as_array().into_iter().flatten().filter_map(|d| d.as_str()).collect();
+        for f in &first {
+            assert_eq!(asked.iter().filter(|a| *a == f).count(), 1, "{page}: {f}: {asked:?}");
         }
     }
     let lost = &found[3];

@@ -793,7 +793,7 @@ pub(crate) async fn assemble(
         let mut head = String::new();
         if let Some(rt) = runtime {
             if !c.live.is_empty() {
-                head.push_str(&rt.early_start(asset_root));
+                head.push_str(&rt.early_start(asset_root, &first_fetches(c, &shipped, &ranged, &shapes)));
             }
             let _ = write!(tail, "<script type=\"module\" src=\"{asset_root}{}\"></script>", rt.path("main"));
         }
@@ -899,6 +899,29 @@ fn data_island(
     });
     // `<` escaped so that no value can close the script element.
     json.to_string().replace('<', "\\u003c")
+}
+
+/// What the engine's init fetches on this page, in the island's order: each table's file (a
+/// ranged table's footer only) and each map's shapes.
+fn first_fetches(
+    c: &Compiled,
+    shipped: &BTreeMap<TableName, String>,
+    ranged: &BTreeMap<String, serde_json::Value>,
+    shapes: &BTreeMap<&str, String>,
+) -> Vec<crate::runtime::FirstFetch> {
+    let mut tables: Vec<(String, &String)> =
+        c.tables.keys().filter_map(|t| Some((t.to_string(), shipped.get(t)?))).collect();
+    tables.sort();
+    let footer = |name: &str| {
+        let r = ranged.get(name)?;
+        Some(quire_engine::ranged::first_read(r["len"].as_u64()?, r["tail"].as_u64()?))
+    };
+    let mut first: Vec<crate::runtime::FirstFetch> = tables
+        .into_iter()
+        .map(|(name, path)| crate::runtime::FirstFetch { range: footer(&name), path: path.clone() })
+        .collect();
+    first.extend(shapes.values().map(|path| crate::runtime::FirstFetch { path: path.clone(), range: None }));
+    first
 }
 
 fn default_title(url: &str) -> String {

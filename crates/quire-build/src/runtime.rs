@@ -37,22 +37,32 @@ impl Runtime {
     }
 
     /// For the head of a page with inputs: a script that starts the engine's worker while
-    /// the rest of the page is parsed, so that its wasm downloads and compiles meanwhile.
-    /// What the worker says before `quire.js` runs is kept for it (`window.quireEngine`,
-    /// `quireHeard`). Where workers cannot start, it does nothing and `quire.js` reports why.
-    pub(crate) fn early_start(&self, root: &str) -> String {
+    /// the rest of the page is parsed, so that its wasm downloads and compiles meanwhile, and
+    /// the worker asks for `first` at once (what the engine's init fetches: paths under the
+    /// site's root, with the byte range of a ranged table's footer). What the worker says
+    /// before `quire.js` runs is kept for it (`window.quireEngine`, `quireHeard`). Where
+    /// workers cannot start, it does nothing and `quire.js` reports why.
+    pub(crate) fn early_start(&self, root: &str, first: &[FirstFetch]) -> String {
         // Paths quire wrote; quoted as JavaScript strings all the same.
-        let url = |role: &str| {
-            serde_json::to_string(&format!("{root}{}", self.path(role))).unwrap_or_default().replace('<', "\\u003c")
-        };
+        let quote = |s: &str| serde_json::to_string(s).unwrap_or_default().replace('<', "\\u003c");
+        let url = |role: &str| quote(&format!("{root}{}", self.path(role)));
+        let first: Vec<String> = first
+            .iter()
+            .map(|f| match &f.range {
+                Some(r) => format!("[{},{},{}]", quote(&format!("{root}{}", f.path)), r.start, r.end),
+                None => format!("[{}]", quote(&format!("{root}{}", f.path))),
+            })
+            .collect();
         format!(
             "<script>(function(){{try{{var u=function(p){{return new URL(p,document.baseURI).href}},w=new URL(u({}));\
              w.searchParams.set('engine',u({}));w.searchParams.set('wasm',u({}));\
+             w.searchParams.set('early',JSON.stringify([{}].map(function(f){{f[0]=u(f[0]);return f}})));\
              var k=new Worker(w,{{type:'module'}}),h=k.quireHeard=[];k.onmessage=k.onerror=function(e){{h.push(e)}};\
              window.quireEngine=k}}catch(e){{}}}})()</script>\n",
             url("worker"),
             url("engine"),
             url("wasm"),
+            first.join(","),
         )
     }
 
@@ -64,4 +74,12 @@ impl Runtime {
     pub(crate) fn path(&self, role: &str) -> String {
         self.files.get(role).map(|(n, _)| format!("_quire/{n}")).unwrap_or_default()
     }
+}
+
+/// A file the engine's init fetches (a table's, or a map's shapes): its path under the site's
+/// root, and for a ranged table the bytes of its footer that it reads first.
+#[derive(Debug, Clone)]
+pub(crate) struct FirstFetch {
+    pub path: String,
+    pub range: Option<std::ops::Range<u64>>,
 }

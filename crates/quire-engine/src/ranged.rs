@@ -300,6 +300,13 @@ pub fn tail_len(file: &[u8]) -> Option<u64> {
     Some(FooterTail::try_new(last).ok()?.metadata_length() as u64 + 8)
 }
 
+/// The bytes a runtime asks for first to open a ranged file of `len` bytes whose footer the
+/// build measured as `tail` bytes: the file's last `tail` (at least its last eight). The
+/// build names the same range in the page's head, so that it is asked for early.
+pub fn first_read(len: u64, tail: u64) -> Range<u64> {
+    len - tail.max(8).min(len)..len
+}
+
 /// The fetched pieces (shared, not copied), as the Parquet reader reads a file.
 #[derive(Clone)]
 struct Fetched {
