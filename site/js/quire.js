@@ -585,7 +585,8 @@ function applyReply(r, how) {
   setUrl(r, how);
 }
 
-/** Swap in the slots the worker re-rendered, keeping focus where the reader is typing. */
+/** Swap in the slots the worker re-rendered, keeping focus where the reader is typing, and
+ * on the dropdown or button a reader just used from the keyboard (its slot is drawn again). */
 let updates = 0;
 let lastSwapped = null;
 function swapSlots(r) {
@@ -602,6 +603,7 @@ function swapSlots(r) {
     el.replaceWith(fresh);
     enhance(fresh);
     wireInputs(fresh);
+    if (active && active !== el && el.contains(active)) counterpart(el, fresh, active)?.focus({ preventScroll: true });
   }
   for (const err of r.errors || []) console.error(`quire: ${err}`);
   // What the last change cost in the worker (its queries and re-render), and each step of
@@ -610,6 +612,17 @@ function swapSlots(r) {
   if (typeof r.wasm_bytes === 'number') root.dataset.quireWasmBytes = String(r.wasm_bytes);
   if (Array.isArray(r.steps)) root.dataset.quireSteps = JSON.stringify(r.steps.map(([what, ms]) => [what, Math.round(ms)]));
   root.dataset.quireUpdates = String(++updates);
+}
+
+/** The element of `fresh` (a slot drawn again) that stands where `old` stood in `el`: the
+ * one with its id, else the one at the same place, if it is the same kind of element. */
+function counterpart(el, fresh, old) {
+  if (old.id) return fresh.querySelector(`#${CSS.escape(old.id)}`);
+  const place = [];
+  for (let n = old; n !== el; n = n.parentElement) place.unshift(Array.prototype.indexOf.call(n.parentElement.children, n));
+  let m = fresh;
+  for (const i of place) m = m?.children[i];
+  return m && m.tagName === old.tagName ? m : null;
 }
 
 /** The address bar follows the inputs: `push` a new history entry, `replace` this one, or `none`. */

@@ -9,7 +9,7 @@
 //   4 back       history.back(): the view of step 2 again
 //   5 reload     open step 2's URL in a fresh tab: the shared view is restored
 // then: CSV download of the table, a chart saved as a PNG, a tooltip over a chart, sorting,
-// table search.
+// table search; and on step 5's page, the dropdown and a button used from the keyboard.
 //
 //   node interact.mjs --base http://127.0.0.1:PORT/ --expected expected.json [--shots DIR]
 import { chromium } from 'playwright-core';
@@ -183,6 +183,23 @@ try {
   await check(again, 'reload');
   report.reloadSelected = await again.evaluate(() => [document.querySelector('#q-in-category').value,
     document.querySelector('[data-input="channel"] [aria-pressed="true"]')?.value]);
+  // By keyboard: the dropdown, then a button; each keeps the focus after the change it made
+  // (its slot is drawn again), so the next key goes on from there.
+  const focused = () => again.evaluate(() => {
+    const a = document.activeElement;
+    return a && a !== document.body ? a.id || a.value || a.tagName : null;
+  });
+  let k = await updates(again);
+  await again.focus('#q-in-category');
+  await again.keyboard.press('ArrowDown');
+  await settled(again, k);
+  report.keyboard = { dropdown: await focused(), category: await again.evaluate(() => document.querySelector('#q-in-category').value) };
+  k = await updates(again);
+  await again.focus('[data-input="channel"] button[value="Mobile App"]');
+  await again.keyboard.press('Enter');
+  await settled(again, k);
+  report.keyboard.button = await focused();
+  report.keyboard.pressed = await again.evaluate(() => document.querySelector('[data-input="channel"] [aria-pressed="true"]')?.value);
   await again.close();
 } finally {
   await context.close();

@@ -276,6 +276,12 @@ fn the_explorer_answers_its_inputs_offline() {
     assert_eq!(r["steps"]["channel"]["search"], "?category=Computers&channel=Web");
     assert_eq!(r["steps"]["back"]["search"], "?category=Computers&channel=Web");
     assert_eq!(r["reloadSelected"], serde_json::json!(["Computers", "Web"]), "a shared URL restores the inputs");
+    // From the keyboard, the input that changed keeps the focus (its slot was drawn again).
+    let keys = &r["keyboard"];
+    assert_eq!(keys["dropdown"], "q-in-category", "{keys}");
+    assert_ne!(keys["category"], "Computers", "the arrow key picked another category: {keys}");
+    assert_eq!(keys["button"], "Mobile App", "{keys}");
+    assert_eq!(keys["pressed"], "Mobile App", "{keys}");
     // The injection string filtered everything out and changed nothing else.
     let injected = &expected["injection"];
     assert!(
