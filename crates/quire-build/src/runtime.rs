@@ -39,9 +39,10 @@ impl Runtime {
     /// For the head of a page with inputs: a script that starts the engine's worker while
     /// the rest of the page is parsed, so that its wasm downloads and compiles meanwhile, and
     /// the worker asks for `first` at once (what the engine's init fetches: paths under the
-    /// site's root, with the byte range of a ranged table's footer). What the worker says
-    /// before `quire.js` runs is kept for it (`window.quireEngine`, `quireHeard`). Where
-    /// workers cannot start, it does nothing and `quire.js` reports why.
+    /// site's root, with the byte range of a ranged table's footer; resolved against the
+    /// page's address, as `quire.js` resolves the tables it hands the engine). What the
+    /// worker says before `quire.js` runs is kept for it (`window.quireEngine`,
+    /// `quireHeard`). Where workers cannot start, it does nothing and `quire.js` says why.
     pub(crate) fn early_start(&self, root: &str, first: &[FirstFetch]) -> String {
         // Paths quire wrote; quoted as JavaScript strings all the same.
         let quote = |s: &str| serde_json::to_string(s).unwrap_or_default().replace('<', "\\u003c");
@@ -56,7 +57,7 @@ impl Runtime {
         format!(
             "<script>(function(){{try{{var u=function(p){{return new URL(p,document.baseURI).href}},w=new URL(u({}));\
              w.searchParams.set('engine',u({}));w.searchParams.set('wasm',u({}));\
-             w.searchParams.set('early',JSON.stringify([{}].map(function(f){{f[0]=u(f[0]);return f}})));\
+             w.searchParams.set('early',JSON.stringify([{}].map(function(f){{f[0]=new URL(f[0],location.href).href;return f}})));\
              var k=new Worker(w,{{type:'module'}}),h=k.quireHeard=[];k.onmessage=k.onerror=function(e){{h.push(e)}};\
              window.quireEngine=k}}catch(e){{}}}})()</script>\n",
             url("worker"),
