@@ -433,13 +433,18 @@ enum Piece {
 /// Bytes `[start, end)` of `url`: `206 Partial Content`, or the whole file from a host that
 /// answers `200` to a Range request.
 async fn fetch_range(url: &str, start: u64, end: u64) -> Result<Piece, String> {
-    let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-    let init = web_sys::RequestInit::new();
-    let headers = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;
     let range = format!("bytes={start}-{}", end - 1);
-    headers.set("Range", &range).map_err(|e| format!("{e:?}"))?;
-    init.set_headers(&headers);
-    let asked = early(&format!("{url}#{range}")).unwrap_or_else(|| scope.fetch_with_str_and_init(url, &init));
+    let asked = match early(&format!("{url}#{range}")) {
+        Some(asked) => asked,
+        None => {
+            let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+            let init = web_sys::RequestInit::new();
+            let headers = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;
+            headers.set("Range", &range).map_err(|e| format!("{e:?}"))?;
+            init.set_headers(&headers);
+            scope.fetch_with_str_and_init(url, &init)
+        }
+    };
     let resp = wasm_bindgen_futures::JsFuture::from(asked).await.map_err(|e| format!("fetching {url}: {e:?}"))?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|_| "fetch gave no response".to_string())?;
     if !resp.ok() {

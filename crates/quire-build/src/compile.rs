@@ -871,8 +871,7 @@ fn data_island(
 ) -> String {
     let choices: BTreeMap<&String, &Table> =
         c.choices.iter().filter(|(k, _)| !shapes.contains_key(k.as_str())).collect();
-    let tables: BTreeMap<String, &String> =
-        c.tables.keys().filter_map(|t| Some((t.to_string(), shipped.get(t)?))).collect();
+    let tables = page_tables(c, shipped);
     let ranged: BTreeMap<&String, &serde_json::Value> =
         tables.keys().filter_map(|t| Some((t, ranged.get(t)?))).collect();
     let check = c.check.as_ref().map(|(name, expected)| serde_json::json!({ "query": name, "expected": expected }));
@@ -901,6 +900,11 @@ fn data_island(
     json.to_string().replace('<', "\\u003c")
 }
 
+/// The page's tables that ship to the browser, by name, with their paths in the site.
+fn page_tables<'a>(c: &Compiled, shipped: &'a BTreeMap<TableName, String>) -> BTreeMap<String, &'a String> {
+    c.tables.keys().filter_map(|t| Some((t.to_string(), shipped.get(t)?))).collect()
+}
+
 /// What the engine's init fetches on this page, in the island's order: each table's file (a
 /// ranged table's footer only) and each map's shapes.
 fn first_fetches(
@@ -909,14 +913,11 @@ fn first_fetches(
     ranged: &BTreeMap<String, serde_json::Value>,
     shapes: &BTreeMap<&str, String>,
 ) -> Vec<crate::runtime::FirstFetch> {
-    let mut tables: Vec<(String, &String)> =
-        c.tables.keys().filter_map(|t| Some((t.to_string(), shipped.get(t)?))).collect();
-    tables.sort();
     let footer = |name: &str| {
         let r = ranged.get(name)?;
         Some(quire_engine::ranged::first_read(r["len"].as_u64()?, r["tail"].as_u64()?))
     };
-    let mut first: Vec<crate::runtime::FirstFetch> = tables
+    let mut first: Vec<crate::runtime::FirstFetch> = page_tables(c, shipped)
         .into_iter()
         .map(|(name, path)| crate::runtime::FirstFetch { range: footer(&name), path: path.clone() })
         .collect();

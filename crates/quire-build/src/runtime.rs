@@ -49,9 +49,12 @@ impl Runtime {
         let url = |role: &str| quote(&format!("{root}{}", self.path(role)));
         let first: Vec<String> = first
             .iter()
-            .map(|f| match &f.range {
-                Some(r) => format!("[{},{},{}]", quote(&format!("{root}{}", f.path)), r.start, r.end),
-                None => format!("[{}]", quote(&format!("{root}{}", f.path))),
+            .map(|f| {
+                let path = quote(&format!("{root}{}", f.path));
+                match &f.range {
+                    Some(r) => format!("[{path},{},{}]", r.start, r.end),
+                    None => format!("[{path}]"),
+                }
             })
             .collect();
         format!(
