@@ -48,6 +48,22 @@ await context.addInitScript(() => {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, ms: e.duration });
   }).observe({ type: 'longtask', buffered: true });
+  // What the page animates while a change is being answered: the properties of every
+  // running animation's keyframes (only `transform` and `opacity` leave the page's thread
+  // free; anything else is painted again every frame while the worker computes).
+  window.__busyAnimated = [];
+  new MutationObserver(() => {
+    if (!document.documentElement.hasAttribute('data-quire-busy')) return;
+    // Style brought up to date first: a CSS animation starts with it.
+    void getComputedStyle(document.documentElement, '::before').animationName;
+    for (const a of document.getAnimations()) {
+      for (const k of a.effect?.getKeyframes?.() || []) {
+        for (const p of Object.keys(k)) {
+          if (!['offset', 'computedOffset', 'easing', 'composite'].includes(p) && !window.__busyAnimated.includes(p)) window.__busyAnimated.push(p);
+        }
+      }
+    }
+  }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-quire-busy'] });
 });
 const longTasksSince = (page, t) => page.evaluate((t) => window.__longTasks.filter((e) => e.start >= t).map((e) => Math.round(e.ms)), t);
 const pageNow = (page) => page.evaluate(() => performance.now());
@@ -109,6 +125,7 @@ try {
   await settled(page, n);
   report.categoryMs = Date.now() - t;
   report.categoryLongTasks = await longTasksSince(page, t0);
+  report.busyAnimated = await page.evaluate(() => window.__busyAnimated);
   await check(page, 'category');
 
   n = await updates(page);

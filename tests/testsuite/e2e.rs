@@ -276,6 +276,9 @@ fn the_explorer_answers_its_inputs_offline() {
     assert_eq!(r["steps"]["channel"]["search"], "?category=Computers&channel=Web");
     assert_eq!(r["steps"]["back"]["search"], "?category=Computers&channel=Web");
     assert_eq!(r["reloadSelected"], serde_json::json!(["Computers", "Web"]), "a shared URL restores the inputs");
+    // While the worker answers, the busy bar moves by `transform` alone: the compositor
+    // animates it and the page's thread paints nothing per frame.
+    assert_eq!(r["busyAnimated"], serde_json::json!(["transform"]), "what the page animates while busy");
     // From the keyboard, the input that changed keeps the focus (its slot was drawn again).
     let keys = &r["keyboard"];
     assert_eq!(keys["dropdown"], "q-in-category", "{keys}");
