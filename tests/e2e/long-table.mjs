@@ -31,6 +31,16 @@ try {
   await table.locator('.q-table-search').fill('row-4321');
   await page.waitForFunction(() => document.querySelector('.q-table-count').textContent.includes('of 1'));
   r.search = { rows: await rows(), count: await count() };
+  // A table whose every row is in the document (under 1,000): its pages turn in place.
+  const small = page.locator('[data-component="DataTable"]').nth(1);
+  const smallRows = () => small.evaluate((t) => [...t.querySelectorAll('tbody tr')]
+    .filter((tr) => getComputedStyle(tr).display !== 'none').map((tr) => tr.cells[1].textContent.trim()));
+  const smallCount = () => small.locator('.q-table-count').textContent();
+  r.small = { count: await smallCount(), first: (await smallRows())[0], nextEnabled: await small.locator('.q-page-next').isEnabled() };
+  await small.locator('.q-page-next').click();
+  r.small.next = { count: await smallCount(), rows: await smallRows() };
+  await small.locator('.q-page-next').click();
+  r.small.last = { count: await smallCount(), nextEnabled: await small.locator('.q-page-next').isEnabled() };
 } finally {
   await browser.close();
 }

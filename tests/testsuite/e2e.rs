@@ -362,7 +362,8 @@ fn a_long_table_loads_its_rows_when_the_reader_asks() {
         ("sources/t/big.csv", &csv),
         (
             "pages/index.md",
-            "```sql big\nselect id, name, amount from t.big order by id\n```\n\n<DataTable data={big} search />\n",
+            "```sql big\nselect id, name, amount from t.big order by id\n```\n\n<DataTable data={big} search />\n\n\
+             ```sql small\nselect id, name from t.big order by id limit 25\n```\n\n<DataTable data={small} />\n",
         ),
     ]);
     let r = build_serve_and_drive(project.path(), "long-table.mjs");
@@ -381,6 +382,16 @@ fn a_long_table_loads_its_rows_when_the_reader_asks() {
     assert_eq!(r["search"]["count"], "1–1 of 1", "{r}");
     assert_eq!(r["search"]["rows"][0][1], "row-4321", "{r}");
     assert_eq!(r["rowFiles"], 1, "the row file is loaded once: {r}");
+    // 25 rows, all in the document: the build's count, then pages turned in place.
+    let small = &r["small"];
+    assert_eq!(small["count"], "1–10 of 25", "{small}");
+    assert_eq!(small["first"], "row-0", "{small}");
+    assert_eq!(small["nextEnabled"], true, "{small}");
+    assert_eq!(small["next"]["count"], "11–20 of 25", "{small}");
+    assert_eq!(small["next"]["rows"][0], "row-10", "{small}");
+    assert_eq!(small["next"]["rows"].as_array().map(Vec::len), Some(10), "{small}");
+    assert_eq!(small["last"]["count"], "21–25 of 25", "{small}");
+    assert_eq!(small["last"]["nextEnabled"], false, "{small}");
     for key in ["consoleErrors", "pageErrors", "failedRequests", "offOrigin"] {
         assert_eq!(r[key], serde_json::json!([]), "{key}: {r}");
     }
