@@ -814,12 +814,13 @@ async function startEngine() {
   document.querySelectorAll('.q-pending').forEach((b) => b.classList.remove('q-pending'));
   // The inputs answer from here. While the reader reads, the worker runs the live queries
   // once at this state (the rows they read are fetched, the engine's code is warm before the
-  // first change), then checks one query against the build's result: the badge says so.
+  // first change), then checks one query against the build's result: the badge says so. A
+  // change the reader makes meanwhile waits for the query in flight, not for all of it.
   const checking = Boolean(island.check);
   status(checking ? 'live' : 'ready', checking ? 'the inputs answer; the engine is being checked against the build' : 'ready');
   if (!checking) badge('ready', 'ready');
   performance.mark('quire-runtime-done');
-  request({ op: 'warm' }).then(
+  warmUp().then(
     (w) => {
       root.dataset.quireWarmMs = String(Math.round(w.ms));
       const check = w.check;
@@ -835,6 +836,19 @@ async function startEngine() {
       badge('error', err.message);
     },
   );
+}
+
+/** The warm-up, a part a request (see the worker's `warm`): part n runs the n-th live
+ * query, the part after the last draws and checks. Each part is asked for once the one
+ * before has answered, so a change made meanwhile runs next. Resolves with the last
+ * part's reply, its `ms` the whole warm-up's in the worker. */
+async function warmUp() {
+  let ms = 0;
+  for (let part = 0; ; part++) {
+    const w = await request({ op: 'warm', part });
+    ms += w.ms;
+    if (typeof w.parts !== 'number' || part >= w.parts) return { ...w, ms };
+  }
 }
 
 // `<LastRefreshed printShowDate=false>`: printed as how long ago it was, not the date.

@@ -64,7 +64,7 @@ pub async fn handle(text: &str) -> String {
                 let result = match op {
                     "set" => set(&mut s, &req).await,
                     "restore" => restore(&mut s, &req).await,
-                    "warm" => warm(&mut s).await,
+                    "warm" => warm(&mut s, &req).await,
                     _ => csv(&mut s, &req).await,
                 };
                 SESSION.with(|c| *c.borrow_mut() = Some(s));
@@ -190,8 +190,27 @@ async fn set(s: &mut Session, req: &Value) -> Result<Value, String> {
 ///
 /// Then the check: one live query run again at the build's state (its code warm by now),
 /// its result compared with the build's.
-async fn warm(s: &mut Session) -> Result<Value, String> {
+///
+/// In parts, when the request names one (`"part": n`): part `n` runs the `n`-th query an
+/// input reaches, at the current state, and says how many there are (`"parts"`); the part
+/// after the last draws the slots and checks (`"check"`). A reader's change sent meanwhile
+/// then waits for one part, not for the whole warm-up: `quire.js` asks for each part once
+/// the one before has answered, behind any change made since.
+async fn warm(s: &mut Session, req: &Value) -> Result<Value, String> {
     let every: BTreeSet<String> = inputs::inputs(&s.page).iter().map(|i| i.name.clone()).collect();
+    if let Some(part) = req["part"].as_u64() {
+        let queries = quire_engine::queries_reading(&s.page, &s.state, &every);
+        if let Some(query) = queries.get(part as usize).filter(|q| s.live.contains(*q)) {
+            // Its result is the one at the current state; a failure says so again when a
+            // change runs it.
+            if let Ok(t) = run(s, query).await {
+                s.results.insert(query.clone(), t);
+            }
+        }
+        if (part as usize) < queries.len() {
+            return Ok(json!({ "part": part, "parts": queries.len() }));
+        }
+    }
     let warmed = redraw(s, every).await;
     let check = check(s).await?;
     warmed?;

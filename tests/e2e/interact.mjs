@@ -108,9 +108,57 @@ async function check(page, step) {
 }
 
 try {
+  const url = new URL(opt.page, base).href;
+  // A reader who picks a category while the engine warms up (right after the first part of
+  // the warm-up is asked for) is answered next, before the rest of the warm-up and the
+  // check; the page then still checks itself, and shows that category's numbers.
+  {
+    const early = await context.newPage();
+    await watch(early);
+    await early.addInitScript(() => {
+      window.__replies = [];
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (msg, ...rest) {
+        const sent = post.call(this, msg, ...rest);
+        try {
+          const m = JSON.parse(msg);
+          if (m.op === 'warm' && m.part === 0 && !window.__changed) {
+            window.__changed = true;
+            queueMicrotask(() => {
+              const select = document.querySelector('#q-in-category');
+              select.value = 'Computers';
+              select.dispatchEvent(new Event('change'));
+            });
+          }
+        } catch {}
+        return sent;
+      };
+      const listen = Worker.prototype.addEventListener;
+      Worker.prototype.addEventListener = function (type, fn, o) {
+        if (type === 'message') {
+          const f = fn;
+          fn = function (e) {
+            try {
+              const r = JSON.parse(e.data);
+              window.__replies.push(r.op + (r.check ? ' check' : typeof r.part === 'number' ? ` ${r.part}` : ''));
+            } catch {}
+            return f.call(this, e);
+          };
+        }
+        return listen.call(this, type, fn, o);
+      };
+    });
+    await early.goto(url, { waitUntil: 'load', timeout });
+    await ready(early);
+    await early.waitForFunction(() => document.documentElement.dataset.quireUpdates !== undefined
+      && !document.documentElement.hasAttribute('data-quire-busy'), null, { timeout });
+    report.early = { replies: await early.evaluate(() => window.__replies), runtime: await early.evaluate(() => document.documentElement.dataset.quireRuntime) };
+    await check(early, 'early');
+    await early.close();
+  }
+
   const page = await context.newPage();
   await watch(page);
-  const url = new URL(opt.page, base).href;
   const started = Date.now();
   await page.goto(url, { waitUntil: 'load', timeout });
   report.loadMs = Date.now() - started;

@@ -237,8 +237,10 @@ fn the_explorer_answers_its_inputs_offline() {
     let injection = state(&[("category", "Computers"), ("channel", "Web"), ("state_filter", "' or 1=1 --")]);
     let native = |s: &quire_core::InputState| quire_build::page_at(&project, "explorer/", s).expect("native render");
     let step2 = native(&channel);
+    let at_category = native(&category);
     let expected = serde_json::json!({
-        "category": native(&category).slots,
+        "early": at_category.slots,
+        "category": at_category.slots,
         "channel": step2.slots,
         "injection": native(&injection).slots,
         "back": step2.slots,
@@ -262,7 +264,16 @@ fn the_explorer_answers_its_inputs_offline() {
     }
 
     assert_eq!(r["runtime"], "match", "{r}");
-    for step in ["category", "channel", "injection", "back", "reload"] {
+    // A change made while the engine warms up is answered after the part in flight, before
+    // the rest of the warm-up and the check (which still says `match`).
+    let early = &r["early"];
+    assert_eq!(early["runtime"], "match", "{early}");
+    let replies: Vec<&str> = early["replies"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
+    let at = |op: &str| replies.iter().position(|r| *r == op);
+    assert!(at("warm 0").is_some() && at("set") == at("warm 0").map(|i| i + 1), "{replies:?}");
+    assert!(at("set") < at("warm check"), "{replies:?}");
+    assert_eq!(r["steps"]["early"]["search"], "?category=Computers");
+    for step in ["early", "category", "channel", "injection", "back", "reload"] {
         let s = &r["steps"][step];
         assert!(s["slots"].as_u64().unwrap_or(0) >= 3, "{step}: slots compared: {s}");
         assert_eq!(
