@@ -6,8 +6,10 @@
 # opened RUNS times in turn in fresh headless Chromium profiles. Prints, for each, the medians
 # of first contentful paint, DOMContentLoaded, the inputs answering and the engine checked
 # against the build (in the page, from navigation; and by the driver's clock from asking for
-# the page, as earlier runs measured), and the ratios; writes benches/results/ready.md.
-#   benches/ready.sh [RUNS]        DIST=... BASE_DIST=... optional
+# the page, as earlier runs measured), and the ratios; writes benches/results/ready.md. With
+# FIRST_CHANGE=1, each visit also picks another value in the page's first dropdown as soon
+# as the inputs answer (a reader who does not wait), and says when that change's slots are in.
+#   benches/ready.sh [RUNS]        DIST=... BASE_DIST=... FIRST_CHANGE=1 optional
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs="${1:-9}"
@@ -42,19 +44,21 @@ node -e '
   const out = [];
   out.push(`## Engine ready, ${new Date().toISOString().slice(0, 10)}`, "");
   out.push(`Command: \`benches/ready.sh ${runs}\`: the explorer of ${dist}${base ? ` and of ${base} (BASE_DIST)` : ""}, ${runs} fresh-profile visits each, in turn, on ${require("os").cpus().length} cores. Medians, ms from navigation.`, "");
-  out.push("| site | first contentful paint | DOMContentLoaded | inputs answer | checked against the build | inputs answer (driver) | checked (driver) | states |", "| --- | --- | --- | --- | --- | --- | --- | --- |");
+  const changed = r[0].median.changed !== undefined;
+  out.push(`| site | first contentful paint | DOMContentLoaded | inputs answer | checked against the build | inputs answer (driver) | checked (driver) |${changed ? " a change made as they answer, answered |" : ""} states |`,
+    `| --- | --- | --- | --- | --- | --- | --- |${changed ? " --- |" : ""} --- |`);
   const names = ["this build", "BASE_DIST"];
   r.forEach((u, i) => {
     const states = [...new Set(u.visits.map((v) => v.state))].join(", ");
     const m = u.median;
-    out.push(`| ${names[i]} | ${m.fcp} | ${m.dcl} | ${m.answered} | ${m.checkedAt} | ${m.answers} | ${m.checked} | ${states} |`);
+    out.push(`| ${names[i]} | ${m.fcp} | ${m.dcl} | ${m.answered} | ${m.checkedAt} | ${m.answers} | ${m.checked} |${changed ? ` ${m.changed} |` : ""} ${states} |`);
   });
   if (r.length === 2) {
     const ratio = (m) => (r[0].median[m] / r[1].median[m]).toFixed(2);
-    out.push(`| this / base | ${ratio("fcp")} | ${ratio("dcl")} | ${ratio("answered")} | ${ratio("checkedAt")} | ${ratio("answers")} | ${ratio("checked")} | |`);
+    out.push(`| this / base | ${ratio("fcp")} | ${ratio("dcl")} | ${ratio("answered")} | ${ratio("checkedAt")} | ${ratio("answers")} | ${ratio("checked")} |${changed ? ` ${ratio("changed")} |` : ""} |`);
   }
   out.push("", "In the page, ms from navigation (the clock of first paint); (driver): the wall clock of the driver, from asking for the page (the start of the navigation included; earlier runs quoted these).", "");
-  out.push("Every visit (first contentful paint, inputs answer, checked; in the page):", "");
-  r.forEach((u, i) => out.push(`- ${names[i]}: ${u.visits.map((v) => `${v.fcp}/${v.answered}/${v.checkedAt}`).join(", ")}`));
+  out.push(`Every visit (first contentful paint, inputs answer, checked${changed ? ", the early change answered" : ""}; in the page):`, "");
+  r.forEach((u, i) => out.push(`- ${names[i]}: ${u.visits.map((v) => `${v.fcp}/${v.answered}/${v.checkedAt}${changed ? `/${v.changed}` : ""}`).join(", ")}`));
   console.log(out.join("\n"));
 ' "$work/ready.json" "$runs" "$dist" "${BASE_DIST:-}" | tee "$results"
