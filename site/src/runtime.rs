@@ -31,9 +31,18 @@ struct Session {
     /// The tables read a piece at a time, with their URLs.
     ranged: Vec<(std::sync::Arc<RangedFile>, String)>,
     /// Each query's statement plan (placeholders unbound), by its SQL.
-    plans: RefCell<BTreeMap<String, quire_engine::datafusion::logical_expr::LogicalPlan>>,
+    plans: RefCell<BTreeMap<String, Kept>>,
     /// One live query's result at the build's state, to compare the engine with (`warm`).
     check: Option<crate::island::Check>,
+}
+
+/// A query's plan as a page keeps it from one change to the next.
+#[derive(Clone)]
+enum Kept {
+    /// Optimized with its placeholders unbound: a change binds it (and simplifies).
+    Optimized(quire_engine::datafusion::logical_expr::LogicalPlan),
+    /// Not optimized (the optimizer did not take it unbound): a change binds and optimizes.
+    Statement(quire_engine::datafusion::logical_expr::LogicalPlan),
 }
 
 /// Statement plans a page keeps at most (a page has a few dozen queries; past this many,
@@ -369,6 +378,10 @@ async fn run(s: &Session, query: &str) -> Result<Table, String> {
         None => {
             let t = now();
             let plan = s.engine.statement_plan(&expanded.sql).await.map_err(failed)?;
+            let plan = match s.engine.optimized_statement(&plan) {
+                Some(optimized) => Kept::Optimized(optimized),
+                None => Kept::Statement(plan),
+            };
             step(format!("parse {query}"), t);
             let mut plans = s.plans.borrow_mut();
             if plans.len() >= KEPT_PLANS {
@@ -379,7 +392,11 @@ async fn run(s: &Session, query: &str) -> Result<Table, String> {
         }
     };
     let t = now();
-    let planned = s.engine.planned_from(&statement, &expanded.params).map_err(failed)?;
+    let planned = match &statement {
+        Kept::Optimized(plan) => s.engine.planned_bound(plan, &expanded.params),
+        Kept::Statement(plan) => s.engine.planned_from(plan, &expanded.params),
+    }
+    .map_err(failed)?;
     step(format!("plan {query}"), t);
     let t = now();
     prefetch(s, &planned).await.map_err(|e| format!("query `{query}`: {e}"))?;

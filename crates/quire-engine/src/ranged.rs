@@ -21,7 +21,7 @@ use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::catalog::{Session, TableProvider};
 use datafusion::common::pruning::PruningStatistics;
-use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
 use datafusion::common::{Column, DFSchema, ScalarValue};
 use datafusion::datasource::memory::MemorySourceConfig;
 use datafusion::datasource::source_as_provider;
@@ -109,7 +109,19 @@ impl RangedFile {
 
     /// Keep `bytes`, fetched from offset `start`.
     pub fn add(&self, start: u64, bytes: Bytes) {
-        self.fetched.lock().expect("not poisoned").insert(start, bytes);
+        let end = start + bytes.len() as u64;
+        let mut fetched = self.fetched.lock().expect("not poisoned");
+        // A fetch of ranges merged across gaps may cover pieces fetched before: those are
+        // dropped (it holds their bytes), and a piece that holds all of this one is kept.
+        let inside: Vec<u64> =
+            fetched.range(start..end).filter(|(at, b)| **at + b.len() as u64 <= end).map(|(at, _)| *at).collect();
+        for at in inside {
+            fetched.remove(&at);
+        }
+        if piece_at(&fetched, start).is_some_and(|held| held.len() >= bytes.len()) {
+            return;
+        }
+        fetched.insert(start, bytes);
     }
 
     /// Bytes held so far (the footer's tail included).
@@ -287,10 +299,15 @@ fn merged(mut ranges: Vec<Range<u64>>) -> Vec<Range<u64>> {
     out
 }
 
-/// The bytes fetched from `start` on, to the end of the piece holding it.
+/// The bytes fetched from `start` on, to the end of the piece holding it. Pieces may
+/// overlap (a fetch that began before an earlier one and ends inside it): the one that
+/// reaches furthest.
 fn piece_at(pieces: &BTreeMap<u64, Bytes>, start: u64) -> Option<Bytes> {
-    let (at, bytes) = pieces.range(..=start).next_back()?;
-    (start < at + bytes.len() as u64).then(|| bytes.slice((start - at) as usize..))
+    pieces
+        .range(..=start)
+        .filter(|(at, bytes)| start < **at + bytes.len() as u64)
+        .max_by_key(|(at, bytes)| **at + bytes.len() as u64)
+        .map(|(at, bytes)| bytes.slice((start - at) as usize..))
 }
 
 /// How many bytes at the end of a Parquet file hold its footer (its metadata, their length
@@ -456,6 +473,56 @@ impl Engine {
         let plan = state.optimize(&crate::session::bind(plan.clone(), params)?)?;
         Ok(Planned { state, plan })
     }
+
+    /// A [`Engine::statement_plan`] optimized with its placeholders unbound: valid for every
+    /// value they may take, so a page optimizes a query once, not at each change, and
+    /// [`Engine::planned_bound`] binds it. `None` when the optimizer does not take the plan
+    /// unbound (the page then uses [`Engine::planned_from`]), or when the plan reads the
+    /// clock (`now()` is fixed when a plan is optimized, and must be at each change).
+    pub fn optimized_statement(&self, plan: &LogicalPlan) -> Option<LogicalPlan> {
+        if reads_the_clock(plan) {
+            return None;
+        }
+        self.context().state().optimize(plan).ok()
+    }
+
+    /// An [`Engine::optimized_statement`] with `params` bound, then its expressions
+    /// simplified (a bound value's cast folded into a literal, `'All' = 'All'` into true):
+    /// the same plan [`Engine::planned_from`] makes, but for the optimizer's other rules,
+    /// which the unbound plan has been through already.
+    pub fn planned_bound(&self, optimized: &LogicalPlan, params: &[Option<String>]) -> Result<Planned> {
+        let state = self.context().state();
+        let bound = crate::session::bind(optimized.clone(), params)?;
+        let simplify = datafusion::optimizer::Optimizer::with_rules(vec![Arc::new(
+            datafusion::optimizer::simplify_expressions::SimplifyExpressions::new(),
+        )]);
+        let plan = simplify.optimize(bound, &state, |_, _| {})?;
+        Ok(Planned { state, plan })
+    }
+}
+
+/// Whether `plan` calls a function whose value is the time it runs (`now()`,
+/// `current_date`, ...): the optimizer folds them into the time it optimizes.
+fn reads_the_clock(plan: &LogicalPlan) -> bool {
+    let mut found = false;
+    let _ = plan.apply_with_subqueries(|node| {
+        node.apply_expressions(|e| {
+            e.apply(|x| {
+                if let Expr::ScalarFunction(f) = x
+                    && matches!(
+                        f.name(),
+                        "now" | "current_date" | "current_time" | "current_timestamp" | "today" | "localtimestamp"
+                    )
+                {
+                    found = true;
+                    return Ok(TreeNodeRecursion::Stop);
+                }
+                Ok(TreeNodeRecursion::Continue)
+            })
+        })?;
+        Ok(if found { TreeNodeRecursion::Stop } else { TreeNodeRecursion::Continue })
+    });
+    found
 }
 
 /// A query planned and optimized ([`Engine::planned_from`]): its scans' filters say which row
