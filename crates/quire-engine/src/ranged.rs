@@ -501,18 +501,16 @@ impl Engine {
     }
 }
 
-/// Whether `plan` calls a function whose value is the time it runs (`now()`,
-/// `current_date`, ...): the optimizer folds them into the time it optimizes.
+/// Whether `plan` calls a function whose value is fixed for one query but not from one to
+/// the next (DataFusion's `Volatility::Stable`: `now()`, `current_date`, `current_time`):
+/// the optimizer folds them into their value when it optimizes.
 fn reads_the_clock(plan: &LogicalPlan) -> bool {
     let mut found = false;
     let _ = plan.apply_with_subqueries(|node| {
         node.apply_expressions(|e| {
             e.apply(|x| {
                 if let Expr::ScalarFunction(f) = x
-                    && matches!(
-                        f.name(),
-                        "now" | "current_date" | "current_time" | "current_timestamp" | "today" | "localtimestamp"
-                    )
+                    && f.func.signature().volatility == datafusion::logical_expr::Volatility::Stable
                 {
                     found = true;
                     return Ok(TreeNodeRecursion::Stop);
