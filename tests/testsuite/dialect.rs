@@ -71,6 +71,9 @@ const SPELLINGS: &[(&str, &str)] = &[
         "select name, q3, q3::double / (select sum(q3) from (select name, qty * 2 as q2, q2 + 1 as q3 from t)) \
          as share from (select name, qty * 2 as q2, q2 + 1 as q3 from t) order by q3",
     ),
+    // A chain (`${top}`) is a subquery: what reads it in order reads it in its order.
+    ("a subquery's order, read by a limit", "select * from (select name, qty from t order by qty desc) limit 2"),
+    ("a subquery's order, read as it is", "select name from (select name, qty from t order by qty desc)"),
     ("alias in a struct literal", "select qty * 2 as q2, {'q': q2, 'n': name} as s from t order by qty"),
     ("alias in is distinct from", "select qty * 2 as q2, q2 is distinct from 8 as x from t order by qty"),
     (

@@ -7,10 +7,12 @@
 //!
 //! Proved as the browser's rollups are: on every row at the first instance, and at every
 //! other instance on a sample of the table's rows, which the engine checks before it trusts
-//! the rewrite there (see `quire_engine::Rewrite`); where they differ, that instance and the
-//! rest scan the table. "The same" is the same rows in an order the query allows: where
-//! its `order by` leaves ties (three channels in a month), the rollup may order them
-//! another way than the scan did, and every instance, the first too, shows the rollup's.
+//! the rewrite there (see `quire_engine::Rewrite`); where they differ, that instance scans
+//! the table, and the next is checked in its turn: what an instance shows does not depend on
+//! the order a build on several threads compiles them in. "The same" is the same rows in an
+//! order the query allows: where its `order by` leaves ties (three channels in a month), the
+//! rollup may order them another way than the scan did, and every instance, the first too,
+//! shows the rollup's.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -73,7 +75,7 @@ impl Shared {
         for c in instances {
             for q in &c.unproved {
                 out.push(format!(
-                    "{}: `{q}` disagreed with its rollup on a sample at /{}: this instance and those after it scan the table",
+                    "{}: `{q}` disagreed with its rollup on a sample at /{}: this instance scans the table",
                     c.source.file.path, c.source.url
                 ));
             }
@@ -195,9 +197,8 @@ async fn plan(engine: &Engine, project: &Project, pf: &PageFile, params: &InputS
                 let rows: Vec<String> = used.iter().map(|r| r.rows.to_string()).collect();
                 let total = used.first().and_then(|r| source_rows.get(&r.source)).copied().unwrap_or(0);
                 notes.push(format!(
-                    "{file}: `{q}` runs at every instance on one rollup of {} rows (of {total}), proved at /{} on every row and at each instance on a sample of {sample_rows}",
+                    "{file}: `{q}` runs at every instance on one rollup of {} rows (of {total}), proved on every row at the first instance built and at each instance on a sample of {sample_rows}",
                     rows.join(" + "),
-                    pf.url
                 ));
                 memo.put_rewrite(&expanded.sql, rewrite);
             }

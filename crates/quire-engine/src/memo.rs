@@ -74,13 +74,6 @@ impl Memo {
         self.0.lock().ok()?.rewrites.get(sql).cloned()
     }
 
-    /// Forget the rewrite of `sql` (its check failed: the original runs from now on).
-    pub fn drop_rewrite(&self, sql: &str) {
-        if let Ok(mut inner) = self.0.lock() {
-            inner.rewrites.remove(sql);
-        }
-    }
-
     /// Start counting which results are asked for, for the next [`Memo::sweep`].
     pub fn begin(&self) {
         if let Ok(mut inner) = self.0.lock() {

@@ -35,8 +35,8 @@ pub struct PageRun {
     pub binned: BTreeMap<String, u64>,
     /// The queries run as a remembered [`crate::Rewrite`] (counted in `ran` too).
     pub rewritten: Vec<String>,
-    /// The queries whose rewrite's check disagreed here: they ran as written, and the
-    /// rewrite is forgotten.
+    /// The queries whose rewrite's check disagreed here: they ran as written here (the
+    /// rewrite is kept, and checked again at the next values).
     pub unproved: Vec<String>,
 }
 
@@ -214,9 +214,6 @@ impl Engine {
                     memo.put(&expanded.sql, &expanded.params, &table);
                 }
                 return Answer::Rewritten(table);
-            }
-            if let Some(memo) = memo {
-                memo.drop_rewrite(&expanded.sql);
             }
         }
         let result = self.run_with_params(&expanded.sql, &expanded.params).await.and_then(|b| crate::to_table(&b));

@@ -65,6 +65,10 @@ impl Engine {
         // them first in a descending sort, and `order by sales desc limit 10` would show
         // other rows than the author's DuckDB did.
         options.sql_parser.default_null_ordering = "nulls_last".to_string();
+        // DuckDB keeps a subquery's `ORDER BY` for what reads it in order: `select * from
+        // ${top} limit 3` (a chain is a subquery) shows `top`'s first three rows. DataFusion
+        // alone drops a subquery's sort without a `LIMIT`, and shows any three.
+        options.sql_parser.enable_subquery_sort_elimination = false;
         // One partition on both targets: in the browser, code paths that spawn tasks panic.
         // (Float sums do not depend on it: they are exact, see `crate::exact`.)
         config = config.with_target_partitions(1);

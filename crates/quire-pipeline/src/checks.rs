@@ -62,7 +62,7 @@ pub fn list(node: &Node) -> Vec<Check> {
             what: format!("unique({cols})"),
             anchor: ("unique".into(), cols.clone()),
             sql: format!(
-                "select {list}, count(*) as copies from {this} group by {list} having count(*) > 1 order by copies desc"
+                "select {list}, count(*) as copies from {this} group by {list} having count(*) > 1 order by copies desc, {list}"
             ),
             kind: Kind::Rows,
         });
