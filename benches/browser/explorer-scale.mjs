@@ -9,7 +9,9 @@
 // reader's change to the new slots painted), the worker's part and the worker's steps (each
 // query's parsing, planning, fetching and run, the re-render), and the inputs' state after
 // it (scale-peer.mjs replays those). The first visit's bytes include the warm-up's. Then
-// the engine's wasm memory, and (with PAGES) every page's first visit. Prints JSON.
+// the engine's wasm memory, and (with PAGES) every page's first visit. Prints JSON. With
+// READ_MS, the reader reads that long after the check before the first change (by default
+// the changes start at once: a reader who does not read).
 //   node explorer-scale.mjs URL [INPUTS]
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -74,6 +76,8 @@ const state = () => page.evaluate(() => ({
   channel: document.querySelector('[data-input="channel"] button[aria-pressed="true"]')?.value ?? 'All',
   day: document.querySelector('#q-in-day')?.value ?? null,
 }));
+const readMs = parseInt(process.env.READ_MS || '0', 10);
+if (readMs > 0) await new Promise((resolve) => setTimeout(resolve, readMs));
 const start = await state();
 const states = [];
 for (let i = 0; i < changes; i++) {
@@ -161,7 +165,7 @@ for (const [what, ms] of steps.flat()) byKind[what.split(' ')[0]] = (byKind[what
 process.stdout.write(JSON.stringify({
   runtime, ready_ms: readyMs, checked_ms: checkedMs, warm_ms: warmMs, wasm_bytes: wasmBytes, pages: visits.length, page_visit_max: visits[0] ?? null, first_visit: firstVisit, transfers, input_ms: times, input_p50_ms: at(0.5, s), input_p95_ms: at(0.95, s),
   worker_ms: workerTimes, worker_p50_ms: at(0.5, w), worker_p95_ms: at(0.95, w),
-  page_ms: pageTimes, page_p50_ms: at(0.5, p), page_p95_ms: at(0.95, p), steps, step_totals_ms: byKind, start, states,
+  read_ms: readMs, page_ms: pageTimes, page_p50_ms: at(0.5, p), page_p95_ms: at(0.95, p), steps, step_totals_ms: byKind, start, states,
   day_ms: days, day_bytes: dayBytes, day_p50_ms: [...days].sort((a, b) => a - b)[Math.floor(days.length / 2)],
   day_p50_bytes: [...dayBytes].sort((a, b) => a - b)[Math.floor(dayBytes.length / 2)], errors,
 }) + '\n');

@@ -148,12 +148,24 @@ try {
         return listen.call(this, type, fn, o);
       };
     });
+    // The page's data asked for (the worker's requests included), to tell what the
+    // rehearsal after the check fetches: nothing.
+    let dataAsked = 0;
+    early.on('request', (q) => { if (new URL(q.url()).pathname.includes('/data/')) dataAsked++; });
     await early.goto(url, { waitUntil: 'load', timeout });
     await ready(early);
     await early.waitForFunction(() => document.documentElement.dataset.quireUpdates !== undefined
       && !document.documentElement.hasAttribute('data-quire-busy'), null, { timeout });
-    report.early = { replies: await early.evaluate(() => window.__replies), runtime: await early.evaluate(() => document.documentElement.dataset.quireRuntime) };
+    const askedBefore = dataAsked;
     await check(early, 'early');
+    // Then the rehearsal (the live queries again at this state, once the reader has left
+    // the inputs alone for a moment): its replies, and the data it asked for.
+    await early.waitForFunction(() => document.documentElement.dataset.quireRehearsed !== undefined, null, { timeout });
+    report.early = {
+      replies: await early.evaluate(() => window.__replies),
+      runtime: await early.evaluate(() => document.documentElement.dataset.quireRuntime),
+      rehearsalAsked: dataAsked - askedBefore,
+    };
     await early.close();
   }
 

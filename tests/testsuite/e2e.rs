@@ -272,6 +272,13 @@ fn the_explorer_answers_its_inputs_offline() {
     let at = |op: &str| replies.iter().position(|r| *r == op);
     assert!(at("warm 0").is_some() && at("set") == at("warm 0").map(|i| i + 1), "{replies:?}");
     assert!(at("set") < at("warm check"), "{replies:?}");
+    // Then, the reader having left the inputs alone, the rehearsal: every live query again,
+    // five times, fetching nothing.
+    let check = at("warm check").expect("the check");
+    let parts = replies[..check].iter().filter(|r| r.starts_with("warm ")).count();
+    let rehearsed = replies[check + 1..].iter().filter(|r| r.starts_with("warm ")).count();
+    assert!(parts > 0 && rehearsed == 5 * parts, "{replies:?}");
+    assert_eq!(early["rehearsalAsked"], 0, "{early}");
     assert_eq!(r["steps"]["early"]["search"], "?category=Computers");
     for step in ["early", "category", "channel", "injection", "back", "reload"] {
         let s = &r["steps"][step];
