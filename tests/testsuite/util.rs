@@ -3,8 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The checkout the tests run in: cargo's `CARGO_MANIFEST_DIR` at run time, not the one
+/// compiled in (a shared target directory may hold a binary built in another checkout).
 pub fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("the repository exists")
+    let crate_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), PathBuf::from);
+    crate_dir.join("../..").canonicalize().expect("the repository exists")
 }
 
 pub fn fixtures() -> PathBuf {

@@ -187,7 +187,7 @@ fn results() -> BTreeMap<String, Table> {
         {"type":"Feature","properties":{"zone":"Retail"},"geometry":{"type":"Polygon","coordinates":[[[-118.15,34.05],[-118.05,34.05],[-118.05,34.15],[-118.15,34.05]]]}},
         {"type":"Feature","properties":{"zone":"Phone"},"geometry":{"type":"Polygon","coordinates":[[[-118.45,33.9],[-118.35,33.9],[-118.35,34.0],[-118.45,33.9]]]}}]}"#;
     r.insert(quire_core::shape::key("zones"), quire_core::shape::read_geojson(zones).expect("valid in this test"));
-    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../quire-build/shapes");
+    let shipped = common::crate_dir().join("../quire-build/shapes");
     for name in [quire_core::shape::US_STATES, quire_core::shape::WORLD_COUNTRIES] {
         let text = std::fs::read_to_string(shipped.join(format!("{name}.geojson"))).expect("quire's shapes");
         r.insert(quire_core::shape::key(name), quire_core::shape::read_geojson(&text).expect("valid"));
@@ -759,7 +759,7 @@ fn props_page() -> String {
 
 #[test]
 fn the_props_page_is_the_catalogue() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/pages/authoring/props.md");
+    let path = common::crate_dir().join("../../www/pages/authoring/props.md");
     let made = props_page();
     if std::env::var_os("QUIRE_BLESS").is_some() {
         std::fs::write(&path, &made).expect("write the page");
@@ -864,7 +864,7 @@ fn props_table(name: &str, rows: &[DocRow], problems: &mut Vec<String>) -> Strin
 /// `QUIRE_BLESS=1` remakes the tables.
 #[test]
 fn the_props_tables_in_www_are_the_catalogue() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = common::crate_dir().join("../..");
     let docs = std::fs::read_to_string(root.join("crates/quire-core/src/props-docs.txt")).expect("props-docs.txt");
     let rows = doc_rows(&docs);
     let mut problems = Vec::new();

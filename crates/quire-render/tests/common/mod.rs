@@ -35,3 +35,10 @@ pub fn parse_problems(page: &str) -> Vec<String> {
         Err(ps) => described(page, &ps),
     }
 }
+
+/// This crate's folder in the checkout the tests run in: cargo's `CARGO_MANIFEST_DIR` at run
+/// time, not the one compiled in (a shared target directory may hold a binary built in
+/// another checkout).
+pub fn crate_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), std::path::PathBuf::from)
+}
