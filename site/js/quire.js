@@ -845,15 +845,14 @@ async function startEngine() {
 /** The warm-up, a part a request (see the worker's `warm`): part n runs the n-th live
  * query, the part after the last draws and checks. Each part is asked for once the one
  * before has answered, so a change made meanwhile runs next. Resolves with the last
- * part's reply, its `ms` the whole warm-up's in the worker. */
+ * part's reply, its `ms` the whole warm-up's in the worker, `parts` how many queries it ran. */
 async function warmUp() {
   let ms = 0;
-  let parts = 0;
   for (let part = 0; ; part++) {
     const w = await request({ op: 'warm', part });
     ms += w.ms;
-    if (typeof w.parts === 'number') parts = w.parts;
-    if (typeof w.parts !== 'number' || part >= w.parts) return { ...w, ms, parts };
+    // The part after the last query's draws and checks: its index is how many there are.
+    if (typeof w.parts !== 'number' || part >= w.parts) return { ...w, ms, parts: part };
   }
 }
 
