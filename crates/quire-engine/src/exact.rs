@@ -30,22 +30,23 @@ use datafusion::prelude::SessionContext;
 /// few dozen binary orders of magnitude of each other) add to the fixed-point part, a few
 /// integer operations each; a value it cannot hold without losing bits goes to the
 /// partials (Shewchuk's algorithm), which hold any finite sum.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ExactSum {
     fixed: i128,
     /// The exponent of `fixed`'s unit.
     exp: i32,
+    /// Values added (less those taken out).
+    count: u64,
+    /// What the fixed-point part does not hold, rarely any: boxed, so that a group's sum
+    /// stays small (a rollup's query keeps thousands of them, one per group).
+    rest: Option<Box<Rest>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Rest {
     partials: Vec<f64>,
     /// Infinities and NaNs, added as floats add them.
     special: Option<f64>,
-    /// Values added (less those taken out).
-    count: u64,
-}
-
-impl Default for ExactSum {
-    fn default() -> Self {
-        ExactSum { fixed: 0, exp: 0, partials: Vec::new(), special: None, count: 0 }
-    }
 }
 
 /// Largest unit exponent of the fixed-point part, so that it stays far within the doubles'
@@ -59,13 +60,60 @@ fn pow2(n: i32) -> f64 {
 
 impl ExactSum {
     pub fn add(&mut self, x: f64) {
-        self.count += 1;
-        self.add_value(x);
+        self.add_counted(x);
     }
 
-    fn add_value(&mut self, x: f64) {
+    /// Add `x` as a value counted; whether it went past the fixed-point part (see
+    /// [`Groups::size`]).
+    #[inline]
+    fn add_counted(&mut self, x: f64) -> bool {
+        self.count += 1;
+        self.add_value(x)
+    }
+
+    #[inline]
+    fn add_value(&mut self, x: f64) -> bool {
+        if self.add_common(x) {
+            return false;
+        }
+        self.add_other(x);
+        true
+    }
+
+    /// The common case, kept small for the loop it runs in: a normal `x` whose bits fit
+    /// the fixed-point part at its unit as it is. Else nothing, and `false`.
+    #[inline(always)]
+    fn add_common(&mut self, x: f64) -> bool {
+        let bits = x.to_bits();
+        let biased = ((bits >> 52) & 0x7ff) as i32;
+        // Zeros and subnormals (0), infinities and NaNs (0x7ff): the general path.
+        if (biased - 1) as u32 >= 0x7fe || self.fixed == 0 {
+            return false;
+        }
+        let m = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+        let tz = m.trailing_zeros();
+        let shift = (biased - 1075 + tz as i32).wrapping_sub(self.exp);
+        if !(0..=72).contains(&shift) {
+            return false;
+        }
+        let m = (m >> tz) as i128;
+        let m = if bits >> 63 == 1 { -m } else { m };
+        // |m| < 2^53 shifted by at most 72: under 2^125, and |fixed| < 2^126: no overflow.
+        let sum = self.fixed + (m << shift);
+        if sum.unsigned_abs() >= 1u128 << 126 {
+            return false;
+        }
+        self.fixed = sum;
+        true
+    }
+
+    /// Everything [`ExactSum::add_common`] leaves.
+    #[cold]
+    #[inline(never)]
+    fn add_other(&mut self, x: f64) {
         if !x.is_finite() {
-            self.special = Some(self.special.unwrap_or(0.0) + x);
+            let rest = self.rest.get_or_insert_default();
+            rest.special = Some(rest.special.unwrap_or(0.0) + x);
             return;
         }
         if !self.add_fixed(x) {
@@ -73,8 +121,20 @@ impl ExactSum {
         }
     }
 
+    fn partials(&self) -> &[f64] {
+        self.rest.as_ref().map_or(&[], |r| &r.partials)
+    }
+
+    fn special(&self) -> Option<f64> {
+        self.rest.as_ref().and_then(|r| r.special)
+    }
+
+    /// Bytes held besides the sum itself.
+    fn rest_size(&self) -> usize {
+        self.rest.as_ref().map_or(0, |r| std::mem::size_of::<Rest>() + r.partials.capacity() * 8)
+    }
+
     /// Add finite `x` to the fixed-point part, if it holds the sum exactly; else nothing.
-    #[inline]
     fn add_fixed(&mut self, x: f64) -> bool {
         let bits = x.to_bits();
         let biased = ((bits >> 52) & 0x7ff) as i32;
@@ -137,15 +197,16 @@ impl ExactSum {
 
     /// Every partial: the fixed-point part's, then the others.
     fn all_partials(&self) -> Vec<f64> {
-        self.fixed_parts().chain(self.partials.iter().copied()).collect()
+        self.fixed_parts().chain(self.partials().iter().copied()).collect()
     }
 
     /// Shewchuk's step: add finite `x` to the partials.
     fn add_partial(&mut self, x: f64) {
+        let rest = self.rest.get_or_insert_default();
         let mut x = x;
         let mut i = 0;
-        for j in 0..self.partials.len() {
-            let mut y = self.partials[j];
+        for j in 0..rest.partials.len() {
+            let mut y = rest.partials[j];
             if x.abs() < y.abs() {
                 std::mem::swap(&mut x, &mut y);
             }
@@ -153,22 +214,22 @@ impl ExactSum {
             if !hi.is_finite() {
                 // The sum overflows: it is infinite, as a float sum would be (the partials
                 // left no longer matter).
-                self.special = Some(self.special.unwrap_or(0.0) + hi);
+                rest.special = Some(rest.special.unwrap_or(0.0) + hi);
                 return;
             }
             let lo = y - (hi - x);
             if lo != 0.0 {
-                self.partials[i] = lo;
+                rest.partials[i] = lo;
                 i += 1;
             }
             x = hi;
         }
-        self.partials.truncate(i);
+        rest.partials.truncate(i);
         if x.is_finite() {
-            self.partials.push(x);
+            rest.partials.push(x);
         } else {
             // The sum itself overflows: it is infinite, as a float sum would be.
-            self.special = Some(self.special.unwrap_or(0.0) + x);
+            rest.special = Some(rest.special.unwrap_or(0.0) + x);
         }
     }
 
@@ -179,29 +240,30 @@ impl ExactSum {
     }
 
     fn merge(&mut self, other: &ExactSum) {
-        for p in other.fixed_parts().chain(other.partials.iter().copied()) {
+        for p in other.fixed_parts().chain(other.partials().iter().copied()) {
             self.add_value(p);
         }
-        if let Some(s) = other.special {
-            self.special = Some(self.special.unwrap_or(0.0) + s);
+        if let Some(s) = other.special() {
+            let rest = self.rest.get_or_insert_default();
+            rest.special = Some(rest.special.unwrap_or(0.0) + s);
         }
         self.count += other.count;
     }
 
     /// The sum, rounded once to the nearest double (ties to even).
     pub fn value(&self) -> f64 {
-        if let Some(s) = self.special {
+        if let Some(s) = self.special() {
             return s + self.all_partials().iter().sum::<f64>();
         }
         // The fixed-point part's doubles, added to the partials: non-overlapping again.
-        let mut whole = ExactSum { partials: self.partials.clone(), ..ExactSum::default() };
+        let mut whole = ExactSum { rest: self.rest.clone(), ..ExactSum::default() };
         for part in self.fixed_parts() {
             whole.add_partial(part);
         }
-        if let Some(s) = whole.special {
+        if let Some(s) = whole.special() {
             return s;
         }
-        let p = &whole.partials;
+        let p = whole.partials();
         let Some(mut n) = p.len().checked_sub(1) else { return 0.0 };
         let mut hi = p[n];
         let mut lo = 0.0;
@@ -230,7 +292,7 @@ impl ExactSum {
 
     /// What [`ExactSum::value`] leaves out, rounded.
     pub fn residual(&self) -> f64 {
-        if self.special.is_some() {
+        if self.special().is_some() {
             return 0.0;
         }
         let mut rest = self.clone();
@@ -348,7 +410,7 @@ impl AggregateUDFImpl for Exact {
             Some(inner) if args.is_distinct || !self.exact_for(args.expr_fields) => {
                 inner.create_groups_accumulator(args)
             }
-            _ => Ok(Box::new(Groups { kind: self.kind, sums: Vec::new() })),
+            _ => Ok(Box::new(Groups { kind: self.kind, sums: Vec::new(), past: false })),
         }
     }
 
@@ -396,19 +458,30 @@ pub fn register(ctx: &SessionContext) {
 }
 
 /// Add a batch's arguments: one column, or both of `quire_sum_exact(hi, lo)` (whose pair
-/// counts as one value, present if `hi` is).
-fn add_rows(values: &[ArrayRef], mut each: impl FnMut(usize, f64, bool)) {
+/// counts as one value, present if `hi` is). `each` says whether its value went past a
+/// fixed-point part; whether any did.
+#[inline]
+fn add_rows(values: &[ArrayRef], mut each: impl FnMut(usize, f64, bool) -> bool) -> bool {
     let hi = values[0].as_primitive::<Float64Type>();
     let lo = values.get(1).map(|v| v.as_primitive::<Float64Type>());
+    let mut past = false;
+    if lo.is_none() && hi.null_count() == 0 {
+        // The common case, in a loop of its own.
+        for (i, &x) in hi.values().iter().enumerate() {
+            past |= each(i, x, true);
+        }
+        return past;
+    }
     for i in 0..hi.len() {
         if hi.is_null(i) {
             continue;
         }
-        each(i, hi.value(i), true);
+        past |= each(i, hi.value(i), true);
         if let Some(lo) = lo.filter(|lo| !lo.is_null(i)) {
-            each(i, lo.value(i), false);
+            past |= each(i, lo.value(i), false);
         }
     }
+    past
 }
 
 fn state_arrays(sums: &[ExactSum]) -> Result<Vec<ArrayRef>> {
@@ -417,7 +490,7 @@ fn state_arrays(sums: &[ExactSum]) -> Result<Vec<ArrayRef>> {
     let offsets = OffsetBuffer::from_lengths(parts.iter().map(Vec::len));
     let list =
         ListArray::try_new(Arc::new(Field::new_list_field(DataType::Float64, true)), offsets, Arc::new(values), None)?;
-    let special: Float64Array = sums.iter().map(|s| s.special).collect();
+    let special: Float64Array = sums.iter().map(ExactSum::special).collect();
     let count: UInt64Array = sums.iter().map(|s| Some(s.count)).collect();
     Ok(vec![Arc::new(list), Arc::new(special), Arc::new(count)])
 }
@@ -434,8 +507,10 @@ fn read_states(states: &[ArrayRef], mut each: impl FnMut(usize, ExactSum)) {
         let partials = list.value(i);
         let partials = partials.as_primitive::<Float64Type>();
         let s = ExactSum {
-            partials: partials.iter().flatten().collect(),
-            special: (!special.is_null(i)).then(|| special.value(i)),
+            rest: Some(Box::new(Rest {
+                partials: partials.iter().flatten().collect(),
+                special: (!special.is_null(i)).then(|| special.value(i)),
+            })),
             count: if count.is_null(i) { 0 } else { count.value(i) },
             ..ExactSum::default()
         };
@@ -453,13 +528,20 @@ struct One {
 impl Accumulator for One {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
         let sum = &mut self.sum;
-        add_rows(values, |_, x, counts| if counts { sum.add(x) } else { sum.add_value(x) });
+        add_rows(values, |_, x, counts| if counts { sum.add_counted(x) } else { sum.add_value(x) });
         Ok(())
     }
 
     fn retract_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
         let sum = &mut self.sum;
-        add_rows(values, |_, x, counts| if counts { sum.remove(x) } else { sum.add_value(-x) });
+        add_rows(values, |_, x, counts| {
+            if counts {
+                sum.remove(x);
+            } else {
+                sum.add_value(-x);
+            }
+            true
+        });
         Ok(())
     }
 
@@ -482,7 +564,7 @@ impl Accumulator for One {
     }
 
     fn size(&self) -> usize {
-        std::mem::size_of_val(self) + self.sum.partials.capacity() * 8
+        std::mem::size_of_val(self) + self.sum.rest_size()
     }
 }
 
@@ -491,6 +573,9 @@ impl Accumulator for One {
 struct Groups {
     kind: Kind,
     sums: Vec<ExactSum>,
+    /// Whether any sum may hold more than its fixed-point part: until then, [`Groups::size`]
+    /// need not visit every group (DataFusion asks after every batch).
+    past: bool,
 }
 
 impl GroupsAccumulator for Groups {
@@ -503,12 +588,12 @@ impl GroupsAccumulator for Groups {
     ) -> Result<()> {
         self.sums.resize_with(total_num_groups, ExactSum::default);
         let sums = &mut self.sums;
-        add_rows(values, |i, x, counts| {
+        self.past |= add_rows(values, |i, x, counts| {
             if opt_filter.is_some_and(|f| !f.is_valid(i) || !f.value(i)) {
-                return;
+                return false;
             }
             let s = &mut sums[group_indices[i]];
-            if counts { s.add(x) } else { s.add_value(x) }
+            if counts { s.add_counted(x) } else { s.add_value(x) }
         });
         Ok(())
     }
@@ -517,6 +602,7 @@ impl GroupsAccumulator for Groups {
         self.sums.resize_with(total_num_groups, ExactSum::default);
         let sums = &mut self.sums;
         read_states(values, |i, s| sums[group_indices[i]].merge(&s));
+        self.past = true;
         Ok(())
     }
 
@@ -536,16 +622,15 @@ impl GroupsAccumulator for Groups {
         let mut sums = vec![ExactSum::default(); values[0].len()];
         add_rows(values, |i, x, counts| {
             if opt_filter.is_some_and(|f| !f.is_valid(i) || !f.value(i)) {
-                return;
+                return false;
             }
-            if counts { sums[i].add(x) } else { sums[i].add_value(x) }
+            if counts { sums[i].add_counted(x) } else { sums[i].add_value(x) }
         });
         state_arrays(&sums)
     }
 
     fn size(&self) -> usize {
-        std::mem::size_of_val(self)
-            + self.sums.capacity() * std::mem::size_of::<ExactSum>()
-            + self.sums.iter().map(|s| s.partials.capacity() * 8).sum::<usize>()
+        let rest = if self.past { self.sums.iter().map(ExactSum::rest_size).sum() } else { 0 };
+        std::mem::size_of_val(self) + self.sums.capacity() * std::mem::size_of::<ExactSum>() + rest
     }
 }

@@ -13,6 +13,7 @@ mod errors;
 pub mod exact;
 mod functions;
 mod in_order;
+mod kept;
 mod memo;
 mod page;
 mod parquet_io;

@@ -8,12 +8,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::error::DataFusionError;
 use quire_core::chain::{self, ChainError, Expanded};
 use quire_core::inputs::{self, InputState};
 use quire_core::{Page, Problem, Span, Table};
 
 use crate::Engine;
+use crate::kept::Kept;
 
 /// Most distinct values a binned result may have (see [`Engine::run_page_binned`]).
 pub const BINNED_ROWS: usize = 1_000_000;
@@ -45,10 +47,12 @@ enum Answer {
     Binned(Table, u64),
     Remembered(Table),
     Rewritten(Table),
-    /// Run as written; `unproved` if a remembered rewrite's check disagreed first.
+    /// Run as written; `unproved` if a remembered rewrite's check disagreed first; its
+    /// batches if asked to keep them (see [`crate::kept`]).
     Ran {
         result: Result<Table, DataFusionError>,
         unproved: bool,
+        batches: Option<Vec<RecordBatch>>,
     },
 }
 
@@ -85,6 +89,7 @@ impl Engine {
         let mut settled: BTreeSet<String> = BTreeSet::new();
         let mut pending: Vec<&str> = page.queries.iter().map(|q| q.name.as_str()).collect();
         let mut failed: BTreeSet<String> = BTreeSet::new();
+        let mut kept = Kept::default();
         loop {
             // Settle the inputs whose choices are known.
             for input in &inputs {
@@ -123,11 +128,19 @@ impl Engine {
                 progressed = true;
                 ready.push((name, expanded));
             }
+            // A query that pastes one that reads no input waits for it, and then reads its
+            // kept result (see `crate::kept`) instead of running it again.
+            let statics: BTreeSet<&str> =
+                ready.iter().filter(|(_, e)| e.params.is_empty() && e.inputs.is_empty()).map(|(n, _)| *n).collect();
+            let (ready, after): (Vec<_>, Vec<_>) =
+                ready.into_iter().partition(|(_, e)| !e.upstream().iter().any(|u| statics.contains(u)));
+            waiting.extend(after.into_iter().map(|(name, _)| name));
             let jobs = ready
                 .iter()
                 .map(|(name, e)| {
                     let column = binned.get(*name).filter(|_| e.inputs.is_empty()).cloned();
-                    self.clone().answer(e.clone(), column, above)
+                    let keep = statics.contains(name);
+                    self.clone().answer(e.clone(), kept.read_in(&e.sql), keep, column, above)
                 })
                 .collect();
             let answers = self.side_by_side(jobs).await;
@@ -148,9 +161,12 @@ impl Engine {
                         run.ran.push(name.clone());
                         Ok(table)
                     }
-                    Answer::Ran { result, unproved } => {
+                    Answer::Ran { result, unproved, batches } => {
                         if unproved {
                             run.unproved.push(name.clone());
+                        }
+                        if let Some(batches) = batches {
+                            kept.keep(self, &expanded.sql, &batches);
                         }
                         run.ran.push(name.clone());
                         result.map_err(|err| self.expanded_problem(page, &name, &expanded, &err))
@@ -172,6 +188,7 @@ impl Engine {
                 break;
             }
         }
+        kept.drop_tables(self);
         for name in pending {
             let Some(query) = page.query(name) else { continue };
             let waits_on: Vec<&str> = inputs
@@ -196,8 +213,16 @@ impl Engine {
     }
 
     /// One query's result: binned by `column` (if given, see [`Engine::run_page_binned`]),
-    /// remembered, by a remembered rewrite, or run as written.
-    async fn answer(self, expanded: Expanded, column: Option<String>, above: u64) -> Answer {
+    /// remembered, by a remembered rewrite, or run as written (as `reading_kept`, if given
+    /// and it runs: see [`crate::kept`]; its batches returned too if `keep`).
+    async fn answer(
+        self,
+        expanded: Expanded,
+        reading_kept: Option<String>,
+        keep: bool,
+        column: Option<String>,
+        above: u64,
+    ) -> Answer {
         if let Some(column) = column
             && let Some((table, rows)) = self.run_binned(&expanded, &column, above).await
         {
@@ -216,11 +241,23 @@ impl Engine {
                 return Answer::Rewritten(table);
             }
         }
-        let result = self.run_with_params(&expanded.sql, &expanded.params).await.and_then(|b| crate::to_table(&b));
+        // On the kept results if it reads any; if that fails, as written, for the error.
+        let on_kept = match &reading_kept {
+            Some(sql) => self.run_with_params(sql, &expanded.params).await.ok(),
+            None => None,
+        };
+        let ran = match on_kept {
+            Some(batches) => Ok(batches),
+            None => self.run_with_params(&expanded.sql, &expanded.params).await,
+        };
+        let (result, batches) = match ran {
+            Ok(b) => (crate::to_table(&b), keep.then_some(b)),
+            Err(e) => (Err(e), None),
+        };
         if let (Some(memo), Ok(table)) = (memo, &result) {
             memo.put(&expanded.sql, &expanded.params, table);
         }
-        Answer::Ran { result, unproved: rewrite.is_some() }
+        Answer::Ran { result, unproved: rewrite.is_some(), batches }
     }
 
     /// `expanded` binned by `column`, with the rows it stands for; `None` (run it whole) if

@@ -323,6 +323,10 @@ impl Engine {
         let every = every.max(1);
         let mut stream = self.stream(sql).await?;
         let schema = stream.schema();
+        // The kept rows gathered into batches of the usual size: a few rows of each of
+        // thousands of batches would make every query of the sample pay thousands of
+        // batches' overhead.
+        let mut gathered = datafusion::arrow::compute::BatchCoalescer::new(Arc::clone(&schema), 8192);
         let (mut seen, mut out) = (0u64, Vec::new());
         while let Some(batch) = stream.next().await {
             let batch = batch?;
@@ -332,9 +336,12 @@ impl Engine {
                 (first..n).step_by(every as usize).map(|i| i as u32).collect();
             seen += n;
             if !kept.is_empty() {
-                out.push(datafusion::arrow::compute::take_record_batch(&batch, &kept)?);
+                gathered.push_batch_with_indices(batch, &kept)?;
             }
+            out.extend(std::iter::from_fn(|| gathered.next_completed_batch()));
         }
+        gathered.finish_buffered_batch()?;
+        out.extend(std::iter::from_fn(|| gathered.next_completed_batch()));
         Ok(or_empty(out, &schema))
     }
 
