@@ -235,8 +235,13 @@ impl ExactSum {
 
     /// Take `x` out again (a sliding window's frame moving on): exact too.
     pub fn remove(&mut self, x: f64) {
+        self.remove_counted(x);
+    }
+
+    /// Take out `x`, a value counted; whether it went past the fixed-point part.
+    fn remove_counted(&mut self, x: f64) -> bool {
         self.count = self.count.saturating_sub(1);
-        self.add_value(-x);
+        self.add_value(-x)
     }
 
     fn merge(&mut self, other: &ExactSum) {
@@ -534,14 +539,7 @@ impl Accumulator for One {
 
     fn retract_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
         let sum = &mut self.sum;
-        add_rows(values, |_, x, counts| {
-            if counts {
-                sum.remove(x);
-            } else {
-                sum.add_value(-x);
-            }
-            true
-        });
+        add_rows(values, |_, x, counts| if counts { sum.remove_counted(x) } else { sum.add_value(-x) });
         Ok(())
     }
 

@@ -20,7 +20,7 @@ use datafusion::arrow::record_batch::RecordBatch;
 use crate::{Engine, TableName};
 
 /// Where kept results are registered, each under a name of its own for one page's run.
-pub(crate) const SCHEMA: &str = "quire_kept";
+const SCHEMA: &str = "quire_kept";
 
 /// Results larger than this in memory are pasted as before: a table held for the length of
 /// a page's run should be small beside what the query read.
