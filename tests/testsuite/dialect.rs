@@ -44,6 +44,13 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("order by all desc", "select name, qty from t order by all desc"),
     ("order by all over expressions", "select qty % 2 as odd, qty * 2 as q from t order by all"),
     ("trailing comma", "select name, qty, from t order by qty"),
+    // A moving frame: each value added, then taken out again as the frame moves on (quire's
+    // exact sums retract).
+    (
+        "a moving window's sum and average",
+        "select qty, sum(sales) over (order by qty rows between 1 preceding and current row) as s, \
+         avg(sales) over (order by qty rows between 2 preceding and current row) as a from t order by qty",
+    ),
     // Alias reuse, in every place a SELECT may read its own list.
     ("alias in the list", "select sales * 2 as s2, s2 + 1 as s3, s3 * 10 as s4 from t order by qty"),
     ("alias in where", "select name, qty * 10 as q10 from t where q10 > 35 order by name"),
