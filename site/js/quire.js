@@ -799,16 +799,21 @@ async function startEngine() {
       else onReply(e);
     }
   }
-  await ready;
-  performance.mark('quire-engine-ready');
+  // The page's init, sent now: the worker keeps it until its engine is ready and runs it
+  // then, without a round trip through this page (often busy drawing by then).
   const tables = {};
   for (const [name, path] of Object.entries(island.tables || {})) tables[name] = new URL(path, base).href;
   const shapes = {};
   for (const [name, path] of Object.entries(island.shapes || {})) shapes[name] = new URL(path, base).href;
+  const script = island.script ? new URL(island.script, base).href : null;
+  const init = post({ op: 'init', island: { ...island, tables, shapes, script }, url: urlState() });
+  // Its failure is the engine's, reported by `ready` first.
+  init.catch(() => {});
+  await ready;
+  performance.mark('quire-engine-ready');
   let r;
   try {
-    const script = island.script ? new URL(island.script, base).href : null;
-    r = await post({ op: 'init', island: { ...island, tables, shapes, script }, url: urlState() });
+    r = await init;
   } finally {
     loaded();
   }

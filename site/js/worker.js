@@ -1,11 +1,21 @@
 // quire's engine worker. The page's head (or quire.js) starts it with the engine's module
 // and wasm URLs; once the wasm is instantiated, its main() answers messages and posts
-// {"op":"ready"}. The wasm is asked for first: its download and compile overlap the engine's
-// module loading, and the page's tables come meanwhile.
+// {"op":"ready"}. The wasm is asked for first and compiled as its bytes arrive, while the
+// engine's module loads and the page's tables come.
 const params = new URL(self.location.href).searchParams;
-const wasm = fetch(params.get('wasm'));
+// What the page sends before the engine is ready (its `init`, sent at once so that it waits
+// here, not in a busy page), kept and handed to the engine's handler in order.
+const held = [];
+self.onmessage = (e) => held.push(e);
+const wasmUrl = params.get('wasm');
+const compiled = fetch(wasmUrl).then((r) => {
+  if (!r.ok) throw new Error(`${wasmUrl}: HTTP ${r.status}`);
+  // A host that serves it with another type: compiled from its bytes, once they are all here.
+  const wasmType = (r.headers.get('content-type') || '').split(';')[0].trim() === 'application/wasm';
+  return wasmType ? WebAssembly.compileStreaming(r) : r.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
+});
 // Not left unhandled while the module loads; the engine's init reports the failure.
-wasm.catch(() => {});
+compiled.catch(() => {});
 // What the engine fetches first on this page, as the page's head names it (each table's
 // file, a ranged table's footer: [url] or [url, start, end]): asked for now, so that it
 // arrives while the wasm compiles. The engine takes each response once (`__quire_early`,
@@ -31,6 +41,10 @@ self.__quire_import = (url) => import(url);
 import(params.get('engine'))
   .then((engine) => {
     self.__quire_fmt = (value, format) => engine.quire_fmt(value, format);
-    return engine.default({ module_or_path: wasm });
+    // main() runs in here: it takes over `onmessage` and says it is ready.
+    return engine.default({ module_or_path: compiled });
+  })
+  .then(() => {
+    for (const e of held.splice(0)) self.onmessage(e);
   })
   .catch((err) => postMessage(JSON.stringify({ id: 0, ok: false, op: 'ready', error: `the engine did not load: ${err}` })));

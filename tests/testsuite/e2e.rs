@@ -15,7 +15,9 @@ pub(crate) fn serve(root: PathBuf) -> String {
     serve_with(root, true)
 }
 
-/// [`serve`], by a host that ignores `Range` (it answers every request with the whole file).
+/// [`serve`], or (`ranges` false) by a plain host: one that ignores `Range` (it answers every
+/// request with the whole file) and knows no type for `.wasm` (`application/octet-stream`,
+/// which the browser will not compile as it streams in).
 pub(crate) fn serve_with(root: PathBuf, ranges: bool) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let addr = listener.local_addr().expect("addr");
@@ -42,7 +44,7 @@ pub(crate) fn serve_with(root: PathBuf, ranges: bool) -> String {
                 }
                 let path = line.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/");
                 let (mut status, mut body, kind) = match file_for(&root, path) {
-                    Some(p) => ("200 OK", std::fs::read(&p).unwrap_or_default(), content_type(&p)),
+                    Some(p) => ("200 OK", std::fs::read(&p).unwrap_or_default(), content_type(&p, ranges)),
                     None => ("404 Not Found", b"not found".to_vec(), "text/plain"),
                 };
                 let mut extra = String::new();
@@ -98,12 +100,12 @@ fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn content_type(p: &Path) -> &'static str {
+fn content_type(p: &Path, knows_wasm: bool) -> &'static str {
     match p.extension().and_then(|e| e.to_str()) {
         Some("html") => "text/html; charset=utf-8",
         Some("css") => "text/css",
         Some("js") => "text/javascript",
-        Some("wasm") => "application/wasm",
+        Some("wasm") if knows_wasm => "application/wasm",
         Some("json") => "application/json",
         _ => "application/octet-stream",
     }
@@ -133,8 +135,9 @@ fn the_example_works_in_a_real_browser() {
     assert!(explorer.contains(r#""ranged":{"orders.orders":{"len":"#), "the explorer reads its orders in pieces");
     let first = first_fetches(&crate::util::island(&explorer));
     assert!(first.len() >= 2, "{first:?}");
-    // A host that serves Range requests, then one that ignores them (the whole file comes
-    // in answer to the first request, and the page works from it).
+    // A host that serves Range requests, then a plain one that ignores them (the whole file
+    // comes in answer to the first request, and the page works from it) and serves the
+    // engine's wasm as bytes of no known type (compiled once it is all here).
     for (ranges, pages) in [(true, &["", "explorer/", "states/"][..]), (false, &["explorer/"][..])] {
         let base = serve_with(out.path().to_path_buf(), ranges);
         let shots = std::env::var_os("QUIRE_SCREENSHOTS").filter(|_| ranges);
