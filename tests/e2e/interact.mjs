@@ -186,6 +186,22 @@ try {
   report.categoryMs = Date.now() - t;
   report.categoryLongTasks = await longTasksSince(page, t0);
   report.busyAnimated = await page.evaluate(() => window.__busyAnimated);
+  // How many times the page is laid out when the busy bar shows and hides (each brought up
+  // to date at once): none, as the bar is always there and only its opacity changes.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const layouts = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'LayoutCount').value;
+  await page.evaluate(() => void document.body.offsetHeight);
+  const layoutsBefore = await layouts();
+  await page.evaluate(() => {
+    const d = document.documentElement;
+    d.dataset.quireBusy = '';
+    void document.body.offsetHeight;
+    delete d.dataset.quireBusy;
+    void document.body.offsetHeight;
+  });
+  report.busyLayouts = (await layouts()) - layoutsBefore;
+  await cdp.detach();
   await check(page, 'category');
 
   n = await updates(page);

@@ -300,6 +300,8 @@ fn the_explorer_answers_its_inputs_offline() {
     // While the worker answers, the busy bar moves by `transform` alone: the compositor
     // animates it and the page's thread paints nothing per frame.
     assert_eq!(r["busyAnimated"], serde_json::json!(["transform"]), "what the page animates while busy");
+    // Nor is the page laid out again when the bar shows or hides.
+    assert_eq!(r["busyLayouts"], 0, "layouts when the busy bar shows and hides");
     // From the keyboard, the input that changed keeps the focus (its slot was drawn again).
     let keys = &r["keyboard"];
     assert_eq!(keys["dropdown"], "q-in-category", "{keys}");
